@@ -1,0 +1,74 @@
+import django_filters
+from django.db.models import ProtectedError, Q, RestrictedError
+from django.http import QueryDict
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from apps.projects.models import Role
+from apps.projects.permissions import ProjectScopedMixin
+
+from ..models import Actor
+from .serializers import ActorSerializer
+
+
+class ActorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", help_text="Part of a name or an alias.")
+    kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices)
+    country = django_filters.CharFilter()
+    include_merged = django_filters.BooleanFilter(
+        method="filter_merged", help_text="Also list actors merged into others."
+    )
+
+    class Meta:
+        model = Actor
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Merged actors are records of a merge, hidden unless asked for.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data.setdefault("include_merged", "false")
+        super().__init__(data, *args, **kwargs)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(aliases__text__icontains=value)
+        ).distinct()
+
+    def filter_merged(self, queryset, name, value):
+        return queryset if value else queryset.filter(merged_into=None)
+
+
+class ActorViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
+    """The project's actor registry. Every member may add an actor (annotators
+    create them while linking); reviewers and owners edit, delete and merge."""
+
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return Actor.objects.filter(project=self.project).prefetch_related("aliases")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("PATCH", "PUT", "DELETE"):
+            self.require(Role.REVIEWER, "edit or delete actors")
+
+    def destroy(self, request, *args, **kwargs):
+        actor = self.get_object()
+        try:
+            actor.delete()
+        except (RestrictedError, ProtectedError):
+            mentions = actor.spans.count()
+            return Response(
+                {
+                    "detail": f"{actor.name} is linked from {mentions} "
+                    f"span{'s' if mentions != 1 else ''}; merge it into another actor instead."
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from apps.projects.models import Project
+
+country_validator = RegexValidator(
+    r"^[A-Z]{2}$", "A country is an ISO 3166-1 alpha-2 code in capitals, e.g. RU."
+)
+wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q159.")
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+        STATE = "state", "State"
+        IGO = "igo", "Intergovernmental organization"
+        GROUP = "group", "Group"
+        OTHER = "other", "Other"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actors")
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    country = models.CharField(max_length=2, blank=True, validators=[country_validator])
+    wikidata_id = models.CharField(max_length=20, blank=True, validators=[wikidata_validator])
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A merged actor stays as a record of the merge; its mentions point to the survivor.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="merged_from"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                condition=Q(merged_into=None),
+                name="actor_unique_name",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")), name="actor_not_merged_into_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Alias(models.Model):
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(max_length=300)
+    case_sensitive = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["text"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "text"], name="alias_unique_per_actor"),
+        ]
+
+    def __str__(self):
+        return self.text

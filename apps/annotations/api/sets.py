@@ -1,0 +1,140 @@
+"""The caller's own set (`mine`), submitting it, and every visible set of a document."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.documents.models import Document
+from apps.projects.exceptions import Conflict
+from apps.projects.permissions import ProjectScopedMixin
+
+from ..assignment import DocumentFull, claim
+from ..models import AnnotationSet
+from ..sets import ProjectSchema, SetConflict, replace_set, set_payloads, submit_set
+from ..validation import describe
+from .visibility import visible_sets
+
+
+def _is_version(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+class DocumentScopedView(ProjectScopedMixin, APIView):
+    def get_document(self):
+        document = (
+            Document.objects.filter(project=self.project, pk=self.kwargs["document_pk"])
+            .only("id", "project_id", "text", "annotator_count")
+            .first()
+        )
+        if document is None:
+            raise Http404
+        document.project = self.project
+        return document
+
+    def conflict(self, exc):
+        return Response(
+            {"detail": exc.message, "version": exc.version}, status=status.HTTP_409_CONFLICT
+        )
+
+
+class MySetView(DocumentScopedView):
+    """The caller's annotator set on a document.
+
+    The first GET creates it, unless the document already has its k
+    annotators (409). PUT replaces the whole set atomically and must carry the
+    version last read; a stale version answers 409 with the current one.
+    """
+
+    def _claim(self, document):
+        try:
+            return claim(document, self.request.user)[0]
+        except DocumentFull:
+            k = self.project.annotators_per_document
+            raise Conflict(
+                f"This document already has its {k} annotator{'s' if k != 1 else ''}."
+            ) from None
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, *args, **kwargs):
+        document = self.get_document()
+        aset = self._claim(document)
+        payload = set_payloads(
+            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
+        )
+        return Response(payload[0])
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def put(self, request, *args, **kwargs):
+        data = request.data
+        if not isinstance(data, dict):
+            raise ValidationError({"detail": "Send the set as a JSON object."})
+        version = data.get("version")
+        if not _is_version(version):
+            raise ValidationError(
+                {"version": "is required: the version of the set you last read (an integer)."}
+            )
+        document = self.get_document()
+        aset = self._claim(document)
+        schema = ProjectSchema(self.project)
+        clean, errors = schema.validate(document.text, data)
+        if errors:
+            return Response(
+                {"detail": describe(errors), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
+            )
+        try:
+            new_version = replace_set(aset, version, clean, schema.label_ids)
+        except SetConflict as exc:
+            return self.conflict(exc)
+        text = document.text
+        spans = sorted(clean.spans, key=lambda s: (s["start"], -s["end"]))
+        return Response(
+            {
+                "id": aset.pk,
+                "document": document.pk,
+                "kind": aset.kind,
+                "author": request.user.username,
+                "source": None,
+                "status": aset.status,
+                "version": new_version,
+                "spans": [{**s, "text": text[s["start"] : s["end"]]} for s in spans],
+                "stances": clean.stances,
+            }
+        )
+
+
+class SubmitMySetView(DocumentScopedView):
+    """Submit the caller's set. Optional body `{"version": n}` refuses a stale submit."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        document = self.get_document()
+        aset = AnnotationSet.objects.filter(
+            document=document, kind=AnnotationSet.Kind.ANNOTATOR, author=request.user
+        ).first()
+        if aset is None:
+            raise Http404("You have no set on this document.")
+        version = request.data.get("version") if isinstance(request.data, dict) else None
+        if version is not None and not _is_version(version):
+            raise ValidationError({"version": "must be the version of the set (an integer)."})
+        try:
+            submit_set(aset, version)
+        except SetConflict as exc:
+            return self.conflict(exc)
+        payload = set_payloads(
+            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
+        )
+        return Response(payload[0])
+
+
+class DocumentSetsView(DocumentScopedView):
+    """Every set of the document that the caller may see."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, *args, **kwargs):
+        document = self.get_document()
+        sets = visible_sets(self, AnnotationSet.objects.filter(document=document))
+        return Response(set_payloads(sets, {document.pk: document.text}))

@@ -1,0 +1,103 @@
+"""Handing documents to annotators.
+
+A document may have at most `annotators_per_document` (k) annotator sets. The
+count lives on the document row and changes only while that row is locked
+(SELECT … FOR UPDATE on PostgreSQL; on SQLite every write transaction takes
+the database lock at BEGIN IMMEDIATE), so no number of simultaneous requests
+can push a document past k.
+"""
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Value
+from django.db.models.functions import Mod
+
+from apps.documents.models import Document
+from apps.projects.models import Project
+
+from .models import AnnotationSet
+
+
+class DocumentFull(Exception):
+    """The document already has its k annotators, and the caller is not one of them."""
+
+
+def _own_set(document_id, user):
+    return AnnotationSet.objects.filter(
+        document_id=document_id, kind=AnnotationSet.Kind.ANNOTATOR, author=user
+    ).first()
+
+
+def _create_set(document, user):
+    aset = AnnotationSet.objects.create(
+        document=document, kind=AnnotationSet.Kind.ANNOTATOR, author=user
+    )
+    Document.objects.filter(pk=document.pk).update(annotator_count=F("annotator_count") + 1)
+    return aset
+
+
+def claim(document, user):
+    """The user's annotator set on `document`, created if this is their first
+    visit. Returns ``(set, created)``; raises DocumentFull past k."""
+    aset = _own_set(document.pk, user)
+    if aset is not None:
+        return aset, False
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        # Another request of the same user may have won the lock first.
+        aset = _own_set(document.pk, user)
+        if aset is not None:
+            return aset, False
+        if locked.annotator_count >= document.project.annotators_per_document:
+            raise DocumentFull
+        return _create_set(locked, user), True
+
+
+def _order(queryset, project):
+    if project.assignment_order == Project.Order.RANDOM:
+        # A cheap, seeded permutation of ids (multiplicative hashing), the
+        # same on every database, so the order is reproducible for a seed.
+        key = Mod(F("id") * Value(2654435761) + Value(project.assignment_seed), Value(4294967296))
+        return queryset.annotate(shuffle=key).order_by("shuffle", "id")
+    return queryset.order_by("id")
+
+
+def next_document(project, user):
+    """The document the user should annotate next, with their set, or None.
+
+    Unfinished work comes first: a document whose set the user has not
+    submitted yet. Otherwise a document with fewer than k annotator sets and
+    none of theirs, in the project's assignment order.
+    """
+    unfinished = (
+        AnnotationSet.objects.filter(
+            document__project=project,
+            kind=AnnotationSet.Kind.ANNOTATOR,
+            author=user,
+            status=AnnotationSet.Status.IN_PROGRESS,
+        )
+        .select_related("document")
+        .order_by("document_id")
+        .first()
+    )
+    if unfinished is not None:
+        return unfinished.document, unfinished
+    mine = AnnotationSet.objects.filter(
+        document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author=user
+    )
+    candidates = _order(
+        Document.objects.filter(
+            project=project,
+            annotator_count__lt=project.annotators_per_document,
+            adjudicated_at=None,
+        ).filter(~Exists(mine)),
+        project,
+    )
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            # Requests racing for the same document skip the row another one
+            # holds and take the next; the count is re-checked under the lock.
+            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+        document = candidates.first()
+        if document is None:
+            return None
+        return document, _create_set(document, user)

@@ -1,0 +1,209 @@
+"""The demo project's content: short news items written for Accord.
+
+The events are invented for the demo, in the style of wire copy about a
+diplomatic crisis. They include what annotators meet in real news: curly
+quotes, an emoji flag, a name in decomposed Unicode, a CRLF line break and a
+right-to-left quotation, so every screen shows those cases working.
+
+Annotations name their spans by a quoted surface string (and which occurrence
+of it), so the offsets are computed from the text and cannot drift.
+"""
+
+LABELS = [
+    # kind, name, colour, shortcut, description
+    ("entity", "PERSON", "#e45756", "p", "A named person."),
+    ("entity", "ORG", "#4c78a8", "o", "A ministry, party, company or other organisation."),
+    ("entity", "GPE", "#54a24b", "g", "A state or its government, named by country or capital."),
+    ("entity", "IGO", "#b279a2", "i", "An intergovernmental organisation."),
+    ("entity", "EVENT", "#f58518", "e", "An event that a stance can be about."),
+    ("stance", "SUPPORT", "#2ca02c", "s", "The holder backs the target."),
+    ("stance", "OPPOSE", "#d62728", "x", "The holder criticises or resists the target."),
+    ("stance", "NEUTRAL", "#7f7f7f", "n", "The holder comments without taking a side."),
+]
+
+ACTORS = [
+    # name, kind, country, wikidata, aliases
+    ("Russia", "state", "RU", "Q159", ["Moscow", "the Kremlin", "Russian Foreign Ministry"]),
+    ("United States", "state", "US", "Q30", ["Washington", "U.S.", "the White House"]),
+    ("Venezuela", "state", "VE", "Q717", ["Caracas"]),
+    ("Brazil", "state", "BR", "Q155", ["Brasília"]),
+    ("European Union", "igo", "", "Q458", ["EU", "Brussels"]),
+    ("Organization of American States", "igo", "", "Q123759", ["OAS"]),
+    ("Marta Quintero", "person", "VE", "", ["Quintero"]),
+    ("Elena Sobolenko", "person", "RU", "", ["Sobolenko"]),
+    ("Nguyễn Quốc Bảo", "person", "VN", "", []),
+    ("Arab League", "igo", "", "Q7172", []),
+]
+
+QUOC = "Nguye\u0302\u0303n Quo\u0302\u0301c Ba\u0309o"  # decomposed: base letters + combining marks
+
+ARTICLES = [
+    {
+        "id": "demo-001",
+        "title": "Moscow condemns U.S. strikes, pledges support to Caracas",
+        "outlet": "Accord Wire",
+        "author": "Demo Desk",
+        "section": "World",
+        "published": "2026-01-06",
+        "url": "https://example.org/demo/001",
+        "text": (
+            "Moscow condemned the U.S. air strikes on Venezuelan military sites on Tuesday, "
+            "calling them “an act of armed aggression” against a sovereign state.\n"
+            "In a statement, the Russian Foreign Ministry said it stood ready to support "
+            "the government in Caracas and welcomed the appointment of Marta Quintero as "
+            "interim president.\n"
+            "Foreign Ministry spokeswoman Elena Sobolenko urged Washington to return to "
+            "talks, saying that sanctions and force had failed for twenty years."
+        ),
+    },
+    {
+        "id": "demo-002",
+        "title": "Brasília calls for calm as regional bloc meets",
+        "outlet": "Accord Wire",
+        "author": "Demo Desk",
+        "section": "Americas",
+        "published": "2026-01-07",
+        "url": "https://example.org/demo/002",
+        "text": (
+            "Brazil urged restraint from all sides on Wednesday as the OAS gathered for an "
+            "emergency session on Venezuela 🇻🇪.\r\n"
+            "Brasília said it opposed any foreign military intervention in the region but "
+            "also criticised Caracas for delaying elections. Delegates from the United "
+            "States defended the operation as “limited and necessary”."
+        ),
+    },
+    {
+        "id": "demo-003",
+        "title": "EU divided over response to Venezuela operation",
+        "outlet": "Accord Wire",
+        "author": "Demo Desk",
+        "section": "Europe",
+        "published": "2026-01-08",
+        "url": "https://example.org/demo/003",
+        "text": (
+            "The European Union stopped short of condemning the U.S. operation on Thursday. "
+            "Diplomats in Brussels said member states disagreed on whether the strikes were "
+            "lawful.\n"
+            f"Analyst {QUOC}, who follows Latin American security, said the EU “has no "
+            "common position and is unlikely to find one this month”."
+        ),
+    },
+    {
+        "id": "demo-004",
+        "title": "Arab League statement urges dialogue",
+        "outlet": "Accord Wire",
+        "author": "Demo Desk",
+        "section": "Middle East",
+        "published": "2026-01-09",
+        "url": "https://example.org/demo/004",
+        "text": (
+            "The Arab League called for dialogue between Washington and Caracas. Its "
+            "statement, issued in Arabic, read: «ندعو إلى الحوار وضبط النفس» (“we call for "
+            "dialogue and restraint”).\n"
+            "Moscow welcomed the statement, while the White House did not comment."
+        ),
+    },
+    {
+        "id": "demo-005",
+        "title": "Quintero thanks allies, promises elections",
+        "outlet": "Accord Wire",
+        "author": "Demo Desk",
+        "section": "Americas",
+        "published": "2026-01-10",
+        "url": "https://example.org/demo/005",
+        "text": (
+            "Interim president Marta Quintero thanked Russia and Brazil for their support "
+            "and promised elections within a year.\n"
+            "The OAS welcomed the promise but said it would send observers. Washington "
+            "dismissed the pledge as “a delay tactic”."
+        ),
+    },
+]
+
+# Annotations by the demo annotators. A span is (id, surface, occurrence, label, actor name);
+# a stance is (holder id, target id, polarity, cue id or None).
+ANNOTATIONS = {
+    "demo-001": {
+        "ana": {
+            "spans": [
+                ("a1", "Moscow", 0, "GPE", "Russia"),
+                ("a2", "U.S.", 0, "GPE", "United States"),
+                ("a3", "U.S. air strikes on Venezuelan military sites", 0, "EVENT", None),
+                ("a4", "Russian Foreign Ministry", 0, "ORG", "Russia"),
+                ("a5", "Caracas", 0, "GPE", "Venezuela"),
+                ("a6", "Marta Quintero", 0, "PERSON", "Marta Quintero"),
+                ("a7", "Elena Sobolenko", 0, "PERSON", "Elena Sobolenko"),
+                ("a8", "Washington", 0, "GPE", "United States"),
+                ("c1", "condemned", 0, "EVENT", None),
+            ],
+            "stances": [
+                ("a1", "a3", "OPPOSE", "c1"),
+                ("a4", "a5", "SUPPORT", None),
+                ("a4", "a6", "SUPPORT", None),
+                ("a7", "a8", "NEUTRAL", None),
+            ],
+            "submit": True,
+        },
+        "ben": {
+            "spans": [
+                ("b1", "Moscow", 0, "GPE", "Russia"),
+                ("b2", "U.S. air strikes", 0, "EVENT", None),
+                ("b3", "Russian Foreign Ministry", 0, "ORG", "Russia"),
+                ("b4", "Caracas", 0, "GPE", "Venezuela"),
+                ("b5", "Marta Quintero", 0, "PERSON", "Marta Quintero"),
+                ("b6", "Elena Sobolenko", 0, "PERSON", "Elena Sobolenko"),
+                ("b7", "Washington", 0, "GPE", "United States"),
+            ],
+            "stances": [
+                ("b1", "b2", "OPPOSE", None),
+                ("b3", "b4", "SUPPORT", None),
+                ("b3", "b5", "SUPPORT", None),
+                ("b6", "b7", "OPPOSE", None),
+            ],
+            "submit": True,
+        },
+    },
+    "demo-002": {
+        "ana": {
+            "spans": [
+                ("a1", "Brazil", 0, "GPE", "Brazil"),
+                ("a2", "OAS", 0, "IGO", "Organization of American States"),
+                ("a3", "Venezuela 🇻🇪", 0, "GPE", "Venezuela"),
+                ("a4", "Brasília", 0, "GPE", "Brazil"),
+                ("a5", "Caracas", 0, "GPE", "Venezuela"),
+                ("a6", "United States", 0, "GPE", "United States"),
+                ("a7", "foreign military intervention", 0, "EVENT", None),
+            ],
+            "stances": [
+                ("a4", "a7", "OPPOSE", None),
+                ("a4", "a5", "OPPOSE", None),
+            ],
+            "submit": True,
+        },
+        "ben": {
+            "spans": [
+                ("b1", "Brazil", 0, "GPE", "Brazil"),
+                ("b2", "OAS", 0, "IGO", "Organization of American States"),
+                ("b3", "Venezuela", 0, "GPE", "Venezuela"),
+                ("b4", "Brasília", 0, "GPE", "Brazil"),
+                ("b5", "Caracas", 0, "GPE", "Venezuela"),
+                ("b6", "United States", 0, "GPE", "United States"),
+            ],
+            "stances": [("b4", "b5", "OPPOSE", None)],
+            "submit": True,
+        },
+    },
+    "demo-003": {
+        "ana": {
+            "spans": [
+                ("a1", "European Union", 0, "IGO", "European Union"),
+                ("a2", "U.S.", 0, "GPE", "United States"),
+                ("a3", "Brussels", 0, "IGO", "European Union"),
+                ("a4", QUOC, 0, "PERSON", "Nguyễn Quốc Bảo"),
+                ("a5", "EU", 0, "IGO", "European Union"),
+            ],
+            "stances": [],
+            "submit": False,
+        },
+    },
+}

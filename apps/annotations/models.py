@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from apps.actors.models import Actor
+from apps.documents.models import Document
+from apps.projects.models import Label
+
+
+class AnnotationSet(models.Model):
+    class Kind(models.TextChoices):
+        ANNOTATOR = "annotator", "Annotator"
+        GOLD = "gold", "Gold"
+        PREDICTION = "prediction", "Prediction"
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotation_sets")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="annotation_sets",
+    )
+    # What made a prediction set ("import", "alias-matcher", a model's name).
+    source = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "author"],
+                condition=Q(kind="annotator"),
+                name="set_one_per_annotator",
+            ),
+            models.UniqueConstraint(
+                fields=["document"], condition=Q(kind="gold"), name="set_one_gold"
+            ),
+            models.UniqueConstraint(
+                fields=["document", "source"],
+                condition=Q(kind="prediction"),
+                name="set_one_prediction_per_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="annotator") | Q(author__isnull=False),
+                name="set_annotator_has_author",
+            ),
+        ]
+        indexes = [models.Index(fields=["author", "status"])]
+
+    def __str__(self):
+        who = self.author or self.source or self.kind
+        return f"{self.kind} set of {who} on document {self.document_id}"
+
+
+class Span(models.Model):
+    set = models.ForeignKey(AnnotationSet, on_delete=models.CASCADE, related_name="spans")
+    sid = models.CharField("id", max_length=64)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    # RESTRICT, not PROTECT: a label or actor in use cannot be deleted on its
+    # own, but deleting the whole project still cascades.
+    label = models.ForeignKey(Label, on_delete=models.RESTRICT, related_name="spans")
+    actor = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.RESTRICT, related_name="spans"
+    )
+
+    class Meta:
+        ordering = ["set", "start", "-end", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["set", "sid"], name="span_unique_id_in_set"),
+            models.CheckConstraint(condition=Q(start__gte=0), name="span_start_not_negative"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="span_start_before_end"),
+        ]
+
+    def __str__(self):
+        return f"{self.sid} [{self.start}:{self.end}] {self.label_id}"
+
+
+class Stance(models.Model):
+    set = models.ForeignKey(AnnotationSet, on_delete=models.CASCADE, related_name="stances")
+    sid = models.CharField("id", max_length=64)
+    holder = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="held_stances")
+    target = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="targeted_stances")
+    polarity = models.ForeignKey(Label, on_delete=models.RESTRICT, related_name="stances")
+    cue = models.ForeignKey(
+        Span, null=True, blank=True, on_delete=models.CASCADE, related_name="cued_stances"
+    )
+
+    class Meta:
+        ordering = ["set", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["set", "sid"], name="stance_unique_id_in_set"),
+            models.CheckConstraint(
+                condition=~Q(holder=F("target")), name="stance_holder_not_target"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sid}: {self.holder_id} {self.polarity_id} {self.target_id}"

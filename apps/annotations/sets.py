@@ -1,0 +1,218 @@
+"""Reading and writing annotation sets in the database.
+
+Every write goes through here: one transaction, a version check that cannot
+race (a conditional UPDATE), and the cleaned data of `validation.py`. Reads
+build the API's set shape for any number of sets in three queries.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.actors.models import Actor
+from apps.documents.models import Document
+from apps.projects.models import Label
+
+from .models import AnnotationSet, Span, Stance
+from .validation import Schema, validate_set
+
+
+class SetConflict(Exception):
+    """The set changed since the client read it, or it can no longer change."""
+
+    def __init__(self, message, version):
+        super().__init__(message)
+        self.message = message
+        self.version = version
+
+
+class ProjectSchema:
+    """The labels of a project, loaded once per request, and the actors a
+    payload refers to."""
+
+    def __init__(self, project):
+        self.project = project
+        self.label_ids = {}
+        entity, stance = set(), set()
+        for label_id, name, kind in Label.objects.filter(project=project).values_list(
+            "id", "name", "kind"
+        ):
+            self.label_ids[name] = label_id
+            (entity if kind == Label.Kind.ENTITY else stance).add(name)
+        self.entity_labels, self.stance_labels = entity, stance
+
+    def for_payloads(self, payloads):
+        """A validation Schema that knows the actors these payloads link to."""
+        wanted = set()
+        for payload in payloads:
+            spans = payload.get("spans") if isinstance(payload, dict) else None
+            for span in spans if isinstance(spans, list) else ():
+                if isinstance(span, dict):
+                    actor = span.get("actor")
+                    if isinstance(actor, int) and not isinstance(actor, bool):
+                        wanted.add(actor)
+        actors, merged = set(), {}
+        if wanted:
+            rows = Actor.objects.filter(project=self.project, id__in=wanted).values_list(
+                "id", "merged_into_id"
+            )
+            for actor_id, merged_into in rows:
+                if merged_into is None:
+                    actors.add(actor_id)
+                else:
+                    merged[actor_id] = merged_into
+        return Schema(self.entity_labels, self.stance_labels, actors, merged)
+
+    def validate(self, text, payload):
+        return validate_set(text, payload, self.for_payloads([payload]))
+
+
+def insert_rows(sets, label_ids):
+    """Insert the spans and stances of cleaned sets, given as
+    ``[(set_id, CleanSet), ...]``, in two queries whatever their number."""
+    spans = Span.objects.bulk_create(
+        Span(
+            set_id=set_id,
+            sid=s["id"],
+            start=s["start"],
+            end=s["end"],
+            label_id=label_ids[s["label"]],
+            actor_id=s["actor"],
+        )
+        for set_id, clean in sets
+        for s in clean.spans
+    )
+    pk_by_sid = {(span.set_id, span.sid): span.pk for span in spans}
+    stances = [
+        Stance(
+            set_id=set_id,
+            sid=t["id"],
+            holder_id=pk_by_sid[set_id, t["holder"]],
+            target_id=pk_by_sid[set_id, t["target"]],
+            polarity_id=label_ids[t["polarity"]],
+            cue_id=pk_by_sid[set_id, t["cue"]] if t["cue"] else None,
+        )
+        for set_id, clean in sets
+        for t in clean.stances
+    ]
+    if stances:
+        Stance.objects.bulk_create(stances)
+
+
+def replace_set(aset, expected_version, clean, label_ids):
+    """Replace the whole content of a set in one transaction; return the new version.
+
+    The version check and the increment are one conditional UPDATE, so of two
+    writers holding the same version exactly one wins and the other gets
+    SetConflict; nothing is half-written.
+    """
+    with transaction.atomic():
+        updated = AnnotationSet.objects.filter(
+            pk=aset.pk, version=expected_version, status=AnnotationSet.Status.IN_PROGRESS
+        ).update(version=F("version") + 1, updated_at=timezone.now())
+        if not updated:
+            current = AnnotationSet.objects.filter(pk=aset.pk).values("version", "status").get()
+            if current["status"] != AnnotationSet.Status.IN_PROGRESS:
+                raise SetConflict(
+                    "This set was submitted and can no longer change.", current["version"]
+                )
+            raise SetConflict(
+                f"This set changed since you read it (your version {expected_version}, "
+                f"now {current['version']}). Reload it and apply your change again.",
+                current["version"],
+            )
+        Stance.objects.filter(set_id=aset.pk).delete()
+        Span.objects.filter(set_id=aset.pk).delete()
+        insert_rows([(aset.pk, clean)], label_ids)
+    return expected_version + 1
+
+
+def submit_set(aset, expected_version=None):
+    """Mark an annotator's set submitted and count it on its document."""
+    with transaction.atomic():
+        filters = {"pk": aset.pk, "status": AnnotationSet.Status.IN_PROGRESS}
+        if expected_version is not None:
+            filters["version"] = expected_version
+        updated = AnnotationSet.objects.filter(**filters).update(
+            status=AnnotationSet.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            current = AnnotationSet.objects.filter(pk=aset.pk).values("version", "status").get()
+            if current["status"] == AnnotationSet.Status.SUBMITTED:
+                raise SetConflict("This set is already submitted.", current["version"])
+            raise SetConflict(
+                f"This set changed since you read it (your version {expected_version}, "
+                f"now {current['version']}). Reload it before submitting.",
+                current["version"],
+            )
+        if aset.kind == AnnotationSet.Kind.ANNOTATOR:
+            Document.objects.filter(pk=aset.document_id).update(
+                submitted_count=F("submitted_count") + 1
+            )
+
+
+SET_FIELDS = (
+    "id",
+    "document_id",
+    "kind",
+    "author__username",
+    "source",
+    "status",
+    "version",
+    "updated_at",
+)
+
+
+def set_payloads(sets, texts):
+    """The API shape of every set in `sets` (a queryset), in three queries.
+
+    `texts` maps document id to its text, for each span's covered `text`.
+    """
+    rows = list(sets.values(*SET_FIELDS))
+    if not rows:
+        return []
+    by_id = {}
+    for row in rows:
+        by_id[row["id"]] = {
+            "id": row["id"],
+            "document": row["document_id"],
+            "kind": row["kind"],
+            "author": row["author__username"],
+            "source": row["source"] or None,
+            "status": row["status"],
+            "version": row["version"],
+            "updated_at": row["updated_at"],
+            "spans": [],
+            "stances": [],
+        }
+    ids = list(by_id)
+    span_rows = (
+        Span.objects.filter(set_id__in=ids)
+        .order_by("set_id", "start", "-end", "id")
+        .values_list("set_id", "sid", "start", "end", "label__name", "actor_id")
+    )
+    for set_id, sid, start, end, label, actor in span_rows:
+        payload = by_id[set_id]
+        payload["spans"].append(
+            {
+                "id": sid,
+                "start": start,
+                "end": end,
+                "label": label,
+                "text": texts[payload["document"]][start:end],
+                "actor": actor,
+            }
+        )
+    stance_rows = (
+        Stance.objects.filter(set_id__in=ids)
+        .order_by("set_id", "id")
+        .values_list("set_id", "sid", "holder__sid", "target__sid", "polarity__name", "cue__sid")
+    )
+    for set_id, sid, holder, target, polarity, cue in stance_rows:
+        by_id[set_id]["stances"].append(
+            {"id": sid, "holder": holder, "target": target, "polarity": polarity, "cue": cue}
+        )
+    return [by_id[row["id"]] for row in rows]

@@ -1,0 +1,287 @@
+"""Check an annotation set against its document's text and the project schema.
+
+Plain data in, plain data out: the API, the importers and pre-annotation all
+pass what they were given through `validate_set`, which returns the cleaned set
+and every error at once, each naming the field at fault
+(``spans[2].text``) in a sentence a person can act on.
+
+Offsets are Unicode code points of the stored text, start inclusive, end
+exclusive: ``text[start:end]`` in Python.
+"""
+
+from dataclasses import dataclass, field
+
+MAX_ID_LENGTH = 64
+
+
+@dataclass
+class Schema:
+    """What a set may refer to in its project."""
+
+    entity_labels: set[str]
+    stance_labels: set[str]
+    # Actor ids that spans may link to; None leaves links unchecked.
+    actors: set[int] | None = None
+    # Actors that were merged away: id -> survivor id, for a helpful message.
+    merged_actors: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class CleanSet:
+    spans: list[dict]
+    stances: list[dict]
+
+
+def _error(errors, path, message):
+    errors.append({"field": path, "message": message})
+
+
+def _is_int(value):
+    # bool is an int in Python; an offset of `true` is a client bug, not 1.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _clip(text, limit=60):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check_id(value, path, errors):
+    if _is_int(value):
+        value = str(value)
+    if not isinstance(value, str) or not value:
+        _error(errors, path, "must be a non-empty string")
+        return None
+    if len(value) > MAX_ID_LENGTH:
+        _error(errors, path, f"must be at most {MAX_ID_LENGTH} characters")
+        return None
+    return value
+
+
+def _check_span(index, span, text, schema, errors):
+    path = f"spans[{index}]"
+    if not isinstance(span, dict):
+        _error(errors, path, "must be an object with start, end and label")
+        return None
+    ok = True
+    start, end = span.get("start"), span.get("end")
+    for name, value in (("start", start), ("end", end)):
+        if not _is_int(value):
+            _error(errors, f"{path}.{name}", f"must be an integer, got {value!r}")
+            ok = False
+        elif value < 0:
+            _error(errors, f"{path}.{name}", f"must not be negative, got {value}")
+            ok = False
+        elif value > len(text):
+            _error(
+                errors,
+                f"{path}.{name}",
+                f"{value} is past the end of the text ({len(text)} code points)",
+            )
+            ok = False
+    if ok and start >= end:
+        _error(errors, f"{path}.end", f"must be greater than start ({start}), got {end}")
+        ok = False
+    label = span.get("label")
+    if not isinstance(label, str) or not label:
+        _error(errors, f"{path}.label", "is required")
+        ok = False
+    elif label not in schema.entity_labels:
+        if label in schema.stance_labels:
+            message = f"{label} is a stance label; a span needs an entity label"
+        else:
+            message = f"unknown label {label}; this project's entity labels are " + (
+                ", ".join(sorted(schema.entity_labels)) or "not defined yet"
+            )
+        _error(errors, f"{path}.label", message)
+        ok = False
+    given = span.get("text")
+    if given is not None and ok:
+        covered = text[start:end]
+        if not isinstance(given, str):
+            _error(errors, f"{path}.text", "must be a string")
+            ok = False
+        elif given != covered:
+            _error(
+                errors,
+                f"{path}.text",
+                f"{given!r} does not match the document's text[{start}:{end}], {covered!r}",
+            )
+            ok = False
+    actor = span.get("actor")
+    if actor is not None:
+        if not _is_int(actor):
+            _error(errors, f"{path}.actor", f"must be an actor id (an integer), got {actor!r}")
+            ok = False
+        elif actor in schema.merged_actors:
+            _error(
+                errors,
+                f"{path}.actor",
+                f"actor {actor} was merged into actor {schema.merged_actors[actor]}; link that one",
+            )
+            ok = False
+        elif schema.actors is not None and actor not in schema.actors:
+            _error(errors, f"{path}.actor", f"there is no actor {actor} in this project")
+            ok = False
+    span_id = span.get("id")
+    if span_id is not None:
+        span_id = _check_id(span_id, f"{path}.id", errors)
+        ok = ok and span_id is not None
+    if not ok:
+        return None
+    return {"id": span_id, "start": start, "end": end, "label": label, "actor": actor}
+
+
+def _check_stance(index, stance, span_ids, schema, errors):
+    path = f"stances[{index}]"
+    if not isinstance(stance, dict):
+        _error(errors, path, "must be an object with holder, target and polarity")
+        return None
+    ok = True
+    refs = {}
+    for name in ("holder", "target", "cue"):
+        value = stance.get(name)
+        if value is None:
+            if name != "cue":
+                _error(errors, f"{path}.{name}", "is required: the id of a span in this set")
+                ok = False
+            refs[name] = None
+            continue
+        if _is_int(value):
+            value = str(value)
+        if not isinstance(value, str) or value not in span_ids:
+            _error(errors, f"{path}.{name}", f"refers to span {value!r}, which is not in this set")
+            ok = False
+        refs[name] = value
+    if ok and refs["holder"] == refs["target"]:
+        _error(errors, f"{path}.target", "must be a different span from the holder")
+        ok = False
+    polarity = stance.get("polarity")
+    if not isinstance(polarity, str) or not polarity:
+        _error(errors, f"{path}.polarity", "is required")
+        ok = False
+    elif polarity not in schema.stance_labels:
+        if polarity in schema.entity_labels:
+            message = f"{polarity} is an entity label; a stance polarity needs a stance label"
+        else:
+            message = f"unknown polarity {polarity}; this project's stance labels are " + (
+                ", ".join(sorted(schema.stance_labels)) or "not defined yet"
+            )
+        _error(errors, f"{path}.polarity", message)
+        ok = False
+    stance_id = stance.get("id")
+    if stance_id is not None:
+        stance_id = _check_id(stance_id, f"{path}.id", errors)
+        ok = ok and stance_id is not None
+    if not ok:
+        return None
+    return {"id": stance_id, "polarity": polarity, **refs}
+
+
+def _assign_ids(items, taken, prefix):
+    """Give server-made ids ("s1", "s2" …) to items that came without one."""
+    counter = 0
+    for item in items:
+        if item["id"] is None:
+            counter += 1
+            while f"{prefix}{counter}" in taken:
+                counter += 1
+            item["id"] = f"{prefix}{counter}"
+            taken.add(item["id"])
+
+
+def validate_set(text, data, schema):
+    """Return ``(CleanSet | None, errors)``; the set is None when there are errors.
+
+    `data` is ``{"spans": [...], "stances": [...]}`` as a client sent it.
+    Span and stance ids share one namespace in the set, so a reference is
+    never ambiguous.
+    """
+    errors = []
+    spans_in = data.get("spans", [])
+    stances_in = data.get("stances", [])
+    if spans_in is None:
+        spans_in = []
+    if stances_in is None:
+        stances_in = []
+    if not isinstance(spans_in, list):
+        _error(errors, "spans", "must be a list")
+        spans_in = []
+    if not isinstance(stances_in, list):
+        _error(errors, "stances", "must be a list")
+        stances_in = []
+
+    spans = []
+    seen_ids = {}
+    seen_spans = {}
+    for index, raw in enumerate(spans_in):
+        span = _check_span(index, raw, text, schema, errors)
+        if span is None:
+            continue
+        if span["id"] is not None:
+            if span["id"] in seen_ids:
+                _error(
+                    errors,
+                    f"spans[{index}].id",
+                    f"{span['id']!r} is already used by {seen_ids[span['id']]}",
+                )
+                continue
+            seen_ids[span["id"]] = f"spans[{index}]"
+        key = (span["start"], span["end"], span["label"])
+        if key in seen_spans:
+            _error(
+                errors,
+                f"spans[{index}]",
+                f"repeats {seen_spans[key]} (same start, end and label)",
+            )
+            continue
+        seen_spans[key] = f"spans[{index}]"
+        spans.append(span)
+
+    # Spans that failed validation still count as referable, so a stance that
+    # points at them is not reported a second time as dangling.
+    span_ids = set(seen_ids)
+    for raw in spans_in:
+        if isinstance(raw, dict) and raw.get("id") is not None:
+            span_ids.add(str(raw["id"]))
+
+    stances = []
+    seen_stances = {}
+    for index, raw in enumerate(stances_in):
+        stance = _check_stance(index, raw, span_ids, schema, errors)
+        if stance is None:
+            continue
+        if stance["id"] is not None:
+            if stance["id"] in seen_ids:
+                _error(
+                    errors,
+                    f"stances[{index}].id",
+                    f"{stance['id']!r} is already used by {seen_ids[stance['id']]}",
+                )
+                continue
+            seen_ids[stance["id"]] = f"stances[{index}]"
+        key = (stance["holder"], stance["target"], stance["polarity"])
+        if key in seen_stances:
+            _error(
+                errors,
+                f"stances[{index}]",
+                f"repeats {seen_stances[key]} (same holder, target and polarity)",
+            )
+            continue
+        seen_stances[key] = f"stances[{index}]"
+        stances.append(stance)
+
+    if errors:
+        return None, errors
+    taken = set(seen_ids)
+    _assign_ids(spans, taken, "s")
+    _assign_ids(stances, taken, "t")
+    return CleanSet(spans=spans, stances=stances), []
+
+
+def describe(errors, limit=5):
+    """One readable sentence for the first few errors, for the `detail` of a 400."""
+    parts = [f"{e['field']}: {e['message']}" for e in errors[:limit]]
+    more = len(errors) - limit
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)

@@ -1,0 +1,354 @@
+"""
+Read uploaded documents (JSONL, JSON, CSV, plain text, zip) into plain records.
+
+Nothing here touches the database: ``parse()`` turns bytes into a
+``ParseResult`` of valid ``DocumentRecord``s and one ``RecordError`` per
+problem, so the caller can show every problem before saving anything.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+__all__ = [
+    "FORMATS",
+    "DocumentRecord",
+    "ImportFormatError",
+    "ParseResult",
+    "RecordError",
+    "detect_format",
+    "parse",
+    "parse_records",
+]
+
+FORMATS = ("jsonl", "json", "csv", "txt", "zip")
+
+EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".txt": "txt",
+    ".zip": "zip",
+}
+
+# Lengths of the matching Document columns, so an over-long value is reported
+# here rather than failing the insert later.
+MAX_LENGTHS = {
+    "id": 255,
+    "title": 1000,
+    "outlet": 200,
+    "author": 300,
+    "section": 200,
+    "url": 2000,
+}
+OPTIONAL_STRINGS = ("title", "outlet", "author", "section", "url")
+
+BOM = b"\xef\xbb\xbf"
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@dataclass
+class DocumentRecord:
+    external_id: str
+    text: str
+    where: str
+    title: str = ""
+    meta: dict = field(default_factory=dict)
+    outlet: str = ""
+    author: str = ""
+    section: str = ""
+    url: str = ""
+    published: datetime.date | None = None
+    spans: list = field(default_factory=list)
+    stances: list = field(default_factory=list)
+
+
+@dataclass
+class RecordError:
+    where: str
+    field: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ParseResult:
+    records: list[DocumentRecord]
+    errors: list[RecordError]
+
+
+class ImportFormatError(ValueError):
+    """
+    The whole input cannot be read (unknown format, not UTF-8, zip too large
+    ...). str() is the readable message.
+    """
+
+
+def detect_format(filename: str, format: str | None = None) -> str:
+    """Return one of FORMATS: ``format`` if given, else from the file name."""
+    if format:
+        if format.lower() in FORMATS:
+            return format.lower()
+        raise ImportFormatError(f'unknown format "{format}"; the formats are {", ".join(FORMATS)}')
+    name = filename or ""
+    dot = name.rfind(".")
+    fmt = EXTENSIONS.get(name[dot:].lower()) if dot > 0 else None
+    if fmt is None:
+        subject = f'"{name}"' if name else "a file without a name"
+        raise ImportFormatError(
+            f"cannot tell the format of {subject}; understood extensions are "
+            f"{', '.join(EXTENSIONS)} (or give the format explicitly)"
+        )
+    return fmt
+
+
+def parse(
+    data: bytes, filename: str = "", format: str | None = None, max_bytes: int | None = None
+) -> ParseResult:
+    """Parse the bytes of one upload. Raise ImportFormatError if unreadable."""
+    # Imported here because the format modules import from this package.
+    from . import archive, jsonl, plain, table
+
+    fmt = detect_format(filename, format)
+    label = filename or "the file"
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ImportFormatError(f"{label} is {len(data)} bytes; the limit is {max_bytes} bytes")
+    collector = Collector()
+    if fmt == "zip":
+        archive.read_zip(data, filename, collector, max_bytes=max_bytes)
+    else:
+        text = decode(data, label)
+        if fmt == "jsonl":
+            jsonl.read_jsonl(text, collector)
+        elif fmt == "json":
+            jsonl.read_json(text, label, collector)
+        elif fmt == "csv":
+            table.read_csv(text, collector)
+        else:
+            plain.read_upload(text, filename, collector)
+    return collector.result()
+
+
+def parse_records(items, where_prefix: str = "record") -> ParseResult:
+    """Parse an already decoded list of dicts, e.g. the body of an API call."""
+    if not isinstance(items, list):
+        raise ImportFormatError(f"expected a list of records, got {describe_type(items)}")
+    collector = Collector()
+    collector.add_all(items, where_prefix)
+    return collector.result()
+
+
+def decode(data, label):
+    """Decode UTF-8 bytes, dropping one leading byte order mark."""
+    skipped = len(BOM) if data.startswith(BOM) else 0
+    try:
+        return bytes(data[skipped:]).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + skipped
+        hint = ""
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            hint = " It looks like UTF-16; save it as UTF-8."
+        raise ImportFormatError(
+            f"{label} is not UTF-8 text: invalid byte 0x{data[offset]:02x} "
+            f"at byte offset {offset}.{hint}"
+        ) from None
+
+
+def content_id(text):
+    """A stable id for a record without one, so re-imports are idempotent."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def describe_type(value):
+    """Name a value's type the way a JSON user would."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__
+
+
+def show(value, limit=60):
+    """Quote a bad value for a message, shortened."""
+    try:
+        shown = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        shown = repr(value)
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return shown
+
+
+# NUL cannot be stored by PostgreSQL; a lone surrogate (possible through a
+# JSON "\\ud800" escape) cannot be encoded as UTF-8, so it could be neither
+# hashed nor stored. A regex finds either at C speed on megabytes of text.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(value):
+    """Explain why a string cannot be stored in PostgreSQL, or return None."""
+    found = UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "contains a NUL character (U+0000), which cannot be stored"
+    return f"contains an unpaired surrogate U+{ord(found.group()):04X}, which is not valid text"
+
+
+def parse_published(value):
+    """Return (date, None) or (None, problem) for a "published" value."""
+    if isinstance(value, str):
+        try:
+            if ISO_DATE.fullmatch(value):
+                return datetime.date.fromisoformat(value), None
+            if ISO_DATE.match(value) and value[10:11] in ("T", " "):
+                return datetime.datetime.fromisoformat(value).date(), None
+        except ValueError:
+            pass
+    return None, (
+        f'"published" must be a date like "2024-05-31" or an ISO datetime, got {show(value)}'
+    )
+
+
+class Collector:
+    """
+    Gather valid records and errors of one input. Ids are remembered across
+    everything added, so repeats are caught across all members of a zip.
+    """
+
+    def __init__(self):
+        self.records = []
+        self.errors = []
+        self.seen = {}  # external id -> where it first appeared
+
+    def result(self):
+        return ParseResult(records=self.records, errors=self.errors)
+
+    def error(self, where, field, message):
+        self.errors.append(RecordError(where=where, field=field, message=f"{where}: {message}"))
+
+    def add_all(self, items, where_prefix):
+        for number, item in enumerate(items, start=1):
+            self.add(item, f"{where_prefix} {number}")
+
+    def add(self, item, where):
+        """Validate one raw record; keep it, or report all its problems."""
+        if not isinstance(item, dict):
+            self.error(where, None, f"a record must be a JSON object, got {describe_type(item)}")
+            return
+        errors_before = len(self.errors)
+        values = {}
+
+        text = item.get("text")
+        if text is None:
+            self.error(where, "text", '"text" is required')
+        elif not isinstance(text, str) or text == "":
+            self.error(where, "text", f'"text" must be a non-empty string, got {show(text)}')
+        elif problem := unstorable(text):
+            self.error(where, "text", f'"text" {problem}')
+        else:
+            values["text"] = text
+
+        external_id = self._external_id(item.get("id"), where)
+
+        for name in OPTIONAL_STRINGS:
+            value = item.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                self.error(where, name, f'"{name}" must be a string, got {show(value)}')
+            elif len(value) > MAX_LENGTHS[name]:
+                self.error(
+                    where,
+                    name,
+                    f'"{name}" is {len(value)} characters long; the limit is {MAX_LENGTHS[name]}',
+                )
+            elif problem := unstorable(value):
+                self.error(where, name, f'"{name}" {problem}')
+            else:
+                values[name] = value
+
+        meta = item.get("meta")
+        if meta is not None:
+            if isinstance(meta, dict):
+                values["meta"] = meta
+            else:
+                self.error(where, "meta", f'"meta" must be a JSON object, got {show(meta)}')
+
+        # An empty string is how a blank spreadsheet cell or form field arrives.
+        published = item.get("published")
+        if published not in (None, ""):
+            values["published"], problem = parse_published(published)
+            if problem:
+                self.error(where, "published", problem)
+
+        for name in ("spans", "stances"):
+            value = item.get(name)
+            if value is None:
+                continue
+            if isinstance(value, list):
+                values[name] = value
+            else:
+                self.error(where, name, f'"{name}" must be a list, got {show(value)}')
+
+        if external_id is None and "text" in values:
+            external_id = content_id(values["text"])
+            self._check_repeat(external_id, where, derived=True)
+        if len(self.errors) == errors_before:
+            self.records.append(DocumentRecord(external_id=external_id, where=where, **values))
+
+    def _external_id(self, value, where):
+        """Return the record's own id, or None if it has none or a bad one."""
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            # 1000 bits is about 300 digits, over the limit; str() of a huge
+            # int would even raise.
+            if value.bit_length() > 1000:
+                self.error(where, "id", f'"id" is too long; the limit is {MAX_LENGTHS["id"]}')
+                return None
+            external_id = str(value)
+        elif isinstance(value, str):
+            external_id = value
+        else:
+            self.error(where, "id", f'"id" must be a string or an integer, got {show(value)}')
+            return None
+        if external_id == "":
+            self.error(where, "id", '"id" must not be empty; leave it out to derive one')
+            return None
+        if len(external_id) > MAX_LENGTHS["id"]:
+            self.error(
+                where,
+                "id",
+                f'"id" is {len(external_id)} characters long; the limit is {MAX_LENGTHS["id"]}',
+            )
+            return None
+        if problem := unstorable(external_id):
+            self.error(where, "id", f'"id" {problem}')
+            return None
+        self._check_repeat(external_id, where)
+        return external_id
+
+    def _check_repeat(self, external_id, where, derived=False):
+        first = self.seen.get(external_id)
+        if first is None:
+            self.seen[external_id] = where
+            return
+        if derived:
+            message = f'has the same text as {first} (without an "id", the id comes from the text)'
+        else:
+            message = f'id "{external_id}" repeats {first}'
+        self.error(where, "id", message)

@@ -1,0 +1,122 @@
+"""Zip archives of .txt, .jsonl, .ndjson, .json and .csv files."""
+
+import io
+import zipfile
+import zlib
+
+from . import EXTENSIONS, ImportFormatError, decode, jsonl, plain, table
+
+MEMBER_EXTENSIONS = tuple(extension for extension in EXTENSIONS if extension != ".zip")
+
+# Bit 11 of a zip entry's flags: the name is stored as UTF-8.
+UTF8_NAME_FLAG = 0x800
+
+
+def read_zip(data, filename, collector, max_bytes=None):
+    """
+    Add the records of every supported member, in name order. Ids must be
+    unique across the whole archive, which the shared collector checks.
+    """
+    label = filename or "the archive"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise ImportFormatError(f"{label} is not a readable zip archive: {exc}") from None
+    with archive:
+        members = []
+        for info in archive.infolist():
+            name = member_name(info)
+            if not _is_skipped(info, name):
+                members.append((name, info))
+        # Sorted by name so results do not depend on how the zip was made.
+        members.sort(key=lambda member: member[0])
+        for name, _info in members:
+            if extension(name) == ".zip":
+                raise ImportFormatError(
+                    f"{label} contains another archive, {name}; nested archives are not read"
+                )
+        readable = [(name, info) for name, info in members if extension(name) in MEMBER_EXTENSIONS]
+        if max_bytes is not None:
+            # Checked against the declared sizes before unpacking anything;
+            # _read_member makes sure no member unpacks to more than declared.
+            total = sum(info.file_size for _name, info in readable)
+            if total > max_bytes:
+                raise ImportFormatError(
+                    f"{label} unpacks to {total} bytes; the limit is {max_bytes} bytes"
+                )
+        for name, info in members:
+            where = f"{label}: {name}"
+            if extension(name) not in MEMBER_EXTENSIONS:
+                collector.error(
+                    where,
+                    None,
+                    "is not a supported file; an archive may hold "
+                    f"{', '.join(MEMBER_EXTENSIONS)} files",
+                )
+                continue
+            content = _read_member(archive, info, where)
+            try:
+                _read_content(content, name, where, collector)
+            except ImportFormatError as exc:
+                # One unreadable member is that member's problem; the others
+                # are still read so every problem is reported at once.
+                collector.error(where, None, str(exc))
+
+
+def _read_content(content, name, where, collector):
+    text = decode(content, "the file")
+    fmt = EXTENSIONS[extension(name)]
+    if fmt == "jsonl":
+        jsonl.read_jsonl(text, collector, prefix=f"{where} ")
+    elif fmt == "json":
+        jsonl.read_json(text, "the file", collector, prefix=f"{where} ")
+    elif fmt == "csv":
+        table.read_csv(text, collector, prefix=f"{where} ")
+    else:
+        plain.read_text(text, name, collector, where=where)
+
+
+def member_name(info):
+    """Return the member's path, "/"-separated."""
+    name = info.filename
+    if not info.flag_bits & UTF8_NAME_FLAG:
+        # Without the flag, zipfile decodes names as cp437, but many tools
+        # write UTF-8 without setting it; recover those names.
+        try:
+            name = name.encode("cp437").decode("utf-8")
+        except UnicodeError:
+            name = info.filename
+    # Some Windows tools write "\" between folders.
+    return name.replace("\\", "/")
+
+
+def extension(name):
+    """The lowercased extension of a member's base name, with the dot."""
+    base = name.rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    return base[dot:].lower() if dot > 0 else ""
+
+
+def _is_skipped(info, name):
+    """Folders, macOS resource forks, and hidden files such as .DS_Store."""
+    return (
+        info.is_dir()
+        or name.endswith("/")
+        or name.startswith("__MACOSX/")
+        or name.rsplit("/", 1)[-1].startswith(".")
+    )
+
+
+def _read_member(archive, info, where):
+    try:
+        with archive.open(info) as member:
+            # Never more than declared plus one byte, which would show the
+            # size was a lie (zipfile also fails the CRC check then).
+            content = member.read(info.file_size + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
+        # RuntimeError: encrypted; NotImplementedError (a RuntimeError):
+        # unsupported compression.
+        raise ImportFormatError(f"{where} cannot be unpacked: {exc}") from None
+    if len(content) > info.file_size:
+        raise ImportFormatError(f"{where} unpacks to more than its declared size")
+    return content

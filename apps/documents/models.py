@@ -1,0 +1,89 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from apps.projects.models import Project
+
+
+class DocumentQuerySet(models.QuerySet):
+    def with_status(self, status, k):
+        """Filter by the derived status; `k` is the project's overlap."""
+        if status == Document.Status.NEW:
+            return self.filter(annotator_count=0)
+        if status == Document.Status.IN_PROGRESS:
+            return self.filter(annotator_count__gt=0, submitted_count__lt=k, adjudicated_at=None)
+        if status == Document.Status.ANNOTATED:
+            return self.filter(submitted_count__gte=k, adjudicated_at=None)
+        if status == Document.Status.ADJUDICATED:
+            return self.exclude(adjudicated_at=None)
+        return self.none()
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "In progress"
+        ANNOTATED = "annotated", "Annotated (all k sets submitted)"
+        ADJUDICATED = "adjudicated", "Adjudicated"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    external_id = models.CharField(max_length=255)
+    title = models.CharField(max_length=1000, blank=True)
+    text = models.TextField()
+    meta = models.JSONField(default=dict, blank=True)
+    # The news metadata researchers slice by.
+    outlet = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    section = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Kept by apps.annotations in the same transaction that changes the sets,
+    # so assignment and status filters need no aggregation.
+    annotator_count = models.PositiveIntegerField(default=0, editable=False)
+    submitted_count = models.PositiveIntegerField(default=0, editable=False)
+    adjudicated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "external_id"], name="document_unique_external_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_count__lte=models.F("annotator_count")),
+                name="document_submitted_le_assigned",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "annotator_count"]),
+            models.Index(fields=["project", "outlet"]),
+            models.Index(fields=["project", "published"]),
+        ]
+
+    def __str__(self):
+        return self.title or self.external_id
+
+    def save(self, *args, **kwargs):
+        # Offsets point into the text: once a document has annotations its
+        # text is fixed, whatever path (admin, shell, API) tries to change it.
+        update_fields = kwargs.get("update_fields")
+        if self.pk and (update_fields is None or "text" in update_fields):
+            stored = Document.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+            if stored is not None and stored != self.text and self.annotation_sets.exists():
+                raise ValidationError(
+                    {"text": "This document has annotations, so its text cannot change."}
+                )
+        super().save(*args, **kwargs)
+
+    def status_for(self, k):
+        if self.adjudicated_at is not None:
+            return self.Status.ADJUDICATED
+        if self.submitted_count >= k:
+            return self.Status.ANNOTATED
+        if self.annotator_count:
+            return self.Status.IN_PROGRESS
+        return self.Status.NEW

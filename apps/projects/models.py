@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+label_name_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9_-]*$",
+    "A label name is an upper-case identifier: A-Z first, then A-Z, 0-9, _ or -.",
+)
+color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is written #rrggbb.")
+
+
+class Project(models.Model):
+    class Order(models.TextChoices):
+        IMPORT = "import", "Import order"
+        RANDOM = "random", "Random (seeded)"
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    guidelines = models.TextField(blank=True, help_text="Markdown.")
+    annotators_per_document = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="How many annotators annotate each document (overlap k).",
+    )
+    blind = models.BooleanField(
+        default=True, help_text="Annotators cannot see each other's annotations."
+    )
+    assignment_order = models.CharField(max_length=16, choices=Order.choices, default=Order.IMPORT)
+    assignment_seed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotators_per_document__gte=1), name="project_overlap_at_least_one"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    REVIEWER = "reviewer", "Reviewer"
+    ANNOTATOR = "annotator", "Annotator"
+
+
+# Each role can do what the roles below it can, and more.
+ROLE_RANK = {Role.ANNOTATOR: 1, Role.REVIEWER: 2, Role.OWNER: 3}
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.project} ({self.role})"
+
+    def has_role(self, role):
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+class Label(models.Model):
+    class Kind(models.TextChoices):
+        ENTITY = "entity", "Entity"
+        STANCE = "stance", "Stance"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    name = models.CharField(max_length=64, validators=[label_name_validator])
+    color = models.CharField(max_length=7, default="#4c78a8", validators=[color_validator])
+    shortcut = models.CharField(
+        max_length=1, blank=True, help_text="One key that applies the label in the annotator."
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="label_unique_name"),
+            models.UniqueConstraint(
+                fields=["project", "shortcut"],
+                condition=~Q(shortcut=""),
+                name="label_unique_shortcut",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
