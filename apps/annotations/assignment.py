@@ -8,8 +8,7 @@ can push a document past k.
 """
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Value
-from django.db.models.functions import Mod
+from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Value
 
 from apps.documents.models import Document
 from apps.projects.models import Project
@@ -52,11 +51,20 @@ def claim(document, user):
         return _create_set(locked, user), True
 
 
+M32 = 2**32
+
+
 def _order(queryset, project):
     if project.assignment_order == Project.Order.RANDOM:
-        # A cheap, seeded permutation of ids (multiplicative hashing), the
-        # same on every database, so the order is reproducible for a seed.
-        key = Mod(F("id") * Value(2654435761) + Value(project.assignment_seed), Value(4294967296))
+        # A seeded permutation of ids, the same on every database: multiply
+        # (a bijection mod 2**32), XOR with the seed's hash, multiply again.
+        # The XOR makes it non-linear, so each seed gives its own order, not
+        # a rotation of one order. Every product stays below 2**63.
+        seed = (project.assignment_seed * 0x9E3779B9 + 0x7F4A7C15) % M32
+        mixed = (F("id") * Value(2654435761) % Value(M32)).bitxor(Value(seed))
+        key = ExpressionWrapper(
+            mixed * Value(0x5BD1E995) % Value(M32), output_field=BigIntegerField()
+        )
         return queryset.annotate(shuffle=key).order_by("shuffle", "id")
     return queryset.order_by("id")
 

@@ -46,8 +46,9 @@ class ActorViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     filterset_class = ActorFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_value_regex = "[0-9]+"
+    queryset = Actor.objects.none()
 
-    def get_queryset(self):
+    def get_project_queryset(self):
         return Actor.objects.filter(project=self.project).prefetch_related("aliases")
 
     def get_serializer_context(self):

@@ -166,12 +166,13 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     filterset_class = DocumentFilter
     serializer_class = DocumentUpdateSerializer
     lookup_value_regex = "[0-9]+"
+    queryset = Document.objects.none()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.project_k = self.project.annotators_per_document
 
-    def get_queryset(self):
+    def get_project_queryset(self):
         return Document.objects.filter(project=self.project)
 
     def _payloads(self, rows):
@@ -187,6 +188,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         return payloads
 
     @extend_schema(
+        operation_id="documents_list",
         parameters=[
             OpenApiParameter("include", OpenApiTypes.STR, enum=["annotations"]),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000."),

@@ -15,8 +15,11 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     serializer_class = ProjectSerializer
     lookup_value_regex = "[0-9]+"
+    queryset = Project.objects.none()
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         role = Membership.objects.filter(project=OuterRef("pk"), user=self.request.user)
         return (
             Project.objects.filter(memberships__user=self.request.user)
@@ -32,11 +35,17 @@ class ProjectViewSet(viewsets.ModelViewSet):
             project = serializer.save(created_by=self.request.user)
             Membership.objects.create(project=project, user=self.request.user, role=Role.OWNER)
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Every method on a project's URL (OPTIONS too) answers 404 to a
+        # non-member, before anything else is looked at.
+        if "pk" in kwargs:
+            self.membership = get_membership(request.user, kwargs["pk"])
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                require_role(self.membership, Role.OWNER, "change or delete the project")
+
     def get_object(self):
-        membership = get_membership(self.request.user, self.kwargs["pk"])
-        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
-            require_role(membership, Role.OWNER, "change or delete the project")
-        return self.get_queryset().get(pk=membership.project_id)
+        return self.get_queryset().get(pk=self.membership.project_id)
 
 
 class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
@@ -44,8 +53,10 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
 
     serializer_class = LabelSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    queryset = Label.objects.none()
+    lookup_value_regex = "[0-9]+"
 
-    def get_queryset(self):
+    def get_project_queryset(self):
         return Label.objects.filter(project=self.project)
 
     def get_serializer_context(self):
@@ -92,8 +103,10 @@ class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
 
     serializer_class = MembershipSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    queryset = Membership.objects.none()
+    lookup_value_regex = "[0-9]+"
 
-    def get_queryset(self):
+    def get_project_queryset(self):
         return Membership.objects.filter(project=self.project).select_related("user")
 
     def get_serializer_context(self):
