@@ -49,10 +49,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_tasks",
+    "django_tasks_db",
     "apps.projects",
     "apps.documents",
     "apps.actors",
     "apps.annotations",
+    "apps.review",
+    "apps.datasets",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,24 @@ class Project(models.Model):
     )
     assignment_order = models.CharField(max_length=16, choices=Order.choices, default=Order.IMPORT)
     assignment_seed = models.PositiveIntegerField(default=0)
+    # Review.
+    anonymous_review = models.BooleanField(
+        default=False,
+        help_text='Reviewers see "Annotator A / B / C" instead of names.',
+    )
+    routing_enabled = models.BooleanField(
+        default=False,
+        help_text="Ask one more annotator when a document's disagreement is above the threshold.",
+    )
+    routing_threshold = models.FloatField(
+        default=0.5, help_text="Disagreement score (0–1) above which a document is routed."
+    )
+    routing_max_annotators = models.PositiveSmallIntegerField(
+        default=5, help_text="Routing never asks for more annotators than this."
+    )
+    # Pre-annotation: the entity label given to a matched actor of each kind,
+    # e.g. {"person": "PERSON", "state": "GPE"}; kinds not listed are skipped.
+    actor_kind_labels = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -46,6 +64,46 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Job(models.Model):
+    """Background work (large imports, pre-annotation, releases) and its progress.
+
+    The API answers 202 with the job's id; `GET /api/v1/jobs/{id}/` shows it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=50)
+    # Dotted path of the function that does the work: fn(job, **params) -> result.
+    handler = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.FloatField(default=0.0)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} job {self.pk} ({self.status})"
+
+    def set_progress(self, done, total):
+        """Record progress; cheap enough to call per batch, not per item."""
+        self.progress = min(1.0, done / total) if total else 1.0
+        Job.objects.filter(pk=self.pk).update(progress=self.progress)
 
 
 class Role(models.TextChoices):

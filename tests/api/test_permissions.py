@@ -29,7 +29,7 @@ from apps.actors.models import Actor, Alias
 from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.documents.models import Document
-from apps.projects.models import Label, Membership, Project, Role
+from apps.projects.models import Job, Label, Membership, Project, Role
 from tests.conftest import make_project
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,7 @@ class World:
     member: Membership  # an extra annotator, so removing it leaves the project sane
     actor: Actor
     survivor: Actor  # what `actor` merges into
+    job: Job
 
     def ids(self, **override):
         ids = {
@@ -90,6 +91,7 @@ class World:
             "member": self.member.pk,
             "actor": self.actor.pk,
             "survivor": self.survivor.pk,
+            "job": self.job.pk,
         }
         return ids | override
 
@@ -108,6 +110,7 @@ def build_world(project, suffix=""):
         member=Membership.objects.create(project=project, user=extra, role=Role.ANNOTATOR),
         actor=actor,
         survivor=Actor.objects.create(project=project, name="Russian Federation"),
+        job=Job.objects.create(project=project, kind="import", handler="-"),
     )
 
 
@@ -136,6 +139,7 @@ class Row:
 
     @property
     def has_sub_object(self):
+        # Sub-objects of a project; jobs are not nested under a project URL.
         return any(key in self.path for key in ("{d}", "{label}", "{member}", "{actor}"))
 
 
@@ -177,6 +181,10 @@ MATRIX = [
         body=lambda w, u: {"description": "Changed"},
     ),
     Row("project-detail", "DELETE", "projects/{p}/", owner_may(204)),
+    # background jobs: not under /projects/, so an outsider's list is empty and a
+    # job of another project is 404
+    Row("job-list", "GET", "jobs/", signed_in_may(200)),
+    Row("job-detail", "GET", "jobs/{job}/", member_may(200)),
     # labels
     Row("label-list", "GET", "projects/{p}/labels/", member_may(200)),
     Row(
@@ -349,7 +357,7 @@ def test_matrix_covers_every_endpoint():
 
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
 def test_matrix_paths_resolve_to_their_route(row):
-    ids = dict.fromkeys(("p", "d", "label", "member", "actor"), 1)
+    ids = dict.fromkeys(("p", "d", "label", "member", "actor", "job"), 1)
     assert resolve(url(row, ids)).url_name == row.route
 
 

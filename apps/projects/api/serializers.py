@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from ..models import Label, Membership, Project, Role
+from ..models import Job, Label, Membership, Project, Role
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -19,6 +19,11 @@ class ProjectSerializer(serializers.ModelSerializer):
             "blind",
             "assignment_order",
             "assignment_seed",
+            "anonymous_review",
+            "routing_enabled",
+            "routing_threshold",
+            "routing_max_annotators",
+            "actor_kind_labels",
             "created_at",
             "role",
             "documents",
@@ -92,3 +97,20 @@ class MembershipSerializer(serializers.ModelSerializer):
         instance.role = validated_data.get("role", instance.role)
         instance.save(update_fields=["role"])
         return instance
+
+
+class JobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "project",
+            "kind",
+            "status",
+            "progress",
+            "result",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]

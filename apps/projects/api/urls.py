@@ -2,10 +2,11 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from .views import LabelViewSet, MembershipViewSet, ProjectViewSet
+from .views import JobViewSet, LabelViewSet, MembershipViewSet, ProjectViewSet
 
 router = SimpleRouter()
 router.register("projects", ProjectViewSet, basename="project")
+router.register("jobs", JobViewSet, basename="job")
 router.register(r"projects/(?P<project_pk>[0-9]+)/labels", LabelViewSet, basename="label")
 router.register(r"projects/(?P<project_pk>[0-9]+)/members", MembershipViewSet, basename="member")
 

@@ -4,9 +4,9 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from ..models import Label, Membership, Project, Role
+from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, require_role
-from .serializers import LabelSerializer, MembershipSerializer, ProjectSerializer
+from .serializers import JobSerializer, LabelSerializer, MembershipSerializer, ProjectSerializer
 
 
 class ProjectViewSet(viewsets.ModelViewSet):
@@ -141,3 +141,16 @@ class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
             if instance.role == Role.OWNER:
                 self._keeps_an_owner(instance)
             instance.delete()
+
+
+class JobViewSet(viewsets.ReadOnlyModelViewSet):
+    """Background jobs; a job is visible to the members of its project."""
+
+    serializer_class = JobSerializer
+    queryset = Job.objects.none()
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return Job.objects.filter(project__memberships__user=self.request.user)
