@@ -1,6 +1,7 @@
 """Handing documents to annotators.
 
-A document may have at most `annotators_per_document` (k) annotator sets. The
+A document may have at most `annotators_per_document` (k) annotator sets, or
+its own `annotators_wanted` when review routed it to more annotators. The
 count lives on the document row and changes only while that row is locked
 (SELECT … FOR UPDATE on PostgreSQL; on SQLite every write transaction takes
 the database lock at BEGIN IMMEDIATE), so no number of simultaneous requests
@@ -10,7 +11,7 @@ can push a document past k.
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Value
 
-from apps.documents.models import Document
+from apps.documents.models import Document, wanted
 from apps.projects.models import Project
 
 from .models import AnnotationSet
@@ -46,7 +47,8 @@ def claim(document, user):
         aset = _own_set(document.pk, user)
         if aset is not None:
             return aset, False
-        if locked.annotator_count >= document.project.annotators_per_document:
+        limit = locked.annotators_wanted or document.project.annotators_per_document
+        if locked.annotator_count >= limit:
             raise DocumentFull
         return _create_set(locked, user), True
 
@@ -95,7 +97,8 @@ def next_document(project, user):
     candidates = _order(
         Document.objects.filter(
             project=project,
-            annotator_count__lt=project.annotators_per_document,
+            # A document routed for one more annotator wants more than k.
+            annotator_count__lt=wanted(project.annotators_per_document),
             adjudicated_at=None,
         ).filter(~Exists(mine)),
         project,

@@ -14,6 +14,7 @@ from apps.documents.models import Document
 from apps.projects.models import Label
 
 from .models import AnnotationSet, Span, Stance
+from .signals import annotator_set_submitted
 from .validation import Schema, validate_set
 
 
@@ -152,6 +153,9 @@ def submit_set(aset, expected_version=None):
             Document.objects.filter(pk=aset.document_id).update(
                 submitted_count=F("submitted_count") + 1
             )
+            # Inside the transaction: what listens (review's routing) acts
+            # before anyone can see the document with its new count.
+            annotator_set_submitted.send(sender=AnnotationSet, document_id=aset.document_id)
 
 
 SET_FIELDS = (

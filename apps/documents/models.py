@@ -1,8 +1,28 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from apps.projects.models import Project
+
+
+def wanted(k):
+    """The number of annotators a document wants: its own (set by review's
+    routing) or the project's k."""
+    return Coalesce(F("annotators_wanted"), Value(k))
+
+
+def document_status(annotator_count, submitted_count, adjudicated_at, wanted):
+    """A document's status from its counts; `wanted` is the number of
+    annotators it wants (its own routed count or the project's k). Value
+    rows and model instances both use this, so the rule is written once."""
+    if adjudicated_at is not None:
+        return Document.Status.ADJUDICATED
+    if submitted_count >= wanted:
+        return Document.Status.ANNOTATED
+    if annotator_count:
+        return Document.Status.IN_PROGRESS
+    return Document.Status.NEW
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -11,9 +31,11 @@ class DocumentQuerySet(models.QuerySet):
         if status == Document.Status.NEW:
             return self.filter(annotator_count=0)
         if status == Document.Status.IN_PROGRESS:
-            return self.filter(annotator_count__gt=0, submitted_count__lt=k, adjudicated_at=None)
+            return self.filter(
+                annotator_count__gt=0, submitted_count__lt=wanted(k), adjudicated_at=None
+            )
         if status == Document.Status.ANNOTATED:
-            return self.filter(submitted_count__gte=k, adjudicated_at=None)
+            return self.filter(submitted_count__gte=wanted(k), adjudicated_at=None)
         if status == Document.Status.ADJUDICATED:
             return self.exclude(adjudicated_at=None)
         return self.none()
@@ -44,6 +66,10 @@ class Document(models.Model):
     annotator_count = models.PositiveIntegerField(default=0, editable=False)
     submitted_count = models.PositiveIntegerField(default=0, editable=False)
     adjudicated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by review's agreement-driven routing when the first k annotators
+    # disagreed too much: this document wants more annotators than the
+    # project's k. Null means the project's k.
+    annotators_wanted = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -80,10 +106,9 @@ class Document(models.Model):
         super().save(*args, **kwargs)
 
     def status_for(self, k):
-        if self.adjudicated_at is not None:
-            return self.Status.ADJUDICATED
-        if self.submitted_count >= k:
-            return self.Status.ANNOTATED
-        if self.annotator_count:
-            return self.Status.IN_PROGRESS
-        return self.Status.NEW
+        return document_status(
+            self.annotator_count,
+            self.submitted_count,
+            self.adjudicated_at,
+            self.annotators_wanted or k,
+        )

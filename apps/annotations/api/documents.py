@@ -8,6 +8,7 @@ set), and `documents` may not import `annotations`.
 
 import django_filters
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
@@ -19,7 +20,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.documents.importers import ImportFormatError, detect_format, parse, parse_records
-from apps.documents.models import Document
+from apps.documents.models import Document, document_status
 from apps.projects.exceptions import Conflict
 from apps.projects.models import Role
 from apps.projects.pagination import CursorPagination
@@ -46,19 +47,18 @@ DOCUMENT_FIELDS = (
     "annotator_count",
     "submitted_count",
     "adjudicated_at",
+    "annotators_wanted",
 )
 
 
 def document_payload(row, k):
     """The API shape of a document from a `.values(*DOCUMENT_FIELDS)` row."""
-    if row["adjudicated_at"] is not None:
-        doc_status = Document.Status.ADJUDICATED
-    elif row["submitted_count"] >= k:
-        doc_status = Document.Status.ANNOTATED
-    elif row["annotator_count"]:
-        doc_status = Document.Status.IN_PROGRESS
-    else:
-        doc_status = Document.Status.NEW
+    doc_status = document_status(
+        row["annotator_count"],
+        row["submitted_count"],
+        row["adjudicated_at"],
+        row["annotators_wanted"] or k,
+    )
     return {
         "id": row["id"],
         "external_id": row["external_id"],
@@ -233,11 +233,13 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         serializer = self.get_serializer(document, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            # Lock the row so a set cannot appear between the check and the write.
+            # claim() takes this row lock before creating a set, so the model's
+            # own check (an annotated document's text never changes) cannot race.
             Document.objects.select_for_update().filter(pk=document.pk).first()
-            if "text" in serializer.validated_data:
-                serializer.validate_text(serializer.validated_data["text"])
-            serializer.save()
+            try:
+                serializer.save()
+            except DjangoValidationError as exc:
+                raise ValidationError(exc.message_dict) from exc
         row = Document.objects.filter(pk=document.pk).values(*DOCUMENT_FIELDS).get()
         return Response(self._payloads([row])[0])
 

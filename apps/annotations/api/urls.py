@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from .actors import MergeActorView
 from .documents import DocumentViewSet
+from .preannotate import PreannotateView
 from .sets import DocumentSetsView, MySetView, SubmitMySetView
 
 router = SimpleRouter()
@@ -19,4 +20,5 @@ urlpatterns = [
         MergeActorView.as_view(),
         name="actor-merge",
     ),
+    path("projects/<int:project_pk>/preannotate/", PreannotateView.as_view(), name="preannotate"),
 ]

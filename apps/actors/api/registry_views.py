@@ -1,0 +1,107 @@
+"""Import and export of the actor registry (CSV or JSON)."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.projects.exceptions import Conflict
+from apps.projects.models import Role
+from apps.projects.permissions import ProjectScopedMixin
+
+from .. import registry_io
+from ..registry import RegistryConflict, import_registry, registry_actors
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+class JSONErrorsMixin:
+    """`?format=csv` is ours, not DRF's renderer override: always negotiate the
+    default (JSON) renderer, so errors stay JSON whatever format is asked."""
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
+
+
+class RegistryExportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
+    """The project's registry (actors not merged away, with their aliases) as a
+    CSV or JSON file, in two queries whatever its size."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["csv", "json"], default="csv")],
+        responses={200: OpenApiTypes.BINARY},
+    )
+    def get(self, request, *args, **kwargs):
+        fmt = request.query_params.get("format", "csv").lower()
+        if fmt not in CONTENT_TYPES:
+            raise ValidationError({"format": f"{fmt!r} is not csv or json."})
+        actors = registry_actors(self.project)
+        body = registry_io.write_csv(actors) if fmt == "csv" else registry_io.write_json(actors)
+        response = HttpResponse(body.encode("utf-8"), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = (
+            f'attachment; filename="actors-project-{self.project.pk}.{fmt}"'
+        )
+        return response
+
+
+class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
+    """Import actors: a multipart `file` (.csv or .json, or `format`) or a JSON
+    list. All or nothing; every bad row is listed with its field. Rows naming
+    an existing actor (by Wikidata id, else by name) update it and add
+    aliases; the others create actors."""
+
+    parser_classes = [MultiPartParser, JSONParser]
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        self.require(Role.REVIEWER, "import actors")
+        limit = settings.ACCORD_IMPORT_MAX_BYTES
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > limit:
+            return Response(
+                {"detail": f"The upload is {length:,} bytes; the import limit is {limit:,} bytes."},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        try:
+            if isinstance(request.data, list | dict) and "file" not in request.FILES:
+                if isinstance(request.data, dict) and "actors" not in request.data:
+                    raise ValidationError(
+                        {
+                            "file": "Send a .csv or .json file as multipart field `file`, "
+                            "or a JSON list of actors."
+                        }
+                    )
+                parsed = registry_io.parse_items(request.data)
+            else:
+                upload = request.FILES["file"]
+                fmt = request.data.get("format") or request.query_params.get("format")
+                parsed = registry_io.parse(upload.read(), upload.name, fmt)
+        except registry_io.RegistryFormatError as exc:
+            raise ValidationError({"file": str(exc)}) from exc
+        if parsed.errors:
+            return self._refused(parsed.errors)
+        if not parsed.records:
+            raise ValidationError({"file": "The file holds no actors."})
+        try:
+            report = import_registry(self.project, parsed.records)
+        except RegistryConflict as exc:
+            raise Conflict(str(exc)) from exc
+        if report["errors"]:
+            return self._refused(report["errors"])
+        del report["errors"]
+        code = status.HTTP_201_CREATED if report["created"] else status.HTTP_200_OK
+        return Response(report, status=code)
+
+    @staticmethod
+    def _refused(errors):
+        more = f" ({len(errors) - 1} more listed in `errors`)" if len(errors) > 1 else ""
+        return Response(
+            {"detail": f"Nothing was imported. {errors[0]['message']}{more}", "errors": errors},
+            status=status.HTTP_400_BAD_REQUEST,
+        )

@@ -1,0 +1,48 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.actors.suggesters import DEFAULT
+from apps.projects.progress import ProgressBar
+
+from ...preannotate import PreannotateError, preannotate
+from .import_documents import find_project
+
+
+class Command(BaseCommand):
+    help = (
+        "Pre-annotate a project's documents: run a suggester (default: the actor "
+        "registry's alias matcher) and store its spans as prediction sets, replacing "
+        "the previous ones of that suggester. All or nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("project", help="Project id or exact name.")
+        parser.add_argument(
+            "--suggester", default=DEFAULT, help=f"Suggester name (default: {DEFAULT})."
+        )
+        parser.add_argument(
+            "--documents", nargs="+", type=int, help="Only these document ids (default: all)."
+        )
+
+    def handle(self, project, suggester, documents=None, **options):
+        project = find_project(project)
+        bar = None
+
+        def progress(done, total):
+            nonlocal bar
+            if bar is None:
+                bar = ProgressBar(self.stdout, total, "Pre-annotating")
+            bar.update(done)
+
+        try:
+            report = preannotate(project, suggester, documents, progress=progress)
+        except PreannotateError as exc:
+            raise CommandError(str(exc)) from None
+        if bar is not None:
+            bar.close()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{report['suggester']}: {report['documents']} document(s), "
+                f"{report['spans']} span(s); prediction sets created {report['created']}, "
+                f"replaced {report['replaced']}, deleted {report['deleted']}."
+            )
+        )

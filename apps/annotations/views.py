@@ -1,0 +1,70 @@
+"""The workspace page for one document, and "next document".
+
+The page is only a shell: the workspace (static/accord/workspace.js) reads and
+writes everything through the REST API. The page hands it the ids it needs,
+the URLs, and the names of the actors the visible sets link to, so spans can
+show their actor without one request per actor.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apps.actors.models import Actor
+from apps.documents.models import Document
+from apps.projects.permissions import get_membership
+
+from .assignment import next_document
+from .models import Span
+
+
+@login_required
+def workspace(request, project_pk, document_pk):
+    membership = get_membership(request.user, project_pk)
+    project = membership.project
+    document = (
+        Document.objects.filter(project=project, pk=document_pk)
+        .only("id", "title", "external_id", "outlet", "published")
+        .first()
+    )
+    if document is None:
+        raise Http404
+    # The actors linked from this document's sets: a few dozen names at most,
+    # and knowing them up front saves the workspace a request per actor.
+    actor_ids = Span.objects.filter(set__document=document, actor__isnull=False).values("actor_id")
+    actors = {
+        str(pk): name
+        for pk, name in Actor.objects.filter(project=project, pk__in=actor_ids).values_list(
+            "id", "name"
+        )
+    }
+    config = {
+        "project": project.pk,
+        "document": document.pk,
+        "user": request.user.username,
+        "api": f"/api/v1/projects/{project.pk}/",
+        "projectPage": reverse("project-page", args=[project.pk]),
+        # The workspace of document d is documentsPage + d + "/".
+        "documentsPage": reverse("project-page", args=[project.pk]) + "documents/",
+        "actors": actors,
+    }
+    return render(
+        request,
+        "annotations/workspace.html",
+        {"project": project, "document": document, "membership": membership, "config": config},
+    )
+
+
+@login_required
+@require_POST
+def next_document_page(request, project_pk):
+    """Hand the user their next document and open it, or say that none is left."""
+    project = get_membership(request.user, project_pk).project
+    found = next_document(project, request.user)
+    if found is None:
+        messages.info(request, "There is no document left for you in this project.")
+        return redirect("project-page", project.pk)
+    return redirect("workspace", project.pk, found[0].pk)

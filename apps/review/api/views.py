@@ -1,0 +1,537 @@
+"""Review endpoints: agreement, the queue, side-by-side review, gold, decisions.
+
+Only reviewers and owners reach them (annotators get 403, non-members 404).
+The views parse and answer; the rules live in report.py, queue.py, gold.py
+and the pure merge.py.
+"""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.annotations.sets import SetConflict
+from apps.documents.models import Document
+from apps.projects.models import Role
+from apps.projects.pagination import PageNumberPagination
+from apps.projects.permissions import ProjectScopedMixin
+
+from .. import gold as gold_ops
+from .. import merge
+from ..agreement import disagreement_score
+from ..models import AdjudicationEvent, Decision
+from ..queue import review_queue
+from ..report import ReportError, agreement_report
+
+
+def _is_version(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _text(value, field):
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError({field: "must be a string."})
+    return value.strip()
+
+
+class ReviewerView(ProjectScopedMixin, APIView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.require(Role.REVIEWER, "review documents")
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+def _document_filter(request):
+    values = []
+    for raw in request.query_params.getlist("document"):
+        for part in raw.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit():
+                raise ValidationError({"document": f"{part!r} is not a document id."})
+            values.append(int(part))
+    return values or None
+
+
+class AgreementView(ReviewerView):
+    """Inter-annotator agreement over documents with two or more submitted sets."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("label", str, description="an entity or stance label name"),
+            OpenApiParameter("annotator", str, description="a username"),
+            OpenApiParameter("document", str, description="document ids, comma-separated"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, *args, **kwargs):
+        params = request.query_params
+        try:
+            report = agreement_report(
+                self.project,
+                label=params.get("label") or None,
+                annotator=params.get("annotator") or None,
+                documents=_document_filter(request),
+            )
+        except ReportError as exc:
+            raise ValidationError({exc.field: exc.message}) from None
+        return Response(report)
+
+
+# --------------------------------------------------------------------------- queue
+
+
+class ReviewQueueView(ReviewerView):
+    """Documents whose annotators have all submitted and that are not
+    adjudicated, most disagreement first."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, *args, **kwargs):
+        k = self.project.annotators_per_document
+        rows = review_queue(self.project).values(
+            "id",
+            "external_id",
+            "title",
+            "submitted_count",
+            "annotators_wanted",
+            "disagreement",
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        results = [
+            {
+                "id": row["id"],
+                "external_id": row["external_id"],
+                "title": row["title"],
+                "annotators": row["submitted_count"],
+                "annotators_wanted": row["annotators_wanted"] or k,
+                "disagreement": row["disagreement"],
+            }
+            for row in page
+        ]
+        return paginator.get_paginated_response(results)
+
+
+# --------------------------------------------------------------------------- one document
+
+
+class DocumentReviewView(ReviewerView):
+    def get_document(self):
+        document = Document.objects.filter(
+            project=self.project, pk=self.kwargs["document_pk"]
+        ).first()
+        if document is None:
+            raise Http404
+        return document
+
+    def load(self):
+        return gold_ops.load(self.get_document())
+
+    def names(self, review):
+        names = merge.display_names(review.usernames, self.project.anonymous_review)
+        by_id = {uid: names.get(u, u) for u, uid in review.annotator_ids.items()}
+        return names, by_id
+
+    def conflict(self, message, version):
+        return Response({"detail": message, "version": version}, status=status.HTTP_409_CONFLICT)
+
+    def frozen(self, review):
+        return self.conflict(
+            "This document is adjudicated: its gold set is frozen. Reopen it to change it.",
+            gold_ops.current_version(review),
+        )
+
+    def invalid(self, exc):
+        return Response(
+            {"detail": str(exc), "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST
+        )
+
+    def version_from(self, data, review, required):
+        version = data.get("version") if isinstance(data, dict) else None
+        if version is None and not required:
+            return gold_ops.current_version(review)
+        if not _is_version(version):
+            raise ValidationError(
+                {"version": "is required: the version of the gold set you last read (an integer)."}
+            )
+        return version
+
+    def gold_response(self, review, names):
+        """The gold set in the set shape, with where each item came from and
+        the document's accept / reopen history."""
+        if review.gold_payload is None:
+            return None
+        payload = dict(review.gold_payload)
+        gold = review.gold
+        origins = merge.provenance(gold, review.cands)
+        by_span = {v["id"]: k for k, v in gold.spans.items()}
+        by_stance = {v["id"]: k for k, v in gold.stances.items()}
+
+        def shown(entry):
+            return {**entry, "annotators": [names[a] for a in entry["annotators"]]}
+
+        payload["provenance"] = {
+            "spans": {sid: shown(origins["spans"][key]) for sid, key in by_span.items()},
+            "stances": {sid: shown(origins["stances"][key]) for sid, key in by_stance.items()},
+        }
+        document = review.document
+        payload["adjudicated"] = document.adjudicated_at is not None
+        payload["adjudicated_at"] = document.adjudicated_at
+        payload["history"] = [
+            {"action": action, "by": by, "at": at, "reason": reason}
+            for action, by, at, reason in AdjudicationEvent.objects.filter(
+                document=document
+            ).values_list("action", "user__username", "at", "reason")
+        ]
+        return payload
+
+    def decisions(self, review, **filters):
+        _, by_id = self.names(review)
+        rows = (
+            Decision.objects.filter(document=review.document, **filters)
+            .order_by("id")
+            .values(*DECISION_FIELDS)
+        )
+        return [decision_payload(row, by_id) for row in rows]
+
+    def reload(self):
+        review = self.load()
+        names, _ = self.names(review)
+        return review, self.gold_response(review, names)
+
+
+class DocumentReviewDetailView(DocumentReviewView):
+    """Every annotator set side by side, and the merged candidates with their votes."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, *args, **kwargs):
+        review = self.load()
+        document = review.document
+        names, _ = self.names(review)
+        text = document.text
+        voters = len(review.cands["annotators"])
+        in_gold = review.gold
+        sets = [{**s, "author": names[s["author"]]} for s in review.sets]
+        submitted = {s["author"]: s for s in review.sets if s["status"] == "submitted"}
+
+        def span_out(key):
+            return {**merge.key_dict(key), "text": text[key[0] : key[1]]}
+
+        spans = []
+        for cand in review.cands["spans"]:
+            by_actor = {}
+            for who, actor in cand["actors"].items():
+                by_actor.setdefault(actor, []).append(names[who])
+            spans.append(
+                {
+                    **span_out(cand["key"]),
+                    "annotators": [names[a] for a in cand["annotators"]],
+                    "votes": f"{len(cand['annotators'])}/{voters}",
+                    "unanimous": len(cand["annotators"]) == voters,
+                    "actors": [
+                        {"actor": actor, "annotators": who} for actor, who in by_actor.items()
+                    ],
+                    "actor": cand["actor"],
+                    "tie": cand["tie"],
+                    "in_gold": cand["key"] in in_gold.spans,
+                }
+            )
+        stances = []
+        for cand in review.cands["stances"]:
+            holder, target, polarity = cand["key"]
+            stances.append(
+                {
+                    "holder": span_out(holder),
+                    "target": span_out(target),
+                    "polarity": polarity,
+                    "cue": span_out(cand["cue"]) if cand["cue"] else None,
+                    "annotators": [names[a] for a in cand["annotators"]],
+                    "votes": f"{len(cand['annotators'])}/{voters}",
+                    "unanimous": len(cand["annotators"]) == voters,
+                    "in_gold": cand["key"] in in_gold.stances,
+                }
+            )
+        k = self.project.annotators_per_document
+        return Response(
+            {
+                "document": {
+                    "id": document.pk,
+                    "external_id": document.external_id,
+                    "title": document.title,
+                    "text": text,
+                    "annotators_wanted": document.annotators_wanted or k,
+                    "submitted": document.submitted_count,
+                    "adjudicated_at": document.adjudicated_at,
+                },
+                "anonymous_review": self.project.anonymous_review,
+                "annotators": [names[s["author"]] for s in review.sets],
+                "disagreement": disagreement_score(submitted),
+                "sets": sets,
+                "candidates": {"spans": spans, "stances": stances},
+                "gold": self.gold_response(review, names),
+            }
+        )
+
+
+class GoldView(DocumentReviewView):
+    """The document's gold set (created empty on first read). PUT replaces it
+    whole, carrying the version last read (stale: 409); each change is
+    recorded as a decision. An adjudicated document's gold set is frozen (409)."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, *args, **kwargs):
+        document = self.get_document()
+        gold_ops.gold_set_of(document, request.user)
+        return Response(self.reload()[1])
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def put(self, request, *args, **kwargs):
+        data = request.data
+        if not isinstance(data, dict):
+            raise ValidationError({"detail": "Send the gold set as a JSON object."})
+        review = self.load()
+        version = self.version_from(data, review, required=True)
+        if review.document.adjudicated_at is not None:
+            return self.frozen(review)
+        rationale = _text(data.get("rationale"), "rationale")
+        try:
+            gold_ops.put_gold(review, self.project, request.user, data, version, rationale)
+        except gold_ops.Invalid as exc:
+            return self.invalid(exc)
+        except gold_ops.Frozen:
+            return self.frozen(review)
+        except SetConflict as exc:
+            return self.conflict(exc.message, exc.version)
+        return Response(self.reload()[1])
+
+
+class AutoMergeView(DocumentReviewView):
+    """`{"min_agreement": N}`: every span made by at least N annotators goes
+    into gold with the actor most of them linked (a tie links none and is
+    listed under `ties`); then every stance made by at least N annotators
+    whose holder and target are in gold. Optional `version`."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        data = request.data if isinstance(request.data, dict) else {}
+        n = data.get("min_agreement")
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValidationError(
+                {"min_agreement": "is required: how many annotators must agree (an integer ≥ 1)."}
+            )
+        review = self.load()
+        version = self.version_from(data, review, required=False)
+        if review.document.adjudicated_at is not None:
+            return self.frozen(review)
+        try:
+            result, _ = gold_ops.auto_merge(review, self.project, request.user, n, version)
+        except gold_ops.Invalid as exc:
+            return self.invalid(exc)
+        except gold_ops.Frozen:
+            return self.frozen(review)
+        except SetConflict as exc:
+            return self.conflict(exc.message, exc.version)
+        names, _ = self.names(review)
+
+        def span(cand):
+            return {
+                **merge.key_dict(cand["key"]),
+                "actor": cand["actor"],
+                "annotators": [names[a] for a in cand["annotators"]],
+            }
+
+        def stance(cand):
+            return {
+                **merge.stance_item(cand["key"], None),
+                "annotators": [names[a] for a in cand["annotators"]],
+            }
+
+        _, gold = self.reload()
+        return Response(
+            {
+                "gold": gold,
+                "merged": {
+                    "spans": [span(c) for c in result.spans],
+                    "stances": [stance(c) for c in result.stances],
+                },
+                "ties": [
+                    {**span(c), "linked": sorted({a for a in c["actors"].values() if a})}
+                    for c in result.ties
+                ],
+                "skipped_stances": [stance(c) for c in result.skipped_stances],
+            }
+        )
+
+
+class AcceptView(DocumentReviewView):
+    """Mark the document adjudicated: its gold set is frozen (later writes 409)."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        data = request.data if isinstance(request.data, dict) else {}
+        reason = _text(data.get("reason"), "reason")
+        document = self.get_document()
+        try:
+            gold_ops.accept(document, request.user, reason)
+        except gold_ops.Frozen:
+            review = self.load()
+            return self.conflict(
+                "This document is already adjudicated.", gold_ops.current_version(review)
+            )
+        return Response(self.reload()[1])
+
+
+class ReopenView(DocumentReviewView):
+    """`{"reason": "…"}`: undo an accept; recorded with who, when and why."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        data = request.data if isinstance(request.data, dict) else {}
+        reason = _text(data.get("reason"), "reason")
+        if not reason:
+            raise ValidationError({"reason": "is required: say why the document is reopened."})
+        document = self.get_document()
+        try:
+            gold_ops.reopen(document, request.user, reason)
+        except gold_ops.NotAdjudicated:
+            return Response(
+                {"detail": "This document is not adjudicated, so there is nothing to reopen."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(self.reload()[1])
+
+
+# --------------------------------------------------------------------------- decisions
+
+DECISION_FIELDS = (
+    "id",
+    "action",
+    "item_type",
+    "item",
+    "edited_to",
+    "annotators",
+    "rationale",
+    "source",
+    "created_at",
+    "reviewer__username",
+    "reversed_at",
+    "reversed_by__username",
+    "reversal_rationale",
+)
+
+
+def decision_payload(row, names_by_id):
+    return {
+        "id": row["id"],
+        "action": row["action"],
+        "item_type": row["item_type"],
+        "item": row["item"],
+        "edited_to": row["edited_to"],
+        "annotators": [names_by_id.get(uid, "a former annotator") for uid in row["annotators"]],
+        "rationale": row["rationale"],
+        "source": row["source"],
+        "reviewer": row["reviewer__username"],
+        "created_at": row["created_at"],
+        "reversed": None
+        if row["reversed_at"] is None
+        else {
+            "at": row["reversed_at"],
+            "by": row["reversed_by__username"],
+            "rationale": row["reversal_rationale"],
+        },
+    }
+
+
+class DecisionsView(DocumentReviewView):
+    """GET: the document's decisions, oldest first. POST: decide on one item:
+    `{"action": "accept"|"reject"|"edit"|"add", "span": {...}}` or
+    `"stance": {...}` (holder and target inline), `"edited_to"` for an edit,
+    optional `"rationale"` and `"version"` of the gold set."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, *args, **kwargs):
+        return Response(self.decisions(self.load()))
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        data = request.data
+        if not isinstance(data, dict):
+            raise ValidationError({"detail": "Send the decision as a JSON object."})
+        action = data.get("action")
+        if action not in Decision.Action.values:
+            raise ValidationError(
+                {"action": f"must be one of {', '.join(Decision.Action.values)}."}
+            )
+        kinds = [kind for kind in ("span", "stance") if kind in data]
+        if len(kinds) != 1:
+            raise ValidationError({"span": "give exactly one of span or stance."})
+        item_type = kinds[0]
+        edited_to = data.get("edited_to")
+        if (action == "edit") != (edited_to is not None):
+            raise ValidationError({"edited_to": "is required for an edit, and only for an edit."})
+        rationale = _text(data.get("rationale"), "rationale")
+        review = self.load()
+        version = self.version_from(data, review, required=False)
+        if review.document.adjudicated_at is not None:
+            return self.frozen(review)
+        try:
+            decision, new_version = gold_ops.decide(
+                review,
+                self.project,
+                request.user,
+                action,
+                item_type,
+                data[item_type],
+                edited_to,
+                rationale,
+                version,
+            )
+        except merge.MergeError as exc:
+            field = exc.field or item_type
+            raise ValidationError({field: exc.message}) from None
+        except gold_ops.Invalid as exc:
+            return self.invalid(exc)
+        except gold_ops.Frozen:
+            return self.frozen(review)
+        except SetConflict as exc:
+            return self.conflict(exc.message, exc.version)
+        [payload] = self.decisions(review, pk=decision.pk)
+        return Response({**payload, "version": new_version}, status=status.HTTP_201_CREATED)
+
+
+class ReverseDecisionView(DocumentReviewView):
+    """Undo a decision on the gold set; the decision stays, marked reversed.
+    Refused (409) when later changes touched the same items."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        data = request.data if isinstance(request.data, dict) else {}
+        rationale = _text(data.get("rationale"), "rationale")
+        review = self.load()
+        decision = Decision.objects.filter(
+            document=review.document, pk=self.kwargs["decision_pk"]
+        ).first()
+        if decision is None:
+            raise Http404
+        if review.document.adjudicated_at is not None:
+            return self.frozen(review)
+        try:
+            new_version = gold_ops.reverse(review, self.project, request.user, decision, rationale)
+        except merge.MergeError as exc:
+            return self.conflict(exc.message, gold_ops.current_version(review))
+        except gold_ops.Invalid as exc:
+            return self.invalid(exc)
+        except gold_ops.Frozen:
+            return self.frozen(review)
+        except SetConflict as exc:
+            return self.conflict(exc.message, exc.version)
+        [payload] = self.decisions(review, pk=decision.pk)
+        return Response({**payload, "version": new_version})

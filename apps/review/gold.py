@@ -1,0 +1,290 @@
+"""The gold set of a document: reading it, writing it through decisions,
+auto-merge, accept and reopen.
+
+Every write goes through `write_gold`: validation against the text and schema
+(annotations' validate_set), the version check of annotations' replace_set
+(a conditional UPDATE, so two reviewers can never both win), and the decision
+records of what changed, all in one transaction.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.annotations.models import AnnotationSet
+from apps.annotations.sets import ProjectSchema, replace_set, set_payloads
+from apps.annotations.validation import describe
+from apps.documents.models import Document
+
+from . import merge
+from .models import AdjudicationEvent, Decision
+
+
+class Frozen(Exception):
+    """The document is adjudicated: its gold set cannot change until reopened."""
+
+
+class NotAdjudicated(Exception):
+    """Reopening a document that is not adjudicated."""
+
+
+class Invalid(Exception):
+    """The resulting gold set does not validate; `errors` as validate_set gives them."""
+
+    def __init__(self, errors):
+        super().__init__(describe(errors))
+        self.errors = errors
+
+
+@dataclass
+class Review:
+    """Everything about one document's review, loaded in a fixed number of queries."""
+
+    document: Document
+    sets: list  # payloads of every annotator set, in set-id order
+    annotator_ids: dict  # username -> user id
+    cands: dict  # merge.candidates over the submitted sets, by username
+    gold_set: AnnotationSet | None
+    gold_payload: dict | None
+
+    @property
+    def gold(self):
+        return merge.gold_from_payload(self.gold_payload or {})
+
+    @property
+    def usernames(self):
+        return [s["author"] for s in self.sets]
+
+
+def load(document):
+    """The document's annotator sets, candidates and gold, in five queries."""
+    sets = AnnotationSet.objects.filter(
+        document=document, kind__in=[AnnotationSet.Kind.ANNOTATOR, AnnotationSet.Kind.GOLD]
+    ).order_by("id")
+    payloads = set_payloads(sets, {document.pk: document.text})
+    annotator_sets = [p for p in payloads if p["kind"] == AnnotationSet.Kind.ANNOTATOR]
+    gold_payload = next((p for p in payloads if p["kind"] == AnnotationSet.Kind.GOLD), None)
+    ids = dict(
+        AnnotationSet.objects.filter(
+            document=document, kind=AnnotationSet.Kind.ANNOTATOR
+        ).values_list("author__username", "author_id")
+    )
+    submitted = {
+        p["author"]: p for p in annotator_sets if p["status"] == AnnotationSet.Status.SUBMITTED
+    }
+    gold_set = None
+    if gold_payload is not None:
+        gold_set = AnnotationSet(
+            pk=gold_payload["id"],
+            document=document,
+            kind=AnnotationSet.Kind.GOLD,
+            status=gold_payload["status"],
+            version=gold_payload["version"],
+        )
+    return Review(
+        document=document,
+        sets=annotator_sets,
+        annotator_ids=ids,
+        cands=merge.candidates(submitted),
+        gold_set=gold_set,
+        gold_payload=gold_payload,
+    )
+
+
+def gold_set_of(document, user):
+    """The document's gold set, created (empty) on first use."""
+    gold = AnnotationSet.objects.filter(document=document, kind=AnnotationSet.Kind.GOLD).first()
+    if gold is not None:
+        return gold
+    with transaction.atomic():
+        Document.objects.select_for_update().filter(pk=document.pk).first()
+        gold, _ = AnnotationSet.objects.get_or_create(
+            document=document, kind=AnnotationSet.Kind.GOLD, defaults={"author": user}
+        )
+    return gold
+
+
+def _check_open(document):
+    adjudicated = (
+        Document.objects.filter(pk=document.pk).values_list("adjudicated_at", flat=True).first()
+    )
+    if adjudicated is not None:
+        raise Frozen
+
+
+def write_gold(review, project, user, new_gold, version, decisions):
+    """Replace the gold set by `new_gold` (a merge.Gold) if the gold set is
+    still at `version`, and store `decisions`: ``[(action, item_type, Change,
+    extra fields)]``. Returns the new version; raises Frozen, Invalid or
+    annotations' SetConflict. Returns ``(new version, [Decision])``."""
+    document = review.document
+    payload = merge.gold_to_payload(new_gold)
+    schema = ProjectSchema(project)
+    clean, errors = schema.validate(document.text, payload)
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        _check_open(document)
+        gold = review.gold_set or gold_set_of(document, user)
+        new_version = replace_set(gold, version, clean, schema.label_ids)
+        created = Decision.objects.bulk_create(
+            Decision(
+                document=document,
+                reviewer=user,
+                action=action,
+                item_type=item_type,
+                item=_decided_item(item_type, change, extra),
+                edited_to=extra.get("edited_to"),
+                annotators=_makers(review, item_type, change),
+                rationale=extra.get("rationale", ""),
+                source=extra.get("source", "reviewer"),
+                before=change.before,
+                after=change.after,
+            )
+            for action, item_type, change, extra in decisions
+        )
+    return new_version, created
+
+
+def _decided_item(item_type, change, extra):
+    if "item" in extra:
+        return extra["item"]
+    key = "spans" if item_type == "span" else "stances"
+    items = change.after.get(key) or change.before.get(key)
+    return items[0]
+
+
+def _makers(review, item_type, change):
+    """User ids of the annotators who made the decided item (as it was before
+    an edit or reject, as it is after an accept or add)."""
+    key = "spans" if item_type == "span" else "stances"
+    items = change.before.get(key) if not change.after.get(key) else change.after.get(key)
+    if item_type == "span":
+        wanted = merge.parse_span_item(items[0])[0]
+        cands = review.cands["spans"]
+    else:
+        wanted = merge.parse_stance_item(items[0])[0]
+        cands = review.cands["stances"]
+    for cand in cands:
+        if cand["key"] == wanted:
+            return [review.annotator_ids[u] for u in cand["annotators"]]
+    if change.before.get(key):
+        # An edit: who made the item it changed.
+        original = change.before[key][0]
+        parse = merge.parse_span_item if item_type == "span" else merge.parse_stance_item
+        original_key = parse(original)[0]
+        for cand in cands:
+            if cand["key"] == original_key:
+                return [review.annotator_ids[u] for u in cand["annotators"]]
+    return []
+
+
+def current_version(review):
+    return review.gold_set.version if review.gold_set is not None else 1
+
+
+def put_gold(review, project, user, payload, version, rationale=""):
+    """A whole-set write (PUT): recorded as the decisions it amounts to."""
+    schema = ProjectSchema(project)
+    clean, errors = schema.validate(review.document.text, payload)
+    if errors:
+        raise Invalid(errors)
+    new_gold = merge.gold_from_payload({"spans": clean.spans, "stances": clean.stances})
+    changes = merge.diff(review.gold, new_gold, review.cands)
+    decisions = [
+        (action, item_type, change, {"rationale": rationale, "source": "set"})
+        for action, item_type, change in changes
+    ]
+    return write_gold(review, project, user, new_gold, version, decisions)[0]
+
+
+def decide(review, project, user, action, item_type, item, edited_to, rationale, version):
+    """One reviewer decision on one item; returns (Decision, new version)."""
+    change = merge.plan(review.gold, action, item_type, item, edited_to)
+    new_gold = merge.apply(review.gold, change)
+    extra = {"rationale": rationale, "item": item}
+    if edited_to is not None:
+        extra["edited_to"] = edited_to
+    new_version, [decision] = write_gold(
+        review, project, user, new_gold, version, [(action, item_type, change, extra)]
+    )
+    return decision, new_version
+
+
+def auto_merge(review, project, user, min_agreement, version):
+    """Merge every candidate made by at least `min_agreement` annotators into
+    gold, each recorded as an accept decision. Returns (MergeResult, version)."""
+    result = merge.auto_merge(review.cands, review.gold, min_agreement)
+    note = f"auto-merge: made by at least {min_agreement} annotators"
+    decisions = []
+    for cand in result.spans:
+        item = merge.span_item(cand["key"], cand["actor"])
+        rationale = note + ("; linked actors tied, so none is linked" if cand["tie"] else "")
+        change = merge.Change({"spans": []}, {"spans": [item]})
+        decisions.append(("accept", "span", change, {"rationale": rationale, "source": "auto"}))
+    for cand in result.stances:
+        cue = result.gold.stances[cand["key"]]["cue"]
+        change = merge.Change({"stances": []}, {"stances": [merge.stance_item(cand["key"], cue)]})
+        decisions.append(("accept", "stance", change, {"rationale": note, "source": "auto"}))
+    new_version, _ = write_gold(review, project, user, result.gold, version, decisions)
+    return result, new_version
+
+
+def reverse(review, project, user, decision, rationale):
+    """Undo a decision on the gold set and mark it reversed; returns the new version."""
+    if decision.reversed_at is not None:
+        raise merge.MergeError("This decision was already reversed.")
+    change = merge.Change(decision.before, decision.after)
+    new_gold = merge.revert(review.gold, change)
+    with transaction.atomic():
+        new_version, _ = write_gold(
+            review, project, user, new_gold, current_version(review), decisions=[]
+        )
+        updated = Decision.objects.filter(pk=decision.pk, reversed_at=None).update(
+            reversed_at=timezone.now(), reversed_by=user, reversal_rationale=rationale
+        )
+        if not updated:
+            raise merge.MergeError("This decision was already reversed.")
+    return new_version
+
+
+def accept(document, user, reason=""):
+    """Adjudicate: freeze the gold set (created empty if there is none)."""
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.adjudicated_at is not None:
+            raise Frozen
+        gold = gold_set_of(document, user)
+        now = timezone.now()
+        AnnotationSet.objects.filter(pk=gold.pk).update(
+            status=AnnotationSet.Status.SUBMITTED,
+            submitted_at=now,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        Document.objects.filter(pk=document.pk).update(adjudicated_at=now)
+        AdjudicationEvent.objects.create(
+            document=document, action=AdjudicationEvent.Action.ACCEPT, user=user, reason=reason
+        )
+    return now
+
+
+def reopen(document, user, reason):
+    """Undo an accept: the gold set can change again; recorded with the reason."""
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.adjudicated_at is None:
+            raise NotAdjudicated
+        now = timezone.now()
+        AnnotationSet.objects.filter(document=document, kind=AnnotationSet.Kind.GOLD).update(
+            status=AnnotationSet.Status.IN_PROGRESS,
+            submitted_at=None,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        Document.objects.filter(pk=document.pk).update(adjudicated_at=None)
+        AdjudicationEvent.objects.create(
+            document=document, action=AdjudicationEvent.Action.REOPEN, user=user, reason=reason
+        )

@@ -1,0 +1,108 @@
+"""Review records: decisions on candidates, adjudication events, cached scores.
+
+The gold set itself is an AnnotationSet of kind `gold` (apps.annotations);
+what review adds is the record of how it came to be.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from apps.documents.models import Document
+
+
+class Decision(models.Model):
+    """One reviewer's accept / reject / edit / add of an item of the gold set.
+
+    `before` and `after` are the gold items the decision removed and put in
+    (``{"spans": [...], "stances": [...]}`` in merge.py's item shape), so a
+    decision can be reversed exactly: take `after` out, put `before` back.
+    """
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", "Accept a candidate"
+        REJECT = "reject", "Reject an item"
+        EDIT = "edit", "Edit an item"
+        ADD = "add", "Add an item no annotator made"
+
+    class ItemType(models.TextChoices):
+        SPAN = "span", "Span"
+        STANCE = "stance", "Stance"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="decisions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_decisions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    item_type = models.CharField(max_length=8, choices=ItemType.choices)
+    # The item decided on, and for an edit what it became.
+    item = models.JSONField()
+    edited_to = models.JSONField(null=True, blank=True)
+    # User ids of the annotators who made the item (empty for an added item).
+    annotators = models.JSONField(default=list, blank=True)
+    rationale = models.TextField(blank=True)
+    # Made by auto-merge or by a whole-set PUT, rather than one by one.
+    source = models.CharField(max_length=16, default="reviewer")
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_review_decisions",
+    )
+    reversal_rationale = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["document", "id"]
+        indexes = [models.Index(fields=["document", "created_at"])]
+
+    def __str__(self):
+        return f"{self.action} {self.item_type} on document {self.document_id}"
+
+
+class AdjudicationEvent(models.Model):
+    """A document was accepted (gold frozen) or reopened: who, when and why."""
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", "Accepted"
+        REOPEN = "reopen", "Reopened"
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="adjudication_events"
+    )
+    action = models.CharField(max_length=8, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="adjudication_events"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["document", "id"]
+
+    def __str__(self):
+        return f"{self.action} document {self.document_id} by {self.user_id}"
+
+
+class ReviewScore(models.Model):
+    """A document's disagreement score, cached for ordering the review queue.
+
+    Submitted sets never change, so the score stays right as long as the
+    number of submitted sets it was computed over (`sets`) is the document's.
+    """
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="review_score"
+    )
+    score = models.FloatField(null=True)
+    sets = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["score"])]
+
+    def __str__(self):
+        return f"document {self.document_id}: {self.score}"

@@ -1,0 +1,79 @@
+"""The project agreement report: what GET …/agreement/ and `manage.py agreement` show."""
+
+from apps.annotations.models import AnnotationSet
+from apps.documents.models import Document
+from apps.documents.text import tokenize
+from apps.projects.models import Label
+
+from . import agreement
+from .loading import submitted_sets
+
+
+class ReportError(ValueError):
+    def __init__(self, message, field):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def agreement_report(project, label=None, annotator=None, documents=None):
+    """Agreement over the project's documents with at least two submitted
+    annotator sets.
+
+    Filters: `label` (an entity label restricts spans, tokens and actor links
+    to it; a stance label restricts stances to that polarity), `annotator`
+    (a username: the documents they annotated, and only the pairs they are
+    in), `documents` (a list of document ids). Seven queries whatever the
+    size of the project.
+    """
+    label_kind = None
+    if label is not None:
+        label_kind = (
+            Label.objects.filter(project=project, name=label).values_list("kind", flat=True).first()
+        )
+        if label_kind is None:
+            raise ReportError(f"There is no label {label!r} in this project.", "label")
+    docs = Document.objects.filter(project=project, submitted_count__gte=2)
+    if documents is not None:
+        docs = docs.filter(pk__in=documents)
+    if annotator is not None:
+        docs = docs.filter(
+            annotation_sets__kind=AnnotationSet.Kind.ANNOTATOR,
+            annotation_sets__status=AnnotationSet.Status.SUBMITTED,
+            annotation_sets__author__username=annotator,
+        )
+    sets = submitted_sets(docs)
+    # A document counts when two of its sets are still there to compare.
+    sets = {doc: by_user for doc, by_user in sets.items() if len(by_user) >= 2}
+
+    spans, stances = {}, {}
+    for doc, by_user in sets.items():
+        spans[doc], stances[doc] = {}, {}
+        for who, payload in by_user.items():
+            doc_spans, doc_stances = payload["spans"], payload["stances"]
+            if label_kind == Label.Kind.ENTITY:
+                doc_spans = [s for s in doc_spans if s["label"] == label]
+            elif label_kind == Label.Kind.STANCE:
+                doc_stances = [s for s in doc_stances if s["polarity"] == label]
+            spans[doc][who] = doc_spans
+            stances[doc][who] = doc_stances
+
+    texts = Document.objects.filter(pk__in=list(sets)).values_list("id", "text")
+    tokens = {doc: [(t.start, t.end) for t in tokenize(text)] for doc, text in texts.iterator(2000)}
+
+    span_result = agreement.span_agreement(spans)
+    stance_result = agreement.stance_agreement(stances)
+    if annotator is not None:
+        for result in (span_result, stance_result):
+            result["pairs"] = [p for p in result["pairs"] if annotator in (p["a"], p["b"])]
+    links = agreement.actor_link_agreement(spans)
+    annotators = sorted({who for by_user in sets.values() for who in by_user})
+    return {
+        "documents": len(sets),
+        "annotators": annotators,
+        "filters": {"label": label, "annotator": annotator, "document": documents},
+        "spans": span_result,
+        "tokens": agreement.token_agreement(spans, tokens),
+        "stances": stance_result,
+        "actors": {"link_agreement": links, "items": links["items"]},
+    }

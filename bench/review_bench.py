@@ -1,0 +1,190 @@
+"""Review benchmarks: the agreement report of a whole project, the queue and
+the review screen (queries and time).
+
+Builds N documents × 3 annotators × 20 spans and 5 stances each (bulk inserts)
+on a throwaway test database of whatever DATABASE_URL points at, then times
+`report.agreement_report` with its peak Python memory (tracemalloc), beside a
+naive baseline in the same run: loading the same sets document by document.
+
+    .venv/bin/python bench/review_bench.py                  # 10,000 documents, SQLite
+    .venv/bin/python bench/review_bench.py --docs 2000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/review_bench.py
+"""
+
+import argparse
+import os
+import random
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "government",
+    "talks",
+    "sanctions",
+    "oil",
+    "exports",
+    "Moscow",
+    "Caracas",
+]
+
+
+def build(n_docs, rng):
+    from django.contrib.auth import get_user_model
+
+    from apps.annotations.models import AnnotationSet
+    from apps.annotations.sets import insert_rows
+    from apps.annotations.validation import CleanSet
+    from apps.documents.models import Document
+    from apps.projects.models import Label, Membership, Project, Role
+
+    project = Project.objects.create(name="bench", annotators_per_document=3)
+    users = [get_user_model().objects.create_user(f"u{i}") for i in range(4)]
+    Membership.objects.bulk_create(
+        Membership(project=project, user=u, role=Role.OWNER if i == 3 else Role.ANNOTATOR)
+        for i, u in enumerate(users)
+    )
+    labels = {}
+    for name in ("PERSON", "ORG", "GPE"):
+        labels[name] = Label.objects.create(project=project, kind="entity", name=name).pk
+    for name in ("SUPPORT", "OPPOSE"):
+        labels[name] = Label.objects.create(project=project, kind="stance", name=name).pk
+    text = " ".join(rng.choice(WORDS) for _ in range(260))
+    starts = [i + 1 for i, ch in enumerate(text) if ch == " "][:200]
+    batch = 500
+    for first in range(0, n_docs, batch):
+        docs = Document.objects.bulk_create(
+            Document(
+                project=project,
+                external_id=f"d{i}",
+                text=text,
+                annotator_count=3,
+                submitted_count=3,
+            )
+            for i in range(first, min(n_docs, first + batch))
+        )
+        sets = AnnotationSet.objects.bulk_create(
+            AnnotationSet(document=d, kind="annotator", author=u, status="submitted")
+            for d in docs
+            for u in users[:3]
+        )
+        rows = []
+        for aset in sets:
+            chosen = sorted(rng.sample(starts[:60], 20))
+            spans = [
+                {
+                    "id": f"s{j}",
+                    "start": s,
+                    "end": s + 3,
+                    "label": rng.choice(("PERSON", "ORG", "GPE")),
+                    "actor": None,
+                }
+                for j, s in enumerate(chosen)
+            ]
+            stances = [
+                {
+                    "id": f"t{j}",
+                    "holder": f"s{j}",
+                    "target": f"s{j + 1}",
+                    "polarity": rng.choice(("SUPPORT", "OPPOSE")),
+                    "cue": None,
+                }
+                for j in range(5)
+            ]
+            rows.append((aset.pk, CleanSet(spans=spans, stances=stances)))
+        insert_rows(rows, labels)
+    return project, users[3]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10000)
+    parser.add_argument("--naive-docs", type=int, default=500, help="documents for the baseline")
+    parser.add_argument(
+        "--memory", action="store_true", help="trace peak memory (tracemalloc slows Python ~3×)"
+    )
+    args = parser.parse_args()
+    from rest_framework.test import APIClient
+
+    from apps.review.loading import submitted_sets
+    from apps.review.report import agreement_report
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        print(f"database: {connection.vendor}")
+        started = time.perf_counter()
+        project, owner = build(args.docs, random.Random(7))
+        print(f"built {args.docs} documents × 3 sets in {time.perf_counter() - started:.1f} s")
+
+        if args.memory:
+            tracemalloc.start()
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            report = agreement_report(project)
+        took = time.perf_counter() - started
+        peak = ""
+        if args.memory:
+            peak = f", peak {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MiB"
+            tracemalloc.stop()
+        print(
+            f"agreement report: {took:.2f} s{peak}, {len(ctx.captured_queries)} "
+            f"queries, {report['documents']} documents, span F1 "
+            f"{report['spans']['f1_exact']['value']:.3f}"
+        )
+
+        started = time.perf_counter()
+        submitted_sets(project.documents.all())
+        bulk = time.perf_counter() - started
+        docs = project.documents.order_by("id")[: args.naive_docs]
+        naive_project_docs = list(docs.values_list("id", flat=True))
+        started = time.perf_counter()
+        from apps.documents.models import Document
+
+        for doc in Document.objects.filter(pk__in=naive_project_docs):
+            for aset in doc.annotation_sets.all():
+                list(aset.spans.select_related("label"))
+        naive = (time.perf_counter() - started) * args.docs / len(naive_project_docs)
+        print(
+            f"loading every set: bulk {bulk:.2f} s vs naive per-document "
+            f"~{naive:.2f} s (extrapolated from {len(naive_project_docs)} documents)"
+        )
+
+        client = APIClient()
+        client.force_authenticate(owner)
+        for name, url in (
+            ("queue (cold: scores every document)", f"/api/v1/projects/{project.pk}/review/queue/"),
+            ("queue (warm)", f"/api/v1/projects/{project.pk}/review/queue/"),
+            (
+                "review screen",
+                f"/api/v1/projects/{project.pk}/documents/{naive_project_docs[0]}/review/",
+            ),
+        ):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            assert response.status_code == 200, response.content[:200]
+            print(
+                f"{name}: {(time.perf_counter() - started) * 1000:.0f} ms, "
+                f"{len(ctx.captured_queries)} queries"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+// The keyboard help overlay (`?`). Every key the workspace handles is listed here.
+
+export const HELP = [
+  ["→ / ←", "Move the caret to the next / previous word"],
+  ["Shift + → / ←", "Extend the selection by a word"],
+  ["Alt + mouse drag", "Select exact characters instead of whole words"],
+  ["label key", "Label the selection (creates a span), or relabel the selected span"],
+  ["Tab / Shift + Tab, ] / [", "Select the next / previous span"],
+  ["click a span", "Select it (click again for the span around it)"],
+  ["Delete / Backspace", "Remove the selected span (or reject a suggestion)"],
+  ["Enter", "Link the selected span to an actor; accept a suggestion; confirm a choice"],
+  ["/", "Start a stance from the selected span: then choose the target, Enter, then the polarity key"],
+  ["polarity key", "While drawing a stance: set its polarity"],
+  ["Shift + A", "Accept all suggestions"],
+  ["Esc", "Cancel the current step, clear the selection"],
+  ["Ctrl + Enter", "Submit the document"],
+  ["N", "After submitting: next document"],
+  ["?", "This help"],
+];
+
+export function fillHelp(table, entityLabels, stanceLabels) {
+  const row = (key, what) => {
+    const tr = document.createElement("tr");
+    const k = document.createElement("td");
+    const kbd = document.createElement("kbd");
+    kbd.textContent = key;
+    k.append(kbd);
+    const w = document.createElement("td");
+    w.textContent = what;
+    tr.append(k, w);
+    return tr;
+  };
+  const rows = HELP.map(([key, what]) => row(key, what));
+  for (const l of entityLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Entity label ${l.name}`));
+  for (const l of stanceLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Stance polarity ${l.name}`));
+  table.replaceChildren(...rows);
+}

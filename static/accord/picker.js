@@ -1,0 +1,126 @@
+// The actor picker: search-as-you-type over the project's actors and their
+// aliases, keyboard-driven, with "create actor" inline. Names are text only.
+
+import { ApiError, NetworkError } from "./api.js";
+
+export class ActorPicker {
+  constructor(api, actorNames) {
+    this.api = api;
+    this.names = actorNames; // Map id -> name, shared with the workspace
+    this.dialog = document.getElementById("actor-dialog");
+    this.input = document.getElementById("actor-q");
+    this.list = document.getElementById("actor-results");
+    this.kind = document.getElementById("actor-kind");
+    this.error = document.getElementById("actor-error");
+    this.results = [];
+    this.active = 0;
+    this.timer = null;
+    this.seq = 0;
+    this.input.addEventListener("input", () => this.search());
+    this.input.addEventListener("keydown", (e) => this.onKey(e));
+    document.getElementById("actor-create").addEventListener("click", () => this.create());
+    document.getElementById("actor-unlink").addEventListener("click", () => this.choose(null));
+    this.dialog.addEventListener("close", () => this.onClose && this.onClose());
+  }
+
+  open(query, onPick, onClose) {
+    this.onPick = onPick;
+    this.onClose = onClose;
+    this.input.value = query;
+    this.error.hidden = true;
+    this.dialog.showModal();
+    this.input.select();
+    this.search(true);
+  }
+
+  search(now = false) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.run(), now ? 0 : 150);
+  }
+
+  async run() {
+    const seq = ++this.seq;
+    const q = this.input.value.trim();
+    try {
+      const page = await this.api.searchActors(q);
+      if (seq !== this.seq) return; // a newer search is under way
+      this.results = page.results;
+      this.active = 0;
+      this.draw();
+    } catch (error) {
+      this.showError(error);
+    }
+  }
+
+  draw() {
+    const items = this.results.map((actor, i) => {
+      const li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", String(i === this.active));
+      const name = document.createElement("strong");
+      name.textContent = actor.name;
+      const meta = document.createElement("span");
+      meta.className = "aliases";
+      const aliases = (actor.aliases || []).map((a) => a.text).join(", ");
+      meta.textContent = ` ${actor.kind}${actor.country ? ` · ${actor.country}` : ""}${aliases ? ` · ${aliases}` : ""}`;
+      li.append(name, meta);
+      li.addEventListener("mousedown", (e) => {
+        e.preventDefault();
+        this.choose(actor);
+      });
+      return li;
+    });
+    if (!items.length) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = "No actor matches. Create it below.";
+      items.push(li);
+    }
+    this.list.replaceChildren(...items);
+  }
+
+  onKey(e) {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const n = this.results.length;
+      if (!n) return;
+      this.active = (this.active + (e.key === "ArrowDown" ? 1 : n - 1)) % n;
+      this.draw();
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      if (e.ctrlKey || e.metaKey || !this.results.length) this.create();
+      else this.choose(this.results[this.active]);
+    }
+  }
+
+  async create() {
+    const name = this.input.value.trim();
+    if (!name) return;
+    try {
+      const actor = await this.api.createActor(name, this.kind.value);
+      this.choose(actor);
+    } catch (error) {
+      this.showError(error);
+    }
+  }
+
+  showError(error) {
+    this.error.hidden = false;
+    if (error instanceof ApiError) {
+      const field = error.body.name || error.body.kind;
+      this.error.textContent = field ? [].concat(field).join(" ") : error.message;
+    } else if (error instanceof NetworkError) {
+      this.error.textContent = "The server cannot be reached; try again in a moment.";
+    } else {
+      this.error.textContent = String(error.message || error);
+    }
+  }
+
+  choose(actor) {
+    if (actor) this.names.set(actor.id, actor.name);
+    const pick = this.onPick;
+    this.onPick = null;
+    this.dialog.close();
+    if (pick) pick(actor);
+  }
+}

@@ -1,0 +1,216 @@
+// Draws the text with its spans. The text is cut into blocks at line breaks
+// (each its own layout unit, so a change re-lays out one paragraph, not the
+// document); inside a block, the boundaries of every span are swept once to
+// cut the text into segments. Each span gets a nesting layer, drawn as its
+// own underline band, so nested and overlapping spans stay legible.
+// Offsets here are UTF-16; all text goes in through textContent.
+
+const BAND = 4; // px per layer
+
+function bands(items, colorOf) {
+  // One background image per covering item, outermost layer lowest.
+  const images = [];
+  const positions = [];
+  for (const item of items) {
+    const c = colorOf(item);
+    images.push(
+      item.pred
+        ? `repeating-linear-gradient(90deg, ${c} 0 5px, transparent 5px 8px)`
+        : `linear-gradient(${c}, ${c})`,
+    );
+    positions.push(`0 calc(100% - ${item.layer * BAND}px)`);
+  }
+  return { images, positions };
+}
+
+export class TextView {
+  constructor(container, text, colorOf) {
+    this.el = container;
+    this.text = text;
+    this.colorOf = colorOf; // item -> "#rrggbb"
+    this.blocks = [];
+    let start = 0;
+    for (let i = 0; i <= text.length; i++) {
+      if (i === text.length || text[i] === "\n") {
+        const end = i === text.length ? i : i + 1;
+        if (end > start || this.blocks.length === 0) {
+          const el = document.createElement("div");
+          el.className = "blk";
+          this.blocks.push({ start, end, el, starts: null, segs: null, layers: 1 });
+        }
+        start = end;
+      }
+    }
+    this.blockStarts = Int32Array.from(this.blocks.map((b) => b.start));
+    container.replaceChildren(...this.blocks.map((b) => b.el));
+  }
+
+  blockAt(u) {
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.blockStarts[mid] <= u) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  // items: [{key, s, e, label, tag, pred, selected}] sorted or not.
+  renderAll(items) {
+    const perBlock = this.blocks.map(() => []);
+    for (const item of items) {
+      if (item.e <= item.s) continue;
+      const last = this.blockAt(item.e - 1);
+      for (let b = this.blockAt(item.s); b <= last; b++) perBlock[b].push(item);
+    }
+    this.blocks.forEach((block, i) => this.renderBlock(block, perBlock[i]));
+    this.updateLayers();
+  }
+
+  // Re-draw only the blocks touching the given UTF-16 ranges.
+  renderRanges(ranges, items) {
+    const touched = new Set();
+    for (const [a, b] of ranges) {
+      const last = this.blockAt(Math.max(a, b - 1));
+      for (let i = this.blockAt(a); i <= last; i++) touched.add(i);
+    }
+    for (const i of touched) {
+      const block = this.blocks[i];
+      const mine = items.filter((it) => it.s < block.end && it.e > block.start && it.e > it.s);
+      this.renderBlock(block, mine);
+    }
+    this.updateLayers();
+  }
+
+  updateLayers() {
+    let max = 1;
+    for (const b of this.blocks) if (b.layers > max) max = b.layers;
+    if (max !== this.layers) {
+      this.layers = max;
+      this.el.style.setProperty("--layers", String(max));
+    }
+  }
+
+  renderBlock(block, items) {
+    const { text } = this;
+    // Clip to the block and sort outer-first: by start, then longer first.
+    const clipped = items
+      .map((it) => ({ it, s: Math.max(it.s, block.start), e: Math.min(it.e, block.end), layer: 0 }))
+      .sort((a, b) => a.s - b.s || b.e - a.e);
+    // Layers: the lowest band not used by a span still open at this start.
+    const layerEnds = [];
+    for (const c of clipped) {
+      let layer = 0;
+      while (layer < layerEnds.length && layerEnds[layer] > c.s) layer++;
+      layerEnds[layer] = c.e;
+      c.layer = layer;
+    }
+    block.layers = Math.max(1, layerEnds.length);
+    const points = new Set([block.start, block.end]);
+    for (const c of clipped) {
+      points.add(c.s);
+      points.add(c.e);
+    }
+    const cuts = Int32Array.from(points).sort();
+    const frag = document.createDocumentFragment();
+    const starts = [];
+    const segs = [];
+    let next = 0; // next clipped item to open
+    let open = [];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const p = cuts[i];
+      const q = cuts[i + 1];
+      if (open.length) open = open.filter((c) => c.e > p);
+      const opened = [];
+      while (next < clipped.length && clipped[next].s === p) opened.push(clipped[next++]);
+      if (opened.length) open = open.concat(opened);
+      const seg = document.createElement("span");
+      seg.textContent = text.slice(p, q);
+      seg.dataset.s = p;
+      if (open.length) {
+        const byLayer = open.slice().sort((a, b) => a.layer - b.layer);
+        const own = byLayer.filter((c) => !c.it.pred);
+        const inner = (own.length ? own : byLayer)[(own.length ? own : byLayer).length - 1];
+        const { images, positions } = bands(
+          byLayer.map((c) => ({ pred: c.it.pred, layer: c.layer, it: c.it })),
+          (x) => this.colorOf(x.it),
+        );
+        const tint = own.length ? `${this.colorOf(inner.it)}2e` : "transparent";
+        seg.className = own.length ? "seg" : "seg pred-only";
+        seg.style.cssText =
+          `--d:${byLayer[byLayer.length - 1].layer + 1};background-color:${tint};` +
+          `background-image:${images.join(",")};background-position:${positions.join(",")};` +
+          `background-size:${images.map(() => "100% 3px").join(",")}`;
+        seg.dataset.keys = byLayer.map((c) => c.it.key).join(" ");
+        if (byLayer.some((c) => c.it.selected)) seg.classList.add("sel");
+        // The label (and actor) of every span starting here, outermost first.
+        const tags = opened.filter((c) => c.s === c.it.s);
+        if (tags.length) {
+          seg.dataset.tag = tags.map((c) => c.it.tag).join(" · ");
+          seg.style.setProperty("--tc", this.colorOf(tags[0].it));
+          if (tags.every((c) => c.it.pred)) seg.classList.add("tag-pred");
+        }
+      }
+      starts.push(p);
+      segs.push(seg);
+      frag.appendChild(seg);
+    }
+    block.starts = Int32Array.from(starts);
+    block.segs = segs;
+    block.el.replaceChildren(frag);
+  }
+
+  segmentAt(u) {
+    const block = this.blocks[this.blockAt(u)];
+    if (!block.segs || !block.segs.length) return null;
+    let lo = 0;
+    let hi = block.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (block.starts[mid] <= u) lo = mid;
+      else hi = mid - 1;
+    }
+    return { el: block.segs[lo], start: block.starts[lo] };
+  }
+
+  // A DOM point (from a Selection or a Range) -> UTF-16 offset, or null when
+  // it is outside the text.
+  offsetOf(node, offset) {
+    if (!this.el.contains(node)) return null;
+    if (node.nodeType === Node.TEXT_NODE) {
+      return Number(node.parentElement.dataset.s) + offset;
+    }
+    if (node === this.el) {
+      return offset >= this.blocks.length ? this.text.length : this.blocks[offset].start;
+    }
+    if (node.classList.contains("blk")) {
+      const block = this.blocks.find((b) => b.el === node);
+      return offset >= node.childNodes.length
+        ? block.end
+        : Number(node.childNodes[offset].dataset.s);
+    }
+    const s = Number(node.dataset.s);
+    return offset === 0 ? s : s + node.textContent.length;
+  }
+
+  // UTF-16 [a, b) -> a DOM Range over the text.
+  range(a, b) {
+    const range = document.createRange();
+    const at = (u, end) => {
+      let seg = this.segmentAt(u);
+      // An end at a segment start is better placed at the previous segment's end.
+      if (end && u > 0 && seg.start === u) seg = this.segmentAt(u - 1);
+      const node = seg.el.firstChild || seg.el;
+      return [node, Math.min(u - seg.start, node.length ?? 0)];
+    };
+    range.setStart(...at(a, false));
+    range.setEnd(...at(b, true));
+    return range;
+  }
+
+  scrollTo(u) {
+    const seg = this.segmentAt(u);
+    if (seg) seg.el.scrollIntoView({ block: "nearest", behavior: "instant" });
+  }
+}

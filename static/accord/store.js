@@ -1,0 +1,191 @@
+// The annotator's set in memory, in the API's shape (code point offsets),
+// plus the rules the server checks, applied before anything is sent: no two
+// spans with the same start, end and label; no repeated stance; a stance
+// never outlives its holder or target; ids are unique across spans and stances.
+
+let counter = 0;
+function newId(prefix, taken) {
+  // Readable, unique in the set, and unlikely to meet an id made in another tab.
+  for (;;) {
+    counter += 1;
+    const id = `${prefix}${Date.now().toString(36)}${counter.toString(36)}`;
+    if (!taken(id)) return id;
+  }
+}
+
+export class SetModel {
+  constructor(payload) {
+    this.load(payload);
+  }
+
+  load(payload) {
+    this.id = payload.id;
+    this.version = payload.version;
+    this.status = payload.status || "in_progress";
+    this.spans = new Map();
+    this.stances = new Map();
+    for (const s of payload.spans || []) {
+      this.spans.set(String(s.id), {
+        id: String(s.id), start: s.start, end: s.end, label: s.label, actor: s.actor ?? null,
+      });
+    }
+    for (const t of payload.stances || []) {
+      this.stances.set(String(t.id), {
+        id: String(t.id), holder: String(t.holder), target: String(t.target),
+        polarity: t.polarity, cue: t.cue == null ? null : String(t.cue),
+      });
+    }
+  }
+
+  content() {
+    const spans = [...this.spans.values()].sort((a, b) => a.start - b.start || b.end - a.end);
+    return {
+      spans: spans.map((s) => ({ id: s.id, start: s.start, end: s.end, label: s.label, actor: s.actor })),
+      stances: [...this.stances.values()].map((t) => ({ ...t })),
+    };
+  }
+
+  taken = (id) => this.spans.has(id) || this.stances.has(id);
+
+  findSpan(start, end, label) {
+    for (const s of this.spans.values()) {
+      if (s.start === start && s.end === end && s.label === label) return s;
+    }
+    return null;
+  }
+
+  // Returns the new span, or the existing identical one.
+  addSpan(start, end, label, actor = null) {
+    const same = this.findSpan(start, end, label);
+    if (same) return same;
+    const span = { id: newId("s", this.taken), start, end, label, actor };
+    this.spans.set(span.id, span);
+    return span;
+  }
+
+  setLabel(id, label) {
+    const span = this.spans.get(id);
+    if (!span || span.label === label) return false;
+    if (this.findSpan(span.start, span.end, label)) return false; // would repeat a span
+    span.label = label;
+    return true;
+  }
+
+  setActor(id, actor) {
+    const span = this.spans.get(id);
+    if (!span) return false;
+    span.actor = actor;
+    return true;
+  }
+
+  // Removes the span and the stances that need it; a stance it was the cue of keeps going.
+  removeSpan(id) {
+    if (!this.spans.delete(id)) return false;
+    for (const t of [...this.stances.values()]) {
+      if (t.holder === id || t.target === id) this.stances.delete(t.id);
+      else if (t.cue === id) t.cue = null;
+    }
+    return true;
+  }
+
+  findStance(holder, target, polarity) {
+    for (const t of this.stances.values()) {
+      if (t.holder === holder && t.target === target && t.polarity === polarity) return t;
+    }
+    return null;
+  }
+
+  addStance(holder, target, polarity, cue = null) {
+    if (holder === target || !this.spans.has(holder) || !this.spans.has(target)) return null;
+    const same = this.findStance(holder, target, polarity);
+    if (same) return same;
+    const stance = { id: newId("t", this.taken), holder, target, polarity, cue };
+    this.stances.set(stance.id, stance);
+    return stance;
+  }
+
+  setPolarity(id, polarity) {
+    const t = this.stances.get(id);
+    if (!t || this.findStance(t.holder, t.target, polarity)) return false;
+    t.polarity = polarity;
+    return true;
+  }
+
+  setCue(id, cue) {
+    const t = this.stances.get(id);
+    if (!t || (cue !== null && !this.spans.has(cue))) return false;
+    t.cue = cue;
+    return true;
+  }
+
+  removeStance(id) {
+    return this.stances.delete(id);
+  }
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+// Re-apply my change (base -> mine) on top of theirs: what I added or edited
+// wins, what I deleted goes, everything else is theirs. The result keeps
+// the server's rules (no repeats, no dangling stance).
+export function rebase(base, mine, theirs) {
+  const apply = (key) => {
+    const b = new Map(base[key].map((x) => [String(x.id), x]));
+    const m = new Map(mine[key].map((x) => [String(x.id), x]));
+    const out = new Map(theirs[key].map((x) => [String(x.id), x]));
+    for (const [id, item] of m) {
+      if (!b.has(id) || !same(b.get(id), item)) out.set(id, item);
+    }
+    for (const id of b.keys()) if (!m.has(id)) out.delete(id);
+    return [...out.values()];
+  };
+  const spans = [];
+  const seen = new Set();
+  for (const s of apply("spans")) {
+    const key = `${s.start}:${s.end}:${s.label}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    spans.push(s);
+  }
+  const ids = new Set(spans.map((s) => String(s.id)));
+  const stances = [];
+  const seenStances = new Set();
+  for (const t of apply("stances")) {
+    if (!ids.has(String(t.holder)) || !ids.has(String(t.target))) continue;
+    const key = `${t.holder}:${t.target}:${t.polarity}`;
+    if (seenStances.has(key) || ids.has(String(t.id))) continue;
+    seenStances.add(key);
+    stances.push({ ...t, cue: t.cue != null && ids.has(String(t.cue)) ? t.cue : null });
+  }
+  return { spans, stances };
+}
+
+// Unsaved work, kept in localStorage per project, document and user, so it
+// survives a reload, a crash or a lost connection until the server has it.
+export class Drafts {
+  constructor(project, document, user) {
+    this.key = `accord:draft:${project}:${document}:${user}`;
+  }
+
+  load() {
+    try {
+      return JSON.parse(localStorage.getItem(this.key) || "null");
+    } catch {
+      return null;
+    }
+  }
+
+  // base: the server's content at `version`; mine: the local content.
+  save(version, base, mine) {
+    try {
+      localStorage.setItem(this.key, JSON.stringify({ version, base, mine, at: Date.now() }));
+      return true;
+    } catch {
+      return false; // storage full or disabled: the server save still runs
+    }
+  }
+
+  clear() {
+    localStorage.removeItem(this.key);
+  }
+}

@@ -1,0 +1,793 @@
+// The annotator's workspace for one document. It reads and writes only
+// through the REST API; see offsets.js (UTF-16 <-> code points), words.js
+// (word snapping), render.js (drawing), store.js (the set and its rules,
+// drafts, rebasing after a conflict), picker.js (actor links).
+
+import { Api, ApiError, NetworkError } from "./api.js";
+import { OffsetMap } from "./offsets.js";
+import { ActorPicker } from "./picker.js";
+import { TextView } from "./render.js";
+import { Drafts, SetModel, rebase } from "./store.js";
+import { Tokens } from "./words.js";
+import { fillHelp } from "./help.js";
+
+const config = JSON.parse(document.getElementById("accord-config").textContent);
+const api = new Api(config.api);
+const $ = (id) => document.getElementById(id);
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+const SAVE_DELAY = 600;
+const RETRY_DELAY = 4000;
+
+const el = (tag, props = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "text") node.textContent = v;
+    else if (k === "on") for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
+    else if (k === "style") for (const [p, val] of Object.entries(v)) node.style.setProperty(p, val);
+    else node[k] = v;
+  }
+  node.append(...children);
+  return node;
+};
+
+const W = {
+  // filled by start()
+  text: "", offsets: null, tokens: null, view: null, model: null, base: null,
+  labels: new Map(), entityKeys: new Map(), stanceKeys: new Map(),
+  actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
+  preds: [], rejected: new Set(),
+  items: [], selected: null, pending: null, kb: null, mode: null,
+  dirty: false, saving: false, timer: null, retry: null, conflict: null, readonly: false,
+};
+const drafts = new Drafts(config.project, config.document, config.user);
+const rejectedKey = `accord:rejected:${config.project}:${config.document}:${config.user}`;
+
+// ------------------------------------------------------------------ state display
+
+function setState(state, message) {
+  const node = $("save-state");
+  node.dataset.state = state;
+  node.textContent = message || {
+    saved: "All changes saved", saving: "Saving…", pending: "Unsaved changes",
+    offline: "Offline — kept in this browser, will retry", conflict: "Conflict",
+    submitted: "Submitted", error: "Not saved",
+  }[state];
+}
+
+function banner(message) {
+  const node = $("banner");
+  node.hidden = !message;
+  node.textContent = message || "";
+}
+
+function colorOf(label) {
+  const c = W.labels.get(label)?.color;
+  return COLOR.test(c || "") ? c : "#888888";
+}
+
+function spanText(span) {
+  return W.text.slice(W.offsets.toUtf16(span.start), W.offsets.toUtf16(span.end));
+}
+
+function tagOf(span) {
+  const actor = span.actor != null ? W.actors.get(span.actor) : null;
+  return actor ? `${span.label}: ${actor}` : span.label;
+}
+
+// ------------------------------------------------------------------ items and drawing
+
+function predKey(p) {
+  return `p:${p.set}:${p.span.id}`;
+}
+
+function visiblePreds() {
+  return W.preds.filter(
+    (p) => !W.rejected.has(predKey(p)) && !W.model.findSpan(p.span.start, p.span.end, p.span.label),
+  );
+}
+
+function buildItems() {
+  const items = [];
+  for (const span of W.model.spans.values()) {
+    items.push({
+      key: span.id, s: W.offsets.toUtf16(span.start), e: W.offsets.toUtf16(span.end),
+      label: span.label, tag: tagOf(span), pred: false, selected: W.selected === span.id,
+    });
+  }
+  for (const p of visiblePreds()) {
+    const key = predKey(p);
+    items.push({
+      key, s: W.offsets.toUtf16(p.span.start), e: W.offsets.toUtf16(p.span.end),
+      label: p.span.label, tag: `${p.span.label}?`, pred: true, selected: W.selected === key,
+    });
+  }
+  W.items = items;
+  W.byKey = new Map(items.map((it) => [it.key, it]));
+  return items;
+}
+
+const itemColor = (item) => colorOf(item.label);
+
+// Redraw the blocks touching these UTF-16 ranges (or everything).
+function redraw(ranges) {
+  buildItems();
+  if (ranges) W.view.renderRanges(ranges.filter(Boolean), W.items);
+  else W.view.renderAll(W.items);
+  schedulePanel();
+}
+
+function rangeOfKey(key) {
+  const it = key && W.byKey.get(key);
+  if (it) return [it.s, it.e];
+  const span = key && W.model.spans.get(key); // made since the last redraw
+  return span ? [W.offsets.toUtf16(span.start), W.offsets.toUtf16(span.end)] : null;
+}
+
+// ------------------------------------------------------------------ changes and saving
+
+// Every edit goes through here: redraw what changed, keep a draft, autosave.
+function changed(ranges) {
+  redraw(ranges);
+  W.dirty = true;
+  if (!W.conflict) setState("pending");
+  // The draft is written after the frame, off the keypress-to-highlight path.
+  setTimeout(() => drafts.save(W.model.version, W.base, W.model.content()), 0);
+  clearTimeout(W.timer);
+  W.timer = setTimeout(save, SAVE_DELAY);
+}
+
+async function save() {
+  clearTimeout(W.timer);
+  W.timer = null;
+  if (W.saving || W.conflict || W.readonly || !W.dirty) return;
+  W.saving = true;
+  W.dirty = false;
+  setState("saving");
+  const content = W.model.content();
+  try {
+    const result = await api.saveSet(config.document, { version: W.model.version, ...content });
+    W.model.version = result.version;
+    W.base = content;
+    clearTimeout(W.retry);
+    if (W.dirty) {
+      drafts.save(W.model.version, W.base, W.model.content());
+      W.timer = setTimeout(save, SAVE_DELAY);
+      setState("pending");
+    } else {
+      drafts.clear();
+      setState("saved");
+    }
+  } catch (error) {
+    W.dirty = true;
+    drafts.save(W.model.version, W.base, W.model.content());
+    if (error instanceof NetworkError) {
+      setState("offline");
+      clearTimeout(W.retry);
+      W.retry = setTimeout(save, RETRY_DELAY);
+    } else if (error instanceof ApiError && error.status === 409) {
+      await showConflict(error);
+    } else {
+      setState("error", `Not saved: ${error.message}`);
+    }
+  } finally {
+    W.saving = false;
+  }
+}
+
+// Someone else (another tab, another device) wrote the set. Fetch theirs
+// and let the user choose; until then the local change stays in the draft.
+async function showConflict(error, theirs = null) {
+  try {
+    theirs = theirs || (await api.mySet(config.document));
+  } catch (e) {
+    setState("offline");
+    W.retry = setTimeout(save, RETRY_DELAY);
+    return;
+  }
+  if (theirs.status === "submitted") {
+    setState("error", "This set was submitted elsewhere; your change is kept in this browser.");
+    W.readonly = true;
+    return;
+  }
+  W.conflict = theirs;
+  setState("conflict", `Conflict: version ${theirs.version} is on the server`);
+  $("conflict-detail").textContent =
+    `(Server version ${theirs.version}, yours was based on version ${W.model.version}.) ` +
+    (error?.message || "");
+  $("conflict").hidden = false;
+}
+
+function resolveConflict(keepMine) {
+  const theirs = W.conflict;
+  if (!theirs) return;
+  const theirsContent = new SetModel(theirs).content();
+  const content = keepMine ? rebase(W.base, W.model.content(), theirsContent) : theirsContent;
+  W.model.load({ ...theirs, ...content });
+  W.base = theirsContent;
+  W.conflict = null;
+  $("conflict").hidden = true;
+  if (W.selected && !W.model.spans.has(W.selected)) W.selected = null;
+  redraw();
+  if (keepMine) {
+    W.dirty = true;
+    drafts.save(W.model.version, W.base, W.model.content());
+    save();
+  } else {
+    W.dirty = false;
+    drafts.clear();
+    setState("saved");
+  }
+  $("text").focus();
+}
+
+// ------------------------------------------------------------------ selecting
+
+function select(key, scroll = true) {
+  const before = rangeOfKey(W.selected);
+  W.selected = key;
+  const after = rangeOfKey(key);
+  redraw([before, after].filter(Boolean));
+  if (after && scroll) W.view.scrollTo(after[0]);
+  if (after && !W.pending) {
+    const tok = W.tokens.indexAfter(after[0]);
+    W.kb = tok >= 0 ? { anchor: tok, focus: tok, fromSpan: true } : null;
+  }
+  showLinked();
+}
+
+function setPending(range, kb = null) {
+  W.pending = range;
+  W.kb = kb;
+  const sel = window.getSelection();
+  if (!range) {
+    sel.removeAllRanges();
+    return;
+  }
+  const r = W.view.range(range.start, range.end);
+  sel.setBaseAndExtent(r.startContainer, r.startOffset, r.endContainer, r.endOffset);
+  W.view.scrollTo(range.start);
+}
+
+function moveCaret(dir, extend) {
+  const t = W.tokens;
+  if (!t.count) return;
+  let kb = W.kb;
+  if (!kb) {
+    const from = rangeOfKey(W.selected);
+    let i = from ? (dir > 0 ? t.indexAfter(from[1]) : t.indexAtOrBefore(from[0] - 1)) : 0;
+    if (i < 0) i = dir > 0 ? t.count - 1 : 0;
+    kb = { anchor: i, focus: i };
+  } else if (kb.fromSpan && !extend && rangeOfKey(W.selected)) {
+    // Leaving a selected span: step past its end (or before its start).
+    const from = rangeOfKey(W.selected);
+    let i = dir > 0 ? t.indexAfter(from[1]) : t.indexAtOrBefore(from[0] - 1);
+    if (i < 0) i = dir > 0 ? t.count - 1 : 0;
+    kb = { anchor: i, focus: i };
+  } else {
+    const focus = Math.max(0, Math.min(t.count - 1, kb.focus + dir));
+    kb = extend ? { anchor: kb.anchor, focus } : { anchor: focus, focus };
+  }
+  const first = Math.min(kb.anchor, kb.focus);
+  const last = Math.max(kb.anchor, kb.focus);
+  if (W.selected) select(null, false);
+  setPending({ start: t.starts[first], end: t.ends[last] }, kb);
+}
+
+function onMouseUp(e) {
+  const sel = window.getSelection();
+  if (sel.isCollapsed || !sel.rangeCount) return;
+  const a = W.view.offsetOf(sel.anchorNode, sel.anchorOffset);
+  const b = W.view.offsetOf(sel.focusNode, sel.focusOffset);
+  if (a == null || b == null || a === b) return;
+  const snapped = e.altKey ? W.tokens.snapExact(a, b) : W.tokens.snap(a, b);
+  if (!snapped) return setPending(null);
+  if (W.selected) select(null, false);
+  const kb = e.altKey ? null : { anchor: snapped.first, focus: snapped.last };
+  setPending({ start: snapped.start, end: snapped.end }, kb);
+  W.justSelected = true;
+}
+
+function onTextClick(e) {
+  if (W.justSelected) {
+    W.justSelected = false;
+    return;
+  }
+  const seg = e.target.closest(".seg");
+  if (!seg || !window.getSelection().isCollapsed) return;
+  const keys = seg.dataset.keys.split(" ");
+  // Clicking again on nested spans walks outwards through them.
+  const at = keys.indexOf(W.selected);
+  const key = at > 0 ? keys[at - 1] : keys[keys.length - 1];
+  W.pending = null;
+  W.kb = null;
+  if (W.mode && !key.startsWith("p:")) return pickForMode(key);
+  select(key, false);
+}
+
+function jump(dir) {
+  const items = W.items.slice().sort((a, b) => a.s - b.s || b.e - a.e || (a.key < b.key ? -1 : 1));
+  if (!items.length) return;
+  let i = items.findIndex((it) => it.key === W.selected);
+  if (i < 0) {
+    const from = W.pending ? W.pending.start : -1;
+    i = dir > 0 ? items.findIndex((it) => it.s > from) : items.findLastIndex((it) => it.s < Math.max(0, from));
+    if (i < 0) i = dir > 0 ? 0 : items.length - 1;
+  } else {
+    i = (i + dir + items.length) % items.length;
+  }
+  setPending(null);
+  select(items[i].key);
+}
+
+// ------------------------------------------------------------------ edits
+
+function editable() {
+  if (W.readonly) banner("This set is submitted and read-only.");
+  return !W.readonly;
+}
+
+function applyEntityLabel(label, t0) {
+  if (!editable()) return;
+  if (W.pending) {
+    const [start, end] = W.offsets.spanCp(W.pending.start, W.pending.end);
+    const span = W.model.addSpan(start, end, label);
+    const range = [W.pending.start, W.pending.end];
+    W.pending = null;
+    W.kb = null;
+    window.getSelection().removeAllRanges();
+    W.selected = span.id;
+    changed([range]);
+    measure(t0);
+    const tok = W.tokens.indexAfter(range[0]);
+    W.kb = tok >= 0 ? { anchor: tok, focus: tok, fromSpan: true } : null;
+  } else if (W.selected?.startsWith("p:")) {
+    acceptPred(W.selected, label);
+  } else if (W.selected && W.model.setLabel(W.selected, label)) {
+    changed([rangeOfKey(W.selected)]);
+  }
+}
+
+// Keypress to highlighted span, for bench/workspace_bench.py.
+function measure(t0) {
+  if (t0 == null) return;
+  requestAnimationFrame(() =>
+    setTimeout(() => performance.measure("accord:span", { start: t0, end: performance.now() }), 0),
+  );
+}
+
+function removeSelected() {
+  if (!W.selected || !editable()) return;
+  const key = W.selected;
+  const range = rangeOfKey(key);
+  const next = neighbour(key);
+  if (key.startsWith("p:")) {
+    W.rejected.add(key);
+    localStorage.setItem(rejectedKey, JSON.stringify([...W.rejected]));
+    W.selected = null;
+    redraw([range]);
+  } else {
+    W.model.removeSpan(key);
+    W.selected = null;
+    changed([range]);
+  }
+  if (next) select(next, false);
+}
+
+function neighbour(key) {
+  const sorted = W.items.slice().sort((a, b) => a.s - b.s || b.e - a.e);
+  const i = sorted.findIndex((it) => it.key === key);
+  return (sorted[i + 1] || sorted[i - 1])?.key ?? null;
+}
+
+function acceptPred(key, label = null) {
+  const p = W.preds.find((x) => predKey(x) === key);
+  if (!p || !editable()) return null;
+  const span = W.model.addSpan(p.span.start, p.span.end, label || p.span.label, p.span.actor ?? null);
+  W.selected = span.id;
+  changed([rangeOfKey(span.id)]);
+  return span;
+}
+
+function acceptAll() {
+  if (!editable()) return;
+  const ids = new Map();
+  for (const p of visiblePreds()) {
+    const span = W.model.addSpan(p.span.start, p.span.end, p.span.label, p.span.actor ?? null);
+    ids.set(`${p.set}:${p.span.id}`, span.id);
+  }
+  // Suggested stances come along when both their spans did.
+  for (const p of W.predSets) {
+    for (const t of p.stances) {
+      const h = ids.get(`${p.id}:${t.holder}`);
+      const g = ids.get(`${p.id}:${t.target}`);
+      if (h && g && W.stanceLabels.has(t.polarity)) {
+        W.model.addStance(h, g, t.polarity, ids.get(`${p.id}:${t.cue}`) ?? null);
+      }
+    }
+  }
+  changed();
+}
+
+function linkActor() {
+  const key = W.selected;
+  if (!key || key.startsWith("p:") || !editable()) return;
+  const span = W.model.spans.get(key);
+  W.picker.open(
+    spanText(span),
+    (actor) => {
+      if (W.model.setActor(key, actor ? actor.id : null)) changed([rangeOfKey(key)]);
+    },
+    () => $("text").focus(),
+  );
+}
+
+function startStance() {
+  const key = W.selected;
+  if (!key || key.startsWith("p:") || !editable()) return;
+  W.mode = { kind: "target", holder: key };
+  banner(`Stance from “${spanText(W.model.spans.get(key))}”: choose the target span ([ ] or Tab, or click), then Enter. Esc cancels.`);
+}
+
+function pickForMode(key) {
+  const mode = W.mode;
+  if (!mode || !key || key.startsWith("p:")) return;
+  if (mode.kind === "target") {
+    if (key === mode.holder) return banner("The target must be another span than the holder. Choose another span, or Esc.");
+    W.mode = { kind: "polarity", holder: mode.holder, target: key };
+    select(key, false);
+    const keys = [...W.stanceLabels.values()].map((l) => `${l.shortcut || "?"} ${l.name}`).join(", ");
+    banner(`Polarity: press ${keys}. Esc cancels.`);
+    drawPolarityButtons();
+  } else if (mode.kind === "cue") {
+    W.model.setCue(mode.stance, key);
+    W.mode = null;
+    banner(null);
+    changed([rangeOfKey(key)]);
+  }
+}
+
+function drawPolarityButtons() {
+  const node = $("banner");
+  for (const label of W.stanceLabels.values()) {
+    node.append(" ", el("button", { type: "button", text: label.name, className: "small",
+      on: { click: () => applyPolarity(label.name) } }));
+  }
+}
+
+function applyPolarity(polarity) {
+  const mode = W.mode;
+  if (!mode || mode.kind !== "polarity") return;
+  const stance = W.model.addStance(mode.holder, mode.target, polarity);
+  W.mode = stance ? { kind: "cue", stance: stance.id } : null;
+  banner(stance ? "Stance added. Optional: choose its cue span and press Enter (or click it); Esc to skip." : null);
+  changed([rangeOfKey(mode.holder), rangeOfKey(mode.target)]);
+}
+
+function cancel() {
+  if (W.mode) {
+    W.mode = null;
+    banner(null);
+  } else if (W.pending) {
+    setPending(null);
+  } else if (W.selected) {
+    select(null, false);
+    W.kb = null;
+  } else {
+    W.kb = null;
+  }
+}
+
+// ------------------------------------------------------------------ keyboard
+
+function onKey(e) {
+  if (document.querySelector("dialog[open]")) return;
+  const target = e.target;
+  if (target.closest && target.closest("input, select, textarea")) return;
+  const onButton = target.tagName === "BUTTON";
+  const inText = target === $("text") || target === document.body;
+  const k = e.key;
+  if ((e.ctrlKey || e.metaKey) && k === "Enter") {
+    e.preventDefault();
+    return submit();
+  }
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (k === "?") {
+    e.preventDefault();
+    return $("help").showModal();
+  }
+  if (k === "Escape") return cancel();
+  if (k === "ArrowRight" || k === "ArrowLeft") {
+    e.preventDefault();
+    return moveCaret(k === "ArrowRight" ? 1 : -1, e.shiftKey);
+  }
+  if (k === "]" || k === "[" || (k === "Tab" && inText)) {
+    e.preventDefault();
+    return jump(k === "[" || (k === "Tab" && e.shiftKey) ? -1 : 1);
+  }
+  if (onButton && (k === "Enter" || k === " ")) return;
+  if (k === "Delete" || k === "Backspace") {
+    e.preventDefault();
+    return removeSelected();
+  }
+  if (k === "Enter") {
+    e.preventDefault();
+    if (W.mode) return pickForMode(W.selected);
+    if (W.selected?.startsWith("p:")) return acceptPred(W.selected);
+    return linkActor();
+  }
+  if (k === "/") {
+    e.preventDefault();
+    return startStance();
+  }
+  if (k === "A") {
+    e.preventDefault();
+    return acceptAll();
+  }
+  const key = k.length === 1 ? k : null;
+  if (!key) return;
+  if (W.mode?.kind === "polarity") {
+    const polarity = W.stanceKeys.get(key) || W.stanceKeys.get(key.toLowerCase());
+    if (polarity) {
+      e.preventDefault();
+      return applyPolarity(polarity);
+    }
+    return;
+  }
+  const label = W.entityKeys.get(key) || W.entityKeys.get(key.toLowerCase());
+  if (label) {
+    e.preventDefault();
+    applyEntityLabel(label, e.timeStamp);
+  }
+}
+
+// ------------------------------------------------------------------ side panel
+
+function schedulePanel() {
+  if (W.panelQueued) return;
+  W.panelQueued = true;
+  // After the frame: the highlight first, the lists when the browser is idle.
+  (window.requestIdleCallback || setTimeout)(() => {
+    W.panelQueued = false;
+    drawPanel();
+  }, { timeout: 300 });
+}
+
+function chip(label, pred = false) {
+  return el("span", { className: "chip", text: label, style: { "--c": colorOf(label) },
+    title: pred ? "suggestion" : label });
+}
+
+function drawPanel() {
+  const spans = [...W.model.spans.values()].sort((a, b) => a.start - b.start || b.end - a.end);
+  $("span-count").textContent = `(${spans.length})`;
+  $("span-list").replaceChildren(...spans.map((s) => {
+    const actor = s.actor != null ? W.actors.get(s.actor) || `actor ${s.actor}` : "";
+    return el("li", { className: W.selected === s.id ? "current" : "", on: { click: () => select(s.id) } },
+      chip(s.label), el("span", { className: "txt", text: spanText(s), title: spanText(s) }),
+      el("span", { className: "actor", text: actor }),
+      el("button", { type: "button", text: "×", title: "Remove span", ariaLabel: "Remove span",
+        on: { click: (e) => { e.stopPropagation(); select(s.id, false); removeSelected(); } } }));
+  }));
+  const stances = [...W.model.stances.values()];
+  $("stance-count").textContent = `(${stances.length})`;
+  $("stance-list").replaceChildren(...stances.map((t) => {
+    const holder = W.model.spans.get(t.holder);
+    const tgt = W.model.spans.get(t.target);
+    const cue = t.cue ? W.model.spans.get(t.cue) : null;
+    const polarity = el("select", { ariaLabel: "Polarity", on: {
+      click: (e) => e.stopPropagation(),
+      change: (e) => { if (W.model.setPolarity(t.id, e.target.value)) changed([]); else drawPanel(); },
+    } }, ...[...W.stanceLabels.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
+    return el("li", { on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => select(t.holder) } },
+      el("span", { className: "txt", title: "holder → target",
+        text: `${spanText(holder)} → ${spanText(tgt)}${cue ? ` (cue: ${spanText(cue)})` : ""}` }),
+      polarity,
+      el("button", { type: "button", text: cue ? "cue ×" : "+cue", title: cue ? "Remove the cue" : "Choose a cue span",
+        on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
+      el("button", { type: "button", text: "×", title: "Remove stance", ariaLabel: "Remove stance",
+        on: { click: (e) => { e.stopPropagation(); W.model.removeStance(t.id); changed([]); } } }));
+  }));
+  const preds = visiblePreds();
+  $("pred-section").hidden = !W.preds.length;
+  $("pred-count").textContent = `(${preds.length})`;
+  $("pred-list").replaceChildren(...preds.map((p) => {
+    const key = predKey(p);
+    return el("li", { className: W.selected === key ? "current" : "", on: { click: () => select(key) } },
+      chip(p.span.label, true), el("span", { className: "txt", text: W.text.slice(W.offsets.toUtf16(p.span.start), W.offsets.toUtf16(p.span.end)) }),
+      el("button", { type: "button", text: "Accept", on: { click: (e) => { e.stopPropagation(); acceptPred(key); } } }),
+      el("button", { type: "button", text: "Reject", on: { click: (e) => { e.stopPropagation(); select(key, false); removeSelected(); } } }));
+  }));
+  drawDetail();
+}
+
+function pickCue(t) {
+  if (!editable()) return;
+  if (t.cue) {
+    W.model.setCue(t.id, null);
+    return changed([]);
+  }
+  W.mode = { kind: "cue", stance: t.id };
+  banner("Choose the cue span (click it, or [ ] then Enter). Esc cancels.");
+  $("text").focus();
+}
+
+function drawDetail() {
+  const node = $("detail");
+  const key = W.selected;
+  if (!key) {
+    node.hidden = true;
+    return;
+  }
+  node.hidden = false;
+  if (key.startsWith("p:")) {
+    const p = W.preds.find((x) => predKey(x) === key);
+    node.replaceChildren(el("h2", { text: "Suggestion" }), chip(p.span.label, true),
+      el("p", { className: "quote", text: W.text.slice(W.offsets.toUtf16(p.span.start), W.offsets.toUtf16(p.span.end)) }),
+      el("div", { className: "row" },
+        el("button", { type: "button", className: "primary", text: "Accept (Enter)", on: { click: () => acceptPred(key) } }),
+        el("button", { type: "button", text: "Reject (Del)", on: { click: removeSelected } })));
+    return;
+  }
+  const span = W.model.spans.get(key);
+  if (!span) return (node.hidden = true);
+  const actor = span.actor != null ? W.actors.get(span.actor) || `actor ${span.actor}` : "no actor";
+  node.replaceChildren(
+    el("h2", { text: "Selected span" }),
+    el("p", { className: "quote", text: `“${spanText(span)}”` }),
+    el("div", { className: "row" }, ...[...W.entityLabels.values()].map((l) =>
+      el("button", { type: "button", className: "small", text: `${l.name}${l.shortcut ? ` (${l.shortcut})` : ""}`,
+        style: { "border-left": `4px solid ${colorOf(l.name)}`, "font-weight": l.name === span.label ? "700" : "400" },
+        on: { click: () => { if (W.model.setLabel(key, l.name)) changed([rangeOfKey(key)]); } } }))),
+    el("div", { className: "row" }, el("span", { className: "muted", text: "Actor: " }), el("strong", { text: actor })),
+    el("div", { className: "row" },
+      el("button", { type: "button", text: "Link actor (Enter)", on: { click: linkActor } }),
+      el("button", { type: "button", text: "Stance from here (/)", on: { click: startStance } }),
+      el("button", { type: "button", text: "Delete (Del)", on: { click: removeSelected } })),
+  );
+}
+
+// Hovering a stance lights up its spans (CSS Custom Highlight: no DOM change).
+function showLinked(stance) {
+  if (!window.CSS?.highlights) return;
+  if (!stance) return CSS.highlights.delete("linked");
+  const ranges = [stance.holder, stance.target, stance.cue]
+    .map((id) => id && W.model.spans.get(id))
+    .filter(Boolean)
+    .map((s) => W.view.range(W.offsets.toUtf16(s.start), W.offsets.toUtf16(s.end)));
+  CSS.highlights.set("linked", new Highlight(...ranges));
+}
+
+// ------------------------------------------------------------------ submit and next
+
+async function submit() {
+  if (W.readonly || W.conflict) return;
+  if (W.dirty || W.saving) {
+    await save();
+    while (W.saving) await new Promise((r) => setTimeout(r, 50));
+    if (W.dirty) return setState("error", "Not submitted: the last change is not saved yet.");
+  }
+  try {
+    const result = await api.submit(config.document, W.model.version);
+    W.model.version = result.version;
+    setReadonly(true);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) await showConflict(error);
+    else setState("error", `Not submitted: ${error.message}`);
+  }
+}
+
+function setReadonly(submitted) {
+  W.readonly = submitted;
+  setState(submitted ? "submitted" : "saved");
+  $("submit-button").disabled = submitted;
+  $("next-button").hidden = !submitted;
+  if (submitted) {
+    banner("Submitted. Press “Next document” (or N) to go on.");
+    $("next-button").focus();
+  }
+}
+
+async function nextDocument() {
+  try {
+    const doc = await api.next();
+    window.location.href = doc ? `${config.documentsPage}${doc.id}/` : config.projectPage;
+  } catch (error) {
+    setState("error", error.message);
+  }
+}
+
+// ------------------------------------------------------------------ start
+
+async function start() {
+  let doc, mine, sets, labels;
+  try {
+    [doc, mine, sets, labels] = await Promise.all([
+      api.document(config.document), api.mySet(config.document),
+      api.visibleSets(config.document), api.labels(),
+    ]);
+  } catch (error) {
+    setState("error", error instanceof NetworkError ? "Cannot reach the server." : error.message);
+    banner(error.message);
+    return;
+  }
+  W.text = doc.text;
+  W.offsets = new OffsetMap(doc.text);
+  W.tokens = new Tokens(doc.text);
+  W.entityLabels = new Map();
+  W.stanceLabels = new Map();
+  for (const l of labels.results) {
+    W.labels.set(l.name, l);
+    (l.kind === "entity" ? W.entityLabels : W.stanceLabels).set(l.name, l);
+    if (l.shortcut) (l.kind === "entity" ? W.entityKeys : W.stanceKeys).set(l.shortcut, l.name);
+  }
+  W.predSets = sets.filter((s) => s.kind === "prediction");
+  W.preds = W.predSets.flatMap((s) => s.spans.map((span) => ({ set: s.id, source: s.source, span })));
+  try {
+    W.rejected = new Set(JSON.parse(localStorage.getItem(rejectedKey) || "[]"));
+  } catch {
+    W.rejected = new Set();
+  }
+  $("doc-meta").textContent = [doc.outlet, doc.author, doc.published].filter(Boolean).join(" · ");
+  $("palette").replaceChildren(...[...W.entityLabels.values()].map((l) =>
+    el("button", { type: "button", title: l.description || l.name,
+      style: { "--c": colorOf(l.name) },
+      on: { mousedown: (e) => e.preventDefault(), click: () => applyEntityLabel(l.name) } },
+    l.name, ...(l.shortcut ? [el("kbd", { text: l.shortcut })] : []))));
+  fillHelp($("help-keys"), W.entityLabels, W.stanceLabels);
+
+  W.model = new SetModel(mine);
+  W.base = W.model.content();
+  // Actors linked from spans the page did not know about (e.g. linked in another tab).
+  const unknown = new Set([...W.preds.map((p) => p.span.actor), ...mine.spans.map((s) => s.actor)]
+    .filter((id) => id != null && !W.actors.has(id)));
+  await Promise.all([...unknown].map((id) => api.actor(id).then((a) => W.actors.set(a.id, a.name), () => null)));
+
+  W.view = new TextView($("text"), W.text, itemColor);
+  W.picker = new ActorPicker(api, W.actors);
+  redraw();
+
+  const draft = drafts.load();
+  if (mine.status === "submitted") {
+    setReadonly(true);
+    banner("You submitted this document; it is read-only.");
+  } else if (draft && draft.version === mine.version) {
+    // Unsaved work from before a reload or a lost connection: put it back and save it.
+    W.model.load({ ...mine, ...draft.mine });
+    W.base = draft.base;
+    redraw();
+    W.dirty = true;
+    setState("pending", "Restoring unsaved changes…");
+    save();
+  } else if (draft) {
+    // The draft was made on an older version: someone saved since. Ask.
+    W.model.load({ ...mine, version: draft.version, ...draft.mine });
+    W.base = draft.base;
+    redraw();
+    W.dirty = true;
+    await showConflict(null, mine);
+  } else {
+    setState("saved");
+  }
+  $("submit-button").disabled = W.readonly;
+  $("text").focus();
+  document.body.dataset.ready = "true";
+  performance.mark("accord:ready");
+}
+
+document.addEventListener("keydown", onKey);
+$("text").addEventListener("mouseup", onMouseUp);
+$("text").addEventListener("click", onTextClick);
+$("help-button").addEventListener("click", () => $("help").showModal());
+$("submit-button").addEventListener("click", submit);
+$("next-button").addEventListener("click", nextDocument);
+$("keep-mine").addEventListener("click", () => resolveConflict(true));
+$("reload-theirs").addEventListener("click", () => resolveConflict(false));
+$("accept-all").addEventListener("click", acceptAll);
+window.addEventListener("online", () => save());
+document.addEventListener("keydown", (e) => {
+  if (W.readonly && (e.key === "n" || e.key === "N") && !$("next-button").hidden && !document.querySelector("dialog[open]")) {
+    nextDocument();
+  }
+});
+window.accordState = W; // read by the browser tests and the bench
+start();

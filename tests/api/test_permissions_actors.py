@@ -1,0 +1,86 @@
+"""Permission rows for the registry import/export and pre-annotation routes."""
+
+import pytest
+
+from apps.projects.models import Job
+
+from .test_permissions import (
+    ROLES,
+    USERNAME,
+    Row,
+    build_world,
+    call,
+    member_may,
+    owner_may,
+    reviewer_may,
+    snapshot,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(users, project):
+    return build_world(project)
+
+
+def map_kinds(world, user):
+    world.project.actor_kind_labels = {"state": "GPE"}
+    world.project.save(update_fields=["actor_kind_labels"])
+
+
+MATRIX = [
+    Row("actor-registry-export", "GET", "projects/{p}/actors/export/", member_may(200)),
+    Row(
+        "actor-registry-import",
+        "POST",
+        "projects/{p}/actors/import/",
+        reviewer_may(201),
+        body=lambda w, u: [{"name": "Venezuela", "kind": "state", "aliases": ["Caracas"]}],
+    ),
+    Row(
+        "preannotate",
+        "POST",
+        "projects/{p}/preannotate/",
+        owner_may(202),
+        body=lambda w, u: {},
+        prepare=map_kinds,
+    ),
+]
+
+CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("row", "role"), CASES)
+def test_permission_matrix_actors(row, role, world, users, client_for):
+    username = USERNAME[role]
+    if row.prepare and role in ("annotator", "reviewer", "owner"):
+        row.prepare(world, users[username])
+    before = snapshot()
+    jobs = Job.objects.count()
+
+    response = call(client_for(username), row, world, username)
+
+    expected = row.expect[role]
+    assert response.status_code == expected, response.content
+    if expected == 401:
+        assert response["WWW-Authenticate"] == "Token"
+    if expected >= 400:
+        assert snapshot() == before, "a refused request changed the database"
+        assert Job.objects.count() == jobs
+        assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_missing_project_is_404(row, world, client_for):
+    response = call(client_for("olga"), row, world, "olga", world.ids(p=999_999))
+    assert response.status_code == 404
+
+
+def test_export_csv_errors_are_json(world, client_for):
+    """`format=csv` selects the file, not DRF's renderer: a refusal is still JSON."""
+    url = f"/api/v1/projects/{world.project.pk}/actors/export/?format=csv"
+    response = client_for("oscar").get(url)
+    assert response.status_code == 404
+    assert "detail" in response.json()
+    assert client_for("ana").get(url)["Content-Type"].startswith("text/csv")

@@ -1,0 +1,98 @@
+"""Playwright against the live server, in Debian's Chromium.
+
+Without /usr/bin/chromium the browser tests skip with a message, except
+under CI=true, where a missing browser is a failure.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+# The test database is SQLite in memory with a shared cache, where a reader
+# meeting a writer fails at once ("database table is locked") instead of
+# waiting as the file database in WAL mode does. One request at a time keeps
+# the browser's parallel requests from meeting; the app itself is unchanged.
+class SerialWSGIServer(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # LiveServerThread.run() applies the overrides in its own thread,
+        # where this server handles every request.
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialWSGIServer
+PASSWORD_OF = "pw-{}"  # tests/conftest.py's make_user
+
+
+def pytest_collection_modifyitems(config, items):
+    # Outside CI a machine without Chromium skips; under CI the launch
+    # arguments below fail the run instead.
+    if CHROMIUM.exists() or os.environ.get("CI") == "true":
+        return
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} not found: install Debian's chromium to run the browser tests "
+        "(CI installs it, and fails without it)."
+    )
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing and CI=true: the browser tests must run in CI.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def sign_in(live_server):
+    def sign_in(page, username):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD_OF.format(username))
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+
+    return sign_in
+
+
+@pytest.fixture
+def open_workspace(live_server, sign_in):
+    def open_workspace(page, document, username="ana"):
+        sign_in(page, username)
+        page.goto(f"{live_server.url}/projects/{document.project_id}/documents/{document.pk}/")
+        page.wait_for_selector("body[data-ready=true]")
+        return page
+
+    return open_workspace
+
+
+@pytest.fixture
+def page(page):
+    """The page, failing the test on any uncaught JavaScript error."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == [], f"JavaScript errors: {errors}"

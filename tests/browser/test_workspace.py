@@ -1,0 +1,374 @@
+"""The annotator's workspace in a real browser: every path an annotator takes,
+checked against what the API stored."""
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.actors.models import Actor, Alias
+from apps.annotations.models import AnnotationSet, Span, Stance
+from apps.documents.models import Document
+from tests.conftest import make_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = (
+    "Moscow condemned the strikes on Caracas on Tuesday.\n"
+    "The European Union said Washington had acted alone, while Brazil urged talks."
+)
+
+
+@pytest.fixture
+def project(users):
+    return make_project(users, annotators_per_document=2, blind=True)
+
+
+@pytest.fixture
+def document(project):
+    return Document.objects.create(project=project, external_id="d1", title="Strikes", text=TEXT)
+
+
+def saved(page):
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "saved", timeout=5000)
+
+
+def ana_spans(document):
+    return sorted(
+        Span.objects.filter(set__document=document, set__author__username="ana").values_list(
+            "start", "end", "label__name"
+        )
+    )
+
+
+def drag(page, start, end, alt=False):
+    """Drag the mouse from inside the character at UTF-16 offset `start` to
+    inside the character before `end`, as a person selecting would."""
+    points = page.evaluate(
+        """([a, b]) => {
+            const at = (u) => {
+                const root = document.getElementById("text");
+                const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+                let node;
+                while ((node = walker.nextNode())) {
+                    const s = Number(node.parentElement.dataset.s);
+                    if (u >= s && u < s + node.length) {
+                        const r = document.createRange();
+                        r.setStart(node, u - s);
+                        r.setEnd(node, u - s + 1);
+                        return r.getBoundingClientRect();
+                    }
+                }
+            };
+            const first = at(a), last = at(b - 1);
+            return [first.left + first.width * 0.6, first.top + first.height / 2,
+                    last.left + last.width * 0.4, last.top + last.height / 2];
+        }""",
+        [start, end],
+    )
+    if alt:
+        page.keyboard.down("Alt")
+    page.mouse.move(points[0], points[1])
+    page.mouse.down()
+    page.mouse.move(points[2], points[3], steps=5)
+    page.mouse.up()
+    if alt:
+        page.keyboard.up("Alt")
+
+
+def test_sign_in_shows_projects_with_role(page, live_server, project, document):
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "ana")
+    page.fill("#id_password", "wrong")
+    page.click("button[type=submit]")
+    expect(page.locator(".error")).to_be_visible()
+    page.fill("#id_username", "ana")
+    page.fill("#id_password", "pw-ana")
+    page.click("button[type=submit]")
+    expect(page.locator("table.projects")).to_contain_text("Venezuela crisis")
+    expect(page.locator("table.projects")).to_contain_text("Annotator")
+    page.click("text=Sign out")
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+
+
+def test_three_spans_by_mouse_and_one_by_keyboard(page, document, open_workspace):
+    open_workspace(page, document)
+    # Drags that start and end inside words snap to the whole words.
+    drag(page, TEXT.index("oscow"), TEXT.index("oscow") + 3)  # part of "Moscow"
+    page.keyboard.press("g")
+    eu = TEXT.index("European Union")
+    drag(page, eu + 2, eu + len("European Un"))
+    page.keyboard.press("o")
+    brazil = TEXT.index("Brazil")
+    drag(page, brazil - 2, brazil + 3)  # from the space before it: trimmed
+    page.keyboard.press("g")
+    # Keyboard only: from the text, → to the 5th word ("strikes" is the 4th
+    # token after "Moscow"), then Shift+→ to add "on", and label it.
+    page.locator("#text").focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")  # Moscow condemned the strikes on Caracas
+    page.keyboard.press("p")
+    saved(page)
+    caracas = TEXT.index("Caracas")
+    assert ana_spans(document) == sorted(
+        [
+            (0, 6, "GPE"),
+            (eu, eu + len("European Union"), "ORG"),
+            (brazil, brazil + 6, "GPE"),
+            (caracas, caracas + 7, "PERSON"),
+        ]
+    )
+    # A label key on the selected span changes its label; Delete removes it.
+    page.keyboard.press("g")
+    saved(page)
+    assert (caracas, caracas + 7, "GPE") in ana_spans(document)
+    page.keyboard.press("Delete")
+    saved(page)
+    assert len(ana_spans(document)) == 3
+
+
+def test_keyboard_extends_selection_by_word(page, document, open_workspace):
+    open_workspace(page, document)
+    page.locator("#text").focus()
+    eu = TEXT.index("European")
+    # Ten tokens come first: Moscow condemned the strikes on Caracas on Tuesday . The
+    for _ in range(11):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("o")
+    saved(page)
+    assert ana_spans(document) == [(eu, eu + len("European Union"), "ORG")]
+
+
+def test_link_an_actor_and_create_one(page, project, document, open_workspace):
+    russia = Actor.objects.create(project=project, name="Russia", kind="state")
+    Alias.objects.create(actor=russia, text="Moscow")
+    open_workspace(page, document)
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    page.keyboard.press("Enter")  # link the selected span
+    picker = page.locator("#actor-dialog")
+    expect(picker).to_be_visible()
+    page.fill("#actor-q", "mosc")  # an alias
+    expect(page.locator("#actor-results li").first).to_contain_text("Russia")
+    page.keyboard.press("Enter")
+    expect(picker).to_be_hidden()
+    expect(page.locator("#text .seg[data-tag='GPE: Russia']")).to_have_count(1)
+    saved(page)
+    assert Span.objects.get(set__author__username="ana").actor == russia
+
+    brazil = TEXT.index("Brazil")
+    drag(page, brazil, brazil + 6)
+    page.keyboard.press("g")
+    page.keyboard.press("Enter")
+    page.fill("#actor-q", "Federative Republic of Brazil")
+    expect(page.locator("#actor-results")).to_contain_text("No actor matches")
+    page.select_option("#actor-kind", "state")
+    page.click("#actor-create")
+    expect(page.locator("#text .seg[data-tag='GPE: Federative Republic of Brazil']")).to_have_count(
+        1
+    )
+    saved(page)
+    created = Actor.objects.get(project=project, name="Federative Republic of Brazil")
+    assert created.kind == "state"
+    assert Span.objects.get(set__author__username="ana", start=brazil).actor == created
+
+
+def test_draw_a_stance_with_the_keyboard(page, document, open_workspace):
+    open_workspace(page, document)
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    caracas = TEXT.index("Caracas")
+    drag(page, caracas, caracas + 7)
+    page.keyboard.press("g")
+    cue = TEXT.index("condemned")
+    drag(page, cue, cue + 9)
+    page.keyboard.press("o")
+    saved(page)
+    page.keyboard.press("Escape")
+    page.keyboard.press("]")  # Moscow, the first span
+    page.keyboard.press("/")
+    expect(page.locator("#banner")).to_contain_text("choose the target")
+    page.keyboard.press("]")  # condemned
+    page.keyboard.press("]")  # Caracas
+    page.keyboard.press("Enter")
+    expect(page.locator("#banner")).to_contain_text("Polarity")
+    page.keyboard.press("x")
+    expect(page.locator("#banner")).to_contain_text("cue")
+    page.keyboard.press("[")  # condemned
+    page.keyboard.press("Enter")
+    saved(page)
+    stance = Stance.objects.get(set__author__username="ana")
+    assert (stance.holder.start, stance.target.start, stance.polarity.name) == (
+        0,
+        caracas,
+        "OPPOSE",
+    )
+    assert stance.cue.start == cue
+    expect(page.locator("#stance-list li")).to_contain_text("Moscow → Caracas (cue: condemned)")
+
+
+def test_reload_shows_everything(page, project, document, open_workspace):
+    russia = Actor.objects.create(project=project, name="Russia", kind="state")
+    open_workspace(page, document)
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    page.keyboard.press("Enter")
+    page.fill("#actor-q", "Russia")
+    expect(page.locator("#actor-results li").first).to_contain_text("Russia")
+    page.keyboard.press("Enter")
+    caracas = TEXT.index("Caracas")
+    drag(page, caracas, caracas + 7)
+    page.keyboard.press("g")
+    page.keyboard.press("Escape")
+    page.keyboard.press("]")
+    page.keyboard.press("/")
+    page.keyboard.press("]")
+    page.keyboard.press("Enter")
+    page.keyboard.press("s")
+    page.keyboard.press("Escape")
+    saved(page)
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#span-list li")).to_have_count(2)
+    expect(page.locator("#text .seg[data-tag='GPE: Russia']")).to_have_count(1)
+    expect(page.locator("#text .seg[data-tag='GPE']")).to_have_count(1)
+    expect(page.locator("#stance-list li")).to_contain_text("Moscow → Caracas")
+    expect(page.locator("#stance-list select")).to_have_value("SUPPORT")
+    assert Span.objects.get(start=0).actor == russia
+    saved(page)
+
+
+def test_api_gets_code_point_offsets(page, live_server, project, open_workspace):
+    quoc = "Quo\u0302\u0301c"  # decomposed: 6 code points
+    text = (
+        f"🇻🇪 Caracas 👩‍👩‍👧: Nguye\u0302\u0303n {quoc} Ba\u0309o spoke.\r\n"
+        "السلام عليكم said Quintero."
+    )
+    document = Document.objects.create(project=project, external_id="u", text=text)
+    open_workspace(page, document)
+    u16 = lambda i: len(text[:i].encode("utf-16-le")) // 2  # noqa: E731
+    start = text.index("Nguye")
+    end = text.index(" spoke")
+    drag(page, u16(start) + 1, u16(end) - 1)  # inside the first and last word
+    page.keyboard.press("p")
+    arabic = text.index("السلام")
+    drag(page, u16(arabic), u16(arabic + len("السلام عليكم")))
+    page.keyboard.press("o")
+    flag_end = len("🇻🇪")
+    drag(page, 0, u16(flag_end), alt=True)  # exact characters: the whole flag
+    page.keyboard.press("g")
+    saved(page)
+    assert ana_spans(document) == [
+        (0, 2, "GPE"),  # a flag is two code points
+        (start, end, "PERSON"),
+        (arabic, arabic + len("السلام عليكم"), "ORG"),
+    ]
+    assert text[start:end] == f"Nguye\u0302\u0303n {quoc} Ba\u0309o"
+    # What the API answers is what the database holds.
+    response = page.request.get(
+        f"{live_server.url}/api/v1/projects/{project.pk}/documents/{document.pk}/annotations/mine/"
+    )
+    answered = {s["label"]: (s["start"], s["end"], s["text"]) for s in response.json()["spans"]}
+    assert answered["PERSON"] == (start, end, text[start:end])
+
+
+def test_two_tabs_conflict_nothing_lost(page, context, document, open_workspace):
+    open_workspace(page, document)
+    other = context.new_page()
+    other.goto(page.url)
+    other.wait_for_selector("body[data-ready=true]")
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    saved(page)
+    brazil = TEXT.index("Brazil")
+    drag(other, brazil, brazil + 6)
+    other.keyboard.press("g")
+    expect(other.locator("#conflict")).to_be_visible()
+    expect(other.locator("#conflict")).to_contain_text("another tab or on another device")
+    expect(other.locator("#save-state")).to_have_attribute("data-state", "conflict")
+    # Nothing is lost while the user decides, not even across a reload.
+    other.reload()
+    other.wait_for_selector("body[data-ready=true]")
+    expect(other.locator("#conflict")).to_be_visible()
+    other.click("#keep-mine")
+    saved(other)
+    assert ana_spans(document) == [(0, 6, "GPE"), (brazil, brazil + 6, "GPE")]
+    expect(other.locator("#span-list li")).to_have_count(2)
+    # The first tab is now behind: its next change conflicts too, and
+    # "reload theirs" takes the server's set.
+    drag(page, TEXT.index("Caracas"), TEXT.index("Caracas") + 7)
+    page.keyboard.press("g")
+    expect(page.locator("#conflict")).to_be_visible()
+    page.click("#keep-mine")
+    saved(page)
+    assert len(ana_spans(document)) == 3
+
+
+def test_script_article_stays_inert(page, project, open_workspace):
+    payload = '<script>window.pwned = 1; alert("x")</script><img src=x onerror="window.pwned=2">'
+    document = Document.objects.create(
+        project=project, external_id="x", title=f"Title {payload}", text=f"Moscow said {payload}."
+    )
+    Actor.objects.create(project=project, name='<img src=x onerror="window.pwned=3">')
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_workspace(page, document)
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    page.keyboard.press("Enter")
+    page.fill("#actor-q", "img")
+    expect(page.locator("#actor-results li").first).to_contain_text("<img src=x")
+    page.keyboard.press("Enter")
+    saved(page)
+    expect(page.locator("#text")).to_contain_text(payload)
+    expect(page.locator("#doc-title")).to_have_text(f"Title {payload}")
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#text script, #text img, #side img, header img").count() == 0
+    assert dialogs == []
+
+
+def test_submit_then_next_document(page, project, document, open_workspace):
+    second = Document.objects.create(project=project, external_id="d2", text="Brazil urged talks.")
+    open_workspace(page, document)
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    page.click("#submit-button")
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "submitted")
+    aset = AnnotationSet.objects.get(document=document, author__username="ana")
+    assert aset.status == "submitted"
+    assert ana_spans(document) == [(0, 6, "GPE")]
+    page.click("#next-button")
+    page.wait_for_url(f"**/documents/{second.pk}/")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#text")).to_have_text("Brazil urged talks.")
+
+
+def test_predictions_accept_and_reject(page, project, document, open_workspace, users):
+    pred = AnnotationSet.objects.create(document=document, kind="prediction", source="matcher")
+    labels = {label.name: label for label in project.labels.all()}
+    caracas = TEXT.index("Caracas")
+    Span.objects.create(set=pred, sid="a", start=0, end=6, label=labels["GPE"])
+    Span.objects.create(set=pred, sid="b", start=caracas, end=caracas + 7, label=labels["GPE"])
+    Span.objects.create(
+        set=pred,
+        sid="c",
+        start=TEXT.index("Brazil"),
+        end=TEXT.index("Brazil") + 6,
+        label=labels["GPE"],
+    )
+    open_workspace(page, document)
+    expect(page.locator("#pred-list li")).to_have_count(3)
+    expect(page.locator("#text .seg.pred-only")).to_have_count(3)
+    page.locator("#pred-list li").nth(1).get_by_text("Reject").click()
+    page.locator("#pred-list li").first.get_by_text("Accept").click()
+    saved(page)
+    assert ana_spans(document) == [(0, 6, "GPE")]
+    page.click("#accept-all")
+    saved(page)
+    assert ana_spans(document) == [
+        (0, 6, "GPE"),
+        (TEXT.index("Brazil"), TEXT.index("Brazil") + 6, "GPE"),
+    ]
+    expect(page.locator("#pred-list li")).to_have_count(0)
