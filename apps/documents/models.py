@@ -85,6 +85,8 @@ class Document(models.Model):
             ),
         ]
         indexes = [
+            # Keyset paging: WHERE project = p AND id > cursor ORDER BY id.
+            models.Index(fields=["project", "id"]),
             models.Index(fields=["project", "annotator_count"]),
             models.Index(fields=["project", "outlet"]),
             models.Index(fields=["project", "published"]),

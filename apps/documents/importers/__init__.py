@@ -23,7 +23,9 @@ __all__ = [
     "parse_records",
 ]
 
-FORMATS = ("jsonl", "json", "csv", "txt", "zip")
+FORMATS = ("jsonl", "json", "csv", "txt", "zip", "doccano", "label-studio")
+# doccano writes .jsonl and Label Studio .json, so these two are only ever
+# chosen by name, never from a file's extension.
 
 EXTENSIONS = {
     ".jsonl": "jsonl",
@@ -112,7 +114,7 @@ def parse(
 ) -> ParseResult:
     """Parse the bytes of one upload. Raise ImportFormatError if unreadable."""
     # Imported here because the format modules import from this package.
-    from . import archive, jsonl, plain, table
+    from . import archive, doccano, jsonl, label_studio, plain, table
 
     fmt = detect_format(filename, format)
     label = filename or "the file"
@@ -129,6 +131,10 @@ def parse(
             jsonl.read_json(text, label, collector)
         elif fmt == "csv":
             table.read_csv(text, collector)
+        elif fmt == "doccano":
+            doccano.read_doccano(text, collector)
+        elif fmt == "label-studio":
+            label_studio.read_label_studio(text, label, collector)
         else:
             plain.read_upload(text, filename, collector)
     return collector.result()

@@ -1,0 +1,227 @@
+"""The export and release endpoints. Thin: parsing here, the work in export.py and releases.py."""
+
+import datetime
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils.text import slugify
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.projects.models import Role
+from apps.projects.permissions import ProjectScopedMixin
+
+from ..export import SOURCES, ExportOptions, export
+from ..formats import FORMATS
+from ..models import Release
+from ..releases import ReleaseRequestError, create_release, format_problem
+from ..splits import SplitError, parse_ratios
+
+
+class IgnoreFormatParameter(DefaultContentNegotiation):
+    """``?format=`` names the export format here, not DRF's renderer: errors
+    are always JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _bad(field, message):
+    return ValidationError({field: [message]})
+
+
+def _date(params, name):
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise _bad(name, f'{name} must be a date like "2024-05-31", got "{value}".') from None
+
+
+def _boolean(params, name, default):
+    value = params.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    if value.lower() in ("false", "0", "no"):
+        return False
+    raise _bad(name, f"{name} must be true or false, got {value!r}.")
+
+
+def export_request(params, view):
+    """(format name, ExportOptions) from the query string, or a ValidationError."""
+    format_name = params.get("format") or "jsonl"
+    include_text = _boolean(params, "include_text", True)
+    problem = format_problem(format_name, include_text)
+    if problem:
+        raise _bad("format", problem)
+    source = params.get("source") or "gold"
+    if source not in SOURCES:
+        raise _bad("source", f"source must be one of {', '.join(SOURCES)}, got {source!r}.")
+    annotators = params.get("annotators") or "pseudonyms"
+    if annotators not in ("pseudonyms", "names"):
+        raise _bad("annotators", 'annotators must be "pseudonyms" or "names".')
+    if annotators == "names" and not view.is_owner:
+        raise PermissionDenied("Only a project owner may export annotators' names.")
+    options = ExportOptions(
+        source=source,
+        label=params.get("label") or None,
+        published_from=_date(params, "published_from"),
+        published_to=_date(params, "published_to"),
+        include_text=include_text,
+        annotators=annotators,
+    )
+    seed = params.get("seed")
+    if seed:
+        try:
+            options.seed = int(seed)
+        except ValueError:
+            raise _bad("seed", f"seed must be an integer, got {seed!r}.") from None
+    if params.get("ratios"):
+        try:
+            options.ratios = parse_ratios(params["ratios"])
+        except SplitError as exc:
+            raise _bad("ratios", str(exc)) from None
+    split = params.get("split") or None
+    if split is not None and split not in options.ratios:
+        raise _bad("split", f"split must be one of {', '.join(options.ratios)}, got {split!r}.")
+    options.split = split
+    slice_by = params.get("slice")
+    if slice_by:
+        if slice_by not in ("none", "year", "month"):
+            raise _bad("slice", 'slice must be "none", "year" or "month".')
+        options.format_options["slice"] = slice_by
+    return format_name, options
+
+
+class ExportView(ProjectScopedMixin, APIView):
+    """Stream the project's annotations in one format (reviewers and owners)."""
+
+    content_negotiation_class = IgnoreFormatParameter
+
+    def get(self, request, project_pk):
+        self.require(Role.REVIEWER, "export the project's annotations")
+        format_name, options = export_request(request.query_params, self)
+        stream, _ = export(self.project, format_name, options)
+        fmt = FORMATS[format_name]
+        response = StreamingHttpResponse(stream, content_type=fmt.content_type)
+        name = slugify(self.project.name) or f"project-{self.project.pk}"
+        split = f"-{options.split}" if options.split else ""
+        filename = f"{name}-{options.source}{split}.{fmt.suffix}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def release_payload(release, with_manifest=True):
+    payload = {
+        "id": release.pk,
+        "name": release.name,
+        "status": release.status,
+        "progress": release.job.progress if release.job else 0.0,
+        "job": release.job_id,
+        "error": release.error or None,
+        "seed": release.seed,
+        "ratios": release.ratios,
+        "formats": release.formats,
+        "source": release.source,
+        "include_text": release.include_text,
+        "annotators": release.annotators,
+        "licence_text": release.licence_text,
+        "licence_annotations": release.licence_annotations,
+        "created_at": release.created_at,
+        "created_by": release.created_by.username if release.created_by else None,
+        "finished_at": release.finished_at,
+        "manifest_sha256": release.manifest_sha256 or None,
+    }
+    if with_manifest:
+        payload["manifest"] = release.manifest
+    return payload
+
+
+class ReleaseMixin(ProjectScopedMixin):
+    def releases(self):
+        return Release.objects.filter(project=self.project).select_related("job", "created_by")
+
+    def get_release(self, release_pk):
+        release = self.releases().filter(pk=release_pk).first()
+        if release is None:
+            raise Http404
+        return release
+
+
+class ReleaseListView(ReleaseMixin, APIView):
+    """List the releases (reviewers and owners); build a new one (owners)."""
+
+    def get(self, request, project_pk):
+        self.require(Role.REVIEWER, "see the releases")
+        return Response([release_payload(r, with_manifest=False) for r in self.releases()])
+
+    def post(self, request, project_pk):
+        self.require(Role.OWNER, "build a release")
+        try:
+            release, job = create_release(self.project, request.data, request.user)
+        except ReleaseRequestError as exc:
+            field = exc.field or "non_field_errors"
+            raise _bad(field, exc.message) from None
+        release = self.get_release(release.pk)
+        return Response(
+            {"job": job.pk, "release": release_payload(release)}, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class ReleaseDetailView(ReleaseMixin, APIView):
+    def get(self, request, project_pk, release_pk):
+        self.require(Role.REVIEWER, "see the releases")
+        return Response(release_payload(self.get_release(release_pk)))
+
+
+def _download(name, content_type, filename):
+    response = FileResponse(
+        default_storage.open(name, "rb"), content_type=content_type, as_attachment=True
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ReleaseFileView(ReleaseMixin, APIView):
+    """One file of a ready release: ``?split=`` picks the split."""
+
+    content_negotiation_class = IgnoreFormatParameter
+
+    def get(self, request, project_pk, release_pk, format_name):
+        self.require(Role.REVIEWER, "download release files")
+        release = self.get_release(release_pk)
+        if release.status != Release.Status.READY:
+            raise _bad("release", f"This release is {release.status}, not ready.")
+        files = list(release.files.filter(format=format_name))
+        if not files:
+            raise Http404(f"This release has no {format_name} files.")
+        split = request.query_params.get("split")
+        if split is None and len(files) == 1:
+            chosen = files[0]
+        else:
+            chosen = next((f for f in files if f.split == split), None)
+            if chosen is None:
+                splits = ", ".join(f.split for f in files)
+                raise _bad("split", f"Choose a split: {splits}.")
+        filename = f"{slugify(release.name) or release.pk}-{chosen.name.replace('/', '-')}"
+        response = _download(chosen.file.name, chosen.content_type, filename)
+        response["X-Content-SHA256"] = chosen.sha256
+        return response
+
+
+class ReleaseManifestView(ReleaseMixin, APIView):
+    def get(self, request, project_pk, release_pk):
+        self.require(Role.REVIEWER, "download release files")
+        release = self.get_release(release_pk)
+        if release.status != Release.Status.READY:
+            raise _bad("release", f"This release is {release.status}, not ready.")
+        response = _download(release.manifest_file.name, "application/json", "manifest.json")
+        response["X-Content-SHA256"] = release.manifest_sha256
+        return response

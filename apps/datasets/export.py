@@ -1,0 +1,301 @@
+"""Streaming a project's annotations out as plain records, in chunks.
+
+Documents are read by keyset (``id > last``) ``chunk_size`` at a time, and
+each chunk costs the same queries whatever its size: the documents, their
+sets, the sets' spans, their stances, and (for gold and predictions) who
+annotated them — five queries per chunk of 500 documents, plus two at the
+start (labels, actors). Only one chunk is ever in memory; the format writer
+turns the records into bytes as they come, so an export of any size streams
+in flat memory.
+"""
+
+import datetime
+import hashlib
+import hmac
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+
+from apps.actors.models import Actor
+from apps.annotations.models import AnnotationSet, Span, Stance
+from apps.documents.models import Document
+from apps.projects.models import Label
+
+from .formats import FORMATS
+from .formats.records import (
+    ActorRecord,
+    DocumentRecord,
+    ExportContext,
+    SetRecord,
+    SpanRecord,
+    StanceRecord,
+    text_sha256,
+)
+from .splits import DEFAULT_RATIOS, DEFAULT_SEED, Splitter
+
+SOURCES = ("gold", "all", "prediction")
+CHUNK_SIZE = 500
+BUFFER_BYTES = 64 * 1024
+
+DOCUMENT_FIELDS = (
+    "id",
+    "external_id",
+    "title",
+    "text",
+    "meta",
+    "outlet",
+    "author",
+    "section",
+    "url",
+    "published",
+)
+
+
+@dataclass
+class ExportOptions:
+    source: str = "gold"  # gold | all (each annotator's submitted set) | prediction
+    split: str | None = None
+    label: str | None = None
+    published_from: datetime.date | None = None
+    published_to: datetime.date | None = None
+    include_text: bool = True
+    seed: int = DEFAULT_SEED
+    ratios: dict = field(default_factory=lambda: dict(DEFAULT_RATIOS))
+    # How annotators are named with source=all and in provenance: "pseudonyms"
+    # (stable per project, the default for publication) or "names".
+    annotators: str = "pseudonyms"
+    chunk_size: int = CHUNK_SIZE
+    format_options: dict = field(default_factory=dict)
+
+
+def pseudonym(project_id: int, user_id: int) -> str:
+    """A stable pseudonym for an annotator in a project, not reversible without SECRET_KEY."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"annotator:{project_id}:{user_id}".encode(), hashlib.sha256
+    ).hexdigest()
+    return f"annotator-{digest[:8]}"
+
+
+class Exporter:
+    """Reads a project's documents and sets as records, chunk by chunk."""
+
+    def __init__(self, project, options: ExportOptions):
+        self.project = project
+        self.options = options
+        self.splitter = Splitter(options.seed, options.ratios)
+        self.kind = {
+            "gold": AnnotationSet.Kind.GOLD,
+            "all": AnnotationSet.Kind.ANNOTATOR,
+            "prediction": AnnotationSet.Kind.PREDICTION,
+        }[options.source]
+        self.documents_seen = 0
+
+    # ------------------------------------------------------------------ context
+
+    def context(self) -> ExportContext:
+        labels = list(
+            Label.objects.filter(project=self.project).order_by("name").values_list("name", "kind")
+        )
+        actors = {
+            row[0]: ActorRecord(*row)
+            for row in Actor.objects.filter(project=self.project).values_list(
+                "id", "name", "kind", "country", "wikidata_id"
+            )
+        }
+        return ExportContext(
+            actors=actors,
+            entity_labels=[n for n, k in labels if k == Label.Kind.ENTITY],
+            stance_labels=[n for n, k in labels if k == Label.Kind.STANCE],
+            include_text=self.options.include_text,
+            multi_layer=self.options.source == "all",
+            project=self.project.name,
+            options=dict(self.options.format_options),
+        )
+
+    # ------------------------------------------------------------------ queries
+
+    def set_filter(self, prefix=""):
+        """Filters on AnnotationSet (or, with a prefix, on a related set) for the source."""
+        filters = {f"{prefix}kind": self.kind}
+        if self.options.source == "all":
+            filters[f"{prefix}status"] = AnnotationSet.Status.SUBMITTED
+        return filters
+
+    def documents(self):
+        o = self.options
+        queryset = Document.objects.filter(project=self.project).filter(
+            Exists(AnnotationSet.objects.filter(document=OuterRef("pk"), **self.set_filter()))
+        )
+        if o.published_from:
+            queryset = queryset.filter(published__gte=o.published_from)
+        if o.published_to:
+            queryset = queryset.filter(published__lte=o.published_to)
+        if o.label:
+            queryset = queryset.filter(
+                Exists(
+                    Span.objects.filter(
+                        set__document=OuterRef("pk"),
+                        label__name=o.label,
+                        **self.set_filter("set__"),
+                    )
+                )
+                | Exists(
+                    Stance.objects.filter(
+                        set__document=OuterRef("pk"),
+                        polarity__name=o.label,
+                        **self.set_filter("set__"),
+                    )
+                )
+            )
+        return queryset
+
+    def name_of(self, user_id, username):
+        if user_id is None:
+            return None
+        if self.options.annotators == "names":
+            return username
+        return pseudonym(self.project.pk, user_id)
+
+    def chunks(self) -> Iterator[list[DocumentRecord]]:
+        last = 0
+        size = self.options.chunk_size
+        base = self.documents()
+        while True:
+            rows = list(base.filter(id__gt=last).order_by("id").values(*DOCUMENT_FIELDS)[:size])
+            if not rows:
+                return
+            last = rows[-1]["id"]
+            fetched = len(rows)
+            self.documents_seen += fetched
+            if self.options.split:
+                rows = [r for r in rows if self.splitter(r["external_id"]) == self.options.split]
+            if rows:
+                yield self.records(rows)
+            if fetched < size:
+                return
+
+    def records(self, rows) -> list[DocumentRecord]:
+        ids = [r["id"] for r in rows]
+        set_rows = (
+            AnnotationSet.objects.filter(document_id__in=ids, **self.set_filter())
+            .order_by("document_id", "id")
+            .values_list("id", "document_id", "author_id", "author__username", "source")
+        )
+        sets_of, by_id = defaultdict(list), {}
+        for set_id, document_id, author_id, username, source in set_rows:
+            owner = {
+                "gold": "gold",
+                "prediction": source or "prediction",
+                "all": self.name_of(author_id, username),
+            }[self.options.source]
+            record = SetRecord(owner=owner, kind=self.kind)
+            by_id[set_id] = record
+            sets_of[document_id].append(record)
+        set_filter = self.set_filter("set__")
+        spans = (
+            Span.objects.filter(set__document_id__in=ids, **set_filter)
+            .order_by("set_id", "start", "-end", "id")
+            .values_list("set_id", "sid", "start", "end", "label__name", "actor_id")
+        )
+        for set_id, sid, start, end, label, actor in spans:
+            by_id[set_id].spans.append(SpanRecord(sid, start, end, label, actor))
+        stances = (
+            Stance.objects.filter(set__document_id__in=ids, **set_filter)
+            .order_by("set_id", "id")
+            .values_list(
+                "set_id", "sid", "holder__sid", "target__sid", "polarity__name", "cue__sid"
+            )
+        )
+        for set_id, sid, holder, target, polarity, cue in stances:
+            by_id[set_id].stances.append(StanceRecord(sid, holder, target, polarity, cue))
+        if self.options.label:
+            for record in by_id.values():
+                self.keep_label(record, self.options.label)
+        annotators = defaultdict(list)
+        if self.options.source == "all":
+            for document_id, sets in sets_of.items():
+                annotators[document_id] = [s.owner for s in sets]
+        else:
+            rows_annotators = (
+                AnnotationSet.objects.filter(
+                    document_id__in=ids,
+                    kind=AnnotationSet.Kind.ANNOTATOR,
+                    status=AnnotationSet.Status.SUBMITTED,
+                )
+                .order_by("document_id", "id")
+                .values_list("document_id", "author_id", "author__username")
+            )
+            for document_id, user_id, username in rows_annotators:
+                annotators[document_id].append(self.name_of(user_id, username))
+        out = []
+        for r in rows:
+            text = r["text"]
+            published = r["published"]
+            out.append(
+                DocumentRecord(
+                    id=r["id"],
+                    external_id=r["external_id"],
+                    text=text,
+                    text_sha256=text_sha256(text),
+                    length=len(text),
+                    title=r["title"],
+                    meta=r["meta"],
+                    outlet=r["outlet"],
+                    author=r["author"],
+                    section=r["section"],
+                    url=r["url"],
+                    published=published.isoformat() if published else None,
+                    split=self.splitter(r["external_id"]),
+                    sets=sets_of.get(r["id"], []),
+                    annotators=annotators.get(r["id"], []),
+                )
+            )
+        return out
+
+    @staticmethod
+    def keep_label(record: SetRecord, label: str) -> None:
+        """Keep the spans of an entity label (and the stances among them), or the
+        stances of a stance label."""
+        if any(s.label == label for s in record.spans):
+            record.spans = [s for s in record.spans if s.label == label]
+            kept = {s.id for s in record.spans}
+            record.stances = [
+                t
+                for t in record.stances
+                if t.holder in kept and t.target in kept and (t.cue is None or t.cue in kept)
+            ]
+        else:
+            record.stances = [t for t in record.stances if t.polarity == label]
+            if not record.stances:
+                record.spans = []
+
+    def __iter__(self) -> Iterator[DocumentRecord]:
+        for chunk in self.chunks():
+            yield from chunk
+
+
+def buffered(pieces, size: int = BUFFER_BYTES) -> Iterator[bytes]:
+    """Join small pieces into blocks of about ``size`` bytes, as bytes."""
+    parts, length = [], 0
+    for piece in pieces:
+        if isinstance(piece, str):
+            piece = piece.encode("utf-8")
+        parts.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield b"".join(parts)
+            parts, length = [], 0
+    if parts:
+        yield b"".join(parts)
+
+
+def export(project, format_name: str, options: ExportOptions, context: ExportContext = None):
+    """``(bytes iterator, context)``: the export, streamed; the context's report
+    fills in as the iterator runs."""
+    exporter = Exporter(project, options)
+    context = context or exporter.context()
+    fmt = FORMATS[format_name]
+    return buffered(fmt.write(iter(exporter), context)), context

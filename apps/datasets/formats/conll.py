@@ -1,0 +1,68 @@
+"""CoNLL-2003 style: one token a line, IOB2 tags, a blank line between sentences.
+
+Tokens and sentences come from apps/documents/text.py, the one tokenizer of
+Accord (token-level agreement uses the same tokens). Each line has the four
+CoNLL-2003 columns ``token -X- -X- TAG`` (no part-of-speech or chunk tags are
+made up); each document (each annotator's layer with ``source=all``) starts
+with ``-DOCSTART- -X- -X- O`` and a blank line, as in CoNLL-2003.
+
+IOB2 cannot hold a span that does not start and end on token boundaries, nor
+two overlapping spans: such spans are left out and counted in the report
+(``misaligned_spans``, ``overlapping_spans``, with examples), never shifted
+to the nearest token. A span running over a sentence end keeps its tags and is
+counted as ``spans_across_sentences``.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from apps.documents.text import iob2_tags, split_sentences, token_index_for_spans
+
+from .records import DocumentRecord, ExportContext
+
+MEDIA_TYPE = "text/plain; charset=utf-8"
+EXTENSION = "conll"
+NEEDS_TEXT = True
+DOCSTART = "-DOCSTART- -X- -X- O\n\n"
+
+
+def document_lines(document: DocumentRecord, aset, context: ExportContext) -> str:
+    text = document.text
+    sentences = split_sentences(text)
+    tokens = [token for sentence in sentences for token in sentence.tokens]
+    spans = [(s.start, s.end, s.label) for s in aset.spans]
+    tags, skipped = iob2_tags(tokens, spans)
+    if skipped:
+        _, misaligned = token_index_for_spans(tokens, spans)
+        misaligned = set(misaligned)
+        for index in skipped:
+            span = aset.spans[index]
+            key = "misaligned_spans" if index in misaligned else "overlapping_spans"
+            context.count(
+                key,
+                example={
+                    "document": document.external_id,
+                    "layer": aset.owner,
+                    "span": span.id,
+                    "start": span.start,
+                    "end": span.end,
+                    "label": span.label,
+                    "text": text[span.start : span.end],
+                },
+            )
+    parts = [DOCSTART]
+    k = 0
+    for sentence in sentences:
+        first = k
+        for token in sentence.tokens:
+            parts.append(f"{token.text} -X- -X- {tags[k]}\n")
+            k += 1
+        if tags[first].startswith("I-"):
+            context.count("spans_across_sentences", example=document.external_id)
+        parts.append("\n")
+    return "".join(parts)
+
+
+def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[str]:
+    for document in documents:
+        for aset in document.sets:
+            yield document_lines(document, aset, context)

@@ -1,0 +1,52 @@
+"""doccano's JSONL for sequence labelling with relations.
+
+``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}],
+"relations": [{"id", "from_id", "to_id", "type"}]}`` — offsets in UTF-16 code
+units, because doccano's browser front end counts JavaScript string indices
+(an emoji outside the BMP is two). Entity and relation ids are numbered 1..n
+per line, as doccano numbers its own. Extra keys (``external_id``, ``url``,
+``split``, ``annotator``) become doccano metadata on import.
+"""
+
+from collections.abc import Iterable, Iterator
+
+import orjson
+
+from .records import DocumentRecord, ExportContext, utf16_offsets
+
+MEDIA_TYPE = "application/x-ndjson"
+EXTENSION = "jsonl"
+NEEDS_TEXT = False
+
+
+def record(document: DocumentRecord, aset, context: ExportContext) -> dict:
+    text = document.text
+    units = None if text.isascii() else utf16_offsets(text)
+    entities, number = [], {}
+    for index, span in enumerate(aset.spans, start=1):
+        number[span.id] = index
+        start, end = (units[span.start], units[span.end]) if units else (span.start, span.end)
+        entities.append(
+            {"id": index, "label": span.label, "start_offset": start, "end_offset": end}
+        )
+    relations = [
+        {"id": index, "from_id": number[t.holder], "to_id": number[t.target], "type": t.polarity}
+        for index, t in enumerate(aset.stances, start=1)
+    ]
+    if any(t.cue for t in aset.stances):
+        context.count("stance_cues_dropped", sum(1 for t in aset.stances if t.cue))
+    item = {"external_id": document.external_id}
+    if context.include_text:
+        item["text"] = text
+    else:
+        item["text_sha256"] = document.text_sha256
+    item.update(entities=entities, relations=relations, url=document.url, split=document.split)
+    if context.multi_layer:
+        item["annotator"] = aset.owner
+    return item
+
+
+def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[bytes]:
+    for document in documents:
+        for aset in document.sets:
+            yield orjson.dumps(record(document, aset, context)) + b"\n"

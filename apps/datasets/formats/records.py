@@ -1,0 +1,215 @@
+"""The plain records every format writer takes, and what they share.
+
+Pure Python: export.py builds these from value rows, tests build them by hand.
+Offsets are code points of ``Document.text`` (start inclusive, end exclusive),
+as everywhere in Accord; each writer converts to its tool's unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class SpanRecord:
+    id: str
+    start: int
+    end: int
+    label: str
+    actor: int | None = None
+
+
+@dataclass(slots=True)
+class StanceRecord:
+    id: str
+    holder: str  # span ids of the same set
+    target: str
+    polarity: str
+    cue: str | None = None
+
+
+@dataclass(slots=True)
+class SetRecord:
+    """One layer of annotation on a document: the gold set, or one annotator's set."""
+
+    owner: str  # "gold", an annotator's name or pseudonym, or a prediction's source
+    kind: str = "gold"
+    spans: list[SpanRecord] = field(default_factory=list)
+    stances: list[StanceRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    id: int
+    external_id: str
+    # Always the full text (writers need it to convert offsets); in standoff
+    # mode (context.include_text false) writers leave it out of the output.
+    text: str
+    text_sha256: str
+    length: int  # code points, so standoff consumers can check offsets
+    title: str = ""
+    meta: dict = field(default_factory=dict)
+    outlet: str = ""
+    author: str = ""
+    section: str = ""
+    url: str = ""
+    published: str | None = None  # ISO date
+    split: str | None = None
+    sets: list[SetRecord] = field(default_factory=list)
+    annotators: list[str] = field(default_factory=list)  # who annotated it (provenance)
+
+
+@dataclass(slots=True)
+class ActorRecord:
+    id: int
+    name: str
+    kind: str = "other"
+    country: str = ""
+    wikidata_id: str = ""
+
+
+@dataclass
+class ExportContext:
+    """What a writer needs besides the documents, and where it reports problems."""
+
+    actors: dict[int, ActorRecord] = field(default_factory=dict)
+    entity_labels: list[str] = field(default_factory=list)
+    stance_labels: list[str] = field(default_factory=list)
+    include_text: bool = True
+    # Several layers per document (source=all): writers keep them apart by owner.
+    multi_layer: bool = False
+    project: str = ""
+    # Format options, e.g. {"slice": "year"} for the network.
+    options: dict = field(default_factory=dict)
+    # Filled by the writers while they run: counts and a few examples of what
+    # a format could not express (misaligned spans, stances without actors ...).
+    report: dict = field(default_factory=dict)
+
+    def count(self, key: str, n: int = 1, example=None, limit: int = 20) -> None:
+        self.report[key] = self.report.get(key, 0) + n
+        if example is not None:
+            examples = self.report.setdefault(f"{key}_examples", [])
+            if len(examples) < limit:
+                examples.append(example)
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def layers(documents: Iterable[DocumentRecord]) -> Iterator[tuple[DocumentRecord, SetRecord]]:
+    """Every (document, set) pair, in order."""
+    for document in documents:
+        for aset in document.sets:
+            yield document, aset
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class FileNames:
+    """Safe, unique file names from external ids (which may hold any character)."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def __call__(self, external_id: str, prefix: str = "") -> str:
+        base = _UNSAFE.sub("_", external_id).strip("._") or "document"
+        base = base[:100]
+        name, n = base, 1
+        while (prefix, name.lower()) in self.used:
+            n += 1
+            name = f"{base}-{n}"
+        self.used.add((prefix, name.lower()))
+        return name
+
+
+# --------------------------------------------------------------------------- UTF-16
+
+
+def utf16_offsets(text: str) -> list[int]:
+    """UTF-16 offset of every code point index 0..len(text) (inclusive)."""
+    out = [0] * (len(text) + 1)
+    position = 0
+    for index, ch in enumerate(text):
+        out[index] = position
+        position += 2 if ord(ch) > 0xFFFF else 1
+    out[len(text)] = position
+    return out
+
+
+class Utf16ToCodePoint:
+    """Convert UTF-16 code unit offsets back to code points; None inside a surrogate pair."""
+
+    def __init__(self, text: str):
+        self.map: dict[int, int] = {}
+        position = 0
+        for index, ch in enumerate(text):
+            self.map[position] = index
+            position += 2 if ord(ch) > 0xFFFF else 1
+        self.map[position] = len(text)
+        self.length = position
+
+    def __call__(self, offset: int) -> int | None:
+        return self.map.get(offset)
+
+
+def has_astral(text: str) -> bool:
+    """Whether any code point needs two UTF-16 units (emoji ...)."""
+    return any(ord(ch) > 0xFFFF for ch in text) if not text.isascii() else False
+
+
+# --------------------------------------------------------------------------- streaming zip
+
+
+class _Sink:
+    """A write-only file for zipfile that hands out what was written so far."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+        self.position = 0
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.parts.append(data)
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        pass
+
+    def drain(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts = []
+        return data
+
+
+def stream_zip(members: Iterable[tuple[str, bytes | str]]) -> Iterator[bytes]:
+    """Zip ``(name, content)`` members, yielding bytes after each member.
+
+    zipfile writes to an unseekable stream with data descriptors, so only one
+    member is ever held in memory.
+    """
+    import zipfile
+
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members:
+            if isinstance(content, str):
+                content = content.encode("utf-8")
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+            data = sink.drain()
+            if data:
+                yield data
+    data = sink.drain()
+    if data:
+        yield data

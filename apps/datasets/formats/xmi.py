@@ -1,0 +1,93 @@
+"""UIMA CAS XMI for INCEpTION, built with dkpro-cassis.
+
+A zip of ``TypeSystem.xml`` and one ``.xmi`` per document (per annotator's
+layer with ``source=all``, in a folder each). The type system holds two
+INCEpTION custom layers, named as INCEpTION names its own custom layers so a
+project with the same layers imports them:
+
+- ``webanno.custom.Entity`` (span layer): ``label``, ``actorId``, ``actorName``, ``spanId``;
+- ``webanno.custom.Stance`` (relation layer): ``Governor`` (the holder entity),
+  ``Dependent`` (the target entity), ``polarity``, ``cue`` (an entity or
+  null), ``stanceId``; like INCEpTION's relations it spans its dependent.
+
+UIMA counts offsets in UTF-16 code units: cassis takes code points and writes
+UTF-16 in the XMI (and converts back when it loads one), so an emoji shifts
+the XMI's ``begin``/``end`` exactly as Java would see them.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from .records import DocumentRecord, ExportContext, FileNames, stream_zip
+
+MEDIA_TYPE = "application/zip"
+EXTENSION = "zip"
+NEEDS_TEXT = True
+ENTITY = "webanno.custom.Entity"
+STANCE = "webanno.custom.Stance"
+
+
+def type_system():
+    from cassis import TypeSystem
+
+    ts = TypeSystem()
+    entity = ts.create_type(ENTITY, supertypeName="uima.tcas.Annotation")
+    for name in ("label", "actorId", "actorName", "spanId"):
+        ts.create_feature(entity, name, "uima.cas.String")
+    stance = ts.create_type(STANCE, supertypeName="uima.tcas.Annotation")
+    ts.create_feature(stance, "Governor", ENTITY)
+    ts.create_feature(stance, "Dependent", ENTITY)
+    ts.create_feature(stance, "cue", ENTITY)
+    ts.create_feature(stance, "polarity", "uima.cas.String")
+    ts.create_feature(stance, "stanceId", "uima.cas.String")
+    return ts
+
+
+def cas_for(ts, document: DocumentRecord, aset, context: ExportContext):
+    from cassis import Cas
+
+    cas = Cas(typesystem=ts)
+    cas.sofa_string = document.text
+    cas.sofa_mime = "text/plain"
+    Entity, Stance = ts.get_type(ENTITY), ts.get_type(STANCE)
+    by_id = {}
+    for span in aset.spans:
+        actor = context.actors.get(span.actor) if span.actor is not None else None
+        annotation = Entity(
+            begin=span.start,
+            end=span.end,
+            label=span.label,
+            spanId=span.id,
+            actorId=None if span.actor is None else str(span.actor),
+            actorName=actor.name if actor else None,
+        )
+        cas.add(annotation)
+        by_id[span.id] = annotation
+    for t in aset.stances:
+        target = by_id[t.target]
+        cas.add(
+            Stance(
+                begin=target.begin,
+                end=target.end,
+                Governor=by_id[t.holder],
+                Dependent=target,
+                cue=by_id.get(t.cue) if t.cue else None,
+                polarity=t.polarity,
+                stanceId=t.id,
+            )
+        )
+    return cas
+
+
+def members(documents: Iterable[DocumentRecord], context: ExportContext):
+    ts = type_system()
+    yield "TypeSystem.xml", ts.to_xml()
+    names = FileNames()
+    for document in documents:
+        for aset in document.sets:
+            folder = f"{FileNames()(aset.owner)}/" if context.multi_layer else ""
+            name = folder + names(document.external_id, folder)
+            yield f"{name}.xmi", cas_for(ts, document, aset, context).to_xmi()
+
+
+def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[bytes]:
+    return stream_zip(members(documents, context))

@@ -1,0 +1,403 @@
+"""Building a release: every format × split as a file in Django's storage, and the manifest.
+
+``create_release`` checks the request and starts the job; ``build_release``
+is the job's handler. A release is built once: the handler refuses one that
+is not pending, files are saved under a path of their own (never
+overwritten), and nothing updates a ready release.
+"""
+
+import hashlib
+import json
+import tempfile
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.annotations.models import AnnotationSet
+from apps.documents.models import Document
+from apps.projects.jobs import JobError, start_job
+from apps.review import agreement
+
+from .export import SOURCES, Exporter, ExportOptions, buffered
+from .formats import FORMATS
+from .models import Release, ReleaseFile
+from .splits import DEFAULT_RATIOS, SplitError, check_ratios
+
+BOOTSTRAP_ITERATIONS = 200
+OFFSET_UNITS = {
+    "jsonl": "code_point",
+    "conll": "token",
+    "spacy": "code_point",
+    "spacy-docbin": "token (spaCy Doc built on Accord's tokens)",
+    "brat": "code_point",
+    "doccano": "utf16_code_unit",
+    "label-studio": "code_point",
+    "xmi": "utf16_code_unit",
+    "stances-csv": "code_point",
+    "network": None,
+}
+
+
+class ReleaseRequestError(ValueError):
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def clean_request(data) -> dict:
+    """Validate a POST body; raise ReleaseRequestError naming the field at fault."""
+    if not isinstance(data, dict):
+        raise ReleaseRequestError(None, "The body must be a JSON object.")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 100:
+        raise ReleaseRequestError("name", "A release needs a name of 1 to 100 characters.")
+    seed = data.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ReleaseRequestError("seed", f"The seed must be a non-negative integer, got {seed!r}.")
+    try:
+        ratios = check_ratios(data.get("ratios", DEFAULT_RATIOS))
+    except SplitError as exc:
+        raise ReleaseRequestError("ratios", str(exc)) from None
+    formats = data.get("formats", ["jsonl"])
+    if not isinstance(formats, list) or not formats:
+        raise ReleaseRequestError("formats", "formats must be a non-empty list of format names.")
+    source = data.get("source", "gold")
+    if source not in SOURCES:
+        raise ReleaseRequestError("source", f"source must be one of {', '.join(SOURCES)}.")
+    include_text = data.get("include_text", True)
+    if not isinstance(include_text, bool):
+        raise ReleaseRequestError("include_text", "include_text must be true or false.")
+    for index, name_ in enumerate(formats):
+        problem = format_problem(name_, include_text)
+        if problem:
+            raise ReleaseRequestError(f"formats[{index}]", problem)
+    if len(set(formats)) != len(formats):
+        raise ReleaseRequestError("formats", "A format is listed twice.")
+    annotators = data.get("annotators", "pseudonyms")
+    if annotators not in ("pseudonyms", "names"):
+        raise ReleaseRequestError("annotators", 'annotators must be "pseudonyms" or "names".')
+    licences = {}
+    for key in ("licence_text", "licence_annotations"):
+        value = data.get(key, "")
+        if not isinstance(value, str) or len(value) > 200:
+            raise ReleaseRequestError(key, f"{key} must be a string of at most 200 characters.")
+        licences[key] = value
+    return {
+        "name": name.strip(),
+        "seed": seed,
+        "ratios": ratios,
+        "formats": formats,
+        "source": source,
+        "include_text": include_text,
+        "annotators": annotators,
+        **licences,
+    }
+
+
+def format_problem(name, include_text):
+    """Why a format cannot be used (unknown, not installed, needs the text), or None."""
+    fmt = FORMATS.get(name) if isinstance(name, str) else None
+    if fmt is None:
+        return f"unknown format {name!r}; the formats are {', '.join(FORMATS)}"
+    if not fmt.available():
+        return f"the {name} format needs an optional package that is not installed here"
+    if not include_text and fmt.needs_text:
+        standoff = [n for n, f in FORMATS.items() if not f.needs_text]
+        return (
+            f"{name} cannot be written without the text (include_text=false); "
+            f"standoff exports exist for {', '.join(standoff)}"
+        )
+    return None
+
+
+def create_release(project, data, user):
+    """Create a pending release and start the job that builds it; returns (release, job)."""
+    clean = clean_request(data)
+    try:
+        with transaction.atomic():
+            release = Release.objects.create(project=project, created_by=user, **clean)
+    except IntegrityError:
+        raise ReleaseRequestError(
+            "name", f'This project already has a release named "{clean["name"]}".'
+        ) from None
+    job = start_job(
+        project, "release", "apps.datasets.releases.build_release", {"release_id": release.pk}, user
+    )
+    Release.objects.filter(pk=release.pk, job=None).update(job=job)
+    release.refresh_from_db()
+    return release, job
+
+
+def options_for(release, split=None) -> ExportOptions:
+    return ExportOptions(
+        source=release.source,
+        split=split,
+        include_text=release.include_text,
+        seed=release.seed,
+        ratios=release.ratios,
+        annotators=release.annotators,
+    )
+
+
+def store(path, pieces):
+    """Write pieces to storage at ``path``; returns (stored name, size, sha256)."""
+    digest, size = hashlib.sha256(), 0
+    with tempfile.TemporaryFile() as handle:
+        for block in buffered(pieces):
+            digest.update(block)
+            size += len(block)
+            handle.write(block)
+        handle.seek(0)
+        name = default_storage.save(path, File(handle))
+    return name, size, digest.hexdigest()
+
+
+def build_release(job, release_id):
+    release = Release.objects.select_related("project", "created_by").get(pk=release_id)
+    started = Release.objects.filter(pk=release.pk, status=Release.Status.PENDING).update(
+        status=Release.Status.RUNNING
+    )
+    if not started:
+        raise JobError("This release was already built; a release never changes.")
+    try:
+        return _build(job, release)
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, JobError) else type(exc).__name__
+        Release.objects.filter(pk=release.pk).update(
+            status=Release.Status.FAILED, error=message, finished_at=timezone.now()
+        )
+        raise
+
+
+def _build(job, release):
+    project = release.project
+    splits = [name for name, ratio in release.ratios.items() if ratio > 0]
+    steps = len(release.formats) * len(splits) + 2
+    step = 0
+    base = f"releases/project-{project.pk}/release-{release.pk}"
+    manifest = manifest_for(release)
+    job.set_progress(step := step + 1, steps)
+    files, reports = [], {}
+    for format_name in release.formats:
+        fmt = FORMATS[format_name]
+        for split in splits:
+            exporter = Exporter(project, options_for(release, split))
+            context = exporter.context()
+            name = f"{split}.{fmt.suffix}"
+            stored, size, sha = store(f"{base}/{format_name}/{name}", fmt.write(exporter, context))
+            files.append(
+                ReleaseFile(
+                    release=release,
+                    format=format_name,
+                    split=split,
+                    name=f"{format_name}/{name}",
+                    file=stored,
+                    size=size,
+                    sha256=sha,
+                    content_type=fmt.content_type,
+                )
+            )
+            if context.report:
+                reports.setdefault(format_name, {})[split] = context.report
+            job.set_progress(step := step + 1, steps)
+    manifest["files"] = [
+        {
+            "format": f.format,
+            "split": f.split,
+            "name": f.name,
+            "size": f.size,
+            "sha256": f.sha256,
+            "offset_unit": OFFSET_UNITS.get(f.format),
+        }
+        for f in files
+    ]
+    manifest["format_reports"] = reports
+    body = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    stored, _, sha = store(f"{base}/manifest.json", [body])
+    with transaction.atomic():
+        ReleaseFile.objects.bulk_create(files)
+        Release.objects.filter(pk=release.pk).update(
+            status=Release.Status.READY,
+            manifest=manifest,
+            manifest_file=stored,
+            manifest_sha256=sha,
+            finished_at=timezone.now(),
+        )
+    job.set_progress(steps, steps)
+    return {"release": release.pk, "files": len(files), "manifest_sha256": sha}
+
+
+# --------------------------------------------------------------------------- the manifest
+
+
+def manifest_for(release) -> dict:
+    project = release.project
+    exporter = Exporter(project, options_for(release))
+    context = exporter.context()
+    documents, splits, labels, stance_labels = [], {}, {}, {}
+    released_ids = []
+    for record in exporter:
+        released_ids.append(record.id)
+        split = record.split
+        counts = splits.setdefault(split, {"documents": 0, "spans": 0, "stances": 0})
+        counts["documents"] += 1
+        for aset in record.sets:
+            counts["spans"] += len(aset.spans)
+            counts["stances"] += len(aset.stances)
+            for span in aset.spans:
+                per = labels.setdefault(span.label, {})
+                per[split] = per.get(split, 0) + 1
+            for t in aset.stances:
+                per = stance_labels.setdefault(t.polarity, {})
+                per[split] = per.get(split, 0) + 1
+        documents.append(
+            {
+                "id": record.external_id,
+                "split": split,
+                "text_sha256": record.text_sha256,
+                "length": record.length,
+                "url": record.url,
+                "annotators": record.annotators,
+            }
+        )
+    gold_sets = AnnotationSet.objects.filter(
+        document__project=project, kind=AnnotationSet.Kind.GOLD
+    ).count()
+    adjudicated = Document.objects.filter(project=project, adjudicated_at__isnull=False).count()
+    creator = release.created_by.username if release.created_by else None
+    return {
+        "project": {"id": project.pk, "name": project.name, "description": project.description},
+        "release": {
+            "name": release.name,
+            "created_at": timezone.now().isoformat(),
+            "created_by": creator,
+            "source": release.source,
+            "seed": release.seed,
+            "ratios": release.ratios,
+            "formats": release.formats,
+            "annotator_names": release.annotators,
+        },
+        "schema": {
+            "entity_labels": context.entity_labels,
+            "stance_labels": context.stance_labels,
+        },
+        "guidelines_sha256": hashlib.sha256(project.guidelines.encode("utf-8")).hexdigest(),
+        "text": {
+            "offset_unit": "code_point",
+            "end_exclusive": True,
+            "normalisation": "none (text exactly as imported; CRLF is two code points)",
+            "included": release.include_text,
+            "standoff": None
+            if release.include_text
+            else (
+                "The text is not in this release (it may be under copyright). Fetch each "
+                "document from its url and check its SHA-256 (text_sha256, of the UTF-8 "
+                "bytes) before using the offsets."
+            ),
+        },
+        "splits": {
+            name: splits.get(name, {"documents": 0, "spans": 0, "stances": 0})
+            for name in release.ratios
+        },
+        "labels": labels,
+        "stance_labels": stance_labels,
+        "documents": documents,
+        "agreement": agreement_for(project, set(released_ids), release.seed),
+        "gold": {
+            "gold_sets": gold_sets,
+            "adjudicated_documents": adjudicated,
+            "reviewer_decisions": None,
+            "auto_merge_threshold": None,
+        },
+        "licence": {"text": release.licence_text, "annotations": release.licence_annotations},
+        "known_limitations": [
+            "Reviewer decisions and the auto-merge threshold behind the gold sets are not "
+            "counted yet: the review records are not readable by the release builder in this "
+            "version, so gold provenance lists only the number of gold sets and of "
+            "adjudicated documents.",
+            "Agreement is computed on the submitted annotator sets of the released documents; "
+            "documents annotated by one annotator do not count towards it.",
+            "Formats that cannot express something (IOB2 and overlapping or misaligned spans, "
+            "stance cues in doccano and Label Studio) list what was left out in format_reports.",
+        ],
+    }
+
+
+def agreement_for(project, document_ids, seed) -> dict:
+    """Agreement per layer among the annotators of the released documents."""
+    exporter = Exporter(project, ExportOptions(source="all", annotators="pseudonyms"))
+    spans_by_doc, stances_by_doc = {}, {}
+    for record in exporter:
+        if record.id not in document_ids:
+            continue
+        spans_by_doc[record.id] = {}
+        stances_by_doc[record.id] = {}
+        for aset in record.sets:
+            spans = {
+                s.id: {"start": s.start, "end": s.end, "label": s.label, "actor": s.actor}
+                for s in aset.spans
+            }
+            spans_by_doc[record.id][aset.owner] = list(spans.values())
+            stances_by_doc[record.id][aset.owner] = [
+                {"holder": spans[t.holder], "target": spans[t.target], "polarity": t.polarity}
+                for t in aset.stances
+            ]
+
+    def layer(measure_name, parameters, documents, measure, pick):
+        result = pick(measure(documents))
+        interval = agreement.bootstrap_interval(
+            documents,
+            lambda sample: pick(measure(sample)),
+            iterations=BOOTSTRAP_ITERATIONS,
+            seed=seed,
+        )
+        return {
+            "measure": measure_name,
+            "parameters": parameters,
+            "value": result["value"],
+            "items": result["items"],
+            "reason": result["reason"],
+            "documents": len(documents),
+            "interval": interval,
+        }
+
+    return {
+        "entities": layer(
+            "span F1, exact match, micro over annotator pairs",
+            {"match": "exact (start, end, label)"},
+            spans_by_doc,
+            agreement.span_agreement,
+            lambda r: r["f1_exact"],
+        ),
+        "entities_partial": layer(
+            "span F1, partial match, micro over annotator pairs",
+            {"match": "overlap with the same label"},
+            spans_by_doc,
+            agreement.span_agreement,
+            lambda r: r["f1_partial"],
+        ),
+        "stances": layer(
+            "stance F1 (holder, target and polarity), micro over annotator pairs",
+            {"holder_target_match": "overlapping span or the same actor"},
+            stances_by_doc,
+            agreement.stance_agreement,
+            lambda r: r["f1"],
+        ),
+        "stance_polarity": layer(
+            "Cohen's kappa on polarity of stances matched on holder and target",
+            {},
+            stances_by_doc,
+            agreement.stance_agreement,
+            lambda r: r["polarity_kappa"],
+        ),
+        "actor_links": layer(
+            "share of exactly matched spans linked to the same actor",
+            {},
+            spans_by_doc,
+            agreement.actor_link_agreement,
+            lambda r: r,
+        ),
+    }

@@ -1,0 +1,135 @@
+"""doccano's JSONL export (sequence labelling, with or without relations).
+
+Each line: ``text``, ``entities`` (``id``, ``label``, ``start_offset``,
+``end_offset``) and ``relations`` (``from_id``, ``to_id``, ``type``), or the
+older ``label`` list of ``[start, end, label]``. doccano counts offsets in
+UTF-16 code units (JavaScript string indices); they are converted to code
+points here, and an offset that falls inside a surrogate pair (half an
+emoji) is reported, not rounded. The id comes from ``external_id`` (as
+Accord's doccano export writes it), else ``id``; other keys go into ``meta``.
+Entities become spans ``e<id>`` and relations stances ``r<n>`` of a
+prediction set.
+"""
+
+import json
+
+from . import describe_type, show
+from .jsonl import loads
+
+KNOWN = {"text", "entities", "relations", "label", "id", "external_id", "Comments", "text_sha256"}
+PASSED = ("title", "url", "outlet", "author", "section", "published")
+
+
+def code_points(text):
+    """Map UTF-16 offsets of ``text`` to code point offsets (inside a pair: absent)."""
+    if text.isascii():
+        return None
+    table, position = {}, 0
+    for index, ch in enumerate(text):
+        table[position] = index
+        position += 2 if ord(ch) > 0xFFFF else 1
+    table[position] = len(text)
+    return table
+
+
+def convert(item, where, collector):
+    """The doccano object as an Accord record, or None (errors reported)."""
+    text = item.get("text")
+    record = {"text": text}
+    external_id = item.get("external_id", item.get("id"))
+    if external_id is not None:
+        record["id"] = external_id
+    for name in PASSED:
+        if item.get(name) not in (None, ""):
+            record[name] = item[name]
+    meta = {k: v for k, v in item.items() if k not in KNOWN and k not in PASSED}
+    meta.pop("split", None)
+    if meta:
+        record["meta"] = meta
+    if not isinstance(text, str):
+        return record  # the collector reports the missing text
+    table = code_points(text)
+    entities = item.get("entities")
+    if entities is None and isinstance(item.get("label"), list):
+        entities = [
+            {"id": n, "start_offset": e[0], "end_offset": e[1], "label": e[2]}
+            if isinstance(e, list) and len(e) == 3
+            else e
+            for n, e in enumerate(item["label"], start=1)
+        ]
+    spans, ids, ok = [], {}, True
+    for n, entity in enumerate(entities or []):
+        path = f"entities[{n}]"
+        if not isinstance(entity, dict):
+            collector.error(where, path, f"{path} must be an object, got {describe_type(entity)}")
+            ok = False
+            continue
+        span = {"id": f"e{entity.get('id', n + 1)}", "label": entity.get("label")}
+        for ours, theirs in (("start", "start_offset"), ("end", "end_offset")):
+            value = entity.get(theirs)
+            if table is not None and isinstance(value, int) and not isinstance(value, bool):
+                converted = table.get(value)
+                if converted is None:
+                    collector.error(
+                        where,
+                        f"{path}.{theirs}",
+                        f"{path}.{theirs} {value} is not a character boundary in UTF-16 "
+                        "(it falls inside an emoji or another character outside the BMP)",
+                    )
+                    ok = False
+                value = converted
+            span[ours] = value
+        ids[entity.get("id", n + 1)] = span["id"]
+        spans.append(span)
+    stances = []
+    for n, relation in enumerate(item.get("relations") or []):
+        path = f"relations[{n}]"
+        if not isinstance(relation, dict):
+            collector.error(where, path, f"{path} must be an object, got {describe_type(relation)}")
+            ok = False
+            continue
+        holder, target = ids.get(relation.get("from_id")), ids.get(relation.get("to_id"))
+        if holder is None or target is None:
+            collector.error(
+                where,
+                path,
+                f"{path} links entities {show(relation.get('from_id'))} and "
+                f"{show(relation.get('to_id'))}, which are not both in this line",
+            )
+            ok = False
+            continue
+        stances.append(
+            {
+                "id": f"r{relation.get('id', n + 1)}",
+                "holder": holder,
+                "target": target,
+                "polarity": relation.get("type"),
+                "cue": None,
+            }
+        )
+    if not ok:
+        return None
+    if spans or stances:
+        record["spans"], record["stances"] = spans, stances
+    return record
+
+
+def read_doccano(text, collector):
+    for number, line in enumerate(text.split("\n"), start=1):
+        where = f"line {number}"
+        if line.endswith("\r"):
+            line = line[:-1]
+        if not line.strip():
+            continue
+        try:
+            item = loads(line)
+        except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+            message = exc.msg if isinstance(exc, json.JSONDecodeError) else "cannot be read"
+            collector.error(where, None, f"not valid JSON: {message}")
+            continue
+        if not isinstance(item, dict):
+            collector.error(where, None, f"a line must be a JSON object, got {describe_type(item)}")
+            continue
+        record = convert(item, where, collector)
+        if record is not None:
+            collector.add(record, where)

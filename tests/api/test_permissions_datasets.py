@@ -1,0 +1,96 @@
+"""Who may export and who may see, build and download releases.
+
+Reviewers and owners export and read releases (gold data is hidden from
+annotators); only owners build releases.
+"""
+
+import pytest
+
+from apps.annotations.models import AnnotationSet
+from apps.datasets.models import Release, ReleaseFile
+from apps.datasets.releases import create_release
+from tests.api.test_permissions import (
+    MEMBER_ROLES,
+    ROLES,
+    USERNAME,
+    Row,
+    build_world,
+    call,
+    owner_may,
+    reviewer_may,
+    snapshot,
+)
+from tests.datasets.conftest import add_set
+
+pytestmark = pytest.mark.django_db
+
+MATRIX = [
+    Row("export", "GET", "projects/{p}/export/?format=jsonl", reviewer_may(200)),
+    Row("release-list", "GET", "projects/{p}/releases/", reviewer_may(200)),
+    Row(
+        "release-list",
+        "POST",
+        "projects/{p}/releases/",
+        owner_may(202),
+        body=lambda w, u: {"name": "v2", "formats": ["jsonl"]},
+    ),
+    Row("release-detail", "GET", "projects/{p}/releases/{r}/", reviewer_may(200)),
+    Row(
+        "release-file",
+        "GET",
+        "projects/{p}/releases/{r}/files/jsonl/?split=train",
+        reviewer_may(200),
+    ),
+    Row("release-manifest", "GET", "projects/{p}/releases/{r}/files/manifest/", reviewer_may(200)),
+]
+
+CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+
+
+@pytest.fixture
+def release_world(users, project, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world(project)
+    add_set(
+        world.document,
+        AnnotationSet.Kind.GOLD,
+        [{"id": "s1", "start": 0, "end": 6, "label": "GPE"}],
+    )
+    release, _ = create_release(
+        world.project, {"name": "v1", "formats": ["jsonl"], "ratios": {"train": 1.0}}, users["olga"]
+    )
+    return world, release
+
+
+def datasets_snapshot():
+    return snapshot() | {
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in (Release, ReleaseFile)
+    }
+
+
+@pytest.mark.parametrize(("row", "role"), CASES)
+def test_datasets_permission_matrix(row, role, release_world, client_for):
+    world, release = release_world
+    username = USERNAME[role]
+    before = datasets_snapshot()
+    ids = world.ids(r=release.pk)
+    response = call(client_for(username), row, world, username, ids)
+    expected = row.expect[role]
+    assert response.status_code == expected, getattr(response, "content", b"")
+    if expected == 401:
+        assert response["WWW-Authenticate"] == "Token"
+    if expected >= 400:
+        assert datasets_snapshot() == before, "a refused request changed the database"
+        assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("row", [r for r in MATRIX if "{r}" in r.path], ids=lambda r: r.id)
+@pytest.mark.parametrize("role", MEMBER_ROLES)
+def test_a_missing_release_is_404(row, role, release_world, client_for):
+    world, _ = release_world
+    if row.expect[role] == 403:
+        return
+    username = USERNAME[role]
+    response = call(client_for(username), row, world, username, world.ids(r=999_999))
+    assert response.status_code == 404

@@ -1,0 +1,152 @@
+"""Releases: built by a job, files in storage matching their SHA-256, an immutable manifest."""
+
+import hashlib
+import json
+
+import pytest
+
+from apps.annotations.models import AnnotationSet
+from apps.datasets.models import Release
+from apps.datasets.releases import build_release
+from apps.documents.models import Document
+from apps.projects.jobs import JobError
+from apps.projects.models import Job
+from tests.datasets.conftest import add_set, span
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def releases_url(project, path=""):
+    return f"/api/v1/projects/{project.pk}/releases/{path}"
+
+
+def post_release(client, project, **body):
+    body = {"name": "v1.0", "seed": 13, "formats": ["jsonl", "conll", "brat"]} | body
+    return client.post(releases_url(project), body, format="json")
+
+
+def downloaded(response):
+    assert response.status_code == 200, getattr(response, "content", b"")
+    return b"".join(response.streaming_content)
+
+
+def add_annotators(project, users):
+    """Two annotators on each tricky document, for the agreement."""
+    for document in Document.objects.filter(project=project):
+        gold = AnnotationSet.objects.get(document=document, kind="gold")
+        spans = list(gold.spans.order_by("start").values("sid", "start", "end", "label__name"))
+        payload = [
+            {"id": s["sid"], "start": s["start"], "end": s["end"], "label": s["label__name"]}
+            for s in spans
+        ]
+        add_set(document, AnnotationSet.Kind.ANNOTATOR, payload, author=users["ana"])
+        add_set(document, AnnotationSet.Kind.ANNOTATOR, payload[:1], author=users["ben"])
+
+
+def test_a_release_builds_files_that_match_their_sha256(gold_project, users, client_for):
+    add_annotators(gold_project, users)
+    olga = client_for("olga")
+    response = post_release(olga, gold_project, licence_text="none; fetch from url")
+    assert response.status_code == 202, response.json()
+    job = Job.objects.get(pk=response.json()["job"])
+    assert job.status == Job.Status.DONE, job.error
+    release_id = response.json()["release"]["id"]
+    detail = client_for("rita").get(releases_url(gold_project, f"{release_id}/")).json()
+    assert detail["status"] == "ready" and detail["created_by"] == "olga"
+    manifest = detail["manifest"]
+    assert len(manifest["files"]) == 3 * 3
+    for entry in manifest["files"]:
+        body = downloaded(
+            olga.get(
+                releases_url(gold_project, f"{release_id}/files/{entry['format']}/"),
+                {"split": entry["split"]},
+            )
+        )
+        assert hashlib.sha256(body).hexdigest() == entry["sha256"]
+        assert len(body) == entry["size"]
+    raw = downloaded(olga.get(releases_url(gold_project, f"{release_id}/files/manifest/")))
+    assert hashlib.sha256(raw).hexdigest() == detail["manifest_sha256"]
+    assert json.loads(raw) == manifest
+
+    assert manifest["text"]["offset_unit"] == "code_point" and manifest["text"]["end_exclusive"]
+    assert sum(s["documents"] for s in manifest["splits"].values()) == 3
+    assert manifest["labels"]["GPE"] and manifest["licence"]["text"] == "none; fetch from url"
+    assert {d["id"] for d in manifest["documents"]} == {"flag", "marks", "rtl"}
+    assert all(len(d["annotators"]) == 2 for d in manifest["documents"])
+    entities = manifest["agreement"]["entities"]
+    assert 0 < entities["value"] < 1 and entities["items"] > 0
+    assert entities["interval"]["iterations"] == 200
+    assert manifest["gold"]["gold_sets"] == 3
+    assert any("reviewer decisions" in x.lower() for x in manifest["known_limitations"])
+
+
+def test_splits_are_stable_across_releases_when_documents_are_added(gold_project, client_for):
+    olga = client_for("olga")
+    first = post_release(olga, gold_project, formats=["jsonl"]).json()["release"]["manifest"]
+    for n in range(40):
+        document = Document.objects.create(
+            project=gold_project, external_id=f"more-{n}", text="Moscow spoke."
+        )
+        add_set(document, AnnotationSet.Kind.GOLD, [span("s1", document.text, "Moscow", "GPE")])
+    second = post_release(olga, gold_project, name="v2", formats=["jsonl"]).json()["release"]
+    before = {d["id"]: d["split"] for d in first["documents"]}
+    after = {d["id"]: d["split"] for d in second["manifest"]["documents"]}
+    assert {k: after[k] for k in before} == before
+    assert len(after) == 43
+
+
+def test_a_release_never_changes(gold_project, client_for):
+    olga = client_for("olga")
+    release_id = post_release(olga, gold_project, formats=["jsonl"]).json()["release"]["id"]
+    release = Release.objects.get(pk=release_id)
+    before = (release.manifest, list(release.files.values("sha256", "file")))
+    job = Job.objects.create(project=gold_project, kind="release", handler="-")
+    with pytest.raises(JobError):
+        build_release(job, release_id)
+    release.refresh_from_db()
+    assert (release.manifest, list(release.files.values("sha256", "file"))) == before
+    again = post_release(olga, gold_project, formats=["jsonl"])
+    assert again.status_code == 400 and "name" in again.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"formats": ["pdf"]}, "formats[0]"),
+        ({"formats": ["conll"], "include_text": False}, "formats[0]"),
+        ({"ratios": {"train": 0.5}}, "ratios"),
+        ({"seed": -1}, "seed"),
+        ({"name": ""}, "name"),
+        ({"source": "everything"}, "source"),
+    ],
+)
+def test_bad_release_requests_name_the_field(body, field, gold_project, client_for):
+    response = post_release(client_for("olga"), gold_project, **body)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Release.objects.exists()
+
+
+def test_a_standoff_release_says_so(gold_project, client_for):
+    olga = client_for("olga")
+    response = post_release(olga, gold_project, formats=["jsonl", "brat"], include_text=False)
+    manifest = response.json()["release"]["manifest"]
+    assert manifest["text"]["included"] is False and "SHA-256" in manifest["text"]["standoff"]
+    release_id = response.json()["release"]["id"]
+    body = downloaded(
+        olga.get(releases_url(gold_project, f"{release_id}/files/jsonl/"), {"split": "train"})
+    )
+    assert b"Caracas" not in body
+
+
+def test_a_file_needs_a_split_when_there_are_several(gold_project, client_for):
+    olga = client_for("olga")
+    release_id = post_release(olga, gold_project, formats=["jsonl"]).json()["release"]["id"]
+    response = olga.get(releases_url(gold_project, f"{release_id}/files/jsonl/"))
+    assert response.status_code == 400 and "train" in response.json()["detail"]
+    assert olga.get(releases_url(gold_project, f"{release_id}/files/xmi/")).status_code == 404
