@@ -18,6 +18,11 @@ class AliasSerializer(serializers.ModelSerializer):
 
 class ActorSerializer(serializers.ModelSerializer):
     aliases = AliasSerializer(many=True, required=False)
+    # The record of a merge, so a page can say "merged into X by Y on date".
+    merged_into_name = serializers.CharField(
+        source="merged_into.name", read_only=True, default=None
+    )
+    merged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Actor
@@ -31,8 +36,11 @@ class ActorSerializer(serializers.ModelSerializer):
             "aliases",
             "created_at",
             "merged_into",
+            "merged_into_name",
+            "merged_at",
+            "merged_by",
         ]
-        read_only_fields = ["created_at", "merged_into"]
+        read_only_fields = ["created_at", "merged_into", "merged_at"]
 
     def validate_name(self, value):
         value = value.strip()

@@ -49,7 +49,11 @@ class ActorViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     queryset = Actor.objects.none()
 
     def get_project_queryset(self):
-        return Actor.objects.filter(project=self.project).prefetch_related("aliases")
+        return (
+            Actor.objects.filter(project=self.project)
+            .select_related("merged_into", "merged_by")
+            .prefetch_related("aliases")
+        )
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "project": getattr(self, "project", None)}

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from .actors import MergeActorView
 from .documents import DocumentViewSet
+from .mentions import ActorMentionsView
 from .preannotate import PreannotateView
 from .sets import DocumentSetsView, MySetView, SubmitMySetView
 
@@ -19,6 +20,11 @@ urlpatterns = [
         "projects/<int:project_pk>/actors/<int:actor_pk>/merge/",
         MergeActorView.as_view(),
         name="actor-merge",
+    ),
+    path(
+        "projects/<int:project_pk>/actors/<int:actor_pk>/mentions/",
+        ActorMentionsView.as_view(),
+        name="actor-mentions",
     ),
     path("projects/<int:project_pk>/preannotate/", PreannotateView.as_view(), name="preannotate"),
 ]

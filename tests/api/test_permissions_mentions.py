@@ -1,0 +1,75 @@
+"""Permission rows for an actor's mentions (GET .../actors/{a}/mentions/)."""
+
+import pytest
+
+from tests.conftest import make_project
+
+from .test_permissions import (
+    MEMBER_ROLES,
+    ROLES,
+    USERNAME,
+    Row,
+    build_world,
+    call,
+    member_may,
+    snapshot,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(users, project):
+    return build_world(project)
+
+
+MATRIX = [
+    Row("actor-mentions", "GET", "projects/{p}/actors/{actor}/mentions/", member_may(200)),
+]
+
+CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("row", "role"), CASES)
+def test_permission_matrix_mentions(row, role, world, users, client_for):
+    username = USERNAME[role]
+    if row.prepare and role in MEMBER_ROLES:
+        row.prepare(world, users[username])
+    before = snapshot()
+
+    response = call(client_for(username), row, world, username)
+
+    expected = row.expect[role]
+    assert response.status_code == expected, response.content
+    if expected == 401:
+        assert response["WWW-Authenticate"] == "Token"
+    if expected >= 400:
+        assert "detail" in response.json()
+    assert snapshot() == before, "reading mentions changed the database"
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+@pytest.mark.parametrize("role", ["outsider", *MEMBER_ROLES])
+def test_missing_project_or_actor_is_404(row, role, world, client_for):
+    username = USERNAME[role]
+    assert call(client_for(username), row, world, username, world.ids(p=999_999)).status_code == 404
+    if role != "outsider":
+        response = call(client_for(username), row, world, username, world.ids(actor=999_999))
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_actor_of_another_project_is_404(row, world, users, client_for):
+    other = build_world(make_project(users), suffix="-b")
+    ids = world.ids(actor=other.actor.pk)
+    assert call(client_for("olga"), row, world, "olga", ids).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_mentions_are_read_only(method, world, client_for):
+    row = MATRIX[0]
+    url = "/api/v1/" + row.path.format(**world.ids())
+    before = snapshot()
+    response = client_for("olga").generic(method, url, "{}", content_type="application/json")
+    assert response.status_code == 405
+    assert snapshot() == before
