@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("apps.projects.urls")),
     path("", include("apps.annotations.urls")),
     path("", include("apps.actors.urls")),
+    path("", include("apps.review.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -18,7 +18,8 @@ export const HELP = [
   ["?", "This help"],
 ];
 
-export function fillHelp(table, entityLabels, stanceLabels) {
+// `keys` lets another screen (review.js) list its own keys in the same table.
+export function fillHelp(table, entityLabels, stanceLabels, keys = HELP) {
   const row = (key, what) => {
     const tr = document.createElement("tr");
     const k = document.createElement("td");
@@ -30,7 +31,7 @@ export function fillHelp(table, entityLabels, stanceLabels) {
     tr.append(k, w);
     return tr;
   };
-  const rows = HELP.map(([key, what]) => row(key, what));
+  const rows = keys.map(([key, what]) => row(key, what));
   for (const l of entityLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Entity label ${l.name}`));
   for (const l of stanceLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Stance polarity ${l.name}`));
   table.replaceChildren(...rows);

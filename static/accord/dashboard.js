@@ -1,0 +1,202 @@
+// The project dashboard's agreement section: figures, a bar chart per label
+// and an annotator × annotator heatmap, drawn as inline SVG with DOM APIs
+// from GET agreement/. Every figure shows the number of items it rests on,
+// or "not computable" with the reason the API gives. Text via textContent.
+
+import { Api, NetworkError } from "./api.js";
+
+const config = JSON.parse(document.getElementById("accord-config").textContent);
+const api = new Api(config.api);
+const $ = (id) => document.getElementById(id);
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+// Scales down to the card's width, never up.
+function fit(width, height) {
+  return { viewBox: `0 0 ${width} ${height}`, width: "100%", style: `max-width:${width}px` };
+}
+
+function html(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+export const fmt = (value, digits = 3) => value.toFixed(digits);
+
+function figure(name, result, itemsName = "items") {
+  const box = html("div", "figure");
+  box.dataset.figure = name;
+  box.append(html("div", "name", name));
+  if (result.value == null) {
+    box.append(html("div", "value na", `not computable: ${result.reason}`));
+  } else {
+    box.append(html("div", "value", fmt(result.value)));
+  }
+  box.append(html("div", "items", `${result.items} ${itemsName}`));
+  return box;
+}
+
+function drawFigures(report) {
+  const { spans, tokens, stances, actors } = report;
+  $("figures").replaceChildren(
+    figure("Span F1, exact", spans.f1_exact, "spans"),
+    figure("Span F1, partial", spans.f1_partial, "spans"),
+    figure("Krippendorff's α (tokens)", tokens.krippendorff_alpha, "pairable values"),
+    figure("Fleiss' κ (tokens)", tokens.fleiss_kappa, "tokens"),
+    figure("Mean Cohen's κ (tokens)", tokens.cohen_kappa, "token pairs"),
+    figure("Stance F1", stances.f1, "stances"),
+    figure("Stance polarity κ", stances.polarity_kappa, "matched stance pairs"),
+    figure("Actor links agree", actors.link_agreement, "linked span pairs"),
+  );
+}
+
+// Horizontal bars: for each label, exact and partial F1 on a 0–1 scale, the
+// value at the end of each bar, the support at the right.
+function drawLabelChart(perLabel) {
+  const labels = Object.keys(perLabel);
+  const host = $("label-chart");
+  if (!labels.length) {
+    host.replaceChildren(html("p", "muted", "No spans to compare yet."));
+    return;
+  }
+  const left = 90;
+  const width = 300;
+  const right = 110;
+  const rowH = 38;
+  const top = 22;
+  const height = top + labels.length * rowH + 8;
+  const root = svg("svg", {
+    ...fit(left + width + right, height), role: "img", id: "label-chart-svg",
+    "aria-label": "Span F1 per label, exact and partial",
+  });
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+    const x = left + t * width;
+    root.append(svg("line", { x1: x, x2: x, y1: top - 4, y2: height - 6, stroke: "#e3e6ea" }));
+    root.append(svg("text", { x, y: 12, "text-anchor": "middle", class: "muted" }, String(t)));
+  }
+  labels.forEach((label, i) => {
+    const row = perLabel[label];
+    const y = top + i * rowH;
+    const g = svg("g", { "data-label": label });
+    g.append(svg("text", { x: left - 8, y: y + 19, "text-anchor": "end", "font-weight": 600 }, label));
+    [["exact", row.f1_exact, "#2563eb", 0], ["partial", row.f1_partial, "#93c5fd", 15]].forEach(
+      ([kind, result, color, dy]) => {
+        const by = y + 4 + dy;
+        if (result.value == null) {
+          g.append(svg("text", { x: left + 4, y: by + 10, class: "na", "data-kind": kind },
+            `${kind}: not computable: ${result.reason}`));
+          return;
+        }
+        const w = Math.max(1, result.value * width);
+        const bar = svg("rect", { x: left, y: by, width: w, height: 12, fill: color, rx: 2, "data-kind": kind });
+        bar.append(svg("title", {}, `${label} ${kind} F1 ${fmt(result.value)} over ${result.items} spans`));
+        g.append(bar);
+        g.append(svg("text", { x: left + w + 4, y: by + 10, "data-kind": kind, class: "value" },
+          `${kind[0]} ${fmt(result.value)}`));
+      },
+    );
+    g.append(svg("text", { x: left + width + right - 4, y: y + 19, "text-anchor": "end", class: "muted support" },
+      `support ${row.support}`));
+    root.append(g);
+  });
+  const legend = svg("g", {});
+  legend.append(svg("rect", { x: left + width + 12, y: 3, width: 10, height: 10, fill: "#2563eb" }));
+  legend.append(svg("text", { x: left + width + 25, y: 12, class: "muted" }, "exact"));
+  legend.append(svg("rect", { x: left + width + 60, y: 3, width: 10, height: 10, fill: "#93c5fd" }));
+  legend.append(svg("text", { x: left + width + 73, y: 12, class: "muted" }, "partial"));
+  root.append(legend);
+  host.replaceChildren(root);
+}
+
+// White (0) to green (1).
+function heat(value) {
+  const mix = (a, b) => Math.round(a + (b - a) * value);
+  return `rgb(${mix(255, 21)},${mix(255, 128)},${mix(255, 61)})`;
+}
+
+function drawMatrix(annotators, pairs) {
+  const host = $("pair-matrix");
+  if (annotators.length < 2) {
+    host.replaceChildren(html("p", "muted", "Fewer than two annotators: no pair to compare."));
+    return;
+  }
+  const byPair = new Map();
+  for (const p of pairs) {
+    byPair.set(`${p.a}\u0000${p.b}`, p);
+    byPair.set(`${p.b}\u0000${p.a}`, p);
+  }
+  const cell = 58;
+  const left = 110;
+  const top = 26;
+  const n = annotators.length;
+  const root = svg("svg", {
+    ...fit(left + n * cell + 4, top + n * cell + 4), role: "img", id: "pair-matrix-svg",
+    "aria-label": "Pairwise exact span F1 between annotators",
+  });
+  annotators.forEach((name, i) => {
+    root.append(svg("text", { x: left + i * cell + cell / 2, y: 16, "text-anchor": "middle", "font-weight": 600 }, name));
+    root.append(svg("text", { x: left - 8, y: top + i * cell + cell / 2 + 4, "text-anchor": "end", "font-weight": 600 }, name));
+  });
+  annotators.forEach((a, i) => {
+    annotators.forEach((b, j) => {
+      const x = left + j * cell;
+      const y = top + i * cell;
+      const g = svg("g", { class: "cell", "data-a": a, "data-b": b });
+      const pair = i === j ? null : byPair.get(`${a}\u0000${b}`);
+      const result = pair && pair.f1_exact;
+      let fill = "#f3f4f6";
+      let label = "—";
+      let title = `${a}`;
+      if (pair && result.value != null) {
+        fill = heat(result.value);
+        label = fmt(result.value, 2);
+        title = `${a} × ${b}: exact F1 ${fmt(result.value)} over ${pair.documents} documents (${result.items} spans)`;
+      } else if (pair) {
+        label = "n/a";
+        title = `${a} × ${b}: not computable: ${result.reason}`;
+      } else if (i !== j) {
+        title = `${a} × ${b}: no shared document`;
+      }
+      const rect = svg("rect", { x: x + 1, y: y + 1, width: cell - 2, height: cell - 2, fill, rx: 3 });
+      g.append(rect, svg("title", {}, title));
+      const dark = pair && result.value != null && result.value > 0.6;
+      g.append(svg("text", {
+        x: x + cell / 2, y: y + cell / 2 + 4, "text-anchor": "middle",
+        style: dark ? "fill:#fff" : "", class: "value",
+      }, label));
+      root.append(g);
+    });
+  });
+  host.replaceChildren(root);
+}
+
+async function start() {
+  let report;
+  try {
+    report = await api.request("GET", "agreement/");
+  } catch (error) {
+    $("agreement-state").textContent = error instanceof NetworkError
+      ? "Cannot reach the server." : `Agreement could not be computed: ${error.message}`;
+    return;
+  }
+  $("agreement-scope").textContent =
+    `${report.documents} document${report.documents === 1 ? "" : "s"} with two or more submitted sets · ` +
+    `${report.annotators.length} annotator${report.annotators.length === 1 ? "" : "s"}`;
+  $("agreement-state").textContent = report.documents
+    ? "" : "No document has two submitted sets yet: the figures below say what is missing.";
+  $("agreement-state").hidden = report.documents > 0;
+  drawFigures(report);
+  drawLabelChart(report.spans.per_label);
+  drawMatrix(report.annotators, report.spans.pairs);
+  document.body.dataset.ready = "true";
+}
+
+start();

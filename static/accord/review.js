@@ -1,0 +1,779 @@
+// The adjudication screen for one document. It reads and writes only through
+// the review API (GET review/, decisions/; POST decisions/, gold/auto-merge/,
+// gold/accept/, gold/reopen/, decisions/{id}/reverse/); every change is one
+// recorded decision. Reuses offsets.js (UTF-16 <-> code points), words.js
+// (word snapping), render.js (drawing) and help.js (the ? overlay).
+// All text, labels and names go into the page through textContent.
+
+import { Api, ApiError, NetworkError } from "./api.js";
+import { fillHelp } from "./help.js";
+import { OffsetMap } from "./offsets.js";
+import { TextView } from "./render.js";
+import { Tokens } from "./words.js";
+
+const config = JSON.parse(document.getElementById("accord-config").textContent);
+const api = new Api(config.api);
+const $ = (id) => document.getElementById(id);
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+const doc = config.document;
+
+const KEYS = [
+  ["j / ↓, k / ↑", "Next / previous candidate"],
+  ["a", "Accept the current candidate into gold"],
+  ["r", "Reject the current item (take it out of gold)"],
+  ["e", "Edit the current item: label, bounds (type or select in the text); Enter saves"],
+  ["label key", "Relabel the current span (stance: polarity key); with text selected, add a span"],
+  ["mouse drag", "Select text to add a span (Alt: exact characters)"],
+  ["Shift + A", "Accept all agreed (made by at least N annotators)"],
+  ["Esc", "Cancel the edit or the selection"],
+  ["Ctrl + Enter", "Accept the document"],
+  ["?", "This help"],
+];
+// Keys that are commands; a label shortcut equal to one of them still works
+// while text is selected (to add) and in the edit panel.
+const COMMANDS = new Set(["j", "k", "a", "r", "e", "A", "?"]);
+
+const R = {
+  text: "", offsets: null, tokens: null, view: null, review: null, decisions: [],
+  labels: new Map(), entityKeys: new Map(), stanceKeys: new Map(),
+  actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
+  rows: [], byKey: new Map(), current: null, pending: null, editing: null,
+  busy: false, frozen: false, lastAction: null, voters: [],
+};
+
+const el = (tag, props = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "text") node.textContent = v;
+    else if (k === "on") for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
+    else if (k === "style") for (const [p, val] of Object.entries(v)) node.style.setProperty(p, val);
+    else if (k === "data") for (const [d, val] of Object.entries(v)) node.dataset[d] = val;
+    else if (k.includes("-")) node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  node.append(...children.filter((c) => c != null));
+  return node;
+};
+
+// ------------------------------------------------------------------ small helpers
+
+function colorOf(label) {
+  const c = R.labels.get(label)?.color;
+  return COLOR.test(c || "") ? c : "#888888";
+}
+
+function chip(label) {
+  return el("span", { className: "chip", text: label, style: { "--c": colorOf(label) } });
+}
+
+function quote(start, end) {
+  return R.text.slice(R.offsets.toUtf16(start), R.offsets.toUtf16(end));
+}
+
+const spanKey = (s) => `${s.start}:${s.end}:${s.label}`;
+const stanceKey = (t) => `${spanKey(t.holder)}>${spanKey(t.target)}:${t.polarity}`;
+const bare = (s) => ({ start: s.start, end: s.end, label: s.label });
+const actorName = (id) => (id == null ? null : R.actors.get(id) || `actor #${id}`);
+
+function setState(state, message) {
+  const node = $("state");
+  node.dataset.state = state;
+  node.textContent = message;
+}
+
+function banner(message, kind = "info") {
+  const node = $("banner");
+  node.hidden = !message;
+  node.dataset.kind = kind;
+  node.textContent = message || "";
+}
+
+function describeError(error) {
+  if (error instanceof NetworkError) return "Cannot reach the server: nothing was changed. Try again.";
+  const body = error.body || {};
+  const parts = [];
+  if (body.detail) parts.push(body.detail);
+  for (const [field, value] of Object.entries(body)) {
+    if (field === "detail" || field === "version") continue;
+    if (field === "errors" && Array.isArray(value)) {
+      for (const e of value) parts.push(`${e.field}: ${e.message}`);
+    } else parts.push(`${field}: ${Array.isArray(value) ? value.join(" ") : value}`);
+  }
+  return parts.join(" — ") || error.message;
+}
+
+// ------------------------------------------------------------------ the rows
+
+// One row per span candidate (and per gold span no annotator made), then one
+// per stance candidate (and gold-only stance): the list j/k walks through.
+function buildRows() {
+  const review = R.review;
+  const gold = review.gold || { spans: [], stances: [], provenance: { spans: {}, stances: {} } };
+  const goldSpans = new Map(gold.spans.map((s) => [spanKey(s), s]));
+  const goldById = new Map(gold.spans.map((s) => [s.id, s]));
+  const goldStances = new Map();
+  for (const t of gold.stances) {
+    const holder = goldById.get(t.holder);
+    const target = goldById.get(t.target);
+    if (!holder || !target) continue;
+    const cue = t.cue ? goldById.get(t.cue) : null;
+    goldStances.set(stanceKey({ holder, target, polarity: t.polarity }), { ...t, holder, target, cue });
+  }
+  const spans = review.candidates.spans.map((c) => {
+    const key = spanKey(c);
+    const g = goldSpans.get(key);
+    return {
+      type: "span", key: `s:${key}`, start: c.start, end: c.end, label: c.label,
+      annotators: c.annotators, votes: c.votes, unanimous: c.unanimous, actor: c.actor, tie: c.tie,
+      inGold: Boolean(g), goldActor: g ? g.actor : null,
+      origin: g ? gold.provenance.spans[g.id] : null, candidate: true,
+    };
+  });
+  const made = new Set(review.candidates.spans.map(spanKey));
+  for (const g of gold.spans) {
+    if (made.has(spanKey(g))) continue;
+    spans.push({
+      type: "span", key: `s:${spanKey(g)}`, start: g.start, end: g.end, label: g.label,
+      annotators: [], votes: `0/${R.voters.length}`, unanimous: false, actor: g.actor, tie: false,
+      inGold: true, goldActor: g.actor, origin: gold.provenance.spans[g.id], candidate: false,
+    });
+  }
+  spans.sort((x, y) => x.start - y.start || y.end - x.end || (x.label < y.label ? -1 : 1));
+  const stances = review.candidates.stances.map((c) => {
+    const key = stanceKey(c);
+    const g = goldStances.get(key);
+    return {
+      type: "stance", key: `t:${key}`, holder: bare(c.holder), target: bare(c.target),
+      polarity: c.polarity, cue: c.cue ? bare(c.cue) : null, annotators: c.annotators,
+      votes: c.votes, unanimous: c.unanimous, inGold: Boolean(g),
+      goldCue: g && g.cue ? bare(g.cue) : null, origin: g ? gold.provenance.stances[g.id] : null,
+      candidate: true,
+    };
+  });
+  const madeStances = new Set(review.candidates.stances.map(stanceKey));
+  for (const [key, g] of goldStances) {
+    if (madeStances.has(key)) continue;
+    stances.push({
+      type: "stance", key: `t:${key}`, holder: bare(g.holder), target: bare(g.target),
+      polarity: g.polarity, cue: g.cue ? bare(g.cue) : null, annotators: [],
+      votes: `0/${R.voters.length}`, unanimous: false, inGold: true,
+      goldCue: g.cue ? bare(g.cue) : null, origin: gold.provenance.stances[g.id], candidate: false,
+    });
+  }
+  R.rows = [...spans, ...stances];
+  R.byKey = new Map(R.rows.map((r) => [r.key, r]));
+  if (R.current && !R.byKey.has(R.current)) R.current = null;
+}
+
+function share(row) {
+  const [n, of] = row.votes.split("/").map(Number);
+  if (!of || n === 0) return "none";
+  if (n === of) return "all";
+  return 2 * n > of ? "most" : "few";
+}
+
+// ------------------------------------------------------------------ drawing
+
+function drawText() {
+  const items = [];
+  for (const row of R.rows) {
+    if (row.type !== "span") continue;
+    const mark = row.inGold ? " ✓" : "";
+    items.push({
+      key: row.key, s: R.offsets.toUtf16(row.start), e: R.offsets.toUtf16(row.end),
+      label: row.label, tag: row.candidate ? `${row.label} ${row.votes}${mark}` : `${row.label} +${mark}`,
+      // Not in gold yet: drawn dashed, like a suggestion in the workspace.
+      pred: !row.inGold, selected: R.current === row.key,
+    });
+  }
+  R.view.renderAll(items);
+}
+
+function lanes(row) {
+  // One cell per annotator who submitted: filled when they made this item.
+  const cells = R.voters.map((name) => el("span", {
+    className: row.annotators.includes(name) ? "lane on" : "lane",
+    title: `${name}: ${row.annotators.includes(name) ? "made it" : "did not make it"}`,
+    style: { "--c": colorOf(row.type === "span" ? row.label : row.polarity) },
+  }));
+  return el("span", { className: "lanes", "aria-label": `made by ${row.annotators.join(", ") || "no annotator"}` }, ...cells);
+}
+
+function spanLabel(s) {
+  return `“${quote(s.start, s.end)}”`;
+}
+
+function rowNode(row) {
+  const status = row.inGold ? "in gold" : "not in gold";
+  const li = el("li", {
+    className: `cand share-${share(row)}${row.inGold ? " in-gold" : ""}${R.current === row.key ? " current" : ""}`,
+    data: { key: row.key, inGold: String(row.inGold) },
+    on: { click: () => select(row.key, true) },
+  });
+  const votes = el("span", {
+    className: "votes", text: row.candidate ? row.votes : "added",
+    title: row.candidate ? `made by ${row.annotators.join(", ")}` : "added or changed by a reviewer",
+  });
+  let what;
+  if (row.type === "span") {
+    const actor = actorName(row.inGold ? row.goldActor : row.actor);
+    what = el("span", { className: "txt" }, chip(row.label), " ",
+      el("span", { text: spanLabel(row) }),
+      actor ? el("span", { className: "actor", text: ` → ${actor}` }) : null,
+      row.tie ? el("span", { className: "tie", text: " actor tie", title: "The annotators linked different actors equally often" }) : null);
+  } else {
+    what = el("span", { className: "txt" }, el("span", { text: spanLabel(row.holder) }), " ",
+      chip(row.polarity), " ", el("span", { text: spanLabel(row.target) }));
+  }
+  const buttons = el("span", { className: "acts" },
+    el("button", { type: "button", className: "small", text: "✓", title: "Accept (a)", disabled: R.frozen || row.inGold,
+      on: { click: (e) => { e.stopPropagation(); select(row.key); accept(row); } } }),
+    el("button", { type: "button", className: "small", text: "✗", title: "Reject (r)", disabled: R.frozen || !row.inGold,
+      on: { click: (e) => { e.stopPropagation(); select(row.key); reject(row); } } }),
+    el("button", { type: "button", className: "small", text: "✎", title: "Edit (e)", disabled: R.frozen,
+      on: { click: (e) => { e.stopPropagation(); select(row.key); openEdit(row); } } }));
+  li.append(votes, lanes(row), what, el("span", { className: "gold-mark", text: row.inGold ? "✓" : "", title: status }), buttons);
+  li.setAttribute("aria-label", `${row.type} ${row.type === "span" ? row.label : row.polarity}, ${row.votes}, ${status}`);
+  return li;
+}
+
+function drawLists() {
+  const spans = R.rows.filter((r) => r.type === "span");
+  const stances = R.rows.filter((r) => r.type === "stance");
+  $("span-list").replaceChildren(...spans.map(rowNode));
+  $("stance-list").replaceChildren(...stances.map(rowNode));
+  const agreed = (rows) => rows.filter((r) => r.unanimous).length;
+  $("span-count").textContent = `${spans.length} · ${agreed(spans)} unanimous`;
+  $("stance-count").textContent = `${stances.length} · ${agreed(stances)} unanimous`;
+  $("span-head").replaceChildren(el("span", { className: "votes", text: "votes" }),
+    el("span", { className: "lanes" }, ...R.voters.map((n, i) => el("span", {
+      className: "lane-name", text: String.fromCharCode(65 + (i % 26)), title: n }))));
+  $("lane-legend").replaceChildren(
+    el("span", { text: "Lanes: " }),
+    ...R.voters.flatMap((n, i) => [el("strong", { text: String.fromCharCode(65 + (i % 26)) }), el("span", { text: ` ${n}  ` })]),
+    el("span", { className: "muted", text: " · solid = in gold, dashed = not (yet) in gold" }),
+  );
+}
+
+function drawGold() {
+  const gold = R.review.gold;
+  const list = $("gold-list");
+  if (!gold) {
+    list.replaceChildren(el("li", { className: "muted", text: "No gold set yet: accept candidates or press “Accept all agreed”." }));
+    $("gold-count").textContent = "";
+    $("history").replaceChildren();
+    return;
+  }
+  const byId = new Map(gold.spans.map((s) => [s.id, s]));
+  const origin = (o) => {
+    if (!o) return "";
+    if (o.origin === "annotators") return `by ${o.annotators.join(", ")}`;
+    return o.origin === "changed" ? `changed by a reviewer${o.annotators.length ? ` (from ${o.annotators.join(", ")})` : ""}` : "added by a reviewer";
+  };
+  const items = gold.spans.map((s) => el("li", { data: { key: `s:${spanKey(s)}` }, on: { click: () => select(`s:${spanKey(s)}`, true) } },
+    chip(s.label), el("span", { className: "txt", text: spanLabel(s) }),
+    s.actor != null ? el("span", { className: "actor", text: `→ ${actorName(s.actor)}` }) : null,
+    el("span", { className: "prov", text: origin(gold.provenance.spans[s.id]) })));
+  for (const t of gold.stances) {
+    const h = byId.get(t.holder);
+    const g = byId.get(t.target);
+    items.push(el("li", {},
+      el("span", { className: "txt", text: `${spanLabel(h)} ` }), chip(t.polarity),
+      el("span", { className: "txt", text: ` ${spanLabel(g)}` }),
+      el("span", { className: "prov", text: origin(gold.provenance.stances[t.id]) })));
+  }
+  list.replaceChildren(...items);
+  $("gold-count").textContent = `${gold.spans.length} spans · ${gold.stances.length} stances · version ${gold.version}`;
+  $("history").replaceChildren(...gold.history.map((h) =>
+    el("li", { text: `${h.action === "accept" ? "Accepted" : "Reopened"} by ${h.by} ${new Date(h.at).toLocaleString()}${h.reason ? `: ${h.reason}` : ""}` })));
+}
+
+function describeItem(d) {
+  const item = d.item || {};
+  if (d.item_type === "span") return `${item.label} ${spanLabel(item)}`;
+  return `${spanLabel(item.holder)} ${item.polarity} ${spanLabel(item.target)}`;
+}
+
+function drawDecisions() {
+  const rows = R.decisions.slice().reverse(); // newest first
+  $("decision-count").textContent = `${R.decisions.length}`;
+  $("decision-list").replaceChildren(...rows.map((d) => {
+    let what = `${d.action} ${describeItem(d)}`;
+    if (d.edited_to) {
+      const to = d.item_type === "span" ? `${d.edited_to.label} ${spanLabel(d.edited_to)}` : d.edited_to.polarity;
+      what += ` → ${to}`;
+    }
+    const li = el("li", { className: d.reversed ? "reversed" : "", data: { decision: String(d.id), action: d.action } },
+      el("span", { className: `act act-${d.action}`, text: d.action }),
+      el("span", { className: "what", text: what.slice(d.action.length + 1) }),
+      el("div", { className: "meta small muted", text:
+        `${d.reviewer}${d.source !== "reviewer" ? ` (${d.source})` : ""} · ${new Date(d.created_at).toLocaleTimeString()}` +
+        `${d.annotators.length ? ` · made by ${d.annotators.join(", ")}` : ""}` }),
+      d.rationale ? el("div", { className: "why small", text: d.rationale }) : null,
+      d.reversed ? el("div", { className: "meta small", text: `reversed by ${d.reversed.by}${d.reversed.rationale ? `: ${d.reversed.rationale}` : ""}` }) : null);
+    if (!d.reversed) {
+      li.append(el("button", { type: "button", className: "small reverse", text: "Reverse", disabled: R.frozen,
+        title: "Undo this decision on the gold set (the rationale box gives the reason)",
+        on: { click: () => reverse(d) } }));
+    }
+    return li;
+  }));
+}
+
+function drawAll() {
+  buildRows();
+  drawText();
+  drawLists();
+  drawGold();
+  drawDecisions();
+  const gold = R.review.gold;
+  R.frozen = Boolean(gold && gold.adjudicated) || Boolean(R.review.document.adjudicated_at);
+  $("accept-doc").disabled = R.frozen || R.busy;
+  $("auto-merge").disabled = R.frozen || R.busy;
+  $("reopen-button").hidden = !R.frozen;
+  document.body.classList.toggle("frozen", R.frozen);
+  const inGold = R.rows.filter((r) => r.inGold).length;
+  if (R.frozen) setState("saved", "Adjudicated — gold frozen");
+  else setState("saved", `Gold: ${inGold} item${inGold === 1 ? "" : "s"} · all saved`);
+  // Lists were rebuilt; redraw with the current row marked.
+  if (R.current) markCurrent(false);
+}
+
+// ------------------------------------------------------------------ selection
+
+function markCurrent(scroll) {
+  for (const li of document.querySelectorAll(".cand.current")) li.classList.remove("current");
+  const row = R.byKey.get(R.current);
+  const li = R.current && document.querySelector(`.cand[data-key="${CSS.escape(R.current)}"]`);
+  if (li) {
+    li.classList.add("current");
+    if (scroll) li.scrollIntoView({ block: "nearest" });
+  }
+  if (row && scroll) {
+    const at = row.type === "span" ? row.start : row.holder.start;
+    R.view.scrollTo(R.offsets.toUtf16(at));
+  }
+}
+
+function select(key, scroll = true) {
+  R.current = key;
+  drawText();
+  markCurrent(scroll);
+}
+
+function move(dir) {
+  if (!R.rows.length) return;
+  const at = R.rows.findIndex((r) => r.key === R.current);
+  const next = at < 0 ? (dir > 0 ? 0 : R.rows.length - 1) : Math.max(0, Math.min(R.rows.length - 1, at + dir));
+  closeEdit();
+  select(R.rows[next].key);
+}
+
+function setPending(range) {
+  R.pending = range;
+  const sel = window.getSelection();
+  if (!range) {
+    sel.removeAllRanges();
+    return;
+  }
+  const r = R.view.range(range.s, range.e);
+  sel.setBaseAndExtent(r.startContainer, r.startOffset, r.endContainer, r.endOffset);
+  banner(`Selected ${spanLabel(range)}: press a label key or click a label to add it to gold.`);
+}
+
+function onMouseUp(e) {
+  const sel = window.getSelection();
+  if (sel.isCollapsed || !sel.rangeCount) return;
+  const a = R.view.offsetOf(sel.anchorNode, sel.anchorOffset);
+  const b = R.view.offsetOf(sel.focusNode, sel.focusOffset);
+  if (a == null || b == null || a === b) return;
+  const snapped = e.altKey ? R.tokens.snapExact(a, b) : R.tokens.snap(a, b);
+  if (!snapped) return setPending(null);
+  const [start, end] = R.offsets.spanCp(snapped.start, snapped.end);
+  R.justSelected = true;
+  if (R.editing) {
+    // While editing, a selection gives the item its new bounds.
+    $("edit-start").value = start;
+    $("edit-end").value = end;
+    previewEdit();
+    return;
+  }
+  setPending({ s: snapped.start, e: snapped.end, start, end });
+}
+
+function onTextClick(e) {
+  if (R.justSelected) {
+    R.justSelected = false;
+    return;
+  }
+  const seg = e.target.closest(".seg");
+  if (!seg || !window.getSelection().isCollapsed || !seg.dataset.keys) return;
+  const keys = seg.dataset.keys.split(" ");
+  const at = keys.indexOf(R.current);
+  select(at > 0 ? keys[at - 1] : keys[keys.length - 1], false);
+}
+
+// ------------------------------------------------------------------ talking to the API
+
+async function reload() {
+  const [review, decisions] = await Promise.all([
+    api.request("GET", `documents/${doc}/review/`),
+    api.request("GET", `documents/${doc}/decisions/`),
+  ]);
+  if (!R.view) init(review);
+  R.review = review;
+  R.decisions = decisions;
+  R.voters = review.sets.filter((s) => s.status === "submitted").map((s) => s.author);
+  drawAll();
+}
+
+function version() {
+  return R.review.gold ? R.review.gold.version : 1;
+}
+
+function takeRationale() {
+  const value = $("rationale").value.trim();
+  return value;
+}
+
+// Run one write. `action` builds its request from the state at the time it
+// runs, so after a conflict it can be applied again on the newer gold set.
+async function run(label, action) {
+  if (R.busy) return;
+  if (R.frozen && !action.whileFrozen) {
+    banner("This document is adjudicated: its gold set is frozen. Reopen it to change it.", "warn");
+    return;
+  }
+  R.busy = true;
+  document.body.dataset.busy = "true";
+  setState("saving", `${label}…`);
+  try {
+    const result = await action();
+    $("rationale").value = "";
+    $("conflict").hidden = true;
+    R.lastAction = null;
+    await reload();
+    if (result && result.message) banner(result.message);
+    else banner("");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) {
+      // Never lose work silently: say what happened, show the current
+      // gold set, and offer to apply the same action on top of it.
+      R.lastAction = { label, action };
+      $("conflict-detail").textContent = describeError(error);
+      $("conflict").hidden = false;
+      $("retry").hidden = Boolean(action.whileFrozen);
+      try {
+        await reload();
+      } catch (again) {
+        banner(describeError(again), "error");
+      }
+      setState("conflict", "Conflict — reloaded");
+    } else {
+      setState("error", "Not saved");
+      banner(`${label}: ${describeError(error)}`, "error");
+    }
+  } finally {
+    R.busy = false;
+    document.body.dataset.busy = "false";
+    $("accept-doc").disabled = R.frozen;
+    $("auto-merge").disabled = R.frozen;
+  }
+}
+
+function decide(body) {
+  return api.request("POST", `documents/${doc}/decisions/`, {
+    ...body, version: version(), rationale: takeRationale(),
+  });
+}
+
+function spanItem(row, actor) {
+  return { start: row.start, end: row.end, label: row.label, actor };
+}
+
+function stanceItem(row, cue) {
+  return { holder: row.holder, target: row.target, polarity: row.polarity, cue };
+}
+
+function accept(row) {
+  if (!row) return;
+  if (row.inGold) return banner("Already in the gold set.");
+  const body = row.type === "span"
+    ? { action: "accept", span: spanItem(row, row.actor) }
+    : { action: "accept", stance: stanceItem(row, row.cue) };
+  run("Accepting", () => decide(body));
+}
+
+function reject(row) {
+  if (!row) return;
+  if (!row.inGold) return banner("Not in the gold set: it stays out. (Reject takes an item out of gold.)");
+  const body = row.type === "span"
+    ? { action: "reject", span: spanItem(row, row.goldActor) }
+    : { action: "reject", stance: stanceItem(row, row.goldCue) };
+  run("Rejecting", () => decide(body));
+}
+
+function addSpan(label) {
+  const p = R.pending;
+  if (!p) return;
+  setPending(null);
+  run("Adding", () => decide({ action: "add", span: { start: p.start, end: p.end, label, actor: null } }));
+}
+
+// A changed item: an edit when the item is in gold, else the changed item is added.
+function saveEdit(row, to) {
+  closeEdit();
+  if (row.type === "span") {
+    const next = { ...spanItem(row, row.inGold ? row.goldActor : row.actor), ...to };
+    if (next.start === row.start && next.end === row.end && next.label === row.label) {
+      return banner("Nothing changed.");
+    }
+    const body = row.inGold
+      ? { action: "edit", span: spanItem(row, row.goldActor), edited_to: next }
+      : { action: "add", span: next };
+    return run("Saving the edit", () => decide(body));
+  }
+  if (to.polarity === row.polarity) return banner("Nothing changed.");
+  const next = { ...stanceItem(row, row.inGold ? row.goldCue : row.cue), polarity: to.polarity };
+  const body = row.inGold
+    ? { action: "edit", stance: stanceItem(row, row.goldCue), edited_to: next }
+    : { action: "add", stance: next };
+  return run("Saving the edit", () => decide(body));
+}
+
+function autoMerge() {
+  const n = Number($("min-agreement").value);
+  run("Accepting all agreed", async () => {
+    const out = await api.request("POST", `documents/${doc}/gold/auto-merge/`, {
+      min_agreement: n, version: version(),
+    });
+    const parts = [`Accepted ${out.merged.spans.length} spans and ${out.merged.stances.length} stances made by at least ${n} annotators.`];
+    if (out.ties.length) parts.push(`${out.ties.length} with tied actor links went in unlinked.`);
+    if (out.skipped_stances.length) parts.push(`${out.skipped_stances.length} stances skipped: their spans are not in gold.`);
+    return { message: parts.join(" ") };
+  });
+}
+
+function reverse(d) {
+  run("Reversing", () => api.request("POST", `documents/${doc}/decisions/${d.id}/reverse/`, {
+    rationale: takeRationale(),
+  }));
+}
+
+function acceptDocument() {
+  run("Accepting the document", async () => {
+    await api.request("POST", `documents/${doc}/gold/accept/`, { reason: takeRationale() });
+    return { message: "Document accepted: the gold set is frozen." };
+  });
+}
+
+function reopen(reason) {
+  const action = async () => {
+    await api.request("POST", `documents/${doc}/gold/reopen/`, { reason });
+    return { message: "Reopened: the gold set can change again." };
+  };
+  action.whileFrozen = true;
+  $("reopen-form").hidden = true;
+  run("Reopening", action);
+}
+
+// ------------------------------------------------------------------ edit panel
+
+function closeEdit() {
+  R.editing = null;
+  $("edit").hidden = true;
+  $("edit").replaceChildren();
+}
+
+function previewEdit() {
+  const start = Number($("edit-start").value);
+  const end = Number($("edit-end").value);
+  const ok = Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= R.offsets.lengthCp;
+  $("edit-preview").textContent = ok ? `“${quote(start, end)}”` : "Bounds outside the text.";
+  $("edit-save").disabled = !ok;
+}
+
+function openEdit(row) {
+  if (!row) return;
+  if (R.frozen) return banner("This document is adjudicated: reopen it to change it.", "warn");
+  R.editing = row;
+  const panel = $("edit");
+  const save = () => {
+    if (row.type === "span") {
+      saveEdit(row, { label: $("edit-label").value, start: Number($("edit-start").value), end: Number($("edit-end").value) });
+    } else saveEdit(row, { polarity: $("edit-label").value });
+  };
+  const kinds = row.type === "span" ? "entity" : "stance";
+  const labelSelect = el("select", { id: "edit-label", "aria-label": row.type === "span" ? "Label" : "Polarity" },
+    ...[...R.labels.values()].filter((l) => l.kind === kinds).map((l) =>
+      el("option", { value: l.name, text: l.shortcut ? `${l.name} (${l.shortcut})` : l.name })));
+  labelSelect.value = row.type === "span" ? row.label : row.polarity;
+  const form = el("form", { on: { submit: (e) => { e.preventDefault(); save(); } } },
+    el("h2", { text: `Edit ${row.type}${row.inGold ? "" : " (not in gold: saving adds the changed item)"}` }),
+    el("div", { className: "row" }, el("label", { text: row.type === "span" ? "Label " : "Polarity " }), labelSelect));
+  if (row.type === "span") {
+    const num = (id, value) => el("input", { type: "number", id, value: String(value), min: "0", className: "num-input",
+      on: { input: previewEdit } });
+    form.append(
+      el("div", { className: "row" }, el("label", { text: "Start " }), num("edit-start", row.start),
+        el("label", { text: " End " }), num("edit-end", row.end)),
+      el("p", { className: "muted small", text: "Or select the new extent in the text." }),
+      el("p", { id: "edit-preview", className: "quote" }));
+  } else {
+    form.append(el("p", { className: "quote", text: `${spanLabel(row.holder)} → ${spanLabel(row.target)}` }));
+  }
+  form.append(el("div", { className: "row" },
+    el("button", { type: "submit", id: "edit-save", className: "primary", text: "Save (Enter)" }),
+    el("button", { type: "button", text: "Cancel (Esc)", on: { click: closeEdit } })));
+  panel.replaceChildren(form);
+  panel.hidden = false;
+  if (row.type === "span") previewEdit();
+  panel.scrollIntoView({ block: "nearest" });
+}
+
+// ------------------------------------------------------------------ keyboard
+
+function onKey(e) {
+  if (document.querySelector("dialog[open]")) return;
+  const target = e.target;
+  const inField = target.closest && target.closest("input, select, textarea");
+  const k = e.key;
+  if (k === "Escape") {
+    if (R.editing) closeEdit();
+    else if (R.pending) { setPending(null); banner(""); }
+    if (inField) target.blur();
+    return;
+  }
+  if (inField) return;
+  if ((e.ctrlKey || e.metaKey) && k === "Enter") {
+    e.preventDefault();
+    return acceptDocument();
+  }
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (target.tagName === "BUTTON" && (k === "Enter" || k === " ")) return;
+  if (k === "?") {
+    e.preventDefault();
+    return $("help").showModal();
+  }
+  const row = R.byKey.get(R.current);
+  if (k.length === 1 && R.pending) {
+    // Text is selected: a label key adds it.
+    const label = R.entityKeys.get(k) || R.entityKeys.get(k.toLowerCase());
+    if (label) {
+      e.preventDefault();
+      return addSpan(label);
+    }
+  }
+  if (R.editing) {
+    if (k === "Enter") {
+      e.preventDefault();
+      return $("edit-save").click();
+    }
+    const keys = R.editing.type === "span" ? R.entityKeys : R.stanceKeys;
+    const label = keys.get(k) || keys.get(k.toLowerCase());
+    if (label) {
+      e.preventDefault();
+      $("edit-label").value = label;
+    }
+    return;
+  }
+  if (k === "j" || k === "ArrowDown") {
+    e.preventDefault();
+    return move(1);
+  }
+  if (k === "k" || k === "ArrowUp") {
+    e.preventDefault();
+    return move(-1);
+  }
+  if (k === "A") {
+    e.preventDefault();
+    return autoMerge();
+  }
+  if (k === "a") return accept(row);
+  if (k === "r") return reject(row);
+  if (k === "e") {
+    e.preventDefault();
+    return openEdit(row);
+  }
+  if (k.length !== 1 || COMMANDS.has(k) || !row || R.frozen) return;
+  if (row.type === "span") {
+    const label = R.entityKeys.get(k) || R.entityKeys.get(k.toLowerCase());
+    if (label && label !== row.label) saveEdit(row, { label });
+  } else {
+    const polarity = R.stanceKeys.get(k) || R.stanceKeys.get(k.toLowerCase());
+    if (polarity && polarity !== row.polarity) saveEdit(row, { polarity });
+  }
+}
+
+// ------------------------------------------------------------------ start
+
+async function start() {
+  let labels;
+  try {
+    [labels] = await Promise.all([api.labels(), reload()]);
+  } catch (error) {
+    setState("error", "Not loaded");
+    banner(describeError(error), "error");
+    return;
+  }
+  const entity = new Map();
+  const stance = new Map();
+  for (const l of labels.results) {
+    R.labels.set(l.name, l);
+    (l.kind === "entity" ? entity : stance).set(l.name, l);
+    if (l.shortcut) (l.kind === "entity" ? R.entityKeys : R.stanceKeys).set(l.shortcut, l.name);
+  }
+  fillHelp($("help-keys"), entity, stance, KEYS);
+  $("palette").replaceChildren(...[...entity.values()].map((l) =>
+    el("button", { type: "button", title: `Add the selected text as ${l.name}`, style: { "--c": colorOf(l.name) },
+      on: { mousedown: (e) => e.preventDefault(), click: () => (R.pending ? addSpan(l.name) : banner("Select text first, then a label adds it as a span.")) } },
+    l.name, ...(l.shortcut ? [el("kbd", { text: l.shortcut })] : []))));
+  const n = R.voters.length;
+  const majority = Math.floor(n / 2) + 1;
+  $("min-agreement").replaceChildren(...Array.from({ length: Math.max(n, 1) }, (_, i) =>
+    el("option", { value: String(i + 1), text: `${i + 1} of ${n}${i + 1 === majority ? " (majority)" : ""}${i + 1 === n ? " (all)" : ""}` })));
+  $("min-agreement").value = String(Math.min(majority, Math.max(n, 1)));
+  const d = R.review.document;
+  $("doc-meta").textContent = `${d.external_id} · ${d.submitted} of ${d.annotators_wanted} annotators submitted` +
+    (R.review.disagreement == null ? "" : ` · disagreement ${R.review.disagreement.toFixed(2)}`) +
+    (R.review.anonymous_review ? " · anonymous review" : "");
+  // The labels are known now: draw again with their colours.
+  drawAll();
+  document.body.dataset.ready = "true";
+  $("text").focus();
+}
+
+function init(review) {
+  R.text = review.document.text;
+  R.offsets = new OffsetMap(R.text);
+  R.tokens = new Tokens(R.text);
+  R.view = new TextView($("text"), R.text, (item) => colorOf(item.label));
+}
+
+document.addEventListener("keydown", onKey);
+$("text").addEventListener("mouseup", onMouseUp);
+$("text").addEventListener("click", onTextClick);
+$("help-button").addEventListener("click", () => $("help").showModal());
+$("auto-merge").addEventListener("click", autoMerge);
+$("accept-doc").addEventListener("click", acceptDocument);
+$("reopen-button").addEventListener("click", () => {
+  $("reopen-form").hidden = false;
+  $("reopen-reason").focus();
+});
+$("reopen-cancel").addEventListener("click", () => { $("reopen-form").hidden = true; });
+$("reopen-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const reason = $("reopen-reason").value.trim();
+  if (reason) reopen(reason);
+});
+$("retry").addEventListener("click", () => {
+  const last = R.lastAction;
+  $("conflict").hidden = true;
+  if (last) run(last.label, last.action);
+});
+$("dismiss-conflict").addEventListener("click", () => {
+  $("conflict").hidden = true;
+  R.lastAction = null;
+});
+window.accordReview = R; // read by the browser tests
+start();

@@ -1,0 +1,266 @@
+"""Review in a real browser: the queue, the adjudication screen and the
+dashboard, checked against what the API stores and computes."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.actors.models import Actor
+from apps.documents.models import Document
+from apps.projects.models import Label
+from apps.review.models import Decision
+from tests.browser.test_workspace import drag
+from tests.conftest import make_project
+from tests.review.helpers import TEXT, add_annotators, document, three_way
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+COLORS = {"GPE": "#54a24b", "ORG": "#4c78a8", "PERSON": "#e45756", "OPPOSE": "#d62728"}
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "review.png"
+
+
+@pytest.fixture
+def k3(users, make_user):
+    """k = 3; ana, ben and cai submitted sets that partly disagree
+    (tests/review/helpers.three_way): Moscow by all three, Venezuela by ana
+    and ben, Rodriguez by cai; OPPOSE Moscow → Venezuela by ana and ben,
+    SUPPORT Moscow → Rodriguez by cai."""
+    project = make_project(users, annotators_per_document=3)
+    for name, color in COLORS.items():
+        Label.objects.filter(project=project, name=name).update(color=color)
+    russia = Actor.objects.create(project=project, name="Russia", kind="state")
+    Actor.objects.create(project=project, name="Venezuela", kind="state")
+    (cai,) = add_annotators(project, make_user, "cai")
+    doc = document(project)
+    doc.title = "Moscow and Caracas"
+    doc.save(update_fields=["title"])
+    three_way(doc, users["ana"], users["ben"], cai)
+    return project, doc, russia
+
+
+def settled(page):
+    expect(page.locator("body")).to_have_attribute("data-busy", "false", timeout=5000)
+    expect(page.locator("#banner")).not_to_have_attribute("data-kind", "error")
+
+
+def api_get(page, live_server, path):
+    return page.evaluate(
+        """async (url) => (await fetch(url, {credentials: "same-origin"})).json()""",
+        f"{live_server.url}/api/v1/{path}",
+    )
+
+
+def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3):
+    project, doc, russia = k3
+    page.set_viewport_size({"width": 1280, "height": 720})
+    sign_in(page, "rita")
+    page.click(f"a[href='/projects/{project.pk}/']")  # the project list, then the project page
+    page.click("#review-links >> text=Review queue")
+    page.click(f"#queue a[href='/projects/{project.pk}/review/{doc.pk}/']")
+    page.wait_for_selector("body[data-ready=true]")
+
+    spans = page.locator("#span-list li")
+    expect(spans).to_have_count(3)
+    expect(spans.nth(0)).to_contain_text("3/3")
+    expect(spans.nth(1)).to_contain_text("2/3")
+    expect(spans.nth(2)).to_contain_text("1/3")
+    expect(spans.nth(2).locator(".lane.on")).to_have_count(1)  # only cai's lane
+    expect(page.locator("#min-agreement")).to_have_value("2")  # majority of 3
+
+    page.click("#auto-merge")
+    settled(page)
+    expect(page.locator("#banner")).to_contain_text("Accepted 2 spans and 1 stances")
+    expect(page.locator("#span-list li.in-gold")).to_have_count(2)
+    expect(page.locator("#stance-list li.in-gold")).to_have_count(1)
+
+    # Keyboard: j down to the first stance (OPPOSE Moscow → Venezuela), r rejects it.
+    page.locator("#text").focus()
+    for _ in range(4):
+        page.keyboard.press("j")
+    current = page.locator(".cand.current")
+    expect(current).to_contain_text("OPPOSE")
+    page.keyboard.press("r")
+    settled(page)
+    expect(page.locator("#stance-list li.in-gold")).to_have_count(0)
+
+    # Add a span by selecting "operation" and pressing its label key, with a rationale.
+    page.fill("#rationale", "the operation is an actor here")
+    page.locator("#text").focus()
+    operation = TEXT.index("operation")
+    drag(page, operation + 1, operation + 7)  # snaps to the whole word
+    page.keyboard.press("o")
+    settled(page)
+    expect(page.locator("#span-list li")).to_have_count(4)
+    expect(page.locator("#gold-list")).to_contain_text("added by a reviewer")
+    expect(page.locator("#decision-list li")).to_have_count(5)
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    assert SCREENSHOT.stat().st_size < 300_000
+
+    page.click("#accept-doc")
+    settled(page)
+    expect(page.locator("#state")).to_contain_text("Adjudicated")
+    expect(page.locator("#reopen-button")).to_be_visible()
+
+    gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    assert sorted((s["start"], s["end"], s["label"], s["actor"]) for s in gold["spans"]) == [
+        (0, 6, "GPE", russia.pk),
+        (21, 30, "ORG", None),
+        (39, 48, "GPE", None),  # the linked actors tied: none
+    ]
+    assert gold["stances"] == []
+    assert gold["adjudicated"] is True
+    doc.refresh_from_db()
+    assert doc.status_for(3) == Document.Status.ADJUDICATED
+    decisions = list(
+        Decision.objects.filter(document=doc)
+        .order_by("id")
+        .values_list("action", "item_type", "source", "rationale")
+    )
+    assert [d[:3] for d in decisions] == [
+        ("accept", "span", "auto"),
+        ("accept", "span", "auto"),
+        ("accept", "stance", "auto"),
+        ("reject", "stance", "reviewer"),
+        ("add", "span", "reviewer"),
+    ]
+    assert decisions[-1][3] == "the operation is an actor here"
+
+
+def test_edit_reverse_and_reopen(page, live_server, sign_in, k3):
+    project, doc, _ = k3
+    sign_in(page, "olga")
+    page.goto(f"{live_server.url}/projects/{project.pk}/review/{doc.pk}/")
+    page.wait_for_selector("body[data-ready=true]")
+    # Accept Rodriguez (1/3) with the button, then relabel it with a label key.
+    page.locator("#span-list li").nth(2).click()
+    page.keyboard.press("a")
+    settled(page)
+    page.keyboard.press("g")
+    settled(page)
+    gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    assert [(s["start"], s["label"]) for s in gold["spans"]] == [(62, "GPE")]
+    # Reverse the relabel from the decision list (newest first).
+    page.locator("#decision-list li").first.locator("button.reverse").click()
+    settled(page)
+    gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    assert [(s["start"], s["label"]) for s in gold["spans"]] == [(62, "PERSON")]
+    expect(page.locator("#decision-list li.reversed")).to_have_count(1)
+    # e: edit the bounds by selecting "welcomed Rodriguez", Enter saves.
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    expect(page.locator("#help-keys")).to_contain_text("Accept all agreed")
+    page.keyboard.press("Escape")
+    page.locator("#text").focus()
+    page.keyboard.press("e")
+    expect(page.locator("#edit")).to_be_visible()
+    welcomed = TEXT.index("welcomed")
+    drag(page, welcomed + 1, TEXT.index("Rodriguez") + 4)
+    expect(page.locator("#edit-preview")).to_have_text("“welcomed Rodriguez”")
+    page.keyboard.press("Enter")
+    settled(page)
+    gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    assert [(s["start"], s["end"], s["label"]) for s in gold["spans"]] == [(53, 71, "PERSON")]
+    assert Decision.objects.filter(document=doc, action="edit", reversed_at=None).count() == 1
+    # Accept the document, reopen it with a reason.
+    page.keyboard.press("Control+Enter")
+    settled(page)
+    page.click("#reopen-button")
+    page.fill("#reopen-reason", "Rodriguez needs a second look")
+    page.keyboard.press("Enter")
+    settled(page)
+    expect(page.locator("#history")).to_contain_text("Rodriguez needs a second look")
+    doc.refresh_from_db()
+    assert doc.adjudicated_at is None
+
+
+def test_version_conflict_shows_a_message_and_reloads(page, live_server, sign_in, k3, users):
+    from apps.review import gold as gold_ops
+
+    project, doc, _ = k3
+    sign_in(page, "rita")
+    page.goto(f"{live_server.url}/projects/{project.pk}/review/{doc.pk}/")
+    page.wait_for_selector("body[data-ready=true]")
+    page.click("#auto-merge")
+    settled(page)
+    # Another reviewer accepts Rodriguez behind this page's back.
+    review = gold_ops.load(doc)
+    gold_ops.decide(
+        review,
+        project,
+        users["olga"],
+        "accept",
+        "span",
+        {"start": 62, "end": 71, "label": "PERSON", "actor": None},
+        None,
+        "",
+        review.gold_set.version,
+    )
+    page.locator("#span-list li").nth(0).click()
+    page.keyboard.press("r")  # reject Moscow on a stale version
+    expect(page.locator("#conflict")).to_be_visible()
+    settled(page)
+    # The screen now shows their change; retrying applies mine on top.
+    expect(page.locator("#span-list li.in-gold")).to_have_count(3)
+    page.click("#retry")
+    settled(page)
+    gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    assert sorted(s["start"] for s in gold["spans"]) == [39, 62]
+
+
+def test_dashboard_shows_the_label_chart_and_the_matrix(page, live_server, sign_in, k3):
+    project, _, _ = k3
+    sign_in(page, "rita")
+    page.goto(f"{live_server.url}/projects/{project.pk}/dashboard/")
+    page.wait_for_selector("body[data-ready=true]")
+    # ana and ben agree on both spans (F1 1); each agrees with cai on Moscow
+    # only (2·1 / 4 = 0.5). GPE: 4 exact matches over 10 spans in the pairs
+    # (0.8), PERSON: cai's Rodriguez matched by no one (0.0).
+    chart = page.locator("#label-chart-svg")
+    gpe = chart.locator("g[data-label=GPE]")
+    expect(gpe.locator("text[data-kind=exact]")).to_have_text("e 0.800")
+    expect(gpe.locator("text[data-kind=partial]")).to_have_text("p 0.800")
+    expect(gpe.locator(".support")).to_have_text("support 5")
+    person = chart.locator("g[data-label=PERSON]")
+    expect(person.locator("text[data-kind=exact]")).to_have_text("e 0.000")
+    expect(person.locator(".support")).to_have_text("support 1")
+
+    matrix = page.locator("#pair-matrix-svg")
+    expect(matrix.locator("g[data-a=ana][data-b=ben] text")).to_have_text("1.00")
+    expect(matrix.locator("g[data-a=ben][data-b=ana] text")).to_have_text("1.00")
+    expect(matrix.locator("g[data-a=ana][data-b=cai] text")).to_have_text("0.50")
+    expect(matrix.locator("g[data-a=cai][data-b=cai] text")).to_have_text("—")
+
+    figure = page.locator("[data-figure='Span F1, exact']")
+    expect(figure).to_contain_text("0.667")  # 4 pair matches · 2 / 12 spans
+    expect(figure).to_contain_text("12 spans")
+    # ana and ben matched one stance, both OPPOSE: kappa needs two categories.
+    expect(page.locator("[data-figure='Stance polarity κ']")).to_contain_text(
+        "not computable: only one category was used"
+    )
+    expect(page.locator("[data-figure='Stance polarity κ']")).to_contain_text(
+        "1 matched stance pairs"
+    )
+    expect(page.locator("#progress-legend")).to_contain_text("awaiting review: 1")
+
+
+def test_data_stays_text_on_the_adjudication_screen(page, live_server, sign_in, users, make_user):
+    xss = '<img src=x onerror="window.pwned=1">'
+    project = make_project(users, annotators_per_document=3, anonymous_review=True)
+    Actor.objects.create(project=project, name=xss, kind="state")
+    Actor.objects.create(project=project, name="Venezuela", kind="state")
+    (cai,) = add_annotators(project, make_user, "cai")
+    doc = document(project, text=TEXT + " " + xss)
+    three_way(doc, users["ana"], users["ben"], cai)
+    sign_in(page, "rita")
+    page.goto(f"{live_server.url}/projects/{project.pk}/review/{doc.pk}/")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#text")).to_contain_text(xss)
+    expect(page.locator("#span-list")).to_contain_text(f"→ {xss}")
+    assert page.locator("main img").count() == 0
+    assert page.evaluate("window.pwned") is None
+    # Anonymous review: lanes and lists name "Annotator A / B / C", never the users.
+    expect(page.locator("#lane-legend")).to_contain_text("Annotator A")
+    assert "ana" not in page.locator("#side").inner_text().lower().replace("annotator", "")
