@@ -96,3 +96,20 @@ def page(page):
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def screenshot_path(tmp_path):
+    """Where a test saves its screenshot: the README's docs/screenshots/ when
+    ACCORD_SCREENSHOTS=1 (to refresh them), else a temporary folder, so a test
+    run leaves the work tree clean."""
+
+    def path(name):
+        folder = SCREENSHOTS if os.environ.get("ACCORD_SCREENSHOTS") == "1" else tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
+    return path

@@ -1,7 +1,5 @@
 """The actor registry page in a real browser, checked against the database and the API."""
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
@@ -195,10 +193,7 @@ def test_import_with_a_bad_row_lists_row_and_field_and_stores_nothing(
     assert Actor.objects.get(project=project, name="Venezuela").aliases.get().text == "Caracas"
 
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "registry.png"
-
-
-def test_registry_screenshot(page, live_server):
+def test_registry_screenshot(page, live_server, screenshot_path):
     """The README's screenshot of the registry, on the demo project."""
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     actor = (
@@ -220,6 +215,6 @@ def test_registry_screenshot(page, live_server):
     expect(page.locator("#mentions mark").first).to_be_visible()
     page.fill("#q", "")
     expect(page.locator("#actor-rows tr").nth(1)).to_be_visible()
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size < 300_000
+    screenshot = screenshot_path("registry.png")
+    page.screenshot(path=str(screenshot))
+    assert screenshot.stat().st_size < 300_000

@@ -1,8 +1,6 @@
 """Review in a real browser: the queue, the adjudication screen and the
 dashboard, checked against what the API stores and computes."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -17,7 +15,6 @@ from tests.review.helpers import TEXT, add_annotators, document, three_way
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COLORS = {"GPE": "#54a24b", "ORG": "#4c78a8", "PERSON": "#e45756", "OPPOSE": "#d62728"}
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "review.png"
 
 
 @pytest.fixture
@@ -51,7 +48,7 @@ def api_get(page, live_server, path):
     )
 
 
-def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3):
+def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3, screenshot_path):
     project, doc, russia = k3
     page.set_viewport_size({"width": 1280, "height": 720})
     sign_in(page, "rita")
@@ -95,9 +92,9 @@ def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3):
     expect(page.locator("#gold-list")).to_contain_text("added by a reviewer")
     expect(page.locator("#decision-list li")).to_have_count(5)
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size < 300_000
+    screenshot = screenshot_path("review.png")
+    page.screenshot(path=str(screenshot))
+    assert screenshot.stat().st_size < 300_000
 
     page.click("#accept-doc")
     settled(page)

@@ -1,7 +1,6 @@
 """The README's screenshot of the workspace, taken on the demo project."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,10 +12,8 @@ from apps.projects.models import Label
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "workspace.png"
 
-
-def test_workspace_screenshot(page, live_server):
+def test_workspace_screenshot(page, live_server, screenshot_path):
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     # ana's unfinished document with the most stances, and a suggestion to accept.
     aset = (
@@ -53,6 +50,6 @@ def test_workspace_screenshot(page, live_server):
     page.locator("#side").evaluate("node => node.scrollTo(0, 0)")
     if page.locator("#stance-list li").count():
         page.locator("#stance-list li").first.hover()
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size < 300_000
+    screenshot = screenshot_path("workspace.png")
+    page.screenshot(path=str(screenshot))
+    assert screenshot.stat().st_size < 300_000
