@@ -3,19 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.documents.importers import ImportFormatError, ParseResult, RecordError, parse
-from apps.projects.models import Project
+from apps.projects.cli import find_project
 from apps.projects.progress import ProgressBar
 
 from ...imports import ImportConflict, import_records
-
-
-def find_project(ref):
-    """A project by id or by exact name."""
-    projects = Project.objects.filter(pk=int(ref)) if ref.isdigit() else Project.objects.none()
-    project = projects.first() or Project.objects.filter(name=ref).first()
-    if project is None:
-        raise CommandError(f"No project with id or name {ref!r}.")
-    return project
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.actors.suggesters import DEFAULT
+from apps.projects.cli import find_project
 from apps.projects.progress import ProgressBar
 
 from ...preannotate import PreannotateError, preannotate
-from .import_documents import find_project
 
 
 class Command(BaseCommand):

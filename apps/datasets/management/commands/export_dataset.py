@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.annotations.management.commands.import_documents import find_project
+from apps.projects.cli import find_project
 from apps.projects.progress import ProgressBar
 
 from ...export import SOURCES, Exporter, ExportOptions, buffered

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.annotations.management.commands.import_documents import find_project
+from apps.projects.cli import find_project
 
 from ...report import ReportError, agreement_report
 
