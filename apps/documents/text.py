@@ -118,6 +118,7 @@ measured in code points (``end - start``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -131,6 +132,7 @@ __all__ = [
     "split_sentences",
     "token_index_for_spans",
     "token_labels",
+    "token_offsets",
     "tokenize",
 ]
 
@@ -209,10 +211,10 @@ class _Scanner:
 
     __slots__ = ("cats", "n", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, cats: list | None = None) -> None:
         self.text = text
         self.n = len(text)
-        self.cats = [unicodedata.category(ch) for ch in text]
+        self.cats = [unicodedata.category(ch) for ch in text] if cats is None else cats
 
     def is_word(self, k: int) -> bool:
         return k < self.n and self.cats[k][0] in "LN"
@@ -331,10 +333,18 @@ class _Scanner:
         return j
 
     def tokens(self) -> list[Token]:
+        text = self.text
+        return [Token(start, end, text[start:end]) for start, end in self.scan(0, self.n, [])]
+
+    def scan(self, i: int, stop: int, out: list) -> list:
+        """Append the (start, end) of the tokens from i to ``stop`` to ``out``.
+
+        ``i`` must be where a token may start (0, or the end of a token, or after whitespace),
+        and ``stop`` the end of the text or a position right after whitespace.  Only the
+        categories of ``cats[i:stop + 1]`` are read.
+        """
         text, cats, n = self.text, self.cats, self.n
-        out: list[Token] = []
-        i = 0
-        while i < n:
+        while i < stop:
             ch = text[i]
             cat = cats[i]
             if ch.isspace() or cat in ("Cc", "Cf"):
@@ -345,7 +355,7 @@ class _Scanner:
                 if end is None:
                     end = self.dotted_abbreviation_end(i)
                 if end is not None:
-                    out.append(Token(i, end, text[i:end]))
+                    out.append((i, end))
                     i = end
                     continue
                 end, possessive_end = self.word_end(i)
@@ -356,15 +366,15 @@ class _Scanner:
                     and self.takes_period(i, end)
                 ):
                     end += 1
-                out.append(Token(i, end, text[i:end]))
+                out.append((i, end))
                 if possessive_end is not None:
-                    out.append(Token(end, possessive_end, text[end:possessive_end]))
+                    out.append((end, possessive_end))
                     end = possessive_end
                 i = end
                 continue
             # a run of combining marks with no base, or punctuation / symbol / emoji
             end = self.skip_marks(i) if cat[0] == "M" else self.other_end(i)
-            out.append(Token(i, end, text[i:end]))
+            out.append((i, end))
             i = end
         return out
 
@@ -373,7 +383,63 @@ def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens (see the module docstring for the rules)."""
     if not isinstance(text, str):
         raise TypeError(f"tokenize() expects str, not {type(text).__name__}")
-    return _Scanner(text).tokens()
+    return [Token(start, end, text[start:end]) for start, end in token_offsets(text)]
+
+
+# A plain ASCII word standing alone: after whitespace (or at the start), made of ASCII letters
+# and digits only, followed by whitespace or the end -- optionally after one opening mark and
+# through closing marks, none of which can join it to anything.  For such a word the rules above
+# give exactly the word and each mark as tokens, so it needs no character-by-character scan.  A
+# period right after the word is accepted by ``token_offsets`` only when the word cannot take it
+# (rule 3).  Everything else -- non-ASCII text, apostrophes or hyphens inside words, numbers with
+# separators, emoji, other spaces -- goes to the scanner.
+_PLAIN_WORD = re.compile(
+    r"[ \t\n\r]*(?<![^ \t\n\r])"  # whitespace, then the start of the group
+    r"([(\[\"'$]?)"  # an opening mark
+    r"([A-Za-z0-9]+)"  # the word
+    r"([.,;:!?)\]\"']*)"  # closing marks
+    r"(?=[ \t\n\r]|\Z)"  # then whitespace or the end
+)
+
+
+def token_offsets(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of each token of ``text``: ``tokenize`` without the Token objects.
+
+    Plain ASCII words are found with one regular expression; the stretches between them go
+    through the character-by-character scanner, which reads the Unicode categories of those
+    stretches only.  The result is the same as scanning the whole text.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"token_offsets() expects str, not {type(text).__name__}")
+    n = len(text)
+    out: list[tuple[int, int]] = []
+    cats: list = [None] * n
+    scanner = _Scanner(text, cats)
+    category = unicodedata.category
+    pos = 0
+    for match in _PLAIN_WORD.finditer(text):
+        first = match.start(1)
+        start, end = match.span(2)
+        stop = match.end(3)
+        if (
+            end < stop
+            and text[end] == "."
+            and (end - start < 2 or text[start:end] in ABBREVIATIONS)
+        ):
+            continue  # an initial or an abbreviation may keep its period: let the scanner decide
+        if match.start() > pos:
+            cats[pos : first + 1] = map(category, text[pos : first + 1])
+            scanner.scan(pos, first, out)
+        if first < start:
+            out.append((first, start))
+        out.append((start, end))
+        for k in range(end, stop):
+            out.append((k, k + 1))
+        pos = stop
+    if pos < n:
+        cats[pos:] = map(category, text[pos:])
+        scanner.scan(pos, n, out)
+    return out
 
 
 def _is_closer(ch: str) -> bool:

@@ -23,10 +23,12 @@ actor) or dicts with ``start``, ``end``, ``label`` and optionally ``actor`` and
 
 import math
 import random
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from operator import le
 from typing import Any
 
 OUTSIDE = "O"
@@ -73,17 +75,7 @@ def krippendorff_alpha(reliability_data: Sequence[Sequence[Any]], level: str = "
     prescribes.  ``items`` counts the units used (those with two or more
     values); ``pairable_values`` is n.., the number of values in those units.
     """
-    if level == "nominal":
-
-        def delta(c, k):
-            return 0.0 if c == k else 1.0
-
-    elif level == "interval":
-
-        def delta(c, k):
-            return float(c - k) ** 2
-
-    else:
+    if level not in ("nominal", "interval"):
         raise ValueError(f'Unknown level "{level}": use "nominal" or "interval".')
 
     coders = [list(coder) for coder in reliability_data]
@@ -96,10 +88,11 @@ def krippendorff_alpha(reliability_data: Sequence[Sequence[Any]], level: str = "
         return _undefined(0, REASON_NO_ITEMS, pairable_values=0)
 
     unit_counts = []
-    for u in range(n_units):
-        values = [coder[u] for coder in coders if coder[u] is not None]
-        if len(values) >= 2:
-            unit_counts.append(Counter(values))
+    for values in zip(*coders, strict=True):
+        counts = Counter(values)
+        counts.pop(None, None)
+        if counts.total() >= 2:
+            unit_counts.append(counts)
     if level == "interval":
         for counts in unit_counts:
             for value in counts:
@@ -118,20 +111,32 @@ def krippendorff_alpha(reliability_data: Sequence[Sequence[Any]], level: str = "
         return _undefined(units, REASON_ONE_CATEGORY, pairable_values=n)
 
     # Observed disagreement from the coincidence matrix: each unit adds its
-    # ordered value pairs weighted by 1 / (m_u - 1).
+    # ordered value pairs weighted by 1 / (m_u - 1).  For nominal data the
+    # off-diagonal pairs of a unit number m_u**2 - sum(n_c**2): O(distinct
+    # values) per unit, not O(pairs).
     observed = 0.0
-    for counts in unit_counts:
-        m_u = sum(counts.values())
-        within = sum(
-            n_c * n_k * delta(c, k)
-            for c, n_c in counts.items()
-            for k, n_k in counts.items()
+    if level == "nominal":
+        for counts in unit_counts:
+            m_u = counts.total()
+            within = m_u * m_u - sum(n_c * n_c for n_c in counts.values())
+            observed += within / (m_u - 1)
+        expected = float(n * n - sum(n_c * n_c for n_c in totals.values()))
+    else:
+        for counts in unit_counts:
+            m_u = counts.total()
+            within = sum(
+                n_c * n_k * float(c - k) ** 2
+                for c, n_c in counts.items()
+                for k, n_k in counts.items()
+                if c != k
+            )
+            observed += within / (m_u - 1)
+        expected = sum(
+            n_c * n_k * float(c - k) ** 2
+            for c, n_c in totals.items()
+            for k, n_k in totals.items()
             if c != k
         )
-        observed += within / (m_u - 1)
-    expected = sum(
-        n_c * n_k * delta(c, k) for c, n_c in totals.items() for k, n_k in totals.items() if c != k
-    )
     alpha = 1.0 - (n - 1) * observed / expected
     return _result(alpha, units, pairable_values=n)
 
@@ -243,14 +248,23 @@ def cohen_kappa(a: Sequence[Any], b: Sequence[Any]) -> dict:
     """
     if len(a) != len(b):
         raise ValueError(f"Both raters must label the same items ({len(a)} vs {len(b)} labels).")
-    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
+    return _cohen_from_pair_counts(Counter(zip(a, b, strict=True)))
+
+
+def _cohen_from_pair_counts(pair_counts: Mapping) -> dict:
+    """``cohen_kappa`` from counts of (label a, label b) pairs; None labels are skipped."""
+    pairs = {
+        pair: count
+        for pair, count in pair_counts.items()
+        if count and pair[0] is not None and pair[1] is not None
+    }
     if not pairs:
         return _undefined(0, REASON_ONE_ANNOTATOR, observed=None, expected=None)
     categories = _sorted({x for x, _ in pairs} | {y for _, y in pairs})
     index = {label: i for i, label in enumerate(categories)}
     matrix = [[0] * len(categories) for _ in categories]
-    for x, y in pairs:
-        matrix[index[x]][index[y]] += 1
+    for (x, y), count in pairs.items():
+        matrix[index[x]][index[y]] += count
     return cohen_kappa_from_confusion(matrix)
 
 
@@ -303,26 +317,45 @@ def as_span(value) -> Span:
     raise ValueError(f"Not a span: {value!r}. Use (start, end, label) or a dict.")
 
 
-def _greedy_match(a_items, b_items, score, signature) -> list[tuple[int, int]]:
+def _span_tuple(value) -> tuple:
+    """``(start, end, label, actor)`` of a span, read as ``as_span`` reads it.
+
+    The hot paths below work on these plain tuples: building a frozen Span
+    object for each of hundreds of thousands of spans costs more than the
+    matching itself.
+    """
+    if type(value) is dict:
+        return (int(value["start"]), int(value["end"]), value["label"], value.get("actor"))
+    span = as_span(value)
+    return (span.start, span.end, span.label, span.actor)
+
+
+def _span_signature(span: tuple):
+    # Span.sort_signature of a span tuple: comparable whatever the label and actor types are.
+    return (span[0], span[1], repr(span[2]), repr(span[3]))
+
+
+def _greedy(candidates, a_items, b_items, signature) -> list[tuple[int, int]]:
     """One-to-one greedy matching of a_items to b_items.
 
-    ``score(x, y)`` returns None for a non-candidate, else a tuple where
-    smaller is better.  Candidates are taken best first; remaining ties are
-    ordered by the *unordered* pair of signatures, so that the order -- and
-    hence the number of matches -- is the same when a and b are swapped.
-    Candidates that still tie have identical values, so which copy is taken
-    does not change the count.
+    ``candidates`` are ``(rank, i, j)`` for every candidate pair, where a
+    smaller rank is better.  Candidates are taken best first; remaining ties
+    are ordered by the *unordered* pair of signatures, so that the order --
+    and hence the number of matches -- is the same when a and b are swapped,
+    then by (i, j).  Candidates that still tie have identical values, so which
+    copy is taken does not change the count.  When no item is in two
+    candidates (the usual case) every candidate is a match, whatever the order.
     """
-    candidates = []
-    for i, x in enumerate(a_items):
-        for j, y in enumerate(b_items):
-            rank = score(x, y)
-            if rank is not None:
-                pair = sorted((signature(x), signature(y)))
-                candidates.append((rank, pair, i, j))
-    candidates.sort()
+    if not candidates:
+        return []
+    if len({c[1] for c in candidates}) == len(candidates) == len({c[2] for c in candidates}):
+        return [(i, j) for _rank, i, j in candidates]
+    ordered = sorted(
+        (rank, sorted((signature(a_items[i]), signature(b_items[j]))), i, j)
+        for rank, i, j in candidates
+    )
     used_a, used_b, matches = set(), set(), []
-    for _rank, _pair, i, j in candidates:
+    for _rank, _pair, i, j in ordered:
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
@@ -330,38 +363,58 @@ def _greedy_match(a_items, b_items, score, signature) -> list[tuple[int, int]]:
     return matches
 
 
-def _exact_matches(a: list[Span], b: list[Span]) -> list[tuple[Span, Span]]:
-    """Exact one-to-one matches (same start, end and label)."""
-    by_key = defaultdict(list)
-    for span in b:
-        by_key[span.key].append(span)
-    matches = []
-    for span in a:
-        bucket = by_key.get(span.key)
-        if bucket:
-            matches.append((span, bucket.pop(0)))
-    return matches
+def _label_index(spans: list[tuple]) -> dict:
+    """label -> (span indexes sorted by start, their starts, longest span length)."""
+    groups = {}
+    for j, span in enumerate(spans):
+        groups.setdefault(span[2], []).append(j)
+    index = {}
+    for label, members in groups.items():
+        members.sort(key=lambda j: spans[j][0])
+        starts = [spans[j][0] for j in members]
+        longest = max(spans[j][1] - spans[j][0] for j in members)
+        index[label] = (members, starts, longest)
+    return index
 
 
-def _partial_score(x: Span, y: Span):
-    if x.label != y.label or not x.overlaps(y):
-        return None
-    # Largest overlap first, then the closest boundaries.
-    return (-x.overlap(y), abs(x.start - y.start) + abs(x.end - y.end))
+def _partial_candidates(a: list[tuple], b: list[tuple], b_index: dict | None = None) -> list:
+    """``(rank, i, j)`` for every same-label overlapping pair of a and b.
+
+    A sweep over b's spans sorted by start: a span y overlaps x only if
+    y.start < x.end and y.start > x.start - (longest span of the label), so
+    only that window of b is looked at, not every pair.  The rank is the
+    largest overlap first, then the closest boundaries.
+    """
+    if b_index is None:
+        b_index = _label_index(b)
+    candidates = []
+    for i, x in enumerate(a):
+        group = b_index.get(x[2])
+        if group is None:
+            continue
+        members, starts, longest = group
+        x_start, x_end = x[0], x[1]
+        for k in range(bisect_right(starts, x_start - longest), bisect_left(starts, x_end)):
+            j = members[k]
+            y_start, y_end = b[j][0], b[j][1]
+            if y_end > x_start:
+                overlap = min(x_end, y_end) - max(x_start, y_start)
+                rank = (-max(0, overlap), abs(x_start - y_start) + abs(x_end - y_end))
+                candidates.append((rank, i, j))
+    return candidates
 
 
-def _partial_matches(a: list[Span], b: list[Span]) -> list[tuple[Span, Span]]:
-    """Overlap-and-same-label one-to-one matches, greedy by largest overlap."""
-    pairs = _greedy_match(a, b, _partial_score, Span.sort_signature)
-    return [(a[i], b[j]) for i, j in pairs]
-
-
-def _matches(a: list[Span], b: list[Span], mode: str):
-    if mode == "exact":
-        return _exact_matches(a, b)
-    if mode == "partial":
-        return _partial_matches(a, b)
-    raise ValueError(f'Unknown mode "{mode}": use "exact" or "partial".')
+def _exact_count(a_keys: Mapping, b_keys: Mapping, per_label: Counter | None = None) -> int:
+    """Exact one-to-one matches between two Counters of (start, end, label) keys."""
+    matched = 0
+    for key, count in a_keys.items():
+        other = b_keys.get(key)
+        if other:
+            pairs = min(count, other)
+            matched += pairs
+            if per_label is not None:
+                per_label[key[2]] += pairs
+    return matched
 
 
 def _f1(matched: int, size: int, empty_reason: str, **extra) -> dict:
@@ -382,9 +435,14 @@ def span_f1(a_spans, b_spans, mode: str = "exact") -> dict:
     symmetric.  ``items`` is |A| + |B|; ``recall`` = matched / |A| and
     ``precision`` = matched / |B| treat a as the reference.
     """
-    a = [as_span(s) for s in a_spans]
-    b = [as_span(s) for s in b_spans]
-    matched = len(_matches(a, b, mode))
+    a = [_span_tuple(s) for s in a_spans]
+    b = [_span_tuple(s) for s in b_spans]
+    if mode == "exact":
+        matched = _exact_count(Counter(s[:3] for s in a), Counter(s[:3] for s in b))
+    elif mode == "partial":
+        matched = len(_greedy(_partial_candidates(a, b), a, b, _span_signature))
+    else:
+        raise ValueError(f'Unknown mode "{mode}": use "exact" or "partial".')
     return _f1(
         matched,
         len(a) + len(b),
@@ -415,38 +473,53 @@ def span_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
     and ``support`` the spans of the label in all sets of documents that at
     least two annotators annotated.  Only pairs sharing a document are listed.
     """
-    pairs_out = []
-    total = {"exact": 0, "partial": 0, "size": 0}
+    # One pass over the documents (each set normalised once), all pairs of a
+    # document at a time; the sums are order-free integers.
+    by_pair = {}  # (a, b) -> [exact, partial, size, documents]
     label_matched = {"exact": Counter(), "partial": Counter()}
     label_size = Counter()
     support = Counter()
 
     for sets in documents.values():
-        if len(sets) >= 2:
-            for spans in sets.values():
-                support.update(as_span(s).label for s in spans)
+        if len(sets) < 2:
+            continue
+        names = _sorted(sets)
+        spans = {name: [_span_tuple(s) for s in sets[name]] for name in names}
+        keys = {name: Counter(s[:3] for s in spans[name]) for name in names}
+        labels = {name: Counter(s[2] for s in spans[name]) for name in names}
+        index = {name: _label_index(spans[name]) for name in names[1:]}
+        for name in names:
+            support.update(labels[name])
+        for a, b in combinations(names, 2):
+            pair = by_pair.get((a, b))
+            if pair is None:
+                pair = by_pair[(a, b)] = [0, 0, 0, 0]
+            a_spans, b_spans = spans[a], spans[b]
+            pair[2] += len(a_spans) + len(b_spans)
+            pair[3] += 1
+            label_size.update(labels[a])
+            label_size.update(labels[b])
+            pair[0] += _exact_count(keys[a], keys[b], label_matched["exact"])
+            matches = _greedy(
+                _partial_candidates(a_spans, b_spans, index[b]), a_spans, b_spans, _span_signature
+            )
+            pair[1] += len(matches)
+            label_matched["partial"].update(a_spans[i][2] for i, _ in matches)
 
-    for (a, b), doc_ids in _annotator_pairs(documents).items():
-        pair = {"exact": 0, "partial": 0, "size": 0}
-        for doc_id in doc_ids:
-            a_spans = [as_span(s) for s in documents[doc_id][a]]
-            b_spans = [as_span(s) for s in documents[doc_id][b]]
-            pair["size"] += len(a_spans) + len(b_spans)
-            label_size.update(s.label for s in a_spans)
-            label_size.update(s.label for s in b_spans)
-            for mode in ("exact", "partial"):
-                matches = _matches(a_spans, b_spans, mode)
-                pair[mode] += len(matches)
-                label_matched[mode].update(x.label for x, _ in matches)
-        for key in total:
-            total[key] += pair[key]
+    pairs_out = []
+    total = {"exact": 0, "partial": 0, "size": 0}
+    for a, b in _sorted(by_pair):
+        exact, partial, size, n_docs = by_pair[(a, b)]
+        total["exact"] += exact
+        total["partial"] += partial
+        total["size"] += size
         pairs_out.append(
             {
                 "a": a,
                 "b": b,
-                "f1_exact": _f1(pair["exact"], pair["size"], REASON_NO_SPANS),
-                "f1_partial": _f1(pair["partial"], pair["size"], REASON_NO_SPANS),
-                "documents": len(doc_ids),
+                "f1_exact": _f1(exact, size, REASON_NO_SPANS),
+                "f1_partial": _f1(partial, size, REASON_NO_SPANS),
+                "documents": n_docs,
             }
         )
 
@@ -478,6 +551,64 @@ def span_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
 # ---------------------------------------------------------------------------
 
 
+def _token_bounds(tokens: list) -> tuple | None:
+    """(starts, ends) of the tokens when both are non-decreasing (as ``tokenize``
+    gives them), else None."""
+    if not tokens:
+        return (), ()
+    starts, ends = zip(*tokens, strict=True)
+    if all(map(le, starts, starts[1:])) and all(map(le, ends, ends[1:])):
+        return starts, ends
+    return None
+
+
+def _priority(span: tuple):
+    # Longest first, then earliest start, then label name.
+    return (-(span[1] - span[0]), span[0], repr(span[2]))
+
+
+def _paint_labels(spans: list[tuple], starts, ends, outside) -> list:
+    """Token labels from sorted token bounds, without looking at every (token, span) pair.
+
+    A span covers the tokens ending after its start and starting before its
+    end: with sorted tokens, the index range [bisect_right(ends, start),
+    bisect_left(starts, end)).  The ranges are painted from the lowest
+    priority to the highest, so each token keeps the label of its best span.
+    """
+    labels = [outside] * len(starts)
+    ranges = []
+    for span in spans:
+        first = bisect_right(ends, span[0])
+        stop = bisect_left(starts, span[1])
+        if first < stop:
+            ranges.append((first, stop, span))
+    previous_stop = 0
+    for first, stop, _span in ranges:
+        if first < previous_stop:
+            # Overlapping ranges: the priority decides (stable: input order last).
+            ranges.sort(key=lambda r: _priority(r[2]))
+            ranges.reverse()
+            break
+        previous_stop = stop
+    for first, stop, span in ranges:
+        labels[first:stop] = [span[2]] * (stop - first)
+    return labels
+
+
+def _scan_labels(spans: list[tuple], tokens, outside) -> list:
+    """Token labels by looking at every span for every token (unsorted tokens)."""
+    ordered = sorted(spans, key=_priority)
+    labels = []
+    for start, end in tokens:
+        label = outside
+        for span in ordered:
+            if span[0] < end and start < span[1]:
+                label = span[2]
+                break
+        labels.append(label)
+    return labels
+
+
 def token_labels(spans, tokens: Sequence[tuple[int, int]], outside: str = OUTSIDE) -> list:
     """The label of each token given one annotator's spans.
 
@@ -486,19 +617,46 @@ def token_labels(spans, tokens: Sequence[tuple[int, int]], outside: str = OUTSID
     cover a token the longest wins, ties by earliest start, then label name.
     Tokens no span covers get ``outside`` ("O").
     """
-    ordered = sorted(
-        (as_span(s) for s in spans),
-        key=lambda s: (-(s.end - s.start), s.start, repr(s.label)),
-    )
-    labels = []
-    for start, end in tokens:
-        label = outside
-        for span in ordered:
-            if span.start < end and start < span.end:
-                label = span.label
-                break
-        labels.append(label)
-    return labels
+    spans = [_span_tuple(s) for s in spans]
+    tokens = list(tokens)
+    bounds = _token_bounds(tokens)
+    if bounds is None:
+        return _scan_labels(spans, tokens, outside)
+    return _paint_labels(spans, bounds[0], bounds[1], outside)
+
+
+class _Memo(dict):
+    """A dict that computes a missing value with ``function(key)`` and keeps it."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
+
+
+def _values(unit: tuple) -> Counter:
+    counts = Counter(unit)
+    counts.pop(None, None)
+    return counts
+
+
+def _alpha_term(unit: tuple) -> float:
+    """A unit's observed-disagreement term for nominal alpha: off-diagonal pairs / (m - 1)."""
+    counts = _values(unit)
+    m = counts.total()
+    if m < 2:
+        return 0.0
+    return (m * m - sum(c * c for c in counts.values())) / (m - 1)
+
+
+def _fleiss_term(unit: tuple) -> float:
+    """A unit's P_i for Fleiss' kappa (agreeing rater pairs / all rater pairs)."""
+    counts = _values(unit)
+    m = counts.total()
+    return (sum(c * c for c in counts.values()) - m) / (m * (m - 1))
 
 
 def token_agreement(documents: Mapping, tokens_by_doc: Mapping[Any, Sequence]) -> dict:
@@ -512,25 +670,67 @@ def token_agreement(documents: Mapping, tokens_by_doc: Mapping[Any, Sequence]) -
     ``dropped``).  ``cohen_kappa`` is the mean of the defined pairwise kappas
     (``pairs`` of them); its ``items`` sums the tokens each pair both labelled.
     Token kappa is inflated by the many "O" tokens: report span F1 beside it.
+
+    ``tokens_by_doc[doc_id]`` is read once per document, one document at a
+    time, so it may be a lazy mapping that tokenizes on demand.
     """
     doc_ids = [doc_id for doc_id in documents if doc_id in tokens_by_doc]
     annotators = _sorted({name for doc_id in doc_ids for name in documents[doc_id]})
-    columns = {name: [] for name in annotators}
-    for doc_id in doc_ids:
+    position = {name: k for k, name in enumerate(annotators)}
+
+    # The units are summarised by their label tuples: for each set of present
+    # annotators, how many units had each tuple of labels.  Every count below
+    # comes from these tallies.  The two float sums that the unit-by-unit
+    # formulas accumulate in unit order (alpha's observed disagreement and
+    # Fleiss' P-bar) are accumulated in the same order, so the values are the
+    # same to the last bit.
+    tallies = defaultdict(Counter)  # present annotator indexes -> Counter(label tuple)
+    alpha_terms = _Memo(_alpha_term)
+    fleiss_terms = _Memo(_fleiss_term)
+    observed = 0.0
+    fleiss_sums = {}  # raters -> sum of P_i over the units with that many labels, in order
+    n_units = 0
+    # With no annotator at all there are no columns, hence no units.
+    for doc_id in doc_ids if annotators else ():
         tokens = list(tokens_by_doc[doc_id])
         sets = documents[doc_id]
-        for name in annotators:
-            if name in sets:
-                columns[name].extend(token_labels(sets[name], tokens))
+        present = [name for name in annotators if name in sets]
+        bounds = _token_bounds(tokens)
+        columns, missing_labels = [], False
+        for name in present:
+            spans = [_span_tuple(s) for s in sets[name]]
+            missing_labels = missing_labels or any(span[2] is None for span in spans)
+            if bounds is None:
+                columns.append(_scan_labels(spans, tokens, OUTSIDE))
             else:
-                columns[name].extend([None] * len(tokens))
-    reliability = [columns[name] for name in annotators]
-    n_units = len(reliability[0]) if reliability else 0
-    units = [[column[u] for column in reliability] for u in range(n_units)]
+                columns.append(_paint_labels(spans, bounds[0], bounds[1], OUTSIDE))
+        n_units += len(tokens)
+        units = list(zip(*columns, strict=True)) if columns else [()] * len(tokens)
+        tallies[tuple(position[name] for name in present)].update(units)
+        for term in filter(None, map(alpha_terms.__getitem__, units)):
+            observed += term
+        if missing_labels:
+            # A span labelled None leaves its tokens unlabelled: raters vary by unit.
+            for unit in units:
+                raters = len(unit) - unit.count(None)
+                if raters >= 2:
+                    fleiss_sums[raters] = fleiss_sums.get(raters, 0) + fleiss_terms[unit]
+        elif len(present) >= 2:
+            raters = len(present)
+            fleiss_sums[raters] = sum(
+                map(fleiss_terms.__getitem__, units), fleiss_sums.get(raters, 0)
+            )
 
+    # Cohen's kappa per annotator pair, from the tallies.
     pairwise, pair_items, first_reason = [], 0, None
-    for a, b in combinations(annotators, 2):
-        result = cohen_kappa(columns[a], columns[b])
+    for a, b in combinations(range(len(annotators)), 2):
+        pair_counts = Counter()
+        for present, counts in tallies.items():
+            if a in present and b in present:
+                i, j = present.index(a), present.index(b)
+                for unit, count in counts.items():
+                    pair_counts[(unit[i], unit[j])] += count
+        result = _cohen_from_pair_counts(pair_counts)
         if result["items"] == 0:
             continue
         pair_items += result["items"]
@@ -543,16 +743,77 @@ def token_agreement(documents: Mapping, tokens_by_doc: Mapping[Any, Sequence]) -
     else:
         cohen = _undefined(pair_items, first_reason or REASON_ONE_ANNOTATOR, pairs=0)
 
-    if reliability:
-        alpha = krippendorff_alpha(reliability, level="nominal")
-    else:
-        alpha = _undefined(0, REASON_NO_ITEMS, pairable_values=0)
+    by_unit = Counter()  # label tuple -> units (whoever gave the labels)
+    for counts in tallies.values():
+        by_unit.update(counts)
     return {
-        "krippendorff_alpha": alpha,
-        "fleiss_kappa": fleiss_kappa_from_labels(units),
+        "krippendorff_alpha": _token_alpha(by_unit, n_units, observed),
+        "fleiss_kappa": _token_fleiss(by_unit, n_units, fleiss_sums),
         "cohen_kappa": cohen,
         "items": n_units,
     }
+
+
+def _token_alpha(by_unit: Counter, n_units: int, observed: float) -> dict:
+    """``krippendorff_alpha`` (nominal) from tallied units and the observed sum."""
+    if n_units == 0:
+        return _undefined(0, REASON_NO_ITEMS, pairable_values=0)
+    units = 0
+    totals = Counter()
+    for unit, count in by_unit.items():
+        values = _values(unit)
+        if values.total() >= 2:
+            units += count
+            for value, n_c in values.items():
+                totals[value] += n_c * count
+    n = sum(totals.values())
+    if units == 0:
+        return _undefined(0, REASON_ONE_ANNOTATOR, pairable_values=0)
+    if len(totals) < 2:
+        return _undefined(units, REASON_ONE_CATEGORY, pairable_values=n)
+    expected = float(n * n - sum(n_c * n_c for n_c in totals.values()))
+    alpha = 1.0 - (n - 1) * observed / expected
+    return _result(alpha, units, pairable_values=n)
+
+
+def _token_fleiss(by_unit: Counter, n_units: int, fleiss_sums: dict) -> dict:
+    """``fleiss_kappa_from_labels`` from tallied units and the P_i sums."""
+    rater_counts = Counter()
+    for unit, count in by_unit.items():
+        raters = len(unit) - unit.count(None)
+        if raters >= 2:
+            rater_counts[raters] += count
+    if not rater_counts:
+        result = _undefined(
+            0,
+            REASON_ONE_ANNOTATOR if n_units else REASON_NO_ITEMS,
+            observed=None,
+            expected=None,
+            raters=0,
+        )
+        result["dropped"] = n_units
+        return result
+    raters = max(rater_counts, key=lambda r: (rater_counts[r], r))
+    subjects = rater_counts[raters]
+    totals = Counter()
+    for unit, count in by_unit.items():
+        if len(unit) - unit.count(None) == raters:
+            for value, n_c in _values(unit).items():
+                totals[value] += n_c * count
+    categories = _sorted(totals)
+    column_totals = [totals[label] for label in categories]
+    p_bar = fleiss_sums[raters] / subjects
+    if sum(1 for total in column_totals if total) < 2:
+        result = _undefined(
+            subjects, REASON_ONE_CATEGORY, observed=p_bar, expected=1.0, raters=raters
+        )
+    else:
+        all_ratings = subjects * raters
+        p_e = sum((total / all_ratings) ** 2 for total in column_totals)
+        kappa = (p_bar - p_e) / (1.0 - p_e)
+        result = _result(kappa, subjects, observed=p_bar, expected=p_e, raters=raters)
+    result["dropped"] = n_units - subjects
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -560,52 +821,39 @@ def token_agreement(documents: Mapping, tokens_by_doc: Mapping[Any, Sequence]) -
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Stance:
-    holder: Span
-    target: Span
-    polarity: Any
-
-    def sort_signature(self):
-        return (
-            self.holder.sort_signature(),
-            self.target.sort_signature(),
-            repr(self.polarity),
-        )
+def _stance_tuple(value) -> tuple:
+    """``(holder span tuple, target span tuple, polarity)``."""
+    return (_span_tuple(value["holder"]), _span_tuple(value["target"]), value["polarity"])
 
 
-def _as_stance(value) -> _Stance:
-    return _Stance(as_span(value["holder"]), as_span(value["target"]), value["polarity"])
+def _stance_signature(stance: tuple):
+    # Comparable whatever the label, actor and polarity types are.
+    return (_span_signature(stance[0]), _span_signature(stance[1]), repr(stance[2]))
 
 
-def _same_entity(x: Span, y: Span) -> bool:
-    """Holder or target match: overlapping offsets or the same linked actor."""
-    return x.overlaps(y) or (x.actor is not None and x.actor == y.actor)
+def _stance_candidates(a: list[tuple], b: list[tuple]) -> list:
+    """``(rank, i, j)`` for stance pairs whose holders match and whose targets match.
 
-
-def _stance_score(x: _Stance, y: _Stance, with_polarity: bool):
-    if not (_same_entity(x.holder, y.holder) and _same_entity(x.target, y.target)):
-        return None
-    if with_polarity and x.polarity != y.polarity:
-        return None
-    # Prefer the most character overlap, then the closest boundaries; stances
-    # matched by actor alone (no overlap) come last.
-    overlap = x.holder.overlap(y.holder) + x.target.overlap(y.target)
-    distance = sum(
-        abs(p.start - q.start) + abs(p.end - q.end)
-        for p, q in ((x.holder, y.holder), (x.target, y.target))
-    )
-    return (-overlap, distance)
-
-
-def _stance_matches(a: list[_Stance], b: list[_Stance], with_polarity: bool):
-    pairs = _greedy_match(
-        a,
-        b,
-        lambda x, y: _stance_score(x, y, with_polarity),
-        _Stance.sort_signature,
-    )
-    return [(a[i], b[j]) for i, j in pairs]
+    Holder (or target) spans match when they overlap or carry the same
+    non-null actor, whatever their labels.  Prefer the most character overlap,
+    then the closest boundaries; stances matched by actor alone (no overlap)
+    come last.
+    """
+    candidates = []
+    for i, (xh, xt, _xp) in enumerate(a):
+        for j, (yh, yt, _yp) in enumerate(b):
+            if not (xh[0] < yh[1] and yh[0] < xh[1]) and (xh[3] is None or xh[3] != yh[3]):
+                continue
+            if not (xt[0] < yt[1] and yt[0] < xt[1]) and (xt[3] is None or xt[3] != yt[3]):
+                continue
+            overlap = max(0, min(xh[1], yh[1]) - max(xh[0], yh[0])) + max(
+                0, min(xt[1], yt[1]) - max(xt[0], yt[0])
+            )
+            distance = (
+                abs(xh[0] - yh[0]) + abs(xh[1] - yh[1]) + abs(xt[0] - yt[0]) + abs(xt[1] - yt[1])
+            )
+            candidates.append(((-overlap, distance), i, j))
+    return candidates
 
 
 def stance_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
@@ -621,35 +869,43 @@ def stance_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
     over the polarities of stance pairs matched on holder and target alone,
     pooled over pairs and documents; its ``items`` counts those stance pairs.
     """
+    by_pair = {}  # (a, b) -> [matched, size, documents]
+    polarity_pairs = Counter()
+    for sets in documents.values():
+        if len(sets) < 2:
+            continue
+        names = _sorted(sets)
+        stances = {name: [_stance_tuple(s) for s in sets[name]] for name in names}
+        for a, b in combinations(names, 2):
+            pair = by_pair.get((a, b))
+            if pair is None:
+                pair = by_pair[(a, b)] = [0, 0, 0]
+            a_stances, b_stances = stances[a], stances[b]
+            pair[1] += len(a_stances) + len(b_stances)
+            pair[2] += 1
+            candidates = _stance_candidates(a_stances, b_stances)
+            if not candidates:
+                continue
+            same_polarity = [c for c in candidates if a_stances[c[1]][2] == b_stances[c[2]][2]]
+            pair[0] += len(_greedy(same_polarity, a_stances, b_stances, _stance_signature))
+            for i, j in _greedy(candidates, a_stances, b_stances, _stance_signature):
+                polarity_pairs[(a_stances[i][2], b_stances[j][2])] += 1
+
     pairs_out = []
     matched_total = size_total = 0
-    polarity_a, polarity_b = [], []
-    for (a, b), doc_ids in _annotator_pairs(documents).items():
-        matched = size = 0
-        for doc_id in doc_ids:
-            a_stances = [_as_stance(s) for s in documents[doc_id][a]]
-            b_stances = [_as_stance(s) for s in documents[doc_id][b]]
-            size += len(a_stances) + len(b_stances)
-            matched += len(_stance_matches(a_stances, b_stances, with_polarity=True))
-            for x, y in _stance_matches(a_stances, b_stances, with_polarity=False):
-                polarity_a.append(x.polarity)
-                polarity_b.append(y.polarity)
+    for a, b in _sorted(by_pair):
+        matched, size, n_docs = by_pair[(a, b)]
         matched_total += matched
         size_total += size
         pairs_out.append(
-            {
-                "a": a,
-                "b": b,
-                "f1": _f1(matched, size, REASON_NO_STANCES),
-                "documents": len(doc_ids),
-            }
+            {"a": a, "b": b, "f1": _f1(matched, size, REASON_NO_STANCES), "documents": n_docs}
         )
     if not pairs_out:
         f1 = _undefined(0, REASON_NO_SHARED_DOCUMENT, matched=0)
         kappa = _undefined(0, REASON_NO_SHARED_DOCUMENT, observed=None, expected=None)
     else:
         f1 = _f1(matched_total, size_total, REASON_NO_STANCES)
-        kappa = cohen_kappa(polarity_a, polarity_b)
+        kappa = _cohen_from_pair_counts(polarity_pairs)
         if kappa["items"] == 0:
             kappa["reason"] = REASON_NO_MATCHED_STANCES
     return {"f1": f1, "polarity_kappa": kappa, "pairs": pairs_out}
@@ -660,9 +916,20 @@ def stance_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def _actor_order(span: Span):
+def _actor_order(actor):
     # Linked spans first, so that duplicates pair linked with linked.
-    return (span.actor is None, repr(span.actor))
+    return (actor is None, repr(actor))
+
+
+def _actors_by_key(spans: list[tuple]) -> dict:
+    """(start, end, label) -> the actors of the spans with that key, linked first."""
+    by_key = defaultdict(list)
+    for span in spans:
+        by_key[span[:3]].append(span[3])
+    for actors in by_key.values():
+        if len(actors) > 1:
+            actors.sort(key=_actor_order)
+    return by_key
 
 
 def actor_link_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
@@ -675,23 +942,31 @@ def actor_link_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dic
     number of such pairs and ``agreed`` how many have the same actor.
     """
     items = agreed = 0
-    shared = _annotator_pairs(documents)
-    for (a, b), doc_ids in shared.items():
-        for doc_id in doc_ids:
-            a_by_key, b_by_key = defaultdict(list), defaultdict(list)
-            for s in documents[doc_id][a]:
-                span = as_span(s)
-                a_by_key[span.key].append(span)
-            for s in documents[doc_id][b]:
-                span = as_span(s)
-                b_by_key[span.key].append(span)
-            for key, a_spans in a_by_key.items():
-                b_spans = sorted(b_by_key.get(key, []), key=_actor_order)
-                for x, y in zip(sorted(a_spans, key=_actor_order), b_spans, strict=False):
-                    if x.actor is None and y.actor is None:
+    shared = False
+    for sets in documents.values():
+        if len(sets) < 2:
+            continue
+        shared = True
+        spans = {name: [_span_tuple(s) for s in spans] for name, spans in sets.items()}
+        linked = [
+            name for name, doc_spans in spans.items() if any(s[3] is not None for s in doc_spans)
+        ]
+        if not linked:
+            continue  # no pair of spans here can count
+        by_key = {name: _actors_by_key(doc_spans) for name, doc_spans in spans.items()}
+        for a, b in combinations(_sorted(sets), 2):
+            if a not in linked and b not in linked:
+                continue
+            b_by_key = by_key[b]
+            for key, a_actors in by_key[a].items():
+                b_actors = b_by_key.get(key)
+                if not b_actors:
+                    continue
+                for x, y in zip(a_actors, b_actors, strict=False):
+                    if x is None and y is None:
                         continue
                     items += 1
-                    agreed += x.actor == y.actor
+                    agreed += x == y
     if not shared:
         return _undefined(0, REASON_NO_SHARED_DOCUMENT, agreed=0)
     if items == 0:

@@ -1,12 +1,37 @@
 """The project agreement report: what GET …/agreement/ and `manage.py agreement` show."""
 
+from collections.abc import Mapping
+
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
-from apps.documents.text import tokenize
+from apps.documents.text import token_offsets
 from apps.projects.models import Label
 
 from . import agreement
 from .loading import submitted_sets
+
+
+class _Tokens(Mapping):
+    """The token offsets of each document, computed when token_agreement reads them.
+
+    token_agreement reads one document at a time, so only one document's tokens
+    are held at once instead of every token of the project.
+    """
+
+    def __init__(self, texts):
+        self.texts = texts
+
+    def __getitem__(self, doc):
+        return token_offsets(self.texts[doc])
+
+    def __contains__(self, doc):
+        return doc in self.texts
+
+    def __iter__(self):
+        return iter(self.texts)
+
+    def __len__(self):
+        return len(self.texts)
 
 
 class ReportError(ValueError):
@@ -59,7 +84,7 @@ def agreement_report(project, label=None, annotator=None, documents=None):
             stances[doc][who] = doc_stances
 
     texts = Document.objects.filter(pk__in=list(sets)).values_list("id", "text")
-    tokens = {doc: [(t.start, t.end) for t in tokenize(text)] for doc, text in texts.iterator(2000)}
+    tokens = _Tokens(dict(texts.iterator(2000)))
 
     span_result = agreement.span_agreement(spans)
     stance_result = agreement.stance_agreement(stances)
