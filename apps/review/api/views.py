@@ -133,7 +133,19 @@ class DocumentReviewView(ReviewerView):
         return document
 
     def load(self):
-        return gold_ops.load(self.get_document())
+        self.review = gold_ops.load(self.get_document())
+        return self.review
+
+    def handle_exception(self, exc):
+        # The gold operations raise these from every write view; one mapping
+        # to responses keeps the views to their own logic.
+        if isinstance(exc, gold_ops.Invalid):
+            return self.invalid(exc)
+        if isinstance(exc, gold_ops.Frozen):
+            return self.frozen(self.review)
+        if isinstance(exc, SetConflict):
+            return self.conflict(exc.message, exc.version)
+        return super().handle_exception(exc)
 
     def names(self, review):
         names = merge.display_names(review.usernames, self.project.anonymous_review)
@@ -302,14 +314,7 @@ class GoldView(DocumentReviewView):
         if review.document.adjudicated_at is not None:
             return self.frozen(review)
         rationale = _text(data.get("rationale"), "rationale")
-        try:
-            gold_ops.put_gold(review, self.project, request.user, data, version, rationale)
-        except gold_ops.Invalid as exc:
-            return self.invalid(exc)
-        except gold_ops.Frozen:
-            return self.frozen(review)
-        except SetConflict as exc:
-            return self.conflict(exc.message, exc.version)
+        gold_ops.put_gold(review, self.project, request.user, data, version, rationale)
         return Response(self.reload()[1])
 
 
@@ -331,14 +336,7 @@ class AutoMergeView(DocumentReviewView):
         version = self.version_from(data, review, required=False)
         if review.document.adjudicated_at is not None:
             return self.frozen(review)
-        try:
-            result, _ = gold_ops.auto_merge(review, self.project, request.user, n, version)
-        except gold_ops.Invalid as exc:
-            return self.invalid(exc)
-        except gold_ops.Frozen:
-            return self.frozen(review)
-        except SetConflict as exc:
-            return self.conflict(exc.message, exc.version)
+        result, _ = gold_ops.auto_merge(review, self.project, request.user, n, version)
         names, _ = self.names(review)
 
         def span(cand):
@@ -497,12 +495,6 @@ class DecisionsView(DocumentReviewView):
         except merge.MergeError as exc:
             field = exc.field or item_type
             raise ValidationError({field: exc.message}) from None
-        except gold_ops.Invalid as exc:
-            return self.invalid(exc)
-        except gold_ops.Frozen:
-            return self.frozen(review)
-        except SetConflict as exc:
-            return self.conflict(exc.message, exc.version)
         [payload] = self.decisions(review, pk=decision.pk)
         return Response({**payload, "version": new_version}, status=status.HTTP_201_CREATED)
 
@@ -527,11 +519,5 @@ class ReverseDecisionView(DocumentReviewView):
             new_version = gold_ops.reverse(review, self.project, request.user, decision, rationale)
         except merge.MergeError as exc:
             return self.conflict(exc.message, gold_ops.current_version(review))
-        except gold_ops.Invalid as exc:
-            return self.invalid(exc)
-        except gold_ops.Frozen:
-            return self.frozen(review)
-        except SetConflict as exc:
-            return self.conflict(exc.message, exc.version)
         [payload] = self.decisions(review, pk=decision.pk)
         return Response({**payload, "version": new_version})
