@@ -86,9 +86,12 @@ def populate(project, n, start, labels, rng):
     for d, s in zip(docs, sets, strict=True):
         position, k = 0, 0
         words = d.text.split(" ")
-        step = max(len(words) // SPANS_PER_DOC, 1)
+        # The first alphabetic word at or after each step: words ending a
+        # sentence ("oil.") or flags are not spans, and skipping them outright
+        # left documents short of SPANS_PER_DOC (about 18 on average).
+        step = max(len(words) // (SPANS_PER_DOC + 1), 1)
         for index, word in enumerate(words):
-            if index % step == 0 and k < SPANS_PER_DOC and word.isalpha():
+            if k < SPANS_PER_DOC and index >= k * step and word.isalpha():
                 k += 1
                 spans.append(
                     Span(
@@ -223,6 +226,8 @@ def main():
         for n in sorted(args.sizes):
             spans += populate(project, n - have, have, labels, rng)
             have = n
+            if spans != n * SPANS_PER_DOC:
+                print(f"warning: {spans / n:.2f} spans per document, not {SPANS_PER_DOC}")
             for fmt in ("jsonl", "conll"):
                 impls = [("streamed", streamed)]
                 if n <= args.skip_naive_above:

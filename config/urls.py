@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("apps.annotations.urls")),
     path("", include("apps.actors.urls")),
     path("", include("apps.review.urls")),
+    path("", include("apps.datasets.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,471 @@
+// The datasets page: an export form whose download is a plain link (the
+// browser streams the file to disk; nothing is read into memory here), and
+// the releases: their list with live progress, the owner's build form, and
+// for each ready release its manifest summary and files. Everything goes
+// through the export and release API; every error the API names a field for
+// is shown at that field. Text via textContent only.
+
+import { Api, ApiError, NetworkError } from "./api.js";
+
+const config = JSON.parse(document.getElementById("accord-config").textContent);
+const api = new Api(config.api);
+const jobsApi = new Api(config.jobsApi);
+const formats = new Map(config.formats.map((f) => [f.name, f]));
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 800;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value == null || value === false) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "className") node.className = value;
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  node.append(...children.filter((c) => c != null)); // strings become text nodes
+  return node;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ------------------------------------------------------------------ field errors
+
+// `prefix` is "x" (export) or "r" (release); every field has a slot
+// `${prefix}-error-${field}` and a wrapper with data-field holding its inputs.
+function clearErrors(form) {
+  for (const slot of form.querySelectorAll(".field-error, .form-error")) {
+    slot.hidden = true;
+    slot.textContent = "";
+  }
+  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  form.dataset.errors = "";
+}
+
+// The API's field names, reduced to the form's fields: "formats[1]" → "formats".
+const fieldName = (key) => key.replace(/\[\d+\]$/, "");
+
+function showErrors(form, prefix, error) {
+  clearErrors(form);
+  const errors = (error instanceof ApiError && error.body.errors) || {};
+  const shown = [];
+  for (const [key, messages] of Object.entries(errors)) {
+    const field = fieldName(key);
+    const slot = $(`${prefix}-error-${field}`);
+    if (!slot) continue;
+    slot.textContent = [].concat(messages).join(" ");
+    slot.hidden = false;
+    const wrapper = form.querySelector(`[data-field="${field}"]`);
+    const input = wrapper && wrapper.querySelector("input:not([type=radio]):not([type=checkbox]), select, input");
+    if (input) input.setAttribute("aria-invalid", "true");
+    shown.push(input || slot);
+  }
+  if (!shown.length) {
+    const slot = $(`${prefix}-error-form`);
+    slot.textContent = error instanceof NetworkError ? "Cannot reach the server." : error.message;
+    slot.hidden = false;
+  }
+  form.dataset.errors = Object.keys(errors).map(fieldName).join(" ") || "form";
+  const first = shown[0];
+  if (first && first.focus) first.focus();
+}
+
+// "train:0.8, dev:0.1" → split names, for the split menu (the API checks the ratios).
+function splitNames(text) {
+  return text.split(",").map((part) => part.split(":")[0].trim()).filter(Boolean);
+}
+
+// "train:0.8, dev:0.1" → {train: 0.8, dev: 0.1} for a release. A part that is
+// not a number is sent as written, so the API's message names what is wrong.
+function ratiosObject(text) {
+  const ratios = {};
+  for (const part of text.split(",")) {
+    if (!part.trim()) continue;
+    const at = part.indexOf(":");
+    const name = (at < 0 ? part : part.slice(0, at)).trim();
+    const raw = at < 0 ? "" : part.slice(at + 1).trim();
+    const number = Number(raw);
+    ratios[name] = raw !== "" && Number.isFinite(number) ? number : raw || null;
+  }
+  return ratios;
+}
+
+// A number input's value as a number when it is an integer, else as written.
+function integerOrRaw(text) {
+  return /^\s*-?\d+\s*$/.test(text) ? Number(text) : text;
+}
+
+// ------------------------------------------------------------------ export
+
+const exportForm = $("export-form");
+const link = $("export-link");
+
+function exportParams() {
+  const data = new FormData(exportForm);
+  const params = new URLSearchParams();
+  const format = data.get("format");
+  params.set("format", format);
+  params.set("source", data.get("source"));
+  if (data.get("annotators") && data.get("annotators") !== "pseudonyms") {
+    params.set("annotators", data.get("annotators"));
+  }
+  for (const name of ["split", "label", "published_from", "published_to"]) {
+    if (data.get(name)) params.set(name, data.get(name));
+  }
+  // Seed and ratios decide each document's split, which every format records.
+  params.set("seed", data.get("seed") || "0");
+  params.set("ratios", data.get("ratios").replace(/\s+/g, ""));
+  if (!$("x-text").checked) params.set("include_text", "false");
+  if (format === "network" && data.get("slice") && data.get("slice") !== "none") {
+    params.set("slice", data.get("slice"));
+  }
+  return params;
+}
+
+function refreshSplits() {
+  const select = $("x-split");
+  const chosen = select.value;
+  const names = splitNames($("x-ratios").value);
+  select.replaceChildren(el("option", { value: "", text: "every document" }),
+    ...names.map((name) => el("option", { value: name, text: name })));
+  select.value = names.includes(chosen) ? chosen : "";
+}
+
+function refreshExport() {
+  const format = formats.get($("x-format").value);
+  $("x-format-help").textContent = `${format.description} Offsets: ${format.unit}.`;
+  // A format that needs the text cannot be written standoff.
+  const text = $("x-text");
+  text.disabled = format.needsText;
+  if (format.needsText) text.checked = true;
+  $("x-text-needed").hidden = !format.needsText;
+  $("x-text-needed").textContent = format.needsText ? `${format.name} needs the text: it cannot be exported standoff.` : "";
+  $("x-slice-field").hidden = format.name !== "network";
+  const url = `${config.api}export/?${exportParams()}`;
+  link.href = url;
+  $("export-url").textContent = url;
+}
+
+// The link downloads by itself (open in a new tab, copy it: it is the API's
+// URL). A plain click first asks the server whether it accepts the request,
+// so a bad parameter shows at its field instead of replacing the page with
+// JSON: the check is aborted as soon as the headers say yes (it costs the
+// server at most one chunk of documents), and the browser then downloads.
+async function download(url) {
+  clearErrors(exportForm);
+  const state = $("export-state");
+  state.textContent = "Checking…";
+  const controller = new AbortController();
+  let response;
+  try {
+    response = await fetch(url, {
+      credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller.signal,
+    });
+  } catch (error) {
+    state.textContent = "";
+    showErrors(exportForm, "x", new NetworkError(error.message));
+    return;
+  }
+  if (response.ok) {
+    controller.abort();
+    state.textContent = "Downloading: your browser saves the file.";
+    window.location.assign(url);
+    return;
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  state.textContent = "";
+  showErrors(exportForm, "x", response.status >= 500
+    ? new NetworkError(`server error ${response.status}`) : new ApiError(response.status, body));
+}
+
+function startExport() {
+  exportForm.addEventListener("input", refreshExport);
+  exportForm.addEventListener("change", refreshExport);
+  $("x-ratios").addEventListener("input", refreshSplits);
+  exportForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    download(link.href);
+  });
+  link.addEventListener("click", (event) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    download(link.href);
+  });
+  refreshSplits();
+  refreshExport();
+}
+
+// ------------------------------------------------------------------ releases
+
+const rows = $("release-rows");
+const releases = new Map(); // id → the latest payload
+const polling = new Set();
+let openWhenReady = null; // the release this page built: its summary opens when ready
+
+const bytes = (n) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB`
+  : `${(n / 1048576).toFixed(1)} MB`);
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+const percent = (p) => `${Math.round((p || 0) * 100)}%`;
+
+function statusCell(release) {
+  const cell = el("td", { className: "status-cell" },
+    el("span", { className: `status st-${release.status}`, text: release.status }));
+  if (release.status === "pending" || release.status === "running") {
+    cell.append(" ", el("progress", {
+      max: 1, value: release.progress || 0, "aria-label": `${release.name}: ${percent(release.progress)} built`,
+    }), " ", el("span", { className: "num small", text: percent(release.progress) }));
+  }
+  if (release.status === "failed" && release.error) {
+    cell.append(el("div", { className: "error small", text: release.error }));
+  }
+  return cell;
+}
+
+function splitsText(release) {
+  // The list carries the counts; a single release carries its whole manifest.
+  const splits = release.splits || (release.manifest && release.manifest.splits);
+  if (!splits) return "—";
+  return Object.entries(splits).map(([name, c]) => `${name} ${c.documents}`).join(" · ");
+}
+
+function releaseRows(release) {
+  const row = el("tr", { "data-release": release.id, "data-status": release.status },
+    el("th", { scope: "row" }, el("span", { className: "release-name", text: release.name })),
+    statusCell(release),
+    el("td", { className: "small" }, el("span", { text: release.created_by || "—" }),
+      el("span", { className: "muted", text: ` · ${when(release.created_at)}` })),
+    el("td", { className: "num small splits", text: splitsText(release) }));
+  const more = el("tr", { className: "release-more", "data-release-more": release.id });
+  if (release.status === "ready") {
+    const details = el("details", { id: `release-${release.id}` },
+      el("summary", { text: `Manifest and files of ${release.name}` }),
+      el("div", { className: "manifest", text: "Loading…" }));
+    details.addEventListener("toggle", () => {
+      if (details.open && !details.dataset.loaded) loadManifest(release.id, details);
+    });
+    more.append(el("td", { colspan: 4 }, details));
+  } else {
+    more.hidden = true;
+  }
+  return [row, more];
+}
+
+function upsert(release) {
+  const known = releases.get(release.id);
+  // The list omits the manifest; keep it once a detail read brought it.
+  releases.set(release.id, { ...known, ...release });
+  const [row, more] = releaseRows(releases.get(release.id));
+  const old = rows.querySelector(`tr[data-release="${release.id}"]`);
+  if (old) {
+    const oldMore = old.nextElementSibling;
+    const wasOpen = oldMore && oldMore.querySelector("details[open]");
+    old.replaceWith(row);
+    if (oldMore) oldMore.replaceWith(more);
+    else row.after(more);
+    if (wasOpen) openSummary(release.id);
+  } else {
+    rows.prepend(row, more);
+  }
+  $("releases").hidden = false;
+  $("releases-state").hidden = true;
+  if (release.status === "pending" || release.status === "running") poll(release.id);
+  if (release.status === "ready" && openWhenReady === release.id) {
+    openWhenReady = null;
+    openSummary(release.id);
+  }
+}
+
+function openSummary(id) {
+  const details = $(`release-${id}`);
+  if (details && !details.open) details.open = true; // "toggle" loads it
+}
+
+// Follow the release's job until it ends, then read the release again.
+async function poll(id) {
+  if (polling.has(id)) return;
+  polling.add(id);
+  try {
+    for (;;) {
+      const release = releases.get(id);
+      if (!release.job) break;
+      let job;
+      try {
+        job = await jobsApi.request("GET", `jobs/${release.job}/`);
+      } catch (error) {
+        if (!(error instanceof NetworkError)) throw error;
+        await sleep(POLL_MS * 4); // offline: try again, more slowly
+        continue;
+      }
+      if (job.status === "done" || job.status === "failed") {
+        const fresh = await api.request("GET", `releases/${id}/`);
+        if (job.status === "failed" && !fresh.error) fresh.error = job.error;
+        polling.delete(id);
+        upsert(fresh);
+        return;
+      }
+      const status = job.status === "running" ? "running" : release.status;
+      upsert({ ...release, status, progress: job.progress }); // polling has id: no second poll
+      await sleep(POLL_MS);
+    }
+  } catch (error) {
+    const row = rows.querySelector(`tr[data-release="${id}"] .status-cell`);
+    if (row) row.append(el("div", { className: "error small", text: `Progress unavailable: ${error.message}` }));
+  } finally {
+    polling.delete(id);
+  }
+}
+
+function table(head, body, className) {
+  return el("table", { className: `compact ${className || ""}` },
+    el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col", text: h })))),
+    el("tbody", {}, ...body.map((cells) => el("tr", {}, ...cells.map((c, i) =>
+      (i === 0 ? el("th", { scope: "row", text: c }) : el("td", { className: "num", text: c })))))));
+}
+
+function fileLink(release, file) {
+  const href = file.format === "manifest"
+    ? `${config.api}releases/${release.id}/files/manifest/`
+    : `${config.api}releases/${release.id}/files/${encodeURIComponent(file.format)}/?split=${encodeURIComponent(file.split)}`;
+  return el("tr", { "data-format": file.format, "data-split": file.split || "" },
+    el("th", { scope: "row", text: file.format }),
+    el("td", { text: file.split || "" }),
+    el("td", { className: "num", text: file.size == null ? "" : bytes(file.size) }),
+    el("td", {}, el("code", { className: "sha small", text: file.sha256 })),
+    el("td", {}, el("a", { href, download: true, text: `Download ${file.name || file.format}` })));
+}
+
+function agreementRows(agreement) {
+  return Object.entries(agreement || {}).map(([layer, a]) => {
+    const value = a.value == null ? `not computable: ${a.reason || "no items"}` : a.value.toFixed(3);
+    const i = a.interval || {};
+    const interval = i.low == null ? (i.reason || "—")
+      : `${i.low.toFixed(3)} – ${i.high.toFixed(3)} (${Math.round(i.confidence * 100)}%, ${i.valid} resamples)`;
+    return el("tr", { "data-layer": layer },
+      el("th", { scope: "row" }, el("div", { text: layer }), el("div", { className: "muted small", text: a.measure })),
+      el("td", { className: "num", text: value }),
+      el("td", { className: "num small", text: interval }),
+      el("td", { className: "num", text: `${a.items} items · ${a.documents} documents` }));
+  });
+}
+
+function manifestSummary(release) {
+  const m = release.manifest;
+  const splits = Object.keys(m.splits);
+  const box = el("div", { className: "manifest", "data-loaded": "true" });
+  const r = m.release;
+  box.append(el("p", { className: "small" },
+    `Source ${r.source}, seed ${r.seed}, ratios ${Object.entries(r.ratios).map(([k, v]) => `${k} ${v}`).join(", ")}; `,
+    `annotators as ${r.annotator_names}. `,
+    m.text.included ? "Texts included." : m.text.standoff,
+    ` Offsets: ${m.text.offset_unit}, end exclusive.`));
+  box.append(el("h3", { text: "Files" }),
+    el("table", { className: "compact files" },
+      el("thead", {}, el("tr", {}, ...["Format", "Split", "Size", "SHA-256", ""].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, ...m.files.map((f) => fileLink(release, f)),
+        fileLink(release, { format: "manifest", name: "manifest.json", sha256: release.manifest_sha256 }))));
+  box.append(el("h3", { text: "Counts per split" }),
+    table(["Split", "Documents", "Spans", "Stances"],
+      splits.map((s) => [s, m.splits[s].documents, m.splits[s].spans, m.splits[s].stances]), "counts"));
+  const labelRows = (labels) => Object.entries(labels).map(([label, per]) => [label, ...splits.map((s) => per[s] || 0)]);
+  const labels = [...labelRows(m.labels), ...labelRows(m.stance_labels)];
+  if (labels.length) {
+    box.append(el("h3", { text: "Labels per split" }), table(["Label", ...splits], labels, "labels-per-split"));
+  }
+  box.append(el("h3", { text: "Agreement per layer" }),
+    el("table", { className: "compact agreement" },
+      el("thead", {}, el("tr", {}, ...["Layer", "Value", "Bootstrap interval", "Based on"].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, ...agreementRows(m.agreement))));
+  const licence = m.licence || {};
+  box.append(el("p", { className: "small" }, `Licence of the texts: ${licence.text || "not stated"}. `,
+    `Licence of the annotations: ${licence.annotations || "not stated"}.`));
+  box.append(el("h3", { text: "Known limitations" }),
+    el("ul", { className: "limitations small" }, ...(m.known_limitations || []).map((t) => el("li", { text: t }))));
+  return box;
+}
+
+async function loadManifest(id, details) {
+  details.dataset.loaded = "loading";
+  const slot = details.querySelector(".manifest");
+  try {
+    const release = releases.get(id).manifest ? releases.get(id) : await api.request("GET", `releases/${id}/`);
+    releases.set(id, { ...releases.get(id), ...release });
+    slot.replaceWith(manifestSummary(release));
+    details.dataset.loaded = "true";
+  } catch (error) {
+    delete details.dataset.loaded;
+    slot.textContent = `The manifest could not be read: ${error.message}`;
+  }
+}
+
+async function loadReleases() {
+  const state = $("releases-state");
+  let list;
+  try {
+    list = await api.request("GET", "releases/");
+  } catch (error) {
+    state.textContent = error instanceof NetworkError ? "Cannot reach the server." : error.message;
+    return;
+  }
+  if (!list.length) state.textContent = "No release yet.";
+  // Oldest first, each prepended: the newest ends on top.
+  for (const release of list.slice().reverse()) upsert(release);
+}
+
+function startBuildForm() {
+  const form = $("release-form");
+  if (!form) return; // reviewers do not build releases
+  const text = $("r-text");
+  const refresh = () => {
+    const needing = [...form.querySelectorAll("input[name=formats]:checked")]
+      .map((box) => formats.get(box.value)).filter((f) => f.needsText).map((f) => f.name);
+    text.disabled = needing.length > 0;
+    if (needing.length) text.checked = true;
+    $("r-text-needed").hidden = !needing.length;
+    $("r-text-needed").textContent = needing.length
+      ? `${needing.join(", ")} need${needing.length === 1 ? "s" : ""} the text: untick ${needing.length === 1 ? "it" : "them"} for a standoff release.` : "";
+  };
+  form.addEventListener("change", refresh);
+  refresh();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const data = new FormData(form);
+    const body = {
+      name: data.get("name"),
+      ratios: ratiosObject(data.get("ratios")),
+      formats: data.getAll("formats"),
+      source: data.get("source"),
+      annotators: data.get("annotators"),
+      include_text: text.checked,
+      licence_text: data.get("licence_text"),
+      licence_annotations: data.get("licence_annotations"),
+    };
+    if (String(data.get("seed")).trim() !== "") body.seed = integerOrRaw(data.get("seed"));
+    const button = $("build-release");
+    const state = $("build-state");
+    button.disabled = true;
+    state.textContent = "Starting…";
+    try {
+      const answer = await api.request("POST", "releases/", body);
+      openWhenReady = answer.release.id;
+      state.textContent = `Release ${answer.release.name} started.`;
+      $("r-name").value = "";
+      upsert(answer.release);
+    } catch (error) {
+      state.textContent = "";
+      showErrors(form, "r", error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+startExport();
+startBuildForm();
+loadReleases().then(() => {
+  document.body.dataset.ready = "true";
+});

@@ -1,0 +1,214 @@
+"""The datasets page in a real browser: downloads checked byte for byte
+against the API, a release built and followed to ready, API errors at their field."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from rest_framework.test import APIClient
+
+from apps.annotations.models import AnnotationSet
+from apps.datasets.models import Release, ReleaseFile
+from apps.datasets.releases import build_release
+from apps.documents.models import Document
+from apps.projects.models import Job
+from tests.conftest import make_project
+from tests.datasets.conftest import add_set, tricky_payloads
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def gold_project(users):
+    project = make_project(users, annotators_per_document=2)
+    for external_id, text, spans, stances in tricky_payloads():
+        document = Document.objects.create(
+            project=project,
+            external_id=external_id,
+            text=text,
+            url=f"https://news.example/{external_id}",
+            published="2024-05-02",
+        )
+        add_set(document, AnnotationSet.Kind.GOLD, spans, stances)
+    return project
+
+
+def open_page(page, live_server, sign_in, project, username):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, username)
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
+    page.click("#datasets-link")
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def api_bytes(users, username, path):
+    client = APIClient()
+    client.force_authenticate(users[username])
+    response = client.get(path)
+    assert response.status_code == 200, response.content
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def test_reviewer_downloads_the_gold_jsonl_the_api_serves(
+    page, live_server, sign_in, gold_project, users
+):
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    expect(page.locator("#x-annotators option[value=names]")).to_have_count(0)
+    expect(page.locator("#release-form")).to_have_count(0)
+    page.select_option("#x-format", "jsonl")
+    page.check("input[name=source][value=gold]")
+    expect(page.locator("#x-format-help")).to_contain_text("code points")
+    href = page.get_attribute("#export-link", "href")
+    assert href.startswith(f"/api/v1/projects/{gold_project.pk}/export/?format=jsonl&source=gold")
+
+    with page.expect_download() as info:
+        page.focus("#export-link")
+        page.keyboard.press("Enter")  # keyboard, as a person without a mouse
+    download = info.value
+    assert download.suggested_filename == "venezuela-crisis-gold.jsonl"
+    body = Path(download.path()).read_bytes()
+    assert body == api_bytes(users, "rita", href)
+    assert b"\\ud83c" not in body and "🇻🇪".encode() in body  # exact text, not escaped
+    assert body.count(b"\n") == 3
+    expect(page.locator("#export-state")).to_contain_text("Downloading")
+
+
+def test_formats_that_need_the_text_disable_no_text(page, live_server, sign_in, gold_project):
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    page.uncheck("#x-text")
+    assert "include_text=false" in page.get_attribute("#export-link", "href")
+    page.select_option("#x-format", "conll")
+    expect(page.locator("#x-text")).to_be_disabled()
+    expect(page.locator("#x-text")).to_be_checked()
+    expect(page.locator("#x-text-needed")).to_contain_text("conll needs the text")
+    assert "include_text" not in page.get_attribute("#export-link", "href")
+    page.select_option("#x-format", "network")
+    expect(page.locator("#x-slice-field")).to_be_visible()
+    page.select_option("#x-slice", "year")
+    assert "slice=year" in page.get_attribute("#export-link", "href")
+
+
+def test_a_bad_ratio_shows_the_apis_error_at_the_field(page, live_server, sign_in, gold_project):
+    open_page(page, live_server, sign_in, gold_project, "olga")
+    # The export: the link checks before it downloads, and stays on the page.
+    page.fill("#x-ratios", "train:0.8,dev:0.3")
+    expect(page.locator("#x-split option")).to_have_text(["every document", "train", "dev"])
+    page.click("#export-link")
+    error = page.locator("#x-error-ratios")
+    expect(error).to_have_text("the ratios must add up to 1, they add up to 1.1")
+    expect(page.locator("#x-ratios")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#x-ratios")).to_be_focused()
+    assert page.url.endswith(f"/projects/{gold_project.pk}/datasets/")
+    # The release form: the same rule, the API's message at its field.
+    page.click("#build > summary")
+    page.fill("#r-name", "v1")
+    page.fill("#r-ratios", "train:0.8, dev:0.1, test:0.2")
+    page.click("#build-release")
+    expect(page.locator("#r-error-ratios")).to_have_text(
+        "the ratios must add up to 1, they add up to 1.1"
+    )
+    expect(page.locator("#r-ratios")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#r-error-name")).to_be_hidden()
+    page.fill("#r-ratios", "train:abc")
+    page.click("#build-release")
+    expect(page.locator("#r-error-ratios")).to_contain_text("the ratio of train must be a number")
+    assert not Release.objects.exists()
+
+
+def test_owner_builds_a_release_and_downloads_a_file_matching_its_sha256(
+    page, live_server, sign_in, gold_project, users, screenshot_path
+):
+    # Two annotators who partly agree, so the manifest has agreement figures.
+    for document in Document.objects.filter(project=gold_project):
+        spans = [
+            {"id": s.sid, "start": s.start, "end": s.end, "label": s.label.name}
+            for s in AnnotationSet.objects.get(document=document, kind="gold").spans.all()
+        ]
+        add_set(document, AnnotationSet.Kind.ANNOTATOR, spans, author=users["ana"])
+        add_set(document, AnnotationSet.Kind.ANNOTATOR, spans[:1], author=users["ben"])
+    open_page(page, live_server, sign_in, gold_project, "olga")
+    expect(page.locator("#releases-state")).to_have_text("No release yet.")
+    page.click("#build > summary")
+    page.fill("#r-name", "v1.0 <b>draft</b>")
+    page.check("#release-form input[name=formats][value=conll]")
+    expect(page.locator("#r-text")).to_be_disabled()  # conll needs the text
+    page.fill("#r-licence-annotations", "CC BY 4.0")
+    page.click("#build-release")
+
+    row = page.locator("#release-rows tr[data-release]")
+    expect(row).to_have_attribute("data-status", "ready", timeout=10000)
+    release = Release.objects.get()
+    assert row.get_attribute("data-release") == str(release.pk)
+    expect(row.locator(".release-name")).to_have_text("v1.0 <b>draft</b>")  # text, not markup
+    counts = Release.objects.get().manifest["splits"]
+    expect(row.locator(".splits")).to_have_text(
+        " · ".join(f"{name} {c['documents']}" for name, c in counts.items())
+    )
+    summary = page.locator(f"#release-{release.pk}")
+    expect(summary).to_have_attribute("open", "")
+    expect(summary.locator("table.agreement tbody tr")).to_have_count(5)
+    exact = release.manifest["agreement"]["entities"]
+    expect(summary.locator("tr[data-layer=entities] td").first).to_have_text(
+        f"{exact['value']:.3f}"
+    )
+    expect(summary.locator(".limitations li")).to_have_count(3)
+    expect(summary).to_contain_text("Licence of the annotations: CC BY 4.0.")
+
+    stored = ReleaseFile.objects.filter(release=release, format="conll", size__gt=0).first()
+    file_row = summary.locator(f"tr[data-format=conll][data-split={stored.split}]")
+    listed = file_row.locator("code.sha").text_content()
+    assert listed == stored.sha256
+    with page.expect_download() as info:
+        file_row.locator("a").click()
+    body = Path(info.value.path()).read_bytes()
+    assert hashlib.sha256(body).hexdigest() == listed
+    assert len(body) == stored.size
+
+    with page.expect_download() as info:
+        summary.locator("tr[data-format=manifest] a").click()
+    manifest = Path(info.value.path()).read_bytes()
+    assert hashlib.sha256(manifest).hexdigest() == release.manifest_sha256
+
+    screenshot = screenshot_path("datasets.png")
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size < 600_000
+
+
+def test_a_release_in_progress_shows_its_jobs_progress_until_ready(
+    page, live_server, sign_in, gold_project, users
+):
+    job = Job.objects.create(
+        project=gold_project,
+        kind="release",
+        handler="apps.datasets.releases.build_release",
+        status=Job.Status.RUNNING,
+        progress=0.4,
+    )
+    release = Release.objects.create(
+        project=gold_project,
+        name="nightly",
+        ratios={"train": 0.8, "dev": 0.1, "test": 0.1},
+        formats=["jsonl"],
+        created_by=users["olga"],
+        job=job,
+    )
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    row = page.locator(f"tr[data-release='{release.pk}']")
+    expect(row).to_have_attribute("data-status", "running")
+    expect(row.locator("progress")).to_have_attribute("value", "0.4")
+    expect(row).to_contain_text("40%")
+    # The job finishes as run_job would finish it; the page follows by polling.
+    build_release(job, release.pk)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, progress=1.0)
+    expect(row).to_have_attribute("data-status", "ready", timeout=10000)
+    expect(row.locator("progress")).to_have_count(0)
+    page.click(f"#release-{release.pk} > summary")
+    expect(page.locator(f"#release-{release.pk} table.files tbody tr")).to_have_count(4)
