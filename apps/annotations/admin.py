@@ -46,3 +46,8 @@ class AnnotationSetAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A deleted set would leave its document's annotator and submitted
+        # counts stale (assignment would refuse annotators forever).
+        return False

@@ -18,7 +18,11 @@ from .models import AnnotationSet
 
 
 class DocumentFull(Exception):
-    """The document already has its k annotators, and the caller is not one of them."""
+    """The caller cannot take a set on the document: it already has its k
+    annotators, or it is adjudicated. str() is the reason, for a 409."""
+
+
+ADJUDICATED = "This document is adjudicated; its annotation is closed."
 
 
 def _own_set(document_id, user):
@@ -37,20 +41,72 @@ def _create_set(document, user):
 
 def claim(document, user):
     """The user's annotator set on `document`, created if this is their first
-    visit. Returns ``(set, created)``; raises DocumentFull past k."""
+    visit. Returns ``(set, created)``; raises DocumentFull past k, and on an
+    adjudicated document unless the user's set there is submitted (reading
+    one's own finished work stays possible; nothing is left to edit)."""
     aset = _own_set(document.pk, user)
     if aset is not None:
+        _check_open(document.adjudicated_at, aset)
         return aset, False
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         # Another request of the same user may have won the lock first.
         aset = _own_set(document.pk, user)
+        _check_open(locked.adjudicated_at, aset)
         if aset is not None:
             return aset, False
-        limit = locked.annotators_wanted or document.project.annotators_per_document
+        k = document.project.annotators_per_document
+        limit = locked.annotators_wanted or k
         if locked.annotator_count >= limit:
-            raise DocumentFull
+            raise DocumentFull(
+                f"This document already has its {limit} annotator{'s' if limit != 1 else ''}."
+            )
         return _create_set(locked, user), True
+
+
+def _check_open(adjudicated_at, aset):
+    if adjudicated_at is not None and (
+        aset is None or aset.status != AnnotationSet.Status.SUBMITTED
+    ):
+        raise DocumentFull(ADJUDICATED)
+
+
+def release_unfinished(project, user):
+    """Delete the user's unsubmitted annotator sets in the project and give
+    each document its slot back; returns how many were released.
+
+    Each count goes down under the document's row lock, as claim() raises it.
+    Submitted sets stay: their data is never thrown away.
+    """
+    unfinished = AnnotationSet.objects.filter(
+        document__project=project,
+        kind=AnnotationSet.Kind.ANNOTATOR,
+        author=user,
+        status=AnnotationSet.Status.IN_PROGRESS,
+    )
+    with transaction.atomic():
+        candidates = list(unfinished.values_list("document_id", flat=True))
+        if not candidates:
+            return 0
+        # Lock in id order, as claim() locks one row, so releases cannot deadlock.
+        list(
+            Document.objects.select_for_update()
+            .filter(pk__in=candidates)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        # Read again under the locks: a set submitted meanwhile stays.
+        mine = unfinished.filter(document_id__in=candidates)
+        document_ids = list(mine.values_list("document_id", flat=True))
+        mine.delete()
+        Document.objects.filter(pk__in=document_ids).update(
+            annotator_count=F("annotator_count") - 1
+        )
+    return len(document_ids)
+
+
+def on_member_removed(sender, project, user, **kwargs):
+    release_unfinished(project, user)
 
 
 M32 = 2**32
@@ -84,6 +140,8 @@ def next_document(project, user):
             kind=AnnotationSet.Kind.ANNOTATOR,
             author=user,
             status=AnnotationSet.Status.IN_PROGRESS,
+            # An adjudicated document's annotation is closed, finished or not.
+            document__adjudicated_at=None,
         )
         .select_related("document")
         .order_by("document_id")

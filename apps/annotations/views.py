@@ -13,12 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.actors.models import Actor
 from apps.documents.models import Document
 from apps.projects.permissions import get_membership
 
+from .api.visibility import linked_actor_names
 from .assignment import next_document
-from .models import Span
 
 
 @login_required
@@ -32,15 +31,7 @@ def workspace(request, project_pk, document_pk):
     )
     if document is None:
         raise Http404
-    # The actors linked from this document's sets: a few dozen names at most,
-    # and knowing them up front saves the workspace a request per actor.
-    actor_ids = Span.objects.filter(set__document=document, actor__isnull=False).values("actor_id")
-    actors = {
-        str(pk): name
-        for pk, name in Actor.objects.filter(project=project, pk__in=actor_ids).values_list(
-            "id", "name"
-        )
-    }
+    actors = linked_actor_names(membership, document)
     config = {
         "project": project.pk,
         "document": document.pk,

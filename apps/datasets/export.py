@@ -92,6 +92,7 @@ class Exporter:
             "prediction": AnnotationSet.Kind.PREDICTION,
         }[options.source]
         self.documents_seen = 0
+        self.label_kind = None  # the kind of options.label, read by documents()
 
     # ------------------------------------------------------------------ context
 
@@ -122,6 +123,10 @@ class Exporter:
         filters = {f"{prefix}kind": self.kind}
         if self.options.source == "all":
             filters[f"{prefix}status"] = AnnotationSet.Status.SUBMITTED
+        elif self.options.source == "gold":
+            # Gold means adjudicated: a gold set still being edited, or the empty
+            # one opening the gold endpoint creates, is not part of the dataset.
+            filters[f"{prefix}document__adjudicated_at__isnull"] = False
         return filters
 
     def documents(self):
@@ -134,21 +139,20 @@ class Exporter:
         if o.published_to:
             queryset = queryset.filter(published__lte=o.published_to)
         if o.label:
+            # The label's kind comes from the schema, never guessed from the data.
+            self.label_kind = (
+                Label.objects.filter(project=self.project, name=o.label)
+                .values_list("kind", flat=True)
+                .first()
+            )
+            if self.label_kind == Label.Kind.ENTITY:
+                rows = Span.objects.filter(label__name=o.label)
+            elif self.label_kind == Label.Kind.STANCE:
+                rows = Stance.objects.filter(polarity__name=o.label)
+            else:
+                return queryset.none()
             queryset = queryset.filter(
-                Exists(
-                    Span.objects.filter(
-                        set__document=OuterRef("pk"),
-                        label__name=o.label,
-                        **self.set_filter("set__"),
-                    )
-                )
-                | Exists(
-                    Stance.objects.filter(
-                        set__document=OuterRef("pk"),
-                        polarity__name=o.label,
-                        **self.set_filter("set__"),
-                    )
-                )
+                Exists(rows.filter(set__document=OuterRef("pk"), **self.set_filter("set__")))
             )
         return queryset
 
@@ -213,7 +217,7 @@ class Exporter:
             by_id[set_id].stances.append(StanceRecord(sid, holder, target, polarity, cue))
         if self.options.label:
             for record in by_id.values():
-                self.keep_label(record, self.options.label)
+                self.keep_label(record, self.options.label, self.label_kind)
         annotators = defaultdict(list)
         if self.options.source == "all":
             for document_id, sets in sets_of.items():
@@ -256,10 +260,10 @@ class Exporter:
         return out
 
     @staticmethod
-    def keep_label(record: SetRecord, label: str) -> None:
+    def keep_label(record: SetRecord, label: str, kind: str) -> None:
         """Keep the spans of an entity label (and the stances among them), or the
-        stances of a stance label."""
-        if any(s.label == label for s in record.spans):
+        stances of a stance label; ``kind`` is the label's kind in the schema."""
+        if kind == Label.Kind.ENTITY:
             record.spans = [s for s in record.spans if s.label == label]
             kept = {s.id for s in record.spans}
             record.stances = [

@@ -264,7 +264,9 @@ def manifest_for(release) -> dict:
             }
         )
     gold_sets = AnnotationSet.objects.filter(
-        document__project=project, kind=AnnotationSet.Kind.GOLD
+        document__project=project,
+        kind=AnnotationSet.Kind.GOLD,
+        document__adjudicated_at__isnull=False,
     ).count()
     adjudicated = Document.objects.filter(project=project, adjudicated_at__isnull=False).count()
     creator = release.created_by.username if release.created_by else None

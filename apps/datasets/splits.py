@@ -2,9 +2,12 @@
 
 A document's split is a pure function of the seed, the ratios and its
 ``external_id``: SHA-256 of ``"{seed}:{external_id}"`` read as a number in
-[0, 1), placed against the cumulative ratios in the order given. It does not
-depend on which other documents exist, so adding documents never moves one,
-and every release with the same seed and ratios agrees.
+[0, 1), placed against the cumulative ratios with the splits sorted by name.
+It does not depend on which other documents exist, so adding documents never
+moves one, and every release with the same seed and ratios agrees. The bands
+are sorted by name, never taken in the dict's order, because a JSONField on
+PostgreSQL (jsonb) does not keep key order: a release read back from the
+database must assign exactly what an export with the same ratios does.
 """
 
 import hashlib
@@ -63,11 +66,12 @@ def position(seed: int, external_id: str) -> float:
 
 
 def assign(seed: int, external_id: str, ratios: dict[str, float]) -> str:
-    """The split of one document. ``ratios`` as check_ratios returns them."""
+    """The split of one document. ``ratios`` as check_ratios returns them, in
+    any key order: the bands are laid out by split name."""
     point = position(seed, external_id)
     cumulative = 0.0
     last = None
-    for name, ratio in ratios.items():
+    for name, ratio in sorted(ratios.items()):
         if ratio <= 0:
             continue
         cumulative += ratio

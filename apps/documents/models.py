@@ -8,8 +8,9 @@ from apps.projects.models import Project
 
 def wanted(k):
     """The number of annotators a document wants: its own (set by review's
-    routing) or the project's k."""
-    return Coalesce(F("annotators_wanted"), Value(k))
+    routing) or the project's k. `k` is a number or an expression (e.g.
+    ``F("project__annotators_per_document")`` across projects)."""
+    return Coalesce(F("annotators_wanted"), k if hasattr(k, "resolve_expression") else Value(k))
 
 
 def document_status(annotator_count, submitted_count, adjudicated_at, wanted):
@@ -25,20 +26,26 @@ def document_status(annotator_count, submitted_count, adjudicated_at, wanted):
     return Document.Status.NEW
 
 
+def status_q(status, k):
+    """document_status() as a filter: the Q of documents with `status`, for
+    filters and conditional counts. `k` as for wanted(); an unknown status
+    matches nothing."""
+    open_ = Q(adjudicated_at=None)
+    if status == Document.Status.NEW:
+        return open_ & Q(annotator_count=0) & Q(submitted_count__lt=wanted(k))
+    if status == Document.Status.IN_PROGRESS:
+        return open_ & Q(annotator_count__gt=0) & Q(submitted_count__lt=wanted(k))
+    if status == Document.Status.ANNOTATED:
+        return open_ & Q(submitted_count__gte=wanted(k))
+    if status == Document.Status.ADJUDICATED:
+        return ~open_
+    return Q(pk__in=[])
+
+
 class DocumentQuerySet(models.QuerySet):
     def with_status(self, status, k):
         """Filter by the derived status; `k` is the project's overlap."""
-        if status == Document.Status.NEW:
-            return self.filter(annotator_count=0)
-        if status == Document.Status.IN_PROGRESS:
-            return self.filter(
-                annotator_count__gt=0, submitted_count__lt=wanted(k), adjudicated_at=None
-            )
-        if status == Document.Status.ANNOTATED:
-            return self.filter(submitted_count__gte=wanted(k), adjudicated_at=None)
-        if status == Document.Status.ADJUDICATED:
-            return self.exclude(adjudicated_at=None)
-        return self.none()
+        return self.filter(status_q(status, k))
 
 
 class Document(models.Model):

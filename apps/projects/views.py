@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 
 from apps.annotations.models import AnnotationSet
-from apps.documents.models import Document
+from apps.documents.models import Document, status_q
 
 from .guidelines import render_guidelines
 from .models import Label, Membership
@@ -28,16 +28,19 @@ def _progress(project_ids, user):
     """{project id: counts} for the project list, in two queries whatever the number."""
     zero = {"total": 0, "assigned": 0, "submitted": 0, "mine": 0, "mine_done": 0}
     counts = {pk: dict(zero) for pk in project_ids}
+    k = F("project__annotators_per_document")
     rows = (
         Document.objects.filter(project_id__in=project_ids)
         .values("project_id")
         .annotate(
             total=Count("id"),
             assigned=Count("id", filter=Q(annotator_count__gt=0)),
+            # Done as the document's status says: all the annotators it
+            # wants (its routed count, else k) submitted, or adjudicated.
             submitted=Count(
                 "id",
-                filter=Q(submitted_count__gte=F("project__annotators_per_document"))
-                | Q(adjudicated_at__isnull=False),
+                filter=status_q(Document.Status.ANNOTATED, k)
+                | status_q(Document.Status.ADJUDICATED, k),
             ),
         )
     )

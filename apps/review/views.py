@@ -10,14 +10,14 @@ progress are rendered here, in a fixed number of queries.
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from apps.actors.models import Actor
-from apps.annotations.models import AnnotationSet, Span
-from apps.documents.models import Document, wanted
+from apps.annotations.api.visibility import linked_actor_names
+from apps.annotations.models import AnnotationSet
+from apps.documents.models import Document, status_q
 from apps.projects.models import ROLE_RANK, Role
 from apps.projects.permissions import get_membership
 
@@ -97,15 +97,7 @@ def adjudicate_page(request, project_pk, document_pk):
     )
     if document is None:
         raise Http404
-    # The actors linked from this document's sets, named up front as the
-    # workspace does, so candidates show their actor without a request each.
-    actor_ids = Span.objects.filter(set__document=document, actor__isnull=False).values("actor_id")
-    actors = {
-        str(pk): name
-        for pk, name in Actor.objects.filter(project=project, pk__in=actor_ids).values_list(
-            "id", "name"
-        )
-    }
+    actors = linked_actor_names(membership, document)
     config = {
         "project": project.pk,
         "document": document.pk,
@@ -134,15 +126,11 @@ STATUSES = [
 def status_counts(project):
     """{status: count} of the project's documents, in one query."""
     k = project.annotators_per_document
-    done = Q(submitted_count__gte=wanted(k))
-    counts = Document.objects.filter(project=project).aggregate(
+    # status_q is document_status() as a filter: one rule for every count.
+    return Document.objects.filter(project=project).aggregate(
         total=Count("id"),
-        adjudicated=Count("id", filter=Q(adjudicated_at__isnull=False)),
-        annotated=Count("id", filter=done & Q(adjudicated_at=None)),
-        in_progress=Count("id", filter=Q(annotator_count__gt=0, adjudicated_at=None) & ~done),
-        new=Count("id", filter=Q(annotator_count=0, adjudicated_at=None) & ~done),
+        **{status.value: Count("id", filter=status_q(status, k)) for status, _ in STATUSES},
     )
-    return counts
 
 
 @login_required

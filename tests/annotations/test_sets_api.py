@@ -321,3 +321,16 @@ def test_merged_actor_is_rejected(ana, mine, project):
     assert error["field"] == "spans[0].actor"
     assert str(survivor.pk) in error["message"]
     assert not Span.objects.exists()
+
+
+def test_put_answers_with_the_shape_of_get(ana, mine, project):
+    version = read(ana, mine)["version"]
+    cue = {"id": "c", "start": 10, "end": 16, "label": "GPE"}
+    stances = [
+        {"id": "z", "holder": "v", "target": "m", "polarity": "SUPPORT", "cue": None},
+        {"id": "a", "holder": "m", "target": "v", "polarity": "OPPOSE", "cue": "c"},
+    ]
+    response = put(ana, mine, version, [VENEZUELA, MOSCOW, cue], stances)
+    assert response.status_code == 200, response.content
+    assert response.json() == read(ana, mine)
+    assert "updated_at" in response.json()

@@ -2,6 +2,7 @@
 (apps/annotations/sets.insert_rows), independent of the review feature."""
 
 import pytest
+from django.utils import timezone
 
 from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet
@@ -24,7 +25,7 @@ def span(sid, text, piece, label, actor=None, occurrence=0):
     return {"id": sid, "start": start, "end": start + len(piece), "label": label, "actor": actor}
 
 
-def add_set(document, kind, spans, stances=(), author=None, source=""):
+def add_set(document, kind, spans, stances=(), author=None, source="", adjudicated=True):
     schema = ProjectSchema(document.project)
     payload = {"spans": list(spans), "stances": list(stances)}
     clean, errors = schema.validate(document.text, payload)
@@ -37,6 +38,10 @@ def add_set(document, kind, spans, stances=(), author=None, source=""):
         status=AnnotationSet.Status.SUBMITTED,
     )
     insert_rows([(aset.pk, clean)], schema.label_ids)
+    if kind == AnnotationSet.Kind.GOLD and adjudicated:
+        # Only adjudicated gold is exported, as review's accept would leave it.
+        Document.objects.filter(pk=document.pk).update(adjudicated_at=timezone.now())
+        document.refresh_from_db(fields=["adjudicated_at"])
     return aset
 
 

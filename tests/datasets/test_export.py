@@ -256,3 +256,26 @@ def test_the_export_response_is_a_generator(project, client_for, django_assert_m
         response = export(client_for("olga"), project, format="conll")
         body = content(response)
     assert body.count(b"-DOCSTART-") == 25
+
+
+def test_gold_exports_only_adjudicated_documents(gold_project, users, client_for):
+    rita = client_for("rita")
+    # A gold set still being edited, and the empty one opening the gold endpoint makes.
+    editing = Document.objects.create(project=gold_project, external_id="editing", text="Moscow.")
+    add_set(
+        editing,
+        AnnotationSet.Kind.GOLD,
+        [span("s1", editing.text, "Moscow", "GPE")],
+        adjudicated=False,
+    )
+    opened = Document.objects.create(project=gold_project, external_id="opened", text="Caracas.")
+    url = f"/api/v1/projects/{gold_project.pk}/documents/{opened.pk}/gold/"
+    assert rita.get(url).status_code == 200
+    assert AnnotationSet.objects.filter(document=opened, kind=AnnotationSet.Kind.GOLD).exists()
+
+    body = content(export(rita, gold_project, format="jsonl"))
+    exported = sorted(json.loads(line)["id"] for line in body.splitlines())
+    assert exported == ["flag", "marks", "rtl"]
+    # The label filter takes the same rule.
+    body = content(export(rita, gold_project, format="jsonl", label="GPE"))
+    assert "editing" not in {json.loads(line)["id"] for line in body.splitlines()}

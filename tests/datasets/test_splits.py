@@ -45,3 +45,12 @@ def test_ratios_from_a_query_parameter():
     assert parse_ratios("train:0.7,test:0.3") == {"train": 0.7, "test": 0.3}
     with pytest.raises(SplitError):
         parse_ratios("train=0.7")
+
+
+def test_the_order_of_the_ratio_keys_does_not_matter():
+    # jsonb (Release.ratios on PostgreSQL) reorders keys; the split must not move.
+    given = Splitter(5, {"train": 0.6, "dev": 0.25, "test": 0.15})
+    reordered = Splitter(5, {"test": 0.15, "dev": 0.25, "train": 0.6})
+    ids = [f"doc-{n}" for n in range(2000)]
+    assert [given(i) for i in ids] == [reordered(i) for i in ids]
+    assert {given(i) for i in ids} == {"train", "dev", "test"}

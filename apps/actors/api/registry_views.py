@@ -58,16 +58,20 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
 
     parser_classes = [MultiPartParser, JSONParser]
 
+    @staticmethod
+    def _too_large(size, limit):
+        return Response(
+            {"detail": f"The upload is {size:,} bytes; the import limit is {limit:,} bytes."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, *args, **kwargs):
         self.require(Role.REVIEWER, "import actors")
         limit = settings.ACCORD_IMPORT_MAX_BYTES
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > limit:
-            return Response(
-                {"detail": f"The upload is {length:,} bytes; the import limit is {limit:,} bytes."},
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
+            return self._too_large(length, limit)
         try:
             if isinstance(request.data, list | dict) and "file" not in request.FILES:
                 if isinstance(request.data, dict) and "actors" not in request.data:
@@ -80,6 +84,9 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
                 parsed = registry_io.parse_items(request.data)
             else:
                 upload = request.FILES["file"]
+                # Content-Length may be absent (chunked); never read past the limit.
+                if upload.size > limit:
+                    return self._too_large(upload.size, limit)
                 fmt = request.data.get("format") or request.query_params.get("format")
                 parsed = registry_io.parse(upload.read(), upload.name, fmt)
         except registry_io.RegistryFormatError as exc:

@@ -68,11 +68,22 @@ class ActorViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         try:
             actor.delete()
         except (RestrictedError, ProtectedError):
+            # Two things keep an actor: spans linking it, and the actors merged
+            # into it (each a record of a merge). Name each that applies.
             mentions = actor.spans.count()
+            merged = actor.merged_from.count()
+            reasons = []
+            if mentions:
+                reasons.append(f"is linked from {mentions} span{'s' if mentions != 1 else ''}")
+            if merged:
+                reasons.append(
+                    f"is the survivor of a merge ({merged} actor{'s' if merged != 1 else ''} "
+                    f"{'were' if merged != 1 else 'was'} merged into it)"
+                )
             return Response(
                 {
-                    "detail": f"{actor.name} is linked from {mentions} "
-                    f"span{'s' if mentions != 1 else ''}; merge it into another actor instead."
+                    "detail": f"{actor.name} {' and '.join(reasons) or 'is still referenced'}; "
+                    "merge it into another actor instead."
                 },
                 status=status.HTTP_409_CONFLICT,
             )

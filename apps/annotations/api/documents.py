@@ -277,19 +277,15 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         limit = settings.ACCORD_IMPORT_MAX_BYTES
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > limit:
-            return Response(
-                {
-                    "detail": f"The upload is {length:,} bytes; the import limit is {limit:,} "
-                    "bytes. Split the file, or ask the administrator to raise "
-                    "ACCORD_IMPORT_MAX_BYTES."
-                },
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
+            return self._too_large(length, limit)
         try:
             if isinstance(request.data, list):
                 parsed = parse_records(request.data)
             elif "file" in request.FILES:
                 upload = request.FILES["file"]
+                # Content-Length may be absent (chunked); never read past the limit.
+                if upload.size > limit:
+                    return self._too_large(upload.size, limit)
                 fmt = request.data.get("format") or request.query_params.get("format")
                 detect_format(upload.name, fmt)
                 parsed = parse(upload.read(), upload.name, fmt, max_bytes=limit)
@@ -308,6 +304,17 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         del report["documents"]
         code = status.HTTP_201_CREATED if report["created"] else status.HTTP_200_OK
         return Response(report, status=code)
+
+    @staticmethod
+    def _too_large(size, limit):
+        return Response(
+            {
+                "detail": f"The upload is {size:,} bytes; the import limit is {limit:,} "
+                "bytes. Split the file, or ask the administrator to raise "
+                "ACCORD_IMPORT_MAX_BYTES."
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
 
     def _store(self, parsed):
         try:

@@ -27,7 +27,7 @@ class DocumentScopedView(ProjectScopedMixin, APIView):
     def get_document(self):
         document = (
             Document.objects.filter(project=self.project, pk=self.kwargs["document_pk"])
-            .only("id", "project_id", "text", "annotator_count")
+            .only("id", "project_id", "text", "annotator_count", "adjudicated_at")
             .first()
         )
         if document is None:
@@ -52,11 +52,8 @@ class MySetView(DocumentScopedView):
     def _claim(self, document):
         try:
             return claim(document, self.request.user)[0]
-        except DocumentFull:
-            k = self.project.annotators_per_document
-            raise Conflict(
-                f"This document already has its {k} annotator{'s' if k != 1 else ''}."
-            ) from None
+        except DocumentFull as exc:
+            raise Conflict(str(exc)) from None
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, *args, **kwargs):
@@ -86,24 +83,14 @@ class MySetView(DocumentScopedView):
                 {"detail": describe(errors), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
             )
         try:
-            new_version = replace_set(aset, version, clean, schema.label_ids)
+            replace_set(aset, version, clean, schema.label_ids)
         except SetConflict as exc:
             return self.conflict(exc)
-        text = document.text
-        spans = sorted(clean.spans, key=lambda s: (s["start"], -s["end"]))
-        return Response(
-            {
-                "id": aset.pk,
-                "document": document.pk,
-                "kind": aset.kind,
-                "author": request.user.username,
-                "source": None,
-                "status": aset.status,
-                "version": new_version,
-                "spans": [{**s, "text": text[s["start"] : s["end"]]} for s in spans],
-                "stances": clean.stances,
-            }
+        # The same shape as GET and submit, read back from what was stored.
+        payload = set_payloads(
+            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
         )
+        return Response(payload[0])
 
 
 class SubmitMySetView(DocumentScopedView):

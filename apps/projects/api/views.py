@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, require_role
+from ..signals import member_removed
 from .serializers import JobSerializer, LabelSerializer, MembershipSerializer, ProjectSerializer
 
 
@@ -118,10 +119,15 @@ class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
             self.require(Role.OWNER, "manage members")
 
     def _keeps_an_owner(self, membership):
-        others = Membership.objects.filter(project=self.project, role=Role.OWNER).exclude(
-            pk=membership.pk
+        """Refuse to leave the project without an owner. Call it inside the
+        transaction that makes the change: the owner rows stay locked until it
+        commits, so two owners removing each other at once cannot both pass."""
+        owners = list(
+            Membership.objects.select_for_update()
+            .filter(project=self.project, role=Role.OWNER)
+            .values_list("pk", flat=True)
         )
-        if not others.exists():
+        if not [pk for pk in owners if pk != membership.pk]:
             raise ValidationError(
                 {"role": "A project needs at least one owner; make someone else owner first."}
             )
@@ -140,6 +146,9 @@ class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         with transaction.atomic():
             if instance.role == Role.OWNER:
                 self._keeps_an_owner(instance)
+            # In the transaction: annotations frees the member's unfinished
+            # slots, or nothing changes.
+            member_removed.send(sender=Membership, project=self.project, user=instance.user)
             instance.delete()
 
 
