@@ -28,6 +28,10 @@ def registry(request, project_pk):
         "api": f"/api/v1/projects/{project.pk}/",
         # The workspace of document d is documentsPage + d + "/".
         "documentsPage": reverse("project-page", args=[project.pk]) + "documents/",
+        # Mentions outside the caller's own set open on the adjudication page
+        # (reviewPage + d + "/"), for those who may review.
+        "reviewPage": reverse("review-queue-page", args=[project.pk]),
+        "canReview": membership.has_role(Role.REVIEWER),
         "canCreate": True,  # every member may add an actor (annotators do while linking)
         "canEdit": can_edit,  # edit, delete, merge and import: reviewers and owners
         "kinds": [{"value": value, "label": label} for value, label in Actor.Kind.choices],

@@ -13,6 +13,16 @@ export class ApiError extends Error {
 // to an answer.
 export class NetworkError extends Error {}
 
+// The server answered, but with a 5xx: it is up but failing. A kind of
+// NetworkError (the request did nothing, a retry may work) so callers that
+// retry on NetworkError still do; the workspace tells it apart to back off.
+export class ServerError extends NetworkError {
+  constructor(status) {
+    super(`server error ${status}`);
+    this.status = status;
+  }
+}
+
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
@@ -44,7 +54,7 @@ export class Api {
     } catch {
       data = null;
     }
-    if (response.status >= 500) throw new NetworkError(`server error ${response.status}`);
+    if (response.status >= 500) throw new ServerError(response.status);
     if (!response.ok) throw new ApiError(response.status, data);
     return data;
   }

@@ -254,7 +254,10 @@ function releaseRows(release) {
   return [row, more];
 }
 
-function upsert(release) {
+// `follow`: poll a pending or running release's job. poll() passes false for
+// the release it read after the job ended, so a release that still says
+// pending/running then is not polled again at once, round after round.
+function upsert(release, { follow = true } = {}) {
   const known = releases.get(release.id);
   // The list omits the manifest; keep it once a detail read brought it.
   releases.set(release.id, { ...known, ...release });
@@ -272,7 +275,7 @@ function upsert(release) {
   }
   $("releases").hidden = false;
   $("releases-state").hidden = true;
-  if (release.status === "pending" || release.status === "running") poll(release.id);
+  if (follow && (release.status === "pending" || release.status === "running")) poll(release.id);
   if (release.status === "ready" && openWhenReady === release.id) {
     openWhenReady = null;
     openSummary(release.id);
@@ -303,8 +306,11 @@ async function poll(id) {
       if (job.status === "done" || job.status === "failed") {
         const fresh = await api.request("GET", `releases/${id}/`);
         if (job.status === "failed" && !fresh.error) fresh.error = job.error;
+        if (job.status === "failed" && (fresh.status === "pending" || fresh.status === "running")) {
+          fresh.status = "failed"; // the job decides: it will not run again
+        }
         polling.delete(id);
-        upsert(fresh);
+        upsert(fresh, { follow: false });
         return;
       }
       const status = job.status === "running" ? "running" : release.status;

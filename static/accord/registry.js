@@ -262,6 +262,18 @@ function whoAnnotated(set) {
   return `prediction${set.source ? ` · ${set.source}` : ""}`;
 }
 
+// Opening the workspace creates an annotator set for the caller on its first
+// load, so a mention links there only from the caller's own set; reviewers and
+// owners open anyone else's mention on the adjudication page, which creates
+// nothing; anyone else sees the document's title without a link.
+function mentionLink(m, title) {
+  if (m.set.kind === "annotator" && m.set.author === config.user) {
+    return el("a", { href: `${config.documentsPage}${m.document.id}/`, text: title });
+  }
+  if (config.canReview) return el("a", { href: `${config.reviewPage}${m.document.id}/`, text: title });
+  return el("span", { class: "doc-title", text: title });
+}
+
 async function loadMentions() {
   const actor = list.selected;
   if (!actor) return;
@@ -299,7 +311,7 @@ function drawMentions(rows, actor) {
       el(
         "div",
         { class: "mention-head" },
-        el("a", { href: `${config.documentsPage}${m.document.id}/`, text: title }),
+        mentionLink(m, title),
         chip,
         el("span", { class: "muted small who", text: whoAnnotated(m.set) }),
       ),

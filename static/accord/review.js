@@ -321,13 +321,14 @@ function drawDecisions() {
 }
 
 function drawAll() {
+  // Frozen first: the lists draw their buttons disabled or not from it.
+  const gold = R.review.gold;
+  R.frozen = Boolean(gold && gold.adjudicated) || Boolean(R.review.document.adjudicated_at);
   buildRows();
   drawText();
   drawLists();
   drawGold();
   drawDecisions();
-  const gold = R.review.gold;
-  R.frozen = Boolean(gold && gold.adjudicated) || Boolean(R.review.document.adjudicated_at);
   $("accept-doc").disabled = R.frozen || R.busy;
   $("auto-merge").disabled = R.frozen || R.busy;
   $("reopen-button").hidden = !R.frozen;
@@ -356,6 +357,9 @@ function markCurrent(scroll) {
 }
 
 function select(key, scroll = true) {
+  // A row made current drops the text selection: the next label key must
+  // act on what is shown as current, not on an older selection.
+  if (R.pending) setPending(null);
   R.current = key;
   drawText();
   markCurrent(scroll);
@@ -392,7 +396,9 @@ function onMouseUp(e) {
   const [start, end] = R.offsets.spanCp(snapped.start, snapped.end);
   R.justSelected = true;
   if (R.editing) {
-    // While editing, a selection gives the item its new bounds.
+    // While editing a span, a selection gives it new bounds; a stance has
+    // no bounds to take, so the selection is ignored.
+    if (R.editing.type !== "span") return;
     $("edit-start").value = start;
     $("edit-end").value = end;
     previewEdit();
@@ -431,9 +437,11 @@ function version() {
   return R.review.gold ? R.review.gold.version : 1;
 }
 
+// The rationale box's text, for an action that sends it; run() clears the
+// box afterwards only when the action took it.
 function takeRationale() {
-  const value = $("rationale").value.trim();
-  return value;
+  R.rationaleSent = true;
+  return $("rationale").value.trim();
 }
 
 // Run one write. `action` builds its request from the state at the time it
@@ -447,16 +455,23 @@ async function run(label, action) {
   R.busy = true;
   document.body.dataset.busy = "true";
   setState("saving", `${label}…`);
+  R.rationaleSent = false;
+  let written = false;
   try {
     const result = await action();
-    $("rationale").value = "";
+    written = true;
+    if (R.rationaleSent) $("rationale").value = "";
     $("conflict").hidden = true;
     R.lastAction = null;
     await reload();
     if (result && result.message) banner(result.message);
     else banner("");
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409) {
+    if (written) {
+      // The change is stored; only the fresh view of it failed to arrive.
+      setState("error", "Saved — not reloaded");
+      banner(`${label}: saved, but the page could not reload (${describeError(error)}). Reload the page to see the gold set.`, "warn");
+    } else if (error instanceof ApiError && error.status === 409) {
       // Never lose work silently: say what happened, show the current
       // gold set, and offer to apply the same action on top of it.
       R.lastAction = { label, action };

@@ -140,18 +140,27 @@ export function rebase(base, mine, theirs) {
     return [...out.values()];
   };
   const spans = [];
-  const seen = new Set();
+  const kept = new Map(); // start:end:label -> the id of the span kept
+  const replaced = new Map(); // id of a dropped repeat -> id of the span kept
   for (const s of apply("spans")) {
     const key = `${s.start}:${s.end}:${s.label}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (kept.has(key)) {
+      // The same span under another id (mine and theirs made it apart):
+      // one is kept, and stances pointing at the other follow it there.
+      replaced.set(String(s.id), kept.get(key));
+      continue;
+    }
+    kept.set(key, String(s.id));
     spans.push(s);
   }
   const ids = new Set(spans.map((s) => String(s.id)));
+  const resolve = (id) => (id == null ? id : replaced.get(String(id)) ?? id);
   const stances = [];
   const seenStances = new Set();
-  for (const t of apply("stances")) {
+  for (const raw of apply("stances")) {
+    const t = { ...raw, holder: resolve(raw.holder), target: resolve(raw.target), cue: resolve(raw.cue) };
     if (!ids.has(String(t.holder)) || !ids.has(String(t.target))) continue;
+    if (String(t.holder) === String(t.target)) continue;
     const key = `${t.holder}:${t.target}:${t.polarity}`;
     if (seenStances.has(key) || ids.has(String(t.id))) continue;
     seenStances.add(key);

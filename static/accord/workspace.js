@@ -3,7 +3,7 @@
 // (word snapping), render.js (drawing), store.js (the set and its rules,
 // drafts, rebasing after a conflict), picker.js (actor links).
 
-import { Api, ApiError, NetworkError } from "./api.js";
+import { Api, ApiError, NetworkError, ServerError } from "./api.js";
 import { OffsetMap } from "./offsets.js";
 import { ActorPicker } from "./picker.js";
 import { TextView } from "./render.js";
@@ -17,6 +17,9 @@ const $ = (id) => document.getElementById(id);
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 const SAVE_DELAY = 600;
 const RETRY_DELAY = 4000;
+// A server answering 5xx is retried less and less often, up to once a minute,
+// so a failing server is not kept busy by every open workspace.
+const SERVER_RETRY_MAX = 60000;
 
 const el = (tag, props = {}, ...children) => {
   const node = document.createElement(tag);
@@ -36,8 +39,8 @@ const W = {
   labels: new Map(), entityKeys: new Map(), stanceKeys: new Map(),
   actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
   preds: [], rejected: new Set(),
-  items: [], selected: null, pending: null, kb: null, mode: null,
-  dirty: false, saving: false, timer: null, retry: null, conflict: null, readonly: false,
+  items: [], selected: null, stance: null, pending: null, kb: null, mode: null,
+  dirty: false, saving: false, timer: null, retry: null, backoff: 0, conflict: null, readonly: false,
 };
 const drafts = new Drafts(config.project, config.document, config.user);
 const rejectedKey = `accord:rejected:${config.project}:${config.document}:${config.user}`;
@@ -50,6 +53,7 @@ function setState(state, message) {
   node.textContent = message || {
     saved: "All changes saved", saving: "Saving…", pending: "Unsaved changes",
     offline: "Offline — kept in this browser, will retry", conflict: "Conflict",
+    server: "Server error — kept in this browser, retrying",
     submitted: "Submitted", error: "Not saved",
   }[state];
 }
@@ -149,6 +153,7 @@ async function save() {
     W.model.version = result.version;
     W.base = content;
     clearTimeout(W.retry);
+    W.backoff = 0;
     if (W.dirty) {
       drafts.save(W.model.version, W.base, W.model.content());
       W.timer = setTimeout(save, SAVE_DELAY);
@@ -160,7 +165,13 @@ async function save() {
   } catch (error) {
     W.dirty = true;
     drafts.save(W.model.version, W.base, W.model.content());
-    if (error instanceof NetworkError) {
+    if (error instanceof ServerError) {
+      W.backoff = W.backoff ? Math.min(W.backoff * 2, SERVER_RETRY_MAX) : RETRY_DELAY;
+      setState("server", `Server error (${error.status}) — kept in this browser, retrying in ${Math.round(W.backoff / 1000)} s`);
+      clearTimeout(W.retry);
+      W.retry = setTimeout(save, W.backoff);
+    } else if (error instanceof NetworkError) {
+      W.backoff = 0;
       setState("offline");
       clearTimeout(W.retry);
       W.retry = setTimeout(save, RETRY_DELAY);
@@ -224,6 +235,13 @@ function resolveConflict(keepMine) {
 
 function select(key, scroll = true) {
   const before = rangeOfKey(W.selected);
+  if (key && W.pending) {
+    // A span made current drops the text selection, so the next label key
+    // relabels that span instead of labelling an older selection.
+    W.pending = null;
+    window.getSelection().removeAllRanges();
+  }
+  W.stance = null;
   W.selected = key;
   const after = rangeOfKey(key);
   redraw([before, after].filter(Boolean));
@@ -233,6 +251,46 @@ function select(key, scroll = true) {
     W.kb = tok >= 0 ? { anchor: tok, focus: tok, fromSpan: true } : null;
   }
   showLinked();
+}
+
+// A stance made current (its holder selected): a polarity key changes it,
+// Delete removes it.
+function selectStance(id) {
+  const t = W.model.stances.get(id);
+  if (!t) return;
+  select(t.holder);
+  W.stance = id;
+  showLinked(t);
+  schedulePanel();
+  banner(`Stance ${spanText(W.model.spans.get(t.holder))} → ${spanText(W.model.spans.get(t.target))} (${t.polarity}): a polarity key changes it, Delete removes it.`);
+}
+
+// The next (dir 1) or previous (-1) stance, in the side list's order.
+function stepStance(dir) {
+  const ids = [...W.model.stances.keys()];
+  if (!ids.length) return banner("No stance yet: / starts one from the selected span.");
+  const at = ids.indexOf(W.stance);
+  const next = at < 0 ? (dir > 0 ? 0 : ids.length - 1) : (at + dir + ids.length) % ids.length;
+  selectStance(ids[next]);
+}
+
+function setStancePolarity(id, polarity) {
+  if (!editable()) return false;
+  if (!W.model.setPolarity(id, polarity)) {
+    banner(`There is already a ${polarity} stance between these spans.`);
+    return false;
+  }
+  changed([]);
+  return true;
+}
+
+function removeStance(id) {
+  if (!editable()) return;
+  W.model.removeStance(id);
+  if (W.stance === id) W.stance = null;
+  banner(null);
+  showLinked();
+  changed([]);
 }
 
 function setPending(range, kb = null) {
@@ -484,7 +542,7 @@ function onKey(e) {
   const target = e.target;
   if (target.closest && target.closest("input, select, textarea")) return;
   const onButton = target.tagName === "BUTTON";
-  const inText = target === $("text") || target === document.body;
+  const inText = target === $("text");
   const k = e.key;
   if ((e.ctrlKey || e.metaKey) && k === "Enter") {
     e.preventDefault();
@@ -500,14 +558,21 @@ function onKey(e) {
     e.preventDefault();
     return moveCaret(k === "ArrowRight" ? 1 : -1, e.shiftKey);
   }
-  if (k === "]" || k === "[" || (k === "Tab" && inText)) {
+  // Tab moves between spans only from the text and only when there is one to
+  // jump to; anywhere else it moves the focus as usual (to the side panel).
+  if (k === "]" || k === "[" || (k === "Tab" && inText && W.items.length)) {
     e.preventDefault();
     return jump(k === "[" || (k === "Tab" && e.shiftKey) ? -1 : 1);
   }
   if (onButton && (k === "Enter" || k === " ")) return;
   if (k === "Delete" || k === "Backspace") {
     e.preventDefault();
+    if (W.stance) return removeStance(W.stance);
     return removeSelected();
+  }
+  if (k === "." || k === ",") {
+    e.preventDefault();
+    return stepStance(k === "." ? 1 : -1);
   }
   if (k === "Enter") {
     e.preventDefault();
@@ -532,6 +597,14 @@ function onKey(e) {
       return applyPolarity(polarity);
     }
     return;
+  }
+  if (W.stance) {
+    const polarity = W.stanceKeys.get(key) || W.stanceKeys.get(key.toLowerCase());
+    if (polarity) {
+      e.preventDefault();
+      if (setStancePolarity(W.stance, polarity)) selectStance(W.stance);
+      return;
+    }
   }
   const label = W.entityKeys.get(key) || W.entityKeys.get(key.toLowerCase());
   if (label) {
@@ -574,18 +647,21 @@ function drawPanel() {
     const holder = W.model.spans.get(t.holder);
     const tgt = W.model.spans.get(t.target);
     const cue = t.cue ? W.model.spans.get(t.cue) : null;
-    const polarity = el("select", { ariaLabel: "Polarity", on: {
+    // A submitted set is read-only: the controls are disabled, and each
+    // handler checks again (editable()) so nothing changes it locally.
+    const polarity = el("select", { ariaLabel: "Polarity", disabled: W.readonly, on: {
       click: (e) => e.stopPropagation(),
-      change: (e) => { if (W.model.setPolarity(t.id, e.target.value)) changed([]); else drawPanel(); },
+      change: (e) => { if (!setStancePolarity(t.id, e.target.value)) drawPanel(); },
     } }, ...[...W.stanceLabels.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
-    return el("li", { on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => select(t.holder) } },
+    return el("li", { className: W.stance === t.id ? "current" : "",
+      on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => selectStance(t.id) } },
       el("span", { className: "txt", title: "holder → target",
         text: `${spanText(holder)} → ${spanText(tgt)}${cue ? ` (cue: ${spanText(cue)})` : ""}` }),
       polarity,
       el("button", { type: "button", text: cue ? "cue ×" : "+cue", title: cue ? "Remove the cue" : "Choose a cue span",
-        on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
-      el("button", { type: "button", text: "×", title: "Remove stance", ariaLabel: "Remove stance",
-        on: { click: (e) => { e.stopPropagation(); W.model.removeStance(t.id); changed([]); } } }));
+        disabled: W.readonly, on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
+      el("button", { type: "button", text: "×", title: "Remove stance", ariaLabel: "Remove stance", disabled: W.readonly,
+        on: { click: (e) => { e.stopPropagation(); removeStance(t.id); } } }));
   }));
   const preds = visiblePreds();
   $("pred-section").hidden = !W.preds.length;
@@ -637,7 +713,8 @@ function drawDetail() {
     el("div", { className: "row" }, ...[...W.entityLabels.values()].map((l) =>
       el("button", { type: "button", className: "small", text: `${l.name}${l.shortcut ? ` (${l.shortcut})` : ""}`,
         style: { "border-left": `4px solid ${colorOf(l.name)}`, "font-weight": l.name === span.label ? "700" : "400" },
-        on: { click: () => { if (W.model.setLabel(key, l.name)) changed([rangeOfKey(key)]); } } }))),
+        disabled: W.readonly,
+        on: { click: () => { if (editable() && W.model.setLabel(key, l.name)) changed([rangeOfKey(key)]); } } }))),
     el("div", { className: "row" }, el("span", { className: "muted", text: "Actor: " }), el("strong", { text: actor })),
     el("div", { className: "row" },
       el("button", { type: "button", text: "Link actor (Enter)", on: { click: linkActor } }),
@@ -678,6 +755,7 @@ async function submit() {
 
 function setReadonly(submitted) {
   W.readonly = submitted;
+  schedulePanel(); // the side panel's controls follow read-only
   setState(submitted ? "submitted" : "saved");
   $("submit-button").disabled = submitted;
   $("next-button").hidden = !submitted;

@@ -212,3 +212,37 @@ def test_a_release_in_progress_shows_its_jobs_progress_until_ready(
     expect(row.locator("progress")).to_have_count(0)
     page.click(f"#release-{release.pk} > summary")
     expect(page.locator(f"#release-{release.pk} table.files tbody tr")).to_have_count(4)
+
+
+@pytest.mark.parametrize("job_status", ["failed", "done"])
+def test_a_release_whose_job_ended_is_not_polled_again(
+    page, live_server, sign_in, gold_project, users, job_status
+):
+    # The job ended, but the release was never updated: it still says running.
+    job = Job.objects.create(
+        project=gold_project,
+        kind="release",
+        handler="apps.datasets.releases.build_release",
+        status=job_status,
+        error="disk full" if job_status == "failed" else "",
+    )
+    release = Release.objects.create(
+        project=gold_project,
+        name="nightly",
+        ratios={"train": 0.8, "dev": 0.1, "test": 0.1},
+        formats=["jsonl"],
+        created_by=users["olga"],
+        job=job,
+        status="running",
+    )
+    job_reads = []
+    page.on("request", lambda r: job_reads.append(r.url) if f"/jobs/{job.pk}/" in r.url else None)
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    row = page.locator(f"tr[data-release='{release.pk}']")
+    if job_status == "failed":  # the job decides: the release failed
+        expect(row).to_have_attribute("data-status", "failed")
+        expect(row).to_contain_text("disk full")
+    else:
+        expect(row).to_have_attribute("data-status", "running")
+    page.wait_for_timeout(2000)  # several poll intervals
+    assert len(job_reads) == 1

@@ -37,6 +37,7 @@ def test_search_finds_an_actor_by_alias_and_keys_open_it(page, live_server, sign
     add_actor(project, "Russia", aliases=["the Kremlin", "Moscow"], country="RU")
     add_actor(project, "Venezuela", aliases=["Caracas"], country="VE")
     add_actor(project, "Brazil", country="BR")
+    page.context.clear_cookies()
     open_registry(page, live_server, sign_in, project, "ana")
     rows = page.locator("#actor-rows tr")
     expect(rows).to_have_count(3)
@@ -70,6 +71,7 @@ def test_search_finds_an_actor_by_alias_and_keys_open_it(page, live_server, sign
 
 
 def test_create_an_actor_with_two_aliases(page, live_server, sign_in, project):
+    page.context.clear_cookies()
     open_registry(page, live_server, sign_in, project, "ana")
     page.click("#new-actor")
     page.fill("#f-name", "Delcy Rodríguez")
@@ -129,6 +131,10 @@ def test_merge_moves_mentions_to_the_survivor_and_shows_the_record(
     expect(page.locator("#mentions")).to_contain_text("gold")
 
     page.click("#merge-actor")
+    # The picker chooses a survivor here; its hidden "Create actor" stays hidden.
+    expect(page.locator("#actor-dialog")).to_be_visible()
+    expect(page.locator("#actor-dialog .create-actor")).to_be_hidden()
+    expect(page.get_by_role("button", name="Create actor")).to_have_count(0)
     page.fill("#actor-q", "Moscow")  # the survivor, found by its alias
     expect(page.locator("#actor-results li")).to_have_count(1)
     page.keyboard.press("Enter")
@@ -218,3 +224,48 @@ def test_registry_screenshot(page, live_server, screenshot_path):
     screenshot = screenshot_path("registry.png")
     page.screenshot(path=str(screenshot))
     assert screenshot.stat().st_size < 300_000
+
+
+def test_mentions_link_to_the_workspace_only_from_the_callers_own_set(
+    page, live_server, sign_in, project, users
+):
+    # Opening the workspace creates a set for the caller: a mention in
+    # someone else's set must not send the caller there.
+    kremlin = add_actor(project, "Kremlin")
+    document = Document.objects.create(
+        project=project, external_id="d1", title="Strikes", text=TEXT
+    )
+    gpe = Label.objects.get(project=project, name="GPE")
+    k = TEXT.index("the Kremlin")
+    ana_set = AnnotationSet.objects.create(document=document, kind="annotator", author=users["ana"])
+    gold = AnnotationSet.objects.create(document=document, kind="gold")
+    Span.objects.create(set=ana_set, sid="s1", start=k, end=k + 11, label=gpe, actor=kremlin)
+    Span.objects.create(set=gold, sid="s1", start=k, end=k + 11, label=gpe, actor=kremlin)
+    workspace = f"/projects/{project.pk}/documents/{document.pk}/"
+    review = f"/projects/{project.pk}/review/{document.pk}/"
+
+    open_registry(page, live_server, sign_in, project, "rita")
+    page.locator("#actor-rows tr", has_text="Kremlin").first.click()
+    expect(page.locator("#mention-count")).to_have_text("(2)")
+    links = page.locator("#mentions .mention-head a")
+    expect(links).to_have_count(2)
+    assert {links.nth(i).get_attribute("href") for i in range(2)} == {review}
+    links.first.click()
+    page.wait_for_url(f"{live_server.url}{review}")
+    assert not AnnotationSet.objects.filter(author=users["rita"]).exists()
+
+    # An annotator of an open (not blind) project sees a colleague's mention
+    # too, but may open only her own in the workspace.
+    project.blind = False
+    project.save()
+    ben_set = AnnotationSet.objects.create(document=document, kind="annotator", author=users["ben"])
+    Span.objects.create(set=ben_set, sid="s1", start=k, end=k + 11, label=gpe, actor=kremlin)
+    page.context.clear_cookies()
+    open_registry(page, live_server, sign_in, project, "ana")
+    page.locator("#actor-rows tr", has_text="Kremlin").first.click()
+    own = page.locator("#mentions li", has_text="ana")
+    expect(own.locator(".mention-head a")).to_have_attribute("href", workspace)
+    other = page.locator("#mentions li", has_text="ben")
+    expect(other).to_have_count(1)
+    expect(other.locator(".mention-head a")).to_have_count(0)
+    expect(other.locator(".doc-title")).to_have_text("Strikes")

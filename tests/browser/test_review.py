@@ -261,3 +261,89 @@ def test_data_stays_text_on_the_adjudication_screen(page, live_server, sign_in, 
     # Anonymous review: lanes and lists name "Annotator A / B / C", never the users.
     expect(page.locator("#lane-legend")).to_contain_text("Annotator A")
     assert "ana" not in page.locator("#side").inner_text().lower().replace("annotator", "")
+
+
+def open_review(page, live_server, sign_in, project, doc, username="rita"):
+    sign_in(page, username)
+    page.goto(f"{live_server.url}/projects/{project.pk}/review/{doc.pk}/")
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def gold_spans(page, live_server, project, doc):
+    gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    return sorted((s["start"], s["end"], s["label"]) for s in (gold.get("spans") or []))
+
+
+def test_a_row_made_current_drops_the_old_text_selection(page, live_server, sign_in, k3):
+    project, doc, _ = k3
+    open_review(page, live_server, sign_in, project, doc)
+    operation = TEXT.index("operation")
+    page.locator("#text").focus()
+    drag(page, operation + 1, operation + 7)
+    expect(page.locator("#banner")).to_contain_text("Selected")
+    # Clicking a row makes it current: the label key relabels that row (here:
+    # adds Moscow as ORG), never the selection made before.
+    page.locator("#span-list li").nth(0).click()
+    page.keyboard.press("o")
+    settled(page)
+    assert gold_spans(page, live_server, project, doc) == [(0, 6, "ORG")]
+    # The same after j/k.
+    drag(page, operation + 1, operation + 7)
+    expect(page.locator("#banner")).to_contain_text("Selected")
+    page.keyboard.press("j")
+    page.keyboard.press("g")
+    settled(page)
+    assert (operation, operation + 9, "GPE") not in gold_spans(page, live_server, project, doc)
+    assert all(start != operation for start, _, _ in gold_spans(page, live_server, project, doc))
+
+
+def test_reopen_enables_the_row_buttons_and_a_stance_edit_ignores_selections(
+    page, live_server, sign_in, k3
+):
+    project, doc, _ = k3
+    open_review(page, live_server, sign_in, project, doc)
+    page.fill("#rationale", "kept for the next decision")
+    page.click("#auto-merge")
+    settled(page)
+    # Accept all agreed does not send the rationale, so the box keeps it.
+    expect(page.locator("#rationale")).to_have_value("kept for the next decision")
+    page.locator("#text").focus()
+    page.keyboard.press("Control+Enter")
+    settled(page)
+    edit_buttons = page.locator("#span-list li button[title='Edit (e)']")
+    expect(edit_buttons.first).to_be_disabled()
+    page.click("#reopen-button")
+    page.fill("#reopen-reason", "a second look")
+    page.keyboard.press("Enter")
+    settled(page)
+    expect(page.locator("#reopen-button")).to_be_hidden()
+    # The lists were drawn after the gold set thawed: their buttons work.
+    expect(edit_buttons.first).to_be_enabled()
+    expect(edit_buttons.nth(2)).to_be_enabled()
+
+    # Editing a stance, a text selection changes nothing (and throws nothing).
+    page.locator("#stance-list li").first.click()
+    page.keyboard.press("e")
+    expect(page.locator("#edit")).to_be_visible()
+    operation = TEXT.index("operation")
+    drag(page, operation + 1, operation + 7)
+    expect(page.locator("#edit")).to_be_visible()
+    expect(page.locator("#edit-label")).to_be_visible()
+
+
+def test_a_write_whose_reload_fails_says_saved(page, live_server, sign_in, k3):
+    project, doc, _ = k3
+    open_review(page, live_server, sign_in, project, doc)
+
+    def fail_reloads(route):
+        if route.request.method == "GET":
+            route.fulfill(status=503, body="down")
+        else:
+            route.continue_()
+
+    page.route("**/review/", fail_reloads)
+    page.locator("#span-list li").nth(0).click()
+    page.keyboard.press("a")
+    expect(page.locator("#state")).to_have_text("Saved — not reloaded")
+    expect(page.locator("#banner")).to_contain_text("saved, but the page could not reload")
+    assert gold_spans(page, live_server, project, doc) == [(0, 6, "GPE")]

@@ -372,3 +372,164 @@ def test_predictions_accept_and_reject(page, project, document, open_workspace, 
         (TEXT.index("Brazil"), TEXT.index("Brazil") + 6, "GPE"),
     ]
     expect(page.locator("#pred-list li")).to_have_count(0)
+
+
+def two_spans_and_a_stance(page):
+    """Moscow and Caracas (GPE) and OPPOSE Moscow → Caracas, by keyboard."""
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    caracas = TEXT.index("Caracas")
+    drag(page, caracas, caracas + 7)
+    page.keyboard.press("g")
+    page.keyboard.press("Escape")
+    page.keyboard.press("]")  # Moscow
+    page.keyboard.press("/")
+    page.keyboard.press("]")  # Caracas
+    page.keyboard.press("Enter")
+    page.keyboard.press("x")
+    page.keyboard.press("Escape")  # no cue
+    saved(page)
+    expect(page.locator("#stance-list li")).to_have_count(1)
+
+
+def ana_stances(document):
+    return list(
+        Stance.objects.filter(set__document=document, set__author__username="ana").values_list(
+            "holder__start", "target__start", "polarity__name"
+        )
+    )
+
+
+def test_clicking_a_listed_span_drops_the_text_selection(page, document, open_workspace):
+    open_workspace(page, document)
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    saved(page)
+    strikes = TEXT.index("strikes")
+    drag(page, strikes, strikes + 7)
+    # Clicking Moscow in the side list makes it current: the label key
+    # relabels it and creates no span from the older selection.
+    page.locator("#span-list li", has_text="Moscow").click()
+    page.keyboard.press("o")
+    saved(page)
+    assert ana_spans(document) == [(0, 6, "ORG")]
+
+
+def test_a_submitted_set_ignores_the_side_panel_controls(page, document, open_workspace):
+    open_workspace(page, document)
+    two_spans_and_a_stance(page)
+    page.locator("#span-list li", has_text="Moscow").click()
+    page.click("#submit-button")
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "submitted")
+    stance = page.locator("#stance-list li").first
+    expect(stance.locator("select")).to_be_disabled()
+    expect(stance.locator("button[title='Remove stance']")).to_be_disabled()
+    page.locator("#span-list li", has_text="Moscow").click()
+    label_buttons = page.locator("#detail button", has_text="ORG")
+    expect(label_buttons).to_be_disabled()
+    # Even with the controls enabled again by hand, the handlers refuse.
+    # (In one script, so no redraw of the panel comes in between.)
+    page.evaluate(
+        """() => {
+            const q = (css) => {
+                const node = document.querySelector(css);
+                node.disabled = false;
+                return node;
+            };
+            const polarity = q("#stance-list li select");
+            polarity.value = "SUPPORT";
+            polarity.dispatchEvent(new Event("change"));
+            q("#stance-list li button[title='Remove stance']").click();
+            [...document.querySelectorAll("#detail button")]
+                .find((b) => b.textContent.startsWith("ORG"))
+                .disabled = false;
+            [...document.querySelectorAll("#detail button")]
+                .find((b) => b.textContent.startsWith("ORG"))
+                .click();
+        }"""
+    )
+    expect(page.locator("#banner")).to_contain_text("read-only")
+    expect(page.locator("#stance-list li")).to_have_count(1)
+    expect(page.locator("#stance-list li select")).to_have_value("OPPOSE")
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "submitted")
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#conflict")).to_be_hidden()
+    assert ana_spans(document) == [
+        (0, 6, "GPE"),
+        (TEXT.index("Caracas"), TEXT.index("Caracas") + 7, "GPE"),
+    ]
+    assert ana_stances(document) == [(0, TEXT.index("Caracas"), "OPPOSE")]
+
+
+def test_tab_leaves_the_text_and_keys_change_or_delete_a_stance(page, document, open_workspace):
+    open_workspace(page, document)
+    # No span yet: Tab in the text moves the focus on, to the side panel.
+    page.locator("#text").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") != "text"
+    # Focus on the page body: Tab is the browser's, not a jump between spans.
+    two_spans_and_a_stance(page)
+    page.keyboard.press("Escape")  # nothing selected
+    expect(page.locator("#span-list li.current")).to_have_count(0)
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement !== document.body")
+    expect(page.locator("#span-list li.current")).to_have_count(0)
+    # From the text, Tab still selects the next span.
+    page.locator("#text").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("#span-list li.current")).to_have_count(1)
+
+    # "." selects the stance; a polarity key changes it; Delete removes it.
+    page.keyboard.press(".")
+    expect(page.locator("#stance-list li.current")).to_have_count(1)
+    page.keyboard.press("s")
+    saved(page)
+    assert ana_stances(document) == [(0, TEXT.index("Caracas"), "SUPPORT")]
+    page.keyboard.press("Delete")
+    saved(page)
+    assert ana_stances(document) == []
+    assert len(ana_spans(document)) == 2
+    page.keyboard.press("?")
+    expect(page.locator("#help-keys")).to_contain_text("Change the selected stance's polarity")
+    expect(page.locator("#help-keys")).to_contain_text("Remove the selected stance")
+
+
+def test_a_failing_server_is_retried_with_backoff_not_shown_offline(page, document, open_workspace):
+    page.clock.install()
+    open_workspace(page, document)
+    puts = []
+
+    def fail(route):
+        if route.request.method == "PUT":
+            puts.append(route.request.url)
+            route.fulfill(status=500, content_type="application/json", body="{}")
+        else:
+            route.continue_()
+
+    page.route("**/annotations/mine/", fail)
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    page.clock.run_for(1000)  # the save after the typing pause
+    state = page.locator("#save-state")
+    expect(state).to_have_attribute("data-state", "server")
+    expect(state).to_contain_text("retrying in 4 s")
+    assert len(puts) == 1
+    page.clock.run_for(4100)
+    expect(state).to_contain_text("retrying in 8 s")
+    assert len(puts) == 2
+    page.clock.run_for(4100)  # not yet: the next try waits 8 s
+    assert len(puts) == 2
+    page.clock.run_for(4100)
+    expect(state).to_contain_text("retrying in 16 s")
+    assert len(puts) == 3
+    for _ in range(6):  # doubling stops at a minute
+        page.clock.run_for(61000)
+        expect(state).to_have_attribute("data-state", "server")
+    expect(state).to_contain_text("retrying in 60 s")
+    # The server recovers: the next try saves.
+    page.unroute("**/annotations/mine/")
+    page.clock.run_for(61000)
+    saved(page)
+    assert ana_spans(document) == [(0, 6, "GPE")]
