@@ -14,6 +14,7 @@ from apps.documents.models import Document
 from apps.projects.models import Label
 
 from .models import AnnotationSet, Span, Stance
+from .pseudonyms import document_names
 from .signals import annotator_set_submitted
 from .validation import Schema, validate_set
 
@@ -170,14 +171,21 @@ SET_FIELDS = (
 )
 
 
-def set_payloads(sets, texts):
+def set_payloads(sets, texts, anonymous=False):
     """The API shape of every set in `sets` (a queryset), in three queries.
 
     `texts` maps document id to its text, for each span's covered `text`.
+    `anonymous`: annotator sets name their author by the document's
+    pseudonym (pseudonyms.document_names, one more query).
     """
     rows = list(sets.values(*SET_FIELDS))
     if not rows:
         return []
+    if anonymous:
+        names = document_names({row["document_id"] for row in rows})
+        for row in rows:
+            if row["kind"] == AnnotationSet.Kind.ANNOTATOR:
+                row["author__username"] = names[row["document_id"]][row["author__username"]]
     by_id = {}
     for row in rows:
         by_id[row["id"]] = {

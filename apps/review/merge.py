@@ -15,9 +15,8 @@ stance key -> cue span key (and the stance's id). A reviewer's decision is a
 """
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from string import ascii_uppercase
 
 
 class MergeError(Exception):
@@ -510,20 +509,3 @@ def provenance(gold: Gold, cands: Mapping) -> dict:
         near = [a for a in cands["annotators"] if a in by_pair.get(key[:2], ())]
         stances_out[key] = {"origin": "changed" if near else "added", "annotators": near}
     return {"spans": spans_out, "stances": stances_out}
-
-
-def display_names(annotators: Sequence, anonymous: bool) -> dict:
-    """Annotator -> the name a reviewer sees: itself, or "Annotator A", "B", …
-    in the given order (AA, AB, … past Z)."""
-    if not anonymous:
-        return {a: a for a in annotators}
-    names = {}
-    for index, annotator in enumerate(annotators):
-        letters, n = "", index
-        while True:
-            letters = ascii_uppercase[n % 26] + letters
-            n = n // 26 - 1
-            if n < 0:
-                break
-        names[annotator] = f"Annotator {letters}"
-    return names

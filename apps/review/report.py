@@ -102,3 +102,28 @@ def agreement_report(project, label=None, annotator=None, documents=None):
         "stances": stance_result,
         "actors": {"link_agreement": links, "items": links["items"]},
     }
+
+
+def pseudonymous_report(report, names):
+    """The report with every annotator named by `names` (username -> pseudonym,
+    in the order the pseudonyms should be listed: pseudonyms.project_names).
+
+    Lists and pairs are reordered by that order too, so no alphabetical order
+    of the hidden usernames shows through.
+    """
+    rank = {username: i for i, username in enumerate(names)}
+    out = dict(report)
+    out["annotators"] = [names[u] for u in sorted(report["annotators"], key=rank.__getitem__)]
+    annotator = report["filters"]["annotator"]
+    out["filters"] = {**report["filters"], "annotator": names.get(annotator, annotator)}
+    for part in ("spans", "stances"):
+        pairs = []
+        for pair in report[part]["pairs"]:
+            a, b = sorted((pair["a"], pair["b"]), key=rank.__getitem__)
+            pairs.append({**pair, "a": a, "b": b})
+        pairs.sort(key=lambda p: (rank[p["a"]], rank[p["b"]]))
+        out[part] = {
+            **report[part],
+            "pairs": [{**p, "a": names[p["a"]], "b": names[p["b"]]} for p in pairs],
+        }
+    return out

@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from apps.annotations.api.visibility import linked_actor_names
 from apps.annotations.models import AnnotationSet
+from apps.annotations.pseudonyms import display_names, hides_names
 from apps.documents.models import Document, status_q
 from apps.projects.models import ROLE_RANK, Role
 from apps.projects.permissions import get_membership
 
-from .merge import display_names
 from .queue import review_queue
 
 QUEUE_PAGE_SIZE = 100
@@ -35,10 +35,10 @@ def reviewer_membership(request, project_pk):
     return membership
 
 
-def _annotators_by_document(project, document_ids):
+def _annotators_by_document(membership, document_ids):
     """{document id: (annotator names as a reviewer sees them, has a gold set)}.
 
-    One query. Names follow the review API's rule (merge.display_names over
+    One query. Names follow the review API's rule (display_names over
     the document's annotator sets in set order), so "Annotator B" in the queue
     is "Annotator B" on the adjudication screen.
     """
@@ -59,7 +59,7 @@ def _annotators_by_document(project, document_ids):
             authors[document_id].append(username)
     out = {}
     for pk, usernames in authors.items():
-        names = display_names(usernames, project.anonymous_review)
+        names = display_names(usernames, hides_names(membership))
         out[pk] = ([names[u] for u in usernames], pk in gold)
     return out
 
@@ -73,7 +73,7 @@ def queue_page(request, project_pk):
     )
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     documents = list(page.object_list)
-    names = _annotators_by_document(project, [d["id"] for d in documents])
+    names = _annotators_by_document(membership, [d["id"] for d in documents])
     for d in documents:
         d["annotators"], started = names[d["id"]]
         d["status"] = "in review" if started else "awaiting review"

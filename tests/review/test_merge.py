@@ -286,17 +286,6 @@ def test_provenance_says_who_made_each_gold_item_or_that_the_reviewer_did():
     assert stances[(MOSCOW, (7, 16, "ORG"), "OPPOSE")]["origin"] == "added"
 
 
-@pytest.mark.parametrize(
-    ("count", "last"), [(1, "Annotator A"), (3, "Annotator C"), (27, "Annotator AA")]
-)
-def test_display_names(count, last):
-    people = [f"user{i}" for i in range(count)]
-    names = merge.display_names(people, anonymous=True)
-    assert names[people[-1]] == last
-    assert len(set(names.values())) == count
-    assert merge.display_names(people, anonymous=False) == {p: p for p in people}
-
-
 def test_change_shape_is_plain_json():
     change = merge.plan(Gold(), "accept", "span", item(MOSCOW, 1))
     assert isinstance(change, Change)

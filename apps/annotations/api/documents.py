@@ -29,6 +29,7 @@ from apps.projects.permissions import ProjectScopedMixin
 from ..assignment import next_document
 from ..imports import ImportConflict, import_records
 from ..models import AnnotationSet
+from ..pseudonyms import hides_names
 from ..sets import set_payloads
 from .visibility import visible_sets
 
@@ -159,7 +160,9 @@ IMPORT_RESULT = inline_serializer(
 class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     """Documents of a project, paged by cursor in import order.
 
-    `?include=annotations` adds every set the caller may see to each document.
+    `?include=annotations` adds every set the caller may see to each document
+    (under anonymous review, a reviewer sees annotators as "Annotator A/B/C";
+    `assigned_to` still takes a username).
     """
 
     pagination_class = CursorPagination
@@ -181,7 +184,8 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
             texts = {row["id"]: row["text"] for row in rows}
             sets = visible_sets(self, AnnotationSet.objects.filter(document_id__in=list(texts)))
             by_document = {}
-            for payload in set_payloads(sets, texts):
+            anonymous = hides_names(self.membership)
+            for payload in set_payloads(sets, texts, anonymous=anonymous):
                 by_document.setdefault(payload["document"], []).append(payload)
             for payload in payloads:
                 payload["annotations"] = by_document.get(payload["id"], [])

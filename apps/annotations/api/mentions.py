@@ -21,6 +21,7 @@ from apps.projects.pagination import PageNumberPagination
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..models import AnnotationSet, Span
+from ..pseudonyms import document_names, hides_names
 from ..snippets import MARGIN, snippet
 from .visibility import visible_sets
 
@@ -41,7 +42,14 @@ def _context(params):
     return value
 
 
-def _row(row, context):
+def _author(row, names):
+    """The set's author, or its pseudonym on that document under anonymous review."""
+    if names is None or row["set__kind"] != AnnotationSet.Kind.ANNOTATOR:
+        return row["set__author__username"]
+    return names[row["set__document_id"]][row["set__author__username"]]
+
+
+def _row(row, context, names=None):
     return {
         "id": row["id"],
         "sid": row["sid"],
@@ -59,7 +67,7 @@ def _row(row, context):
             "id": row["set_id"],
             "kind": row["set__kind"],
             "status": row["set__status"],
-            "author": row["set__author__username"],
+            "author": _author(row, names),
             "source": row["set__source"],
         },
     }
@@ -69,7 +77,9 @@ class ActorMentionsView(ProjectScopedMixin, APIView):
     """The spans linked to this actor in every set you may see (reviewers:
     all; annotators: no gold, and in a blind project only their own sets and
     predictions), in document order, with `before`/`text`/`after` around each
-    (`context` code points each side, default 60). Paged like every list."""
+    (`context` code points each side, default 60). Paged like every list.
+    Under anonymous review a reviewer sees each set's author as its
+    "Annotator A/B/C" on that document."""
 
     pagination_class = PageNumberPagination
 
@@ -118,4 +128,7 @@ class ActorMentionsView(ProjectScopedMixin, APIView):
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response([_row(row, context) for row in page])
+        names = None
+        if hides_names(self.membership):
+            names = document_names({row["set__document_id"] for row in page})
+        return paginator.get_paginated_response([_row(row, context, names) for row in page])

@@ -14,6 +14,7 @@ from apps.projects.permissions import ProjectScopedMixin
 
 from ..assignment import DocumentFull, claim
 from ..models import AnnotationSet
+from ..pseudonyms import hides_names
 from ..sets import ProjectSchema, SetConflict, replace_set, set_payloads, submit_set
 from ..validation import describe
 from .visibility import visible_sets
@@ -118,10 +119,13 @@ class SubmitMySetView(DocumentScopedView):
 
 
 class DocumentSetsView(DocumentScopedView):
-    """Every set of the document that the caller may see."""
+    """Every set of the document that the caller may see (under anonymous
+    review, a reviewer sees annotators as "Annotator A/B/C")."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, *args, **kwargs):
         document = self.get_document()
         sets = visible_sets(self, AnnotationSet.objects.filter(document=document))
-        return Response(set_payloads(sets, {document.pk: document.text}))
+        return Response(
+            set_payloads(sets, {document.pk: document.text}, anonymous=hides_names(self.membership))
+        )

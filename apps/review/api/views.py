@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.annotations.pseudonyms import display_names, hides_names, project_names
 from apps.annotations.sets import SetConflict
 from apps.documents.models import Document
 from apps.projects.models import Role
@@ -24,7 +25,7 @@ from .. import merge
 from ..agreement import disagreement_score
 from ..models import AdjudicationEvent, Decision
 from ..queue import review_queue
-from ..report import ReportError, agreement_report
+from ..report import ReportError, agreement_report, pseudonymous_report
 
 
 def _is_version(value):
@@ -62,27 +63,40 @@ def _document_filter(request):
 
 
 class AgreementView(ReviewerView):
-    """Inter-annotator agreement over documents with two or more submitted sets."""
+    """Inter-annotator agreement over documents with two or more submitted sets.
+
+    Under anonymous review a reviewer sees annotators as "Annotator 1..n"
+    (project-wide, by user id)."""
 
     @extend_schema(
         parameters=[
             OpenApiParameter("label", str, description="an entity or stance label name"),
-            OpenApiParameter("annotator", str, description="a username"),
+            OpenApiParameter(
+                "annotator", str, description='a username (or "Annotator n" under anonymous review)'
+            ),
             OpenApiParameter("document", str, description="document ids, comma-separated"),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, *args, **kwargs):
         params = request.query_params
+        annotator = params.get("annotator") or None
+        # Under anonymous review a reviewer sees project-wide pseudonyms
+        # ("Annotator n"); `annotator` takes a username or such a pseudonym.
+        names = project_names(self.project) if hides_names(self.membership) else None
+        if names and annotator is not None:
+            annotator = {shown: u for u, shown in names.items()}.get(annotator, annotator)
         try:
             report = agreement_report(
                 self.project,
                 label=params.get("label") or None,
-                annotator=params.get("annotator") or None,
+                annotator=annotator,
                 documents=_document_filter(request),
             )
         except ReportError as exc:
             raise ValidationError({exc.field: exc.message}) from None
+        if names is not None:
+            report = pseudonymous_report(report, names)
         return Response(report)
 
 
@@ -148,7 +162,7 @@ class DocumentReviewView(ReviewerView):
         return super().handle_exception(exc)
 
     def names(self, review):
-        names = merge.display_names(review.usernames, self.project.anonymous_review)
+        names = display_names(review.usernames, hides_names(self.membership))
         by_id = {uid: names.get(u, u) for u, uid in review.annotator_ids.items()}
         return names, by_id
 
