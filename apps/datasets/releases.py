@@ -9,20 +9,20 @@ overwritten), and nothing updates a ready release.
 import hashlib
 import json
 import tempfile
+from contextlib import contextmanager
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.annotations.models import AnnotationSet
-from apps.documents.models import Document
 from apps.projects.jobs import JobError, start_job
 from apps.review import agreement
 
 from .export import SOURCES, Exporter, ExportOptions, buffered
 from .formats import FORMATS
 from .models import Release, ReleaseFile
+from .provenance import gold_provenance
 from .splits import DEFAULT_RATIOS, SplitError, check_ratios
 
 BOOTSTRAP_ITERATIONS = 200
@@ -142,8 +142,9 @@ def options_for(release, split=None) -> ExportOptions:
     )
 
 
-def store(path, pieces):
-    """Write pieces to storage at ``path``; returns (stored name, size, sha256)."""
+def store(path, pieces, stored=None):
+    """Write pieces to storage at ``path``; returns (stored name, size, sha256).
+    The stored name is appended to ``stored`` (if given) as soon as it exists."""
     digest, size = hashlib.sha256(), 0
     with tempfile.TemporaryFile() as handle:
         for block in buffered(pieces):
@@ -152,6 +153,8 @@ def store(path, pieces):
             handle.write(block)
         handle.seek(0)
         name = default_storage.save(path, File(handle))
+    if stored is not None:
+        stored.append(name)
     return name, size, digest.hexdigest()
 
 
@@ -162,9 +165,13 @@ def build_release(job, release_id):
     )
     if not started:
         raise JobError("This release was already built; a release never changes.")
+    stored = []  # every name saved to storage, deleted again if the build fails
     try:
-        return _build(job, release)
+        with snapshot():
+            return _build(job, release, stored)
     except Exception as exc:
+        for name in stored:
+            default_storage.delete(name)
         message = str(exc) if isinstance(exc, JobError) else type(exc).__name__
         Release.objects.filter(pk=release.pk).update(
             status=Release.Status.FAILED, error=message, finished_at=timezone.now()
@@ -172,7 +179,30 @@ def build_release(job, release_id):
         raise
 
 
-def _build(job, release):
+@contextmanager
+def snapshot():
+    """One transaction that reads one snapshot of the database, so the manifest,
+    the agreement and every format × split of a release describe the same data
+    while annotation goes on.
+
+    PostgreSQL's default (READ COMMITTED) takes a new snapshot per statement:
+    REPEATABLE READ keeps the first one for the whole transaction, and must be
+    set before any other statement in it (psycopg sends BEGIN with the first
+    statement, so the SET right after atomic() opens is that statement). SQLite
+    reads one snapshot per transaction already (WAL: writers go on meanwhile).
+    Inside an outer transaction (a test's, or a request's) the snapshot is that
+    transaction's and cannot be changed.
+    """
+    connection = transaction.get_connection()
+    fresh = not connection.in_atomic_block
+    with transaction.atomic():
+        if fresh and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _build(job, release, stored):
     project = release.project
     splits = [name for name, ratio in release.ratios.items() if ratio > 0]
     steps = len(release.formats) * len(splits) + 2
@@ -187,14 +217,16 @@ def _build(job, release):
             exporter = Exporter(project, options_for(release, split))
             context = exporter.context()
             name = f"{split}.{fmt.suffix}"
-            stored, size, sha = store(f"{base}/{format_name}/{name}", fmt.write(exporter, context))
+            saved, size, sha = store(
+                f"{base}/{format_name}/{name}", fmt.write(exporter, context), stored
+            )
             files.append(
                 ReleaseFile(
                     release=release,
                     format=format_name,
                     split=split,
                     name=f"{format_name}/{name}",
-                    file=stored,
+                    file=saved,
                     size=size,
                     sha256=sha,
                     content_type=fmt.content_type,
@@ -216,16 +248,15 @@ def _build(job, release):
     ]
     manifest["format_reports"] = reports
     body = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    stored, _, sha = store(f"{base}/manifest.json", [body])
-    with transaction.atomic():
-        ReleaseFile.objects.bulk_create(files)
-        Release.objects.filter(pk=release.pk).update(
-            status=Release.Status.READY,
-            manifest=manifest,
-            manifest_file=stored,
-            manifest_sha256=sha,
-            finished_at=timezone.now(),
-        )
+    saved, _, sha = store(f"{base}/manifest.json", [body], stored)
+    ReleaseFile.objects.bulk_create(files)
+    Release.objects.filter(pk=release.pk).update(
+        status=Release.Status.READY,
+        manifest=manifest,
+        manifest_file=saved,
+        manifest_sha256=sha,
+        finished_at=timezone.now(),
+    )
     job.set_progress(steps, steps)
     return {"release": release.pk, "files": len(files), "manifest_sha256": sha}
 
@@ -238,7 +269,7 @@ def manifest_for(release) -> dict:
     exporter = Exporter(project, options_for(release))
     context = exporter.context()
     documents, splits, labels, stance_labels = [], {}, {}, {}
-    released_ids = []
+    released_ids, gold_sets = [], {}
     for record in exporter:
         released_ids.append(record.id)
         split = record.split
@@ -253,6 +284,8 @@ def manifest_for(release) -> dict:
             for t in aset.stances:
                 per = stance_labels.setdefault(t.polarity, {})
                 per[split] = per.get(split, 0) + 1
+            if aset.owner == "gold":
+                gold_sets[record.id] = set_payload(aset)
         documents.append(
             {
                 "id": record.external_id,
@@ -263,12 +296,16 @@ def manifest_for(release) -> dict:
                 "annotators": record.annotators,
             }
         )
-    gold_sets = AnnotationSet.objects.filter(
-        document__project=project,
-        kind=AnnotationSet.Kind.GOLD,
-        document__adjudicated_at__isnull=False,
-    ).count()
-    adjudicated = Document.objects.filter(project=project, adjudicated_at__isnull=False).count()
+    released = set(released_ids)
+    adjudicated = exporter.documents().filter(adjudicated_at__isnull=False)
+    if release.source != "gold":
+        # The gold behind the released documents that have one, though this
+        # release carries the annotators' or a model's sets.
+        gold_exporter = Exporter(project, ExportOptions(source="gold"))
+        for record in gold_exporter:
+            if record.id in released:
+                gold_sets[record.id] = set_payload(record.sets[0])
+    annotator_sets = annotator_payloads(project, released)
     creator = release.created_by.username if release.created_by else None
     return {
         "project": {"id": project.pk, "name": project.name, "description": project.description},
@@ -307,19 +344,10 @@ def manifest_for(release) -> dict:
         "labels": labels,
         "stance_labels": stance_labels,
         "documents": documents,
-        "agreement": agreement_for(project, set(released_ids), release.seed),
-        "gold": {
-            "gold_sets": gold_sets,
-            "adjudicated_documents": adjudicated,
-            "reviewer_decisions": None,
-            "auto_merge_threshold": None,
-        },
+        "agreement": agreement_for(annotator_sets, release.seed),
+        "gold": gold_provenance(adjudicated, gold_sets, annotator_sets),
         "licence": {"text": release.licence_text, "annotations": release.licence_annotations},
         "known_limitations": [
-            "Reviewer decisions and the auto-merge threshold behind the gold sets are not "
-            "counted yet: the review records are not readable by the release builder in this "
-            "version, so gold provenance lists only the number of gold sets and of "
-            "adjudicated documents.",
             "Agreement is computed on the submitted annotator sets of the released documents; "
             "documents annotated by one annotator do not count towards it.",
             "Formats that cannot express something (IOB2 and overlapping or misaligned spans, "
@@ -328,24 +356,56 @@ def manifest_for(release) -> dict:
     }
 
 
-def agreement_for(project, document_ids, seed) -> dict:
-    """Agreement per layer among the annotators of the released documents."""
-    exporter = Exporter(project, ExportOptions(source="all", annotators="pseudonyms"))
-    spans_by_doc, stances_by_doc = {}, {}
-    for record in exporter:
-        if record.id not in document_ids:
-            continue
-        spans_by_doc[record.id] = {}
-        stances_by_doc[record.id] = {}
-        for aset in record.sets:
-            spans = {
-                s.id: {"start": s.start, "end": s.end, "label": s.label, "actor": s.actor}
-                for s in aset.spans
+def set_payload(aset) -> dict:
+    """A SetRecord in the shape review's merge functions take: spans with ids,
+    stances naming their spans by id."""
+    return {
+        "spans": [
+            {"id": s.id, "start": s.start, "end": s.end, "label": s.label, "actor": s.actor}
+            for s in aset.spans
+        ],
+        "stances": [
+            {
+                "id": t.id,
+                "holder": t.holder,
+                "target": t.target,
+                "polarity": t.polarity,
+                "cue": t.cue,
             }
-            spans_by_doc[record.id][aset.owner] = list(spans.values())
-            stances_by_doc[record.id][aset.owner] = [
-                {"holder": spans[t.holder], "target": spans[t.target], "polarity": t.polarity}
-                for t in aset.stances
+            for t in aset.stances
+        ],
+    }
+
+
+def annotator_payloads(project, document_ids) -> dict:
+    """Document id -> {annotator pseudonym: submitted set} for the released documents."""
+    exporter = Exporter(project, ExportOptions(source="all", annotators="pseudonyms"))
+    return {
+        record.id: {aset.owner: set_payload(aset) for aset in record.sets}
+        for record in exporter
+        if record.id in document_ids
+    }
+
+
+def agreement_for(annotator_sets, seed) -> dict:
+    """Agreement per layer among the annotators of the released documents."""
+    spans_by_doc, stances_by_doc = {}, {}
+    for document_id, sets in annotator_sets.items():
+        spans_by_doc[document_id] = {}
+        stances_by_doc[document_id] = {}
+        for owner, payload in sets.items():
+            spans = {
+                s["id"]: {k: s[k] for k in ("start", "end", "label", "actor")}
+                for s in payload["spans"]
+            }
+            spans_by_doc[document_id][owner] = list(spans.values())
+            stances_by_doc[document_id][owner] = [
+                {
+                    "holder": spans[t["holder"]],
+                    "target": spans[t["target"]],
+                    "polarity": t["polarity"],
+                }
+                for t in payload["stances"]
             ]
 
     def layer(measure_name, parameters, documents, measure, pick):
