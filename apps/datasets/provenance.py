@@ -6,7 +6,6 @@ documents, whatever their number, plus the per-item origins that review's own
 builder has already read, so no query of its own).
 """
 
-import re
 from collections import Counter
 
 from django.db.models import Count, Q
@@ -14,9 +13,6 @@ from django.db.models import Count, Q
 from apps.review import merge
 from apps.review.models import Decision
 
-# gold.auto_merge records its threshold only in the rationale of each accept
-# it makes ("auto-merge: made by at least N annotators"); this reads it back.
-AUTO_MERGE_NOTE = re.compile(r"^auto-merge: made by at least (\d+) annotators\b")
 SOURCES = {
     "reviewer": "a reviewer's decision on one item",
     "auto": "auto-merge of the candidates enough annotators made",
@@ -53,8 +49,10 @@ def gold_provenance(documents, gold_sets, annotator_sets) -> dict:
         .order_by()
     )
     with_decisions = decisions.filter(counted).aggregate(n=Count("document_id", distinct=True))["n"]
-    thresholds, unreadable = _thresholds(
-        decisions.filter(counted, source="auto").values_list("document_id", "rationale").distinct()
+    thresholds, unrecorded = _thresholds(
+        decisions.filter(counted, source="auto")
+        .values_list("document_id", "min_agreement")
+        .distinct()
     )
     return {
         "adjudicated_documents": len(gold_sets),
@@ -74,7 +72,7 @@ def gold_provenance(documents, gold_sets, annotator_sets) -> dict:
         },
         "auto_merge": {
             "thresholds": thresholds,
-            "documents_without_recorded_threshold": unreadable,
+            "documents_without_recorded_threshold": unrecorded,
             "note": (
                 "min_agreement: how many annotators had to make an item for auto-merge to "
                 "put it in gold, read from the auto-merge decisions in force; an auto-merge "
@@ -91,19 +89,18 @@ def _others(counter):
 
 
 def _thresholds(rows):
-    """``([{"min_agreement", "documents"}], documents with an unreadable note)``
-    from distinct (document id, rationale) rows of auto-merge decisions."""
-    by_threshold, unreadable = {}, set()
-    for document_id, rationale in rows:
-        found = AUTO_MERGE_NOTE.match(rationale or "")
-        if found:
-            by_threshold.setdefault(int(found.group(1)), set()).add(document_id)
+    """``([{"min_agreement", "documents"}], documents without a recorded one)``
+    from distinct (document id, min_agreement) rows of auto-merge decisions."""
+    by_threshold, unrecorded = {}, set()
+    for document_id, min_agreement in rows:
+        if min_agreement is None:
+            unrecorded.add(document_id)
         else:
-            unreadable.add(document_id)
+            by_threshold.setdefault(min_agreement, set()).add(document_id)
     thresholds = [
         {"min_agreement": n, "documents": len(ids)} for n, ids in sorted(by_threshold.items())
     ]
-    return thresholds, len(unreadable - set().union(*by_threshold.values()))
+    return thresholds, len(unrecorded - set().union(*by_threshold.values()))
 
 
 def item_origins(gold_sets, annotator_sets) -> dict:

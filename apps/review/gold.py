@@ -140,6 +140,7 @@ def write_gold(review, project, user, new_gold, version, decisions):
                 annotators=_makers(review, item_type, change),
                 rationale=extra.get("rationale", ""),
                 source=extra.get("source", "reviewer"),
+                min_agreement=extra.get("min_agreement"),
                 before=change.before,
                 after=change.after,
             )
@@ -223,11 +224,13 @@ def auto_merge(review, project, user, min_agreement, version):
         item = merge.span_item(cand["key"], cand["actor"])
         rationale = note + ("; linked actors tied, so none is linked" if cand["tie"] else "")
         change = merge.Change({"spans": []}, {"spans": [item]})
-        decisions.append(("accept", "span", change, {"rationale": rationale, "source": "auto"}))
+        extra = {"rationale": rationale, "source": "auto", "min_agreement": min_agreement}
+        decisions.append(("accept", "span", change, extra))
     for cand in result.stances:
         cue = result.gold.stances[cand["key"]]["cue"]
         change = merge.Change({"stances": []}, {"stances": [merge.stance_item(cand["key"], cue)]})
-        decisions.append(("accept", "stance", change, {"rationale": note, "source": "auto"}))
+        extra = {"rationale": note, "source": "auto", "min_agreement": min_agreement}
+        decisions.append(("accept", "stance", change, extra))
     new_version, _ = write_gold(review, project, user, result.gold, version, decisions)
     return result, new_version
 

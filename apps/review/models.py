@@ -43,6 +43,9 @@ class Decision(models.Model):
     rationale = models.TextField(blank=True)
     # Made by auto-merge or by a whole-set PUT, rather than one by one.
     source = models.CharField(max_length=16, default="reviewer")
+    # For auto-merge: how many annotators had to make the item (the
+    # threshold the reviewer chose), so datasets can report how gold was made.
+    min_agreement = models.PositiveSmallIntegerField(null=True, blank=True)
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
     reversed_at = models.DateTimeField(null=True, blank=True)
