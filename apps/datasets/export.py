@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 
 from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet, Span, Stance
-from apps.documents.models import Document
+from apps.documents.models import CONTENT_FIELDS, Document
 from apps.projects.models import Label
 
 from .formats import FORMATS
@@ -40,18 +40,7 @@ SOURCES = ("gold", "all", "prediction")
 CHUNK_SIZE = 500
 BUFFER_BYTES = 64 * 1024
 
-DOCUMENT_FIELDS = (
-    "id",
-    "external_id",
-    "title",
-    "text",
-    "meta",
-    "outlet",
-    "author",
-    "section",
-    "url",
-    "published",
-)
+DOCUMENT_FIELDS = CONTENT_FIELDS
 
 
 @dataclass

@@ -5,6 +5,20 @@ from django.db.models.functions import Coalesce
 
 from apps.projects.models import Project
 
+# A document's own content, as value queries read it (API, exports).
+CONTENT_FIELDS = (
+    "id",
+    "external_id",
+    "title",
+    "text",
+    "meta",
+    "outlet",
+    "author",
+    "section",
+    "url",
+    "published",
+)
+
 
 def wanted(k):
     """The number of annotators a document wants: its own (set by review's

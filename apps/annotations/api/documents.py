@@ -20,7 +20,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.documents.importers import ImportFormatError, detect_format, parse, parse_records
-from apps.documents.models import Document, document_status
+from apps.documents.models import CONTENT_FIELDS, Document, document_status
 from apps.projects.exceptions import Conflict
 from apps.projects.models import Role
 from apps.projects.pagination import CursorPagination
@@ -34,16 +34,7 @@ from ..sets import set_payloads
 from .visibility import visible_sets
 
 DOCUMENT_FIELDS = (
-    "id",
-    "external_id",
-    "title",
-    "text",
-    "meta",
-    "outlet",
-    "author",
-    "section",
-    "url",
-    "published",
+    *CONTENT_FIELDS,
     "created_at",
     "annotator_count",
     "submitted_count",
