@@ -12,45 +12,15 @@ compares each figure with a naive implementation timed in the same run.
 
 import argparse
 import json
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+import common  # sets Django up: keep it before Django and apps imports
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
 
-import django
-
-django.setup()
-
-from django.db import connection, reset_queries  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-
-WORDS = [
-    "the",
-    "minister",
-    "said",
-    "government",
-    "talks",
-    "sanctions",
-    "oil",
-    "exports",
-    "border",
-    "security",
-    "council",
-    "opposition",
-    "election",
-    "president",
-    "forces",
-    "statement",
-    "allies",
-    "region",
-    "crisis",
-    "agreement",
-]
+WORDS = common.WORDS
 NAMES = ["Nicolás", "Rodríguez", "Caracas", "Moscow", "Brasília", "Quốc", "São Paulo", "Zürich"]
 
 
@@ -91,9 +61,7 @@ def main():
     from apps.documents.models import Document
     from apps.projects.models import Label, Membership, Project
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with common.throwaway_database():
         rng = random.Random(13)
         user = get_user_model().objects.create_user("bench", password="bench")
         client = APIClient()
@@ -204,8 +172,6 @@ def main():
         )
         deep = page_times[-10:]
         print(f"  last 10 pages (deepest cursor): mean {statistics.mean(deep):.1f} ms")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -21,48 +21,17 @@ the same run:
 """
 
 import argparse
-import os
 import random
 import re
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+import common  # sets Django up: keep it before Django and apps imports
+from django.db import connection
 
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-from apps.actors.matcher import Matcher  # noqa: E402
+from apps.actors.matcher import Matcher
 
 SYLLABLES = ["ka", "ro", "mi", "sa", "to", "vel", "dri", "gu", "nez", "zü", "ló", "ạn", "ше", "ов"]
-WORDS = [
-    "the",
-    "minister",
-    "said",
-    "government",
-    "talks",
-    "sanctions",
-    "oil",
-    "exports",
-    "border",
-    "security",
-    "council",
-    "opposition",
-    "election",
-    "president",
-    "forces",
-    "statement",
-    "allies",
-    "region",
-    "crisis",
-    "agreement",
-]
+WORDS = common.WORDS
 KINDS = ["person", "organization", "state", "igo", "group"]
 
 
@@ -184,9 +153,7 @@ def main():
     from apps.documents.models import Document
     from apps.projects.models import Label, Project
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with common.throwaway_database():
         project = Project.objects.create(name="bench")
         labels = {"person": "PERSON", "organization": "ORG", "state": "GPE", "igo": "IGO"}
         for name in labels.values():
@@ -223,8 +190,6 @@ def main():
         print(
             f"  whole pre-annotation / naive: {rate(report['documents'], took) / naive_rate:,.0f}x"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

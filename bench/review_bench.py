@@ -12,22 +12,13 @@ naive baseline in the same run: loading the same sets document by document.
 """
 
 import argparse
-import os
 import random
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
-
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+import common  # sets Django up: keep it before Django and apps imports
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 WORDS = [
     "the",
@@ -123,9 +114,7 @@ def main():
     from apps.review.loading import submitted_sets
     from apps.review.report import agreement_report
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with common.throwaway_database():
         print(f"database: {connection.vendor}")
         started = time.perf_counter()
         project, owner = build(args.docs, random.Random(7))
@@ -182,8 +171,6 @@ def main():
                 f"{name}: {(time.perf_counter() - started) * 1000:.0f} ms, "
                 f"{len(ctx.captured_queries)} queries"
             )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

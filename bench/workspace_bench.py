@@ -16,49 +16,21 @@ free port.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
-
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.testcases import LiveServerThread  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+import common  # sets Django up: keep it before Django and apps imports
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connection
+from django.test.testcases import LiveServerThread
+from django.test.utils import setup_test_environment
 
 CHROMIUM = "/usr/bin/chromium"
-WORDS = [
-    "the",
-    "minister",
-    "said",
-    "government",
-    "talks",
-    "sanctions",
-    "oil",
-    "exports",
-    "border",
-    "security",
-    "council",
-    "opposition",
-    "election",
-    "president",
-    "forces",
-    "statement",
-    "allies",
-    "region",
-    "crisis",
-    "agreement",
-]
+WORDS = common.WORDS
 NAMES = ["Nicolás Maduro", "Caracas", "Moscow", "Brasília", "Quo\u0302\u0301c", "São Paulo", "🇻🇪"]
 
 

@@ -1,0 +1,55 @@
+"""What the benchmarks share.
+
+Importing this module sets Django up on the test settings (import it before
+anything from Django or apps/); `throwaway_database()` gives a benchmark a
+fresh test database of whatever DATABASE_URL points at, dropped afterwards.
+"""
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+# The everyday words synthetic news articles are made of.
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "government",
+    "talks",
+    "sanctions",
+    "oil",
+    "exports",
+    "border",
+    "security",
+    "council",
+    "opposition",
+    "election",
+    "president",
+    "forces",
+    "statement",
+    "allies",
+    "region",
+    "crisis",
+    "agreement",
+]
+
+
+@contextlib.contextmanager
+def throwaway_database():
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
