@@ -23,6 +23,50 @@ export class ServerError extends NetworkError {
   }
 }
 
+const OFFLINE = "Cannot reach the server: nothing was changed. Try again.";
+
+// Every message in a piece of the API's errors (a string, a list, DRF's
+// nested {field: [messages]}), flattened.
+function messages(value) {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value.flatMap(messages);
+  if (typeof value === "object") return Object.values(value).flatMap(messages);
+  return [String(value)];
+}
+
+// The API's `errors`, either shape, as [field, message] pairs: DRF's
+// {field: [messages]} (apps/projects/exceptions.py) or validation's
+// [{field, message}] (apps/annotations/validation.py, the import reports).
+function errorPairs(errors) {
+  if (Array.isArray(errors)) return errors.map((e) => [e.field || "", String(e.message ?? "")]);
+  if (errors && typeof errors === "object") {
+    return Object.entries(errors).map(([field, value]) => [field === "non_field_errors" ? "" : field, messages(value).join(" ")]);
+  }
+  return [];
+}
+
+// A failed request in one line for a person: the API's `detail`, then any
+// field error it does not already name.
+export function errorText(error) {
+  if (error instanceof NetworkError) return OFFLINE;
+  if (!(error instanceof ApiError)) return String(error.message || error);
+  const detail = messages(error.body.detail).join(" ") || error.message;
+  const more = errorPairs(error.body.errors)
+    .map(([field, message]) => (field ? `${field}: ${message}` : message))
+    .filter((text) => text && !detail.includes(text));
+  return [detail, ...more].join(" — ");
+}
+
+// The API's field errors as {field: "its messages"}; {} when it names none.
+export function fieldErrors(error) {
+  const fields = {};
+  if (!(error instanceof ApiError)) return fields;
+  for (const [field, message] of errorPairs(error.body.errors)) {
+    fields[field] = fields[field] ? `${fields[field]} ${message}` : message;
+  }
+  return fields;
+}
+
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
@@ -33,20 +77,27 @@ export class Api {
     this.base = base; // "/api/v1/projects/{p}/"
   }
 
-  async request(method, path, body) {
+  // `body`: a FormData goes as it is (the browser sets the multipart type);
+  // anything else as JSON.
+  async send(method, path, body, signal) {
     const headers = { Accept: "application/json" };
-    const init = { method, headers, credentials: "same-origin" };
+    const init = { method, headers, credentials: "same-origin", signal };
     if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      init.body = body;
+    } else if (body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    let response;
     try {
-      response = await fetch(this.base + path, init);
+      return await fetch(this.base + path, init);
     } catch (error) {
       throw new NetworkError(error.message);
     }
+  }
+
+  // The answer's JSON, or the error it stands for.
+  async answer(response) {
     if (response.status === 204) return null;
     let data = null;
     try {
@@ -57,6 +108,21 @@ export class Api {
     if (response.status >= 500) throw new ServerError(response.status);
     if (!response.ok) throw new ApiError(response.status, data);
     return data;
+  }
+
+  async request(method, path, body) {
+    return this.answer(await this.send(method, path, body));
+  }
+
+  // Whether the server accepts a GET, without reading a successful answer:
+  // the body is aborted as soon as the headers say yes (a download then
+  // fetches it for real). A refusal throws as request() does.
+  async accepts(path) {
+    const controller = new AbortController();
+    const response = await this.send("GET", path, undefined, controller.signal);
+    if (!response.ok) return this.answer(response);
+    controller.abort();
+    return true;
   }
 
   document(d) { return this.request("GET", `documents/${d}/`); }

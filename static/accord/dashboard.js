@@ -3,44 +3,30 @@
 // from GET agreement/. Every figure shows the number of items it rests on,
 // or "not computable" with the reason the API gives. Text via textContent.
 
-import { Api, NetworkError } from "./api.js";
+import { Api, NetworkError, errorText } from "./api.js";
+import { el, svg } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
 const $ = (id) => document.getElementById(id);
-const SVG = "http://www.w3.org/2000/svg";
-
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text != null) node.textContent = text;
-  return node;
-}
 
 // Scales down to the card's width, never up.
 function fit(width, height) {
   return { viewBox: `0 0 ${width} ${height}`, width: "100%", style: `max-width:${width}px` };
 }
 
-function html(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
-}
-
 export const fmt = (value, digits = 3) => value.toFixed(digits);
 
 function figure(name, result, itemsName = "items") {
-  const box = html("div", "figure");
+  const box = el("div", { class: "figure" });
   box.dataset.figure = name;
-  box.append(html("div", "name", name));
+  box.append(el("div", { class: "name", text: name }));
   if (result.value == null) {
-    box.append(html("div", "value na", `not computable: ${result.reason}`));
+    box.append(el("div", { class: "value na", text: `not computable: ${result.reason}` }));
   } else {
-    box.append(html("div", "value", fmt(result.value)));
+    box.append(el("div", { class: "value", text: fmt(result.value) }));
   }
-  box.append(html("div", "items", `${result.items} ${itemsName}`));
+  box.append(el("div", { class: "items", text: `${result.items} ${itemsName}` }));
   return box;
 }
 
@@ -64,7 +50,7 @@ function drawLabelChart(perLabel) {
   const labels = Object.keys(perLabel);
   const host = $("label-chart");
   if (!labels.length) {
-    host.replaceChildren(html("p", "muted", "No spans to compare yet."));
+    host.replaceChildren(el("p", { class: "muted", text: "No spans to compare yet." }));
     return;
   }
   const left = 90;
@@ -125,7 +111,7 @@ function heat(value) {
 function drawMatrix(annotators, pairs) {
   const host = $("pair-matrix");
   if (annotators.length < 2) {
-    host.replaceChildren(html("p", "muted", "Fewer than two annotators: no pair to compare."));
+    host.replaceChildren(el("p", { class: "muted", text: "Fewer than two annotators: no pair to compare." }));
     return;
   }
   const byPair = new Map();
@@ -184,7 +170,7 @@ async function start() {
     report = await api.request("GET", "agreement/");
   } catch (error) {
     $("agreement-state").textContent = error instanceof NetworkError
-      ? "Cannot reach the server." : `Agreement could not be computed: ${error.message}`;
+      ? errorText(error) : `Agreement could not be computed: ${errorText(error)}`;
     return;
   }
   $("agreement-scope").textContent =

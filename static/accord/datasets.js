@@ -5,7 +5,8 @@
 // through the export and release API; every error the API names a field for
 // is shown at that field. Text via textContent only.
 
-import { Api, ApiError, NetworkError } from "./api.js";
+import { Api, NetworkError, errorText, fieldErrors } from "./api.js";
+import { el } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
@@ -13,18 +14,6 @@ const jobsApi = new Api(config.jobsApi);
 const formats = new Map(config.formats.map((f) => [f.name, f]));
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 800;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value == null || value === false) continue;
-    if (key === "text") node.textContent = value;
-    else if (key === "className") node.className = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  node.append(...children.filter((c) => c != null)); // strings become text nodes
-  return node;
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,13 +35,13 @@ const fieldName = (key) => key.replace(/\[\d+\]$/, "");
 
 function showErrors(form, prefix, error) {
   clearErrors(form);
-  const errors = (error instanceof ApiError && error.body.errors) || {};
+  const errors = fieldErrors(error);
   const shown = [];
-  for (const [key, messages] of Object.entries(errors)) {
+  for (const [key, message] of Object.entries(errors)) {
     const field = fieldName(key);
     const slot = $(`${prefix}-error-${field}`);
     if (!slot) continue;
-    slot.textContent = [].concat(messages).join(" ");
+    slot.textContent = message;
     slot.hidden = false;
     const wrapper = form.querySelector(`[data-field="${field}"]`);
     const input = wrapper && wrapper.querySelector("input:not([type=radio]):not([type=checkbox]), select, input");
@@ -61,7 +50,7 @@ function showErrors(form, prefix, error) {
   }
   if (!shown.length) {
     const slot = $(`${prefix}-error-form`);
-    slot.textContent = error instanceof NetworkError ? "Cannot reach the server." : error.message;
+    slot.textContent = errorText(error);
     slot.hidden = false;
   }
   form.dataset.errors = Object.keys(errors).map(fieldName).join(" ") || "form";
@@ -98,6 +87,7 @@ function integerOrRaw(text) {
 
 const exportForm = $("export-form");
 const link = $("export-link");
+let exportPath = ""; // the export request the form describes, relative to the API
 
 function exportParams() {
   const data = new FormData(exportForm);
@@ -140,9 +130,9 @@ function refreshExport() {
   $("x-text-needed").hidden = !format.needsText;
   $("x-text-needed").textContent = format.needsText ? `${format.name} needs the text: it cannot be exported standoff.` : "";
   $("x-slice-field").hidden = format.name !== "network";
-  const url = `${config.api}export/?${exportParams()}`;
-  link.href = url;
-  $("export-url").textContent = url;
+  exportPath = `export/?${exportParams()}`;
+  link.href = config.api + exportPath;
+  $("export-url").textContent = config.api + exportPath;
 }
 
 // The link downloads by itself (open in a new tab, copy it: it is the API's
@@ -150,36 +140,20 @@ function refreshExport() {
 // so a bad parameter shows at its field instead of replacing the page with
 // JSON: the check is aborted as soon as the headers say yes (it costs the
 // server at most one chunk of documents), and the browser then downloads.
-async function download(url) {
+async function download() {
   clearErrors(exportForm);
   const state = $("export-state");
   state.textContent = "Checking…";
-  const controller = new AbortController();
-  let response;
+  const path = exportPath;
   try {
-    response = await fetch(url, {
-      credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller.signal,
-    });
+    await api.accepts(path);
   } catch (error) {
     state.textContent = "";
-    showErrors(exportForm, "x", new NetworkError(error.message));
+    showErrors(exportForm, "x", error);
     return;
   }
-  if (response.ok) {
-    controller.abort();
-    state.textContent = "Downloading: your browser saves the file.";
-    window.location.assign(url);
-    return;
-  }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
-  state.textContent = "";
-  showErrors(exportForm, "x", response.status >= 500
-    ? new NetworkError(`server error ${response.status}`) : new ApiError(response.status, body));
+  state.textContent = "Downloading: your browser saves the file.";
+  window.location.assign(config.api + path);
 }
 
 function startExport() {
@@ -188,12 +162,12 @@ function startExport() {
   $("x-ratios").addEventListener("input", refreshSplits);
   exportForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    download(link.href);
+    download();
   });
   link.addEventListener("click", (event) => {
     if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    download(link.href);
+    download();
   });
   refreshSplits();
   refreshExport();
@@ -212,15 +186,15 @@ const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
 const percent = (p) => `${Math.round((p || 0) * 100)}%`;
 
 function statusCell(release) {
-  const cell = el("td", { className: "status-cell" },
-    el("span", { className: `status st-${release.status}`, text: release.status }));
+  const cell = el("td", { class: "status-cell" },
+    el("span", { class: `status st-${release.status}`, text: release.status }));
   if (release.status === "pending" || release.status === "running") {
     cell.append(" ", el("progress", {
       max: 1, value: release.progress || 0, "aria-label": `${release.name}: ${percent(release.progress)} built`,
-    }), " ", el("span", { className: "num small", text: percent(release.progress) }));
+    }), " ", el("span", { class: "num small", text: percent(release.progress) }));
   }
   if (release.status === "failed" && release.error) {
-    cell.append(el("div", { className: "error small", text: release.error }));
+    cell.append(el("div", { class: "error small", text: release.error }));
   }
   return cell;
 }
@@ -234,16 +208,16 @@ function splitsText(release) {
 
 function releaseRows(release) {
   const row = el("tr", { "data-release": release.id, "data-status": release.status },
-    el("th", { scope: "row" }, el("span", { className: "release-name", text: release.name })),
+    el("th", { scope: "row" }, el("span", { class: "release-name", text: release.name })),
     statusCell(release),
-    el("td", { className: "small" }, el("span", { text: release.created_by || "—" }),
-      el("span", { className: "muted", text: ` · ${when(release.created_at)}` })),
-    el("td", { className: "num small splits", text: splitsText(release) }));
-  const more = el("tr", { className: "release-more", "data-release-more": release.id });
+    el("td", { class: "small" }, el("span", { text: release.created_by || "—" }),
+      el("span", { class: "muted", text: ` · ${when(release.created_at)}` })),
+    el("td", { class: "num small splits", text: splitsText(release) }));
+  const more = el("tr", { class: "release-more", "data-release-more": release.id });
   if (release.status === "ready") {
     const details = el("details", { id: `release-${release.id}` },
       el("summary", { text: `Manifest and files of ${release.name}` }),
-      el("div", { className: "manifest", text: "Loading…" }));
+      el("div", { class: "manifest", text: "Loading…" }));
     details.addEventListener("toggle", () => {
       if (details.open && !details.dataset.loaded) loadManifest(release.id, details);
     });
@@ -319,17 +293,17 @@ async function poll(id) {
     }
   } catch (error) {
     const row = rows.querySelector(`tr[data-release="${id}"] .status-cell`);
-    if (row) row.append(el("div", { className: "error small", text: `Progress unavailable: ${error.message}` }));
+    if (row) row.append(el("div", { class: "error small", text: `Progress unavailable: ${errorText(error)}` }));
   } finally {
     polling.delete(id);
   }
 }
 
 function table(head, body, className) {
-  return el("table", { className: `compact ${className || ""}` },
+  return el("table", { class: `compact ${className || ""}` },
     el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col", text: h })))),
     el("tbody", {}, ...body.map((cells) => el("tr", {}, ...cells.map((c, i) =>
-      (i === 0 ? el("th", { scope: "row", text: c }) : el("td", { className: "num", text: c })))))));
+      (i === 0 ? el("th", { scope: "row", text: c }) : el("td", { class: "num", text: c })))))));
 }
 
 function fileLink(release, file) {
@@ -339,8 +313,8 @@ function fileLink(release, file) {
   return el("tr", { "data-format": file.format, "data-split": file.split || "" },
     el("th", { scope: "row", text: file.format }),
     el("td", { text: file.split || "" }),
-    el("td", { className: "num", text: file.size == null ? "" : bytes(file.size) }),
-    el("td", {}, el("code", { className: "sha small", text: file.sha256 })),
+    el("td", { class: "num", text: file.size == null ? "" : bytes(file.size) }),
+    el("td", {}, el("code", { class: "sha small", text: file.sha256 })),
     el("td", {}, el("a", { href, download: true, text: `Download ${file.name || file.format}` })));
 }
 
@@ -351,25 +325,25 @@ function agreementRows(agreement) {
     const interval = i.low == null ? (i.reason || "—")
       : `${i.low.toFixed(3)} – ${i.high.toFixed(3)} (${Math.round(i.confidence * 100)}%, ${i.valid} resamples)`;
     return el("tr", { "data-layer": layer },
-      el("th", { scope: "row" }, el("div", { text: layer }), el("div", { className: "muted small", text: a.measure })),
-      el("td", { className: "num", text: value }),
-      el("td", { className: "num small", text: interval }),
-      el("td", { className: "num", text: `${a.items} items · ${a.documents} documents` }));
+      el("th", { scope: "row" }, el("div", { text: layer }), el("div", { class: "muted small", text: a.measure })),
+      el("td", { class: "num", text: value }),
+      el("td", { class: "num small", text: interval }),
+      el("td", { class: "num", text: `${a.items} items · ${a.documents} documents` }));
   });
 }
 
 function manifestSummary(release) {
   const m = release.manifest;
   const splits = Object.keys(m.splits);
-  const box = el("div", { className: "manifest", "data-loaded": "true" });
+  const box = el("div", { class: "manifest", "data-loaded": "true" });
   const r = m.release;
-  box.append(el("p", { className: "small" },
+  box.append(el("p", { class: "small" },
     `Source ${r.source}, seed ${r.seed}, ratios ${Object.entries(r.ratios).map(([k, v]) => `${k} ${v}`).join(", ")}; `,
     `annotators as ${r.annotator_names}. `,
     m.text.included ? "Texts included." : m.text.standoff,
     ` Offsets: ${m.text.offset_unit}, end exclusive.`));
   box.append(el("h3", { text: "Files" }),
-    el("table", { className: "compact files" },
+    el("table", { class: "compact files" },
       el("thead", {}, el("tr", {}, ...["Format", "Split", "Size", "SHA-256", ""].map((h) => el("th", { scope: "col", text: h })))),
       el("tbody", {}, ...m.files.map((f) => fileLink(release, f)),
         fileLink(release, { format: "manifest", name: "manifest.json", sha256: release.manifest_sha256 }))));
@@ -382,14 +356,14 @@ function manifestSummary(release) {
     box.append(el("h3", { text: "Labels per split" }), table(["Label", ...splits], labels, "labels-per-split"));
   }
   box.append(el("h3", { text: "Agreement per layer" }),
-    el("table", { className: "compact agreement" },
+    el("table", { class: "compact agreement" },
       el("thead", {}, el("tr", {}, ...["Layer", "Value", "Bootstrap interval", "Based on"].map((h) => el("th", { scope: "col", text: h })))),
       el("tbody", {}, ...agreementRows(m.agreement))));
   const licence = m.licence || {};
-  box.append(el("p", { className: "small" }, `Licence of the texts: ${licence.text || "not stated"}. `,
+  box.append(el("p", { class: "small" }, `Licence of the texts: ${licence.text || "not stated"}. `,
     `Licence of the annotations: ${licence.annotations || "not stated"}.`));
   box.append(el("h3", { text: "Known limitations" }),
-    el("ul", { className: "limitations small" }, ...(m.known_limitations || []).map((t) => el("li", { text: t }))));
+    el("ul", { class: "limitations small" }, ...(m.known_limitations || []).map((t) => el("li", { text: t }))));
   return box;
 }
 
@@ -403,7 +377,7 @@ async function loadManifest(id, details) {
     details.dataset.loaded = "true";
   } catch (error) {
     delete details.dataset.loaded;
-    slot.textContent = `The manifest could not be read: ${error.message}`;
+    slot.textContent = `The manifest could not be read: ${errorText(error)}`;
   }
 }
 
@@ -413,7 +387,7 @@ async function loadReleases() {
   try {
     list = await api.request("GET", "releases/");
   } catch (error) {
-    state.textContent = error instanceof NetworkError ? "Cannot reach the server." : error.message;
+    state.textContent = errorText(error);
     return;
   }
   if (!list.length) state.textContent = "No release yet.";

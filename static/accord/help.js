@@ -1,5 +1,7 @@
 // The keyboard help overlay (`?`). Every key the workspace handles is listed here.
 
+import { el } from "./dom.js";
+
 export const HELP = [
   ["→ / ←", "Move the caret to the next / previous word"],
   ["Shift + → / ←", "Extend the selection by a word"],
@@ -23,17 +25,7 @@ export const HELP = [
 
 // `keys` lets another screen (review.js) list its own keys in the same table.
 export function fillHelp(table, entityLabels, stanceLabels, keys = HELP) {
-  const row = (key, what) => {
-    const tr = document.createElement("tr");
-    const k = document.createElement("td");
-    const kbd = document.createElement("kbd");
-    kbd.textContent = key;
-    k.append(kbd);
-    const w = document.createElement("td");
-    w.textContent = what;
-    tr.append(k, w);
-    return tr;
-  };
+  const row = (key, what) => el("tr", {}, el("td", {}, el("kbd", { text: key })), el("td", { text: what }));
   const rows = keys.map(([key, what]) => row(key, what));
   for (const l of entityLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Entity label ${l.name}`));
   for (const l of stanceLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Stance polarity ${l.name}`));

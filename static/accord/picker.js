@@ -1,7 +1,8 @@
 // The actor picker: search-as-you-type over the project's actors and their
 // aliases, keyboard-driven, with "create actor" inline. Names are text only.
 
-import { ApiError, NetworkError } from "./api.js";
+import { errorText } from "./api.js";
+import { el } from "./dom.js";
 
 export class ActorPicker {
   constructor(api, actorNames) {
@@ -54,28 +55,20 @@ export class ActorPicker {
 
   draw() {
     const items = this.results.map((actor, i) => {
-      const li = document.createElement("li");
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", String(i === this.active));
-      const name = document.createElement("strong");
-      name.textContent = actor.name;
-      const meta = document.createElement("span");
-      meta.className = "aliases";
       const aliases = (actor.aliases || []).map((a) => a.text).join(", ");
-      meta.textContent = ` ${actor.kind}${actor.country ? ` · ${actor.country}` : ""}${aliases ? ` · ${aliases}` : ""}`;
-      li.append(name, meta);
-      li.addEventListener("mousedown", (e) => {
+      const meta = ` ${actor.kind}${actor.country ? ` · ${actor.country}` : ""}${aliases ? ` · ${aliases}` : ""}`;
+      const choose = (e) => {
         e.preventDefault();
         this.choose(actor);
-      });
-      return li;
+      };
+      return el(
+        "li",
+        { role: "option", "aria-selected": String(i === this.active), on: { mousedown: choose } },
+        el("strong", { text: actor.name }),
+        el("span", { class: "aliases", text: meta }),
+      );
     });
-    if (!items.length) {
-      const li = document.createElement("li");
-      li.className = "muted";
-      li.textContent = "No actor matches. Create it below.";
-      items.push(li);
-    }
+    if (!items.length) items.push(el("li", { class: "muted", text: "No actor matches. Create it below." }));
     this.list.replaceChildren(...items);
   }
 
@@ -106,14 +99,7 @@ export class ActorPicker {
 
   showError(error) {
     this.error.hidden = false;
-    if (error instanceof ApiError) {
-      const field = error.body.name || error.body.kind;
-      this.error.textContent = field ? [].concat(field).join(" ") : error.message;
-    } else if (error instanceof NetworkError) {
-      this.error.textContent = "The server cannot be reached; try again in a moment.";
-    } else {
-      this.error.textContent = String(error.message || error);
-    }
+    this.error.textContent = errorText(error);
   }
 
   choose(actor) {

@@ -3,7 +3,8 @@
 // picker), each actor's mentions, import and export. Everything goes through
 // the REST API; every piece of data reaches the page as text (textContent).
 
-import { Api, ApiError, NetworkError } from "./api.js";
+import { Api, ApiError, errorText, fieldErrors } from "./api.js";
+import { el } from "./dom.js";
 import { ActorPicker } from "./picker.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
@@ -12,25 +13,6 @@ const $ = (id) => document.getElementById(id);
 const KIND_NAMES = Object.fromEntries(config.kinds.map((k) => [k.value, k.label]));
 const PAGE_SIZE = 25;
 const MENTIONS_PAGE_SIZE = 20;
-
-// A DOM element with text only: children are nodes or strings (text nodes).
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "text") node.textContent = value;
-    else if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
-
-function describeError(error) {
-  if (error instanceof NetworkError) return "The server cannot be reached; try again in a moment.";
-  return String(error.message || error);
-}
 
 function formatDate(iso) {
   if (!iso) return "";
@@ -81,7 +63,7 @@ async function loadList() {
       list.page = 1; // the filter left fewer pages than we were on
       return loadList();
     }
-    $("page-info").textContent = describeError(error);
+    $("page-info").textContent = errorText(error);
   } finally {
     if (seq === list.seq) document.body.dataset.ready = "true";
   }
@@ -101,10 +83,12 @@ function drawList() {
           list.selected && list.selected.id === actor.id ? "open" : "",
           actor.merged_into ? "is-merged" : "",
         ].join(" "),
-        onclick: () => {
-          list.active = i;
-          drawList();
-          openActor(actor);
+        on: {
+          click: () => {
+            list.active = i;
+            drawList();
+            openActor(actor);
+          },
         },
       },
       name,
@@ -150,7 +134,7 @@ async function openActorById(id) {
     const actor = await api.actor(id);
     await openActor(actor);
   } catch (error) {
-    showDetailError(describeError(error));
+    showDetailError(errorText(error));
   }
 }
 
@@ -185,9 +169,11 @@ function drawDetail(actor) {
       href: "#",
       id: "merged-into-link",
       text: actor.merged_into_name || `actor ${actor.merged_into}`,
-      onclick: (e) => {
-        e.preventDefault();
-        openActorById(actor.merged_into);
+      on: {
+        click: (e) => {
+          e.preventDefault();
+          openActorById(actor.merged_into);
+        },
       },
     });
     const record = el("p", { class: "merge-record", id: "merge-record" }, "Merged into ", survivor);
@@ -218,8 +204,8 @@ function drawDetail(actor) {
   const actions = el("div", { class: "actions" });
   if (config.canEdit && !actor.merged_into) {
     actions.append(
-      el("button", { type: "button", id: "edit-actor", text: "Edit", onclick: () => openEditor(actor) }),
-      el("button", { type: "button", id: "merge-actor", text: "Merge into…", onclick: () => startMerge(actor) }),
+      el("button", { type: "button", id: "edit-actor", text: "Edit", on: { click: () => openEditor(actor) } }),
+      el("button", { type: "button", id: "merge-actor", text: "Merge into…", on: { click: () => startMerge(actor) } }),
     );
   }
   if (config.canEdit) {
@@ -252,7 +238,7 @@ async function deleteActor(actor, button) {
     $("no-selection").hidden = false;
     reload();
   } catch (error) {
-    showDetailError(describeError(error));
+    showDetailError(errorText(error));
   }
 }
 
@@ -287,7 +273,7 @@ async function loadMentions() {
     drawMentions(page.results, actor);
   } catch (error) {
     if (seq !== mentions.seq) return;
-    $("mentions").replaceChildren(el("li", { class: "error", text: describeError(error) }));
+    $("mentions").replaceChildren(el("li", { class: "error", text: errorText(error) }));
   }
 }
 
@@ -351,7 +337,7 @@ function aliasRow(alias = { text: "", case_sensitive: true }) {
       class: "small remove-alias",
       "aria-label": "Remove alias",
       text: "×",
-      onclick: () => li.remove(),
+      on: { click: () => li.remove() },
     }),
     el("p", { class: "error alias-error", hidden: "" }),
   );
@@ -396,25 +382,17 @@ function editorPayload() {
   };
 }
 
-function messages(value) {
-  if (value === null || value === undefined) return [];
-  if (Array.isArray(value)) return value.flatMap(messages);
-  if (typeof value === "object") return Object.values(value).flatMap(messages);
-  return [String(value)];
-}
-
 function showEditorErrors(error) {
-  const fields = (error instanceof ApiError && error.body.errors) || {};
   let placed = false;
-  for (const [field, value] of Object.entries(fields)) {
+  for (const [field, message] of Object.entries(fieldErrors(error))) {
     const target = document.querySelector(`#edit-form .field-error[data-field="${CSS.escape(field)}"]`);
     if (!target) continue;
-    target.textContent = messages(value).join(" ");
+    target.textContent = message;
     target.hidden = false;
     placed = true;
   }
   if (!placed) {
-    $("edit-error").textContent = describeError(error);
+    $("edit-error").textContent = errorText(error);
     $("edit-error").hidden = false;
   }
 }
@@ -493,7 +471,7 @@ async function confirmMerge(source, survivor) {
     $("merge-dialog").showModal();
     $("merge-confirm").focus();
   } catch (error) {
-    showDetailError(describeError(error));
+    showDetailError(errorText(error));
   }
 }
 
@@ -514,7 +492,7 @@ async function runMerge(event) {
     });
     $("detail").prepend(note);
   } catch (error) {
-    $("merge-error").textContent = describeError(error);
+    $("merge-error").textContent = errorText(error);
     $("merge-error").hidden = false;
   } finally {
     button.disabled = false;
@@ -534,38 +512,34 @@ async function importFile() {
   // The form carries Django's CSRF token (csrfmiddlewaretoken) beside the file.
   const body = new FormData(form);
   input.value = "";
-  let response;
-  let data = null;
+  let data;
   try {
-    response = await fetch(`${config.api}actors/import/`, {
-      method: "POST",
-      body,
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    });
-    data = await response.json().catch(() => null);
+    data = await api.request("POST", "actors/import/", body);
   } catch (error) {
-    box.replaceChildren(el("p", { class: "error", text: describeError(new NetworkError(error.message)) }));
+    if (!(error instanceof ApiError)) {
+      box.replaceChildren(el("p", { class: "error", text: errorText(error) }));
+      return;
+    }
+    box.classList.add("failed");
+    showImportErrors(box, error);
     return;
   }
-  if (response.ok) {
-    box.classList.add("ok");
-    box.replaceChildren(
-      el("p", {
-        text: `Imported: ${data.created} created, ${data.updated} updated, ${data.unchanged} unchanged, ${data.aliases_added} alias${data.aliases_added === 1 ? "" : "es"} added.`,
-      }),
-    );
-    reload({ resetPage: true });
-    return;
-  }
-  box.classList.add("failed");
-  const detail = (data && data.detail) || `The server answered ${response.status}.`;
-  const parts = [el("p", { class: "error", id: "import-detail", text: detail })];
-  let rows = [];
-  if (data && Array.isArray(data.errors)) rows = data.errors;
-  else if (data && data.errors && typeof data.errors === "object") {
-    rows = Object.entries(data.errors).map(([field, value]) => ({ where: "file", field, message: messages(value).join(" ") }));
-  }
+  box.classList.add("ok");
+  box.replaceChildren(
+    el("p", {
+      text: `Imported: ${data.created} created, ${data.updated} updated, ${data.unchanged} unchanged, ${data.aliases_added} alias${data.aliases_added === 1 ? "" : "es"} added.`,
+    }),
+  );
+  reload({ resetPage: true });
+}
+
+// The refusal's detail, and its errors in a table: the import report's rows
+// ({where, field, message}) as they are, a DRF field error as the file's.
+function showImportErrors(box, error) {
+  const parts = [el("p", { class: "error", id: "import-detail", text: error.message })];
+  const rows = Array.isArray(error.body.errors)
+    ? error.body.errors
+    : Object.entries(fieldErrors(error)).map(([field, message]) => ({ where: "file", field, message }));
   if (rows.length) {
     parts.push(
       el(

@@ -5,7 +5,8 @@
 // (word snapping), render.js (drawing) and help.js (the ? overlay).
 // All text, labels and names go into the page through textContent.
 
-import { Api, ApiError, NetworkError } from "./api.js";
+import { Api, ApiError, errorText } from "./api.js";
+import { el } from "./dom.js";
 import { fillHelp } from "./help.js";
 import { OffsetMap } from "./offsets.js";
 import { TextView } from "./render.js";
@@ -41,20 +42,6 @@ const R = {
   busy: false, frozen: false, lastAction: null, voters: [],
 };
 
-const el = (tag, props = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "text") node.textContent = v;
-    else if (k === "on") for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
-    else if (k === "style") for (const [p, val] of Object.entries(v)) node.style.setProperty(p, val);
-    else if (k === "data") for (const [d, val] of Object.entries(v)) node.dataset[d] = val;
-    else if (k.includes("-")) node.setAttribute(k, v);
-    else node[k] = v;
-  }
-  node.append(...children.filter((c) => c != null));
-  return node;
-};
-
 // ------------------------------------------------------------------ small helpers
 
 function colorOf(label) {
@@ -63,7 +50,7 @@ function colorOf(label) {
 }
 
 function chip(label) {
-  return el("span", { className: "chip", text: label, style: { "--c": colorOf(label) } });
+  return el("span", { class: "chip", text: label, style: { "--c": colorOf(label) } });
 }
 
 function quote(start, end) {
@@ -86,20 +73,6 @@ function banner(message, kind = "info") {
   node.hidden = !message;
   node.dataset.kind = kind;
   node.textContent = message || "";
-}
-
-function describeError(error) {
-  if (error instanceof NetworkError) return "Cannot reach the server: nothing was changed. Try again.";
-  const body = error.body || {};
-  const parts = [];
-  if (body.detail) parts.push(body.detail);
-  for (const [field, value] of Object.entries(body)) {
-    if (field === "detail" || field === "version") continue;
-    if (field === "errors" && Array.isArray(value)) {
-      for (const e of value) parts.push(`${e.field}: ${e.message}`);
-    } else parts.push(`${field}: ${Array.isArray(value) ? value.join(" ") : value}`);
-  }
-  return parts.join(" — ") || error.message;
 }
 
 // ------------------------------------------------------------------ the rows
@@ -192,11 +165,11 @@ function drawText() {
 function lanes(row) {
   // One cell per annotator who submitted: filled when they made this item.
   const cells = R.voters.map((name) => el("span", {
-    className: row.annotators.includes(name) ? "lane on" : "lane",
+    class: row.annotators.includes(name) ? "lane on" : "lane",
     title: `${name}: ${row.annotators.includes(name) ? "made it" : "did not make it"}`,
     style: { "--c": colorOf(row.type === "span" ? row.label : row.polarity) },
   }));
-  return el("span", { className: "lanes", "aria-label": `made by ${row.annotators.join(", ") || "no annotator"}` }, ...cells);
+  return el("span", { class: "lanes", "aria-label": `made by ${row.annotators.join(", ") || "no annotator"}` }, ...cells);
 }
 
 function spanLabel(s) {
@@ -206,33 +179,33 @@ function spanLabel(s) {
 function rowNode(row) {
   const status = row.inGold ? "in gold" : "not in gold";
   const li = el("li", {
-    className: `cand share-${share(row)}${row.inGold ? " in-gold" : ""}${R.current === row.key ? " current" : ""}`,
-    data: { key: row.key, inGold: String(row.inGold) },
+    class: `cand share-${share(row)}${row.inGold ? " in-gold" : ""}${R.current === row.key ? " current" : ""}`,
+    dataset: { key: row.key, inGold: String(row.inGold) },
     on: { click: () => select(row.key, true) },
   });
   const votes = el("span", {
-    className: "votes", text: row.candidate ? row.votes : "added",
+    class: "votes", text: row.candidate ? row.votes : "added",
     title: row.candidate ? `made by ${row.annotators.join(", ")}` : "added or changed by a reviewer",
   });
   let what;
   if (row.type === "span") {
     const actor = actorName(row.inGold ? row.goldActor : row.actor);
-    what = el("span", { className: "txt" }, chip(row.label), " ",
+    what = el("span", { class: "txt" }, chip(row.label), " ",
       el("span", { text: spanLabel(row) }),
-      actor ? el("span", { className: "actor", text: ` → ${actor}` }) : null,
-      row.tie ? el("span", { className: "tie", text: " actor tie", title: "The annotators linked different actors equally often" }) : null);
+      actor ? el("span", { class: "actor", text: ` → ${actor}` }) : null,
+      row.tie ? el("span", { class: "tie", text: " actor tie", title: "The annotators linked different actors equally often" }) : null);
   } else {
-    what = el("span", { className: "txt" }, el("span", { text: spanLabel(row.holder) }), " ",
+    what = el("span", { class: "txt" }, el("span", { text: spanLabel(row.holder) }), " ",
       chip(row.polarity), " ", el("span", { text: spanLabel(row.target) }));
   }
-  const buttons = el("span", { className: "acts" },
-    el("button", { type: "button", className: "small", text: "✓", title: "Accept (a)", disabled: R.frozen || row.inGold,
+  const buttons = el("span", { class: "acts" },
+    el("button", { type: "button", class: "small", text: "✓", title: "Accept (a)", disabled: R.frozen || row.inGold,
       on: { click: (e) => { e.stopPropagation(); select(row.key); accept(row); } } }),
-    el("button", { type: "button", className: "small", text: "✗", title: "Reject (r)", disabled: R.frozen || !row.inGold,
+    el("button", { type: "button", class: "small", text: "✗", title: "Reject (r)", disabled: R.frozen || !row.inGold,
       on: { click: (e) => { e.stopPropagation(); select(row.key); reject(row); } } }),
-    el("button", { type: "button", className: "small", text: "✎", title: "Edit (e)", disabled: R.frozen,
+    el("button", { type: "button", class: "small", text: "✎", title: "Edit (e)", disabled: R.frozen,
       on: { click: (e) => { e.stopPropagation(); select(row.key); openEdit(row); } } }));
-  li.append(votes, lanes(row), what, el("span", { className: "gold-mark", text: row.inGold ? "✓" : "", title: status }), buttons);
+  li.append(votes, lanes(row), what, el("span", { class: "gold-mark", text: row.inGold ? "✓" : "", title: status }), buttons);
   li.setAttribute("aria-label", `${row.type} ${row.type === "span" ? row.label : row.polarity}, ${row.votes}, ${status}`);
   return li;
 }
@@ -245,13 +218,13 @@ function drawLists() {
   const agreed = (rows) => rows.filter((r) => r.unanimous).length;
   $("span-count").textContent = `${spans.length} · ${agreed(spans)} unanimous`;
   $("stance-count").textContent = `${stances.length} · ${agreed(stances)} unanimous`;
-  $("span-head").replaceChildren(el("span", { className: "votes", text: "votes" }),
-    el("span", { className: "lanes" }, ...R.voters.map((n, i) => el("span", {
-      className: "lane-name", text: String.fromCharCode(65 + (i % 26)), title: n }))));
+  $("span-head").replaceChildren(el("span", { class: "votes", text: "votes" }),
+    el("span", { class: "lanes" }, ...R.voters.map((n, i) => el("span", {
+      class: "lane-name", text: String.fromCharCode(65 + (i % 26)), title: n }))));
   $("lane-legend").replaceChildren(
     el("span", { text: "Lanes: " }),
     ...R.voters.flatMap((n, i) => [el("strong", { text: String.fromCharCode(65 + (i % 26)) }), el("span", { text: ` ${n}  ` })]),
-    el("span", { className: "muted", text: " · solid = in gold, dashed = not (yet) in gold" }),
+    el("span", { class: "muted", text: " · solid = in gold, dashed = not (yet) in gold" }),
   );
 }
 
@@ -259,7 +232,7 @@ function drawGold() {
   const gold = R.review.gold;
   const list = $("gold-list");
   if (!gold) {
-    list.replaceChildren(el("li", { className: "muted", text: "No gold set yet: accept candidates or press “Accept all agreed”." }));
+    list.replaceChildren(el("li", { class: "muted", text: "No gold set yet: accept candidates or press “Accept all agreed”." }));
     $("gold-count").textContent = "";
     $("history").replaceChildren();
     return;
@@ -270,17 +243,17 @@ function drawGold() {
     if (o.origin === "annotators") return `by ${o.annotators.join(", ")}`;
     return o.origin === "changed" ? `changed by a reviewer${o.annotators.length ? ` (from ${o.annotators.join(", ")})` : ""}` : "added by a reviewer";
   };
-  const items = gold.spans.map((s) => el("li", { data: { key: `s:${spanKey(s)}` }, on: { click: () => select(`s:${spanKey(s)}`, true) } },
-    chip(s.label), el("span", { className: "txt", text: spanLabel(s) }),
-    s.actor != null ? el("span", { className: "actor", text: `→ ${actorName(s.actor)}` }) : null,
-    el("span", { className: "prov", text: origin(gold.provenance.spans[s.id]) })));
+  const items = gold.spans.map((s) => el("li", { dataset: { key: `s:${spanKey(s)}` }, on: { click: () => select(`s:${spanKey(s)}`, true) } },
+    chip(s.label), el("span", { class: "txt", text: spanLabel(s) }),
+    s.actor != null ? el("span", { class: "actor", text: `→ ${actorName(s.actor)}` }) : null,
+    el("span", { class: "prov", text: origin(gold.provenance.spans[s.id]) })));
   for (const t of gold.stances) {
     const h = byId.get(t.holder);
     const g = byId.get(t.target);
     items.push(el("li", {},
-      el("span", { className: "txt", text: `${spanLabel(h)} ` }), chip(t.polarity),
-      el("span", { className: "txt", text: ` ${spanLabel(g)}` }),
-      el("span", { className: "prov", text: origin(gold.provenance.stances[t.id]) })));
+      el("span", { class: "txt", text: `${spanLabel(h)} ` }), chip(t.polarity),
+      el("span", { class: "txt", text: ` ${spanLabel(g)}` }),
+      el("span", { class: "prov", text: origin(gold.provenance.stances[t.id]) })));
   }
   list.replaceChildren(...items);
   $("gold-count").textContent = `${gold.spans.length} spans · ${gold.stances.length} stances · version ${gold.version}`;
@@ -303,16 +276,16 @@ function drawDecisions() {
       const to = d.item_type === "span" ? `${d.edited_to.label} ${spanLabel(d.edited_to)}` : d.edited_to.polarity;
       what += ` → ${to}`;
     }
-    const li = el("li", { className: d.reversed ? "reversed" : "", data: { decision: String(d.id), action: d.action } },
-      el("span", { className: `act act-${d.action}`, text: d.action }),
-      el("span", { className: "what", text: what.slice(d.action.length + 1) }),
-      el("div", { className: "meta small muted", text:
+    const li = el("li", { class: d.reversed ? "reversed" : "", dataset: { decision: String(d.id), action: d.action } },
+      el("span", { class: `act act-${d.action}`, text: d.action }),
+      el("span", { class: "what", text: what.slice(d.action.length + 1) }),
+      el("div", { class: "meta small muted", text:
         `${d.reviewer}${d.source !== "reviewer" ? ` (${d.source})` : ""} · ${new Date(d.created_at).toLocaleTimeString()}` +
         `${d.annotators.length ? ` · made by ${d.annotators.join(", ")}` : ""}` }),
-      d.rationale ? el("div", { className: "why small", text: d.rationale }) : null,
-      d.reversed ? el("div", { className: "meta small", text: `reversed by ${d.reversed.by}${d.reversed.rationale ? `: ${d.reversed.rationale}` : ""}` }) : null);
+      d.rationale ? el("div", { class: "why small", text: d.rationale }) : null,
+      d.reversed ? el("div", { class: "meta small", text: `reversed by ${d.reversed.by}${d.reversed.rationale ? `: ${d.reversed.rationale}` : ""}` }) : null);
     if (!d.reversed) {
-      li.append(el("button", { type: "button", className: "small reverse", text: "Reverse", disabled: R.frozen,
+      li.append(el("button", { type: "button", class: "small reverse", text: "Reverse", disabled: R.frozen,
         title: "Undo this decision on the gold set (the rationale box gives the reason)",
         on: { click: () => reverse(d) } }));
     }
@@ -470,23 +443,23 @@ async function run(label, action) {
     if (written) {
       // The change is stored; only the fresh view of it failed to arrive.
       setState("error", "Saved — not reloaded");
-      banner(`${label}: saved, but the page could not reload (${describeError(error)}). Reload the page to see the gold set.`, "warn");
+      banner(`${label}: saved, but the page could not reload (${errorText(error)}). Reload the page to see the gold set.`, "warn");
     } else if (error instanceof ApiError && error.status === 409) {
       // Never lose work silently: say what happened, show the current
       // gold set, and offer to apply the same action on top of it.
       R.lastAction = { label, action };
-      $("conflict-detail").textContent = describeError(error);
+      $("conflict-detail").textContent = errorText(error);
       $("conflict").hidden = false;
       $("retry").hidden = Boolean(action.whileFrozen);
       try {
         await reload();
       } catch (again) {
-        banner(describeError(again), "error");
+        banner(errorText(again), "error");
       }
       setState("conflict", "Conflict — reloaded");
     } else {
       setState("error", "Not saved");
-      banner(`${label}: ${describeError(error)}`, "error");
+      banner(`${label}: ${errorText(error)}`, "error");
     }
   } finally {
     R.busy = false;
@@ -625,20 +598,20 @@ function openEdit(row) {
   labelSelect.value = row.type === "span" ? row.label : row.polarity;
   const form = el("form", { on: { submit: (e) => { e.preventDefault(); save(); } } },
     el("h2", { text: `Edit ${row.type}${row.inGold ? "" : " (not in gold: saving adds the changed item)"}` }),
-    el("div", { className: "row" }, el("label", { text: row.type === "span" ? "Label " : "Polarity " }), labelSelect));
+    el("div", { class: "row" }, el("label", { text: row.type === "span" ? "Label " : "Polarity " }), labelSelect));
   if (row.type === "span") {
-    const num = (id, value) => el("input", { type: "number", id, value: String(value), min: "0", className: "num-input",
+    const num = (id, value) => el("input", { type: "number", id, value: String(value), min: "0", class: "num-input",
       on: { input: previewEdit } });
     form.append(
-      el("div", { className: "row" }, el("label", { text: "Start " }), num("edit-start", row.start),
+      el("div", { class: "row" }, el("label", { text: "Start " }), num("edit-start", row.start),
         el("label", { text: " End " }), num("edit-end", row.end)),
-      el("p", { className: "muted small", text: "Or select the new extent in the text." }),
-      el("p", { id: "edit-preview", className: "quote" }));
+      el("p", { class: "muted small", text: "Or select the new extent in the text." }),
+      el("p", { id: "edit-preview", class: "quote" }));
   } else {
-    form.append(el("p", { className: "quote", text: `${spanLabel(row.holder)} → ${spanLabel(row.target)}` }));
+    form.append(el("p", { class: "quote", text: `${spanLabel(row.holder)} → ${spanLabel(row.target)}` }));
   }
-  form.append(el("div", { className: "row" },
-    el("button", { type: "submit", id: "edit-save", className: "primary", text: "Save (Enter)" }),
+  form.append(el("div", { class: "row" },
+    el("button", { type: "submit", id: "edit-save", class: "primary", text: "Save (Enter)" }),
     el("button", { type: "button", text: "Cancel (Esc)", on: { click: closeEdit } })));
   panel.replaceChildren(form);
   panel.hidden = false;
@@ -728,7 +701,7 @@ async function start() {
     [labels] = await Promise.all([api.labels(), reload()]);
   } catch (error) {
     setState("error", "Not loaded");
-    banner(describeError(error), "error");
+    banner(errorText(error), "error");
     return;
   }
   const entity = new Map();

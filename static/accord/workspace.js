@@ -3,7 +3,8 @@
 // (word snapping), render.js (drawing), store.js (the set and its rules,
 // drafts, rebasing after a conflict), picker.js (actor links).
 
-import { Api, ApiError, NetworkError, ServerError } from "./api.js";
+import { Api, ApiError, NetworkError, ServerError, errorText } from "./api.js";
+import { el } from "./dom.js";
 import { OffsetMap } from "./offsets.js";
 import { ActorPicker } from "./picker.js";
 import { TextView } from "./render.js";
@@ -20,18 +21,6 @@ const RETRY_DELAY = 4000;
 // A server answering 5xx is retried less and less often, up to once a minute,
 // so a failing server is not kept busy by every open workspace.
 const SERVER_RETRY_MAX = 60000;
-
-const el = (tag, props = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "text") node.textContent = v;
-    else if (k === "on") for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
-    else if (k === "style") for (const [p, val] of Object.entries(v)) node.style.setProperty(p, val);
-    else node[k] = v;
-  }
-  node.append(...children);
-  return node;
-};
 
 const W = {
   // filled by start()
@@ -178,7 +167,7 @@ async function save() {
     } else if (error instanceof ApiError && error.status === 409) {
       await showConflict(error);
     } else {
-      setState("error", `Not saved: ${error.message}`);
+      setState("error", `Not saved: ${errorText(error)}`);
     }
   } finally {
     W.saving = false;
@@ -507,7 +496,7 @@ function pickForMode(key) {
 function drawPolarityButtons() {
   const node = $("banner");
   for (const label of W.stanceLabels.values()) {
-    node.append(" ", el("button", { type: "button", text: label.name, className: "small",
+    node.append(" ", el("button", { type: "button", text: label.name, class: "small",
       on: { click: () => applyPolarity(label.name) } }));
   }
 }
@@ -626,7 +615,7 @@ function schedulePanel() {
 }
 
 function chip(label, pred = false) {
-  return el("span", { className: "chip", text: label, style: { "--c": colorOf(label) },
+  return el("span", { class: "chip", text: label, style: { "--c": colorOf(label) },
     title: pred ? "suggestion" : label });
 }
 
@@ -635,10 +624,10 @@ function drawPanel() {
   $("span-count").textContent = `(${spans.length})`;
   $("span-list").replaceChildren(...spans.map((s) => {
     const actor = s.actor != null ? W.actors.get(s.actor) || `actor ${s.actor}` : "";
-    return el("li", { className: W.selected === s.id ? "current" : "", on: { click: () => select(s.id) } },
-      chip(s.label), el("span", { className: "txt", text: spanText(s), title: spanText(s) }),
-      el("span", { className: "actor", text: actor }),
-      el("button", { type: "button", text: "×", title: "Remove span", ariaLabel: "Remove span",
+    return el("li", { class: W.selected === s.id ? "current" : "", on: { click: () => select(s.id) } },
+      chip(s.label), el("span", { class: "txt", text: spanText(s), title: spanText(s) }),
+      el("span", { class: "actor", text: actor }),
+      el("button", { type: "button", text: "×", title: "Remove span", "aria-label": "Remove span",
         on: { click: (e) => { e.stopPropagation(); select(s.id, false); removeSelected(); } } }));
   }));
   const stances = [...W.model.stances.values()];
@@ -649,18 +638,18 @@ function drawPanel() {
     const cue = t.cue ? W.model.spans.get(t.cue) : null;
     // A submitted set is read-only: the controls are disabled, and each
     // handler checks again (editable()) so nothing changes it locally.
-    const polarity = el("select", { ariaLabel: "Polarity", disabled: W.readonly, on: {
+    const polarity = el("select", { "aria-label": "Polarity", disabled: W.readonly, on: {
       click: (e) => e.stopPropagation(),
       change: (e) => { if (!setStancePolarity(t.id, e.target.value)) drawPanel(); },
     } }, ...[...W.stanceLabels.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
-    return el("li", { className: W.stance === t.id ? "current" : "",
+    return el("li", { class: W.stance === t.id ? "current" : "",
       on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => selectStance(t.id) } },
-      el("span", { className: "txt", title: "holder → target",
+      el("span", { class: "txt", title: "holder → target",
         text: `${spanText(holder)} → ${spanText(tgt)}${cue ? ` (cue: ${spanText(cue)})` : ""}` }),
       polarity,
       el("button", { type: "button", text: cue ? "cue ×" : "+cue", title: cue ? "Remove the cue" : "Choose a cue span",
         disabled: W.readonly, on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
-      el("button", { type: "button", text: "×", title: "Remove stance", ariaLabel: "Remove stance", disabled: W.readonly,
+      el("button", { type: "button", text: "×", title: "Remove stance", "aria-label": "Remove stance", disabled: W.readonly,
         on: { click: (e) => { e.stopPropagation(); removeStance(t.id); } } }));
   }));
   const preds = visiblePreds();
@@ -668,8 +657,8 @@ function drawPanel() {
   $("pred-count").textContent = `(${preds.length})`;
   $("pred-list").replaceChildren(...preds.map((p) => {
     const key = predKey(p);
-    return el("li", { className: W.selected === key ? "current" : "", on: { click: () => select(key) } },
-      chip(p.span.label, true), el("span", { className: "txt", text: W.text.slice(W.offsets.toUtf16(p.span.start), W.offsets.toUtf16(p.span.end)) }),
+    return el("li", { class: W.selected === key ? "current" : "", on: { click: () => select(key) } },
+      chip(p.span.label, true), el("span", { class: "txt", text: W.text.slice(W.offsets.toUtf16(p.span.start), W.offsets.toUtf16(p.span.end)) }),
       el("button", { type: "button", text: "Accept", on: { click: (e) => { e.stopPropagation(); acceptPred(key); } } }),
       el("button", { type: "button", text: "Reject", on: { click: (e) => { e.stopPropagation(); select(key, false); removeSelected(); } } }));
   }));
@@ -698,9 +687,9 @@ function drawDetail() {
   if (key.startsWith("p:")) {
     const p = W.preds.find((x) => predKey(x) === key);
     node.replaceChildren(el("h2", { text: "Suggestion" }), chip(p.span.label, true),
-      el("p", { className: "quote", text: W.text.slice(W.offsets.toUtf16(p.span.start), W.offsets.toUtf16(p.span.end)) }),
-      el("div", { className: "row" },
-        el("button", { type: "button", className: "primary", text: "Accept (Enter)", on: { click: () => acceptPred(key) } }),
+      el("p", { class: "quote", text: W.text.slice(W.offsets.toUtf16(p.span.start), W.offsets.toUtf16(p.span.end)) }),
+      el("div", { class: "row" },
+        el("button", { type: "button", class: "primary", text: "Accept (Enter)", on: { click: () => acceptPred(key) } }),
         el("button", { type: "button", text: "Reject (Del)", on: { click: removeSelected } })));
     return;
   }
@@ -709,14 +698,14 @@ function drawDetail() {
   const actor = span.actor != null ? W.actors.get(span.actor) || `actor ${span.actor}` : "no actor";
   node.replaceChildren(
     el("h2", { text: "Selected span" }),
-    el("p", { className: "quote", text: `“${spanText(span)}”` }),
-    el("div", { className: "row" }, ...[...W.entityLabels.values()].map((l) =>
-      el("button", { type: "button", className: "small", text: `${l.name}${l.shortcut ? ` (${l.shortcut})` : ""}`,
+    el("p", { class: "quote", text: `“${spanText(span)}”` }),
+    el("div", { class: "row" }, ...[...W.entityLabels.values()].map((l) =>
+      el("button", { type: "button", class: "small", text: `${l.name}${l.shortcut ? ` (${l.shortcut})` : ""}`,
         style: { "border-left": `4px solid ${colorOf(l.name)}`, "font-weight": l.name === span.label ? "700" : "400" },
         disabled: W.readonly,
         on: { click: () => { if (editable() && W.model.setLabel(key, l.name)) changed([rangeOfKey(key)]); } } }))),
-    el("div", { className: "row" }, el("span", { className: "muted", text: "Actor: " }), el("strong", { text: actor })),
-    el("div", { className: "row" },
+    el("div", { class: "row" }, el("span", { class: "muted", text: "Actor: " }), el("strong", { text: actor })),
+    el("div", { class: "row" },
       el("button", { type: "button", text: "Link actor (Enter)", on: { click: linkActor } }),
       el("button", { type: "button", text: "Stance from here (/)", on: { click: startStance } }),
       el("button", { type: "button", text: "Delete (Del)", on: { click: removeSelected } })),
@@ -749,7 +738,7 @@ async function submit() {
     setReadonly(true);
   } catch (error) {
     if (error instanceof ApiError && error.status === 409) await showConflict(error);
-    else setState("error", `Not submitted: ${error.message}`);
+    else setState("error", `Not submitted: ${errorText(error)}`);
   }
 }
 
@@ -770,7 +759,7 @@ async function nextDocument() {
     const doc = await api.next();
     window.location.href = doc ? `${config.documentsPage}${doc.id}/` : config.projectPage;
   } catch (error) {
-    setState("error", error.message);
+    setState("error", errorText(error));
   }
 }
 
@@ -784,7 +773,7 @@ async function start() {
       api.visibleSets(config.document), api.labels(),
     ]);
   } catch (error) {
-    setState("error", error instanceof NetworkError ? "Cannot reach the server." : error.message);
+    setState("error", errorText(error));
     banner(error.message);
     return;
   }
