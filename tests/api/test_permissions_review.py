@@ -11,12 +11,11 @@ from apps.review.models import AdjudicationEvent, Decision, ReviewScore
 from tests.review.helpers import annotate, span
 
 from .test_permissions import (
-    MEMBER_ROLES,
     MISSING,
     ROLES,
-    USERNAME,
     Row,
     call,
+    check_row,
     reviewer_may,
     snapshot,
     world,  # noqa: F401  (the fixture)
@@ -110,20 +109,7 @@ def review_snapshot():
 @pytest.mark.parametrize(("row", "role"), CASES)
 def test_permission_matrix_review(row, role, review_world, users, client_for):
     w, ids = review_world
-    username = USERNAME[role]
-    if row.prepare and role in MEMBER_ROLES:
-        row.prepare(w, users[username])
-    before = review_snapshot()
-
-    response = call(client_for(username), row, w, username, ids)
-
-    expected = row.expect[role]
-    assert response.status_code == expected, response.content
-    if expected == 401:
-        assert response["WWW-Authenticate"] == "Token"
-    if expected >= 400:
-        assert review_snapshot() == before, "a refused request changed the database"
-        assert "detail" in response.json()
+    check_row(row, role, w, users, client_for, state=review_snapshot, ids=ids)
 
 
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
