@@ -20,28 +20,34 @@ from .api.visibility import linked_actor_names
 from .assignment import next_document
 
 
-@login_required
-def workspace(request, project_pk, document_pk):
-    membership = get_membership(request.user, project_pk)
+def document_page_config(request, membership, document_pk, *fields):
+    """The document of a text page (workspace, adjudication) and the config
+    every such page gives its script: ids, the API root, and the names of the
+    actors linked in the sets the user may see."""
     project = membership.project
-    document = (
-        Document.objects.filter(project=project, pk=document_pk)
-        .only("id", "title", "external_id", "outlet", "published")
-        .first()
-    )
+    document = Document.objects.filter(project=project, pk=document_pk).only(*fields).first()
     if document is None:
         raise Http404
-    actors = linked_actor_names(membership, document)
     config = {
         "project": project.pk,
         "document": document.pk,
         "user": request.user.username,
         "api": f"/api/v1/projects/{project.pk}/",
-        "projectPage": reverse("project-page", args=[project.pk]),
-        # The workspace of document d is documentsPage + d + "/".
-        "documentsPage": reverse("project-page", args=[project.pk]) + "documents/",
-        "actors": actors,
+        "actors": linked_actor_names(membership, document),
     }
+    return document, config
+
+
+@login_required
+def workspace(request, project_pk, document_pk):
+    membership = get_membership(request.user, project_pk)
+    project = membership.project
+    document, config = document_page_config(
+        request, membership, document_pk, "id", "title", "external_id", "outlet", "published"
+    )
+    config["projectPage"] = reverse("project-page", args=[project.pk])
+    # The workspace of document d is documentsPage + d + "/".
+    config["documentsPage"] = reverse("project-page", args=[project.pk]) + "documents/"
     return render(
         request,
         "annotations/workspace.html",

@@ -11,13 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from apps.annotations.api.visibility import linked_actor_names
 from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import display_names, hides_names
+from apps.annotations.views import document_page_config
 from apps.documents.models import Document, status_q
 from apps.projects.models import ROLE_RANK, Role
 from apps.projects.permissions import get_membership
@@ -90,24 +89,12 @@ def queue_page(request, project_pk):
 def adjudicate_page(request, project_pk, document_pk):
     membership = reviewer_membership(request, project_pk)
     project = membership.project
-    document = (
-        Document.objects.filter(project=project, pk=document_pk)
-        .only("id", "title", "external_id")
-        .first()
+    document, config = document_page_config(
+        request, membership, document_pk, "id", "title", "external_id"
     )
-    if document is None:
-        raise Http404
-    actors = linked_actor_names(membership, document)
-    config = {
-        "project": project.pk,
-        "document": document.pk,
-        "user": request.user.username,
-        "api": f"/api/v1/projects/{project.pk}/",
-        "queuePage": reverse("review-queue-page", args=[project.pk]),
-        # The adjudication screen of document d is reviewPage + d + "/".
-        "reviewPage": reverse("review-queue-page", args=[project.pk]),
-        "actors": actors,
-    }
+    config["queuePage"] = reverse("review-queue-page", args=[project.pk])
+    # The adjudication screen of document d is reviewPage + d + "/".
+    config["reviewPage"] = reverse("review-queue-page", args=[project.pk])
     return render(
         request,
         "review/adjudicate.html",
