@@ -149,8 +149,8 @@ def main():
     if args.no_db:
         return
     from apps.actors.models import Actor, Alias
-    from apps.annotations.preannotate import preannotate
     from apps.documents.models import Document
+    from apps.mentions.preannotate import preannotate
     from apps.projects.models import Label, Project
 
     with common.throwaway_database():

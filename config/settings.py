@@ -54,8 +54,11 @@ INSTALLED_APPS = [
     "apps.documents",
     "apps.actors",
     "apps.annotations",
+    "apps.imports",
+    "apps.mentions",
     "apps.review",
     "apps.datasets",
+    "apps.front",
 ]
 
 MIDDLEWARE = [

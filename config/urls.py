@@ -3,11 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
-    path("", include("apps.projects.urls")),
-    path("", include("apps.annotations.urls")),
-    path("", include("apps.actors.urls")),
-    path("", include("apps.review.urls")),
-    path("", include("apps.datasets.urls")),
+    path("", include("apps.front.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

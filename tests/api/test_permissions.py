@@ -259,7 +259,7 @@ MATRIX = [
         body=lambda w, u: {"id": "new-1", "text": "Caracas answered."},
     ),
     Row(
-        "document-import-",
+        "document-import",
         "POST",
         "projects/{p}/documents/import/",
         owner_may(201),

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from apps.documents.models import Document
-from apps.projects.views import _progress
-from apps.review.views import status_counts
+from apps.front.views.projects import _progress
+from apps.front.views.review import status_counts
 
 pytestmark = pytest.mark.django_db
 

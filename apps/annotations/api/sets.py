@@ -17,7 +17,7 @@ from ..models import AnnotationSet
 from ..pseudonyms import hides_names
 from ..sets import ProjectSchema, SetConflict, replace_set, set_payloads, submit_set
 from ..validation import describe
-from .visibility import visible_sets
+from ..visibility import visible_sets
 
 
 def _is_version(value):

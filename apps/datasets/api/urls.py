@@ -8,11 +8,12 @@ from .views import (
     ReleaseManifestView,
 )
 
-project = "projects/<int:project_pk>/"
-release = f"{project}releases/<int:release_pk>/"
+release = "releases/<int:release_pk>/"
+app_name = "datasets"
+
 urlpatterns = [
-    path(f"{project}export/", ExportView.as_view(), name="export"),
-    path(f"{project}releases/", ReleaseListView.as_view(), name="release-list"),
+    path("export/", ExportView.as_view(), name="export"),
+    path("releases/", ReleaseListView.as_view(), name="release-list"),
     path(release, ReleaseDetailView.as_view(), name="release-detail"),
     path(f"{release}files/manifest/", ReleaseManifestView.as_view(), name="release-manifest"),
     path(f"{release}files/<str:format_name>/", ReleaseFileView.as_view(), name="release-file"),

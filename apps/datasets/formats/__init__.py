@@ -1,4 +1,4 @@
-"""One pure writer per export format (and readers' counterparts in apps/documents/importers).
+"""One pure writer per export format (and readers' counterparts in apps/imports/parsers).
 
 Each module has ``write(documents, context)``, yielding ``str`` or ``bytes``
 pieces from an iterable of ``records.DocumentRecord`` and an

@@ -1,6 +1,6 @@
 """Accord's native JSON Lines: one document a line, offsets in code points.
 
-Readable back by the JSON Lines importer (apps/documents/importers/jsonl.py):
+Readable back by the JSON Lines importer (apps/imports/parsers/jsonl.py):
 ``id``, ``text``, the news metadata, and ``spans`` / ``stances`` in the API's
 set shape. With one layer (gold, or predictions) spans and stances are at the
 top level; with ``source=all`` each annotator's set is under ``annotations``.

@@ -1,8 +1,13 @@
+"""The projects app's API: sign-in tokens, projects, jobs, and a project's labels
+and members. Mounted at the API root: it owns `projects/` itself."""
+
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from .views import JobViewSet, LabelViewSet, MembershipViewSet, ProjectViewSet
+
+app_name = "projects"
 
 router = SimpleRouter()
 router.register("projects", ProjectViewSet, basename="project")

@@ -2,12 +2,13 @@ from django.urls import path
 
 from . import views
 
-project = "projects/<int:project_pk>/"
-document = project + "documents/<int:document_pk>/"
+document = "documents/<int:document_pk>/"
+
+app_name = "review"
 
 urlpatterns = [
-    path(f"{project}agreement/", views.AgreementView.as_view(), name="review-agreement"),
-    path(f"{project}review/queue/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("agreement/", views.AgreementView.as_view(), name="review-agreement"),
+    path("review/queue/", views.ReviewQueueView.as_view(), name="review-queue"),
     path(f"{document}review/", views.DocumentReviewDetailView.as_view(), name="document-review"),
     path(f"{document}gold/", views.GoldView.as_view(), name="gold"),
     path(f"{document}gold/auto-merge/", views.AutoMergeView.as_view(), name="gold-auto-merge"),

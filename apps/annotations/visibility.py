@@ -1,0 +1,46 @@
+"""Which annotation sets a member may see.
+
+Reviewers and owners see every set. Annotators never see gold; in a blind
+project they see only their own sets and the predictions (which exist to be
+accepted or rejected by annotators).
+"""
+
+from django.db.models import Q
+
+from apps.actors.models import Actor
+from apps.projects.models import ROLE_RANK, Role
+
+from .models import AnnotationSet, Span
+
+
+def sets_visible_to(membership, queryset):
+    """The sets of ``queryset`` the member may see: the one rule, for API views
+    and server-rendered pages alike."""
+    if ROLE_RANK[membership.role] >= ROLE_RANK[Role.REVIEWER]:
+        return queryset
+    queryset = queryset.exclude(kind=AnnotationSet.Kind.GOLD)
+    if membership.project.blind:
+        queryset = queryset.filter(
+            Q(kind=AnnotationSet.Kind.PREDICTION) | Q(author_id=membership.user_id)
+        )
+    return queryset
+
+
+def visible_sets(view, queryset):
+    """sets_visible_to() for a ProjectScopedMixin view."""
+    return sets_visible_to(view.membership, queryset)
+
+
+def linked_actor_names(membership, document):
+    """``{actor id (str): name}`` of the actors linked from the document's sets
+    that the member may see, in one query: a page hands them to its script up
+    front, saving a request per actor, and never names an actor only another
+    annotator's hidden set links to."""
+    sets = sets_visible_to(membership, AnnotationSet.objects.filter(document=document))
+    actor_ids = Span.objects.filter(set__in=sets, actor__isnull=False).values("actor_id")
+    return {
+        str(pk): name
+        for pk, name in Actor.objects.filter(
+            project_id=membership.project_id, pk__in=actor_ids
+        ).values_list("id", "name")
+    }

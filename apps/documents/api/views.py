@@ -1,0 +1,255 @@
+"""The document endpoints: list, read, create, edit, delete, next.
+
+What they answer depends on annotation sets (status, `assigned_to`,
+`include=annotations`, handing out a document creates a set) and creating one
+is a one-record import; as interface code, this package may use those apps'
+services (docs/architecture.md, "The one rule"). Bulk imports are
+`apps.imports.api`.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from apps.annotations.assignment import next_document
+from apps.annotations.models import AnnotationSet
+from apps.annotations.pseudonyms import hides_names
+from apps.annotations.sets import set_payloads
+from apps.annotations.visibility import visible_sets
+from apps.documents.models import CONTENT_FIELDS, Document, document_status
+from apps.imports.parsers import parse_records
+from apps.imports.store import ImportConflict, import_records, refusal
+from apps.projects.exceptions import Conflict
+from apps.projects.models import Role
+from apps.projects.pagination import CursorPagination
+from apps.projects.permissions import ProjectScopedMixin
+
+DOCUMENT_FIELDS = (
+    *CONTENT_FIELDS,
+    "created_at",
+    "annotator_count",
+    "submitted_count",
+    "adjudicated_at",
+    "annotators_wanted",
+)
+
+
+def document_payload(row, k):
+    """The API shape of a document from a `.values(*DOCUMENT_FIELDS)` row."""
+    doc_status = document_status(
+        row["annotator_count"],
+        row["submitted_count"],
+        row["adjudicated_at"],
+        row["annotators_wanted"] or k,
+    )
+    return {
+        "id": row["id"],
+        "external_id": row["external_id"],
+        "title": row["title"],
+        "text": row["text"],
+        "meta": row["meta"],
+        "outlet": row["outlet"],
+        "author": row["author"],
+        "section": row["section"],
+        "url": row["url"],
+        "published": row["published"],
+        "created_at": row["created_at"],
+        "status": doc_status.value,
+        "assigned": row["annotator_count"],
+        "submitted": row["submitted_count"],
+    }
+
+
+class DocumentFilter(django_filters.FilterSet):
+    external_id = django_filters.CharFilter()
+    status = django_filters.ChoiceFilter(choices=Document.Status.choices, method="filter_status")
+    q = django_filters.CharFilter(method="filter_q", help_text="Words in the title or text.")
+    assigned_to = django_filters.CharFilter(
+        method="filter_assigned_to", help_text="Username of an annotator with a set on it."
+    )
+    outlet = django_filters.CharFilter()
+    author = django_filters.CharFilter()
+    section = django_filters.CharFilter()
+    published_after = django_filters.DateFilter(field_name="published", lookup_expr="gte")
+    published_before = django_filters.DateFilter(field_name="published", lookup_expr="lte")
+
+    class Meta:
+        model = Document
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value, self.request.parser_context["view"].project_k)
+
+    def filter_q(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(Q(title__icontains=word) | Q(text__icontains=word))
+        return queryset
+
+    def filter_assigned_to(self, queryset, name, value):
+        view = self.request.parser_context["view"]
+        if view.project.blind and not view.can_review and value != self.request.user.username:
+            raise PermissionDenied(
+                "In a blind project you may only filter by your own assignments."
+            )
+        sets = AnnotationSet.objects.filter(
+            document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author__username=value
+        )
+        return queryset.filter(Exists(sets))
+
+
+class DocumentUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = [
+            "external_id",
+            "title",
+            "text",
+            "meta",
+            "outlet",
+            "author",
+            "section",
+            "url",
+            "published",
+        ]
+
+    def validate_external_id(self, value):
+        clash = Document.objects.filter(project_id=self.instance.project_id, external_id=value)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(f"Another document of this project has the id {value!r}.")
+        return value
+
+    def validate_text(self, value):
+        if value != self.instance.text and self.instance.annotation_sets.exists():
+            raise ValidationError(
+                "This document has annotations, so its text cannot change: their "
+                "offsets would point at other words. Import the new text as a new document."
+            )
+        if not value:
+            raise ValidationError("The text cannot be empty.")
+        return value
+
+
+class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
+    """Documents of a project, paged by cursor in import order.
+
+    `?include=annotations` adds every set the caller may see to each document
+    (under anonymous review, a reviewer sees annotators as "Annotator A/B/C";
+    `assigned_to` still takes a username).
+    """
+
+    pagination_class = CursorPagination
+    filterset_class = DocumentFilter
+    serializer_class = DocumentUpdateSerializer
+    lookup_value_regex = "[0-9]+"
+    queryset = Document.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.project_k = self.project.annotators_per_document
+
+    def get_project_queryset(self):
+        return Document.objects.filter(project=self.project)
+
+    def _payloads(self, rows):
+        payloads = [document_payload(row, self.project_k) for row in rows]
+        if self.request.query_params.get("include") == "annotations":
+            texts = {row["id"]: row["text"] for row in rows}
+            sets = visible_sets(self, AnnotationSet.objects.filter(document_id__in=list(texts)))
+            by_document = {}
+            anonymous = hides_names(self.membership)
+            for payload in set_payloads(sets, texts, anonymous=anonymous):
+                by_document.setdefault(payload["document"], []).append(payload)
+            for payload in payloads:
+                payload["annotations"] = by_document.get(payload["id"], [])
+        return payloads
+
+    @extend_schema(
+        operation_id="documents_list",
+        parameters=[
+            OpenApiParameter("include", OpenApiTypes.STR, enum=["annotations"]),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000."),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).values(*DOCUMENT_FIELDS)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self._payloads(page))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("include", OpenApiTypes.STR, enum=["annotations"])],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        row = self.get_queryset().filter(pk=kwargs["pk"]).values(*DOCUMENT_FIELDS).first()
+        if row is None:
+            return Response({"detail": "No such document."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(self._payloads([row])[0])
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    def create(self, request, *args, **kwargs):
+        """Add one document: the same record as one line of a JSONL import."""
+        self.require(Role.OWNER, "add documents")
+        if not isinstance(request.data, dict):
+            raise ValidationError({"detail": "Send one document as a JSON object."})
+        report = self._store(parse_records([request.data], where_prefix="document"))
+        if report["errors"]:
+            return Response(refusal(report), status=status.HTTP_400_BAD_REQUEST)
+        if not report["created"]:
+            return Response(
+                {"detail": "A document with this external_id already exists."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        row = Document.objects.filter(pk=report["documents"][0]).values(*DOCUMENT_FIELDS).get()
+        return Response(self._payloads([row])[0], status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        self.require(Role.OWNER, "edit documents")
+        document = self.get_object()
+        serializer = self.get_serializer(document, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            # claim() takes this row lock before creating a set, so the model's
+            # own check (an annotated document's text never changes) cannot race.
+            Document.objects.select_for_update().filter(pk=document.pk).first()
+            try:
+                serializer.save()
+            except DjangoValidationError as exc:
+                raise ValidationError(exc.message_dict) from exc
+        row = Document.objects.filter(pk=document.pk).values(*DOCUMENT_FIELDS).get()
+        return Response(self._payloads([row])[0])
+
+    def destroy(self, request, *args, **kwargs):
+        self.require(Role.OWNER, "delete documents")
+        self.get_object().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _store(self, parsed):
+        try:
+            return import_records(self.project, parsed)
+        except ImportConflict as exc:
+            raise Conflict(str(exc)) from exc
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 204: None})
+    @action(detail=False, methods=["post"])
+    def next(self, request, *args, **kwargs):
+        """Give the caller the next document to annotate, with their set.
+
+        Their own unfinished document comes first; 204 when nothing is left."""
+        found = next_document(self.project, request.user)
+        if found is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        document, aset = found
+        row = Document.objects.filter(pk=document.pk).values(*DOCUMENT_FIELDS).get()
+        payload = document_payload(row, self.project_k)
+        payload["set"] = set_payloads(
+            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
+        )[0]
+        return Response(payload)

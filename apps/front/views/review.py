@@ -1,0 +1,149 @@
+"""The reviewer's pages: the review queue, the adjudication screen, the dashboard.
+
+Reviewers and owners only: an annotator gets 403, a non-member 404 (as in the
+API), an anonymous visitor is sent to sign in. The adjudication screen and the
+dashboard's charts are shells: static/accord/review.js and dashboard.js read
+and write everything through the review API. The queue and the dashboard's
+progress are rendered here, in a fixed number of queries.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import render
+from django.urls import reverse
+
+from apps.annotations.models import AnnotationSet
+from apps.annotations.pseudonyms import display_names, hides_names
+from apps.documents.models import Document, status_q
+from apps.projects.models import ROLE_RANK, Role
+from apps.projects.permissions import get_membership
+from apps.review.queue import review_queue
+
+from .workspace import document_page_config
+
+QUEUE_PAGE_SIZE = 100
+
+
+def reviewer_membership(request, project_pk):
+    """The caller's membership if they may review (404 for non-members, 403 below reviewer)."""
+    membership = get_membership(request.user, project_pk)
+    if ROLE_RANK[membership.role] < ROLE_RANK[Role.REVIEWER]:
+        raise PermissionDenied("Only a project reviewer or owner may review.")
+    return membership
+
+
+def _annotators_by_document(membership, document_ids):
+    """{document id: (annotator names as a reviewer sees them, has a gold set)}.
+
+    One query. Names follow the review API's rule (display_names over
+    the document's annotator sets in set order), so "Annotator B" in the queue
+    is "Annotator B" on the adjudication screen.
+    """
+    rows = (
+        AnnotationSet.objects.filter(
+            document_id__in=document_ids,
+            kind__in=[AnnotationSet.Kind.ANNOTATOR, AnnotationSet.Kind.GOLD],
+        )
+        .order_by("id")
+        .values_list("document_id", "kind", "author__username")
+    )
+    authors = {pk: [] for pk in document_ids}
+    gold = set()
+    for document_id, kind, username in rows:
+        if kind == AnnotationSet.Kind.GOLD:
+            gold.add(document_id)
+        else:
+            authors[document_id].append(username)
+    out = {}
+    for pk, usernames in authors.items():
+        names = display_names(usernames, hides_names(membership))
+        out[pk] = ([names[u] for u in usernames], pk in gold)
+    return out
+
+
+@login_required
+def queue_page(request, project_pk):
+    membership = reviewer_membership(request, project_pk)
+    project = membership.project
+    rows = review_queue(project).values(
+        "id", "external_id", "title", "submitted_count", "annotators_wanted", "disagreement"
+    )
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    documents = list(page.object_list)
+    names = _annotators_by_document(membership, [d["id"] for d in documents])
+    for d in documents:
+        d["annotators"], started = names[d["id"]]
+        d["status"] = "in review" if started else "awaiting review"
+        d["wanted"] = d["annotators_wanted"] or project.annotators_per_document
+        d["score_pct"] = None if d["disagreement"] is None else round(100 * d["disagreement"])
+    return render(
+        request,
+        "review/queue.html",
+        {"project": project, "membership": membership, "page": page, "documents": documents},
+    )
+
+
+@login_required
+def adjudicate_page(request, project_pk, document_pk):
+    membership = reviewer_membership(request, project_pk)
+    project = membership.project
+    document, config = document_page_config(
+        request, membership, document_pk, "id", "title", "external_id"
+    )
+    config["queuePage"] = reverse("review-queue-page", args=[project.pk])
+    # The adjudication screen of document d is reviewPage + d + "/".
+    config["reviewPage"] = reverse("review-queue-page", args=[project.pk])
+    return render(
+        request,
+        "review/adjudicate.html",
+        {"project": project, "membership": membership, "document": document, "config": config},
+    )
+
+
+STATUSES = [
+    (Document.Status.NEW, "new"),
+    (Document.Status.IN_PROGRESS, "in progress"),
+    (Document.Status.ANNOTATED, "awaiting review"),
+    (Document.Status.ADJUDICATED, "adjudicated"),
+]
+
+
+def status_counts(project):
+    """{status: count} of the project's documents, in one query."""
+    k = project.annotators_per_document
+    # status_q is document_status() as a filter: one rule for every count.
+    return Document.objects.filter(project=project).aggregate(
+        total=Count("id"),
+        **{status.value: Count("id", filter=status_q(status, k)) for status, _ in STATUSES},
+    )
+
+
+@login_required
+def dashboard_page(request, project_pk):
+    membership = reviewer_membership(request, project_pk)
+    project = membership.project
+    counts = status_counts(project)
+    total = counts["total"] or 1
+    progress = [
+        {
+            "status": status,
+            "name": name,
+            "count": counts[status],
+            "pct": round(100 * counts[status] / total, 1),
+        }
+        for status, name in STATUSES
+    ]
+    config = {"project": project.pk, "api": f"/api/v1/projects/{project.pk}/"}
+    return render(
+        request,
+        "review/dashboard.html",
+        {
+            "project": project,
+            "membership": membership,
+            "progress": progress,
+            "total": counts["total"],
+            "config": config,
+        },
+    )

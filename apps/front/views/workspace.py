@@ -1,0 +1,66 @@
+"""The workspace page for one document, and "next document".
+
+The page is only a shell: the workspace (static/accord/workspace.js) reads and
+writes everything through the REST API. The page hands it the ids it needs,
+the URLs, and the names of the actors the visible sets link to, so spans can
+show their actor without one request per actor.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apps.annotations.assignment import next_document
+from apps.annotations.visibility import linked_actor_names
+from apps.documents.models import Document
+from apps.projects.permissions import get_membership
+
+
+def document_page_config(request, membership, document_pk, *fields):
+    """The document of a text page (workspace, adjudication) and the config
+    every such page gives its script: ids, the API root, and the names of the
+    actors linked in the sets the user may see."""
+    project = membership.project
+    document = Document.objects.filter(project=project, pk=document_pk).only(*fields).first()
+    if document is None:
+        raise Http404
+    config = {
+        "project": project.pk,
+        "document": document.pk,
+        "user": request.user.username,
+        "api": f"/api/v1/projects/{project.pk}/",
+        "actors": linked_actor_names(membership, document),
+    }
+    return document, config
+
+
+@login_required
+def workspace(request, project_pk, document_pk):
+    membership = get_membership(request.user, project_pk)
+    project = membership.project
+    document, config = document_page_config(
+        request, membership, document_pk, "id", "title", "external_id", "outlet", "published"
+    )
+    config["projectPage"] = reverse("project-page", args=[project.pk])
+    # The workspace of document d is documentsPage + d + "/".
+    config["documentsPage"] = reverse("project-page", args=[project.pk]) + "documents/"
+    return render(
+        request,
+        "annotations/workspace.html",
+        {"project": project, "document": document, "membership": membership, "config": config},
+    )
+
+
+@login_required
+@require_POST
+def next_document_page(request, project_pk):
+    """Hand the user their next document and open it, or say that none is left."""
+    project = get_membership(request.user, project_pk).project
+    found = next_document(project, request.user)
+    if found is None:
+        messages.info(request, "There is no document left for you in this project.")
+        return redirect("project-page", project.pk)
+    return redirect("workspace", project.pk, found[0].pk)

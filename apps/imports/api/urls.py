@@ -1,0 +1,11 @@
+"""The import endpoint, under projects/<project_pk>/."""
+
+from django.urls import path
+
+from .views import ImportView
+
+app_name = "imports"
+
+urlpatterns = [
+    path("documents/import/", ImportView.as_view(), name="document-import"),
+]

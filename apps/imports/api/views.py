@@ -1,0 +1,95 @@
+"""`POST /projects/{p}/documents/import/`: many documents at once, atomically."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.projects.exceptions import Conflict
+from apps.projects.models import Role
+from apps.projects.permissions import ProjectScopedMixin
+
+from ..parsers import ImportFormatError, detect_format, parse, parse_records
+from ..store import ImportConflict, import_records, refusal
+
+IMPORT_RESULT = inline_serializer(
+    "ImportResult",
+    {
+        "created": serializers.IntegerField(),
+        "skipped": serializers.IntegerField(),
+        "errors": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class ImportView(ProjectScopedMixin, APIView):
+    parser_classes = [MultiPartParser, JSONParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "ImportUpload",
+                {
+                    "file": serializers.FileField(),
+                    "format": serializers.ChoiceField(
+                        choices=["jsonl", "json", "csv", "txt", "zip"], required=False
+                    ),
+                },
+            ),
+            "application/json": OpenApiTypes.OBJECT,
+        },
+        responses={201: IMPORT_RESULT, 200: IMPORT_RESULT, 400: IMPORT_RESULT},
+    )
+    def post(self, request, *args, **kwargs):
+        """Import many documents atomically: a file (JSONL, JSON, CSV, TXT or a
+        ZIP of them) or a JSON list of records. Nothing is stored if any record
+        is bad; every bad record is listed."""
+        self.require(Role.OWNER, "import documents")
+        limit = settings.ACCORD_IMPORT_MAX_BYTES
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > limit:
+            return self._too_large(length, limit)
+        try:
+            if isinstance(request.data, list):
+                parsed = parse_records(request.data)
+            elif "file" in request.FILES:
+                upload = request.FILES["file"]
+                # Content-Length may be absent (chunked); never read past the limit.
+                if upload.size > limit:
+                    return self._too_large(upload.size, limit)
+                fmt = request.data.get("format") or request.query_params.get("format")
+                detect_format(upload.name, fmt)
+                parsed = parse(upload.read(), upload.name, fmt, max_bytes=limit)
+            else:
+                raise ValidationError(
+                    {"file": "Send a file as multipart field `file`, or a JSON list of documents."}
+                )
+        except ImportFormatError as exc:
+            return Response(
+                {"detail": str(exc), "created": 0, "skipped": 0, "errors": []},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            report = import_records(self.project, parsed)
+        except ImportConflict as exc:
+            raise Conflict(str(exc)) from exc
+        if report["errors"]:
+            return Response(refusal(report), status=status.HTTP_400_BAD_REQUEST)
+        del report["documents"]
+        code = status.HTTP_201_CREATED if report["created"] else status.HTTP_200_OK
+        return Response(report, status=code)
+
+    @staticmethod
+    def _too_large(size, limit):
+        return Response(
+            {
+                "detail": f"The upload is {size:,} bytes; the import limit is {limit:,} "
+                "bytes. Split the file, or ask the administrator to raise "
+                "ACCORD_IMPORT_MAX_BYTES."
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )

@@ -1,0 +1,142 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from apps.actors.models import Actor, Alias
+from apps.annotations.assignment import claim
+from apps.annotations.sets import ProjectSchema, replace_set, submit_set
+from apps.documents.models import Document
+from apps.imports.parsers import parse_records
+from apps.projects.models import Label, Membership, Project, Role
+
+from ...demo_data import ACTORS, ANNOTATIONS, ARTICLES, LABELS
+from ...store import import_records
+
+PROJECT_NAME = "Demo: Venezuela crisis, January 2026"
+PASSWORD = "accord-demo"
+USERS = [
+    ("olga", Role.OWNER, "owns the project: schema, members, imports"),
+    ("rita", Role.REVIEWER, "reviews and adjudicates"),
+    ("ana", Role.ANNOTATOR, "annotator"),
+    ("ben", Role.ANNOTATOR, "annotator"),
+]
+GUIDELINES = """\
+# Annotating actors and stances
+
+1. Mark every **mention of an actor**: people (PERSON), organisations (ORG),
+   states and their governments (GPE, including capitals used for governments:
+   "Moscow", "Washington"), and intergovernmental bodies (IGO).
+2. Link each mention to the **actor registry**; create the actor if it is missing.
+3. Mark **events** that actors take a position on (EVENT), e.g. "the U.S. air strikes".
+4. Draw a **stance** from the holder to the target: SUPPORT, OPPOSE or NEUTRAL.
+   Mark the cue word ("condemned", "welcomed") when there is one.
+5. Offsets are exact: include the whole name, no surrounding spaces or quotes.
+"""
+
+
+def find(text, surface, occurrence):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.find(surface, start + 1)
+        if start < 0:
+            raise CommandError(f"Demo data: {surface!r} not found in the text.")
+    return start, start + len(surface)
+
+
+class Command(BaseCommand):
+    help = "Create a ready demo project with articles, users, an actor registry and annotations."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo project and create it again."
+        )
+
+    def handle(self, reset=False, **options):
+        existing = Project.objects.filter(name=PROJECT_NAME).first()
+        if existing and reset:
+            existing.delete()
+            existing = None
+        if existing is None:
+            with transaction.atomic():
+                project = self.create()
+            self.stdout.write(self.style.SUCCESS(f"Created the demo project (id {project.pk})."))
+        else:
+            self.stdout.write(f"The demo project exists already (id {existing.pk}).")
+        self.stdout.write(f"Sign in with any of these users; the password is {PASSWORD!r}:")
+        for username, role, what in USERS:
+            self.stdout.write(f"  {username:<5} {role:<9} {what}")
+
+    def create(self):
+        User = get_user_model()
+        users = {}
+        for username, _, _ in USERS:
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password(PASSWORD)
+                user.save()
+            users[username] = user
+        users["olga"].is_staff = users["olga"].is_superuser = True
+        users["olga"].save()
+
+        project = Project.objects.create(
+            name=PROJECT_NAME,
+            description="Wire stories about an invented diplomatic crisis, for trying Accord.",
+            guidelines=GUIDELINES,
+            annotators_per_document=2,
+            blind=True,
+            created_by=users["olga"],
+        )
+        for username, role, _ in USERS:
+            Membership.objects.create(project=project, user=users[username], role=role)
+        for kind, name, color, shortcut, description in LABELS:
+            Label.objects.create(
+                project=project,
+                kind=kind,
+                name=name,
+                color=color,
+                shortcut=shortcut,
+                description=description,
+            )
+        actors = {}
+        for name, kind, country, wikidata, aliases in ACTORS:
+            actor = Actor.objects.create(
+                project=project, name=name, kind=kind, country=country, wikidata_id=wikidata
+            )
+            Alias.objects.bulk_create(Alias(actor=actor, text=alias) for alias in aliases)
+            actors[name] = actor.pk
+
+        report = import_records(project, parse_records(ARTICLES))
+        if report["errors"]:
+            raise CommandError(f"Demo data is invalid: {report['errors']}")
+
+        schema = ProjectSchema(project)
+        documents = {d.external_id: d for d in Document.objects.filter(project=project)}
+        for external_id, by_user in ANNOTATIONS.items():
+            document = documents[external_id]
+            document.project = project
+            for username, work in by_user.items():
+                spans = []
+                for sid, surface, occurrence, label, actor in work["spans"]:
+                    start, end = find(document.text, surface, occurrence)
+                    spans.append(
+                        {
+                            "id": sid,
+                            "start": start,
+                            "end": end,
+                            "label": label,
+                            "text": surface,
+                            "actor": actors[actor] if actor else None,
+                        }
+                    )
+                stances = [
+                    {"holder": h, "target": t, "polarity": p, "cue": c}
+                    for h, t, p, c in work["stances"]
+                ]
+                clean, errors = schema.validate(document.text, {"spans": spans, "stances": stances})
+                if errors:
+                    raise CommandError(f"Demo annotations of {external_id} are invalid: {errors}")
+                aset, _ = claim(document, users[username])
+                replace_set(aset, aset.version, clean, schema.label_ids)
+                if work["submit"]:
+                    submit_set(aset)
+        return project

@@ -1,0 +1,39 @@
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.actors.api.serializers import ActorSerializer
+from apps.actors.models import Actor
+from apps.projects.exceptions import Conflict
+from apps.projects.models import Role
+from apps.projects.permissions import ProjectScopedMixin
+
+from ..merge import MergeError, merge_actors
+
+
+class MergeActorView(ProjectScopedMixin, APIView):
+    """Merge this actor into another: `{"into": survivor_id}`. Every mention
+    follows the survivor; the merged actor stays listed with `merged_into`."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        self.require(Role.REVIEWER, "merge actors")
+        source = Actor.objects.filter(project=self.project, pk=kwargs["actor_pk"]).first()
+        if source is None:
+            raise Http404
+        into = request.data.get("into") if isinstance(request.data, dict) else None
+        if not isinstance(into, int) or isinstance(into, bool):
+            raise ValidationError({"into": "is required: the id of the actor that survives."})
+        survivor = Actor.objects.filter(project=self.project, pk=into).first()
+        if survivor is None:
+            raise ValidationError({"into": f"There is no actor {into} in this project."})
+        try:
+            moved = merge_actors(source, survivor, request.user)
+        except MergeError as exc:
+            raise Conflict(str(exc)) from exc
+        survivor = Actor.objects.prefetch_related("aliases").get(pk=survivor.pk)
+        data = ActorSerializer(survivor, context={"project": self.project}).data
+        return Response({"survivor": data, "merged": source.pk, "mentions_moved": moved})

@@ -1,0 +1,51 @@
+"""`POST /projects/{p}/preannotate/`: run a suggester as a background job."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.actors.suggesters import DEFAULT
+from apps.projects.jobs import start_job
+from apps.projects.models import Role
+from apps.projects.permissions import ProjectScopedMixin
+
+from ..preannotate import PreannotateError, check_ready
+
+
+class PreannotateView(ProjectScopedMixin, APIView):
+    """Pre-annotate the project's documents (owner only): `{"documents": [ids]?,
+    "suggester": "aliases" | name?}`. Answers 202 `{"job": id}`; the job's
+    result counts the prediction sets created, replaced and deleted."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={202: OpenApiTypes.OBJECT})
+    def post(self, request, *args, **kwargs):
+        self.require(Role.OWNER, "pre-annotate documents")
+        body = request.data if isinstance(request.data, dict) else None
+        if body is None:
+            raise ValidationError({"documents": "Send an object: {documents?, suggester?}."})
+        suggester = body.get("suggester") or DEFAULT
+        if not isinstance(suggester, str):
+            raise ValidationError({"suggester": "must be the name of a suggester."})
+        documents = body.get("documents")
+        if documents is not None:
+            if not isinstance(documents, list) or not all(
+                isinstance(d, int) and not isinstance(d, bool) for d in documents
+            ):
+                raise ValidationError({"documents": "must be a list of document ids."})
+            if not documents:
+                raise ValidationError({"documents": "is empty; leave it out for every document."})
+        try:
+            check_ready(self.project, suggester, documents)
+        except PreannotateError as exc:
+            raise ValidationError({exc.field: str(exc)}) from exc
+        job = start_job(
+            self.project,
+            "preannotate",
+            "apps.mentions.preannotate.run",
+            {"suggester": suggester, "documents": documents},
+            request.user,
+        )
+        return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)

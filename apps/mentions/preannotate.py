@@ -1,0 +1,229 @@
+"""Pre-annotation: run a suggester over documents and store its spans as
+`prediction` sets, one per document and suggester (the set's `source` is the
+suggester's name).
+
+Two phases, so that nothing partial is ever stored:
+
+1. *Suggest*: documents are read in batches; the suggester is called on
+   each, and every answer is validated with `validation.validate_set`
+   against the document's text and the project's schema, like any other
+   write. A failing suggester or an invalid answer stops the run here.
+2. *Write*, in one transaction: for each document, the previous prediction
+   set of this source keeps its id and gets a new version with the new
+   spans (or is deleted when nothing was suggested), and documents without
+   one get a new set. Spans go in with `insert_rows`, many sets at a time.
+
+Progress is reported per batch: the first half of the way is suggesting,
+the second writing.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.actors.registry import load_registry
+from apps.actors.suggesters import DEFAULT, SuggesterError, get_suggester
+from apps.annotations.models import AnnotationSet, Span, Stance
+from apps.annotations.sets import ProjectSchema, insert_rows
+from apps.annotations.validation import describe, validate_set
+from apps.documents.models import Document
+from apps.projects.jobs import JobError
+from apps.projects.models import Project
+
+BATCH = 500
+# Ids are looked up this many at a time (SQLite limits query parameters).
+LOOKUP_CHUNK = 900
+
+
+class PreannotateError(Exception):
+    """Pre-annotation cannot run or failed; nothing was stored. For people.
+    `field` names the request field at fault, when there is one."""
+
+    def __init__(self, message, field="suggester"):
+        super().__init__(message)
+        self.field = field
+
+
+def check_ready(project, suggester_name=DEFAULT, document_ids=None):
+    """Everything that can be checked before running: the suggester exists,
+    the alias matcher has a label for some kind, the documents exist.
+    Returns the suggester."""
+    try:
+        suggester = get_suggester(suggester_name)
+    except SuggesterError as exc:
+        raise PreannotateError(str(exc)) from exc
+    if suggester_name == DEFAULT:
+        mapping = project.actor_kind_labels or {}
+        if not isinstance(mapping, dict) or not mapping:
+            raise PreannotateError(
+                "This project maps no actor kind to a label, so the alias matcher has "
+                'nothing to suggest. Set the project\'s actor_kind_labels, e.g. {"state": "GPE"}.'
+            )
+        schema = ProjectSchema(project)
+        for kind, label in sorted(mapping.items()):
+            if label not in schema.entity_labels:
+                raise PreannotateError(
+                    f"actor_kind_labels maps {kind!r} to {label!r}, which is not an entity "
+                    "label of this project; the entity labels are "
+                    + (", ".join(sorted(schema.entity_labels)) or "not defined yet")
+                    + "."
+                )
+    if document_ids is not None:
+        missing = sorted(set(document_ids) - set(_existing(project, document_ids)))
+        if missing:
+            shown = ", ".join(map(str, missing[:10])) + (" …" if len(missing) > 10 else "")
+            raise PreannotateError(
+                f"There is no document {shown} in this project.", field="documents"
+            )
+    return suggester
+
+
+def _existing(project, ids):
+    ids = list(ids)
+    found = []
+    for i in range(0, len(ids), LOOKUP_CHUNK):
+        found += Document.objects.filter(
+            project=project, pk__in=ids[i : i + LOOKUP_CHUNK]
+        ).values_list("pk", flat=True)
+    return found
+
+
+def _document_batches(project, document_ids):
+    documents = Document.objects.filter(project=project).order_by("pk")
+    if document_ids is None:
+        ids = list(documents.values_list("pk", flat=True))
+    else:
+        ids = sorted(set(document_ids))
+    for i in range(0, len(ids), BATCH):
+        chunk = ids[i : i + BATCH]
+        rows = documents.filter(pk__in=chunk).values("id", "external_id", "title", "text", "meta")
+        yield len(ids), list(rows)
+
+
+def suggest_all(project, suggester, document_ids=None, progress=None):
+    """Phase 1: ``{document id: CleanSet}`` for every document with suggestions.
+    Raises PreannotateError (nothing stored) on any failure."""
+    registry = load_registry(project)
+    schema = ProjectSchema(project)
+    cleaned = {}
+    done = 0
+    for total, rows in _document_batches(project, document_ids):
+        answers = []
+        for row in rows:
+            document = {
+                "id": row["id"],
+                "external_id": row["external_id"],
+                "text": row["text"],
+                "title": row["title"],
+                "meta": row["meta"],
+            }
+            try:
+                spans = suggester(document, registry)
+            except SuggesterError as exc:
+                raise PreannotateError(f"{exc} Nothing was stored.") from exc
+            answers.append((row, {"spans": spans}))
+        validation = schema.for_payloads([payload for _, payload in answers])
+        for row, payload in answers:
+            if not payload["spans"]:
+                cleaned[row["id"]] = None
+                continue
+            clean, errors = validate_set(row["text"], payload, validation)
+            if errors:
+                raise PreannotateError(
+                    f"Suggester {suggester.name!r} suggested invalid spans for document "
+                    f"{row['id']} ({row['external_id']}): {describe(errors)}. Nothing was stored."
+                )
+            cleaned[row["id"]] = clean
+        done += len(rows)
+        if progress:
+            progress(done, total)
+    return cleaned, schema
+
+
+def write_predictions(project, source, cleaned, label_ids, progress=None):
+    """Phase 2, one transaction: replace the `source` prediction set of every
+    document in `cleaned` (``{document id: CleanSet | None}``)."""
+    ids = sorted(cleaned)
+    total = len(ids)
+    created = replaced = deleted = spans = 0
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            # One pre-annotation of a project at a time: a second one waits here.
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            for i in range(0, total, BATCH):
+                chunk = ids[i : i + BATCH]
+                # A document deleted since phase 1 is left out.
+                alive = set(_existing(project, chunk))
+                existing = dict(
+                    AnnotationSet.objects.filter(
+                        document_id__in=chunk, kind=AnnotationSet.Kind.PREDICTION, source=source
+                    ).values_list("document_id", "id")
+                )
+                old = list(existing.values())
+                if old:
+                    Stance.objects.filter(set_id__in=old).delete()
+                    Span.objects.filter(set_id__in=old).delete()
+                gone = [existing[d] for d in chunk if d in existing and cleaned[d] is None]
+                if gone:
+                    AnnotationSet.objects.filter(pk__in=gone).delete()
+                    deleted += len(gone)
+                kept = [existing[d] for d in chunk if d in existing and cleaned[d] is not None]
+                if kept:
+                    AnnotationSet.objects.filter(pk__in=kept).update(
+                        version=F("version") + 1, updated_at=now
+                    )
+                    replaced += len(kept)
+                new_docs = [
+                    d for d in chunk if d not in existing and cleaned[d] is not None and d in alive
+                ]
+                new_sets = AnnotationSet.objects.bulk_create(
+                    AnnotationSet(
+                        document_id=d,
+                        kind=AnnotationSet.Kind.PREDICTION,
+                        source=source,
+                        status=AnnotationSet.Status.SUBMITTED,
+                    )
+                    for d in new_docs
+                )
+                created += len(new_sets)
+                set_of = {d: existing[d] for d in chunk if d in existing}
+                set_of.update((s.document_id, s.pk) for s in new_sets)
+                rows = [
+                    (set_of[d], cleaned[d]) for d in chunk if cleaned[d] is not None and d in set_of
+                ]
+                insert_rows(rows, label_ids)
+                spans += sum(len(clean.spans) for _, clean in rows)
+                if progress:
+                    progress(min(i + BATCH, total), total)
+    except IntegrityError as exc:
+        raise PreannotateError(
+            "The documents or labels changed while pre-annotating; nothing was stored. "
+            "Run it again."
+        ) from exc
+    return {"created": created, "replaced": replaced, "deleted": deleted, "spans": spans}
+
+
+def preannotate(project, suggester_name=DEFAULT, document_ids=None, progress=None):
+    """Run a suggester over the project's documents (all, or `document_ids`)
+    and store its prediction sets. ``progress(done, total)`` is called per
+    batch. Returns a report; raises PreannotateError with nothing stored."""
+    suggester = check_ready(project, suggester_name, document_ids)
+
+    def halves(offset):
+        # Each phase is half of the way.
+        if progress is None:
+            return None
+        return lambda done, total: progress(offset * total + done, 2 * total)
+
+    cleaned, schema = suggest_all(project, suggester, document_ids, halves(0))
+    report = write_predictions(project, suggester.name, cleaned, schema.label_ids, halves(1))
+    return {"suggester": suggester.name, "documents": len(cleaned), **report}
+
+
+def run(job, suggester=DEFAULT, documents=None):
+    """The job handler behind `POST /projects/{p}/preannotate/`."""
+    try:
+        return preannotate(job.project, suggester, documents, progress=job.set_progress)
+    except PreannotateError as exc:
+        raise JobError(str(exc)) from exc
