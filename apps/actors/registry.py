@@ -12,6 +12,8 @@ nothing.
 
 from django.db import IntegrityError, transaction
 
+from apps.projects.errors import Conflict
+
 from .models import Actor, Alias
 from .registry_io import ActorRecord
 from .suggesters import Registry
@@ -19,7 +21,7 @@ from .suggesters import Registry
 FIELDS = ("id", "name", "kind", "country", "wikidata_id", "description")
 
 
-class RegistryConflict(Exception):
+class RegistryConflict(Conflict):
     """The registry changed during the import; nothing was stored."""
 
 

@@ -12,14 +12,15 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Value
 
 from apps.documents.models import Document, wanted
+from apps.projects.errors import Conflict
 from apps.projects.models import Project
 
 from .models import AnnotationSet
 
 
-class DocumentFull(Exception):
+class DocumentFull(Conflict):
     """The caller cannot take a set on the document: it already has its k
-    annotators, or it is adjudicated. str() is the reason, for a 409."""
+    annotators, or it is adjudicated."""
 
 
 ADJUDICATED = "This document is adjudicated; its annotation is closed."

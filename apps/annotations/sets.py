@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.actors.models import Actor
 from apps.documents.models import Document
+from apps.projects.errors import Conflict
 from apps.projects.models import Label
 
 from .models import AnnotationSet, Span, Stance
@@ -19,13 +20,11 @@ from .signals import annotator_set_submitted
 from .validation import Schema, validate_set
 
 
-class SetConflict(Exception):
+class SetConflict(Conflict):
     """The set changed since the client read it, or it can no longer change."""
 
     def __init__(self, message, version):
-        super().__init__(message)
-        self.message = message
-        self.version = version
+        super().__init__(message, version=version)
 
 
 class ProjectSchema:

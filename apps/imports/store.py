@@ -13,13 +13,14 @@ from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.validation import validate_set
 from apps.documents.models import Document
+from apps.projects.errors import Conflict
 
 IMPORT_SOURCE = "import"
 # Ids are looked up this many at a time (SQLite limits query parameters).
 LOOKUP_CHUNK = 900
 
 
-class ImportConflict(Exception):
+class ImportConflict(Conflict):
     """Another import stored some of the same external ids meanwhile."""
 
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from apps.actors.models import Actor, Alias
 from apps.annotations.models import AnnotationSet, Span
+from apps.projects.errors import Conflict
 
 
-class MergeError(ValueError):
-    pass
+class MergeError(Conflict):
+    """The two actors cannot be merged as they are."""
 
 
 def merge_actors(source, survivor, user):

@@ -27,6 +27,7 @@ from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.validation import describe, validate_set
 from apps.documents.models import Document
+from apps.projects.errors import Invalid
 from apps.projects.jobs import JobError
 from apps.projects.models import Project
 
@@ -35,13 +36,12 @@ BATCH = 500
 LOOKUP_CHUNK = 900
 
 
-class PreannotateError(Exception):
+class PreannotateError(Invalid):
     """Pre-annotation cannot run or failed; nothing was stored. For people.
     `field` names the request field at fault, when there is one."""
 
     def __init__(self, message, field="suggester"):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def check_ready(project, suggester_name=DEFAULT, document_ids=None):

@@ -1,13 +1,12 @@
-from rest_framework import exceptions, status
+"""Where every API error becomes a response: DRF's own exceptions, and the
+domain's, from the one vocabulary in `apps.projects.errors`."""
+
+from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
-
-class Conflict(exceptions.APIException):
-    """The request collides with the current state (a stale version, a frozen set)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This conflicts with the current state of the resource."
-    default_code = "conflict"
+from .errors import AccordError
 
 
 def _first_message(errors, path=""):
@@ -31,11 +30,15 @@ def _first_message(errors, path=""):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus a readable `detail` on every validation error.
+    """Render a domain error from its own payload, and a DRF one with a readable
+    `detail` on every validation error.
 
     Validation errors keep DRF's field structure under `errors`, so a client
     finds the field at fault, and a person reads `detail`.
     """
+    if isinstance(exc, AccordError):
+        set_rollback()
+        return Response(exc.payload(), status=exc.status)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -17,25 +17,34 @@ from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, replace_set, set_payloads
 from apps.annotations.validation import describe
 from apps.documents.models import Document
+from apps.projects import errors
+from apps.projects.errors import Conflict
 
 from . import merge
 from .models import AdjudicationEvent, Decision
 
+FROZEN = "This document is adjudicated: its gold set is frozen. Reopen it to change it."
 
-class Frozen(Exception):
+
+class Frozen(Conflict):
     """The document is adjudicated: its gold set cannot change until reopened."""
 
+    def __init__(self, version, message=FROZEN):
+        super().__init__(message, version=version)
 
-class NotAdjudicated(Exception):
+
+class NotAdjudicated(Conflict):
     """Reopening a document that is not adjudicated."""
 
+    def __init__(self):
+        super().__init__("This document is not adjudicated, so there is nothing to reopen.")
 
-class Invalid(Exception):
+
+class Invalid(errors.Invalid):
     """The resulting gold set does not validate; `errors` as validate_set gives them."""
 
     def __init__(self, errors):
-        super().__init__(describe(errors))
-        self.errors = errors
+        super().__init__(describe(errors), errors=errors)
 
 
 @dataclass
@@ -106,12 +115,14 @@ def gold_set_of(document, user):
     return gold
 
 
-def _check_open(document):
+def _check_open(review):
     adjudicated = (
-        Document.objects.filter(pk=document.pk).values_list("adjudicated_at", flat=True).first()
+        Document.objects.filter(pk=review.document.pk)
+        .values_list("adjudicated_at", flat=True)
+        .first()
     )
     if adjudicated is not None:
-        raise Frozen
+        raise Frozen(current_version(review))
 
 
 def write_gold(review, project, user, new_gold, version, decisions):
@@ -126,7 +137,7 @@ def write_gold(review, project, user, new_gold, version, decisions):
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
-        _check_open(document)
+        _check_open(review)
         gold = review.gold_set or gold_set_of(document, user)
         new_version = replace_set(gold, version, clean, schema.label_ids)
         created = Decision.objects.bulk_create(
@@ -203,7 +214,11 @@ def put_gold(review, project, user, payload, version, rationale=""):
 
 def decide(review, project, user, action, item_type, item, edited_to, rationale, version):
     """One reviewer decision on one item; returns (Decision, new version)."""
-    change = merge.plan(review.gold, action, item_type, item, edited_to)
+    try:
+        change = merge.plan(review.gold, action, item_type, item, edited_to)
+    except merge.MergeError as exc:
+        exc.field = exc.field or item_type  # the request's item is what is at fault
+        raise
     new_gold = merge.apply(review.gold, change)
     extra = {"rationale": rationale, "item": item}
     if edited_to is not None:
@@ -237,10 +252,17 @@ def auto_merge(review, project, user, min_agreement, version):
 
 def reverse(review, project, user, decision, rationale):
     """Undo a decision on the gold set and mark it reversed; returns the new version."""
+    if review.document.adjudicated_at is not None:
+        raise Frozen(current_version(review))
     if decision.reversed_at is not None:
-        raise merge.MergeError("This decision was already reversed.")
+        raise Conflict("This decision was already reversed.", version=current_version(review))
     change = merge.Change(decision.before, decision.after)
-    new_gold = merge.revert(review.gold, change)
+    try:
+        new_gold = merge.revert(review.gold, change)
+    except merge.MergeError as exc:
+        # Later changes depend on what this decision did: the gold set's state,
+        # not the request, is in the way.
+        raise Conflict(exc.message, version=current_version(review)) from exc
     with transaction.atomic():
         new_version, _ = write_gold(
             review, project, user, new_gold, current_version(review), decisions=[]
@@ -249,7 +271,7 @@ def reverse(review, project, user, decision, rationale):
             reversed_at=timezone.now(), reversed_by=user, reversal_rationale=rationale
         )
         if not updated:
-            raise merge.MergeError("This decision was already reversed.")
+            raise Conflict("This decision was already reversed.", version=current_version(review))
     return new_version
 
 
@@ -258,7 +280,9 @@ def accept(document, user, reason=""):
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.adjudicated_at is not None:
-            raise Frozen
+            gold = AnnotationSet.objects.filter(document=document, kind=AnnotationSet.Kind.GOLD)
+            version = gold.values_list("version", flat=True).first() or 1
+            raise Frozen(version, "This document is already adjudicated.")
         gold = gold_set_of(document, user)
         now = timezone.now()
         AnnotationSet.objects.filter(pk=gold.pk).update(
@@ -279,7 +303,7 @@ def reopen(document, user, reason):
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.adjudicated_at is None:
-            raise NotAdjudicated
+            raise NotAdjudicated()
         now = timezone.now()
         AnnotationSet.objects.filter(document=document, kind=AnnotationSet.Kind.GOLD).update(
             status=AnnotationSet.Status.IN_PROGRESS,

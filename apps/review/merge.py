@@ -18,14 +18,14 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from apps.projects.errors import Invalid
 
-class MergeError(Exception):
+
+class MergeError(Invalid):
     """A decision that cannot apply to the gold set as it is; `field` is at fault."""
 
     def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
 
 
 # --------------------------------------------------------------------------- items

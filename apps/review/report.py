@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
 from apps.documents.text import token_offsets
+from apps.projects.errors import Invalid
 from apps.projects.models import Label
 
 from . import agreement
@@ -34,11 +35,11 @@ class _Tokens(Mapping):
         return len(self.texts)
 
 
-class ReportError(ValueError):
+class ReportError(Invalid):
+    """A filter of the report names nothing in the project."""
+
     def __init__(self, message, field):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def agreement_report(project, label=None, annotator=None, documents=None):

@@ -10,12 +10,11 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.projects.exceptions import Conflict
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from .. import registry_io
-from ..registry import RegistryConflict, import_registry, registry_actors
+from ..registry import import_registry, registry_actors
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
@@ -95,10 +94,7 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
             return self._refused(parsed.errors)
         if not parsed.records:
             raise ValidationError({"file": "The file holds no actors."})
-        try:
-            report = import_registry(self.project, parsed.records)
-        except RegistryConflict as exc:
-            raise Conflict(str(exc)) from exc
+        report = import_registry(self.project, parsed.records)
         if report["errors"]:
             return self._refused(report["errors"])
         del report["errors"]

@@ -9,13 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.documents.models import Document
-from apps.projects.exceptions import Conflict
 from apps.projects.permissions import ProjectScopedMixin
 
-from ..assignment import DocumentFull, claim
+from ..assignment import claim
 from ..models import AnnotationSet
 from ..pseudonyms import hides_names
-from ..sets import ProjectSchema, SetConflict, replace_set, set_payloads, submit_set
+from ..sets import ProjectSchema, replace_set, set_payloads, submit_set
 from ..validation import describe
 from ..visibility import visible_sets
 
@@ -36,11 +35,6 @@ class DocumentScopedView(ProjectScopedMixin, APIView):
         document.project = self.project
         return document
 
-    def conflict(self, exc):
-        return Response(
-            {"detail": exc.message, "version": exc.version}, status=status.HTTP_409_CONFLICT
-        )
-
 
 class MySetView(DocumentScopedView):
     """The caller's annotator set on a document.
@@ -51,10 +45,7 @@ class MySetView(DocumentScopedView):
     """
 
     def _claim(self, document):
-        try:
-            return claim(document, self.request.user)[0]
-        except DocumentFull as exc:
-            raise Conflict(str(exc)) from None
+        return claim(document, self.request.user)[0]
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, *args, **kwargs):
@@ -83,10 +74,7 @@ class MySetView(DocumentScopedView):
             return Response(
                 {"detail": describe(errors), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
             )
-        try:
-            replace_set(aset, version, clean, schema.label_ids)
-        except SetConflict as exc:
-            return self.conflict(exc)
+        replace_set(aset, version, clean, schema.label_ids)
         # The same shape as GET and submit, read back from what was stored.
         payload = set_payloads(
             AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
@@ -108,10 +96,7 @@ class SubmitMySetView(DocumentScopedView):
         version = request.data.get("version") if isinstance(request.data, dict) else None
         if version is not None and not _is_version(version):
             raise ValidationError({"version": "must be the version of the set (an integer)."})
-        try:
-            submit_set(aset, version)
-        except SetConflict as exc:
-            return self.conflict(exc)
+        submit_set(aset, version)
         payload = set_payloads(
             AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
         )

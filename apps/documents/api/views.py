@@ -25,8 +25,8 @@ from apps.annotations.sets import set_payloads
 from apps.annotations.visibility import visible_sets
 from apps.documents.models import CONTENT_FIELDS, Document, document_status
 from apps.imports.parsers import parse_records
-from apps.imports.store import ImportConflict, import_records, refusal
-from apps.projects.exceptions import Conflict
+from apps.imports.store import import_records, refusal
+from apps.projects.errors import Conflict
 from apps.projects.models import Role
 from apps.projects.pagination import CursorPagination
 from apps.projects.permissions import ProjectScopedMixin
@@ -199,14 +199,13 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         self.require(Role.OWNER, "add documents")
         if not isinstance(request.data, dict):
             raise ValidationError({"detail": "Send one document as a JSON object."})
-        report = self._store(parse_records([request.data], where_prefix="document"))
+        report = import_records(
+            self.project, parse_records([request.data], where_prefix="document")
+        )
         if report["errors"]:
             return Response(refusal(report), status=status.HTTP_400_BAD_REQUEST)
         if not report["created"]:
-            return Response(
-                {"detail": "A document with this external_id already exists."},
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise Conflict("A document with this external_id already exists.", field="id")
         row = Document.objects.filter(pk=report["documents"][0]).values(*DOCUMENT_FIELDS).get()
         return Response(self._payloads([row])[0], status=status.HTTP_201_CREATED)
 
@@ -230,12 +229,6 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         self.require(Role.OWNER, "delete documents")
         self.get_object().delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def _store(self, parsed):
-        try:
-            return import_records(self.project, parsed)
-        except ImportConflict as exc:
-            raise Conflict(str(exc)) from exc
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 204: None})
     @action(detail=False, methods=["post"])

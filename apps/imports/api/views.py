@@ -9,12 +9,11 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.projects.exceptions import Conflict
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..parsers import ImportFormatError, detect_format, parse, parse_records
-from ..store import ImportConflict, import_records, refusal
+from ..store import import_records, refusal
 
 IMPORT_RESULT = inline_serializer(
     "ImportResult",
@@ -73,10 +72,7 @@ class ImportView(ProjectScopedMixin, APIView):
                 {"detail": str(exc), "created": 0, "skipped": 0, "errors": []},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        try:
-            report = import_records(self.project, parsed)
-        except ImportConflict as exc:
-            raise Conflict(str(exc)) from exc
+        report = import_records(self.project, parsed)
         if report["errors"]:
             return Response(refusal(report), status=status.HTTP_400_BAD_REQUEST)
         del report["documents"]

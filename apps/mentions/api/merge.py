@@ -7,11 +7,10 @@ from rest_framework.views import APIView
 
 from apps.actors.api.serializers import ActorSerializer
 from apps.actors.models import Actor
-from apps.projects.exceptions import Conflict
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
-from ..merge import MergeError, merge_actors
+from ..merge import merge_actors
 
 
 class MergeActorView(ProjectScopedMixin, APIView):
@@ -30,10 +29,7 @@ class MergeActorView(ProjectScopedMixin, APIView):
         survivor = Actor.objects.filter(project=self.project, pk=into).first()
         if survivor is None:
             raise ValidationError({"into": f"There is no actor {into} in this project."})
-        try:
-            moved = merge_actors(source, survivor, request.user)
-        except MergeError as exc:
-            raise Conflict(str(exc)) from exc
+        moved = merge_actors(source, survivor, request.user)
         survivor = Actor.objects.prefetch_related("aliases").get(pk=survivor.pk)
         data = ActorSerializer(survivor, context={"project": self.project}).data
         return Response({"survivor": data, "merged": source.pk, "mentions_moved": moved})

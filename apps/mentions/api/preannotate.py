@@ -12,7 +12,7 @@ from apps.projects.jobs import start_job
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
-from ..preannotate import PreannotateError, check_ready
+from ..preannotate import check_ready
 
 
 class PreannotateView(ProjectScopedMixin, APIView):
@@ -37,10 +37,7 @@ class PreannotateView(ProjectScopedMixin, APIView):
                 raise ValidationError({"documents": "must be a list of document ids."})
             if not documents:
                 raise ValidationError({"documents": "is empty; leave it out for every document."})
-        try:
-            check_ready(self.project, suggester, documents)
-        except PreannotateError as exc:
-            raise ValidationError({exc.field: str(exc)}) from exc
+        check_ready(self.project, suggester, documents)
         job = start_job(
             self.project,
             "preannotate",

@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.annotations.pseudonyms import display_names, hides_names, project_names
-from apps.annotations.sets import SetConflict
 from apps.documents.models import Document
 from apps.projects.models import Role
 from apps.projects.pagination import PageNumberPagination
@@ -25,7 +24,7 @@ from .. import merge
 from ..agreement import disagreement_score
 from ..models import AdjudicationEvent, Decision
 from ..queue import review_queue
-from ..report import ReportError, agreement_report, pseudonymous_report
+from ..report import agreement_report, pseudonymous_report
 
 
 def _is_version(value):
@@ -86,15 +85,12 @@ class AgreementView(ReviewerView):
         names = project_names(self.project) if hides_names(self.membership) else None
         if names and annotator is not None:
             annotator = {shown: u for u, shown in names.items()}.get(annotator, annotator)
-        try:
-            report = agreement_report(
-                self.project,
-                label=params.get("label") or None,
-                annotator=annotator,
-                documents=_document_filter(request),
-            )
-        except ReportError as exc:
-            raise ValidationError({exc.field: exc.message}) from None
+        report = agreement_report(
+            self.project,
+            label=params.get("label") or None,
+            annotator=annotator,
+            documents=_document_filter(request),
+        )
         if names is not None:
             report = pseudonymous_report(report, names)
         return Response(report)
@@ -150,35 +146,10 @@ class DocumentReviewView(ReviewerView):
         self.review = gold_ops.load(self.get_document())
         return self.review
 
-    def handle_exception(self, exc):
-        # The gold operations raise these from every write view; one mapping
-        # to responses keeps the views to their own logic.
-        if isinstance(exc, gold_ops.Invalid):
-            return self.invalid(exc)
-        if isinstance(exc, gold_ops.Frozen):
-            return self.frozen(self.review)
-        if isinstance(exc, SetConflict):
-            return self.conflict(exc.message, exc.version)
-        return super().handle_exception(exc)
-
     def names(self, review):
         names = display_names(review.usernames, hides_names(self.membership))
         by_id = {uid: names.get(u, u) for u, uid in review.annotator_ids.items()}
         return names, by_id
-
-    def conflict(self, message, version):
-        return Response({"detail": message, "version": version}, status=status.HTTP_409_CONFLICT)
-
-    def frozen(self, review):
-        return self.conflict(
-            "This document is adjudicated: its gold set is frozen. Reopen it to change it.",
-            gold_ops.current_version(review),
-        )
-
-    def invalid(self, exc):
-        return Response(
-            {"detail": str(exc), "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST
-        )
 
     def version_from(self, data, review, required):
         version = data.get("version") if isinstance(data, dict) else None
@@ -326,7 +297,7 @@ class GoldView(DocumentReviewView):
         review = self.load()
         version = self.version_from(data, review, required=True)
         if review.document.adjudicated_at is not None:
-            return self.frozen(review)
+            raise gold_ops.Frozen(gold_ops.current_version(review))
         rationale = _text(data.get("rationale"), "rationale")
         gold_ops.put_gold(review, self.project, request.user, data, version, rationale)
         return Response(self.reload()[1])
@@ -349,7 +320,7 @@ class AutoMergeView(DocumentReviewView):
         review = self.load()
         version = self.version_from(data, review, required=False)
         if review.document.adjudicated_at is not None:
-            return self.frozen(review)
+            raise gold_ops.Frozen(gold_ops.current_version(review))
         result, _ = gold_ops.auto_merge(review, self.project, request.user, n, version)
         names, _ = self.names(review)
 
@@ -391,13 +362,7 @@ class AcceptView(DocumentReviewView):
         data = request.data if isinstance(request.data, dict) else {}
         reason = _text(data.get("reason"), "reason")
         document = self.get_document()
-        try:
-            gold_ops.accept(document, request.user, reason)
-        except gold_ops.Frozen:
-            review = self.load()
-            return self.conflict(
-                "This document is already adjudicated.", gold_ops.current_version(review)
-            )
+        gold_ops.accept(document, request.user, reason)
         return Response(self.reload()[1])
 
 
@@ -411,13 +376,7 @@ class ReopenView(DocumentReviewView):
         if not reason:
             raise ValidationError({"reason": "is required: say why the document is reopened."})
         document = self.get_document()
-        try:
-            gold_ops.reopen(document, request.user, reason)
-        except gold_ops.NotAdjudicated:
-            return Response(
-                {"detail": "This document is not adjudicated, so there is nothing to reopen."},
-                status=status.HTTP_409_CONFLICT,
-            )
+        gold_ops.reopen(document, request.user, reason)
         return Response(self.reload()[1])
 
 
@@ -493,22 +452,18 @@ class DecisionsView(DocumentReviewView):
         review = self.load()
         version = self.version_from(data, review, required=False)
         if review.document.adjudicated_at is not None:
-            return self.frozen(review)
-        try:
-            decision, new_version = gold_ops.decide(
-                review,
-                self.project,
-                request.user,
-                action,
-                item_type,
-                data[item_type],
-                edited_to,
-                rationale,
-                version,
-            )
-        except merge.MergeError as exc:
-            field = exc.field or item_type
-            raise ValidationError({field: exc.message}) from None
+            raise gold_ops.Frozen(gold_ops.current_version(review))
+        decision, new_version = gold_ops.decide(
+            review,
+            self.project,
+            request.user,
+            action,
+            item_type,
+            data[item_type],
+            edited_to,
+            rationale,
+            version,
+        )
         [payload] = self.decisions(review, pk=decision.pk)
         return Response({**payload, "version": new_version}, status=status.HTTP_201_CREATED)
 
@@ -527,11 +482,6 @@ class ReverseDecisionView(DocumentReviewView):
         ).first()
         if decision is None:
             raise Http404
-        if review.document.adjudicated_at is not None:
-            return self.frozen(review)
-        try:
-            new_version = gold_ops.reverse(review, self.project, request.user, decision, rationale)
-        except merge.MergeError as exc:
-            return self.conflict(exc.message, gold_ops.current_version(review))
+        new_version = gold_ops.reverse(review, self.project, request.user, decision, rationale)
         [payload] = self.decisions(review, pk=decision.pk)
         return Response({**payload, "version": new_version})
