@@ -8,7 +8,7 @@ accepted or rejected by annotators).
 from django.db.models import Q
 
 from apps.actors.models import Actor
-from apps.projects.models import ROLE_RANK, Role
+from apps.projects.models import Role
 
 from .models import AnnotationSet, Span
 
@@ -16,7 +16,7 @@ from .models import AnnotationSet, Span
 def sets_visible_to(membership, queryset):
     """The sets of ``queryset`` the member may see: the one rule, for API views
     and server-rendered pages alike."""
-    if ROLE_RANK[membership.role] >= ROLE_RANK[Role.REVIEWER]:
+    if membership.has_role(Role.REVIEWER):
         return queryset
     queryset = queryset.exclude(kind=AnnotationSet.Kind.GOLD)
     if membership.project.blind:

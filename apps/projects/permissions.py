@@ -1,13 +1,29 @@
-"""Who may do what in a project.
+"""Who may do what in a project: the one place where access is checked.
 
 A non-member learns nothing about a project: every project URL answers 404.
-A member without the needed role gets 403.
+A member without the role an endpoint needs gets 403. Every API view under
+/projects/{p}/ and every project page declares the least role it needs, per
+HTTP method (or per viewset action), and is checked here:
+
+    class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
+        roles = {"GET": Role.ANNOTATOR, "POST": Role.OWNER, ...}
+
+    @project_page(Role.REVIEWER)
+    def queue_page(request, membership): ...
+
+What a member may *see* inside an allowed request (another annotator's set,
+names under anonymous review) is `Membership.has_role()` at the point of use.
 """
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import PermissionDenied as PagePermissionDenied
 from django.http import Http404
 from rest_framework.exceptions import PermissionDenied
 
-from .models import ROLE_RANK, Membership, Project, Role
+from .models import Membership, Project, Role
 
 
 def get_membership(user, project_id):
@@ -28,24 +44,65 @@ def get_membership(user, project_id):
     return membership
 
 
-def require_role(membership, role, action="do this"):
-    if ROLE_RANK[membership.role] < ROLE_RANK[role]:
-        raise PermissionDenied(f"Only a project {role} or above may {action}.")
+def refusal(membership, role):
+    """Why the member may not: the role needed and the one they have."""
+    above = "" if role == Role.OWNER else " or above"
+    return f"This needs the project role {role}{above}; you are a {membership.role}."
+
+
+def role_needed(roles, method, action=None, view_name="This view", handled=True):
+    """The least role `roles` declares for a viewset `action` or an HTTP `method`.
+
+    A method the view does not answer needs only membership (it then gets 405);
+    one it answers without a declared role is a programming error.
+    """
+    if action is not None and action in roles:
+        return roles[action]
+    if method == "HEAD":
+        method = "GET"
+    if method == "OPTIONS" or (method not in roles and not handled):
+        return Role.ANNOTATOR
+    try:
+        return roles[method]
+    except KeyError:
+        raise ImproperlyConfigured(f"{view_name} declares no role for {method}.") from None
+
+
+def _answers(view, method):
+    """Whether a DRF view has a handler of its own for `method`."""
+    method = "get" if method == "HEAD" else method.lower()
+    if method not in view.http_method_names:
+        return False
+    action_map = getattr(view, "action_map", None)
+    if action_map is not None:
+        return method in action_map
+    return hasattr(view, method)
 
 
 class ProjectScopedMixin:
     """For API views nested under /projects/{project_pk}/.
 
-    Resolves the caller's membership once per request; `project` and
-    `membership` are then plain attributes.
+    Resolves the caller's membership once per request, then checks the role
+    the view declares in `roles`; `project` and `membership` are then plain
+    attributes.
     """
 
     project_kwarg = "project_pk"
+    roles: dict = {}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.membership = get_membership(request.user, kwargs.get(self.project_kwarg))
         self.project: Project = self.membership.project
+        role = role_needed(
+            self.roles,
+            request.method,
+            getattr(self, "action", None),
+            type(self).__name__,
+            handled=_answers(self, request.method),
+        )
+        if not self.membership.has_role(role):
+            raise PermissionDenied(refusal(self.membership, role))
 
     def get_queryset(self):
         # Schema generation builds views without a request or project.
@@ -53,13 +110,24 @@ class ProjectScopedMixin:
             return self.queryset
         return self.get_project_queryset()
 
-    def require(self, role, action="do this"):
-        require_role(self.membership, role, action)
 
-    @property
-    def is_owner(self):
-        return self.membership.role == Role.OWNER
+def project_page(role=Role.ANNOTATOR):
+    """A server-rendered page of one project, for members with at least `role`.
 
-    @property
-    def can_review(self):
-        return ROLE_RANK[self.membership.role] >= ROLE_RANK[Role.REVIEWER]
+    Anonymous visitors are sent to sign in, non-members get 404 and members
+    below `role` 403, as in the API. The view is called as
+    ``view(request, membership, **the other URL arguments)``.
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def page(request, project_pk, *args, **kwargs):
+            membership = get_membership(request.user, project_pk)
+            if not membership.has_role(role):
+                raise PagePermissionDenied(refusal(membership, role))
+            return view(request, membership, *args, **kwargs)
+
+        return page
+
+    return decorator

@@ -32,6 +32,8 @@ class RegistryExportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
     """The project's registry (actors not merged away, with their aliases) as a
     CSV or JSON file, in two queries whatever its size."""
 
+    roles = {"GET": Role.ANNOTATOR}
+
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["csv", "json"], default="csv")],
         responses={200: OpenApiTypes.BINARY},
@@ -55,6 +57,8 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
     an existing actor (by Wikidata id, else by name) update it and add
     aliases; the others create actors."""
 
+    roles = {"POST": Role.REVIEWER}
+
     parser_classes = [MultiPartParser, JSONParser]
 
     @staticmethod
@@ -66,7 +70,6 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, *args, **kwargs):
-        self.require(Role.REVIEWER, "import actors")
         limit = settings.ACCORD_IMPORT_MAX_BYTES
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > limit:

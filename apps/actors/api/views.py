@@ -42,6 +42,14 @@ class ActorViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     """The project's actor registry. Every member may add an actor (annotators
     create them while linking); reviewers and owners edit, delete and merge."""
 
+    roles = {
+        "GET": Role.ANNOTATOR,
+        "POST": Role.ANNOTATOR,
+        "PUT": Role.REVIEWER,
+        "PATCH": Role.REVIEWER,
+        "DELETE": Role.REVIEWER,
+    }
+
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -57,11 +65,6 @@ class ActorViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if request.method in ("PATCH", "PUT", "DELETE"):
-            self.require(Role.REVIEWER, "edit or delete actors")
 
     def destroy(self, request, *args, **kwargs):
         actor = self.get_object()

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.documents.models import Document
+from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..assignment import claim
@@ -24,6 +25,8 @@ def _is_version(value):
 
 
 class DocumentScopedView(ProjectScopedMixin, APIView):
+    roles = {"GET": Role.ANNOTATOR, "PUT": Role.ANNOTATOR, "POST": Role.ANNOTATOR}
+
     def get_document(self):
         document = (
             Document.objects.filter(project=self.project, pk=self.kwargs["document_pk"])

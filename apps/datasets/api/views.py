@@ -68,7 +68,7 @@ def export_request(params, view):
     annotators = params.get("annotators") or "pseudonyms"
     if annotators not in ("pseudonyms", "names"):
         raise _bad("annotators", 'annotators must be "pseudonyms" or "names".')
-    if annotators == "names" and not view.is_owner:
+    if annotators == "names" and not view.membership.has_role(Role.OWNER):
         raise PermissionDenied("Only a project owner may export annotators' names.")
     options = ExportOptions(
         source=source,
@@ -104,10 +104,11 @@ def export_request(params, view):
 class ExportView(ProjectScopedMixin, APIView):
     """Stream the project's annotations in one format (reviewers and owners)."""
 
+    roles = {"GET": Role.REVIEWER}
+
     content_negotiation_class = IgnoreFormatParameter
 
     def get(self, request, project_pk):
-        self.require(Role.REVIEWER, "export the project's annotations")
         format_name, options = export_request(request.query_params, self)
         stream, _ = export(self.project, format_name, options)
         fmt = FORMATS[format_name]
@@ -164,8 +165,9 @@ class ReleaseMixin(ProjectScopedMixin):
 class ReleaseListView(ReleaseMixin, APIView):
     """List the releases (reviewers and owners); build a new one (owners)."""
 
+    roles = {"GET": Role.REVIEWER, "POST": Role.OWNER}
+
     def get(self, request, project_pk):
-        self.require(Role.REVIEWER, "see the releases")
         # The counts per split come out of the manifest in the query: a
         # manifest lists every document, too much to load for a list.
         releases = (
@@ -176,7 +178,6 @@ class ReleaseListView(ReleaseMixin, APIView):
         return Response([list_payload(r) for r in releases])
 
     def post(self, request, project_pk):
-        self.require(Role.OWNER, "build a release")
         try:
             release, job = create_release(self.project, request.data, request.user)
         except ReleaseRequestError as exc:
@@ -189,8 +190,9 @@ class ReleaseListView(ReleaseMixin, APIView):
 
 
 class ReleaseDetailView(ReleaseMixin, APIView):
+    roles = {"GET": Role.REVIEWER}
+
     def get(self, request, project_pk, release_pk):
-        self.require(Role.REVIEWER, "see the releases")
         return Response(release_payload(self.get_release(release_pk)))
 
 
@@ -205,10 +207,11 @@ def _download(name, content_type, filename):
 class ReleaseFileView(ReleaseMixin, APIView):
     """One file of a ready release: ``?split=`` picks the split."""
 
+    roles = {"GET": Role.REVIEWER}
+
     content_negotiation_class = IgnoreFormatParameter
 
     def get(self, request, project_pk, release_pk, format_name):
-        self.require(Role.REVIEWER, "download release files")
         release = self.get_release(release_pk)
         if release.status != Release.Status.READY:
             raise _bad("release", f"This release is {release.status}, not ready.")
@@ -230,8 +233,9 @@ class ReleaseFileView(ReleaseMixin, APIView):
 
 
 class ReleaseManifestView(ReleaseMixin, APIView):
+    roles = {"GET": Role.REVIEWER}
+
     def get(self, request, project_pk, release_pk):
-        self.require(Role.REVIEWER, "download release files")
         release = self.get_release(release_pk)
         if release.status != Release.Status.READY:
             raise _bad("release", f"This release is {release.status}, not ready.")

@@ -94,7 +94,11 @@ class DocumentFilter(django_filters.FilterSet):
 
     def filter_assigned_to(self, queryset, name, value):
         view = self.request.parser_context["view"]
-        if view.project.blind and not view.can_review and value != self.request.user.username:
+        if (
+            view.project.blind
+            and not view.membership.has_role(Role.REVIEWER)
+            and value != self.request.user.username
+        ):
             raise PermissionDenied(
                 "In a blind project you may only filter by your own assignments."
             )
@@ -143,6 +147,14 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     (under anonymous review, a reviewer sees annotators as "Annotator A/B/C";
     `assigned_to` still takes a username).
     """
+
+    roles = {
+        "GET": Role.ANNOTATOR,
+        "POST": Role.OWNER,
+        "PATCH": Role.OWNER,
+        "DELETE": Role.OWNER,
+        "next": Role.ANNOTATOR,
+    }
 
     pagination_class = CursorPagination
     filterset_class = DocumentFilter
@@ -196,7 +208,6 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     def create(self, request, *args, **kwargs):
         """Add one document: the same record as one line of a JSONL import."""
-        self.require(Role.OWNER, "add documents")
         if not isinstance(request.data, dict):
             raise ValidationError({"detail": "Send one document as a JSON object."})
         report = import_records(
@@ -210,7 +221,6 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         return Response(self._payloads([row])[0], status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        self.require(Role.OWNER, "edit documents")
         document = self.get_object()
         serializer = self.get_serializer(document, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -226,7 +236,6 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         return Response(self._payloads([row])[0])
 
     def destroy(self, request, *args, **kwargs):
-        self.require(Role.OWNER, "delete documents")
         self.get_object().delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -7,18 +7,16 @@ what the caller may do, so it offers only what the API will accept; the API
 still checks every call.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 
 from apps.actors.models import Actor
 from apps.projects.models import Role
-from apps.projects.permissions import get_membership
+from apps.projects.permissions import project_page
 
 
-@login_required
-def registry(request, project_pk):
-    membership = get_membership(request.user, project_pk)
+@project_page(Role.ANNOTATOR)
+def registry(request, membership):
     project = membership.project
     can_edit = membership.has_role(Role.REVIEWER)
     config = {

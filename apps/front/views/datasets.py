@@ -7,15 +7,13 @@ release API; this view only hands it what the API cannot list (the formats
 with what they are, the project's labels, the caller's role).
 """
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from apps.datasets.formats import FORMATS
 from apps.datasets.releases import OFFSET_UNITS
 from apps.datasets.splits import DEFAULT_RATIOS, DEFAULT_SEED
-from apps.projects.models import ROLE_RANK, Label, Role
-from apps.projects.permissions import get_membership
+from apps.projects.models import Label, Role
+from apps.projects.permissions import project_page
 
 # One line on each format, for people choosing one: what reads it.
 DESCRIPTIONS = {
@@ -56,16 +54,13 @@ def format_choices():
     return choices
 
 
-@login_required
-def datasets_page(request, project_pk):
-    membership = get_membership(request.user, project_pk)
-    if ROLE_RANK[membership.role] < ROLE_RANK[Role.REVIEWER]:
-        raise PermissionDenied("Only a project reviewer or owner may export the annotations.")
+@project_page(Role.REVIEWER)
+def datasets_page(request, membership):
     project = membership.project
     labels = list(
         Label.objects.filter(project=project).order_by("kind", "name").values("name", "kind")
     )
-    is_owner = membership.role == Role.OWNER
+    is_owner = membership.has_role(Role.OWNER)
     config = {
         "project": project.pk,
         "api": f"/api/v1/projects/{project.pk}/",

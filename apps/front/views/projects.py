@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document, status_q
 from apps.projects.guidelines import render_guidelines
-from apps.projects.models import Label, Membership
-from apps.projects.permissions import get_membership
+from apps.projects.models import Label, Membership, Role
+from apps.projects.permissions import project_page
 
 
 def home(request):
@@ -78,9 +78,8 @@ def project_list(request):
     return render(request, "projects/list.html", {"rows": rows})
 
 
-@login_required
-def project_detail(request, project_pk):
-    membership = get_membership(request.user, project_pk)
+@project_page(Role.ANNOTATOR)
+def project_detail(request, membership):
     project = membership.project
     labels = list(Label.objects.filter(project=project).order_by("kind", "name"))
     queue = list(

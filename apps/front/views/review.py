@@ -7,8 +7,6 @@ and write everything through the review API. The queue and the dashboard's
 progress are rendered here, in a fixed number of queries.
 """
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
@@ -17,21 +15,13 @@ from django.urls import reverse
 from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import display_names, hides_names
 from apps.documents.models import Document, status_q
-from apps.projects.models import ROLE_RANK, Role
-from apps.projects.permissions import get_membership
+from apps.projects.models import Role
+from apps.projects.permissions import project_page
 from apps.review.queue import review_queue
 
 from .workspace import document_page_config
 
 QUEUE_PAGE_SIZE = 100
-
-
-def reviewer_membership(request, project_pk):
-    """The caller's membership if they may review (404 for non-members, 403 below reviewer)."""
-    membership = get_membership(request.user, project_pk)
-    if ROLE_RANK[membership.role] < ROLE_RANK[Role.REVIEWER]:
-        raise PermissionDenied("Only a project reviewer or owner may review.")
-    return membership
 
 
 def _annotators_by_document(membership, document_ids):
@@ -63,9 +53,8 @@ def _annotators_by_document(membership, document_ids):
     return out
 
 
-@login_required
-def queue_page(request, project_pk):
-    membership = reviewer_membership(request, project_pk)
+@project_page(Role.REVIEWER)
+def queue_page(request, membership):
     project = membership.project
     rows = review_queue(project).values(
         "id", "external_id", "title", "submitted_count", "annotators_wanted", "disagreement"
@@ -85,9 +74,8 @@ def queue_page(request, project_pk):
     )
 
 
-@login_required
-def adjudicate_page(request, project_pk, document_pk):
-    membership = reviewer_membership(request, project_pk)
+@project_page(Role.REVIEWER)
+def adjudicate_page(request, membership, document_pk):
     project = membership.project
     document, config = document_page_config(
         request, membership, document_pk, "id", "title", "external_id"
@@ -120,9 +108,8 @@ def status_counts(project):
     )
 
 
-@login_required
-def dashboard_page(request, project_pk):
-    membership = reviewer_membership(request, project_pk)
+@project_page(Role.REVIEWER)
+def dashboard_page(request, membership):
     project = membership.project
     counts = status_counts(project)
     total = counts["total"] or 1

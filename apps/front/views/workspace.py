@@ -7,7 +7,6 @@ show their actor without one request per actor.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,8 @@ from django.views.decorators.http import require_POST
 from apps.annotations.assignment import next_document
 from apps.annotations.visibility import linked_actor_names
 from apps.documents.models import Document
-from apps.projects.permissions import get_membership
+from apps.projects.models import Role
+from apps.projects.permissions import project_page
 
 
 def document_page_config(request, membership, document_pk, *fields):
@@ -37,9 +37,8 @@ def document_page_config(request, membership, document_pk, *fields):
     return document, config
 
 
-@login_required
-def workspace(request, project_pk, document_pk):
-    membership = get_membership(request.user, project_pk)
+@project_page(Role.ANNOTATOR)
+def workspace(request, membership, document_pk):
     project = membership.project
     document, config = document_page_config(
         request, membership, document_pk, "id", "title", "external_id", "outlet", "published"
@@ -54,11 +53,11 @@ def workspace(request, project_pk, document_pk):
     )
 
 
-@login_required
+@project_page(Role.ANNOTATOR)
 @require_POST
-def next_document_page(request, project_pk):
+def next_document_page(request, membership):
     """Hand the user their next document and open it, or say that none is left."""
-    project = get_membership(request.user, project_pk).project
+    project = membership.project
     found = next_document(project, request.user)
     if found is None:
         messages.info(request, "There is no document left for you in this project.")

@@ -26,6 +26,8 @@ IMPORT_RESULT = inline_serializer(
 
 
 class ImportView(ProjectScopedMixin, APIView):
+    roles = {"POST": Role.OWNER}
+
     parser_classes = [MultiPartParser, JSONParser]
 
     @extend_schema(
@@ -47,7 +49,6 @@ class ImportView(ProjectScopedMixin, APIView):
         """Import many documents atomically: a file (JSONL, JSON, CSV, TXT or a
         ZIP of them) or a JSON list of records. Nothing is stored if any record
         is bad; every bad record is listed."""
-        self.require(Role.OWNER, "import documents")
         limit = settings.ACCORD_IMPORT_MAX_BYTES
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > limit:

@@ -20,6 +20,7 @@ from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet, Span
 from apps.annotations.pseudonyms import document_names, hides_names
 from apps.annotations.visibility import visible_sets
+from apps.projects.models import Role
 from apps.projects.pagination import PageNumberPagination
 from apps.projects.permissions import ProjectScopedMixin
 
@@ -80,6 +81,8 @@ class ActorMentionsView(ProjectScopedMixin, APIView):
     (`context` code points each side, default 60). Paged like every list.
     Under anonymous review a reviewer sees each set's author as its
     "Annotator A/B/C" on that document."""
+
+    roles = {"GET": Role.ANNOTATOR}
 
     pagination_class = PageNumberPagination
 

@@ -17,9 +17,10 @@ class MergeActorView(ProjectScopedMixin, APIView):
     """Merge this actor into another: `{"into": survivor_id}`. Every mention
     follows the survivor; the merged actor stays listed with `merged_into`."""
 
+    roles = {"POST": Role.REVIEWER}
+
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, *args, **kwargs):
-        self.require(Role.REVIEWER, "merge actors")
         source = Actor.objects.filter(project=self.project, pk=kwargs["actor_pk"]).first()
         if source is None:
             raise Http404

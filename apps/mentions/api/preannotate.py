@@ -20,9 +20,10 @@ class PreannotateView(ProjectScopedMixin, APIView):
     "suggester": "aliases" | name?}`. Answers 202 `{"job": id}`; the job's
     result counts the prediction sets created, replaced and deleted."""
 
+    roles = {"POST": Role.OWNER}
+
     @extend_schema(request=OpenApiTypes.OBJECT, responses={202: OpenApiTypes.OBJECT})
     def post(self, request, *args, **kwargs):
-        self.require(Role.OWNER, "pre-annotate documents")
         body = request.data if isinstance(request.data, dict) else None
         if body is None:
             raise ValidationError({"documents": "Send an object: {documents?, suggester?}."})

@@ -1,11 +1,11 @@
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from ..models import Job, Label, Membership, Project, Role
-from ..permissions import ProjectScopedMixin, get_membership, require_role
+from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
 from ..signals import member_removed
 from .serializers import JobSerializer, LabelSerializer, MembershipSerializer, ProjectSerializer
 
@@ -14,6 +14,8 @@ class ProjectViewSet(viewsets.ModelViewSet):
     """Projects the caller is a member of. Anyone signed in may create one and
     becomes its owner; only owners change or delete it."""
 
+    # Checked for a project's own URL; the list and create need only a sign-in.
+    roles = {"GET": Role.ANNOTATOR, "PUT": Role.OWNER, "PATCH": Role.OWNER, "DELETE": Role.OWNER}
     serializer_class = ProjectSerializer
     lookup_value_regex = "[0-9]+"
     queryset = Project.objects.none()
@@ -42,8 +44,15 @@ class ProjectViewSet(viewsets.ModelViewSet):
         # non-member, before anything else is looked at.
         if "pk" in kwargs:
             self.membership = get_membership(request.user, kwargs["pk"])
-            if request.method not in ("GET", "HEAD", "OPTIONS"):
-                require_role(self.membership, Role.OWNER, "change or delete the project")
+            role = role_needed(
+                self.roles,
+                request.method,
+                view_name=type(self).__name__,
+                handled=request.method.lower() in self.action_map
+                and request.method.lower() in self.http_method_names,
+            )
+            if not self.membership.has_role(role):
+                raise PermissionDenied(refusal(self.membership, role))
 
     def get_object(self):
         return self.get_queryset().get(pk=self.membership.project_id)
@@ -51,6 +60,8 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
 class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     """The label schema. Members read it; owners change it."""
+
+    roles = {"GET": Role.ANNOTATOR, "POST": Role.OWNER, "PATCH": Role.OWNER, "DELETE": Role.OWNER}
 
     serializer_class = LabelSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -62,11 +73,6 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            self.require(Role.OWNER, "change the label schema")
 
     def perform_create(self, serializer):
         serializer.save(project=self.project)
@@ -102,6 +108,8 @@ class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     """Members and their roles. Members read the list; owners change it. A
     project always keeps at least one owner."""
 
+    roles = {"GET": Role.ANNOTATOR, "POST": Role.OWNER, "PATCH": Role.OWNER, "DELETE": Role.OWNER}
+
     serializer_class = MembershipSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     queryset = Membership.objects.none()
@@ -112,11 +120,6 @@ class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            self.require(Role.OWNER, "manage members")
 
     def _keeps_an_owner(self, membership):
         """Refuse to leave the project without an owner. Call it inside the

@@ -40,9 +40,13 @@ def _text(value, field):
 
 
 class ReviewerView(ProjectScopedMixin, APIView):
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.require(Role.REVIEWER, "review documents")
+    roles = {
+        "GET": Role.REVIEWER,
+        "POST": Role.REVIEWER,
+        "PUT": Role.REVIEWER,
+        "PATCH": Role.REVIEWER,
+        "DELETE": Role.REVIEWER,
+    }
 
 
 # --------------------------------------------------------------------------- agreement
