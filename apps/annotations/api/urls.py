@@ -3,12 +3,15 @@ from rest_framework.routers import SimpleRouter
 
 from .actors import MergeActorView
 from .documents import DocumentViewSet
+from .members import MembershipViewSet
 from .mentions import ActorMentionsView
 from .preannotate import PreannotateView
 from .sets import DocumentSetsView, MySetView, SubmitMySetView
 
 router = SimpleRouter()
 router.register(r"projects/(?P<project_pk>[0-9]+)/documents", DocumentViewSet, basename="document")
+# Members live here, not in projects: removing one releases annotation slots.
+router.register(r"projects/(?P<project_pk>[0-9]+)/members", MembershipViewSet, basename="member")
 
 document = "projects/<int:project_pk>/documents/<int:document_pk>/"
 urlpatterns = [
