@@ -268,3 +268,16 @@ def test_the_api_refuses_the_last_owner_with_the_same_message(project, users, cl
     )
     assert response.status_code == 400
     assert membership(project, users["olga"]).role == Role.OWNER
+
+
+def test_the_project_inline_adds_a_member(project, users, admin):
+    data = project_form(admin, project)
+    row = data["memberships-TOTAL_FORMS"]
+    data["memberships-TOTAL_FORMS"] = row + 1
+    data |= {
+        f"memberships-{row}-project": project.pk,
+        f"memberships-{row}-user": users["oscar"].pk,
+        f"memberships-{row}-role": Role.REVIEWER,
+    }
+    assert post_project(admin, project, data).status_code == 302
+    assert membership(project, users["oscar"]).role == Role.REVIEWER
