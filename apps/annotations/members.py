@@ -5,8 +5,8 @@ Two rules hold whatever the path: a project keeps at least one owner, and a
 removed annotator's unfinished slots go back to their documents, in the same
 transaction as the removal. The second is annotation state, and `projects`
 may not import `annotations`, so this service lives here, one layer above
-the models it changes; the members API and the Membership admin live in this
-app for the same reason. Called directly rather than through a signal, so no
+the models it changes; the members API and the Project and Membership admins
+live in this app for the same reason. Called directly rather than through a signal, so no
 path can delete a membership and forget the slots.
 """
 
