@@ -8,8 +8,10 @@ the database lock at BEGIN IMMEDIATE), so no number of simultaneous requests
 can push a document past k.
 """
 
+from collections import Counter
+
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Value
+from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 
 from apps.documents.models import Document, wanted
 from apps.projects.errors import Conflict
@@ -74,19 +76,27 @@ def _check_open(adjudicated_at, aset):
 
 def release_unfinished(project, user):
     """Delete the user's unsubmitted annotator sets in the project and give
-    each document its slot back; returns how many were released.
+    each document its slot back; returns how many were released."""
+    return release_unfinished_of([(project.pk, user.pk)])
+
+
+def release_unfinished_of(members):
+    """release_unfinished for many (project id, user id) pairs at once, in a
+    constant number of queries; returns how many sets were released.
 
     Each count goes down under the document's row lock, as claim() raises it.
     Submitted sets stay: their data is never thrown away.
     """
+    who = Q()
+    for project_id, user_id in members:
+        who |= Q(document__project_id=project_id, author_id=user_id)
+    if not who:
+        return 0
     unfinished = AnnotationSet.objects.filter(
-        document__project=project,
-        kind=AnnotationSet.Kind.ANNOTATOR,
-        author=user,
-        status=AnnotationSet.Status.IN_PROGRESS,
+        who, kind=AnnotationSet.Kind.ANNOTATOR, status=AnnotationSet.Status.IN_PROGRESS
     )
     with transaction.atomic():
-        candidates = list(unfinished.values_list("document_id", flat=True))
+        candidates = list(unfinished.values_list("document_id", flat=True).distinct())
         if not candidates:
             return 0
         # Lock in id order, as claim() locks one row, so releases cannot deadlock.
@@ -98,16 +108,18 @@ def release_unfinished(project, user):
         )
         # Read again under the locks: a set submitted meanwhile stays.
         mine = unfinished.filter(document_id__in=candidates)
-        document_ids = list(mine.values_list("document_id", flat=True))
+        released = Counter(mine.values_list("document_id", flat=True))
         mine.delete()
-        Document.objects.filter(pk__in=document_ids).update(
-            annotator_count=F("annotator_count") - 1
-        )
-    return len(document_ids)
-
-
-def on_member_removed(sender, project, user, **kwargs):
-    release_unfinished(project, user)
+        # One UPDATE per distinct number of sets released from a document:
+        # at most one per member, not one per document.
+        by_count = {}
+        for document_id, n in released.items():
+            by_count.setdefault(n, []).append(document_id)
+        for n, document_ids in by_count.items():
+            Document.objects.filter(pk__in=document_ids).update(
+                annotator_count=F("annotator_count") - n
+            )
+    return released.total()
 
 
 M32 = 2**32

@@ -1,34 +1,14 @@
 from django.contrib import admin
 
-from .models import Label, Membership, Project
+from .models import Label
 
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
+# Project and Membership are registered by apps.annotations.admin: removing a
+# member there releases their annotation slots, which this app cannot reach.
 
 
 class LabelInline(admin.TabularInline):
     model = Label
     extra = 0
-
-
-@admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["name", "annotators_per_document", "blind", "assignment_order", "created_at"]
-    list_filter = ["blind", "assignment_order"]
-    search_fields = ["name", "description"]
-    inlines = [MembershipInline, LabelInline]
-    readonly_fields = ["created_at", "created_by"]
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "project", "role", "created_at"]
-    list_filter = ["role"]
-    search_fields = ["user__username", "project__name"]
-    list_select_related = ["user", "project"]
 
 
 @admin.register(Label)

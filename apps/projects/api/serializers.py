@@ -1,7 +1,6 @@
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from ..models import Job, Label, Membership, Project, Role
+from ..models import Job, Label, Project, Role
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -56,47 +55,6 @@ class LabelSerializer(serializers.ModelSerializer):
                     {"shortcut": f"The key {shortcut!r} is already the shortcut of {clash.name}."}
                 )
         return attrs
-
-
-class MembershipSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username")
-
-    class Meta:
-        model = Membership
-        fields = ["id", "username", "role", "created_at"]
-        read_only_fields = ["created_at"]
-
-    def validate_username(self, value):
-        if self.instance is not None and value != self.instance.user.username:
-            raise serializers.ValidationError(
-                "A membership's user cannot change; remove it and add the other user."
-            )
-        user = get_user_model().objects.filter(username=value).first()
-        if user is None:
-            raise serializers.ValidationError(f"There is no user named {value!r}.")
-        self._user = user
-        return value
-
-    def validate(self, attrs):
-        project = self.context["project"]
-        if (
-            self.instance is None
-            and Membership.objects.filter(project=project, user=self._user).exists()
-        ):
-            raise serializers.ValidationError(
-                {"username": f"{self._user.username} is already a member of this project."}
-            )
-        return attrs
-
-    def create(self, validated_data):
-        return Membership.objects.create(
-            project=self.context["project"], user=self._user, role=validated_data["role"]
-        )
-
-    def update(self, instance, validated_data):
-        instance.role = validated_data.get("role", instance.role)
-        instance.save(update_fields=["role"])
-        return instance
 
 
 class JobSerializer(serializers.ModelSerializer):

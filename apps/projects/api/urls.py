@@ -5,7 +5,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from .views import JobViewSet, LabelViewSet, MembershipViewSet, ProjectViewSet
+from .views import JobViewSet, LabelViewSet, ProjectViewSet
 
 app_name = "projects"
 
@@ -13,7 +13,6 @@ router = SimpleRouter()
 router.register("projects", ProjectViewSet, basename="project")
 router.register("jobs", JobViewSet, basename="job")
 router.register(r"projects/(?P<project_pk>[0-9]+)/labels", LabelViewSet, basename="label")
-router.register(r"projects/(?P<project_pk>[0-9]+)/members", MembershipViewSet, basename="member")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),

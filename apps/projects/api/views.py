@@ -6,8 +6,7 @@ from rest_framework.response import Response
 
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
-from ..signals import member_removed
-from .serializers import JobSerializer, LabelSerializer, MembershipSerializer, ProjectSerializer
+from .serializers import JobSerializer, LabelSerializer, ProjectSerializer
 
 
 class ProjectViewSet(viewsets.ModelViewSet):
@@ -102,57 +101,6 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         spans, stances = label.spans.count(), label.stances.count()
         parts = [f"{n} {what}" for n, what in ((spans, "spans"), (stances, "stances")) if n]
         return ", ".join(parts)
-
-
-class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
-    """Members and their roles. Members read the list; owners change it. A
-    project always keeps at least one owner."""
-
-    roles = {"GET": Role.ANNOTATOR, "POST": Role.OWNER, "PATCH": Role.OWNER, "DELETE": Role.OWNER}
-
-    serializer_class = MembershipSerializer
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    queryset = Membership.objects.none()
-    lookup_value_regex = "[0-9]+"
-
-    def get_project_queryset(self):
-        return Membership.objects.filter(project=self.project).select_related("user")
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
-
-    def _keeps_an_owner(self, membership):
-        """Refuse to leave the project without an owner. Call it inside the
-        transaction that makes the change: the owner rows stay locked until it
-        commits, so two owners removing each other at once cannot both pass."""
-        owners = list(
-            Membership.objects.select_for_update()
-            .filter(project=self.project, role=Role.OWNER)
-            .values_list("pk", flat=True)
-        )
-        if not [pk for pk in owners if pk != membership.pk]:
-            raise ValidationError(
-                {"role": "A project needs at least one owner; make someone else owner first."}
-            )
-
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            membership = serializer.instance
-            if (
-                membership.role == Role.OWNER
-                and serializer.validated_data.get("role", Role.OWNER) != Role.OWNER
-            ):
-                self._keeps_an_owner(membership)
-            serializer.save()
-
-    def perform_destroy(self, instance):
-        with transaction.atomic():
-            if instance.role == Role.OWNER:
-                self._keeps_an_owner(instance)
-            # In the transaction: annotations frees the member's unfinished
-            # slots, or nothing changes.
-            member_removed.send(sender=Membership, project=self.project, user=instance.user)
-            instance.delete()
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
