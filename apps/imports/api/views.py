@@ -1,7 +1,6 @@
 """`POST /projects/{p}/documents/import/`: many documents at once, atomically."""
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -9,6 +8,8 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.documents.api.schema import DocumentCreateSerializer
+from apps.projects.api.schema import SCOPED, errors
 from apps.projects.exceptions import Conflict
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
@@ -16,12 +17,31 @@ from apps.projects.permissions import ProjectScopedMixin
 from ..parsers import ImportFormatError, detect_format, parse, parse_records
 from ..store import ImportConflict, import_records, refusal
 
+IMPORT_PROBLEM = inline_serializer(
+    "ImportProblem",
+    {
+        "where": serializers.CharField(help_text='The record, e.g. "line 3".'),
+        "field": serializers.CharField(allow_null=True),
+        "message": serializers.CharField(),
+    },
+)
 IMPORT_RESULT = inline_serializer(
     "ImportResult",
     {
         "created": serializers.IntegerField(),
-        "skipped": serializers.IntegerField(),
-        "errors": serializers.ListField(child=serializers.DictField()),
+        "skipped": serializers.IntegerField(help_text="Already there (same external id)."),
+        "errors": serializers.ListField(child=IMPORT_PROBLEM, help_text="Always empty here."),
+    },
+)
+# A refusal stores nothing; a request without a file carries DRF's field
+# errors (an object) under `errors` instead, and no counts.
+IMPORT_REFUSAL = inline_serializer(
+    "ImportRefusal",
+    {
+        "detail": serializers.CharField(),
+        "created": serializers.IntegerField(required=False),
+        "skipped": serializers.IntegerField(required=False),
+        "errors": serializers.JSONField(help_text="Every bad record (see ImportProblem)."),
     },
 )
 
@@ -40,9 +60,14 @@ class ImportView(ProjectScopedMixin, APIView):
                     ),
                 },
             ),
-            "application/json": OpenApiTypes.OBJECT,
+            "application/json": DocumentCreateSerializer(many=True),
         },
-        responses={201: IMPORT_RESULT, 200: IMPORT_RESULT, 400: IMPORT_RESULT},
+        responses={
+            201: IMPORT_RESULT,
+            200: IMPORT_RESULT,
+            400: IMPORT_REFUSAL,
+            **errors(*SCOPED, 409, 413),
+        },
     )
     def post(self, request, *args, **kwargs):
         """Import many documents atomically: a file (JSONL, JSON, CSV, TXT or a

@@ -1,5 +1,4 @@
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -7,18 +6,23 @@ from rest_framework.views import APIView
 
 from apps.actors.api.serializers import ActorSerializer
 from apps.actors.models import Actor
+from apps.projects.api.schema import SCOPED, errors
 from apps.projects.exceptions import Conflict
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..merge import MergeError, merge_actors
+from .schema import MergeRequestSerializer, MergeResultSerializer
 
 
 class MergeActorView(ProjectScopedMixin, APIView):
     """Merge this actor into another: `{"into": survivor_id}`. Every mention
     follows the survivor; the merged actor stays listed with `merged_into`."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=MergeRequestSerializer,
+        responses={200: MergeResultSerializer, **errors(400, *SCOPED, 409)},
+    )
     def post(self, request, *args, **kwargs):
         self.require(Role.REVIEWER, "merge actors")
         source = Actor.objects.filter(project=self.project, pk=kwargs["actor_pk"]).first()

@@ -1,0 +1,81 @@
+"""Serializers used only by the OpenAPI schema: the error shape every app
+answers with, and the two page envelopes.
+
+The views build plain dicts for speed; these only describe them.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in words.")
+    errors = serializers.JSONField(
+        required=False,
+        help_text="What is at fault, field by field (DRF's structure: an object of "
+        "field names to messages), or a list of problems each naming its `field`.",
+    )
+    field = serializers.CharField(required=False, help_text="The field at fault.")
+    version = serializers.IntegerField(
+        required=False, help_text="On a conflict over a versioned set: its current version."
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+class VersionConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    version = serializers.IntegerField(help_text="The current version: reload, then retry.")
+
+    class Meta:
+        ref_name = "VersionConflict"
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The request is invalid; `detail` says why, `errors` where.",
+    401: "Not signed in.",
+    403: "Signed in, but the caller's role does not allow this.",
+    404: "No such object, or the caller is not a member of the project.",
+    409: "The request conflicts with the current state.",
+    413: "The upload is larger than the import limit.",
+}
+
+
+def errors(*codes, **overrides):
+    """Error responses for `extend_schema(responses=...)`: the Error component
+    under each code, unless `overrides` (e.g. ``e409=VersionConflict``) says otherwise."""
+    out = {}
+    for code in codes:
+        schema = overrides.get(f"e{code}", ErrorSerializer)
+        out[code] = OpenApiResponse(schema, description=ERROR_DESCRIPTIONS[code])
+    return out
+
+
+# The errors any endpoint under /projects/{project_pk}/ can answer.
+SCOPED = (401, 403, 404)
+
+
+def page(name, item):
+    """The envelope of PageNumberPagination around `item`."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
+
+
+def cursor_page(name, item):
+    """The envelope of CursorPagination around `item`."""
+    return inline_serializer(
+        name,
+        {
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
