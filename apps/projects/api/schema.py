@@ -4,7 +4,12 @@ answers with, and the two page envelopes.
 The views build plain dicts for speed; these only describe them.
 """
 
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
 
 
@@ -79,3 +84,23 @@ def cursor_page(name, item):
             "results": item(many=True),
         },
     )
+
+
+def model_viewset_errors(
+    serializer, list_codes=SCOPED, write=(400, *SCOPED), conflict=False, read_only=False
+):
+    """extend_schema_view for a ModelViewSet: its own serializer plus the
+    errors of each action (a delete may answer 409 when `conflict`)."""
+    delete = (*SCOPED, 409) if conflict else SCOPED
+    actions = {
+        "list": extend_schema(responses={200: serializer(many=True), **errors(*list_codes)}),
+        "retrieve": extend_schema(responses={200: serializer, **errors(*SCOPED)}),
+    }
+    if not read_only:
+        actions.update(
+            create=extend_schema(responses={201: serializer, **errors(*write)}),
+            update=extend_schema(responses={200: serializer, **errors(*write)}),
+            partial_update=extend_schema(responses={200: serializer, **errors(*write)}),
+            destroy=extend_schema(responses={204: None, **errors(*delete)}),
+        )
+    return extend_schema_view(**actions)

@@ -7,9 +7,11 @@ from rest_framework.response import Response
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, require_role
 from ..signals import member_removed
+from .schema import model_viewset_errors
 from .serializers import JobSerializer, LabelSerializer, MembershipSerializer, ProjectSerializer
 
 
+@model_viewset_errors(ProjectSerializer, list_codes=(401, 403), write=(400, 401, 403, 404))
 class ProjectViewSet(viewsets.ModelViewSet):
     """Projects the caller is a member of. Anyone signed in may create one and
     becomes its owner; only owners change or delete it."""
@@ -49,6 +51,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return self.get_queryset().get(pk=self.membership.project_id)
 
 
+@model_viewset_errors(LabelSerializer, conflict=True)
 class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     """The label schema. Members read it; owners change it."""
 
@@ -98,6 +101,7 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         return ", ".join(parts)
 
 
+@model_viewset_errors(MembershipSerializer)
 class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     """Members and their roles. Members read the list; owners change it. A
     project always keeps at least one owner."""
@@ -152,6 +156,7 @@ class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
             instance.delete()
 
 
+@model_viewset_errors(JobSerializer, list_codes=(401, 403), read_only=True)
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """Background jobs; a job is visible to the members of its project."""
 
