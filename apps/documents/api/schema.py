@@ -1,6 +1,7 @@
 """Serializers used only by the OpenAPI schema: the document shape that
 `views.document_payload` builds, with and without its sets."""
 
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from apps.annotations.shapes import (
@@ -65,3 +66,26 @@ class DocumentCreateSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "DocumentRecord"
+
+
+# What an import (of one record here, or many in apps.imports) answers when
+# it stores nothing.
+IMPORT_PROBLEM = inline_serializer(
+    "ImportProblem",
+    {
+        "where": serializers.CharField(help_text='The record, e.g. "line 3".'),
+        "field": serializers.CharField(allow_null=True),
+        "message": serializers.CharField(),
+    },
+)
+# A refusal stores nothing; a request without a file carries DRF's field
+# errors (an object) under `errors` instead, and no counts.
+IMPORT_REFUSAL = inline_serializer(
+    "ImportRefusal",
+    {
+        "detail": serializers.CharField(),
+        "created": serializers.IntegerField(required=False),
+        "skipped": serializers.IntegerField(required=False),
+        "errors": serializers.JSONField(help_text="Every bad record (see ImportProblem)."),
+    },
+)

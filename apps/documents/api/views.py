@@ -26,13 +26,18 @@ from apps.annotations.visibility import visible_sets
 from apps.documents.models import CONTENT_FIELDS, Document, document_status
 from apps.imports.parsers import parse_records
 from apps.imports.store import ImportConflict, import_records, refusal
-from apps.projects.api.schema import SCOPED, cursor_page, errors
+from apps.projects.api.schema import SCOPED, errors
 from apps.projects.exceptions import Conflict
 from apps.projects.models import Role
 from apps.projects.pagination import CursorPagination
 from apps.projects.permissions import ProjectScopedMixin
 
-from .schema import DocumentCreateSerializer, DocumentSerializer, NextDocumentSerializer
+from .schema import (
+    IMPORT_REFUSAL,
+    DocumentCreateSerializer,
+    DocumentSerializer,
+    NextDocumentSerializer,
+)
 
 DOCUMENT_FIELDS = (
     *CONTENT_FIELDS,
@@ -180,7 +185,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000."),
         ],
         responses={
-            200: cursor_page("PaginatedDocumentList", DocumentSerializer),
+            200: DocumentSerializer(many=True),
             **errors(*SCOPED),
         },
     )
@@ -201,7 +206,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=DocumentCreateSerializer,
-        responses={201: DocumentSerializer, **errors(400, *SCOPED, 409)},
+        responses={201: DocumentSerializer, 400: IMPORT_REFUSAL, **errors(*SCOPED, 409)},
     )
     def create(self, request, *args, **kwargs):
         """Add one document: the same record as one line of a JSONL import."""

@@ -8,7 +8,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.documents.api.schema import DocumentCreateSerializer
+from apps.documents.api.schema import IMPORT_PROBLEM, IMPORT_REFUSAL, DocumentCreateSerializer
 from apps.projects.api.schema import SCOPED, errors
 from apps.projects.exceptions import Conflict
 from apps.projects.models import Role
@@ -17,31 +17,12 @@ from apps.projects.permissions import ProjectScopedMixin
 from ..parsers import ImportFormatError, detect_format, parse, parse_records
 from ..store import ImportConflict, import_records, refusal
 
-IMPORT_PROBLEM = inline_serializer(
-    "ImportProblem",
-    {
-        "where": serializers.CharField(help_text='The record, e.g. "line 3".'),
-        "field": serializers.CharField(allow_null=True),
-        "message": serializers.CharField(),
-    },
-)
 IMPORT_RESULT = inline_serializer(
     "ImportResult",
     {
         "created": serializers.IntegerField(),
         "skipped": serializers.IntegerField(help_text="Already there (same external id)."),
         "errors": serializers.ListField(child=IMPORT_PROBLEM, help_text="Always empty here."),
-    },
-)
-# A refusal stores nothing; a request without a file carries DRF's field
-# errors (an object) under `errors` instead, and no counts.
-IMPORT_REFUSAL = inline_serializer(
-    "ImportRefusal",
-    {
-        "detail": serializers.CharField(),
-        "created": serializers.IntegerField(required=False),
-        "skipped": serializers.IntegerField(required=False),
-        "errors": serializers.JSONField(help_text="Every bad record (see ImportProblem)."),
     },
 )
 
