@@ -1,5 +1,5 @@
 """Serializers used only by the OpenAPI schema: the error shape every app
-answers with, and the two page envelopes.
+answers with, and the page envelope of views that page by hand.
 
 The views build plain dicts for speed; these only describe them.
 """
@@ -67,18 +67,6 @@ def page(name, item):
         name,
         {
             "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item(many=True),
-        },
-    )
-
-
-def cursor_page(name, item):
-    """The envelope of CursorPagination around `item`."""
-    return inline_serializer(
-        name,
-        {
             "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
             "results": item(many=True),
