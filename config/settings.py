@@ -177,6 +177,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`, `status` or `action` of their own: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "apps.actors.models.Actor.Kind",
+        "LabelKindEnum": "apps.projects.models.Label.Kind",
+        "SetKindEnum": "apps.annotations.models.AnnotationSet.Kind",
+        "SetStatusEnum": "apps.annotations.models.AnnotationSet.Status",
+        "DocumentStatusEnum": "apps.documents.models.Document.Status",
+        "ReleaseStatusEnum": "apps.datasets.models.Release.Status",
+        "JobStatusEnum": "apps.projects.models.Job.Status",
+        "DecisionActionEnum": "apps.review.models.Decision.Action",
+        "AdjudicationActionEnum": "apps.review.models.AdjudicationEvent.Action",
+    },
 }
 
 TASKS = {

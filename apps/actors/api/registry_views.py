@@ -10,11 +10,14 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.projects.api.schema import SCOPED, errors
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from .. import registry_io
 from ..registry import import_registry, registry_actors
+from .schema import RegistryImportResultSerializer, RegistryUploadSerializer
+from .serializers import ActorSerializer
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
@@ -36,7 +39,7 @@ class RegistryExportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["csv", "json"], default="csv")],
-        responses={200: OpenApiTypes.BINARY},
+        responses={(200, "*/*"): OpenApiTypes.BINARY, **errors(400, *SCOPED)},
     )
     def get(self, request, *args, **kwargs):
         fmt = request.query_params.get("format", "csv").lower()
@@ -68,7 +71,17 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request={
+            "multipart/form-data": RegistryUploadSerializer,
+            "application/json": ActorSerializer(many=True),
+        },
+        responses={
+            200: RegistryImportResultSerializer,
+            201: RegistryImportResultSerializer,
+            **errors(400, *SCOPED, 409, 413),
+        },
+    )
     def post(self, request, *args, **kwargs):
         limit = settings.ACCORD_IMPORT_MAX_BYTES
         length = int(request.META.get("CONTENT_LENGTH") or 0)

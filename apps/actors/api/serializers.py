@@ -20,9 +20,9 @@ class ActorSerializer(serializers.ModelSerializer):
     aliases = AliasSerializer(many=True, required=False)
     # The record of a merge, so a page can say "merged into X by Y on date".
     merged_into_name = serializers.CharField(
-        source="merged_into.name", read_only=True, default=None
+        source="merged_into.name", read_only=True, default=None, allow_null=True
     )
-    merged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    merged_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Actor

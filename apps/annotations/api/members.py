@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from apps.projects.api.schema import model_viewset_errors
 from apps.projects.models import Membership, Role
 from apps.projects.permissions import ProjectScopedMixin
 
@@ -47,6 +48,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         return attrs
 
 
+@model_viewset_errors(MembershipSerializer)
 class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     """Members and their roles. Members read the list; owners change it. A
     project always keeps at least one owner."""

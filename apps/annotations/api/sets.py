@@ -1,14 +1,14 @@
 """The caller's own set (`mine`), submitting it, and every visible set of a document."""
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.documents.models import Document
+from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
@@ -16,6 +16,7 @@ from ..assignment import claim
 from ..models import AnnotationSet
 from ..pseudonyms import hides_names
 from ..sets import ProjectSchema, replace_set, set_payloads, submit_set
+from ..shapes import AnnotationSetSerializer, SetWriteSerializer
 from ..validation import describe
 from ..visibility import visible_sets
 
@@ -50,7 +51,7 @@ class MySetView(DocumentScopedView):
     def _claim(self, document):
         return claim(document, self.request.user)[0]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: AnnotationSetSerializer, **errors(*SCOPED, 409)})
     def get(self, request, *args, **kwargs):
         document = self.get_document()
         aset = self._claim(document)
@@ -59,7 +60,13 @@ class MySetView(DocumentScopedView):
         )
         return Response(payload[0])
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=SetWriteSerializer,
+        responses={
+            200: AnnotationSetSerializer,
+            **errors(400, *SCOPED, 409),
+        },
+    )
     def put(self, request, *args, **kwargs):
         data = request.data
         if not isinstance(data, dict):
@@ -88,7 +95,15 @@ class MySetView(DocumentScopedView):
 class SubmitMySetView(DocumentScopedView):
     """Submit the caller's set. Optional body `{"version": n}` refuses a stale submit."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=inline_serializer(
+            "SubmitSet", {"version": serializers.IntegerField(min_value=1, required=False)}
+        ),
+        responses={
+            200: AnnotationSetSerializer,
+            **errors(400, *SCOPED, 409, e409=VersionConflictSerializer),
+        },
+    )
     def post(self, request, *args, **kwargs):
         document = self.get_document()
         aset = AnnotationSet.objects.filter(
@@ -110,7 +125,7 @@ class DocumentSetsView(DocumentScopedView):
     """Every set of the document that the caller may see (under anonymous
     review, a reviewer sees annotators as "Annotator A/B/C")."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: AnnotationSetSerializer(many=True), **errors(*SCOPED)})
     def get(self, request, *args, **kwargs):
         document = self.get_document()
         sets = visible_sets(self, AnnotationSet.objects.filter(document=document))

@@ -6,12 +6,15 @@ from django.core.files.storage import default_storage
 from django.db.models.fields.json import KeyTransform
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.projects.api.schema import SCOPED, errors
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
@@ -20,6 +23,7 @@ from ..formats import FORMATS
 from ..models import Release
 from ..releases import ReleaseRequestError, create_release, format_problem
 from ..splits import SplitError, parse_ratios
+from . import schema
 
 
 class IgnoreFormatParameter(DefaultContentNegotiation):
@@ -108,6 +112,28 @@ class ExportView(ProjectScopedMixin, APIView):
 
     content_negotiation_class = IgnoreFormatParameter
 
+    @extend_schema(
+        operation_id="export_retrieve",
+        parameters=[
+            OpenApiParameter("format", str, description="A format name; default jsonl."),
+            OpenApiParameter("source", str, enum=list(SOURCES), default="gold"),
+            OpenApiParameter("annotators", str, enum=["pseudonyms", "names"]),
+            OpenApiParameter("label", str),
+            OpenApiParameter("published_from", OpenApiTypes.DATE),
+            OpenApiParameter("published_to", OpenApiTypes.DATE),
+            OpenApiParameter("include_text", bool, default=True),
+            OpenApiParameter("seed", int),
+            OpenApiParameter("ratios", str, description='e.g. "train=0.8,test=0.2"'),
+            OpenApiParameter("split", str),
+            OpenApiParameter("slice", str, enum=["none", "year", "month"]),
+        ],
+        responses={
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as an attachment."
+            ),
+            **errors(400, *SCOPED),
+        },
+    )
     def get(self, request, project_pk):
         format_name, options = export_request(request.query_params, self)
         stream, _ = export(self.project, format_name, options)
@@ -167,6 +193,10 @@ class ReleaseListView(ReleaseMixin, APIView):
 
     roles = {"GET": Role.REVIEWER, "POST": Role.OWNER}
 
+    @extend_schema(
+        operation_id="releases_list",
+        responses={200: schema.ReleaseListItemSerializer(many=True), **errors(*SCOPED)},
+    )
     def get(self, request, project_pk):
         # The counts per split come out of the manifest in the query: a
         # manifest lists every document, too much to load for a list.
@@ -177,6 +207,11 @@ class ReleaseListView(ReleaseMixin, APIView):
         )
         return Response([list_payload(r) for r in releases])
 
+    @extend_schema(
+        operation_id="releases_create",
+        request=schema.ReleaseCreateSerializer,
+        responses={202: schema.ReleaseStartedSerializer, **errors(400, *SCOPED)},
+    )
     def post(self, request, project_pk):
         try:
             release, job = create_release(self.project, request.data, request.user)
@@ -192,6 +227,10 @@ class ReleaseListView(ReleaseMixin, APIView):
 class ReleaseDetailView(ReleaseMixin, APIView):
     roles = {"GET": Role.REVIEWER}
 
+    @extend_schema(
+        operation_id="releases_retrieve",
+        responses={200: schema.ReleaseSerializer, **errors(*SCOPED)},
+    )
     def get(self, request, project_pk, release_pk):
         return Response(release_payload(self.get_release(release_pk)))
 
@@ -211,6 +250,16 @@ class ReleaseFileView(ReleaseMixin, APIView):
 
     content_negotiation_class = IgnoreFormatParameter
 
+    @extend_schema(
+        operation_id="release_files_retrieve",
+        parameters=[OpenApiParameter("split", str)],
+        responses={
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as an attachment."
+            ),
+            **errors(400, *SCOPED),
+        },
+    )
     def get(self, request, project_pk, release_pk, format_name):
         release = self.get_release(release_pk)
         if release.status != Release.Status.READY:
@@ -235,6 +284,10 @@ class ReleaseFileView(ReleaseMixin, APIView):
 class ReleaseManifestView(ReleaseMixin, APIView):
     roles = {"GET": Role.REVIEWER}
 
+    @extend_schema(
+        operation_id="release_manifest_retrieve",
+        responses={200: schema.ManifestSerializer, **errors(400, *SCOPED)},
+    )
     def get(self, request, project_pk, release_pk):
         release = self.get_release(release_pk)
         if release.status != Release.Status.READY:

@@ -26,10 +26,18 @@ from apps.annotations.visibility import visible_sets
 from apps.documents.models import CONTENT_FIELDS, Document, document_status
 from apps.imports.parsers import parse_records
 from apps.imports.store import import_records, refusal
+from apps.projects.api.schema import SCOPED, errors
 from apps.projects.errors import Conflict
 from apps.projects.models import Role
 from apps.projects.pagination import CursorPagination
 from apps.projects.permissions import ProjectScopedMixin
+
+from .schema import (
+    IMPORT_REFUSAL,
+    DocumentCreateSerializer,
+    DocumentSerializer,
+    NextDocumentSerializer,
+)
 
 DOCUMENT_FIELDS = (
     *CONTENT_FIELDS,
@@ -188,7 +196,10 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
             OpenApiParameter("include", OpenApiTypes.STR, enum=["annotations"]),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000."),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: DocumentSerializer(many=True),
+            **errors(*SCOPED),
+        },
     )
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset()).values(*DOCUMENT_FIELDS)
@@ -197,7 +208,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("include", OpenApiTypes.STR, enum=["annotations"])],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: DocumentSerializer, **errors(*SCOPED)},
     )
     def retrieve(self, request, *args, **kwargs):
         row = self.get_queryset().filter(pk=kwargs["pk"]).values(*DOCUMENT_FIELDS).first()
@@ -205,7 +216,10 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
             return Response({"detail": "No such document."}, status=status.HTTP_404_NOT_FOUND)
         return Response(self._payloads([row])[0])
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=DocumentCreateSerializer,
+        responses={201: DocumentSerializer, 400: IMPORT_REFUSAL, **errors(*SCOPED, 409)},
+    )
     def create(self, request, *args, **kwargs):
         """Add one document: the same record as one line of a JSONL import."""
         if not isinstance(request.data, dict):
@@ -220,6 +234,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         row = Document.objects.filter(pk=report["documents"][0]).values(*DOCUMENT_FIELDS).get()
         return Response(self._payloads([row])[0], status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={200: DocumentSerializer, **errors(400, *SCOPED)})
     def partial_update(self, request, *args, **kwargs):
         document = self.get_object()
         serializer = self.get_serializer(document, data=request.data, partial=True)
@@ -235,11 +250,15 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         row = Document.objects.filter(pk=document.pk).values(*DOCUMENT_FIELDS).get()
         return Response(self._payloads([row])[0])
 
+    @extend_schema(responses={204: None, **errors(*SCOPED)})
     def destroy(self, request, *args, **kwargs):
         self.get_object().delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 204: None})
+    @extend_schema(
+        request=None,
+        responses={200: NextDocumentSerializer, 204: None, **errors(*SCOPED)},
+    )
     @action(detail=False, methods=["post"])
     def next(self, request, *args, **kwargs):
         """Give the caller the next document to annotate, with their set.

@@ -1,7 +1,6 @@
 """`POST /projects/{p}/documents/import/`: many documents at once, atomically."""
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -9,6 +8,8 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.documents.api.schema import IMPORT_PROBLEM, IMPORT_REFUSAL, DocumentCreateSerializer
+from apps.projects.api.schema import SCOPED, errors
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
@@ -19,8 +20,8 @@ IMPORT_RESULT = inline_serializer(
     "ImportResult",
     {
         "created": serializers.IntegerField(),
-        "skipped": serializers.IntegerField(),
-        "errors": serializers.ListField(child=serializers.DictField()),
+        "skipped": serializers.IntegerField(help_text="Already there (same external id)."),
+        "errors": serializers.ListField(child=IMPORT_PROBLEM, help_text="Always empty here."),
     },
 )
 
@@ -41,9 +42,14 @@ class ImportView(ProjectScopedMixin, APIView):
                     ),
                 },
             ),
-            "application/json": OpenApiTypes.OBJECT,
+            "application/json": DocumentCreateSerializer(many=True),
         },
-        responses={201: IMPORT_RESULT, 200: IMPORT_RESULT, 400: IMPORT_RESULT},
+        responses={
+            201: IMPORT_RESULT,
+            200: IMPORT_RESULT,
+            400: IMPORT_REFUSAL,
+            **errors(*SCOPED, 409, 413),
+        },
     )
     def post(self, request, *args, **kwargs):
         """Import many documents atomically: a file (JSONL, JSON, CSV, TXT or a

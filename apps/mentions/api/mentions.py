@@ -11,7 +11,6 @@ never loads whole documents, however long they are or however many there are.
 from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Greatest, Substr
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
@@ -20,11 +19,13 @@ from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet, Span
 from apps.annotations.pseudonyms import document_names, hides_names
 from apps.annotations.visibility import visible_sets
+from apps.projects.api.schema import SCOPED, errors, page
 from apps.projects.models import Role
 from apps.projects.pagination import PageNumberPagination
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..snippets import MARGIN, snippet
+from .schema import MentionSerializer
 
 DEFAULT_CONTEXT = 60
 MAX_CONTEXT = 300
@@ -92,7 +93,7 @@ class ActorMentionsView(ProjectScopedMixin, APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: page("PaginatedMentionList", MentionSerializer), **errors(400, *SCOPED)},
     )
     def get(self, request, *args, **kwargs):
         context = _context(request.query_params)

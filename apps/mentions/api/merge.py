@@ -1,5 +1,4 @@
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -7,10 +6,12 @@ from rest_framework.views import APIView
 
 from apps.actors.api.serializers import ActorSerializer
 from apps.actors.models import Actor
+from apps.projects.api.schema import SCOPED, errors
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..merge import merge_actors
+from .schema import MergeRequestSerializer, MergeResultSerializer
 
 
 class MergeActorView(ProjectScopedMixin, APIView):
@@ -19,7 +20,10 @@ class MergeActorView(ProjectScopedMixin, APIView):
 
     roles = {"POST": Role.REVIEWER}
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=MergeRequestSerializer,
+        responses={200: MergeResultSerializer, **errors(400, *SCOPED, 409)},
+    )
     def post(self, request, *args, **kwargs):
         source = Actor.objects.filter(project=self.project, pk=kwargs["actor_pk"]).first()
         if source is None:

@@ -1,6 +1,5 @@
 """`POST /projects/{p}/preannotate/`: run a suggester as a background job."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -8,11 +7,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.actors.suggesters import DEFAULT
+from apps.projects.api.schema import SCOPED, errors
 from apps.projects.jobs import start_job
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..preannotate import check_ready
+from .schema import JobStartedSerializer, PreannotateRequestSerializer
 
 
 class PreannotateView(ProjectScopedMixin, APIView):
@@ -22,7 +23,10 @@ class PreannotateView(ProjectScopedMixin, APIView):
 
     roles = {"POST": Role.OWNER}
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={202: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=PreannotateRequestSerializer,
+        responses={202: JobStartedSerializer, **errors(400, *SCOPED)},
+    )
     def post(self, request, *args, **kwargs):
         body = request.data if isinstance(request.data, dict) else None
         if body is None:

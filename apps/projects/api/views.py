@@ -6,9 +6,11 @@ from rest_framework.response import Response
 
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
+from .schema import model_viewset_errors
 from .serializers import JobSerializer, LabelSerializer, ProjectSerializer
 
 
+@model_viewset_errors(ProjectSerializer, list_codes=(401, 403), write=(400, 401, 403, 404))
 class ProjectViewSet(viewsets.ModelViewSet):
     """Projects the caller is a member of. Anyone signed in may create one and
     becomes its owner; only owners change or delete it."""
@@ -57,6 +59,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return self.get_queryset().get(pk=self.membership.project_id)
 
 
+@model_viewset_errors(LabelSerializer, conflict=True)
 class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     """The label schema. Members read it; owners change it."""
 

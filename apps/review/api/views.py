@@ -6,7 +6,6 @@ and the pure merge.py.
 """
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 
 from apps.annotations.pseudonyms import display_names, hides_names, project_names
 from apps.documents.models import Document
+from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors, page
 from apps.projects.models import Role
 from apps.projects.pagination import PageNumberPagination
 from apps.projects.permissions import ProjectScopedMixin
@@ -25,6 +25,7 @@ from ..agreement import disagreement_score
 from ..models import AdjudicationEvent, Decision
 from ..queue import review_queue
 from ..report import agreement_report, pseudonymous_report
+from . import schema
 
 
 def _is_version(value):
@@ -79,7 +80,7 @@ class AgreementView(ReviewerView):
             ),
             OpenApiParameter("document", str, description="document ids, comma-separated"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: schema.AgreementReportSerializer, **errors(400, *SCOPED)},
     )
     def get(self, request, *args, **kwargs):
         params = request.query_params
@@ -107,7 +108,13 @@ class ReviewQueueView(ReviewerView):
     """Documents whose annotators have all submitted and that are not
     adjudicated, most disagreement first."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses={
+            200: page("PaginatedReviewQueue", schema.QueueItemSerializer),
+            **errors(*SCOPED),
+        },
+    )
     def get(self, request, *args, **kwargs):
         k = self.project.annotators_per_document
         rows = review_queue(self.project).values(
@@ -212,7 +219,7 @@ class DocumentReviewView(ReviewerView):
 class DocumentReviewDetailView(DocumentReviewView):
     """Every annotator set side by side, and the merged candidates with their votes."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: schema.DocumentReviewSerializer, **errors(*SCOPED)})
     def get(self, request, *args, **kwargs):
         review = self.load()
         document = review.document
@@ -287,13 +294,19 @@ class GoldView(DocumentReviewView):
     whole, carrying the version last read (stale: 409); each change is
     recorded as a decision. An adjudicated document's gold set is frozen (409)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: schema.GoldSerializer, **errors(*SCOPED)})
     def get(self, request, *args, **kwargs):
         document = self.get_document()
         gold_ops.gold_set_of(document, request.user)
         return Response(self.reload()[1])
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=schema.GoldWriteSerializer,
+        responses={
+            200: schema.GoldSerializer,
+            **errors(400, *SCOPED, 409, e409=VersionConflictSerializer),
+        },
+    )
     def put(self, request, *args, **kwargs):
         data = request.data
         if not isinstance(data, dict):
@@ -313,7 +326,13 @@ class AutoMergeView(DocumentReviewView):
     listed under `ties`); then every stance made by at least N annotators
     whose holder and target are in gold. Optional `version`."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=schema.AutoMergeRequestSerializer,
+        responses={
+            200: schema.AutoMergeResultSerializer,
+            **errors(400, *SCOPED, 409, e409=VersionConflictSerializer),
+        },
+    )
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, dict) else {}
         n = data.get("min_agreement")
@@ -361,7 +380,13 @@ class AutoMergeView(DocumentReviewView):
 class AcceptView(DocumentReviewView):
     """Mark the document adjudicated: its gold set is frozen (later writes 409)."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=schema.ReasonSerializer,
+        responses={
+            200: schema.GoldSerializer,
+            **errors(400, *SCOPED, 409, e409=VersionConflictSerializer),
+        },
+    )
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, dict) else {}
         reason = _text(data.get("reason"), "reason")
@@ -373,7 +398,10 @@ class AcceptView(DocumentReviewView):
 class ReopenView(DocumentReviewView):
     """`{"reason": "…"}`: undo an accept; recorded with who, when and why."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=schema.ReasonSerializer,
+        responses={200: schema.GoldSerializer, **errors(400, *SCOPED, 409)},
+    )
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, dict) else {}
         reason = _text(data.get("reason"), "reason")
@@ -431,11 +459,17 @@ class DecisionsView(DocumentReviewView):
     `"stance": {...}` (holder and target inline), `"edited_to"` for an edit,
     optional `"rationale"` and `"version"` of the gold set."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: schema.DecisionSerializer(many=True), **errors(*SCOPED)})
     def get(self, request, *args, **kwargs):
         return Response(self.decisions(self.load()))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=schema.DecisionRequestSerializer,
+        responses={
+            201: schema.VersionedDecisionSerializer,
+            **errors(400, *SCOPED, 409, e409=VersionConflictSerializer),
+        },
+    )
     def post(self, request, *args, **kwargs):
         data = request.data
         if not isinstance(data, dict):
@@ -476,7 +510,13 @@ class ReverseDecisionView(DocumentReviewView):
     """Undo a decision on the gold set; the decision stays, marked reversed.
     Refused (409) when later changes touched the same items."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=schema.RationaleSerializer,
+        responses={
+            200: schema.VersionedDecisionSerializer,
+            **errors(400, *SCOPED, 409, e409=VersionConflictSerializer),
+        },
+    )
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, dict) else {}
         rationale = _text(data.get("rationale"), "rationale")

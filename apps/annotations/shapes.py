@@ -1,0 +1,82 @@
+"""The API shape of an annotation set (what `sets.set_payloads` builds), as
+serializers used only by the OpenAPI schema.
+
+Here rather than in `api/` because the documents API (a lower layer) shows
+sets too: interface code may use any app's domain code, not higher APIs.
+"""
+
+from rest_framework import serializers
+
+from .models import AnnotationSet
+
+
+class SpanSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The span's id within its set.")
+    start = serializers.IntegerField(help_text="Code point offset, inclusive.")
+    end = serializers.IntegerField(help_text="Code point offset, exclusive.")
+    label = serializers.CharField()
+    text = serializers.CharField(help_text="The text the span covers.")
+    actor = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        ref_name = "Span"
+
+
+class StanceSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    holder = serializers.CharField(help_text="The id of the holder's span.")
+    target = serializers.CharField(help_text="The id of the target's span.")
+    polarity = serializers.CharField(help_text="A stance label.")
+    cue = serializers.CharField(allow_null=True, help_text="The id of the cue's span.")
+
+    class Meta:
+        ref_name = "Stance"
+
+
+class AnnotationSetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=AnnotationSet.Kind.choices)
+    author = serializers.CharField(
+        allow_null=True, help_text="Username (or pseudonym); none for a prediction set."
+    )
+    source = serializers.CharField(allow_null=True, help_text="What made a prediction set.")
+    status = serializers.ChoiceField(choices=AnnotationSet.Status.choices)
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+    spans = SpanSerializer(many=True)
+    stances = StanceSerializer(many=True)
+
+    class Meta:
+        ref_name = "AnnotationSet"
+
+
+class SpanInputSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    label = serializers.CharField()
+    actor = serializers.IntegerField(required=False, allow_null=True)
+
+    class Meta:
+        ref_name = "SpanInput"
+
+
+class StanceInputSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    holder = serializers.CharField()
+    target = serializers.CharField()
+    polarity = serializers.CharField()
+    cue = serializers.CharField(required=False, allow_null=True)
+
+    class Meta:
+        ref_name = "StanceInput"
+
+
+class SetWriteSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The version last read.")
+    spans = SpanInputSerializer(many=True, required=False)
+    stances = StanceInputSerializer(many=True, required=False)
+
+    class Meta:
+        ref_name = "SetWrite"

@@ -1,0 +1,103 @@
+"""Serializers used only by the OpenAPI schema: releases (views.release_payload)
+and the manifest a ready release carries (releases.manifest_for)."""
+
+from rest_framework import serializers
+
+from ..models import Release
+
+
+class ReleaseCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    seed = serializers.IntegerField(min_value=0, required=False, default=0)
+    ratios = serializers.DictField(
+        child=serializers.FloatField(), required=False, help_text='e.g. {"train": 0.8, "test": 0.2}'
+    )
+    formats = serializers.ListField(child=serializers.CharField(), required=False)
+    source = serializers.ChoiceField(choices=["gold", "all", "prediction"], required=False)
+    include_text = serializers.BooleanField(required=False, default=True)
+    annotators = serializers.ChoiceField(choices=["pseudonyms", "names"], required=False)
+    licence_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    licence_annotations = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    class Meta:
+        ref_name = "ReleaseCreate"
+
+
+class ManifestFileSerializer(serializers.Serializer):
+    format = serializers.CharField()
+    split = serializers.CharField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    offset_unit = serializers.CharField(allow_null=True)
+
+    class Meta:
+        ref_name = "ManifestFile"
+
+
+class ManifestSerializer(serializers.Serializer):
+    """What a release is: its documents, splits, agreement, files and licence."""
+
+    project = serializers.DictField()
+    release = serializers.DictField()
+    schema = serializers.DictField()
+    guidelines_sha256 = serializers.CharField()
+    text = serializers.DictField()
+    splits = serializers.DictField(child=serializers.DictField())
+    labels = serializers.JSONField()
+    stance_labels = serializers.JSONField()
+    documents = serializers.ListField(child=serializers.DictField())
+    agreement = serializers.DictField()
+    gold = serializers.JSONField()
+    licence = serializers.DictField()
+    known_limitations = serializers.ListField(child=serializers.CharField())
+    files = ManifestFileSerializer(many=True)
+    format_reports = serializers.DictField()
+
+    class Meta:
+        ref_name = "Manifest"
+
+
+class ReleaseBaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=Release.Status.choices)
+    progress = serializers.FloatField()
+    job = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    seed = serializers.IntegerField()
+    ratios = serializers.DictField(child=serializers.FloatField())
+    formats = serializers.ListField(child=serializers.CharField())
+    source = serializers.CharField()
+    include_text = serializers.BooleanField()
+    annotators = serializers.CharField()
+    licence_text = serializers.CharField(allow_blank=True)
+    licence_annotations = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    manifest_sha256 = serializers.CharField(allow_null=True)
+
+
+class ReleaseSerializer(ReleaseBaseSerializer):
+    manifest = ManifestSerializer(allow_null=True, help_text="Once the release is ready.")
+
+    class Meta:
+        ref_name = "Release"
+
+
+class ReleaseListItemSerializer(ReleaseBaseSerializer):
+    splits = serializers.DictField(
+        child=serializers.DictField(), allow_null=True, help_text="Counts per split, once ready."
+    )
+
+    class Meta:
+        ref_name = "ReleaseListItem"
+
+
+class ReleaseStartedSerializer(serializers.Serializer):
+    job = serializers.IntegerField()
+    release = ReleaseSerializer()
+
+    class Meta:
+        ref_name = "ReleaseStarted"

@@ -1,0 +1,345 @@
+"""Serializers used only by the OpenAPI schema: the shapes that views.py
+builds for agreement, the queue, side-by-side review, gold and decisions."""
+
+from rest_framework import serializers
+
+from apps.annotations.shapes import (
+    AnnotationSetSerializer,
+    SpanInputSerializer,
+    StanceInputSerializer,
+)
+
+from ..models import AdjudicationEvent, Decision
+
+
+def _names(**kwargs):
+    return serializers.ListField(child=serializers.CharField(), **kwargs)
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+class AgreementFiltersSerializer(serializers.Serializer):
+    label = serializers.CharField(allow_null=True)
+    annotator = serializers.CharField(allow_null=True)
+    document = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+
+    class Meta:
+        ref_name = "AgreementFilters"
+
+
+class SpanAgreementSerializer(serializers.Serializer):
+    f1_exact = serializers.JSONField(help_text="{value, items, reason}: value null when undefined.")
+    f1_partial = serializers.JSONField()
+    per_label = serializers.DictField(child=serializers.JSONField())
+    pairs = serializers.ListField(child=serializers.DictField())
+
+    class Meta:
+        ref_name = "SpanAgreement"
+
+
+class TokenAgreementSerializer(serializers.Serializer):
+    krippendorff_alpha = serializers.JSONField()
+    fleiss_kappa = serializers.JSONField()
+    cohen_kappa = serializers.JSONField()
+    items = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "TokenAgreement"
+
+
+class StanceAgreementSerializer(serializers.Serializer):
+    f1 = serializers.JSONField()
+    polarity_kappa = serializers.JSONField()
+    pairs = serializers.ListField(child=serializers.DictField())
+
+    class Meta:
+        ref_name = "StanceAgreement"
+
+
+class ActorAgreementSerializer(serializers.Serializer):
+    link_agreement = serializers.DictField()
+    items = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "ActorAgreement"
+
+
+class AgreementReportSerializer(serializers.Serializer):
+    documents = serializers.IntegerField(help_text="Documents with two or more submitted sets.")
+    annotators = _names()
+    filters = AgreementFiltersSerializer()
+    spans = SpanAgreementSerializer()
+    tokens = TokenAgreementSerializer()
+    stances = StanceAgreementSerializer()
+    actors = ActorAgreementSerializer()
+
+    class Meta:
+        ref_name = "AgreementReport"
+
+
+# --------------------------------------------------------------------------- queue
+
+
+class QueueItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    external_id = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    annotators = serializers.IntegerField(help_text="Submitted annotator sets.")
+    annotators_wanted = serializers.IntegerField()
+    disagreement = serializers.FloatField(allow_null=True, help_text="1 - micro F1; 0 is full.")
+
+    class Meta:
+        ref_name = "ReviewQueueItem"
+
+
+# --------------------------------------------------------------------------- one document
+
+
+class SpanKeySerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    label = serializers.CharField()
+
+    class Meta:
+        ref_name = "SpanKey"
+
+
+class SpanKeyTextSerializer(SpanKeySerializer):
+    text = serializers.CharField()
+
+    class Meta:
+        ref_name = "SpanKeyText"
+
+
+class ActorVotesSerializer(serializers.Serializer):
+    actor = serializers.IntegerField(allow_null=True)
+    annotators = _names()
+
+    class Meta:
+        ref_name = "ActorVotes"
+
+
+class CandidateSpanSerializer(SpanKeyTextSerializer):
+    annotators = _names()
+    votes = serializers.CharField(help_text='"made by / voters", e.g. "2/3".')
+    unanimous = serializers.BooleanField()
+    actors = ActorVotesSerializer(many=True)
+    actor = serializers.IntegerField(allow_null=True, help_text="The majority's actor.")
+    tie = serializers.BooleanField()
+    in_gold = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "CandidateSpan"
+
+
+class CandidateStanceSerializer(serializers.Serializer):
+    holder = SpanKeyTextSerializer()
+    target = SpanKeyTextSerializer()
+    polarity = serializers.CharField()
+    cue = SpanKeyTextSerializer(allow_null=True)
+    annotators = _names()
+    votes = serializers.CharField()
+    unanimous = serializers.BooleanField()
+    in_gold = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "CandidateStance"
+
+
+class CandidatesSerializer(serializers.Serializer):
+    spans = CandidateSpanSerializer(many=True)
+    stances = CandidateStanceSerializer(many=True)
+
+    class Meta:
+        ref_name = "Candidates"
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    origin = serializers.ChoiceField(choices=["annotators", "changed", "added"])
+    annotators = _names()
+
+    class Meta:
+        ref_name = "Provenance"
+
+
+class GoldProvenanceSerializer(serializers.Serializer):
+    spans = serializers.DictField(child=ProvenanceSerializer(), help_text="By span id.")
+    stances = serializers.DictField(child=ProvenanceSerializer(), help_text="By stance id.")
+
+    class Meta:
+        ref_name = "GoldProvenance"
+
+
+class AdjudicationEventSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=AdjudicationEvent.Action.choices)
+    by = serializers.CharField()
+    at = serializers.DateTimeField()
+    reason = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        ref_name = "AdjudicationEvent"
+
+
+class GoldSerializer(AnnotationSetSerializer):
+    provenance = GoldProvenanceSerializer()
+    adjudicated = serializers.BooleanField()
+    adjudicated_at = serializers.DateTimeField(allow_null=True)
+    history = AdjudicationEventSerializer(many=True)
+
+    class Meta:
+        ref_name = "Gold"
+
+
+class ReviewDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    external_id = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+    annotators_wanted = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    adjudicated_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        ref_name = "ReviewDocument"
+
+
+class DocumentReviewSerializer(serializers.Serializer):
+    document = ReviewDocumentSerializer()
+    anonymous_review = serializers.BooleanField()
+    annotators = _names()
+    disagreement = serializers.FloatField(allow_null=True)
+    sets = AnnotationSetSerializer(many=True)
+    candidates = CandidatesSerializer()
+    gold = GoldSerializer(allow_null=True, help_text="None until the gold set is first read.")
+
+    class Meta:
+        ref_name = "DocumentReview"
+
+
+class GoldWriteSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    spans = SpanInputSerializer(many=True, required=False)
+    stances = StanceInputSerializer(many=True, required=False)
+    rationale = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        ref_name = "GoldWrite"
+
+
+class AutoMergeRequestSerializer(serializers.Serializer):
+    min_agreement = serializers.IntegerField(min_value=1)
+    version = serializers.IntegerField(min_value=1, required=False)
+
+    class Meta:
+        ref_name = "AutoMergeRequest"
+
+
+class MergedSpanSerializer(SpanKeySerializer):
+    actor = serializers.IntegerField(allow_null=True)
+    annotators = _names()
+
+    class Meta:
+        ref_name = "MergedSpan"
+
+
+class TiedSpanSerializer(MergedSpanSerializer):
+    linked = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The actors the annotators linked."
+    )
+
+    class Meta:
+        ref_name = "TiedSpan"
+
+
+class MergedStanceSerializer(serializers.Serializer):
+    holder = SpanKeySerializer()
+    target = SpanKeySerializer()
+    polarity = serializers.CharField()
+    cue = SpanKeySerializer(allow_null=True)
+    annotators = _names()
+
+    class Meta:
+        ref_name = "MergedStance"
+
+
+class MergedSerializer(serializers.Serializer):
+    spans = MergedSpanSerializer(many=True)
+    stances = MergedStanceSerializer(many=True)
+
+    class Meta:
+        ref_name = "Merged"
+
+
+class AutoMergeResultSerializer(serializers.Serializer):
+    gold = GoldSerializer()
+    merged = MergedSerializer()
+    ties = TiedSpanSerializer(many=True)
+    skipped_stances = MergedStanceSerializer(many=True)
+
+    class Meta:
+        ref_name = "AutoMergeResult"
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        ref_name = "Reason"
+
+
+class RationaleSerializer(serializers.Serializer):
+    rationale = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        ref_name = "Rationale"
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+class ReversalSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField(allow_null=True)
+    rationale = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        ref_name = "Reversal"
+
+
+class DecisionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=Decision.Action.choices)
+    item_type = serializers.ChoiceField(choices=Decision.ItemType.choices)
+    item = serializers.DictField(help_text="The span or stance decided on (merge.py's shape).")
+    edited_to = serializers.DictField(allow_null=True, help_text="For an edit, what it became.")
+    annotators = _names(help_text="Who made the item (empty for an added item).")
+    rationale = serializers.CharField(allow_blank=True)
+    source = serializers.CharField()
+    reviewer = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    reversed = ReversalSerializer(allow_null=True)
+
+    class Meta:
+        ref_name = "Decision"
+
+
+class VersionedDecisionSerializer(DecisionSerializer):
+    version = serializers.IntegerField(help_text="The gold set's version after the change.")
+
+    class Meta:
+        ref_name = "VersionedDecision"
+
+
+class DecisionRequestSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=Decision.Action.choices)
+    span = serializers.DictField(required=False, help_text="{start, end, label, actor?}")
+    stance = serializers.DictField(
+        required=False, help_text="{holder, target, polarity, cue?}, spans inline"
+    )
+    edited_to = serializers.DictField(required=False, help_text="For an edit only.")
+    rationale = serializers.CharField(required=False, allow_blank=True)
+    version = serializers.IntegerField(min_value=1, required=False)
+
+    class Meta:
+        ref_name = "DecisionRequest"
