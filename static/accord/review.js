@@ -396,8 +396,8 @@ function onTextClick(e) {
 
 async function reload() {
   const [review, decisions] = await Promise.all([
-    api.request("GET", `documents/${doc}/review/`),
-    api.request("GET", `documents/${doc}/decisions/`),
+    api.documents.review(doc),
+    api.decisions.list(doc),
   ]);
   if (!R.view) init(review);
   R.review = review;
@@ -470,9 +470,7 @@ async function run(label, action) {
 }
 
 function decide(body) {
-  return api.request("POST", `documents/${doc}/decisions/`, {
-    ...body, version: version(), rationale: takeRationale(),
-  });
+  return api.decisions.create(doc, { ...body, version: version(), rationale: takeRationale() });
 }
 
 function spanItem(row, actor) {
@@ -532,9 +530,7 @@ function saveEdit(row, to) {
 function autoMerge() {
   const n = Number($("min-agreement").value);
   run("Accepting all agreed", async () => {
-    const out = await api.request("POST", `documents/${doc}/gold/auto-merge/`, {
-      min_agreement: n, version: version(),
-    });
+    const out = await api.gold.autoMerge(doc, n, version());
     const parts = [`Accepted ${out.merged.spans.length} spans and ${out.merged.stances.length} stances made by at least ${n} annotators.`];
     if (out.ties.length) parts.push(`${out.ties.length} with tied actor links went in unlinked.`);
     if (out.skipped_stances.length) parts.push(`${out.skipped_stances.length} stances skipped: their spans are not in gold.`);
@@ -543,21 +539,19 @@ function autoMerge() {
 }
 
 function reverse(d) {
-  run("Reversing", () => api.request("POST", `documents/${doc}/decisions/${d.id}/reverse/`, {
-    rationale: takeRationale(),
-  }));
+  run("Reversing", () => api.decisions.reverse(doc, d.id, takeRationale()));
 }
 
 function acceptDocument() {
   run("Accepting the document", async () => {
-    await api.request("POST", `documents/${doc}/gold/accept/`, { reason: takeRationale() });
+    await api.gold.accept(doc, takeRationale());
     return { message: "Document accepted: the gold set is frozen." };
   });
 }
 
 function reopen(reason) {
   const action = async () => {
-    await api.request("POST", `documents/${doc}/gold/reopen/`, { reason });
+    await api.gold.reopen(doc, reason);
     return { message: "Reopened: the gold set can change again." };
   };
   action.whileFrozen = true;
@@ -698,7 +692,7 @@ function onKey(e) {
 async function start() {
   let labels;
   try {
-    [labels] = await Promise.all([api.labels(), reload()]);
+    [labels] = await Promise.all([api.labels.list(), reload()]);
   } catch (error) {
     setState("error", "Not loaded");
     banner(errorText(error), "error");

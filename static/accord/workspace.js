@@ -138,7 +138,7 @@ async function save() {
   setState("saving");
   const content = W.model.content();
   try {
-    const result = await api.saveSet(config.document, { version: W.model.version, ...content });
+    const result = await api.mine.put(config.document, { version: W.model.version, ...content });
     W.model.version = result.version;
     W.base = content;
     clearTimeout(W.retry);
@@ -178,7 +178,7 @@ async function save() {
 // and let the user choose; until then the local change stays in the draft.
 async function showConflict(error, theirs = null) {
   try {
-    theirs = theirs || (await api.mySet(config.document));
+    theirs = theirs || (await api.mine.get(config.document));
   } catch (e) {
     setState("offline");
     W.retry = setTimeout(save, RETRY_DELAY);
@@ -733,7 +733,7 @@ async function submit() {
     if (W.dirty) return setState("error", "Not submitted: the last change is not saved yet.");
   }
   try {
-    const result = await api.submit(config.document, W.model.version);
+    const result = await api.mine.submit(config.document, W.model.version);
     W.model.version = result.version;
     setReadonly(true);
   } catch (error) {
@@ -756,7 +756,7 @@ function setReadonly(submitted) {
 
 async function nextDocument() {
   try {
-    const doc = await api.next();
+    const doc = await api.documents.next();
     window.location.href = doc ? `${config.documentsPage}${doc.id}/` : config.projectPage;
   } catch (error) {
     setState("error", errorText(error));
@@ -769,8 +769,8 @@ async function start() {
   let doc, mine, sets, labels;
   try {
     [doc, mine, sets, labels] = await Promise.all([
-      api.document(config.document), api.mySet(config.document),
-      api.visibleSets(config.document), api.labels(),
+      api.documents.get(config.document), api.mine.get(config.document),
+      api.sets.list(config.document), api.labels.list(),
     ]);
   } catch (error) {
     setState("error", errorText(error));
@@ -807,7 +807,7 @@ async function start() {
   // Actors linked from spans the page did not know about (e.g. linked in another tab).
   const unknown = new Set([...W.preds.map((p) => p.span.actor), ...mine.spans.map((s) => s.actor)]
     .filter((id) => id != null && !W.actors.has(id)));
-  await Promise.all([...unknown].map((id) => api.actor(id).then((a) => W.actors.set(a.id, a.name), () => null)));
+  await Promise.all([...unknown].map((id) => api.actors.get(id).then((a) => W.actors.set(a.id, a.name), () => null)));
 
   W.view = new TextView($("text"), W.text, itemColor);
   W.picker = new ActorPicker(api, W.actors);
