@@ -1,14 +1,16 @@
 // The annotator's workspace for one document. It reads and writes only
 // through the REST API; see offsets.js (UTF-16 <-> code points), words.js
 // (word snapping), render.js (drawing), store.js (the set and its rules,
-// drafts, rebasing after a conflict), picker.js (actor links).
+// drafts, rebasing after a conflict), autosave.js (saving, retrying,
+// conflicts), picker.js (actor links).
 
-import { Api, ApiError, NetworkError, ServerError, errorText } from "./api.js";
+import { Api, ApiError, errorText } from "./api.js";
+import { Autosave } from "./autosave.js";
 import { el } from "./dom.js";
 import { OffsetMap } from "./offsets.js";
 import { ActorPicker } from "./picker.js";
 import { TextView } from "./render.js";
-import { Drafts, SetModel, rebase } from "./store.js";
+import { Drafts, SetModel } from "./store.js";
 import { Tokens } from "./words.js";
 import { fillHelp } from "./help.js";
 
@@ -16,20 +18,15 @@ const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
 const $ = (id) => document.getElementById(id);
 const COLOR = /^#[0-9a-fA-F]{6}$/;
-const SAVE_DELAY = 600;
-const RETRY_DELAY = 4000;
-// A server answering 5xx is retried less and less often, up to once a minute,
-// so a failing server is not kept busy by every open workspace.
-const SERVER_RETRY_MAX = 60000;
 
 const W = {
   // filled by start()
-  text: "", offsets: null, tokens: null, view: null, model: null, base: null,
+  text: "", offsets: null, tokens: null, view: null, model: null,
+  save: null, // the Autosave of the model
   labels: new Map(), entityKeys: new Map(), stanceKeys: new Map(),
   actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
   preds: [], rejected: new Set(),
   items: [], selected: null, stance: null, pending: null, kb: null, mode: null,
-  dirty: false, saving: false, timer: null, retry: null, backoff: 0, conflict: null, readonly: false,
 };
 const drafts = new Drafts(config.project, config.document, config.user);
 const rejectedKey = `accord:rejected:${config.project}:${config.document}:${config.user}`;
@@ -46,6 +43,8 @@ function setState(state, message) {
     submitted: "Submitted", error: "Not saved",
   }[state];
 }
+
+const readonly = () => Boolean(W.save?.readonly);
 
 function banner(message) {
   const node = $("banner");
@@ -121,76 +120,11 @@ function rangeOfKey(key) {
 // Every edit goes through here: redraw what changed, keep a draft, autosave.
 function changed(ranges) {
   redraw(ranges);
-  W.dirty = true;
-  if (!W.conflict) setState("pending");
-  // The draft is written after the frame, off the keypress-to-highlight path.
-  setTimeout(() => drafts.save(W.model.version, W.base, W.model.content()), 0);
-  clearTimeout(W.timer);
-  W.timer = setTimeout(save, SAVE_DELAY);
+  W.save.changed();
 }
 
-async function save() {
-  clearTimeout(W.timer);
-  W.timer = null;
-  if (W.saving || W.conflict || W.readonly || !W.dirty) return;
-  W.saving = true;
-  W.dirty = false;
-  setState("saving");
-  const content = W.model.content();
-  try {
-    const result = await api.mine.put(config.document, { version: W.model.version, ...content });
-    W.model.version = result.version;
-    W.base = content;
-    clearTimeout(W.retry);
-    W.backoff = 0;
-    if (W.dirty) {
-      drafts.save(W.model.version, W.base, W.model.content());
-      W.timer = setTimeout(save, SAVE_DELAY);
-      setState("pending");
-    } else {
-      drafts.clear();
-      setState("saved");
-    }
-  } catch (error) {
-    W.dirty = true;
-    drafts.save(W.model.version, W.base, W.model.content());
-    if (error instanceof ServerError) {
-      W.backoff = W.backoff ? Math.min(W.backoff * 2, SERVER_RETRY_MAX) : RETRY_DELAY;
-      setState("server", `Server error (${error.status}) — kept in this browser, retrying in ${Math.round(W.backoff / 1000)} s`);
-      clearTimeout(W.retry);
-      W.retry = setTimeout(save, W.backoff);
-    } else if (error instanceof NetworkError) {
-      W.backoff = 0;
-      setState("offline");
-      clearTimeout(W.retry);
-      W.retry = setTimeout(save, RETRY_DELAY);
-    } else if (error instanceof ApiError && error.status === 409) {
-      await showConflict(error);
-    } else {
-      setState("error", `Not saved: ${errorText(error)}`);
-    }
-  } finally {
-    W.saving = false;
-  }
-}
-
-// Someone else (another tab, another device) wrote the set. Fetch theirs
-// and let the user choose; until then the local change stays in the draft.
-async function showConflict(error, theirs = null) {
-  try {
-    theirs = theirs || (await api.mine.get(config.document));
-  } catch (e) {
-    setState("offline");
-    W.retry = setTimeout(save, RETRY_DELAY);
-    return;
-  }
-  if (theirs.status === "submitted") {
-    setState("error", "This set was submitted elsewhere; your change is kept in this browser.");
-    W.readonly = true;
-    return;
-  }
-  W.conflict = theirs;
-  setState("conflict", `Conflict: version ${theirs.version} is on the server`);
+// The conflict's choice, shown until the user makes it (see autosave.js).
+function showConflict(theirs, error) {
   $("conflict-detail").textContent =
     `(Server version ${theirs.version}, yours was based on version ${W.model.version}.) ` +
     (error?.message || "");
@@ -198,25 +132,10 @@ async function showConflict(error, theirs = null) {
 }
 
 function resolveConflict(keepMine) {
-  const theirs = W.conflict;
-  if (!theirs) return;
-  const theirsContent = new SetModel(theirs).content();
-  const content = keepMine ? rebase(W.base, W.model.content(), theirsContent) : theirsContent;
-  W.model.load({ ...theirs, ...content });
-  W.base = theirsContent;
-  W.conflict = null;
+  if (!W.save.resolve(keepMine)) return;
   $("conflict").hidden = true;
   if (W.selected && !W.model.spans.has(W.selected)) W.selected = null;
   redraw();
-  if (keepMine) {
-    W.dirty = true;
-    drafts.save(W.model.version, W.base, W.model.content());
-    save();
-  } else {
-    W.dirty = false;
-    drafts.clear();
-    setState("saved");
-  }
   $("text").focus();
 }
 
@@ -369,8 +288,8 @@ function jump(dir) {
 // ------------------------------------------------------------------ edits
 
 function editable() {
-  if (W.readonly) banner("This set is submitted and read-only.");
-  return !W.readonly;
+  if (readonly()) banner("This set is submitted and read-only.");
+  return !readonly();
 }
 
 function applyEntityLabel(label, t0) {
@@ -638,7 +557,7 @@ function drawPanel() {
     const cue = t.cue ? W.model.spans.get(t.cue) : null;
     // A submitted set is read-only: the controls are disabled, and each
     // handler checks again (editable()) so nothing changes it locally.
-    const polarity = el("select", { "aria-label": "Polarity", disabled: W.readonly, on: {
+    const polarity = el("select", { "aria-label": "Polarity", disabled: readonly(), on: {
       click: (e) => e.stopPropagation(),
       change: (e) => { if (!setStancePolarity(t.id, e.target.value)) drawPanel(); },
     } }, ...[...W.stanceLabels.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
@@ -648,8 +567,8 @@ function drawPanel() {
         text: `${spanText(holder)} → ${spanText(tgt)}${cue ? ` (cue: ${spanText(cue)})` : ""}` }),
       polarity,
       el("button", { type: "button", text: cue ? "cue ×" : "+cue", title: cue ? "Remove the cue" : "Choose a cue span",
-        disabled: W.readonly, on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
-      el("button", { type: "button", text: "×", title: "Remove stance", "aria-label": "Remove stance", disabled: W.readonly,
+        disabled: readonly(), on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
+      el("button", { type: "button", text: "×", title: "Remove stance", "aria-label": "Remove stance", disabled: readonly(),
         on: { click: (e) => { e.stopPropagation(); removeStance(t.id); } } }));
   }));
   const preds = visiblePreds();
@@ -702,7 +621,7 @@ function drawDetail() {
     el("div", { class: "row" }, ...[...W.entityLabels.values()].map((l) =>
       el("button", { type: "button", class: "small", text: `${l.name}${l.shortcut ? ` (${l.shortcut})` : ""}`,
         style: { "border-left": `4px solid ${colorOf(l.name)}`, "font-weight": l.name === span.label ? "700" : "400" },
-        disabled: W.readonly,
+        disabled: readonly(),
         on: { click: () => { if (editable() && W.model.setLabel(key, l.name)) changed([rangeOfKey(key)]); } } }))),
     el("div", { class: "row" }, el("span", { class: "muted", text: "Actor: " }), el("strong", { text: actor })),
     el("div", { class: "row" },
@@ -726,24 +645,20 @@ function showLinked(stance) {
 // ------------------------------------------------------------------ submit and next
 
 async function submit() {
-  if (W.readonly || W.conflict) return;
-  if (W.dirty || W.saving) {
-    await save();
-    while (W.saving) await new Promise((r) => setTimeout(r, 50));
-    if (W.dirty) return setState("error", "Not submitted: the last change is not saved yet.");
-  }
+  if (!W.save || W.save.readonly || W.save.conflict) return;
+  if (!(await W.save.flush())) return setState("error", "Not submitted: the last change is not saved yet.");
   try {
     const result = await api.mine.submit(config.document, W.model.version);
     W.model.version = result.version;
     setReadonly(true);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409) await showConflict(error);
+    if (error instanceof ApiError && error.status === 409) await W.save.showConflict(error);
     else setState("error", `Not submitted: ${errorText(error)}`);
   }
 }
 
 function setReadonly(submitted) {
-  W.readonly = submitted;
+  W.save.readonly = submitted;
   schedulePanel(); // the side panel's controls follow read-only
   setState(submitted ? "submitted" : "saved");
   $("submit-button").disabled = submitted;
@@ -803,7 +718,13 @@ async function start() {
   fillHelp($("help-keys"), W.entityLabels, W.stanceLabels);
 
   W.model = new SetModel(mine);
-  W.base = W.model.content();
+  W.save = new Autosave(W.model, {
+    server: {
+      put: (version, content) => api.mine.put(config.document, { version, ...content }),
+      get: () => api.mine.get(config.document),
+    },
+    drafts, onState: setState, onConflict: showConflict,
+  });
   // Actors linked from spans the page did not know about (e.g. linked in another tab).
   const unknown = new Set([...W.preds.map((p) => p.span.actor), ...mine.spans.map((s) => s.actor)]
     .filter((id) => id != null && !W.actors.has(id)));
@@ -817,25 +738,12 @@ async function start() {
   if (mine.status === "submitted") {
     setReadonly(true);
     banner("You submitted this document; it is read-only.");
-  } else if (draft && draft.version === mine.version) {
-    // Unsaved work from before a reload or a lost connection: put it back and save it.
-    W.model.load({ ...mine, ...draft.mine });
-    W.base = draft.base;
+  } else if (W.save.restore(draft, mine)) {
+    // Unsaved work from before a reload or a lost connection, put back:
+    // saved now, or a conflict when someone saved since it was made.
     redraw();
-    W.dirty = true;
-    setState("pending", "Restoring unsaved changes…");
-    save();
-  } else if (draft) {
-    // The draft was made on an older version: someone saved since. Ask.
-    W.model.load({ ...mine, version: draft.version, ...draft.mine });
-    W.base = draft.base;
-    redraw();
-    W.dirty = true;
-    await showConflict(null, mine);
-  } else {
-    setState("saved");
   }
-  $("submit-button").disabled = W.readonly;
+  $("submit-button").disabled = readonly();
   $("text").focus();
   document.body.dataset.ready = "true";
   performance.mark("accord:ready");
@@ -850,9 +758,9 @@ $("next-button").addEventListener("click", nextDocument);
 $("keep-mine").addEventListener("click", () => resolveConflict(true));
 $("reload-theirs").addEventListener("click", () => resolveConflict(false));
 $("accept-all").addEventListener("click", acceptAll);
-window.addEventListener("online", () => save());
+window.addEventListener("online", () => W.save?.save());
 document.addEventListener("keydown", (e) => {
-  if (W.readonly && (e.key === "n" || e.key === "N") && !$("next-button").hidden && !document.querySelector("dialog[open]")) {
+  if (readonly() && (e.key === "n" || e.key === "N") && !$("next-button").hidden && !document.querySelector("dialog[open]")) {
     nextDocument();
   }
 });
