@@ -2,60 +2,43 @@
 // through the REST API; see offsets.js (UTF-16 <-> code points), words.js
 // (word snapping), render.js (drawing), store.js (the set and its rules,
 // drafts, rebasing after a conflict), autosave.js (saving, retrying,
-// conflicts), picker.js (actor links).
+// conflicts), selection.js, labels.js and status.js (shared with the
+// adjudication screen), picker.js (actor links).
 
 import { Api, ApiError, errorText } from "./api.js";
 import { Autosave } from "./autosave.js";
 import { el } from "./dom.js";
+import { fillHelp } from "./help.js";
+import { LabelSet } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
 import { ActorPicker } from "./picker.js";
 import { TextView } from "./render.js";
+import { TextSelection } from "./selection.js";
+import { Banner, SaveStatus } from "./status.js";
 import { Drafts, SetModel } from "./store.js";
 import { Tokens } from "./words.js";
-import { fillHelp } from "./help.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
 const $ = (id) => document.getElementById(id);
-const COLOR = /^#[0-9a-fA-F]{6}$/;
 
 const W = {
   // filled by start()
-  text: "", offsets: null, tokens: null, view: null, model: null,
+  text: "", offsets: null, tokens: null, view: null, selection: null, model: null,
   save: null, // the Autosave of the model
-  labels: new Map(), entityKeys: new Map(), stanceKeys: new Map(),
+  labels: new LabelSet(),
   actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
   preds: [], rejected: new Set(),
   items: [], selected: null, stance: null, pending: null, kb: null, mode: null,
 };
 const drafts = new Drafts(config.project, config.document, config.user);
 const rejectedKey = `accord:rejected:${config.project}:${config.document}:${config.user}`;
-
-// ------------------------------------------------------------------ state display
-
-function setState(state, message) {
-  const node = $("save-state");
-  node.dataset.state = state;
-  node.textContent = message || {
-    saved: "All changes saved", saving: "Saving…", pending: "Unsaved changes",
-    offline: "Offline — kept in this browser, will retry", conflict: "Conflict",
-    server: "Server error — kept in this browser, retrying",
-    submitted: "Submitted", error: "Not saved",
-  }[state];
-}
-
+const status = new SaveStatus($("save-state"));
+const setState = (state, message) => status.show(state, message);
+const notice = new Banner($("banner"));
+const banner = (message) => notice.show(message);
+const colorOf = (label) => W.labels.color(label);
 const readonly = () => Boolean(W.save?.readonly);
-
-function banner(message) {
-  const node = $("banner");
-  node.hidden = !message;
-  node.textContent = message || "";
-}
-
-function colorOf(label) {
-  const c = W.labels.get(label)?.color;
-  return COLOR.test(c || "") ? c : "#888888";
-}
 
 function spanText(span) {
   return W.text.slice(W.offsets.toUtf16(span.start), W.offsets.toUtf16(span.end));
@@ -147,7 +130,7 @@ function select(key, scroll = true) {
     // A span made current drops the text selection, so the next label key
     // relabels that span instead of labelling an older selection.
     W.pending = null;
-    window.getSelection().removeAllRanges();
+    W.selection.clear();
   }
   W.stance = null;
   W.selected = key;
@@ -204,13 +187,8 @@ function removeStance(id) {
 function setPending(range, kb = null) {
   W.pending = range;
   W.kb = kb;
-  const sel = window.getSelection();
-  if (!range) {
-    sel.removeAllRanges();
-    return;
-  }
-  const r = W.view.range(range.start, range.end);
-  sel.setBaseAndExtent(r.startContainer, r.startOffset, r.endContainer, r.endOffset);
+  if (!range) return W.selection.clear();
+  W.selection.show(range.start, range.end);
   W.view.scrollTo(range.start);
 }
 
@@ -239,31 +217,16 @@ function moveCaret(dir, extend) {
   setPending({ start: t.starts[first], end: t.ends[last] }, kb);
 }
 
-function onMouseUp(e) {
-  const sel = window.getSelection();
-  if (sel.isCollapsed || !sel.rangeCount) return;
-  const a = W.view.offsetOf(sel.anchorNode, sel.anchorOffset);
-  const b = W.view.offsetOf(sel.focusNode, sel.focusOffset);
-  if (a == null || b == null || a === b) return;
-  const snapped = e.altKey ? W.tokens.snapExact(a, b) : W.tokens.snap(a, b);
+// A mouse selection, snapped to words (selection.js).
+function onSelect(snapped, e) {
   if (!snapped) return setPending(null);
   if (W.selected) select(null, false);
   const kb = e.altKey ? null : { anchor: snapped.first, focus: snapped.last };
   setPending({ start: snapped.start, end: snapped.end }, kb);
-  W.justSelected = true;
 }
 
-function onTextClick(e) {
-  if (W.justSelected) {
-    W.justSelected = false;
-    return;
-  }
-  const seg = e.target.closest(".seg");
-  if (!seg || !window.getSelection().isCollapsed) return;
-  const keys = seg.dataset.keys.split(" ");
-  // Clicking again on nested spans walks outwards through them.
-  const at = keys.indexOf(W.selected);
-  const key = at > 0 ? keys[at - 1] : keys[keys.length - 1];
+// A click on a span (the innermost, or the one around the current one).
+function onSpanClick(key) {
   W.pending = null;
   W.kb = null;
   if (W.mode && !key.startsWith("p:")) return pickForMode(key);
@@ -300,7 +263,7 @@ function applyEntityLabel(label, t0) {
     const range = [W.pending.start, W.pending.end];
     W.pending = null;
     W.kb = null;
-    window.getSelection().removeAllRanges();
+    W.selection.clear();
     W.selected = span.id;
     changed([range]);
     measure(t0);
@@ -366,7 +329,7 @@ function acceptAll() {
     for (const t of p.stances) {
       const h = ids.get(`${p.id}:${t.holder}`);
       const g = ids.get(`${p.id}:${t.target}`);
-      if (h && g && W.stanceLabels.has(t.polarity)) {
+      if (h && g && W.labels.stance.has(t.polarity)) {
         W.model.addStance(h, g, t.polarity, ids.get(`${p.id}:${t.cue}`) ?? null);
       }
     }
@@ -401,7 +364,7 @@ function pickForMode(key) {
     if (key === mode.holder) return banner("The target must be another span than the holder. Choose another span, or Esc.");
     W.mode = { kind: "polarity", holder: mode.holder, target: key };
     select(key, false);
-    const keys = [...W.stanceLabels.values()].map((l) => `${l.shortcut || "?"} ${l.name}`).join(", ");
+    const keys = [...W.labels.stance.values()].map((l) => `${l.shortcut || "?"} ${l.name}`).join(", ");
     banner(`Polarity: press ${keys}. Esc cancels.`);
     drawPolarityButtons();
   } else if (mode.kind === "cue") {
@@ -414,7 +377,7 @@ function pickForMode(key) {
 
 function drawPolarityButtons() {
   const node = $("banner");
-  for (const label of W.stanceLabels.values()) {
+  for (const label of W.labels.stance.values()) {
     node.append(" ", el("button", { type: "button", text: label.name, class: "small",
       on: { click: () => applyPolarity(label.name) } }));
   }
@@ -499,7 +462,7 @@ function onKey(e) {
   const key = k.length === 1 ? k : null;
   if (!key) return;
   if (W.mode?.kind === "polarity") {
-    const polarity = W.stanceKeys.get(key) || W.stanceKeys.get(key.toLowerCase());
+    const polarity = W.labels.stanceKey(key);
     if (polarity) {
       e.preventDefault();
       return applyPolarity(polarity);
@@ -507,14 +470,14 @@ function onKey(e) {
     return;
   }
   if (W.stance) {
-    const polarity = W.stanceKeys.get(key) || W.stanceKeys.get(key.toLowerCase());
+    const polarity = W.labels.stanceKey(key);
     if (polarity) {
       e.preventDefault();
       if (setStancePolarity(W.stance, polarity)) selectStance(W.stance);
       return;
     }
   }
-  const label = W.entityKeys.get(key) || W.entityKeys.get(key.toLowerCase());
+  const label = W.labels.entityKey(key);
   if (label) {
     e.preventDefault();
     applyEntityLabel(label, e.timeStamp);
@@ -534,8 +497,7 @@ function schedulePanel() {
 }
 
 function chip(label, pred = false) {
-  return el("span", { class: "chip", text: label, style: { "--c": colorOf(label) },
-    title: pred ? "suggestion" : label });
+  return W.labels.chip(label, pred ? "suggestion" : label);
 }
 
 function drawPanel() {
@@ -560,7 +522,7 @@ function drawPanel() {
     const polarity = el("select", { "aria-label": "Polarity", disabled: readonly(), on: {
       click: (e) => e.stopPropagation(),
       change: (e) => { if (!setStancePolarity(t.id, e.target.value)) drawPanel(); },
-    } }, ...[...W.stanceLabels.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
+    } }, ...[...W.labels.stance.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
     return el("li", { class: W.stance === t.id ? "current" : "",
       on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => selectStance(t.id) } },
       el("span", { class: "txt", title: "holder → target",
@@ -618,7 +580,7 @@ function drawDetail() {
   node.replaceChildren(
     el("h2", { text: "Selected span" }),
     el("p", { class: "quote", text: `“${spanText(span)}”` }),
-    el("div", { class: "row" }, ...[...W.entityLabels.values()].map((l) =>
+    el("div", { class: "row" }, ...[...W.labels.entity.values()].map((l) =>
       el("button", { type: "button", class: "small", text: `${l.name}${l.shortcut ? ` (${l.shortcut})` : ""}`,
         style: { "border-left": `4px solid ${colorOf(l.name)}`, "font-weight": l.name === span.label ? "700" : "400" },
         disabled: readonly(),
@@ -695,13 +657,7 @@ async function start() {
   W.text = doc.text;
   W.offsets = new OffsetMap(doc.text);
   W.tokens = new Tokens(doc.text);
-  W.entityLabels = new Map();
-  W.stanceLabels = new Map();
-  for (const l of labels.results) {
-    W.labels.set(l.name, l);
-    (l.kind === "entity" ? W.entityLabels : W.stanceLabels).set(l.name, l);
-    if (l.shortcut) (l.kind === "entity" ? W.entityKeys : W.stanceKeys).set(l.shortcut, l.name);
-  }
+  W.labels.load(labels.results);
   W.predSets = sets.filter((s) => s.kind === "prediction");
   W.preds = W.predSets.flatMap((s) => s.spans.map((span) => ({ set: s.id, source: s.source, span })));
   try {
@@ -710,12 +666,11 @@ async function start() {
     W.rejected = new Set();
   }
   $("doc-meta").textContent = [doc.outlet, doc.author, doc.published].filter(Boolean).join(" · ");
-  $("palette").replaceChildren(...[...W.entityLabels.values()].map((l) =>
-    el("button", { type: "button", title: l.description || l.name,
-      style: { "--c": colorOf(l.name) },
-      on: { mousedown: (e) => e.preventDefault(), click: () => applyEntityLabel(l.name) } },
-    l.name, ...(l.shortcut ? [el("kbd", { text: l.shortcut })] : []))));
-  fillHelp($("help-keys"), W.entityLabels, W.stanceLabels);
+  W.labels.drawPalette($("palette"), {
+    title: (l) => l.description || l.name,
+    onPick: (name) => applyEntityLabel(name),
+  });
+  fillHelp($("help-keys"), W.labels.entity, W.labels.stance);
 
   W.model = new SetModel(mine);
   W.save = new Autosave(W.model, {
@@ -731,6 +686,8 @@ async function start() {
   await Promise.all([...unknown].map((id) => api.actors.get(id).then((a) => W.actors.set(a.id, a.name), () => null)));
 
   W.view = new TextView($("text"), W.text, itemColor);
+  W.selection = new TextSelection(W.view, W.tokens, W.offsets);
+  W.selection.listen($("text"), { onSelect, onClick: onSpanClick, current: () => W.selected });
   W.picker = new ActorPicker(api, W.actors);
   redraw();
 
@@ -750,8 +707,6 @@ async function start() {
 }
 
 document.addEventListener("keydown", onKey);
-$("text").addEventListener("mouseup", onMouseUp);
-$("text").addEventListener("click", onTextClick);
 $("help-button").addEventListener("click", () => $("help").showModal());
 $("submit-button").addEventListener("click", submit);
 $("next-button").addEventListener("click", nextDocument);
