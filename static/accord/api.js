@@ -1,4 +1,4 @@
-// The REST API, as the workspace uses it: session cookie for reads, the
+// The REST API, as every page uses it: session cookie for reads, the
 // CSRF token in X-CSRFToken on every write.
 
 export class ApiError extends Error {
@@ -73,8 +73,79 @@ function csrfToken() {
 }
 
 export class Api {
-  constructor(base) {
-    this.base = base; // "/api/v1/projects/{p}/"
+  // base: the project's API, "/api/v1/projects/{p}/"; root: the API's own
+  // root, "/api/v1/", for what lives outside a project (jobs).
+  constructor(base, root = null) {
+    this.base = base;
+    this.root = root;
+    const send = (method, path, body) => this.request(method, path, body);
+    const query = (params) => {
+      const text = String(new URLSearchParams(params ?? {}));
+      return text ? `?${text}` : "";
+    };
+
+    // One typed call per endpoint a page uses, grouped by resource. The names
+    // follow one rule: list / get / create / update (PATCH) / put (PUT) /
+    // delete for the resource itself, a verb for an action on it.
+    this.documents = {
+      get: (d) => send("GET", `documents/${d}/`),
+      next: () => send("POST", "documents/next/"),
+      review: (d) => send("GET", `documents/${d}/review/`),
+    };
+    // The annotation sets of a document the user may see.
+    this.sets = {
+      list: (d) => send("GET", `documents/${d}/annotations/`),
+    };
+    // The user's own set of a document.
+    this.mine = {
+      get: (d) => send("GET", `documents/${d}/annotations/mine/`),
+      put: (d, payload) => send("PUT", `documents/${d}/annotations/mine/`, payload),
+      submit: (d, version) => send("POST", `documents/${d}/annotations/mine/submit/`, { version }),
+    };
+    this.labels = {
+      list: () => send("GET", "labels/?page_size=1000"),
+    };
+    this.actors = {
+      list: (params) => send("GET", `actors/${query(params)}`),
+      search: (q) => send("GET", `actors/${query({ page_size: 20, q })}`),
+      get: (id) => send("GET", `actors/${id}/`),
+      create: (fields) => send("POST", "actors/", fields),
+      update: (id, fields) => send("PATCH", `actors/${id}/`, fields),
+      delete: (id) => send("DELETE", `actors/${id}/`),
+      mentions: (id, params) => send("GET", `actors/${id}/mentions/${query(params)}`),
+      merge: (id, into) => send("POST", `actors/${id}/merge/`, { into }),
+      // A FormData with the file (and the form's CSRF field).
+      import: (form) => send("POST", "actors/import/", form),
+    };
+    // The review decisions on a document, each one change to its gold set.
+    this.decisions = {
+      list: (d) => send("GET", `documents/${d}/decisions/`),
+      create: (d, body) => send("POST", `documents/${d}/decisions/`, body),
+      reverse: (d, id, rationale) => send("POST", `documents/${d}/decisions/${id}/reverse/`, { rationale }),
+    };
+    this.gold = {
+      autoMerge: (d, minAgreement, version) =>
+        send("POST", `documents/${d}/gold/auto-merge/`, { min_agreement: minAgreement, version }),
+      accept: (d, reason) => send("POST", `documents/${d}/gold/accept/`, { reason }),
+      reopen: (d, reason) => send("POST", `documents/${d}/gold/reopen/`, { reason }),
+    };
+    this.agreement = {
+      get: () => send("GET", "agreement/"),
+    };
+    this.releases = {
+      list: () => send("GET", "releases/"),
+      get: (id) => send("GET", `releases/${id}/`),
+      create: (body) => send("POST", "releases/", body),
+    };
+    // An export is a download: the page links to its URL, and checks first
+    // that the server accepts its parameters.
+    this.exports = {
+      url: (params) => `${this.base}export/${query(params)}`,
+      check: (params) => this.accepts(`export/${query(params)}`),
+    };
+    this.jobs = {
+      get: (id) => new Api(this.root).request("GET", `jobs/${id}/`),
+    };
   }
 
   // `body`: a FormData goes as it is (the browser sets the multipart type);
@@ -124,15 +195,4 @@ export class Api {
     controller.abort();
     return true;
   }
-
-  document(d) { return this.request("GET", `documents/${d}/`); }
-  mySet(d) { return this.request("GET", `documents/${d}/annotations/mine/`); }
-  saveSet(d, payload) { return this.request("PUT", `documents/${d}/annotations/mine/`, payload); }
-  submit(d, version) { return this.request("POST", `documents/${d}/annotations/mine/submit/`, { version }); }
-  visibleSets(d) { return this.request("GET", `documents/${d}/annotations/`); }
-  next() { return this.request("POST", "documents/next/"); }
-  labels() { return this.request("GET", "labels/?page_size=1000"); }
-  actor(id) { return this.request("GET", `actors/${id}/`); }
-  searchActors(q) { return this.request("GET", `actors/?page_size=20&q=${encodeURIComponent(q)}`); }
-  createActor(name, kind) { return this.request("POST", "actors/", { name, kind }); }
 }

@@ -167,7 +167,7 @@ function drawMatrix(annotators, pairs) {
 async function start() {
   let report;
   try {
-    report = await api.request("GET", "agreement/");
+    report = await api.agreement.get();
   } catch (error) {
     $("agreement-state").textContent = error instanceof NetworkError
       ? errorText(error) : `Agreement could not be computed: ${errorText(error)}`;

@@ -9,8 +9,7 @@ import { Api, NetworkError, errorText, fieldErrors } from "./api.js";
 import { el } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
-const api = new Api(config.api);
-const jobsApi = new Api(config.jobsApi);
+const api = new Api(config.api, config.jobsApi);
 const formats = new Map(config.formats.map((f) => [f.name, f]));
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 800;
@@ -87,7 +86,7 @@ function integerOrRaw(text) {
 
 const exportForm = $("export-form");
 const link = $("export-link");
-let exportPath = ""; // the export request the form describes, relative to the API
+let exportQuery = null; // the export request the form describes, as its parameters
 
 function exportParams() {
   const data = new FormData(exportForm);
@@ -130,9 +129,9 @@ function refreshExport() {
   $("x-text-needed").hidden = !format.needsText;
   $("x-text-needed").textContent = format.needsText ? `${format.name} needs the text: it cannot be exported standoff.` : "";
   $("x-slice-field").hidden = format.name !== "network";
-  exportPath = `export/?${exportParams()}`;
-  link.href = config.api + exportPath;
-  $("export-url").textContent = config.api + exportPath;
+  exportQuery = exportParams();
+  link.href = api.exports.url(exportQuery);
+  $("export-url").textContent = api.exports.url(exportQuery);
 }
 
 // The link downloads by itself (open in a new tab, copy it: it is the API's
@@ -144,16 +143,16 @@ async function download() {
   clearErrors(exportForm);
   const state = $("export-state");
   state.textContent = "Checking…";
-  const path = exportPath;
+  const query = exportQuery;
   try {
-    await api.accepts(path);
+    await api.exports.check(query);
   } catch (error) {
     state.textContent = "";
     showErrors(exportForm, "x", error);
     return;
   }
   state.textContent = "Downloading: your browser saves the file.";
-  window.location.assign(config.api + path);
+  window.location.assign(api.exports.url(query));
 }
 
 function startExport() {
@@ -271,14 +270,14 @@ async function poll(id) {
       if (!release.job) break;
       let job;
       try {
-        job = await jobsApi.request("GET", `jobs/${release.job}/`);
+        job = await api.jobs.get(release.job);
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
         await sleep(POLL_MS * 4); // offline: try again, more slowly
         continue;
       }
       if (job.status === "done" || job.status === "failed") {
-        const fresh = await api.request("GET", `releases/${id}/`);
+        const fresh = await api.releases.get(id);
         if (job.status === "failed" && !fresh.error) fresh.error = job.error;
         if (job.status === "failed" && (fresh.status === "pending" || fresh.status === "running")) {
           fresh.status = "failed"; // the job decides: it will not run again
@@ -371,7 +370,7 @@ async function loadManifest(id, details) {
   details.dataset.loaded = "loading";
   const slot = details.querySelector(".manifest");
   try {
-    const release = releases.get(id).manifest ? releases.get(id) : await api.request("GET", `releases/${id}/`);
+    const release = releases.get(id).manifest ? releases.get(id) : await api.releases.get(id);
     releases.set(id, { ...releases.get(id), ...release });
     slot.replaceWith(manifestSummary(release));
     details.dataset.loaded = "true";
@@ -385,7 +384,7 @@ async function loadReleases() {
   const state = $("releases-state");
   let list;
   try {
-    list = await api.request("GET", "releases/");
+    list = await api.releases.list();
   } catch (error) {
     state.textContent = errorText(error);
     return;
@@ -430,7 +429,7 @@ function startBuildForm() {
     button.disabled = true;
     state.textContent = "Starting…";
     try {
-      const answer = await api.request("POST", "releases/", body);
+      const answer = await api.releases.create(body);
       openWhenReady = answer.release.id;
       state.textContent = `Release ${answer.release.name} started.`;
       $("r-name").value = "";

@@ -43,7 +43,7 @@ export class ActorPicker {
     const seq = ++this.seq;
     const q = this.input.value.trim();
     try {
-      const page = await this.api.searchActors(q);
+      const page = await this.api.actors.search(q);
       if (seq !== this.seq) return; // a newer search is under way
       this.results = page.results;
       this.active = 0;
@@ -90,7 +90,7 @@ export class ActorPicker {
     const name = this.input.value.trim();
     if (!name) return;
     try {
-      const actor = await this.api.createActor(name, this.kind.value);
+      const actor = await this.api.actors.create({ name, kind: this.kind.value });
       this.choose(actor);
     } catch (error) {
       this.showError(error);

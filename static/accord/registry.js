@@ -52,7 +52,7 @@ function reload({ resetPage = false, delay = 0 } = {}) {
 async function loadList() {
   const seq = ++list.seq;
   try {
-    const page = await api.request("GET", `actors/?${listQuery()}`);
+    const page = await api.actors.list(listQuery());
     if (seq !== list.seq) return; // a newer search is under way
     list.actors = page.results;
     list.count = page.count;
@@ -131,7 +131,7 @@ async function openActor(actor) {
 
 async function openActorById(id) {
   try {
-    const actor = await api.actor(id);
+    const actor = await api.actors.get(id);
     await openActor(actor);
   } catch (error) {
     showDetailError(errorText(error));
@@ -231,7 +231,7 @@ async function deleteActor(actor, button) {
     return;
   }
   try {
-    await api.request("DELETE", `actors/${actor.id}/`);
+    await api.actors.delete(actor.id);
     list.selected = null;
     $("detail").hidden = true;
     $("mentions-section").hidden = true;
@@ -267,7 +267,7 @@ async function loadMentions() {
   const params = new URLSearchParams({ page: String(mentions.page), page_size: String(MENTIONS_PAGE_SIZE) });
   $("mentions-section").hidden = false;
   try {
-    const page = await api.request("GET", `actors/${actor.id}/mentions/?${params}`);
+    const page = await api.actors.mentions(actor.id, params);
     if (seq !== mentions.seq) return;
     mentions.count = page.count;
     drawMentions(page.results, actor);
@@ -405,8 +405,8 @@ async function saveEditor(event) {
   button.disabled = true;
   try {
     const saved = editor.actor
-      ? await api.request("PATCH", `actors/${editor.actor.id}/`, payload)
-      : await api.request("POST", "actors/", payload);
+      ? await api.actors.update(editor.actor.id, payload)
+      : await api.actors.create(payload);
     $("edit-dialog").close();
     reload();
     await openActor(saved);
@@ -441,7 +441,7 @@ function startMerge(source) {
 }
 
 async function mentionCount(actor) {
-  const page = await api.request("GET", `actors/${actor.id}/mentions/?page_size=1`);
+  const page = await api.actors.mentions(actor.id, { page_size: 1 });
   return page.count;
 }
 
@@ -481,7 +481,7 @@ async function runMerge(event) {
   const button = $("merge-confirm");
   button.disabled = true;
   try {
-    const result = await api.request("POST", `actors/${source.id}/merge/`, { into: survivor.id });
+    const result = await api.actors.merge(source.id, survivor.id);
     $("merge-dialog").close();
     reload();
     await openActor(result.survivor);
@@ -514,7 +514,7 @@ async function importFile() {
   input.value = "";
   let data;
   try {
-    data = await api.request("POST", "actors/import/", body);
+    data = await api.actors.import(body);
   } catch (error) {
     if (!(error instanceof ApiError)) {
       box.replaceChildren(el("p", { class: "error", text: errorText(error) }));

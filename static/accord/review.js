@@ -1,21 +1,25 @@
 // The adjudication screen for one document. It reads and writes only through
 // the review API (GET review/, decisions/; POST decisions/, gold/auto-merge/,
 // gold/accept/, gold/reopen/, decisions/{id}/reverse/); every change is one
-// recorded decision. Reuses offsets.js (UTF-16 <-> code points), words.js
-// (word snapping), render.js (drawing) and help.js (the ? overlay).
+// recorded decision. Shares with the workspace offsets.js (UTF-16 <-> code
+// points), words.js and selection.js (word snapping), labels.js (colours,
+// keys, the palette), status.js (the save-status badge), render.js (drawing)
+// and help.js (the ? overlay).
 // All text, labels and names go into the page through textContent.
 
 import { Api, ApiError, errorText } from "./api.js";
 import { el } from "./dom.js";
 import { fillHelp } from "./help.js";
+import { LabelSet } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
 import { TextView } from "./render.js";
+import { TextSelection } from "./selection.js";
+import { Banner, SaveStatus } from "./status.js";
 import { Tokens } from "./words.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
 const $ = (id) => document.getElementById(id);
-const COLOR = /^#[0-9a-fA-F]{6}$/;
 const doc = config.document;
 
 const KEYS = [
@@ -35,8 +39,8 @@ const KEYS = [
 const COMMANDS = new Set(["j", "k", "a", "r", "e", "A", "?"]);
 
 const R = {
-  text: "", offsets: null, tokens: null, view: null, review: null, decisions: [],
-  labels: new Map(), entityKeys: new Map(), stanceKeys: new Map(),
+  text: "", offsets: null, tokens: null, view: null, selection: null, review: null, decisions: [],
+  labels: new LabelSet(),
   actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
   rows: [], byKey: new Map(), current: null, pending: null, editing: null,
   busy: false, frozen: false, lastAction: null, voters: [],
@@ -44,14 +48,8 @@ const R = {
 
 // ------------------------------------------------------------------ small helpers
 
-function colorOf(label) {
-  const c = R.labels.get(label)?.color;
-  return COLOR.test(c || "") ? c : "#888888";
-}
-
-function chip(label) {
-  return el("span", { class: "chip", text: label, style: { "--c": colorOf(label) } });
-}
+const colorOf = (label) => R.labels.color(label);
+const chip = (label) => R.labels.chip(label);
 
 function quote(start, end) {
   return R.text.slice(R.offsets.toUtf16(start), R.offsets.toUtf16(end));
@@ -62,18 +60,10 @@ const stanceKey = (t) => `${spanKey(t.holder)}>${spanKey(t.target)}:${t.polarity
 const bare = (s) => ({ start: s.start, end: s.end, label: s.label });
 const actorName = (id) => (id == null ? null : R.actors.get(id) || `actor #${id}`);
 
-function setState(state, message) {
-  const node = $("state");
-  node.dataset.state = state;
-  node.textContent = message;
-}
-
-function banner(message, kind = "info") {
-  const node = $("banner");
-  node.hidden = !message;
-  node.dataset.kind = kind;
-  node.textContent = message || "";
-}
+const status = new SaveStatus($("state"));
+const setState = (state, message) => status.show(state, message);
+const notice = new Banner($("banner"));
+const banner = (message, kind = "info") => notice.show(message, kind);
 
 // ------------------------------------------------------------------ the rows
 
@@ -348,26 +338,15 @@ function move(dir) {
 
 function setPending(range) {
   R.pending = range;
-  const sel = window.getSelection();
-  if (!range) {
-    sel.removeAllRanges();
-    return;
-  }
-  const r = R.view.range(range.s, range.e);
-  sel.setBaseAndExtent(r.startContainer, r.startOffset, r.endContainer, r.endOffset);
+  if (!range) return R.selection.clear();
+  R.selection.show(range.s, range.e);
   banner(`Selected ${spanLabel(range)}: press a label key or click a label to add it to gold.`);
 }
 
-function onMouseUp(e) {
-  const sel = window.getSelection();
-  if (sel.isCollapsed || !sel.rangeCount) return;
-  const a = R.view.offsetOf(sel.anchorNode, sel.anchorOffset);
-  const b = R.view.offsetOf(sel.focusNode, sel.focusOffset);
-  if (a == null || b == null || a === b) return;
-  const snapped = e.altKey ? R.tokens.snapExact(a, b) : R.tokens.snap(a, b);
+// A mouse selection, snapped to words (selection.js).
+function onSelect(snapped) {
   if (!snapped) return setPending(null);
-  const [start, end] = R.offsets.spanCp(snapped.start, snapped.end);
-  R.justSelected = true;
+  const [start, end] = snapped.cp;
   if (R.editing) {
     // While editing a span, a selection gives it new bounds; a stance has
     // no bounds to take, so the selection is ignored.
@@ -380,24 +359,13 @@ function onMouseUp(e) {
   setPending({ s: snapped.start, e: snapped.end, start, end });
 }
 
-function onTextClick(e) {
-  if (R.justSelected) {
-    R.justSelected = false;
-    return;
-  }
-  const seg = e.target.closest(".seg");
-  if (!seg || !window.getSelection().isCollapsed || !seg.dataset.keys) return;
-  const keys = seg.dataset.keys.split(" ");
-  const at = keys.indexOf(R.current);
-  select(at > 0 ? keys[at - 1] : keys[keys.length - 1], false);
-}
 
 // ------------------------------------------------------------------ talking to the API
 
 async function reload() {
   const [review, decisions] = await Promise.all([
-    api.request("GET", `documents/${doc}/review/`),
-    api.request("GET", `documents/${doc}/decisions/`),
+    api.documents.review(doc),
+    api.decisions.list(doc),
   ]);
   if (!R.view) init(review);
   R.review = review;
@@ -470,9 +438,7 @@ async function run(label, action) {
 }
 
 function decide(body) {
-  return api.request("POST", `documents/${doc}/decisions/`, {
-    ...body, version: version(), rationale: takeRationale(),
-  });
+  return api.decisions.create(doc, { ...body, version: version(), rationale: takeRationale() });
 }
 
 function spanItem(row, actor) {
@@ -532,9 +498,7 @@ function saveEdit(row, to) {
 function autoMerge() {
   const n = Number($("min-agreement").value);
   run("Accepting all agreed", async () => {
-    const out = await api.request("POST", `documents/${doc}/gold/auto-merge/`, {
-      min_agreement: n, version: version(),
-    });
+    const out = await api.gold.autoMerge(doc, n, version());
     const parts = [`Accepted ${out.merged.spans.length} spans and ${out.merged.stances.length} stances made by at least ${n} annotators.`];
     if (out.ties.length) parts.push(`${out.ties.length} with tied actor links went in unlinked.`);
     if (out.skipped_stances.length) parts.push(`${out.skipped_stances.length} stances skipped: their spans are not in gold.`);
@@ -543,21 +507,19 @@ function autoMerge() {
 }
 
 function reverse(d) {
-  run("Reversing", () => api.request("POST", `documents/${doc}/decisions/${d.id}/reverse/`, {
-    rationale: takeRationale(),
-  }));
+  run("Reversing", () => api.decisions.reverse(doc, d.id, takeRationale()));
 }
 
 function acceptDocument() {
   run("Accepting the document", async () => {
-    await api.request("POST", `documents/${doc}/gold/accept/`, { reason: takeRationale() });
+    await api.gold.accept(doc, takeRationale());
     return { message: "Document accepted: the gold set is frozen." };
   });
 }
 
 function reopen(reason) {
   const action = async () => {
-    await api.request("POST", `documents/${doc}/gold/reopen/`, { reason });
+    await api.gold.reopen(doc, reason);
     return { message: "Reopened: the gold set can change again." };
   };
   action.whileFrozen = true;
@@ -593,7 +555,7 @@ function openEdit(row) {
   };
   const kinds = row.type === "span" ? "entity" : "stance";
   const labelSelect = el("select", { id: "edit-label", "aria-label": row.type === "span" ? "Label" : "Polarity" },
-    ...[...R.labels.values()].filter((l) => l.kind === kinds).map((l) =>
+    ...[...R.labels[kinds].values()].map((l) =>
       el("option", { value: l.name, text: l.shortcut ? `${l.name} (${l.shortcut})` : l.name })));
   labelSelect.value = row.type === "span" ? row.label : row.polarity;
   const form = el("form", { on: { submit: (e) => { e.preventDefault(); save(); } } },
@@ -646,7 +608,7 @@ function onKey(e) {
   const row = R.byKey.get(R.current);
   if (k.length === 1 && R.pending) {
     // Text is selected: a label key adds it.
-    const label = R.entityKeys.get(k) || R.entityKeys.get(k.toLowerCase());
+    const label = R.labels.entityKey(k);
     if (label) {
       e.preventDefault();
       return addSpan(label);
@@ -657,8 +619,7 @@ function onKey(e) {
       e.preventDefault();
       return $("edit-save").click();
     }
-    const keys = R.editing.type === "span" ? R.entityKeys : R.stanceKeys;
-    const label = keys.get(k) || keys.get(k.toLowerCase());
+    const label = R.labels.forKey(R.editing.type === "span" ? "entity" : "stance", k);
     if (label) {
       e.preventDefault();
       $("edit-label").value = label;
@@ -685,10 +646,10 @@ function onKey(e) {
   }
   if (k.length !== 1 || COMMANDS.has(k) || !row || R.frozen) return;
   if (row.type === "span") {
-    const label = R.entityKeys.get(k) || R.entityKeys.get(k.toLowerCase());
+    const label = R.labels.entityKey(k);
     if (label && label !== row.label) saveEdit(row, { label });
   } else {
-    const polarity = R.stanceKeys.get(k) || R.stanceKeys.get(k.toLowerCase());
+    const polarity = R.labels.stanceKey(k);
     if (polarity && polarity !== row.polarity) saveEdit(row, { polarity });
   }
 }
@@ -698,24 +659,18 @@ function onKey(e) {
 async function start() {
   let labels;
   try {
-    [labels] = await Promise.all([api.labels(), reload()]);
+    [labels] = await Promise.all([api.labels.list(), reload()]);
   } catch (error) {
     setState("error", "Not loaded");
     banner(errorText(error), "error");
     return;
   }
-  const entity = new Map();
-  const stance = new Map();
-  for (const l of labels.results) {
-    R.labels.set(l.name, l);
-    (l.kind === "entity" ? entity : stance).set(l.name, l);
-    if (l.shortcut) (l.kind === "entity" ? R.entityKeys : R.stanceKeys).set(l.shortcut, l.name);
-  }
-  fillHelp($("help-keys"), entity, stance, KEYS);
-  $("palette").replaceChildren(...[...entity.values()].map((l) =>
-    el("button", { type: "button", title: `Add the selected text as ${l.name}`, style: { "--c": colorOf(l.name) },
-      on: { mousedown: (e) => e.preventDefault(), click: () => (R.pending ? addSpan(l.name) : banner("Select text first, then a label adds it as a span.")) } },
-    l.name, ...(l.shortcut ? [el("kbd", { text: l.shortcut })] : []))));
+  R.labels.load(labels.results);
+  fillHelp($("help-keys"), R.labels.entity, R.labels.stance, KEYS);
+  R.labels.drawPalette($("palette"), {
+    title: (l) => `Add the selected text as ${l.name}`,
+    onPick: (name) => (R.pending ? addSpan(name) : banner("Select text first, then a label adds it as a span.")),
+  });
   const n = R.voters.length;
   const majority = Math.floor(n / 2) + 1;
   $("min-agreement").replaceChildren(...Array.from({ length: Math.max(n, 1) }, (_, i) =>
@@ -736,11 +691,13 @@ function init(review) {
   R.offsets = new OffsetMap(R.text);
   R.tokens = new Tokens(R.text);
   R.view = new TextView($("text"), R.text, (item) => colorOf(item.label));
+  R.selection = new TextSelection(R.view, R.tokens, R.offsets);
+  R.selection.listen($("text"), {
+    onSelect, onClick: (key) => select(key, false), current: () => R.current,
+  });
 }
 
 document.addEventListener("keydown", onKey);
-$("text").addEventListener("mouseup", onMouseUp);
-$("text").addEventListener("click", onTextClick);
 $("help-button").addEventListener("click", () => $("help").showModal());
 $("auto-merge").addEventListener("click", autoMerge);
 $("accept-doc").addEventListener("click", acceptDocument);

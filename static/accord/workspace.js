@@ -1,62 +1,44 @@
 // The annotator's workspace for one document. It reads and writes only
 // through the REST API; see offsets.js (UTF-16 <-> code points), words.js
 // (word snapping), render.js (drawing), store.js (the set and its rules,
-// drafts, rebasing after a conflict), picker.js (actor links).
+// drafts, rebasing after a conflict), autosave.js (saving, retrying,
+// conflicts), selection.js, labels.js and status.js (shared with the
+// adjudication screen), picker.js (actor links).
 
-import { Api, ApiError, NetworkError, ServerError, errorText } from "./api.js";
+import { Api, ApiError, errorText } from "./api.js";
+import { Autosave } from "./autosave.js";
 import { el } from "./dom.js";
+import { fillHelp } from "./help.js";
+import { LabelSet } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
 import { ActorPicker } from "./picker.js";
 import { TextView } from "./render.js";
-import { Drafts, SetModel, rebase } from "./store.js";
+import { TextSelection } from "./selection.js";
+import { Banner, SaveStatus } from "./status.js";
+import { Drafts, SetModel } from "./store.js";
 import { Tokens } from "./words.js";
-import { fillHelp } from "./help.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
 const $ = (id) => document.getElementById(id);
-const COLOR = /^#[0-9a-fA-F]{6}$/;
-const SAVE_DELAY = 600;
-const RETRY_DELAY = 4000;
-// A server answering 5xx is retried less and less often, up to once a minute,
-// so a failing server is not kept busy by every open workspace.
-const SERVER_RETRY_MAX = 60000;
 
 const W = {
   // filled by start()
-  text: "", offsets: null, tokens: null, view: null, model: null, base: null,
-  labels: new Map(), entityKeys: new Map(), stanceKeys: new Map(),
+  text: "", offsets: null, tokens: null, view: null, selection: null, model: null,
+  save: null, // the Autosave of the model
+  labels: new LabelSet(),
   actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
   preds: [], rejected: new Set(),
   items: [], selected: null, stance: null, pending: null, kb: null, mode: null,
-  dirty: false, saving: false, timer: null, retry: null, backoff: 0, conflict: null, readonly: false,
 };
 const drafts = new Drafts(config.project, config.document, config.user);
 const rejectedKey = `accord:rejected:${config.project}:${config.document}:${config.user}`;
-
-// ------------------------------------------------------------------ state display
-
-function setState(state, message) {
-  const node = $("save-state");
-  node.dataset.state = state;
-  node.textContent = message || {
-    saved: "All changes saved", saving: "Saving…", pending: "Unsaved changes",
-    offline: "Offline — kept in this browser, will retry", conflict: "Conflict",
-    server: "Server error — kept in this browser, retrying",
-    submitted: "Submitted", error: "Not saved",
-  }[state];
-}
-
-function banner(message) {
-  const node = $("banner");
-  node.hidden = !message;
-  node.textContent = message || "";
-}
-
-function colorOf(label) {
-  const c = W.labels.get(label)?.color;
-  return COLOR.test(c || "") ? c : "#888888";
-}
+const status = new SaveStatus($("save-state"));
+const setState = (state, message) => status.show(state, message);
+const notice = new Banner($("banner"));
+const banner = (message) => notice.show(message);
+const colorOf = (label) => W.labels.color(label);
+const readonly = () => Boolean(W.save?.readonly);
 
 function spanText(span) {
   return W.text.slice(W.offsets.toUtf16(span.start), W.offsets.toUtf16(span.end));
@@ -121,76 +103,11 @@ function rangeOfKey(key) {
 // Every edit goes through here: redraw what changed, keep a draft, autosave.
 function changed(ranges) {
   redraw(ranges);
-  W.dirty = true;
-  if (!W.conflict) setState("pending");
-  // The draft is written after the frame, off the keypress-to-highlight path.
-  setTimeout(() => drafts.save(W.model.version, W.base, W.model.content()), 0);
-  clearTimeout(W.timer);
-  W.timer = setTimeout(save, SAVE_DELAY);
+  W.save.changed();
 }
 
-async function save() {
-  clearTimeout(W.timer);
-  W.timer = null;
-  if (W.saving || W.conflict || W.readonly || !W.dirty) return;
-  W.saving = true;
-  W.dirty = false;
-  setState("saving");
-  const content = W.model.content();
-  try {
-    const result = await api.saveSet(config.document, { version: W.model.version, ...content });
-    W.model.version = result.version;
-    W.base = content;
-    clearTimeout(W.retry);
-    W.backoff = 0;
-    if (W.dirty) {
-      drafts.save(W.model.version, W.base, W.model.content());
-      W.timer = setTimeout(save, SAVE_DELAY);
-      setState("pending");
-    } else {
-      drafts.clear();
-      setState("saved");
-    }
-  } catch (error) {
-    W.dirty = true;
-    drafts.save(W.model.version, W.base, W.model.content());
-    if (error instanceof ServerError) {
-      W.backoff = W.backoff ? Math.min(W.backoff * 2, SERVER_RETRY_MAX) : RETRY_DELAY;
-      setState("server", `Server error (${error.status}) — kept in this browser, retrying in ${Math.round(W.backoff / 1000)} s`);
-      clearTimeout(W.retry);
-      W.retry = setTimeout(save, W.backoff);
-    } else if (error instanceof NetworkError) {
-      W.backoff = 0;
-      setState("offline");
-      clearTimeout(W.retry);
-      W.retry = setTimeout(save, RETRY_DELAY);
-    } else if (error instanceof ApiError && error.status === 409) {
-      await showConflict(error);
-    } else {
-      setState("error", `Not saved: ${errorText(error)}`);
-    }
-  } finally {
-    W.saving = false;
-  }
-}
-
-// Someone else (another tab, another device) wrote the set. Fetch theirs
-// and let the user choose; until then the local change stays in the draft.
-async function showConflict(error, theirs = null) {
-  try {
-    theirs = theirs || (await api.mySet(config.document));
-  } catch (e) {
-    setState("offline");
-    W.retry = setTimeout(save, RETRY_DELAY);
-    return;
-  }
-  if (theirs.status === "submitted") {
-    setState("error", "This set was submitted elsewhere; your change is kept in this browser.");
-    W.readonly = true;
-    return;
-  }
-  W.conflict = theirs;
-  setState("conflict", `Conflict: version ${theirs.version} is on the server`);
+// The conflict's choice, shown until the user makes it (see autosave.js).
+function showConflict(theirs, error) {
   $("conflict-detail").textContent =
     `(Server version ${theirs.version}, yours was based on version ${W.model.version}.) ` +
     (error?.message || "");
@@ -198,25 +115,10 @@ async function showConflict(error, theirs = null) {
 }
 
 function resolveConflict(keepMine) {
-  const theirs = W.conflict;
-  if (!theirs) return;
-  const theirsContent = new SetModel(theirs).content();
-  const content = keepMine ? rebase(W.base, W.model.content(), theirsContent) : theirsContent;
-  W.model.load({ ...theirs, ...content });
-  W.base = theirsContent;
-  W.conflict = null;
+  if (!W.save.resolve(keepMine)) return;
   $("conflict").hidden = true;
   if (W.selected && !W.model.spans.has(W.selected)) W.selected = null;
   redraw();
-  if (keepMine) {
-    W.dirty = true;
-    drafts.save(W.model.version, W.base, W.model.content());
-    save();
-  } else {
-    W.dirty = false;
-    drafts.clear();
-    setState("saved");
-  }
   $("text").focus();
 }
 
@@ -228,7 +130,7 @@ function select(key, scroll = true) {
     // A span made current drops the text selection, so the next label key
     // relabels that span instead of labelling an older selection.
     W.pending = null;
-    window.getSelection().removeAllRanges();
+    W.selection.clear();
   }
   W.stance = null;
   W.selected = key;
@@ -285,13 +187,8 @@ function removeStance(id) {
 function setPending(range, kb = null) {
   W.pending = range;
   W.kb = kb;
-  const sel = window.getSelection();
-  if (!range) {
-    sel.removeAllRanges();
-    return;
-  }
-  const r = W.view.range(range.start, range.end);
-  sel.setBaseAndExtent(r.startContainer, r.startOffset, r.endContainer, r.endOffset);
+  if (!range) return W.selection.clear();
+  W.selection.show(range.start, range.end);
   W.view.scrollTo(range.start);
 }
 
@@ -320,31 +217,16 @@ function moveCaret(dir, extend) {
   setPending({ start: t.starts[first], end: t.ends[last] }, kb);
 }
 
-function onMouseUp(e) {
-  const sel = window.getSelection();
-  if (sel.isCollapsed || !sel.rangeCount) return;
-  const a = W.view.offsetOf(sel.anchorNode, sel.anchorOffset);
-  const b = W.view.offsetOf(sel.focusNode, sel.focusOffset);
-  if (a == null || b == null || a === b) return;
-  const snapped = e.altKey ? W.tokens.snapExact(a, b) : W.tokens.snap(a, b);
+// A mouse selection, snapped to words (selection.js).
+function onSelect(snapped, e) {
   if (!snapped) return setPending(null);
   if (W.selected) select(null, false);
   const kb = e.altKey ? null : { anchor: snapped.first, focus: snapped.last };
   setPending({ start: snapped.start, end: snapped.end }, kb);
-  W.justSelected = true;
 }
 
-function onTextClick(e) {
-  if (W.justSelected) {
-    W.justSelected = false;
-    return;
-  }
-  const seg = e.target.closest(".seg");
-  if (!seg || !window.getSelection().isCollapsed) return;
-  const keys = seg.dataset.keys.split(" ");
-  // Clicking again on nested spans walks outwards through them.
-  const at = keys.indexOf(W.selected);
-  const key = at > 0 ? keys[at - 1] : keys[keys.length - 1];
+// A click on a span (the innermost, or the one around the current one).
+function onSpanClick(key) {
   W.pending = null;
   W.kb = null;
   if (W.mode && !key.startsWith("p:")) return pickForMode(key);
@@ -369,8 +251,8 @@ function jump(dir) {
 // ------------------------------------------------------------------ edits
 
 function editable() {
-  if (W.readonly) banner("This set is submitted and read-only.");
-  return !W.readonly;
+  if (readonly()) banner("This set is submitted and read-only.");
+  return !readonly();
 }
 
 function applyEntityLabel(label, t0) {
@@ -381,7 +263,7 @@ function applyEntityLabel(label, t0) {
     const range = [W.pending.start, W.pending.end];
     W.pending = null;
     W.kb = null;
-    window.getSelection().removeAllRanges();
+    W.selection.clear();
     W.selected = span.id;
     changed([range]);
     measure(t0);
@@ -447,7 +329,7 @@ function acceptAll() {
     for (const t of p.stances) {
       const h = ids.get(`${p.id}:${t.holder}`);
       const g = ids.get(`${p.id}:${t.target}`);
-      if (h && g && W.stanceLabels.has(t.polarity)) {
+      if (h && g && W.labels.stance.has(t.polarity)) {
         W.model.addStance(h, g, t.polarity, ids.get(`${p.id}:${t.cue}`) ?? null);
       }
     }
@@ -482,7 +364,7 @@ function pickForMode(key) {
     if (key === mode.holder) return banner("The target must be another span than the holder. Choose another span, or Esc.");
     W.mode = { kind: "polarity", holder: mode.holder, target: key };
     select(key, false);
-    const keys = [...W.stanceLabels.values()].map((l) => `${l.shortcut || "?"} ${l.name}`).join(", ");
+    const keys = [...W.labels.stance.values()].map((l) => `${l.shortcut || "?"} ${l.name}`).join(", ");
     banner(`Polarity: press ${keys}. Esc cancels.`);
     drawPolarityButtons();
   } else if (mode.kind === "cue") {
@@ -495,7 +377,7 @@ function pickForMode(key) {
 
 function drawPolarityButtons() {
   const node = $("banner");
-  for (const label of W.stanceLabels.values()) {
+  for (const label of W.labels.stance.values()) {
     node.append(" ", el("button", { type: "button", text: label.name, class: "small",
       on: { click: () => applyPolarity(label.name) } }));
   }
@@ -580,7 +462,7 @@ function onKey(e) {
   const key = k.length === 1 ? k : null;
   if (!key) return;
   if (W.mode?.kind === "polarity") {
-    const polarity = W.stanceKeys.get(key) || W.stanceKeys.get(key.toLowerCase());
+    const polarity = W.labels.stanceKey(key);
     if (polarity) {
       e.preventDefault();
       return applyPolarity(polarity);
@@ -588,14 +470,14 @@ function onKey(e) {
     return;
   }
   if (W.stance) {
-    const polarity = W.stanceKeys.get(key) || W.stanceKeys.get(key.toLowerCase());
+    const polarity = W.labels.stanceKey(key);
     if (polarity) {
       e.preventDefault();
       if (setStancePolarity(W.stance, polarity)) selectStance(W.stance);
       return;
     }
   }
-  const label = W.entityKeys.get(key) || W.entityKeys.get(key.toLowerCase());
+  const label = W.labels.entityKey(key);
   if (label) {
     e.preventDefault();
     applyEntityLabel(label, e.timeStamp);
@@ -615,8 +497,7 @@ function schedulePanel() {
 }
 
 function chip(label, pred = false) {
-  return el("span", { class: "chip", text: label, style: { "--c": colorOf(label) },
-    title: pred ? "suggestion" : label });
+  return W.labels.chip(label, pred ? "suggestion" : label);
 }
 
 function drawPanel() {
@@ -638,18 +519,18 @@ function drawPanel() {
     const cue = t.cue ? W.model.spans.get(t.cue) : null;
     // A submitted set is read-only: the controls are disabled, and each
     // handler checks again (editable()) so nothing changes it locally.
-    const polarity = el("select", { "aria-label": "Polarity", disabled: W.readonly, on: {
+    const polarity = el("select", { "aria-label": "Polarity", disabled: readonly(), on: {
       click: (e) => e.stopPropagation(),
       change: (e) => { if (!setStancePolarity(t.id, e.target.value)) drawPanel(); },
-    } }, ...[...W.stanceLabels.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
+    } }, ...[...W.labels.stance.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
     return el("li", { class: W.stance === t.id ? "current" : "",
       on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => selectStance(t.id) } },
       el("span", { class: "txt", title: "holder → target",
         text: `${spanText(holder)} → ${spanText(tgt)}${cue ? ` (cue: ${spanText(cue)})` : ""}` }),
       polarity,
       el("button", { type: "button", text: cue ? "cue ×" : "+cue", title: cue ? "Remove the cue" : "Choose a cue span",
-        disabled: W.readonly, on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
-      el("button", { type: "button", text: "×", title: "Remove stance", "aria-label": "Remove stance", disabled: W.readonly,
+        disabled: readonly(), on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
+      el("button", { type: "button", text: "×", title: "Remove stance", "aria-label": "Remove stance", disabled: readonly(),
         on: { click: (e) => { e.stopPropagation(); removeStance(t.id); } } }));
   }));
   const preds = visiblePreds();
@@ -699,10 +580,10 @@ function drawDetail() {
   node.replaceChildren(
     el("h2", { text: "Selected span" }),
     el("p", { class: "quote", text: `“${spanText(span)}”` }),
-    el("div", { class: "row" }, ...[...W.entityLabels.values()].map((l) =>
+    el("div", { class: "row" }, ...[...W.labels.entity.values()].map((l) =>
       el("button", { type: "button", class: "small", text: `${l.name}${l.shortcut ? ` (${l.shortcut})` : ""}`,
         style: { "border-left": `4px solid ${colorOf(l.name)}`, "font-weight": l.name === span.label ? "700" : "400" },
-        disabled: W.readonly,
+        disabled: readonly(),
         on: { click: () => { if (editable() && W.model.setLabel(key, l.name)) changed([rangeOfKey(key)]); } } }))),
     el("div", { class: "row" }, el("span", { class: "muted", text: "Actor: " }), el("strong", { text: actor })),
     el("div", { class: "row" },
@@ -726,24 +607,20 @@ function showLinked(stance) {
 // ------------------------------------------------------------------ submit and next
 
 async function submit() {
-  if (W.readonly || W.conflict) return;
-  if (W.dirty || W.saving) {
-    await save();
-    while (W.saving) await new Promise((r) => setTimeout(r, 50));
-    if (W.dirty) return setState("error", "Not submitted: the last change is not saved yet.");
-  }
+  if (!W.save || W.save.readonly || W.save.conflict) return;
+  if (!(await W.save.flush())) return setState("error", "Not submitted: the last change is not saved yet.");
   try {
-    const result = await api.submit(config.document, W.model.version);
+    const result = await api.mine.submit(config.document, W.model.version);
     W.model.version = result.version;
     setReadonly(true);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409) await showConflict(error);
+    if (error instanceof ApiError && error.status === 409) await W.save.showConflict(error);
     else setState("error", `Not submitted: ${errorText(error)}`);
   }
 }
 
 function setReadonly(submitted) {
-  W.readonly = submitted;
+  W.save.readonly = submitted;
   schedulePanel(); // the side panel's controls follow read-only
   setState(submitted ? "submitted" : "saved");
   $("submit-button").disabled = submitted;
@@ -756,7 +633,7 @@ function setReadonly(submitted) {
 
 async function nextDocument() {
   try {
-    const doc = await api.next();
+    const doc = await api.documents.next();
     window.location.href = doc ? `${config.documentsPage}${doc.id}/` : config.projectPage;
   } catch (error) {
     setState("error", errorText(error));
@@ -769,8 +646,8 @@ async function start() {
   let doc, mine, sets, labels;
   try {
     [doc, mine, sets, labels] = await Promise.all([
-      api.document(config.document), api.mySet(config.document),
-      api.visibleSets(config.document), api.labels(),
+      api.documents.get(config.document), api.mine.get(config.document),
+      api.sets.list(config.document), api.labels.list(),
     ]);
   } catch (error) {
     setState("error", errorText(error));
@@ -780,13 +657,7 @@ async function start() {
   W.text = doc.text;
   W.offsets = new OffsetMap(doc.text);
   W.tokens = new Tokens(doc.text);
-  W.entityLabels = new Map();
-  W.stanceLabels = new Map();
-  for (const l of labels.results) {
-    W.labels.set(l.name, l);
-    (l.kind === "entity" ? W.entityLabels : W.stanceLabels).set(l.name, l);
-    if (l.shortcut) (l.kind === "entity" ? W.entityKeys : W.stanceKeys).set(l.shortcut, l.name);
-  }
+  W.labels.load(labels.results);
   W.predSets = sets.filter((s) => s.kind === "prediction");
   W.preds = W.predSets.flatMap((s) => s.spans.map((span) => ({ set: s.id, source: s.source, span })));
   try {
@@ -795,21 +666,28 @@ async function start() {
     W.rejected = new Set();
   }
   $("doc-meta").textContent = [doc.outlet, doc.author, doc.published].filter(Boolean).join(" · ");
-  $("palette").replaceChildren(...[...W.entityLabels.values()].map((l) =>
-    el("button", { type: "button", title: l.description || l.name,
-      style: { "--c": colorOf(l.name) },
-      on: { mousedown: (e) => e.preventDefault(), click: () => applyEntityLabel(l.name) } },
-    l.name, ...(l.shortcut ? [el("kbd", { text: l.shortcut })] : []))));
-  fillHelp($("help-keys"), W.entityLabels, W.stanceLabels);
+  W.labels.drawPalette($("palette"), {
+    title: (l) => l.description || l.name,
+    onPick: (name) => applyEntityLabel(name),
+  });
+  fillHelp($("help-keys"), W.labels.entity, W.labels.stance);
 
   W.model = new SetModel(mine);
-  W.base = W.model.content();
+  W.save = new Autosave(W.model, {
+    server: {
+      put: (version, content) => api.mine.put(config.document, { version, ...content }),
+      get: () => api.mine.get(config.document),
+    },
+    drafts, onState: setState, onConflict: showConflict,
+  });
   // Actors linked from spans the page did not know about (e.g. linked in another tab).
   const unknown = new Set([...W.preds.map((p) => p.span.actor), ...mine.spans.map((s) => s.actor)]
     .filter((id) => id != null && !W.actors.has(id)));
-  await Promise.all([...unknown].map((id) => api.actor(id).then((a) => W.actors.set(a.id, a.name), () => null)));
+  await Promise.all([...unknown].map((id) => api.actors.get(id).then((a) => W.actors.set(a.id, a.name), () => null)));
 
   W.view = new TextView($("text"), W.text, itemColor);
+  W.selection = new TextSelection(W.view, W.tokens, W.offsets);
+  W.selection.listen($("text"), { onSelect, onClick: onSpanClick, current: () => W.selected });
   W.picker = new ActorPicker(api, W.actors);
   redraw();
 
@@ -817,42 +695,27 @@ async function start() {
   if (mine.status === "submitted") {
     setReadonly(true);
     banner("You submitted this document; it is read-only.");
-  } else if (draft && draft.version === mine.version) {
-    // Unsaved work from before a reload or a lost connection: put it back and save it.
-    W.model.load({ ...mine, ...draft.mine });
-    W.base = draft.base;
+  } else if (W.save.restore(draft, mine)) {
+    // Unsaved work from before a reload or a lost connection, put back:
+    // saved now, or a conflict when someone saved since it was made.
     redraw();
-    W.dirty = true;
-    setState("pending", "Restoring unsaved changes…");
-    save();
-  } else if (draft) {
-    // The draft was made on an older version: someone saved since. Ask.
-    W.model.load({ ...mine, version: draft.version, ...draft.mine });
-    W.base = draft.base;
-    redraw();
-    W.dirty = true;
-    await showConflict(null, mine);
-  } else {
-    setState("saved");
   }
-  $("submit-button").disabled = W.readonly;
+  $("submit-button").disabled = readonly();
   $("text").focus();
   document.body.dataset.ready = "true";
   performance.mark("accord:ready");
 }
 
 document.addEventListener("keydown", onKey);
-$("text").addEventListener("mouseup", onMouseUp);
-$("text").addEventListener("click", onTextClick);
 $("help-button").addEventListener("click", () => $("help").showModal());
 $("submit-button").addEventListener("click", submit);
 $("next-button").addEventListener("click", nextDocument);
 $("keep-mine").addEventListener("click", () => resolveConflict(true));
 $("reload-theirs").addEventListener("click", () => resolveConflict(false));
 $("accept-all").addEventListener("click", acceptAll);
-window.addEventListener("online", () => save());
+window.addEventListener("online", () => W.save?.save());
 document.addEventListener("keydown", (e) => {
-  if (W.readonly && (e.key === "n" || e.key === "N") && !$("next-button").hidden && !document.querySelector("dialog[open]")) {
+  if (readonly() && (e.key === "n" || e.key === "N") && !$("next-button").hidden && !document.querySelector("dialog[open]")) {
     nextDocument();
   }
 });
