@@ -2,7 +2,7 @@
 
 Pure Python, no Django: plain data in, plain data out, so that the agreement
 report, the review queue and the dataset manifests can share one implementation
-and the published reference values (docs/AGREEMENT-VECTORS.md) can be tested
+and published reference values for each measure can be tested
 without a database.
 
 Every measure returns a *result* dict::

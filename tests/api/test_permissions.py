@@ -5,7 +5,7 @@ tests/api/test_permissions_<app>.py. `test_matrix_covers_every_endpoint` walks
 Django's URL resolver, so an endpoint added without a row fails the suite.
 
 Roles: anonymous, outsider (oscar, signed in but not a member), annotator (ana),
-reviewer (rita), owner (olga). Rules (docs/PRODUCT.md, "Membership"):
+reviewer (rita), owner (olga). Rules (README, "Concepts"):
 
 - anonymous: 401 (TokenAuthentication is the first authentication class, and it
   offers a `WWW-Authenticate: Token` challenge) everywhere but POST auth/token/;

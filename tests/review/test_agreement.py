@@ -1,6 +1,6 @@
 """Tests for apps.review.agreement.
 
-T1-T9 are the published reference values of docs/AGREEMENT-VECTORS.md; the
+T1-T9 are published reference values for these measures; the
 "reference" tests compare with numbers computed by the reference packages in a
 separate virtualenv (krippendorff 0.9.0, scikit-learn 1.9.1, statsmodels
 0.15.0) and hard-coded here.
@@ -28,7 +28,7 @@ from apps.review.agreement import (
     token_labels,
 )
 
-_ = None  # a missing value, as "." in AGREEMENT-VECTORS.md
+_ = None  # a missing value (a coder who gave none)
 
 
 def approx(value, tol=1e-3):
@@ -50,7 +50,7 @@ def assert_undefined(result):
     assert isinstance(result["reason"], str) and result["reason"]
 
 
-# -- Published vectors (AGREEMENT-VECTORS.md) --------------------------------
+# -- Published vectors --------------------------------------------------------
 
 T1 = [
     [_, _, _, _, _, 3, 4, 1, 2, 1, 1, 3, 3, _, 3],
