@@ -112,15 +112,14 @@ Span helpers
 ``token_index_for_spans`` maps character spans to token index ranges (``None`` when the span
 does not start and end exactly on token boundaries; a span with leading/trailing whitespace is
 therefore misaligned).  ``iob2_tags`` produces CoNLL IOB2 tags and reports what it could not
-place.  ``token_labels`` gives one label per token for token-level agreement.  Span lengths are
-measured in code points (``end - start``).
+place.  Span lengths are measured in code points (``end - start``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -131,7 +130,6 @@ __all__ = [
     "iob2_tags",
     "split_sentences",
     "token_index_for_spans",
-    "token_labels",
     "token_offsets",
     "tokenize",
 ]
@@ -560,40 +558,3 @@ def iob2_tags(tokens: list[Token], spans: Iterable) -> tuple[list[str], list[int
             tags[k] = f"I-{label}"
     skipped.sort()
     return tags, skipped
-
-
-def token_labels(tokens: list[Token], spans: Iterable) -> list[str]:
-    """One label per token for token-level agreement ("O" when no span touches the token).
-
-    A ``(start, end, label)`` span labels every token it overlaps, even partly (a misaligned
-    span still counts for the tokens it touches).  When several spans overlap a token, the
-    token takes the label of the longest one (code points), ties broken by earliest start, then
-    by label name (string order).  Empty or inverted spans label nothing.
-    """
-    spans = [s for s in spans if s[0] < s[1]]
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
-    n = len(tokens)
-    labels = ["O"] * n
-    # next_free[k]: a pointer towards the first unlabelled token >= k (path-compressed).
-    next_free = list(range(n + 1))
-
-    def find(k: int) -> int:
-        root = k
-        while next_free[root] != root:
-            root = next_free[root]
-        while next_free[k] != root:
-            next_free[k], k = root, next_free[k]
-        return root
-
-    order = sorted(range(len(spans)), key=lambda index: _priority(spans[index], index))
-    for index in order:
-        start, end, label = spans[index][0], spans[index][1], spans[index][2]
-        first = bisect_right(ends, start)  # first token ending after start
-        stop = bisect_left(starts, end)  # tokens before stop start before end
-        k = find(first)
-        while k < stop:
-            labels[k] = label
-            next_free[k] = k + 1
-            k = find(k + 1)
-    return labels

@@ -58,22 +58,3 @@ def submitted_sets(documents):
             {"holder": spans[holder], "target": spans[target], "polarity": polarity, "cue": cue}
         )
     return dict(out)
-
-
-def merge_view(sets):
-    """The same sets with stances naming their spans by id, as merge.py takes them."""
-    return {
-        who: {
-            "spans": payload["spans"],
-            "stances": [
-                {
-                    "holder": s["holder"]["id"],
-                    "target": s["target"]["id"],
-                    "polarity": s["polarity"],
-                    "cue": s["cue"],
-                }
-                for s in payload["stances"]
-            ],
-        }
-        for who, payload in sets.items()
-    }
