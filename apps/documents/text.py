@@ -123,6 +123,8 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .offsets import ZWJ, is_emoji_modifier, is_regional_indicator, is_tag
+
 __all__ = [
     "ABBREVIATIONS",
     "Sentence",
@@ -171,7 +173,6 @@ _DIGIT_SEPARATORS = frozenset(".,\u066b\u066c")
 _WORD_JOINERS = frozenset("\u200c\u200d\u00ad\u2060")
 _HEBREW_IN_WORD = frozenset("\u05f3\u05f4")
 
-_ZWJ = "\u200d"
 _KEYCAP = "\u20e3"
 _VS16 = "\ufe0f"
 _ASCII_DIGITS = frozenset("0123456789")
@@ -179,18 +180,6 @@ _ASCII_DIGITS = frozenset("0123456789")
 _TERMINATORS = frozenset(".!?\u2026\u061f\u06d4\u203c\u2047\u2048\u2049")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _AMBIGUOUS_QUOTES = frozenset("\"'")
-
-
-def _is_regional_indicator(ch: str) -> bool:
-    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
-
-
-def _is_emoji_modifier(ch: str) -> bool:
-    return 0x1F3FB <= ord(ch) <= 0x1F3FF
-
-
-def _is_tag(ch: str) -> bool:
-    return 0xE0020 <= ord(ch) <= 0xE007F
 
 
 def _is_pictographic(ch: str, cat: str) -> bool:
@@ -308,22 +297,22 @@ class _Scanner:
     def other_end(self, i: int) -> int:
         """End of a non-word token starting at i (punctuation, symbol, emoji)."""
         text, cats, n = self.text, self.cats, self.n
-        if _is_regional_indicator(text[i]):
-            if i + 1 < n and _is_regional_indicator(text[i + 1]):
+        if is_regional_indicator(text[i]):
+            if i + 1 < n and is_regional_indicator(text[i + 1]):
                 return i + 2
             return i + 1
         pictographic = _is_pictographic(text[i], cats[i])
         j = i + 1
         while j < n:
             ch = text[j]
-            if cats[j][0] == "M" or (pictographic and (_is_emoji_modifier(ch) or _is_tag(ch))):
+            if cats[j][0] == "M" or (pictographic and (is_emoji_modifier(ch) or is_tag(ch))):
                 j += 1
             elif (
                 pictographic
-                and ch == _ZWJ
+                and ch == ZWJ
                 and j + 1 < n
                 and _is_pictographic(text[j + 1], cats[j + 1])
-                and not _is_regional_indicator(text[j + 1])
+                and not is_regional_indicator(text[j + 1])
             ):
                 j += 2
             else:

@@ -27,10 +27,9 @@ from apps.datasets.formats.records import (
     SetRecord,
     SpanRecord,
     StanceRecord,
-    Utf16ToCodePoint,
     text_sha256,
-    utf16_offsets,
 )
+from apps.documents.offsets import utf16_offsets
 from tests.datasets.conftest import tricky_payloads
 
 
@@ -76,22 +75,6 @@ def joined(pieces):
     if pieces and isinstance(pieces[0], bytes):
         return b"".join(pieces)
     return "".join(pieces)
-
-
-# --------------------------------------------------------------------------- UTF-16
-
-
-@pytest.mark.parametrize("text", ["abc", "🇻🇪 x", "a👨\u200d👩\u200d👧b", "é", ""])
-def test_utf16_offsets_agree_with_utf16_encoding(text):
-    units = utf16_offsets(text)
-    for i in range(len(text) + 1):
-        assert units[i] == len(text[:i].encode("utf-16-le")) // 2
-    back = Utf16ToCodePoint(text)
-    assert [back(units[i]) for i in range(len(text) + 1)] == list(range(len(text) + 1))
-
-
-def test_utf16_inside_a_surrogate_pair_is_none():
-    assert Utf16ToCodePoint("🇻x")(1) is None
 
 
 # --------------------------------------------------------------------------- jsonl
