@@ -26,18 +26,6 @@ from .provenance import gold_provenance
 from .splits import DEFAULT_RATIOS, SplitError, check_ratios
 
 BOOTSTRAP_ITERATIONS = 200
-OFFSET_UNITS = {
-    "jsonl": "code_point",
-    "conll": "token",
-    "spacy": "code_point",
-    "spacy-docbin": "token (spaCy Doc built on Accord's tokens)",
-    "brat": "code_point",
-    "doccano": "utf16_code_unit",
-    "label-studio": "code_point",
-    "xmi": "utf16_code_unit",
-    "stances-csv": "code_point",
-    "network": None,
-}
 
 
 class ReleaseRequestError(ValueError):
@@ -242,7 +230,8 @@ def _build(job, release, stored):
             "name": f.name,
             "size": f.size,
             "sha256": f.sha256,
-            "offset_unit": OFFSET_UNITS.get(f.format),
+            "offset_unit": FORMATS[f.format].offset_unit,
+            "carries": FORMATS[f.format].carries,
         }
         for f in files
     ]

@@ -427,3 +427,36 @@ def test_network_time_slices_by_year():
 def test_every_format_has_a_writer_and_a_media_type():
     for fmt in FORMATS.values():
         assert callable(fmt.write) and fmt.content_type and fmt.suffix
+
+
+def test_the_catalog_holds_every_fact_of_a_format():
+    from apps.datasets.formats import UNITS
+
+    for name, fmt in FORMATS.items():
+        assert fmt.name == name
+        assert fmt.offset_unit is None or fmt.offset_unit in UNITS
+        assert fmt.carries and fmt.description and fmt.unit_name
+        assert fmt.media_type.split(";")[0] in {
+            "application/x-ndjson",
+            "application/zip",
+            "application/json",
+            "text/plain",
+            "text/csv",
+        }
+        # The facts are the catalog's alone: no writer module repeats them.
+        module = fmt.load()
+        for fact in ("MEDIA_TYPE", "EXTENSION", "NEEDS_TEXT"):
+            assert not hasattr(module, fact), (name, fact)
+    assert FORMATS["doccano"].offset_unit == "utf16_code_unit"
+    assert FORMATS["network"].unit_name == "no offsets (actors and counts)"
+
+
+def test_a_format_is_available_exactly_when_its_package_is(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        "apps.datasets.formats.find_spec", lambda name: None if name == "cassis" else real(name)
+    )
+    assert not FORMATS["xmi"].available()
+    assert FORMATS["jsonl"].available()

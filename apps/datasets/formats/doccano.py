@@ -16,10 +16,6 @@ from apps.documents.offsets import OffsetMap
 
 from .records import DocumentRecord, ExportContext
 
-MEDIA_TYPE = "application/x-ndjson"
-EXTENSION = "jsonl"
-NEEDS_TEXT = False
-
 
 def record(document: DocumentRecord, aset, context: ExportContext) -> dict:
     text = document.text
