@@ -9,12 +9,10 @@ turns the records into bytes as they come, so an export of any size streams
 in flat memory.
 """
 
-import datetime
 import hashlib
 import hmac
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -34,30 +32,12 @@ from .formats.records import (
     StanceRecord,
     text_sha256,
 )
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED, Splitter
+from .options import ExportOptions
+from .splits import Splitter
 
-SOURCES = ("gold", "all", "prediction")
-CHUNK_SIZE = 500
 BUFFER_BYTES = 64 * 1024
 
 DOCUMENT_FIELDS = CONTENT_FIELDS
-
-
-@dataclass
-class ExportOptions:
-    source: str = "gold"  # gold | all (each annotator's submitted set) | prediction
-    split: str | None = None
-    label: str | None = None
-    published_from: datetime.date | None = None
-    published_to: datetime.date | None = None
-    include_text: bool = True
-    seed: int = DEFAULT_SEED
-    ratios: dict = field(default_factory=lambda: dict(DEFAULT_RATIOS))
-    # How annotators are named with source=all and in provenance: "pseudonyms"
-    # (stable per project, the default for publication) or "names".
-    annotators: str = "pseudonyms"
-    chunk_size: int = CHUNK_SIZE
-    format_options: dict = field(default_factory=dict)
 
 
 def pseudonym(project_id: int, user_id: int) -> str:

@@ -1,7 +1,5 @@
 """The export and release endpoints. Thin: parsing here, the work in export.py and releases.py."""
 
-import datetime
-
 from django.core.files.storage import default_storage
 from django.db.models.fields.json import KeyTransform
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -15,11 +13,11 @@ from rest_framework.views import APIView
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
-from ..export import SOURCES, ExportOptions, export
+from ..export import export
 from ..formats import FORMATS
 from ..models import Release
-from ..releases import ReleaseRequestError, create_release, format_problem
-from ..splits import SplitError, parse_ratios
+from ..options import OptionsError, parse_export
+from ..releases import create_release
 
 
 class IgnoreFormatParameter(DefaultContentNegotiation):
@@ -34,70 +32,14 @@ def _bad(field, message):
     return ValidationError({field: [message]})
 
 
-def _date(params, name):
-    value = params.get(name)
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise _bad(name, f'{name} must be a date like "2024-05-31", got "{value}".') from None
-
-
-def _boolean(params, name, default):
-    value = params.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("true", "1", "yes"):
-        return True
-    if value.lower() in ("false", "0", "no"):
-        return False
-    raise _bad(name, f"{name} must be true or false, got {value!r}.")
-
-
 def export_request(params, view):
     """(format name, ExportOptions) from the query string, or a ValidationError."""
-    format_name = params.get("format") or "jsonl"
-    include_text = _boolean(params, "include_text", True)
-    problem = format_problem(format_name, include_text)
-    if problem:
-        raise _bad("format", problem)
-    source = params.get("source") or "gold"
-    if source not in SOURCES:
-        raise _bad("source", f"source must be one of {', '.join(SOURCES)}, got {source!r}.")
-    annotators = params.get("annotators") or "pseudonyms"
-    if annotators not in ("pseudonyms", "names"):
-        raise _bad("annotators", 'annotators must be "pseudonyms" or "names".')
-    if annotators == "names" and not view.is_owner:
+    try:
+        format_name, options = parse_export(params)
+    except OptionsError as exc:
+        raise _bad(exc.field, exc.message) from None
+    if options.annotators == "names" and not view.is_owner:
         raise PermissionDenied("Only a project owner may export annotators' names.")
-    options = ExportOptions(
-        source=source,
-        label=params.get("label") or None,
-        published_from=_date(params, "published_from"),
-        published_to=_date(params, "published_to"),
-        include_text=include_text,
-        annotators=annotators,
-    )
-    seed = params.get("seed")
-    if seed:
-        try:
-            options.seed = int(seed)
-        except ValueError:
-            raise _bad("seed", f"seed must be an integer, got {seed!r}.") from None
-    if params.get("ratios"):
-        try:
-            options.ratios = parse_ratios(params["ratios"])
-        except SplitError as exc:
-            raise _bad("ratios", str(exc)) from None
-    split = params.get("split") or None
-    if split is not None and split not in options.ratios:
-        raise _bad("split", f"split must be one of {', '.join(options.ratios)}, got {split!r}.")
-    options.split = split
-    slice_by = params.get("slice")
-    if slice_by:
-        if slice_by not in ("none", "year", "month"):
-            raise _bad("slice", 'slice must be "none", "year" or "month".')
-        options.format_options["slice"] = slice_by
     return format_name, options
 
 
@@ -179,7 +121,7 @@ class ReleaseListView(ReleaseMixin, APIView):
         self.require(Role.OWNER, "build a release")
         try:
             release, job = create_release(self.project, request.data, request.user)
-        except ReleaseRequestError as exc:
+        except OptionsError as exc:
             field = exc.field or "non_field_errors"
             raise _bad(field, exc.message) from None
         release = self.get_release(release.pk)
