@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef
 
 from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet, Span, Stance
+from apps.annotations.sets import load_contents
 from apps.documents.models import CONTENT_FIELDS, Document
 from apps.projects.models import Label
 
@@ -152,10 +153,9 @@ class Exporter:
 
     def records(self, rows) -> list[DocumentRecord]:
         ids = [r["id"] for r in rows]
-        set_rows = (
-            AnnotationSet.objects.filter(document_id__in=ids, **self.set_filter())
-            .order_by("document_id", "id")
-            .values_list("id", "document_id", "author_id", "author__username", "source")
+        sets = AnnotationSet.objects.filter(document_id__in=ids, **self.set_filter())
+        set_rows = sets.order_by("document_id", "id").values_list(
+            "id", "document_id", "author_id", "author__username", "source"
         )
         sets_of, by_id = defaultdict(list), {}
         for set_id, document_id, author_id, username, source in set_rows:
@@ -167,23 +167,18 @@ class Exporter:
             record = SetRecord(owner=owner, kind=self.kind)
             by_id[set_id] = record
             sets_of[document_id].append(record)
-        set_filter = self.set_filter("set__")
-        spans = (
-            Span.objects.filter(set__document_id__in=ids, **set_filter)
-            .order_by("set_id", "start", "-end", "id")
-            .values_list("set_id", "sid", "start", "end", "label__name", "actor_id")
-        )
-        for set_id, sid, start, end, label, actor in spans:
-            by_id[set_id].spans.append(SpanRecord(sid, start, end, label, actor))
-        stances = (
-            Stance.objects.filter(set__document_id__in=ids, **set_filter)
-            .order_by("set_id", "id")
-            .values_list(
-                "set_id", "sid", "holder__sid", "target__sid", "polarity__name", "cue__sid"
-            )
-        )
-        for set_id, sid, holder, target, polarity, cue in stances:
-            by_id[set_id].stances.append(StanceRecord(sid, holder, target, polarity, cue))
+        for set_id, (spans, stances) in load_contents(sets).items():
+            record = by_id.get(set_id)
+            if record is None:
+                continue
+            record.spans = [
+                SpanRecord(sid, start, end, label, actor)
+                for _, _, sid, start, end, label, actor in spans
+            ]
+            record.stances = [
+                StanceRecord(sid, holder, target, polarity, cue)
+                for _, sid, holder, target, polarity, cue in stances
+            ]
         if self.options.label:
             for record in by_id.values():
                 self.keep_label(record, self.options.label, self.label_kind)
