@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef
 from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.annotations.sets import load_contents
-from apps.documents.models import CONTENT_FIELDS, Document
+from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document
 from apps.projects.models import Label
 
 from .formats import FORMATS
@@ -37,8 +37,6 @@ from .options import ExportOptions
 from .splits import Splitter
 
 BUFFER_BYTES = 64 * 1024
-
-DOCUMENT_FIELDS = CONTENT_FIELDS
 
 
 def pseudonym(project_id: int, user_id: int) -> str:
@@ -138,7 +136,7 @@ class Exporter:
         size = self.options.chunk_size
         base = self.documents()
         while True:
-            rows = list(base.filter(id__gt=last).order_by("id").values(*DOCUMENT_FIELDS)[:size])
+            rows = list(base.filter(id__gt=last).order_by("id").values(*CONTENT_FIELDS)[:size])
             if not rows:
                 return
             last = rows[-1]["id"]
@@ -201,7 +199,9 @@ class Exporter:
         out = []
         for r in rows:
             text = r["text"]
-            published = r["published"]
+            metadata = {name: r[name] for name in METADATA_FIELDS}
+            if metadata["published"]:
+                metadata["published"] = metadata["published"].isoformat()
             out.append(
                 DocumentRecord(
                     id=r["id"],
@@ -209,16 +209,10 @@ class Exporter:
                     text=text,
                     text_sha256=text_sha256(text),
                     length=len(text),
-                    title=r["title"],
-                    meta=r["meta"],
-                    outlet=r["outlet"],
-                    author=r["author"],
-                    section=r["section"],
-                    url=r["url"],
-                    published=published.isoformat() if published else None,
                     split=self.splitter(r["external_id"]),
                     sets=sets_of.get(r["id"], []),
                     annotators=annotators.get(r["id"], []),
+                    **metadata,
                 )
             )
         return out
