@@ -28,10 +28,6 @@ from .provenance import gold_provenance
 BOOTSTRAP_ITERATIONS = 200
 
 
-# A release request's errors are the options parser's: they name the field.
-ReleaseRequestError = OptionsError
-
-
 def create_release(project, data, user):
     """Create a pending release and start the job that builds it; returns (release, job)."""
     clean = parse_release(data)
@@ -39,7 +35,7 @@ def create_release(project, data, user):
         with transaction.atomic():
             release = Release.objects.create(project=project, created_by=user, **clean)
     except IntegrityError:
-        raise ReleaseRequestError(
+        raise OptionsError(
             "name", f'This project already has a release named "{clean["name"]}".'
         ) from None
     job = start_job(
