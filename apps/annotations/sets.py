@@ -2,8 +2,12 @@
 
 Every write goes through here: one transaction, a version check that cannot
 race (a conditional UPDATE), and the cleaned data of `validation.py`. Reads
-build the API's set shape for any number of sets in three queries.
+go through `load_contents`, the one bulk loader of sets' spans and stances
+(the API's set shape, review's agreement and merge, the exports): two
+queries for any number of sets.
 """
+
+from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import F
@@ -158,6 +162,40 @@ def submit_set(aset, expected_version=None):
             annotator_set_submitted.send(sender=AnnotationSet, document_id=aset.document_id)
 
 
+# The columns of the rows `load_contents` returns, in order.
+SPAN_COLUMNS = ("set_id", "id", "sid", "start", "end", "label__name", "actor_id")
+STANCE_COLUMNS = ("set_id", "sid", "holder__sid", "target__sid", "polarity__name", "cue__sid")
+
+
+def load_contents(sets, chunk_size=None):
+    """The spans and stances of `sets`, in two queries whatever their number.
+
+    `sets` is an AnnotationSet queryset (read as a subquery: a large project
+    has more sets than SQLite takes parameters) or a list of set ids. Returns
+    ``{set_id: (span rows, stance rows)}``, rows being tuples of SPAN_COLUMNS
+    and STANCE_COLUMNS (a stance names its spans by their ``sid``); spans in
+    text order (start, longest first), stances in creation order. A set that
+    has neither is absent. Each caller keeps only the sets it read, so a set
+    that appears between its own query and these two is ignored there.
+    `chunk_size` streams the rows from the database in chunks.
+    """
+    contents = defaultdict(lambda: ([], []))
+    span_rows = (
+        Span.objects.filter(set__in=sets)
+        .order_by("set_id", "start", "-end", "id")
+        .values_list(*SPAN_COLUMNS)
+    )
+    stance_rows = (
+        Stance.objects.filter(set__in=sets).order_by("set_id", "id").values_list(*STANCE_COLUMNS)
+    )
+    for rows, index in ((span_rows, 0), (stance_rows, 1)):
+        if chunk_size:
+            rows = rows.iterator(chunk_size=chunk_size)
+        for row in rows:
+            contents[row[0]][index].append(row)
+    return contents
+
+
 SET_FIELDS = (
     "id",
     "document_id",
@@ -171,7 +209,8 @@ SET_FIELDS = (
 
 
 def set_payloads(sets, texts, anonymous=False):
-    """The API shape of every set in `sets` (a queryset), in three queries.
+    """The API shape of every set in `sets` (a queryset), in three queries
+    (the sets, then `load_contents`).
 
     `texts` maps document id to its text, for each span's covered `text`.
     `anonymous`: annotator sets name their author by the document's
@@ -199,31 +238,24 @@ def set_payloads(sets, texts, anonymous=False):
             "spans": [],
             "stances": [],
         }
-    ids = list(by_id)
-    span_rows = (
-        Span.objects.filter(set_id__in=ids)
-        .order_by("set_id", "start", "-end", "id")
-        .values_list("set_id", "sid", "start", "end", "label__name", "actor_id")
-    )
-    for set_id, sid, start, end, label, actor in span_rows:
-        payload = by_id[set_id]
-        payload["spans"].append(
+    for set_id, (spans, stances) in load_contents(list(by_id)).items():
+        payload = by_id.get(set_id)
+        if payload is None:
+            continue
+        text = texts[payload["document"]]
+        payload["spans"] = [
             {
                 "id": sid,
                 "start": start,
                 "end": end,
                 "label": label,
-                "text": texts[payload["document"]][start:end],
+                "text": text[start:end],
                 "actor": actor,
             }
-        )
-    stance_rows = (
-        Stance.objects.filter(set_id__in=ids)
-        .order_by("set_id", "id")
-        .values_list("set_id", "sid", "holder__sid", "target__sid", "polarity__name", "cue__sid")
-    )
-    for set_id, sid, holder, target, polarity, cue in stance_rows:
-        by_id[set_id]["stances"].append(
+            for _, _, sid, start, end, label, actor in spans
+        ]
+        payload["stances"] = [
             {"id": sid, "holder": holder, "target": target, "polarity": polarity, "cue": cue}
-        )
+            for _, sid, holder, target, polarity, cue in stances
+        ]
     return [by_id[row["id"]] for row in rows]

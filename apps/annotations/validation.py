@@ -41,10 +41,6 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _clip(text, limit=60):
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _check_id(value, path, errors):
     if _is_int(value):
         value = str(value)

@@ -9,19 +9,18 @@ turns the records into bytes as they come, so an export of any size streams
 in flat memory.
 """
 
-import datetime
 import hashlib
 import hmac
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 
 from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet, Span, Stance
-from apps.documents.models import CONTENT_FIELDS, Document
+from apps.annotations.sets import load_contents
+from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document
 from apps.projects.models import Label
 
 from .formats import FORMATS
@@ -34,30 +33,10 @@ from .formats.records import (
     StanceRecord,
     text_sha256,
 )
-from .splits import DEFAULT_RATIOS, DEFAULT_SEED, Splitter
+from .options import ExportOptions
+from .splits import Splitter
 
-SOURCES = ("gold", "all", "prediction")
-CHUNK_SIZE = 500
 BUFFER_BYTES = 64 * 1024
-
-DOCUMENT_FIELDS = CONTENT_FIELDS
-
-
-@dataclass
-class ExportOptions:
-    source: str = "gold"  # gold | all (each annotator's submitted set) | prediction
-    split: str | None = None
-    label: str | None = None
-    published_from: datetime.date | None = None
-    published_to: datetime.date | None = None
-    include_text: bool = True
-    seed: int = DEFAULT_SEED
-    ratios: dict = field(default_factory=lambda: dict(DEFAULT_RATIOS))
-    # How annotators are named with source=all and in provenance: "pseudonyms"
-    # (stable per project, the default for publication) or "names".
-    annotators: str = "pseudonyms"
-    chunk_size: int = CHUNK_SIZE
-    format_options: dict = field(default_factory=dict)
 
 
 def pseudonym(project_id: int, user_id: int) -> str:
@@ -157,7 +136,7 @@ class Exporter:
         size = self.options.chunk_size
         base = self.documents()
         while True:
-            rows = list(base.filter(id__gt=last).order_by("id").values(*DOCUMENT_FIELDS)[:size])
+            rows = list(base.filter(id__gt=last).order_by("id").values(*CONTENT_FIELDS)[:size])
             if not rows:
                 return
             last = rows[-1]["id"]
@@ -172,10 +151,9 @@ class Exporter:
 
     def records(self, rows) -> list[DocumentRecord]:
         ids = [r["id"] for r in rows]
-        set_rows = (
-            AnnotationSet.objects.filter(document_id__in=ids, **self.set_filter())
-            .order_by("document_id", "id")
-            .values_list("id", "document_id", "author_id", "author__username", "source")
+        sets = AnnotationSet.objects.filter(document_id__in=ids, **self.set_filter())
+        set_rows = sets.order_by("document_id", "id").values_list(
+            "id", "document_id", "author_id", "author__username", "source"
         )
         sets_of, by_id = defaultdict(list), {}
         for set_id, document_id, author_id, username, source in set_rows:
@@ -187,23 +165,18 @@ class Exporter:
             record = SetRecord(owner=owner, kind=self.kind)
             by_id[set_id] = record
             sets_of[document_id].append(record)
-        set_filter = self.set_filter("set__")
-        spans = (
-            Span.objects.filter(set__document_id__in=ids, **set_filter)
-            .order_by("set_id", "start", "-end", "id")
-            .values_list("set_id", "sid", "start", "end", "label__name", "actor_id")
-        )
-        for set_id, sid, start, end, label, actor in spans:
-            by_id[set_id].spans.append(SpanRecord(sid, start, end, label, actor))
-        stances = (
-            Stance.objects.filter(set__document_id__in=ids, **set_filter)
-            .order_by("set_id", "id")
-            .values_list(
-                "set_id", "sid", "holder__sid", "target__sid", "polarity__name", "cue__sid"
-            )
-        )
-        for set_id, sid, holder, target, polarity, cue in stances:
-            by_id[set_id].stances.append(StanceRecord(sid, holder, target, polarity, cue))
+        for set_id, (spans, stances) in load_contents(sets).items():
+            record = by_id.get(set_id)
+            if record is None:
+                continue
+            record.spans = [
+                SpanRecord(sid, start, end, label, actor)
+                for _, _, sid, start, end, label, actor in spans
+            ]
+            record.stances = [
+                StanceRecord(sid, holder, target, polarity, cue)
+                for _, sid, holder, target, polarity, cue in stances
+            ]
         if self.options.label:
             for record in by_id.values():
                 self.keep_label(record, self.options.label, self.label_kind)
@@ -226,7 +199,9 @@ class Exporter:
         out = []
         for r in rows:
             text = r["text"]
-            published = r["published"]
+            metadata = {name: r[name] for name in METADATA_FIELDS}
+            if metadata["published"]:
+                metadata["published"] = metadata["published"].isoformat()
             out.append(
                 DocumentRecord(
                     id=r["id"],
@@ -234,16 +209,10 @@ class Exporter:
                     text=text,
                     text_sha256=text_sha256(text),
                     length=len(text),
-                    title=r["title"],
-                    meta=r["meta"],
-                    outlet=r["outlet"],
-                    author=r["author"],
-                    section=r["section"],
-                    url=r["url"],
-                    published=published.isoformat() if published else None,
                     split=self.splitter(r["external_id"]),
                     sets=sets_of.get(r["id"], []),
                     annotators=annotators.get(r["id"], []),
+                    **metadata,
                 )
             )
         return out

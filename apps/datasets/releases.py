@@ -19,108 +19,23 @@ from django.utils import timezone
 from apps.projects.jobs import JobError, start_job
 from apps.review import agreement
 
-from .export import SOURCES, Exporter, ExportOptions, buffered
+from .export import Exporter, buffered
 from .formats import FORMATS
 from .models import Release, ReleaseFile
+from .options import ExportOptions, OptionsError, parse_release
 from .provenance import gold_provenance
-from .splits import DEFAULT_RATIOS, SplitError, check_ratios
 
 BOOTSTRAP_ITERATIONS = 200
-OFFSET_UNITS = {
-    "jsonl": "code_point",
-    "conll": "token",
-    "spacy": "code_point",
-    "spacy-docbin": "token (spaCy Doc built on Accord's tokens)",
-    "brat": "code_point",
-    "doccano": "utf16_code_unit",
-    "label-studio": "code_point",
-    "xmi": "utf16_code_unit",
-    "stances-csv": "code_point",
-    "network": None,
-}
-
-
-class ReleaseRequestError(ValueError):
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def clean_request(data) -> dict:
-    """Validate a POST body; raise ReleaseRequestError naming the field at fault."""
-    if not isinstance(data, dict):
-        raise ReleaseRequestError(None, "The body must be a JSON object.")
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 100:
-        raise ReleaseRequestError("name", "A release needs a name of 1 to 100 characters.")
-    seed = data.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
-        raise ReleaseRequestError("seed", f"The seed must be a non-negative integer, got {seed!r}.")
-    try:
-        ratios = check_ratios(data.get("ratios", DEFAULT_RATIOS))
-    except SplitError as exc:
-        raise ReleaseRequestError("ratios", str(exc)) from None
-    formats = data.get("formats", ["jsonl"])
-    if not isinstance(formats, list) or not formats:
-        raise ReleaseRequestError("formats", "formats must be a non-empty list of format names.")
-    source = data.get("source", "gold")
-    if source not in SOURCES:
-        raise ReleaseRequestError("source", f"source must be one of {', '.join(SOURCES)}.")
-    include_text = data.get("include_text", True)
-    if not isinstance(include_text, bool):
-        raise ReleaseRequestError("include_text", "include_text must be true or false.")
-    for index, name_ in enumerate(formats):
-        problem = format_problem(name_, include_text)
-        if problem:
-            raise ReleaseRequestError(f"formats[{index}]", problem)
-    if len(set(formats)) != len(formats):
-        raise ReleaseRequestError("formats", "A format is listed twice.")
-    annotators = data.get("annotators", "pseudonyms")
-    if annotators not in ("pseudonyms", "names"):
-        raise ReleaseRequestError("annotators", 'annotators must be "pseudonyms" or "names".')
-    licences = {}
-    for key in ("licence_text", "licence_annotations"):
-        value = data.get(key, "")
-        if not isinstance(value, str) or len(value) > 200:
-            raise ReleaseRequestError(key, f"{key} must be a string of at most 200 characters.")
-        licences[key] = value
-    return {
-        "name": name.strip(),
-        "seed": seed,
-        "ratios": ratios,
-        "formats": formats,
-        "source": source,
-        "include_text": include_text,
-        "annotators": annotators,
-        **licences,
-    }
-
-
-def format_problem(name, include_text):
-    """Why a format cannot be used (unknown, not installed, needs the text), or None."""
-    fmt = FORMATS.get(name) if isinstance(name, str) else None
-    if fmt is None:
-        return f"unknown format {name!r}; the formats are {', '.join(FORMATS)}"
-    if not fmt.available():
-        return f"the {name} format needs an optional package that is not installed here"
-    if not include_text and fmt.needs_text:
-        standoff = [n for n, f in FORMATS.items() if not f.needs_text]
-        return (
-            f"{name} cannot be written without the text (include_text=false); "
-            f"standoff exports exist for {', '.join(standoff)}"
-        )
-    return None
 
 
 def create_release(project, data, user):
     """Create a pending release and start the job that builds it; returns (release, job)."""
-    clean = clean_request(data)
+    clean = parse_release(data)
     try:
         with transaction.atomic():
             release = Release.objects.create(project=project, created_by=user, **clean)
     except IntegrityError:
-        raise ReleaseRequestError(
+        raise OptionsError(
             "name", f'This project already has a release named "{clean["name"]}".'
         ) from None
     job = start_job(
@@ -242,7 +157,8 @@ def _build(job, release, stored):
             "name": f.name,
             "size": f.size,
             "sha256": f.sha256,
-            "offset_unit": OFFSET_UNITS.get(f.format),
+            "offset_unit": FORMATS[f.format].offset_unit,
+            "carries": FORMATS[f.format].carries,
         }
         for f in files
     ]

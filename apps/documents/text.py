@@ -112,17 +112,18 @@ Span helpers
 ``token_index_for_spans`` maps character spans to token index ranges (``None`` when the span
 does not start and end exactly on token boundaries; a span with leading/trailing whitespace is
 therefore misaligned).  ``iob2_tags`` produces CoNLL IOB2 tags and reports what it could not
-place.  ``token_labels`` gives one label per token for token-level agreement.  Span lengths are
-measured in code points (``end - start``).
+place.  Span lengths are measured in code points (``end - start``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from .offsets import ZWJ, is_emoji_modifier, is_regional_indicator, is_tag
 
 __all__ = [
     "ABBREVIATIONS",
@@ -131,7 +132,6 @@ __all__ = [
     "iob2_tags",
     "split_sentences",
     "token_index_for_spans",
-    "token_labels",
     "token_offsets",
     "tokenize",
 ]
@@ -173,7 +173,6 @@ _DIGIT_SEPARATORS = frozenset(".,\u066b\u066c")
 _WORD_JOINERS = frozenset("\u200c\u200d\u00ad\u2060")
 _HEBREW_IN_WORD = frozenset("\u05f3\u05f4")
 
-_ZWJ = "\u200d"
 _KEYCAP = "\u20e3"
 _VS16 = "\ufe0f"
 _ASCII_DIGITS = frozenset("0123456789")
@@ -181,18 +180,6 @@ _ASCII_DIGITS = frozenset("0123456789")
 _TERMINATORS = frozenset(".!?\u2026\u061f\u06d4\u203c\u2047\u2048\u2049")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _AMBIGUOUS_QUOTES = frozenset("\"'")
-
-
-def _is_regional_indicator(ch: str) -> bool:
-    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
-
-
-def _is_emoji_modifier(ch: str) -> bool:
-    return 0x1F3FB <= ord(ch) <= 0x1F3FF
-
-
-def _is_tag(ch: str) -> bool:
-    return 0xE0020 <= ord(ch) <= 0xE007F
 
 
 def _is_pictographic(ch: str, cat: str) -> bool:
@@ -310,22 +297,22 @@ class _Scanner:
     def other_end(self, i: int) -> int:
         """End of a non-word token starting at i (punctuation, symbol, emoji)."""
         text, cats, n = self.text, self.cats, self.n
-        if _is_regional_indicator(text[i]):
-            if i + 1 < n and _is_regional_indicator(text[i + 1]):
+        if is_regional_indicator(text[i]):
+            if i + 1 < n and is_regional_indicator(text[i + 1]):
                 return i + 2
             return i + 1
         pictographic = _is_pictographic(text[i], cats[i])
         j = i + 1
         while j < n:
             ch = text[j]
-            if cats[j][0] == "M" or (pictographic and (_is_emoji_modifier(ch) or _is_tag(ch))):
+            if cats[j][0] == "M" or (pictographic and (is_emoji_modifier(ch) or is_tag(ch))):
                 j += 1
             elif (
                 pictographic
-                and ch == _ZWJ
+                and ch == ZWJ
                 and j + 1 < n
                 and _is_pictographic(text[j + 1], cats[j + 1])
-                and not _is_regional_indicator(text[j + 1])
+                and not is_regional_indicator(text[j + 1])
             ):
                 j += 2
             else:
@@ -560,40 +547,3 @@ def iob2_tags(tokens: list[Token], spans: Iterable) -> tuple[list[str], list[int
             tags[k] = f"I-{label}"
     skipped.sort()
     return tags, skipped
-
-
-def token_labels(tokens: list[Token], spans: Iterable) -> list[str]:
-    """One label per token for token-level agreement ("O" when no span touches the token).
-
-    A ``(start, end, label)`` span labels every token it overlaps, even partly (a misaligned
-    span still counts for the tokens it touches).  When several spans overlap a token, the
-    token takes the label of the longest one (code points), ties broken by earliest start, then
-    by label name (string order).  Empty or inverted spans label nothing.
-    """
-    spans = [s for s in spans if s[0] < s[1]]
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
-    n = len(tokens)
-    labels = ["O"] * n
-    # next_free[k]: a pointer towards the first unlabelled token >= k (path-compressed).
-    next_free = list(range(n + 1))
-
-    def find(k: int) -> int:
-        root = k
-        while next_free[root] != root:
-            root = next_free[root]
-        while next_free[k] != root:
-            next_free[k], k = root, next_free[k]
-        return root
-
-    order = sorted(range(len(spans)), key=lambda index: _priority(spans[index], index))
-    for index in order:
-        start, end, label = spans[index][0], spans[index][1], spans[index][2]
-        first = bisect_right(ends, start)  # first token ending after start
-        stop = bisect_left(starts, end)  # tokens before stop start before end
-        k = find(first)
-        while k < stop:
-            labels[k] = label
-            next_free[k] = k + 1
-            k = find(k + 1)
-    return labels

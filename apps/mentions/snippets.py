@@ -9,44 +9,10 @@ reader sees as one (a letter and its combining marks, an emoji with its
 modifiers or ZWJ joins, a flag's two regional indicators), using the margin.
 """
 
-import unicodedata
+from apps.documents.offsets import splits_grapheme
 
 # How far a cut may widen to keep a sequence whole; the window must carry it.
 MARGIN = 8
-
-ZWJ = "\u200d"
-
-
-def _is_regional_indicator(char):
-    return "\U0001f1e6" <= char <= "\U0001f1ff"
-
-
-def _extends(char):
-    """True for a code point that belongs to the character before it."""
-    return (
-        unicodedata.category(char) in ("Mn", "Mc", "Me")
-        or char == ZWJ
-        or "\ufe00" <= char <= "\ufe0f"  # variation selectors
-        or "\U0001f3fb" <= char <= "\U0001f3ff"  # skin-tone modifiers
-        or "\U000e0020" <= char <= "\U000e007f"  # tag sequences (subdivision flags)
-    )
-
-
-def _splits(text, cut):
-    """True when cutting `text` at `cut` separates two code points that belong together."""
-    if cut <= 0 or cut >= len(text):
-        return False
-    before, after = text[cut - 1], text[cut]
-    if _extends(after) or before == ZWJ:
-        return True
-    if _is_regional_indicator(before) and _is_regional_indicator(after):
-        # Flags pair regional indicators from the left: a cut after an odd
-        # number of them falls inside a flag.
-        run = 0
-        while cut - run - 1 >= 0 and _is_regional_indicator(text[cut - run - 1]):
-            run += 1
-        return run % 2 == 1
-    return False
 
 
 def snippet(window, window_start, start, end, context):
@@ -60,13 +26,13 @@ def snippet(window, window_start, start, end, context):
 
     cut = max(0, len(before_all) - context)
     limit = max(0, cut - MARGIN)
-    while cut > limit and _splits(before_all, cut):
+    while cut > limit and splits_grapheme(before_all, cut):
         cut -= 1
     before = before_all[cut:]
 
     cut = min(len(after_all), context)
     limit = min(len(after_all), cut + MARGIN)
-    while cut < limit and _splits(after_all, cut):
+    while cut < limit and splits_grapheme(after_all, cut):
         cut += 1
     after = after_all[:cut]
 

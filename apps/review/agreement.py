@@ -452,15 +452,6 @@ def span_f1(a_spans, b_spans, mode: str = "exact") -> dict:
     )
 
 
-def _annotator_pairs(documents: Mapping) -> dict[tuple, list]:
-    """Map each annotator pair (a < b), in sorted order, to the documents both annotated."""
-    shared = defaultdict(list)
-    for doc_id, sets in documents.items():
-        for a, b in combinations(_sorted(sets), 2):
-            shared[(a, b)].append(doc_id)
-    return {pair: shared[pair] for pair in _sorted(shared)}
-
-
 def span_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
     """Span F1 (exact and partial) per annotator pair, per label and overall.
 

@@ -1,12 +1,14 @@
 """Submitted annotator sets, loaded in bulk as plain data for agreement and merge.
 
-Three queries whatever the number of documents: the sets, their spans, their
-stances (holders and targets resolved in Python from the spans already read).
+Three queries whatever the number of documents: the sets, then their spans
+and stances through annotations.sets.load_contents (holders and targets
+resolved in Python from the spans already read).
 """
 
 from collections import defaultdict
 
-from apps.annotations.models import AnnotationSet, Span, Stance
+from apps.annotations.models import AnnotationSet
+from apps.annotations.sets import load_contents
 
 
 def submitted_sets(documents):
@@ -32,48 +34,22 @@ def submitted_sets(documents):
         by_set[set_id] = payload
     if not rows:
         return {}
-    # Subqueries, not lists of ids: a large project has more sets than
-    # SQLite takes parameters.
-    spans = {}
-    span_rows = (
-        Span.objects.filter(set__in=sets)
-        .order_by("set_id", "start", "-end", "id")
-        .values_list("id", "set_id", "start", "end", "label__name", "actor_id")
-    )
-    for pk, set_id, start, end, label, actor in span_rows.iterator(chunk_size=10_000):
-        if set_id not in by_set:
+    for set_id, (span_rows, stance_rows) in load_contents(sets, chunk_size=10_000).items():
+        payload = by_set.get(set_id)
+        if payload is None:
             continue  # submitted after the sets were read
-        span = {"id": pk, "start": start, "end": end, "label": label, "actor": actor}
-        spans[pk] = span
-        by_set[set_id]["spans"].append(span)
-    stance_rows = (
-        Stance.objects.filter(set__in=sets)
-        .order_by("set_id", "id")
-        .values_list("set_id", "holder_id", "target_id", "polarity__name", "cue_id")
-    )
-    for set_id, holder, target, polarity, cue in stance_rows.iterator(chunk_size=10_000):
-        if set_id not in by_set:
-            continue
-        by_set[set_id]["stances"].append(
-            {"holder": spans[holder], "target": spans[target], "polarity": polarity, "cue": cue}
-        )
+        by_sid = {}
+        for _, pk, sid, start, end, label, actor in span_rows:
+            span = {"id": pk, "start": start, "end": end, "label": label, "actor": actor}
+            by_sid[sid] = span
+            payload["spans"].append(span)
+        payload["stances"] = [
+            {
+                "holder": by_sid[holder],
+                "target": by_sid[target],
+                "polarity": polarity,
+                "cue": by_sid[cue]["id"] if cue else None,
+            }
+            for _, _, holder, target, polarity, cue in stance_rows
+        ]
     return dict(out)
-
-
-def merge_view(sets):
-    """The same sets with stances naming their spans by id, as merge.py takes them."""
-    return {
-        who: {
-            "spans": payload["spans"],
-            "stances": [
-                {
-                    "holder": s["holder"]["id"],
-                    "target": s["target"]["id"],
-                    "polarity": s["polarity"],
-                    "cue": s["cue"],
-                }
-                for s in payload["stances"]
-            ],
-        }
-        for who, payload in sets.items()
-    }

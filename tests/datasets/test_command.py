@@ -43,3 +43,17 @@ def test_export_dataset_refuses_standoff_conll(gold_project, tmp_path):
             "--out",
             str(tmp_path / "x"),
         )
+
+
+def test_export_dataset_names_the_option_at_fault(gold_project, tmp_path):
+    out = str(tmp_path / "x")
+    with pytest.raises(CommandError, match=r"^--published-from: published_from must be a date"):
+        call_command(
+            "export_dataset", str(gold_project.pk), "--format", "jsonl", "--out", out,
+            "--published-from", "May",
+        )  # fmt: skip
+    with pytest.raises(CommandError, match=r"^--split: "):
+        call_command(
+            "export_dataset", str(gold_project.pk), "--format", "jsonl", "--out", out,
+            "--split", "holdout",
+        )  # fmt: skip

@@ -27,10 +27,9 @@ from apps.datasets.formats.records import (
     SetRecord,
     SpanRecord,
     StanceRecord,
-    Utf16ToCodePoint,
     text_sha256,
-    utf16_offsets,
 )
+from apps.documents.offsets import utf16_offsets
 from tests.datasets.conftest import tricky_payloads
 
 
@@ -76,22 +75,6 @@ def joined(pieces):
     if pieces and isinstance(pieces[0], bytes):
         return b"".join(pieces)
     return "".join(pieces)
-
-
-# --------------------------------------------------------------------------- UTF-16
-
-
-@pytest.mark.parametrize("text", ["abc", "🇻🇪 x", "a👨\u200d👩\u200d👧b", "é", ""])
-def test_utf16_offsets_agree_with_utf16_encoding(text):
-    units = utf16_offsets(text)
-    for i in range(len(text) + 1):
-        assert units[i] == len(text[:i].encode("utf-16-le")) // 2
-    back = Utf16ToCodePoint(text)
-    assert [back(units[i]) for i in range(len(text) + 1)] == list(range(len(text) + 1))
-
-
-def test_utf16_inside_a_surrogate_pair_is_none():
-    assert Utf16ToCodePoint("🇻x")(1) is None
 
 
 # --------------------------------------------------------------------------- jsonl
@@ -444,3 +427,36 @@ def test_network_time_slices_by_year():
 def test_every_format_has_a_writer_and_a_media_type():
     for fmt in FORMATS.values():
         assert callable(fmt.write) and fmt.content_type and fmt.suffix
+
+
+def test_the_catalog_holds_every_fact_of_a_format():
+    from apps.datasets.formats import UNITS
+
+    for name, fmt in FORMATS.items():
+        assert fmt.name == name
+        assert fmt.offset_unit is None or fmt.offset_unit in UNITS
+        assert fmt.carries and fmt.description and fmt.unit_name
+        assert fmt.media_type.split(";")[0] in {
+            "application/x-ndjson",
+            "application/zip",
+            "application/json",
+            "text/plain",
+            "text/csv",
+        }
+        # The facts are the catalog's alone: no writer module repeats them.
+        module = fmt.load()
+        for fact in ("MEDIA_TYPE", "EXTENSION", "NEEDS_TEXT"):
+            assert not hasattr(module, fact), (name, fact)
+    assert FORMATS["doccano"].offset_unit == "utf16_code_unit"
+    assert FORMATS["network"].unit_name == "no offsets (actors and counts)"
+
+
+def test_a_format_is_available_exactly_when_its_package_is(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        "apps.datasets.formats.find_spec", lambda name: None if name == "cassis" else real(name)
+    )
+    assert not FORMATS["xmi"].available()
+    assert FORMATS["jsonl"].available()

@@ -10,7 +10,6 @@ from apps.documents.text import (
     iob2_tags,
     split_sentences,
     token_index_for_spans,
-    token_labels,
     tokenize,
 )
 
@@ -497,39 +496,3 @@ def test_iob2_possessive_span_including_clitic_is_aligned():
     tags, skipped = iob2_tags(tokenize(text), [(0, 8, "GPE")])
     assert tags == ["B-GPE", "I-GPE", "O"]
     assert skipped == []
-
-
-# --- token_labels -------------------------------------------------------------------------
-
-
-def test_token_labels_outside_is_o_and_partial_cover_counts():
-    text = "Moscow’s great-power bet"
-    tokens = tokenize(text)
-    assert token_labels(tokens, [(*span_of(text, "power"), "MISC")]) == ["O", "O", "MISC", "O"]
-    assert token_labels(tokens, []) == ["O", "O", "O", "O"]
-
-
-def test_token_labels_longest_covering_span_wins():
-    text = "Bank of America hired"
-    tokens = tokenize(text)
-    spans = [(*span_of(text, "America"), "GPE"), (*span_of(text, "Bank of America"), "ORG")]
-    assert token_labels(tokens, spans) == ["ORG", "ORG", "ORG", "O"]
-
-
-def test_token_labels_shorter_span_keeps_tokens_the_longer_does_not_cover():
-    text = "a b c d"
-    tokens = tokenize(text)
-    # long covers a b c; short covers c d -> c goes to the long one, d stays with the short one
-    assert token_labels(tokens, [(4, 7, "S"), (0, 5, "L")]) == ["L", "L", "L", "S"]
-
-
-def test_token_labels_ties_by_earliest_start_then_label_name():
-    text = "a b c"
-    tokens = tokenize(text)
-    assert token_labels(tokens, [(2, 5, "Y"), (0, 3, "X")]) == ["X", "X", "Y"]
-    assert token_labels(tokens, [(0, 3, "Z"), (0, 3, "A")]) == ["A", "A", "O"]
-
-
-def test_token_labels_ignores_empty_spans():
-    tokens = tokenize("a b")
-    assert token_labels(tokens, [(1, 1, "X"), (2, 0, "Y")]) == ["O", "O"]

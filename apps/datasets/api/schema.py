@@ -30,6 +30,7 @@ class ManifestFileSerializer(serializers.Serializer):
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
     offset_unit = serializers.CharField(allow_null=True)
+    carries = serializers.CharField(help_text="What the format keeps: spans, stances, actors…")
 
     class Meta:
         ref_name = "ManifestFile"

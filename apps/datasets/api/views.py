@@ -1,7 +1,5 @@
 """The export and release endpoints. Thin: parsing here, the work in export.py and releases.py."""
 
-import datetime
-
 from django.core.files.storage import default_storage
 from django.db.models.fields.json import KeyTransform
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -9,20 +7,21 @@ from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.projects.api.schema import SCOPED, errors
+from apps.projects.errors import Invalid
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
-from ..export import SOURCES, ExportOptions, export
+from ..export import export
 from ..formats import FORMATS
 from ..models import Release
-from ..releases import ReleaseRequestError, create_release, format_problem
-from ..splits import SplitError, parse_ratios
+from ..options import SOURCES, parse_export
+from ..releases import create_release
 from . import schema
 
 
@@ -34,74 +33,11 @@ class IgnoreFormatParameter(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def _bad(field, message):
-    return ValidationError({field: [message]})
-
-
-def _date(params, name):
-    value = params.get(name)
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise _bad(name, f'{name} must be a date like "2024-05-31", got "{value}".') from None
-
-
-def _boolean(params, name, default):
-    value = params.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("true", "1", "yes"):
-        return True
-    if value.lower() in ("false", "0", "no"):
-        return False
-    raise _bad(name, f"{name} must be true or false, got {value!r}.")
-
-
 def export_request(params, view):
     """(format name, ExportOptions) from the query string, or a ValidationError."""
-    format_name = params.get("format") or "jsonl"
-    include_text = _boolean(params, "include_text", True)
-    problem = format_problem(format_name, include_text)
-    if problem:
-        raise _bad("format", problem)
-    source = params.get("source") or "gold"
-    if source not in SOURCES:
-        raise _bad("source", f"source must be one of {', '.join(SOURCES)}, got {source!r}.")
-    annotators = params.get("annotators") or "pseudonyms"
-    if annotators not in ("pseudonyms", "names"):
-        raise _bad("annotators", 'annotators must be "pseudonyms" or "names".')
-    if annotators == "names" and not view.membership.has_role(Role.OWNER):
+    format_name, options = parse_export(params)
+    if options.annotators == "names" and not view.membership.has_role(Role.OWNER):
         raise PermissionDenied("Only a project owner may export annotators' names.")
-    options = ExportOptions(
-        source=source,
-        label=params.get("label") or None,
-        published_from=_date(params, "published_from"),
-        published_to=_date(params, "published_to"),
-        include_text=include_text,
-        annotators=annotators,
-    )
-    seed = params.get("seed")
-    if seed:
-        try:
-            options.seed = int(seed)
-        except ValueError:
-            raise _bad("seed", f"seed must be an integer, got {seed!r}.") from None
-    if params.get("ratios"):
-        try:
-            options.ratios = parse_ratios(params["ratios"])
-        except SplitError as exc:
-            raise _bad("ratios", str(exc)) from None
-    split = params.get("split") or None
-    if split is not None and split not in options.ratios:
-        raise _bad("split", f"split must be one of {', '.join(options.ratios)}, got {split!r}.")
-    options.split = split
-    slice_by = params.get("slice")
-    if slice_by:
-        if slice_by not in ("none", "year", "month"):
-            raise _bad("slice", 'slice must be "none", "year" or "month".')
-        options.format_options["slice"] = slice_by
     return format_name, options
 
 
@@ -213,11 +149,7 @@ class ReleaseListView(ReleaseMixin, APIView):
         responses={202: schema.ReleaseStartedSerializer, **errors(400, *SCOPED)},
     )
     def post(self, request, project_pk):
-        try:
-            release, job = create_release(self.project, request.data, request.user)
-        except ReleaseRequestError as exc:
-            field = exc.field or "non_field_errors"
-            raise _bad(field, exc.message) from None
+        release, job = create_release(self.project, request.data, request.user)
         release = self.get_release(release.pk)
         return Response(
             {"job": job.pk, "release": release_payload(release)}, status=status.HTTP_202_ACCEPTED
@@ -263,7 +195,7 @@ class ReleaseFileView(ReleaseMixin, APIView):
     def get(self, request, project_pk, release_pk, format_name):
         release = self.get_release(release_pk)
         if release.status != Release.Status.READY:
-            raise _bad("release", f"This release is {release.status}, not ready.")
+            raise Invalid(f"This release is {release.status}, not ready.", field="release")
         files = list(release.files.filter(format=format_name))
         if not files:
             raise Http404(f"This release has no {format_name} files.")
@@ -274,7 +206,7 @@ class ReleaseFileView(ReleaseMixin, APIView):
             chosen = next((f for f in files if f.split == split), None)
             if chosen is None:
                 splits = ", ".join(f.split for f in files)
-                raise _bad("split", f"Choose a split: {splits}.")
+                raise Invalid(f"Choose a split: {splits}.", field="split")
         filename = f"{slugify(release.name) or release.pk}-{chosen.name.replace('/', '-')}"
         response = _download(chosen.file.name, chosen.content_type, filename)
         response["X-Content-SHA256"] = chosen.sha256
@@ -291,7 +223,7 @@ class ReleaseManifestView(ReleaseMixin, APIView):
     def get(self, request, project_pk, release_pk):
         release = self.get_release(release_pk)
         if release.status != Release.Status.READY:
-            raise _bad("release", f"This release is {release.status}, not ready.")
+            raise Invalid(f"This release is {release.status}, not ready.", field="release")
         response = _download(release.manifest_file.name, "application/json", "manifest.json")
         response["X-Content-SHA256"] = release.manifest_sha256
         return response

@@ -1,22 +1,46 @@
-"""One pure writer per export format (and readers' counterparts in apps/imports/parsers).
+"""The catalog of export formats: one entry per format, the only place its facts live.
 
-Each module has ``write(documents, context)``, yielding ``str`` or ``bytes``
-pieces from an iterable of ``records.DocumentRecord`` and an
-``records.ExportContext``, and ``MEDIA_TYPE``, ``EXTENSION`` and ``NEEDS_TEXT``
-(whether the format cannot work in standoff mode, ``include_text=false``).
+Each writer module has ``write(documents, context)`` (or another function
+named by ``writer``), yielding ``str`` or ``bytes`` pieces from an iterable of
+``records.DocumentRecord`` and a ``records.ExportContext``. Everything else
+about a format (file extension, media type, offset unit, what it carries,
+whether it needs the text, its optional dependency) is its entry below, read
+by the export API, the command, the release manifest and the datasets page.
+The readers' counterparts are in apps/imports/parsers.
 """
 
 from dataclasses import dataclass
 from importlib import import_module
+from importlib.util import find_spec
+
+# The offset units a format may count in, as the manifest names them, and as
+# the datasets page says them to people choosing a format.
+UNITS = {
+    "code_point": "offsets in code points",
+    "utf16_code_unit": "offsets in UTF-16 code units",
+    "token": "token positions",
+    "token (spaCy Doc built on Accord's tokens)": "token positions",
+}
+NO_OFFSETS = "no offsets (actors and counts)"
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     module: str
+    extension: str
+    media_type: str
+    # How its offsets count (a key of UNITS), or None when it has no offsets.
+    offset_unit: str | None
+    # What the format keeps, in a word or two per layer.
+    carries: str
+    # One line for people choosing a format: what reads it.
+    description: str
+    # Whether it cannot be written in standoff mode (include_text=false).
+    needs_text: bool = False
     writer: str = "write"
-    media_type: str | None = None
-    extension: str | None = None
+    # The optional package it needs (its import name), None when none.
+    requires: str | None = None
 
     def load(self):
         return import_module(f"{__name__}.{self.module}")
@@ -25,42 +49,128 @@ class Format:
     def write(self):
         return getattr(self.load(), self.writer)
 
+    # The names the export code has always used for the two file facts.
     @property
     def content_type(self):
-        return self.media_type or self.load().MEDIA_TYPE
+        return self.media_type
 
     @property
     def suffix(self):
-        return self.extension or self.load().EXTENSION
+        return self.extension
 
     @property
-    def needs_text(self):
-        return self.load().NEEDS_TEXT
+    def unit_name(self):
+        """The offset unit in words, for the datasets page."""
+        return UNITS[self.offset_unit] if self.offset_unit else NO_OFFSETS
 
     def available(self):
         """Whether the format's optional dependency is installed."""
-        if self.name == "spacy-docbin":
-            return self.load().available()
-        if self.name == "xmi":
-            try:
-                import cassis  # noqa: F401
-            except ImportError:
-                return False
-        return True
+        return self.requires is None or find_spec(self.requires) is not None
 
+
+NDJSON, ZIP = "application/x-ndjson", "application/zip"
 
 FORMATS = {
     f.name: f
     for f in (
-        Format("jsonl", "jsonl"),
-        Format("conll", "conll"),
-        Format("spacy", "spacy"),
-        Format("spacy-docbin", "spacy", "write_docbin", "application/zip", "zip"),
-        Format("brat", "brat"),
-        Format("doccano", "doccano"),
-        Format("label-studio", "label_studio"),
-        Format("xmi", "xmi"),
-        Format("stances-csv", "stances_csv"),
-        Format("network", "network"),
+        Format(
+            "jsonl",
+            "jsonl",
+            "jsonl",
+            NDJSON,
+            "code_point",
+            "text, metadata, spans, stances, actors, provenance",
+            "One JSON object a line: text (or its SHA-256), spans, stances and actors; "
+            "Accord imports it back.",
+        ),
+        Format(
+            "conll",
+            "conll",
+            "conll",
+            "text/plain; charset=utf-8",
+            "token",
+            "tokens and aligned, non-overlapping spans (IOB2)",
+            "CoNLL IOB2, one token a line, blank line between sentences; "
+            "misaligned or overlapping spans are reported.",
+            needs_text=True,
+        ),
+        Format(
+            "spacy",
+            "spacy",
+            "jsonl",
+            NDJSON,
+            "code_point",
+            "text and spans",
+            "spaCy's character-offset JSON lines (text, ents), for training pipelines.",
+            needs_text=True,
+        ),
+        Format(
+            "spacy-docbin",
+            "spacy",
+            "zip",
+            ZIP,
+            "token (spaCy Doc built on Accord's tokens)",
+            "tokens, aligned spans as ents, every span in doc.spans with its actor",
+            "A .spacy DocBin that spacy.tokens.DocBin loads directly.",
+            needs_text=True,
+            writer="write_docbin",
+            requires="spacy",
+        ),
+        Format(
+            "brat",
+            "brat",
+            "zip",
+            ZIP,
+            "code_point",
+            "text, spans, stances, actors and cues as notes",
+            "A zip of brat standoff .txt/.ann files: T lines for spans, R lines for stances.",
+        ),
+        Format(
+            "doccano",
+            "doccano",
+            "jsonl",
+            NDJSON,
+            "utf16_code_unit",
+            "text, spans and stances (no cues, no actors)",
+            "doccano's JSONL (entities and relations); its offsets count UTF-16 code units.",
+        ),
+        Format(
+            "label-studio",
+            "label_studio",
+            "json",
+            "application/json",
+            "code_point",
+            "text, metadata, spans with actors, stances (no cues)",
+            "Label Studio task JSON with predictions-style results.",
+        ),
+        Format(
+            "xmi",
+            "xmi",
+            "zip",
+            ZIP,
+            "utf16_code_unit",
+            "text, spans with actors, stances with cues",
+            "A zip of UIMA CAS XMI files and the type system, loadable by INCEpTION.",
+            needs_text=True,
+            requires="cassis",
+        ),
+        Format(
+            "stances-csv",
+            "stances_csv",
+            "csv",
+            "text/csv; charset=utf-8",
+            "code_point",
+            "stances with their holder, target, cue, actors and evidence sentences",
+            "One row per stance: holder, target, polarity, cue and their actors.",
+        ),
+        Format(
+            "network",
+            "network",
+            "zip",
+            ZIP,
+            None,
+            "actors and signed stance counts between them",
+            "The signed actor network: GraphML and a CSV edge list (support − oppose).",
+        ),
     )
 }

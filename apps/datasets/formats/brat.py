@@ -16,10 +16,6 @@ from collections.abc import Iterable, Iterator
 
 from .records import DocumentRecord, ExportContext, FileNames, stream_zip
 
-MEDIA_TYPE = "application/zip"
-EXTENSION = "zip"
-NEEDS_TEXT = False
-
 _BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 

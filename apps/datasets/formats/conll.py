@@ -19,9 +19,6 @@ from apps.documents.text import iob2_tags, split_sentences, token_index_for_span
 
 from .records import DocumentRecord, ExportContext
 
-MEDIA_TYPE = "text/plain; charset=utf-8"
-EXTENSION = "conll"
-NEEDS_TEXT = True
 DOCSTART = "-DOCSTART- -X- -X- O\n\n"
 
 

@@ -12,20 +12,18 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from .records import DocumentRecord, ExportContext, utf16_offsets
+from apps.documents.offsets import OffsetMap
 
-MEDIA_TYPE = "application/x-ndjson"
-EXTENSION = "jsonl"
-NEEDS_TEXT = False
+from .records import DocumentRecord, ExportContext
 
 
 def record(document: DocumentRecord, aset, context: ExportContext) -> dict:
     text = document.text
-    units = None if text.isascii() else utf16_offsets(text)
+    units = OffsetMap(text)
     entities, number = [], {}
     for index, span in enumerate(aset.spans, start=1):
         number[span.id] = index
-        start, end = (units[span.start], units[span.end]) if units else (span.start, span.end)
+        start, end = units.to_utf16(span.start), units.to_utf16(span.end)
         entities.append(
             {"id": index, "label": span.label, "start_offset": start, "end_offset": end}
         )

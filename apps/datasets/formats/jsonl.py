@@ -15,10 +15,6 @@ import orjson
 
 from .records import DocumentRecord, ExportContext, SetRecord
 
-MEDIA_TYPE = "application/x-ndjson"
-EXTENSION = "jsonl"
-NEEDS_TEXT = False
-
 
 def _spans(document: DocumentRecord, aset: SetRecord, context: ExportContext) -> list[dict]:
     text = document.text if context.include_text else None

@@ -15,9 +15,6 @@ import orjson
 
 from .records import DocumentRecord, ExportContext
 
-MEDIA_TYPE = "application/json"
-EXTENSION = "json"
-NEEDS_TEXT = False
 FROM_NAME, TO_NAME = "label", "text"
 
 

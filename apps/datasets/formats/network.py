@@ -26,9 +26,6 @@ from xml.sax.saxutils import quoteattr
 
 from .records import DocumentRecord, ExportContext, stream_zip
 
-MEDIA_TYPE = "application/zip"
-EXTENSION = "zip"
-NEEDS_TEXT = False
 SLICES = ("none", "year", "month")
 
 

@@ -127,41 +127,6 @@ class FileNames:
         return name
 
 
-# --------------------------------------------------------------------------- UTF-16
-
-
-def utf16_offsets(text: str) -> list[int]:
-    """UTF-16 offset of every code point index 0..len(text) (inclusive)."""
-    out = [0] * (len(text) + 1)
-    position = 0
-    for index, ch in enumerate(text):
-        out[index] = position
-        position += 2 if ord(ch) > 0xFFFF else 1
-    out[len(text)] = position
-    return out
-
-
-class Utf16ToCodePoint:
-    """Convert UTF-16 code unit offsets back to code points; None inside a surrogate pair."""
-
-    def __init__(self, text: str):
-        self.map: dict[int, int] = {}
-        position = 0
-        for index, ch in enumerate(text):
-            self.map[position] = index
-            position += 2 if ord(ch) > 0xFFFF else 1
-        self.map[position] = len(text)
-        self.length = position
-
-    def __call__(self, offset: int) -> int | None:
-        return self.map.get(offset)
-
-
-def has_astral(text: str) -> bool:
-    """Whether any code point needs two UTF-16 units (emoji ...)."""
-    return any(ord(ch) > 0xFFFF for ch in text) if not text.isascii() else False
-
-
 # --------------------------------------------------------------------------- streaming zip
 
 

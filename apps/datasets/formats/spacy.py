@@ -22,18 +22,7 @@ from apps.documents.text import iob2_tags, token_index_for_spans, tokenize
 
 from .records import DocumentRecord, ExportContext, stream_zip
 
-MEDIA_TYPE = "application/x-ndjson"
-EXTENSION = "jsonl"
-NEEDS_TEXT = True
 PART_SIZE = 500
-
-
-def available() -> bool:
-    try:
-        import spacy  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[bytes]:

@@ -17,10 +17,6 @@ from apps.documents.text import split_sentences
 
 from .records import DocumentRecord, ExportContext
 
-MEDIA_TYPE = "text/csv; charset=utf-8"
-EXTENSION = "csv"
-NEEDS_TEXT = False
-
 HEADER = [
     "document",
     "split",

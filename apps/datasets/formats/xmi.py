@@ -19,9 +19,6 @@ from collections.abc import Iterable, Iterator
 
 from .records import DocumentRecord, ExportContext, FileNames, stream_zip
 
-MEDIA_TYPE = "application/zip"
-EXTENSION = "zip"
-NEEDS_TEXT = True
 ENTITY = "webanno.custom.Entity"
 STANCE = "webanno.custom.Stance"
 

@@ -10,48 +10,23 @@ with what they are, the project's labels, the caller's role).
 from django.shortcuts import render
 
 from apps.datasets.formats import FORMATS
-from apps.datasets.releases import OFFSET_UNITS
 from apps.datasets.splits import DEFAULT_RATIOS, DEFAULT_SEED
 from apps.projects.models import Label, Role
 from apps.projects.permissions import project_page
 
-# One line on each format, for people choosing one: what reads it.
-DESCRIPTIONS = {
-    "jsonl": "One JSON object a line: text (or its SHA-256), spans, stances and actors; "
-    "Accord imports it back.",
-    "conll": "CoNLL IOB2, one token a line, blank line between sentences; "
-    "misaligned or overlapping spans are reported.",
-    "spacy": "spaCy's character-offset JSON lines (text, ents), for training pipelines.",
-    "spacy-docbin": "A .spacy DocBin that spacy.tokens.DocBin loads directly.",
-    "brat": "A zip of brat standoff .txt/.ann files: T lines for spans, R lines for stances.",
-    "doccano": "doccano's JSONL (entities and relations); its offsets count UTF-16 code units.",
-    "label-studio": "Label Studio task JSON with predictions-style results.",
-    "xmi": "A zip of UIMA CAS XMI files and the type system, loadable by INCEpTION.",
-    "stances-csv": "One row per stance: holder, target, polarity, cue and their actors.",
-    "network": "The signed actor network: GraphML and a CSV edge list (support − oppose).",
-}
-UNIT_NAMES = {
-    "code_point": "offsets in code points",
-    "utf16_code_unit": "offsets in UTF-16 code units",
-    "token": "token positions",
-}
-
 
 def format_choices():
     """The export formats as the page describes them, in the API's order."""
-    choices = []
-    for name, fmt in FORMATS.items():
-        unit = OFFSET_UNITS.get(name)
-        choices.append(
-            {
-                "name": name,
-                "description": DESCRIPTIONS.get(name, ""),
-                "unit": UNIT_NAMES.get(unit, unit) if unit else "no offsets (actors and counts)",
-                "needsText": fmt.needs_text,
-                "available": fmt.available(),
-            }
-        )
-    return choices
+    return [
+        {
+            "name": name,
+            "description": fmt.description,
+            "unit": fmt.unit_name,
+            "needsText": fmt.needs_text,
+            "available": fmt.available(),
+        }
+        for name, fmt in FORMATS.items()
+    ]
 
 
 @project_page(Role.REVIEWER)

@@ -1,4 +1,3 @@
-import datetime
 import json
 import sys
 
@@ -7,68 +6,46 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.projects.cli import find_project
 from apps.projects.progress import ProgressBar
 
-from ...export import SOURCES, Exporter, ExportOptions, buffered
+from ...export import Exporter, buffered
 from ...formats import FORMATS
-from ...releases import format_problem
-from ...splits import SplitError, parse_ratios
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f'Dates are written like 2024-05-31, got "{value}".') from None
+from ...options import ANNOTATOR_NAMING, SLICES, SOURCES, OptionsError, parse_export
 
 
 class Command(BaseCommand):
     help = "Export a project's annotations in one format to a file (or - for standard output)."
 
     def add_arguments(self, parser):
+        # The values are checked by the export options parser, as the API's are.
         parser.add_argument("project", help="Project id or exact name.")
-        parser.add_argument("--format", required=True, choices=sorted(FORMATS))
+        parser.add_argument("--format", required=True, help=", ".join(FORMATS))
         parser.add_argument("--out", required=True, help="Output file, or - for standard output.")
-        parser.add_argument("--source", default="gold", choices=SOURCES)
+        parser.add_argument("--source", help=f"{', '.join(SOURCES)} (default gold)")
         parser.add_argument("--split", help="Only documents of this split.")
         parser.add_argument("--label", help="Only spans (entity label) or stances (stance label).")
-        parser.add_argument("--published-from", type=_date)
-        parser.add_argument("--published-to", type=_date)
+        parser.add_argument("--published-from", help="e.g. 2024-05-31")
+        parser.add_argument("--published-to", help="e.g. 2024-05-31")
         parser.add_argument(
             "--no-text", action="store_true", help="Standoff: offsets, URL and text SHA-256 only."
         )
-        parser.add_argument("--annotators", default="pseudonyms", choices=["pseudonyms", "names"])
-        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--annotators", help=f"{' or '.join(ANNOTATOR_NAMING)} (default pseudonyms)"
+        )
+        parser.add_argument("--seed", help="default 0")
         parser.add_argument("--ratios", help="e.g. train:0.8,dev:0.1,test:0.1")
-        parser.add_argument("--slice", choices=["none", "year", "month"], help="network only")
+        parser.add_argument("--slice", help=f"{', '.join(SLICES)} (network only)")
 
     def handle(self, project, **o):
         project = find_project(project)
-        problem = format_problem(o["format"], not o["no_text"])
-        if problem:
-            raise CommandError(problem)
-        options = ExportOptions(
-            source=o["source"],
-            split=o["split"],
-            label=o["label"],
-            published_from=o["published_from"],
-            published_to=o["published_to"],
-            include_text=not o["no_text"],
-            seed=o["seed"],
-            annotators=o["annotators"],
-        )
-        if o["ratios"]:
-            try:
-                options.ratios = parse_ratios(o["ratios"])
-            except SplitError as exc:
-                raise CommandError(str(exc)) from None
-        if options.split and options.split not in options.ratios:
-            raise CommandError(f"--split must be one of {', '.join(options.ratios)}.")
-        if o["slice"]:
-            options.format_options["slice"] = o["slice"]
+        o["include_text"] = not o.pop("no_text")
+        try:
+            format_name, options = parse_export(o)
+        except OptionsError as exc:
+            raise CommandError(f"--{exc.field.replace('_', '-')}: {exc.message}") from None
         exporter = Exporter(project, options)
         context = exporter.context()
         total = exporter.documents().count()
-        progress = ProgressBar(self.stderr._out, total, label=f"export {o['format']}")
-        pieces = FORMATS[o["format"]].write(iter(exporter), context)
+        progress = ProgressBar(self.stderr._out, total, label=f"export {format_name}")
+        pieces = FORMATS[format_name].write(iter(exporter), context)
         out = sys.stdout.buffer if o["out"] == "-" else open(o["out"], "wb")  # noqa: SIM115
         written = 0
         try:
