@@ -33,7 +33,7 @@ from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.documents.models import Document
 from apps.projects.models import Job, Label, Membership, Project, Role
-from tests.conftest import make_project
+from tests.builders import make_project
 
 pytestmark = pytest.mark.django_db
 

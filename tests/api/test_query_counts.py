@@ -22,7 +22,7 @@ from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.validation import CleanSet
 from apps.documents.models import Document
 from apps.projects.models import Label, Membership, Project, Role
-from tests.conftest import make_project
+from tests.builders import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from apps.datasets.models import Release, ReleaseFile
 from apps.datasets.releases import build_release
 from apps.documents.models import Document
 from apps.projects.models import Job
-from tests.conftest import make_project
+from tests.builders import make_project
 from tests.datasets.conftest import add_set, tricky_payloads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

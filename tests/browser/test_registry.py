@@ -9,7 +9,7 @@ from apps.actors.models import Actor, Alias
 from apps.annotations.models import AnnotationSet, Span
 from apps.documents.models import Document
 from apps.projects.models import Label
-from tests.conftest import make_project
+from tests.builders import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

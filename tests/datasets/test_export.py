@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.annotations.models import AnnotationSet
 from apps.datasets.export import Exporter, ExportOptions, pseudonym
 from apps.documents.models import Document
-from tests.conftest import make_project
+from tests.builders import make_project
 from tests.datasets.conftest import add_set, span, tricky_payloads
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from apps.documents.models import Document
 from apps.mentions.merge import merge_actors
 from apps.mentions.snippets import MARGIN, snippet
 from apps.projects.models import Label
-from tests.conftest import make_project
+from tests.builders import make_project
 
 pytestmark = pytest.mark.django_db
 
