@@ -64,6 +64,14 @@ def make_document(project, external_id="d1", text="Moscow spoke.", **fields):
 
 # --------------------------------------------------------------------------- payloads
 
+# Texts that break naive offset handling: a flag emoji and CRLF, decomposed
+# Vietnamese and a ZWJ family emoji, right-to-left Arabic.
+TRICKY = {
+    "flag": "🇻🇪 Caracas rejected Moscow’s offer.\r\nThe U.S. said no.",
+    "marks": "Quo\u0302\u0301c Hội backed 👨\u200d👩\u200d👧 Hanoi.",
+    "rtl": "قالت موسكو إن واشنطن تدعم كاراكاس.",
+}
+
 
 def span(sid, start, end, label="GPE", actor=None):
     return {"id": sid, "start": start, "end": end, "label": label, "actor": actor}
@@ -93,6 +101,40 @@ def _clean(document, spans, stances):
     return clean, schema.label_ids
 
 
+def tricky_payloads(actors=None):
+    """(external id, text, spans, stances) for each tricky text."""
+    actors = actors or {}
+    t = TRICKY
+    return [
+        (
+            "flag",
+            t["flag"],
+            [
+                span_of("s1", t["flag"], "Caracas", "GPE", actors.get("venezuela")),
+                span_of("s2", t["flag"], "Moscow", "GPE", actors.get("russia")),
+                span_of("s3", t["flag"], "U.S.", "GPE"),
+                span_of("s4", t["flag"], "🇻🇪", "GPE"),
+            ],
+            [{"id": "t1", "holder": "s1", "target": "s2", "polarity": "OPPOSE", "cue": None}],
+        ),
+        (
+            "marks",
+            t["marks"],
+            [
+                span_of("s1", t["marks"], "Quo\u0302\u0301c Hội", "ORG"),
+                span_of("s2", t["marks"], "Hanoi", "GPE"),
+            ],
+            [{"id": "t1", "holder": "s1", "target": "s2", "polarity": "SUPPORT", "cue": None}],
+        ),
+        (
+            "rtl",
+            t["rtl"],
+            [span_of("s1", t["rtl"], "موسكو", "GPE"), span_of("s2", t["rtl"], "كاراكاس", "GPE")],
+            [{"id": "t1", "holder": "s1", "target": "s2", "polarity": "SUPPORT", "cue": None}],
+        ),
+    ]
+
+
 # --------------------------------------------------------------------------- sets
 
 
@@ -111,19 +153,29 @@ def annotate(document, user, spans=(), stances=(), submit=True):
     return aset
 
 
-def add_gold(document, reviewer, spans=(), stances=(), adjudicate=True):
-    """The document's gold set, written as review writes it and (unless
-    `adjudicate` is false) accepted, as the reviewer's accept leaves it.
-    `reviewer` is who accepts; the set itself is created authorless, as it
-    is when review's auto-merge or import creates it before anyone edits."""
-    aset = review_gold.gold_set_of(document, None)
+def add_gold(document, reviewer=None, spans=(), stances=(), adjudicate=True, author=None):
+    """The document's gold set, written as review writes it (gold_set_of,
+    replace_set) and, unless `adjudicate` is false, accepted by `reviewer`
+    (by default the project's first reviewer or owner), as accept leaves it.
+    `author` is the set's author: None, as when auto-merge made it."""
+    aset = review_gold.gold_set_of(document, author)
     clean, label_ids = _clean(document, spans, stances)
     replace_set(aset, aset.version, clean, label_ids)
     if adjudicate:
-        review_gold.accept(document, reviewer)
+        review_gold.accept(document, reviewer or _a_reviewer(document.project))
     aset.refresh_from_db()
     document.refresh_from_db()
     return aset
+
+
+def _a_reviewer(project):
+    membership = (
+        Membership.objects.filter(project=project, role__in=[Role.REVIEWER, Role.OWNER])
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    return membership.user
 
 
 def add_prediction(document, source="model", spans=(), stances=()):
@@ -138,6 +190,18 @@ def add_prediction(document, source="model", spans=(), stances=()):
     )
     insert_rows([(aset.pk, clean)], label_ids)
     return aset
+
+
+def add_set(document, kind, spans=(), stances=(), author=None, source="", adjudicated=True):
+    """A set of any kind, each through its own write path: an annotator's
+    (submitted), gold (accepted unless `adjudicated` is false), a prediction."""
+    if kind == AnnotationSet.Kind.ANNOTATOR:
+        return annotate(document, author, spans, stances)
+    if kind == AnnotationSet.Kind.GOLD:
+        return add_gold(
+            document, spans=spans, stances=stances, adjudicate=adjudicated, author=author
+        )
+    return add_prediction(document, source or "model", spans, stances)
 
 
 @contextmanager

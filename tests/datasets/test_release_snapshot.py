@@ -11,8 +11,7 @@ from apps.datasets.models import Release, ReleaseFile
 from apps.datasets.releases import create_release
 from apps.documents.models import Document
 from apps.projects.models import Job
-from tests.builders import make_project
-from tests.datasets.conftest import add_set, span
+from tests.builders import add_set, make_project, span_of
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +44,7 @@ def hook(monkeypatch, name, before):
 
 def gold_document(project, external_id, text):
     document = Document.objects.create(project=project, external_id=external_id, text=text)
-    add_set(document, AnnotationSet.Kind.GOLD, [span("s1", text, text.split()[0], "GPE")])
+    add_set(document, AnnotationSet.Kind.GOLD, [span_of("s1", text, text.split()[0], "GPE")])
     return document
 
 
