@@ -85,7 +85,9 @@ def build(users, n):
         for actor in actors
         for alias in ("alias", "nickname")
     )
-    # Documents, each with ana's and ben's sets.
+    # Documents, each with ana's and ben's sets (in progress), in bulk rather
+    # than through tests/builders.py: the sizes here would take minutes one set
+    # at a time. The counters are set to what claim() would leave.
     documents = Document.objects.bulk_create(
         Document(project=project, external_id=f"doc-{i}", text=SENTENCE * 2, annotator_count=2)
         for i in range(n)
