@@ -65,7 +65,7 @@ def test_a_failed_build_leaves_no_files(gold_project, users, media, monkeypatch)
     assert [p for p in media.rglob("*") if p.is_file()] == []
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's isolation levels")
+@pytest.mark.postgres  # PostgreSQL's isolation levels
 @pytest.mark.django_db(transaction=True)
 def test_a_change_committed_mid_build_is_in_no_file_of_the_release(users, media, monkeypatch):
     project = make_project(users)
