@@ -156,7 +156,7 @@ def annotate(document, user, spans=(), stances=(), submit=True):
 def add_gold(document, reviewer=None, spans=(), stances=(), adjudicate=True, author=None):
     """The document's gold set, written as review writes it (gold_set_of,
     replace_set) and, unless `adjudicate` is false, accepted by `reviewer`
-    (by default the project's first reviewer or owner), as accept leaves it.
+    (by default the project's first reviewer, else its owner), as accept leaves it.
     `author` is the set's author: None, as when auto-merge made it."""
     aset = review_gold.gold_set_of(document, author)
     clean, label_ids = _clean(document, spans, stances)
@@ -169,13 +169,9 @@ def add_gold(document, reviewer=None, spans=(), stances=(), adjudicate=True, aut
 
 
 def _a_reviewer(project):
-    membership = (
-        Membership.objects.filter(project=project, role__in=[Role.REVIEWER, Role.OWNER])
-        .select_related("user")
-        .order_by("id")
-        .first()
-    )
-    return membership.user
+    members = Membership.objects.filter(project=project).select_related("user").order_by("id")
+    reviewer = members.filter(role=Role.REVIEWER).first() or members.filter(role=Role.OWNER).first()
+    return reviewer.user
 
 
 def add_prediction(document, source="model", spans=(), stances=()):
