@@ -8,7 +8,7 @@ from apps.datasets.export import Exporter
 from apps.datasets.formats.records import SetRecord, SpanRecord, StanceRecord
 from apps.documents.models import Document
 from apps.projects.models import Label
-from tests.datasets.conftest import add_set, span
+from tests.builders import add_set, span_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_spans_and_merges_are_counted_separately(project, client_for):
             project=project, name=name, kind="state", merged_into=survivor, merged_at=timezone.now()
         )
     document = Document.objects.create(project=project, external_id="d", text="Moscow spoke.")
-    add_set(document, "gold", [span("s1", document.text, "Moscow", "GPE", survivor.pk)])
+    add_set(document, "gold", [span_of("s1", document.text, "Moscow", "GPE", survivor.pk)])
     detail = delete(client_for, project, survivor).json()["detail"]
     assert "linked from 1 span and is the survivor of a merge (2 actors were merged" in detail
 

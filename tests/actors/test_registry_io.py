@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.actors import registry_io
 from apps.actors.models import Actor, Alias
 from apps.actors.registry_io import RegistryFormatError, join_aliases, split_aliases
+from tests.builders import make_project
 
 from .helpers import make_registry
 
@@ -197,7 +198,6 @@ def registry_state(project):
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_export_then_import_into_another_project_round_trips(fmt, project, users, client_for):
-    from tests.conftest import make_project
 
     make_registry(project)
     olga = client_for("olga")

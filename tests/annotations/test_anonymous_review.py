@@ -11,8 +11,8 @@ from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import display_names, project_names
 from apps.projects.models import Membership, Role
 from apps.review.report import pseudonymous_report
-from tests.conftest import make_project
-from tests.review.helpers import MOSCOW, RODRIGUEZ, VENEZUELA, annotate, document, span
+from tests.builders import annotate, make_project, span_at
+from tests.review.helpers import MOSCOW, RODRIGUEZ, VENEZUELA, document
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,9 @@ def world(users, make_user):
     actor = Actor.objects.create(project=project, name="Russia", kind="state")
     d1, d2 = document(project, "d1"), document(project, "d2")
     for who, extra in (("yan", VENEZUELA), ("xia", RODRIGUEZ), ("zed", VENEZUELA)):
-        annotate(d1, people[who], [span("s1", MOSCOW, actor.pk), span("s2", extra)])
+        annotate(d1, people[who], [span_at("s1", MOSCOW, actor.pk), span_at("s2", extra)])
     for who in ("xia", "zed"):
-        annotate(d2, people[who], [span("s1", MOSCOW, actor.pk)])
+        annotate(d2, people[who], [span_at("s1", MOSCOW, actor.pk)])
     return {"project": project, "docs": (d1, d2), "actor": actor, "people": people}
 
 
@@ -229,7 +229,7 @@ def _more_documents(world, n):
     for i in range(n):
         doc = document(world["project"], f"more-{i}")
         for who in ("zed", "yan", "xia"):
-            annotate(doc, people[who], [span("s1", MOSCOW, world["actor"].pk)])
+            annotate(doc, people[who], [span_at("s1", MOSCOW, world["actor"].pk)])
 
 
 @pytest.mark.parametrize(

@@ -7,20 +7,14 @@ SQLite serialises every write transaction, so it cannot show the race.
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from apps.annotations.assignment import DocumentFull, claim, next_document
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
 from apps.projects.models import Membership, Project, Role
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_in_threads(count, work):
@@ -44,7 +38,7 @@ def run_in_threads(count, work):
     return results, errors
 
 
-def test_next_never_exceeds_k_under_simultaneous_requests(postgres, make_user):
+def test_next_never_exceeds_k_under_simultaneous_requests(make_user):
     workers = 12
     project = Project.objects.create(name="race", annotators_per_document=3)
     users = [make_user(f"u{i}") for i in range(workers)]
@@ -80,7 +74,7 @@ def test_next_never_exceeds_k_under_simultaneous_requests(postgres, make_user):
         assert sets == document.annotator_count == 3
 
 
-def test_claim_on_one_document_admits_exactly_k(postgres, make_user):
+def test_claim_on_one_document_admits_exactly_k(make_user):
     workers = 10
     project = Project.objects.create(name="race", annotators_per_document=2)
     users = [make_user(f"u{i}") for i in range(workers)]

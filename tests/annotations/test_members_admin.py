@@ -13,7 +13,7 @@ from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import submit_set
 from apps.documents.models import Document
 from apps.projects.models import Membership, Role
-from tests.conftest import make_project
+from tests.builders import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from apps.annotations.assignment import claim
 from apps.annotations.counters import recount
 from apps.annotations.sets import submit_set
 from apps.documents.models import Document
-from tests.conftest import make_project
+from tests.builders import make_project
 
 pytestmark = pytest.mark.django_db
 

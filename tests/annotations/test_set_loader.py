@@ -5,7 +5,7 @@ import pytest
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import load_contents
 from apps.documents.models import Document
-from tests.datasets.conftest import add_set, span
+from tests.builders import add_set, span_of
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,9 @@ def two_sets(project, users, external_id="d"):
         document,
         AnnotationSet.Kind.ANNOTATOR,
         [
-            span("b", TEXT, "Caracas", "GPE"),
-            span("a", TEXT, "Moscow", "GPE"),
-            span("c", TEXT, "Moscow backs", "ORG"),
+            span_of("b", TEXT, "Caracas", "GPE"),
+            span_of("a", TEXT, "Moscow", "GPE"),
+            span_of("c", TEXT, "Moscow backs", "ORG"),
         ],
         [{"id": "t1", "holder": "a", "target": "b", "polarity": "SUPPORT", "cue": "c"}],
         author=users["ana"],
@@ -28,7 +28,7 @@ def two_sets(project, users, external_id="d"):
     second = add_set(
         document,
         AnnotationSet.Kind.ANNOTATOR,
-        [span("x", TEXT, "thanks", "ORG")],
+        [span_of("x", TEXT, "thanks", "ORG")],
         author=users["ben"],
     )
     empty = add_set(document, AnnotationSet.Kind.GOLD, [])

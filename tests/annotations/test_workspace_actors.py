@@ -6,7 +6,7 @@ from django.test import Client
 from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
-from tests.datasets.conftest import add_set, span
+from tests.builders import add_set, span_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def linked(project, users):
         add_set(
             document,
             kind,
-            [span("s1", TEXT, piece, "GPE", actors[actor].pk)],
+            [span_of("s1", TEXT, piece, "GPE", actors[actor].pk)],
             author=users[username] if username else None,
             adjudicated=False,
         )

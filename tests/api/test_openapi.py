@@ -19,7 +19,7 @@ from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 
 from apps.documents.models import Document
-from tests.conftest import make_project
+from tests.builders import make_project
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.documents.models import Document
 from apps.projects.models import Job, Label, Membership, Project, Role
-from tests.conftest import make_project
+from tests.builders import add_gold, add_prediction, annotate, make_project, span
 
 pytestmark = pytest.mark.django_db
 
@@ -506,19 +506,9 @@ def test_methods_an_endpoint_does_not_accept_answer_405(world, client_for):
 # --------------------------------------------------------------------------- blindness
 
 
-def add_set(document, kind, author=None, source="", label="GPE", start=0, end=6):
-    aset = AnnotationSet.objects.create(document=document, kind=kind, author=author, source=source)
-    Span.objects.create(
-        set=aset,
-        sid="s1",
-        start=start,
-        end=end,
-        label=Label.objects.get(project=document.project, name=label),
-    )
-    if kind == AnnotationSet.Kind.ANNOTATOR:
-        Document.objects.filter(pk=document.pk).update(annotator_count=document.annotator_count + 1)
-        document.refresh_from_db()
-    return aset
+def draft(document, user, start=0, end=6):
+    """The user's annotator set with one GPE span, not submitted."""
+    return annotate(document, user, [span("s1", start, end)], submit=False)
 
 
 @pytest.fixture
@@ -528,10 +518,12 @@ def sets_on(users):
     def build(project):
         document = Document.objects.create(project=project, external_id="sets", text=TEXT)
         return {
-            "ana": add_set(document, AnnotationSet.Kind.ANNOTATOR, users["ana"]),
-            "ben": add_set(document, AnnotationSet.Kind.ANNOTATOR, users["ben"], start=39, end=48),
-            "prediction": add_set(document, AnnotationSet.Kind.PREDICTION, source="import"),
-            "gold": add_set(document, AnnotationSet.Kind.GOLD, users["rita"]),
+            "ana": draft(document, users["ana"]),
+            "ben": draft(document, users["ben"], start=39, end=48),
+            "prediction": add_prediction(document, "import", [span("s1", 0, 6)]),
+            "gold": add_gold(
+                document, spans=[span("s1", 0, 6)], adjudicate=False, author=users["rita"]
+            ),
         }
 
     return build
@@ -615,7 +607,7 @@ def _set_state(aset):
 def test_mine_is_always_the_callers_own_set(blind, users, client_for):
     project = make_project(users, annotators_per_document=2, blind=blind)
     document = Document.objects.create(project=project, external_id="x", text=TEXT)
-    ben_set = add_set(document, AnnotationSet.Kind.ANNOTATOR, users["ben"])
+    ben_set = draft(document, users["ben"])
     ben_before = _set_state(ben_set)
     mine = f"/api/v1/projects/{project.pk}/documents/{document.pk}/annotations/mine/"
     ana = client_for("ana")
@@ -641,8 +633,8 @@ def test_mine_is_always_the_callers_own_set(blind, users, client_for):
 def test_annotator_cannot_reach_a_full_documents_sets(project, users, client_for):
     """ben and rita hold the k=2 sets: ana can neither read nor write either of them."""
     document = Document.objects.create(project=project, external_id="full", text=TEXT)
-    ben_set = add_set(document, AnnotationSet.Kind.ANNOTATOR, users["ben"])
-    rita_set = add_set(document, AnnotationSet.Kind.ANNOTATOR, users["rita"])
+    ben_set = draft(document, users["ben"])
+    rita_set = draft(document, users["rita"])
     before = (_set_state(ben_set), _set_state(rita_set))
     base = f"/api/v1/projects/{project.pk}/documents/{document.pk}/annotations/"
     ana = client_for("ana")
@@ -659,7 +651,7 @@ def test_annotator_cannot_reach_a_full_documents_sets(project, users, client_for
 
 def test_next_document_hands_out_only_the_callers_set(project, users, client_for):
     document = Document.objects.create(project=project, external_id="n", text=TEXT)
-    ben_set = add_set(document, AnnotationSet.Kind.ANNOTATOR, users["ben"])
+    ben_set = draft(document, users["ben"])
     response = client_for("ana").post(f"/api/v1/projects/{project.pk}/documents/next/")
     assert response.status_code == 200
     assert response.json()["id"] == document.pk

@@ -21,7 +21,7 @@ from tests.api.test_permissions import (
     reviewer_may,
     snapshot,
 )
-from tests.datasets.conftest import add_set
+from tests.builders import add_set
 
 pytestmark = pytest.mark.django_db
 

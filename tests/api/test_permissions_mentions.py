@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_project
+from tests.builders import make_project
 
 from .test_permissions import (
     MEMBER_ROLES,

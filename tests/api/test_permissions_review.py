@@ -8,7 +8,7 @@ import pytest
 
 from apps.review import gold as gold_ops
 from apps.review.models import AdjudicationEvent, Decision, ReviewScore
-from tests.review.helpers import annotate, span
+from tests.builders import annotate, make_project, span_at
 
 from .test_permissions import (
     MISSING,
@@ -42,7 +42,7 @@ MATRIX = [
         "projects/{p}/documents/{d}/gold/",
         reviewer_may(200),
         # version 2: review_world's decision wrote the gold set once.
-        body=lambda w, u: {"version": 2, "spans": [span("g1", MOSCOW)], "stances": []},
+        body=lambda w, u: {"version": 2, "spans": [span_at("g1", MOSCOW)], "stances": []},
     ),
     Row(
         "gold-auto-merge",
@@ -82,8 +82,8 @@ CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for
 @pytest.fixture
 def review_world(world, users):  # noqa: F811
     """The world's document annotated by ben and max (k = 2), and one decision."""
-    annotate(world.document, users["ben"], [span("s1", MOSCOW)])
-    annotate(world.document, world.member.user, [span("s1", VENEZUELA)])
+    annotate(world.document, users["ben"], [span_at("s1", MOSCOW)])
+    annotate(world.document, world.member.user, [span_at("s1", VENEZUELA)])
     review = gold_ops.load(world.document)
     decision, _ = gold_ops.decide(
         review,
@@ -129,7 +129,6 @@ def test_missing_project_document_or_decision_is_404(row, username, review_world
 
 
 def test_another_projects_document_is_404(review_world, users, client_for):
-    from tests.conftest import make_project
 
     from .test_permissions import build_world
 

@@ -22,7 +22,7 @@ from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.validation import CleanSet
 from apps.documents.models import Document
 from apps.projects.models import Label, Membership, Project, Role
-from tests.conftest import make_project
+from tests.builders import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,9 @@ def build(users, n):
         for actor in actors
         for alias in ("alias", "nickname")
     )
-    # Documents, each with ana's and ben's sets.
+    # Documents, each with ana's and ben's sets (in progress), in bulk rather
+    # than through tests/builders.py: the sizes here would take minutes one set
+    # at a time. The counters are set to what claim() would leave.
     documents = Document.objects.bulk_create(
         Document(project=project, external_id=f"doc-{i}", text=SENTENCE * 2, annotator_count=2)
         for i in range(n)

@@ -11,6 +11,8 @@ import pytest
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
+from tests import builders
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make around it are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,7 +32,6 @@ class SerialWSGIServer(WSGIServer):
 
 
 LiveServerThread.server_class = SerialWSGIServer
-PASSWORD_OF = "pw-{}"  # tests/conftest.py's make_user
 
 
 def pytest_collection_modifyitems(config, items):
@@ -69,22 +70,16 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def sign_in(live_server):
     def sign_in(page, username):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD_OF.format(username))
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        return builders.sign_in(page, live_server.url, username)
 
     return sign_in
 
 
 @pytest.fixture
-def open_workspace(live_server, sign_in):
+def open_workspace(live_server):
     def open_workspace(page, document, username="ana"):
-        sign_in(page, username)
-        page.goto(f"{live_server.url}/projects/{document.project_id}/documents/{document.pk}/")
-        page.wait_for_selector("body[data-ready=true]")
-        return page
+        path = f"/projects/{document.project_id}/documents/{document.pk}/"
+        return builders.open_page(page, live_server.url, path, username)
 
     return open_workspace
 

@@ -13,8 +13,7 @@ from apps.datasets.models import Release, ReleaseFile
 from apps.datasets.releases import build_release
 from apps.documents.models import Document
 from apps.projects.models import Job
-from tests.conftest import make_project
-from tests.datasets.conftest import add_set, tricky_payloads
+from tests.builders import add_set, make_project, reopened, tricky_payloads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -132,8 +131,9 @@ def test_owner_builds_a_release_and_downloads_a_file_matching_its_sha256(
             {"id": s.sid, "start": s.start, "end": s.end, "label": s.label.name}
             for s in AnnotationSet.objects.get(document=document, kind="gold").spans.all()
         ]
-        add_set(document, AnnotationSet.Kind.ANNOTATOR, spans, author=users["ana"])
-        add_set(document, AnnotationSet.Kind.ANNOTATOR, spans[:1], author=users["ben"])
+        with reopened(document, users["rita"]):  # the gold fixture came first
+            add_set(document, AnnotationSet.Kind.ANNOTATOR, spans, author=users["ana"])
+            add_set(document, AnnotationSet.Kind.ANNOTATOR, spans[:1], author=users["ben"])
     open_page(page, live_server, sign_in, gold_project, "olga")
     expect(page.locator("#releases-state")).to_have_text("No release yet.")
     page.click("#build > summary")

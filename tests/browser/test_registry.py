@@ -9,7 +9,7 @@ from apps.actors.models import Actor, Alias
 from apps.annotations.models import AnnotationSet, Span
 from apps.documents.models import Document
 from apps.projects.models import Label
-from tests.conftest import make_project
+from tests.builders import make_project, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,9 +28,7 @@ def add_actor(project, name, kind="state", aliases=(), **extra):
 
 
 def open_registry(page, live_server, sign_in, project, username):
-    sign_in(page, username)
-    page.goto(f"{live_server.url}/projects/{project.pk}/actors/")
-    page.wait_for_selector("body[data-ready=true]")
+    open_page(page, live_server.url, f"/projects/{project.pk}/actors/", username)
 
 
 def test_search_finds_an_actor_by_alias_and_keys_open_it(page, live_server, sign_in, project):

@@ -9,7 +9,7 @@ from apps.documents.models import Document
 from apps.projects.models import Label
 from apps.review.models import Decision
 from tests.browser.test_workspace import drag
-from tests.conftest import make_project
+from tests.builders import make_project
 from tests.review.helpers import TEXT, add_annotators, document, three_way
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

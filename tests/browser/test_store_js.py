@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.builders import span, stance
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -14,14 +16,6 @@ def rebase(page, live_server, base, mine, theirs):
         }""",
         [base, mine, theirs],
     )
-
-
-def span(id, start, end, label="GPE", actor=None):
-    return {"id": id, "start": start, "end": end, "label": label, "actor": actor}
-
-
-def stance(id, holder, target, polarity="OPPOSE", cue=None):
-    return {"id": id, "holder": holder, "target": target, "polarity": polarity, "cue": cue}
 
 
 def test_my_stances_follow_the_span_theirs_replaced(page, live_server):

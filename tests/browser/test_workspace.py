@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from apps.actors.models import Actor, Alias
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.documents.models import Document
-from tests.conftest import make_project
+from tests.builders import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

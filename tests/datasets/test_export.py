@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.annotations.models import AnnotationSet
 from apps.datasets.export import Exporter, ExportOptions, pseudonym
 from apps.documents.models import Document
-from tests.conftest import make_project
-from tests.datasets.conftest import add_set, span, tricky_payloads
+from tests.builders import add_set, make_project, span_of, tricky_payloads
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +171,7 @@ def test_source_all_names_annotators_by_pseudonym_unless_the_owner_asks(project,
         add_set(
             document,
             AnnotationSet.Kind.ANNOTATOR,
-            [span("s1", document.text, piece, "GPE")],
+            [span_of("s1", document.text, piece, "GPE")],
             author=users[name],
         )
     body = content(export(client_for("rita"), project, format="jsonl", source="all"))
@@ -265,7 +264,7 @@ def test_gold_exports_only_adjudicated_documents(gold_project, users, client_for
     add_set(
         editing,
         AnnotationSet.Kind.GOLD,
-        [span("s1", editing.text, "Moscow", "GPE")],
+        [span_of("s1", editing.text, "Moscow", "GPE")],
         adjudicated=False,
     )
     opened = Document.objects.create(project=gold_project, external_id="opened", text="Caracas.")

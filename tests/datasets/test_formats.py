@@ -30,7 +30,7 @@ from apps.datasets.formats.records import (
     text_sha256,
 )
 from apps.documents.offsets import utf16_offsets
-from tests.datasets.conftest import tricky_payloads
+from tests.builders import tricky_payloads
 
 
 def doc(external_id, text, spans=(), stances=(), owner="gold", published=None, sets=None):

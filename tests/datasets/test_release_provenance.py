@@ -11,7 +11,7 @@ from apps.datasets.releases import annotator_payloads, create_release, set_paylo
 from apps.documents.models import Document
 from apps.review import gold
 from apps.review.models import Decision
-from tests.datasets.conftest import add_set, span
+from tests.builders import add_set, span_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def media(settings, tmp_path):
 def annotated(project, users, external_id):
     """A document ana and ben annotated: both marked Caracas, only ana Moscow and a stance."""
     document = Document.objects.create(project=project, external_id=external_id, text=TEXT)
-    caracas, moscow = span("s1", TEXT, "Caracas", "GPE"), span("s2", TEXT, "Moscow", "GPE")
+    caracas, moscow = span_of("s1", TEXT, "Caracas", "GPE"), span_of("s2", TEXT, "Moscow", "GPE")
     stance = {"id": "t1", "holder": "s1", "target": "s2", "polarity": "OPPOSE", "cue": None}
     add_set(document, AnnotationSet.Kind.ANNOTATOR, [caracas, moscow], [stance], users["ana"])
     add_set(document, AnnotationSet.Kind.ANNOTATOR, [caracas], author=users["ben"])
@@ -34,7 +34,7 @@ def annotated(project, users, external_id):
 
 
 def item(piece, label="GPE", actor=None):
-    found = span("x", TEXT, piece, label, actor)
+    found = span_of("x", TEXT, piece, label, actor)
     return {k: found[k] for k in ("start", "end", "label", "actor")}
 
 
@@ -74,7 +74,7 @@ def reviewed(project, users):
     d3 = annotated(project, users, "d3")
     review = gold.load(d3)
     payload = {
-        "spans": [span("s1", TEXT, "Caracas", "GPE"), span("s2", TEXT, "Moscow", "ORG")],
+        "spans": [span_of("s1", TEXT, "Caracas", "GPE"), span_of("s2", TEXT, "Moscow", "ORG")],
         "stances": [
             {"id": "t1", "holder": "s1", "target": "s2", "polarity": "OPPOSE", "cue": None}
         ],

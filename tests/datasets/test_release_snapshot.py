@@ -11,8 +11,7 @@ from apps.datasets.models import Release, ReleaseFile
 from apps.datasets.releases import create_release
 from apps.documents.models import Document
 from apps.projects.models import Job
-from tests.conftest import make_project
-from tests.datasets.conftest import add_set, span
+from tests.builders import add_set, make_project, span_of
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +44,7 @@ def hook(monkeypatch, name, before):
 
 def gold_document(project, external_id, text):
     document = Document.objects.create(project=project, external_id=external_id, text=text)
-    add_set(document, AnnotationSet.Kind.GOLD, [span("s1", text, text.split()[0], "GPE")])
+    add_set(document, AnnotationSet.Kind.GOLD, [span_of("s1", text, text.split()[0], "GPE")])
     return document
 
 
@@ -66,7 +65,7 @@ def test_a_failed_build_leaves_no_files(gold_project, users, media, monkeypatch)
     assert [p for p in media.rglob("*") if p.is_file()] == []
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's isolation levels")
+@pytest.mark.postgres  # PostgreSQL's isolation levels
 @pytest.mark.django_db(transaction=True)
 def test_a_change_committed_mid_build_is_in_no_file_of_the_release(users, media, monkeypatch):
     project = make_project(users)

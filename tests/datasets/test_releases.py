@@ -11,7 +11,7 @@ from apps.datasets.releases import build_release
 from apps.documents.models import Document
 from apps.projects.jobs import JobError
 from apps.projects.models import Job
-from tests.datasets.conftest import add_set, span
+from tests.builders import add_set, reopened, span_of
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,10 @@ def add_annotators(project, users):
             {"id": s["sid"], "start": s["start"], "end": s["end"], "label": s["label__name"]}
             for s in spans
         ]
-        add_set(document, AnnotationSet.Kind.ANNOTATOR, payload, author=users["ana"])
-        add_set(document, AnnotationSet.Kind.ANNOTATOR, payload[:1], author=users["ben"])
+        # The gold fixture came first; annotation opens again for them.
+        with reopened(document, users["rita"]):
+            add_set(document, AnnotationSet.Kind.ANNOTATOR, payload, author=users["ana"])
+            add_set(document, AnnotationSet.Kind.ANNOTATOR, payload[:1], author=users["ben"])
 
 
 def test_a_release_builds_files_that_match_their_sha256(gold_project, users, client_for):
@@ -92,7 +94,7 @@ def test_splits_are_stable_across_releases_when_documents_are_added(gold_project
         document = Document.objects.create(
             project=gold_project, external_id=f"more-{n}", text="Moscow spoke."
         )
-        add_set(document, AnnotationSet.Kind.GOLD, [span("s1", document.text, "Moscow", "GPE")])
+        add_set(document, AnnotationSet.Kind.GOLD, [span_of("s1", document.text, "Moscow", "GPE")])
     second = post_release(olga, gold_project, name="v2", formats=["jsonl"]).json()["release"]
     before = {d["id"]: d["split"] for d in first["documents"]}
     after = {d["id"]: d["split"] for d in second["manifest"]["documents"]}

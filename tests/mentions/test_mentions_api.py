@@ -7,12 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.actors.models import Actor
-from apps.annotations.models import AnnotationSet, Span
 from apps.documents.models import Document
 from apps.mentions.merge import merge_actors
 from apps.mentions.snippets import MARGIN, snippet
-from apps.projects.models import Label
-from tests.conftest import make_project
+from tests.builders import add_gold, add_prediction, annotate, make_project, span
 
 pytestmark = pytest.mark.django_db
 
@@ -118,16 +116,6 @@ def test_snippet_mention_text_is_the_exact_slice():
 # --------------------------------------------------------------------------- the endpoint
 
 
-def add_set(document, kind, author=None, source="", spans=()):
-    aset = AnnotationSet.objects.create(document=document, kind=kind, author=author, source=source)
-    labels = {label.name: label for label in Label.objects.filter(project=document.project)}
-    Span.objects.bulk_create(
-        Span(set=aset, sid=f"s{i}", start=start, end=end, label=labels[label], actor=actor)
-        for i, (start, end, label, actor) in enumerate(spans)
-    )
-    return aset
-
-
 @pytest.fixture
 def world(users, project):
     russia = Actor.objects.create(project=project, name="Russia", kind="state")
@@ -136,17 +124,17 @@ def world(users, project):
     second = TEXT.index("Moscow", 1)
     caracas = TEXT.index("Caracas")
     sets = {
-        "ana": add_set(
+        "ana": annotate(
             doc,
-            "annotator",
             users["ana"],
-            spans=[(0, 6, "GPE", russia), (caracas, caracas + 7, "GPE", other)],
+            [span("s0", 0, 6, "GPE", russia.pk), span("s1", caracas, caracas + 7, "GPE", other.pk)],
+            submit=False,
         ),
-        "ben": add_set(doc, "annotator", users["ben"], spans=[(second, second + 6, "GPE", russia)]),
-        "gold": add_set(doc, "gold", spans=[(0, 6, "GPE", russia)]),
-        "prediction": add_set(
-            doc, "prediction", source="alias-matcher", spans=[(0, 6, "ORG", russia)]
+        "ben": annotate(
+            doc, users["ben"], [span("s0", second, second + 6, "GPE", russia.pk)], submit=False
         ),
+        "gold": add_gold(doc, spans=[span("s0", 0, 6, "GPE", russia.pk)], adjudicate=False),
+        "prediction": add_prediction(doc, "alias-matcher", [span("s0", 0, 6, "ORG", russia.pk)]),
     }
     return {"russia": russia, "other": other, "document": doc, "sets": sets, "project": project}
 
@@ -219,7 +207,7 @@ def test_snippet_on_text_with_emoji_and_combining_marks(client_for, users, proje
     actor = Actor.objects.create(project=project, name="Russia")
     start = text.index("Москва́")
     end = start + len("Москва́")
-    add_set(doc, "gold", spans=[(start, end, "GPE", actor)])
+    add_gold(doc, spans=[span("s0", start, end, "GPE", actor.pk)], adjudicate=False)
     url = f"/api/v1/projects/{project.pk}/actors/{actor.pk}/mentions/"
     for context in (0, 3, 5, 9, 12, 60):
         row = client_for("olga").get(url, {"context": context}).json()["results"][0]
@@ -275,9 +263,10 @@ def grow(world, users, n):
         for i in range(n)
     )
     for doc in docs:
-        add_set(doc, "annotator", users["ana"], spans=[(offset, offset + 6, "GPE", russia)])
-        add_set(doc, "annotator", users["ben"], spans=[(offset, offset + 6, "GPE", russia)])
-        add_set(doc, "prediction", source="m", spans=[(offset, offset + 6, "GPE", russia)])
+        mention = [span("s0", offset, offset + 6, "GPE", russia.pk)]
+        annotate(doc, users["ana"], mention, submit=False)
+        annotate(doc, users["ben"], mention, submit=False)
+        add_prediction(doc, "m", mention)
 
 
 @pytest.mark.parametrize("username", ["ana", "rita"])

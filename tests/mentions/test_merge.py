@@ -5,23 +5,10 @@ import pytest
 from apps.actors.models import Actor, Alias
 from apps.annotations.models import AnnotationSet, Span
 from apps.mentions.preannotate import preannotate
-from apps.projects.models import Label
 from tests.actors.helpers import make_documents, make_registry
+from tests.builders import add_gold, add_prediction, annotate, span
 
 pytestmark = pytest.mark.django_db
-
-
-def add_set(document, kind, actor, author=None, source=""):
-    aset = AnnotationSet.objects.create(document=document, kind=kind, author=author, source=source)
-    Span.objects.create(
-        set=aset,
-        sid="s1",
-        start=0,
-        end=3,
-        label=Label.objects.get(project=document.project, name="GPE"),
-        actor=actor,
-    )
-    return aset
 
 
 def test_merge_repoints_spans_in_annotator_gold_and_prediction_sets(project, users, client_for):
@@ -29,10 +16,19 @@ def test_merge_repoints_spans_in_annotator_gold_and_prediction_sets(project, use
     docs = make_documents(project)
     moscow = Actor.objects.create(project=project, name="Moscow city", kind="state")
     Alias.objects.create(actor=moscow, text="Moskva", case_sensitive=False)
-    annotator = add_set(docs["a"], "annotator", moscow, users["ana"])
-    gold = add_set(docs["a"], "gold", moscow, users["rita"])
-    prediction = add_set(docs["b"], "prediction", moscow, source="model")
-    untouched = add_set(docs["c"], "annotator", actors["Iran"], users["ben"])
+    annotator = annotate(
+        docs["a"], users["ana"], [span("s1", 0, 3, "GPE", moscow.pk)], submit=False
+    )
+    gold = add_gold(
+        docs["a"],
+        spans=[span("s1", 0, 3, "GPE", moscow.pk)],
+        adjudicate=False,
+        author=users["rita"],
+    )
+    prediction = add_prediction(docs["b"], "model", [span("s1", 0, 3, "GPE", moscow.pk)])
+    untouched = annotate(
+        docs["c"], users["ben"], [span("s1", 0, 3, "GPE", actors["Iran"].pk)], submit=False
+    )
     versions = {s.pk: s.version for s in (annotator, gold, prediction, untouched)}
 
     response = client_for("rita").post(

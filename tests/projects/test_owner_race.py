@@ -8,17 +8,15 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from rest_framework.test import APIClient
 
 from apps.projects.models import Membership, Role
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_removing_an_owner_waits_for_a_concurrent_owner_change(project, users):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
     Membership.objects.filter(project=project, user=users["rita"]).update(role=Role.OWNER)
     olga = Membership.objects.get(project=project, user=users["olga"])
     rita = Membership.objects.get(project=project, user=users["rita"])

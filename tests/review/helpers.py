@@ -1,10 +1,8 @@
-"""Building documents with submitted annotator sets through the real write path
-(claim, validate, replace_set, submit_set), so routing runs as in production."""
+"""Review's shared text, its span locations, and the crafted disagreement of
+k = 3. Sets are written by tests/builders.py, through the real write path, so
+routing runs as in production."""
 
-from apps.annotations.assignment import claim
-from apps.annotations.sets import ProjectSchema, replace_set, submit_set
-from apps.documents.models import Document
-from apps.projects.models import Membership, Role
+from tests.builders import add_member, annotate, make_document, span_at, stance
 
 TEXT = "Moscow condemned the operation against Venezuela and welcomed Rodriguez."
 #       0     6              21       30       39       48           62       71
@@ -14,39 +12,12 @@ RODRIGUEZ = {"start": 62, "end": 71, "label": "PERSON"}
 OPERATION = {"start": 21, "end": 30, "label": "ORG"}
 
 
-def span(sid, where, actor=None):
-    return {"id": sid, **where, "actor": actor}
-
-
-def stance(sid, holder, target, polarity="OPPOSE"):
-    return {"id": sid, "holder": holder, "target": target, "polarity": polarity, "cue": None}
-
-
-def annotate(document, user, spans=(), stances=(), submit=True):
-    """Write (and submit) the user's set on the document; returns the set."""
-    document.refresh_from_db()
-    aset, _ = claim(document, user)
-    schema = ProjectSchema(document.project)
-    clean, errors = schema.validate(document.text, {"spans": list(spans), "stances": list(stances)})
-    assert not errors, errors
-    replace_set(aset, aset.version, clean, schema.label_ids)
-    if submit:
-        aset.refresh_from_db()
-        submit_set(aset)
-    return aset
-
-
 def add_annotators(project, make_user, *names):
-    users = []
-    for name in names:
-        user = make_user(name)
-        Membership.objects.create(project=project, user=user, role=Role.ANNOTATOR)
-        users.append(user)
-    return users
+    return [add_member(project, name) for name in names]
 
 
 def document(project, external_id="d1", text=TEXT):
-    return Document.objects.create(project=project, external_id=external_id, text=text)
+    return make_document(project, external_id, text)
 
 
 def three_way(doc, ana, ben, cai):
@@ -58,18 +29,18 @@ def three_way(doc, ana, ben, cai):
     annotate(
         doc,
         ana,
-        [span("s1", MOSCOW, a1.pk), span("s2", VENEZUELA, a1.pk)],
+        [span_at("s1", MOSCOW, a1.pk), span_at("s2", VENEZUELA, a1.pk)],
         [stance("t1", "s1", "s2")],
     )
     annotate(
         doc,
         ben,
-        [span("s1", MOSCOW, a1.pk), span("s2", VENEZUELA, a2.pk)],
+        [span_at("s1", MOSCOW, a1.pk), span_at("s2", VENEZUELA, a2.pk)],
         [stance("t1", "s1", "s2")],
     )
     annotate(
         doc,
         cai,
-        [span("s1", MOSCOW, a2.pk), span("s2", RODRIGUEZ)],
+        [span_at("s1", MOSCOW, a2.pk), span_at("s2", RODRIGUEZ)],
         [stance("t1", "s1", "s2", "SUPPORT")],
     )

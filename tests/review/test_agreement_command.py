@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.actors.models import Actor
-from tests.conftest import make_project
+from tests.builders import make_project
 
 from .helpers import add_annotators, document, three_way
 

@@ -4,18 +4,11 @@ import pytest
 
 from apps.review import merge
 from apps.review.merge import Change, Gold, MergeError
+from tests.builders import span, stance
 
 MOSCOW = (0, 6, "GPE")
 VENEZUELA = (39, 48, "GPE")
 RODRIGUEZ = (61, 70, "PERSON")
-
-
-def span(sid, key, actor=None):
-    return {"id": sid, "start": key[0], "end": key[1], "label": key[2], "actor": actor}
-
-
-def stance(sid, holder, target, polarity="OPPOSE", cue=None):
-    return {"id": sid, "holder": holder, "target": target, "polarity": polarity, "cue": cue}
 
 
 def three_annotators():
@@ -24,15 +17,15 @@ def three_annotators():
     OPPOSE stance Moscow → Venezuela by ana and ben, SUPPORT by cai."""
     return {
         "ana": {
-            "spans": [span("a1", MOSCOW, 1), span("a2", VENEZUELA, 5)],
+            "spans": [span("a1", *MOSCOW, 1), span("a2", *VENEZUELA, 5)],
             "stances": [stance("at", "a1", "a2")],
         },
         "ben": {
-            "spans": [span("b1", MOSCOW, 1), span("b2", VENEZUELA, 6)],
+            "spans": [span("b1", *MOSCOW, 1), span("b2", *VENEZUELA, 6)],
             "stances": [stance("bt", "b1", "b2")],
         },
         "cai": {
-            "spans": [span("c1", MOSCOW, 2), span("c2", RODRIGUEZ)],
+            "spans": [span("c1", *MOSCOW, 2), span("c2", *RODRIGUEZ)],
             "stances": [stance("ct", "c1", "c2", "SUPPORT")],
         },
     }
@@ -58,8 +51,8 @@ def test_candidates_list_each_distinct_item_with_who_made_it():
 
 def test_unlinked_votes_do_not_make_a_tie():
     sets = {
-        "ana": {"spans": [span("a", MOSCOW, 4)]},
-        "ben": {"spans": [span("b", MOSCOW, None)]},
+        "ana": {"spans": [span("a", *MOSCOW, 4)]},
+        "ben": {"spans": [span("b", *MOSCOW, None)]},
     }
     [cand] = merge.candidates(sets)["spans"]
     assert (cand["actor"], cand["tie"]) == (4, False)
@@ -97,14 +90,14 @@ def test_auto_merge_stance_needs_holder_and_target_in_gold():
     # the stance's identity differs, and neither target reaches two votes.
     sets = {
         "ana": {
-            "spans": [span("a1", MOSCOW), span("a2", (39, 48, "ORG"))],
+            "spans": [span("a1", *MOSCOW), span("a2", *(39, 48, "ORG"))],
             "stances": [stance("t", "a1", "a2")],
         },
         "ben": {
-            "spans": [span("b1", MOSCOW), span("b2", (39, 48, "ORG"))],
+            "spans": [span("b1", *MOSCOW), span("b2", *(39, 48, "ORG"))],
             "stances": [stance("t", "b1", "b2")],
         },
-        "cai": {"spans": [span("c1", MOSCOW)], "stances": []},
+        "cai": {"spans": [span("c1", *MOSCOW)], "stances": []},
     }
     cands = merge.candidates(sets)
     # With min 3, the stance (2 votes) is not taken anyway; with min 2 it is,

@@ -6,7 +6,7 @@ from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet
 from apps.documents.text import tokenize
 from apps.review.models import AdjudicationEvent, Decision
-from tests.conftest import make_project
+from tests.builders import annotate, make_project, span_at
 
 from .helpers import (
     MOSCOW,
@@ -15,9 +15,7 @@ from .helpers import (
     TEXT,
     VENEZUELA,
     add_annotators,
-    annotate,
     document,
-    span,
     three_way,
 )
 
@@ -157,9 +155,9 @@ def test_gold_put_checks_versions_like_mine(k3, client_for):
     url = base(project, doc) + "gold/"
     first = rita.get(url).json()
     assert first["version"] == 1 and first["spans"] == [] and first["adjudicated"] is False
-    body = {"version": 1, "spans": [span("g1", MOSCOW)], "stances": []}
+    body = {"version": 1, "spans": [span_at("g1", MOSCOW)], "stances": []}
     assert rita.put(url, body, format="json").status_code == 200
-    stale = olga.put(url, {**body, "spans": [span("g1", VENEZUELA)]}, format="json")
+    stale = olga.put(url, {**body, "spans": [span_at("g1", VENEZUELA)]}, format="json")
     assert stale.status_code == 409
     assert stale.json()["version"] == 2
     assert keys(rita.get(url).json()["spans"]) == [(0, 6, "GPE")]
@@ -180,7 +178,7 @@ def test_gold_put_is_recorded_as_decisions(k3, client_for):
     body = {
         "version": 1,
         # Moscow as ana and ben linked it: an accept; nobody marked the operation.
-        "spans": [span("g1", MOSCOW, russia.pk), span("g2", OPERATION)],
+        "spans": [span_at("g1", MOSCOW, russia.pk), span_at("g2", OPERATION)],
         "stances": [],
         "rationale": "first pass",
     }
@@ -330,17 +328,17 @@ def test_queue_lists_complete_documents_most_disagreement_first(users, client_fo
     project = make_project(users, annotators_per_document=2)
     ana, ben = users["ana"], users["ben"]
     agreed = document(project, "agreed")
-    annotate(agreed, ana, [span("s1", MOSCOW)])
-    annotate(agreed, ben, [span("s1", MOSCOW)])
+    annotate(agreed, ana, [span_at("s1", MOSCOW)])
+    annotate(agreed, ben, [span_at("s1", MOSCOW)])
     split = document(project, "split")
-    annotate(split, ana, [span("s1", MOSCOW)])
-    annotate(split, ben, [span("s1", VENEZUELA)])
+    annotate(split, ana, [span_at("s1", MOSCOW)])
+    annotate(split, ben, [span_at("s1", VENEZUELA)])
     half = document(project, "half")
-    annotate(half, ana, [span("s1", MOSCOW), span("s2", VENEZUELA)])
-    annotate(half, ben, [span("s1", MOSCOW)])
+    annotate(half, ana, [span_at("s1", MOSCOW), span_at("s2", VENEZUELA)])
+    annotate(half, ben, [span_at("s1", MOSCOW)])
     waiting = document(project, "waiting")
-    annotate(waiting, ana, [span("s1", MOSCOW)])
-    annotate(waiting, ben, [span("s1", MOSCOW)], submit=False)
+    annotate(waiting, ana, [span_at("s1", MOSCOW)])
+    annotate(waiting, ben, [span_at("s1", MOSCOW)], submit=False)
     done = document(project, "done")
     annotate(done, ana, [])
     annotate(done, ben, [])
@@ -399,7 +397,7 @@ def test_agreement_endpoint_shape_and_filters(k3, client_for):
 def test_agreement_is_null_with_a_reason_without_two_annotators(users, client_for):
     project = make_project(users, annotators_per_document=1)
     doc = document(project)
-    annotate(doc, users["ana"], [span("s1", MOSCOW)])
+    annotate(doc, users["ana"], [span_at("s1", MOSCOW)])
     body = client_for("olga").get(f"/api/v1/projects/{project.pk}/agreement/").json()
     assert body["documents"] == 0
     assert body["spans"]["f1_exact"]["value"] is None

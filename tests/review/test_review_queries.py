@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.actors.models import Actor
 from apps.review.models import ReviewScore
-from tests.conftest import make_project
+from tests.builders import annotate, make_project, span_at, stance
 
-from .helpers import add_annotators, annotate, document, span, stance
+from .helpers import add_annotators, document
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def build(users, make_user, n, suffix):
     for d_index, doc in enumerate(docs):
         for p_index, person in enumerate(people):
             spans = [
-                span(
+                span_at(
                     f"s{i}",
                     {
                         "start": i * len(WORDS),

@@ -6,9 +6,9 @@ from apps.annotations.assignment import DocumentFull, claim, next_document
 from apps.documents.models import Document
 from apps.review.models import ReviewScore
 from apps.review.queue import review_queue
-from tests.conftest import make_project
+from tests.builders import annotate, make_project, span_at
 
-from .helpers import MOSCOW, VENEZUELA, add_annotators, annotate, document, span
+from .helpers import MOSCOW, VENEZUELA, add_annotators, document
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,8 @@ def routed_project(users, make_user, **options):
 
 
 def disagree(doc, users):
-    annotate(doc, users["ana"], [span("s1", MOSCOW)])
-    annotate(doc, users["ben"], [span("s1", VENEZUELA)])
+    annotate(doc, users["ana"], [span_at("s1", MOSCOW)])
+    annotate(doc, users["ben"], [span_at("s1", VENEZUELA)])
     doc.refresh_from_db()
 
 
@@ -50,7 +50,7 @@ def test_disagreement_above_threshold_asks_for_a_third_annotator(users, make_use
 
     # The third agrees with ana; 1 - F1 is still above 0.5 but the maximum
     # of 3 is reached, so it goes to review.
-    annotate(doc, cai, [span("s1", MOSCOW)])
+    annotate(doc, cai, [span_at("s1", MOSCOW)])
     doc.refresh_from_db()
     assert doc.annotators_wanted == 3
     assert [d.pk for d in review_queue(project)] == [doc.pk]
@@ -64,10 +64,10 @@ def test_routing_goes_on_up_to_the_maximum(users, make_user):
     project, (cai, dan) = routed_project(users, make_user, routing_max_annotators=4)
     doc = document(project)
     disagree(doc, users)
-    annotate(doc, cai, [span("s1", (OTHER := {"start": 7, "end": 16, "label": "ORG"}))])
+    annotate(doc, cai, [span_at("s1", (OTHER := {"start": 7, "end": 16, "label": "ORG"}))])
     doc.refresh_from_db()
     assert doc.annotators_wanted == 4
-    annotate(doc, dan, [span("s1", {**OTHER, "label": "GPE"})])
+    annotate(doc, dan, [span_at("s1", {**OTHER, "label": "GPE"})])
     doc.refresh_from_db()
     assert doc.annotators_wanted == 4
     assert [d.pk for d in review_queue(project)] == [doc.pk]
@@ -93,8 +93,8 @@ def test_no_routing(options, users, make_user):
 def test_agreeing_annotators_are_not_routed(users, make_user):
     project, _ = routed_project(users, make_user)
     doc = document(project)
-    annotate(doc, users["ana"], [span("s1", MOSCOW)])
-    annotate(doc, users["ben"], [span("s1", MOSCOW)])
+    annotate(doc, users["ana"], [span_at("s1", MOSCOW)])
+    annotate(doc, users["ben"], [span_at("s1", MOSCOW)])
     doc.refresh_from_db()
     assert doc.annotators_wanted is None
     assert [(d.pk, d.disagreement) for d in review_queue(project)] == [(doc.pk, 0.0)]
@@ -103,7 +103,7 @@ def test_agreeing_annotators_are_not_routed(users, make_user):
 def test_routing_waits_for_every_wanted_set(users, make_user):
     project, _ = routed_project(users, make_user)
     doc = document(project)
-    annotate(doc, users["ana"], [span("s1", MOSCOW)])
+    annotate(doc, users["ana"], [span_at("s1", MOSCOW)])
     doc.refresh_from_db()
     assert doc.annotators_wanted is None
     assert not ReviewScore.objects.filter(document=doc).exists()

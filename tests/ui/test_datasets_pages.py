@@ -4,22 +4,14 @@ import json
 import re
 
 import pytest
-from django.test import Client
 
 from apps.datasets.formats import FORMATS
 from apps.projects.models import Label
-from tests.conftest import make_project
+from tests.builders import browser_for, make_project
 
 pytestmark = pytest.mark.django_db
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
-
-
-def browser_for(users, username):
-    client = Client()
-    if username:
-        client.force_login(users[username])
-    return client
 
 
 def page_url(project):

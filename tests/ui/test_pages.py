@@ -1,12 +1,12 @@
 """The server-rendered pages: who may open them, and that data stays text."""
 
 import pytest
-from django.test import Client
 
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
 from apps.projects.guidelines import render_guidelines
 from apps.projects.models import Project
+from tests.builders import browser_for, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +16,6 @@ XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 @pytest.fixture
 def document(project):
     return Document.objects.create(project=project, external_id="d1", title="A title", text="Text.")
-
-
-def browser_for(users, username):
-    client = Client()
-    if username:
-        client.force_login(users[username])
-    return client
 
 
 def pages(project, document):
@@ -97,8 +90,6 @@ def test_progress_counts(users, project, document, django_assert_max_num_queries
 
 
 def test_project_list_queries_do_not_grow_with_projects(users, django_assert_num_queries):
-    from tests.conftest import make_project
-
     client = browser_for(users, "ana")
     make_project(users)
     with django_assert_num_queries(5) as one:

@@ -6,21 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from apps.actors.models import Actor
 from apps.projects.models import Project
+from tests.builders import browser_for
 
 pytestmark = pytest.mark.django_db
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
-
-
-def browser_for(users, username):
-    client = Client()
-    if username:
-        client.force_login(users[username])
-    return client
 
 
 def registry_url(project):

@@ -1,13 +1,12 @@
 """The reviewer's pages: who may open them, fixed queries, and that data stays text."""
 
 import pytest
-from django.test import Client
 
 from apps.actors.models import Actor
 from apps.documents.models import Document
 from apps.review.gold import gold_set_of
-from tests.conftest import make_project
-from tests.review.helpers import add_annotators, annotate, document, span, three_way
+from tests.builders import annotate, browser_for, make_project, span_at
+from tests.review.helpers import add_annotators, document, three_way
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +22,6 @@ def k3(users, make_user):
     doc = document(project)
     three_way(doc, users["ana"], users["ben"], cai)
     return project, doc
-
-
-def browser_for(users, username):
-    client = Client()
-    if username:
-        client.force_login(users[username])
-    return client
 
 
 def pages(project, doc):
@@ -78,7 +70,7 @@ def test_queue_lists_documents_most_disagreement_first(users, make_user, k3):
     project, contested = k3
     cai = users["ana"].__class__.objects.get(username="cai")
     agreed = document(project, "d2")
-    same = [span("s1", {"start": 0, "end": 6, "label": "GPE"})]
+    same = [span_at("s1", {"start": 0, "end": 6, "label": "GPE"})]
     for who in (users["ana"], users["ben"], cai):
         annotate(agreed, who, same)
     unfinished = document(project, "d3")
@@ -106,7 +98,7 @@ def test_anonymous_review_hides_names_in_the_queue(users, k3):
 
 
 def _fill(project, users, cai, n, start):
-    same = [span("s1", {"start": 0, "end": 6, "label": "GPE"})]
+    same = [span_at("s1", {"start": 0, "end": 6, "label": "GPE"})]
     for i in range(n):
         doc = document(project, f"more-{start + i}")
         for who in (users["ana"], users["ben"], cai):

@@ -30,11 +30,12 @@ class Migration(migrations.Migration):
                 ('annotator_count', models.PositiveIntegerField(default=0, editable=False)),
                 ('submitted_count', models.PositiveIntegerField(default=0, editable=False)),
                 ('adjudicated_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('annotators_wanted', models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='projects.project')),
             ],
             options={
                 'ordering': ['id'],
-                'indexes': [models.Index(fields=['project', 'annotator_count'], name='documents_d_project_b6373c_idx'), models.Index(fields=['project', 'outlet'], name='documents_d_project_9fb760_idx'), models.Index(fields=['project', 'published'], name='documents_d_project_110abd_idx')],
+                'indexes': [models.Index(fields=['project', 'annotator_count'], name='documents_d_project_b6373c_idx'), models.Index(fields=['project', 'outlet'], name='documents_d_project_9fb760_idx'), models.Index(fields=['project', 'published'], name='documents_d_project_110abd_idx'), models.Index(fields=['project', 'id'], name='documents_d_project_68acdb_idx')],
                 'constraints': [models.UniqueConstraint(fields=('project', 'external_id'), name='document_unique_external_id'), models.CheckConstraint(condition=models.Q(('submitted_count__lte', models.F('annotator_count'))), name='document_submitted_le_assigned')],
             },
         ),

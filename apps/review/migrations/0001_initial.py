@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('documents', '0002_annotators_wanted'),
+        ('documents', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -53,6 +53,7 @@ class Migration(migrations.Migration):
                 ('annotators', models.JSONField(blank=True, default=list)),
                 ('rationale', models.TextField(blank=True)),
                 ('source', models.CharField(default='reviewer', max_length=16)),
+                ('min_agreement', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('before', models.JSONField(default=dict)),
                 ('after', models.JSONField(default=dict)),
                 ('reversed_at', models.DateTimeField(blank=True, null=True)),
