@@ -5,13 +5,7 @@ from django.db.models.functions import Coalesce
 
 from apps.projects.models import Project
 
-# The one list of a document's content fields. METADATA_FIELDS are the news
-# metadata beside its id and text (importers read them, exports write them
-# back); STRING_FIELDS the ones that are plain strings, blank when unknown.
-METADATA_FIELDS = ("title", "meta", "outlet", "author", "section", "url", "published")
-STRING_FIELDS = ("title", "outlet", "author", "section", "url")
-# A document's own content, as value queries read it (API, exports).
-CONTENT_FIELDS = ("id", "external_id", "text", *METADATA_FIELDS)
+from .fields import CONTENT_FIELDS, METADATA_FIELDS, STRING_FIELDS  # noqa: F401 (re-exported)
 
 
 def wanted(k):

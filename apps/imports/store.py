@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.validation import validate_set
-from apps.documents.models import Document
+from apps.documents.models import METADATA_FIELDS, Document
 from apps.projects.errors import Conflict
 
 IMPORT_SOURCE = "import"
@@ -36,17 +36,13 @@ def _existing_ids(project, external_ids):
     return found
 
 
+# The columns one INSERT writes: the content fields (the one list in
+# documents.models), then what the import itself sets.
 DOCUMENT_COLUMNS = (
     "project",
     "external_id",
-    "title",
     "text",
-    "meta",
-    "outlet",
-    "author",
-    "section",
-    "url",
-    "published",
+    *METADATA_FIELDS,
     "created_at",
     "annotator_count",
     "submitted_count",
@@ -71,7 +67,10 @@ def _insert_documents(project, records, progress):
     )
     meta = Document._meta.get_field("meta")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    date = connection.ops.adapt_datefield_value
+    # Strings go as they are; the JSON and date columns need their adapters.
+    adapt = dict.fromkeys(METADATA_FIELDS, lambda value: value)
+    adapt["meta"] = lambda value: meta.get_db_prep_save(value, connection)
+    adapt["published"] = connection.ops.adapt_datefield_value
     total = len(records)
     with connection.cursor() as cursor:
         for start in range(0, total, BATCH):
@@ -81,14 +80,8 @@ def _insert_documents(project, records, progress):
                     (
                         project.pk,
                         r.external_id,
-                        r.title,
                         r.text,
-                        meta.get_db_prep_save(r.meta, connection),
-                        r.outlet,
-                        r.author,
-                        r.section,
-                        r.url,
-                        date(r.published),
+                        *(adapt[name](getattr(r, name)) for name in METADATA_FIELDS),
                         now,
                         0,
                         0,

@@ -1,6 +1,5 @@
 """Import and export of the actor registry (CSV or JSON)."""
 
-from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.projects.api.schema import SCOPED, errors
+from apps.projects.api.uploads import check_request_size, check_upload_size
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
@@ -64,13 +64,6 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
 
     parser_classes = [MultiPartParser, JSONParser]
 
-    @staticmethod
-    def _too_large(size, limit):
-        return Response(
-            {"detail": f"The upload is {size:,} bytes; the import limit is {limit:,} bytes."},
-            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-        )
-
     @extend_schema(
         request={
             "multipart/form-data": RegistryUploadSerializer,
@@ -83,10 +76,7 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
         },
     )
     def post(self, request, *args, **kwargs):
-        limit = settings.ACCORD_IMPORT_MAX_BYTES
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > limit:
-            return self._too_large(length, limit)
+        check_request_size(request)
         try:
             if isinstance(request.data, list | dict) and "file" not in request.FILES:
                 if isinstance(request.data, dict) and "actors" not in request.data:
@@ -99,9 +89,7 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
                 parsed = registry_io.parse_items(request.data)
             else:
                 upload = request.FILES["file"]
-                # Content-Length may be absent (chunked); never read past the limit.
-                if upload.size > limit:
-                    return self._too_large(upload.size, limit)
+                check_upload_size(upload)
                 fmt = request.data.get("format") or request.query_params.get("format")
                 parsed = registry_io.parse(upload.read(), upload.name, fmt)
         except registry_io.RegistryFormatError as exc:

@@ -23,7 +23,7 @@ from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import hides_names
 from apps.annotations.sets import set_payloads
 from apps.annotations.visibility import visible_sets
-from apps.documents.models import CONTENT_FIELDS, Document, document_status
+from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document, document_status
 from apps.imports.parsers import parse_records
 from apps.imports.store import import_records, refusal
 from apps.projects.api.schema import SCOPED, errors
@@ -58,16 +58,7 @@ def document_payload(row, k):
         row["annotators_wanted"] or k,
     )
     return {
-        "id": row["id"],
-        "external_id": row["external_id"],
-        "title": row["title"],
-        "text": row["text"],
-        "meta": row["meta"],
-        "outlet": row["outlet"],
-        "author": row["author"],
-        "section": row["section"],
-        "url": row["url"],
-        "published": row["published"],
+        **{name: row[name] for name in CONTENT_FIELDS},
         "created_at": row["created_at"],
         "status": doc_status.value,
         "assigned": row["annotator_count"],
@@ -119,17 +110,7 @@ class DocumentFilter(django_filters.FilterSet):
 class DocumentUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Document
-        fields = [
-            "external_id",
-            "title",
-            "text",
-            "meta",
-            "outlet",
-            "author",
-            "section",
-            "url",
-            "published",
-        ]
+        fields = ["external_id", "text", *METADATA_FIELDS]
 
     def validate_external_id(self, value):
         clash = Document.objects.filter(project_id=self.instance.project_id, external_id=value)

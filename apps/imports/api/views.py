@@ -1,6 +1,5 @@
 """`POST /projects/{p}/documents/import/`: many documents at once, atomically."""
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -10,6 +9,7 @@ from rest_framework.views import APIView
 
 from apps.documents.api.schema import IMPORT_PROBLEM, IMPORT_REFUSAL, DocumentCreateSerializer
 from apps.projects.api.schema import SCOPED, errors
+from apps.projects.api.uploads import check_request_size, check_upload_size, upload_limit
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
@@ -55,21 +55,16 @@ class ImportView(ProjectScopedMixin, APIView):
         """Import many documents atomically: a file (JSONL, JSON, CSV, TXT or a
         ZIP of them) or a JSON list of records. Nothing is stored if any record
         is bad; every bad record is listed."""
-        limit = settings.ACCORD_IMPORT_MAX_BYTES
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > limit:
-            return self._too_large(length, limit)
+        check_request_size(request)
         try:
             if isinstance(request.data, list):
                 parsed = parse_records(request.data)
             elif "file" in request.FILES:
                 upload = request.FILES["file"]
-                # Content-Length may be absent (chunked); never read past the limit.
-                if upload.size > limit:
-                    return self._too_large(upload.size, limit)
+                check_upload_size(upload)
                 fmt = request.data.get("format") or request.query_params.get("format")
                 detect_format(upload.name, fmt)
-                parsed = parse(upload.read(), upload.name, fmt, max_bytes=limit)
+                parsed = parse(upload.read(), upload.name, fmt, max_bytes=upload_limit())
             else:
                 raise ValidationError(
                     {"file": "Send a file as multipart field `file`, or a JSON list of documents."}
@@ -85,14 +80,3 @@ class ImportView(ProjectScopedMixin, APIView):
         del report["documents"]
         code = status.HTTP_201_CREATED if report["created"] else status.HTTP_200_OK
         return Response(report, status=code)
-
-    @staticmethod
-    def _too_large(size, limit):
-        return Response(
-            {
-                "detail": f"The upload is {size:,} bytes; the import limit is {limit:,} "
-                "bytes. Split the file, or ask the administrator to raise "
-                "ACCORD_IMPORT_MAX_BYTES."
-            },
-            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-        )

@@ -12,6 +12,8 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
+from apps.documents.fields import STRING_FIELDS
+
 __all__ = [
     "FORMATS",
     "DocumentRecord",
@@ -46,7 +48,6 @@ MAX_LENGTHS = {
     "section": 200,
     "url": 2000,
 }
-OPTIONAL_STRINGS = ("title", "outlet", "author", "section", "url")
 
 BOM = b"\xef\xbb\xbf"
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -270,7 +271,7 @@ class Collector:
 
         external_id = self._external_id(item.get("id"), where)
 
-        for name in OPTIONAL_STRINGS:
+        for name in STRING_FIELDS:
             value = item.get(name)
             if value is None:
                 continue

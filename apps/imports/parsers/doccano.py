@@ -13,23 +13,15 @@ prediction set.
 
 import json
 
+from apps.documents.fields import METADATA_FIELDS
+from apps.documents.offsets import OffsetMap
+
 from . import describe_type, show
 from .jsonl import loads
 
 KNOWN = {"text", "entities", "relations", "label", "id", "external_id", "Comments", "text_sha256"}
-PASSED = ("title", "url", "outlet", "author", "section", "published")
-
-
-def code_points(text):
-    """Map UTF-16 offsets of ``text`` to code point offsets (inside a pair: absent)."""
-    if text.isascii():
-        return None
-    table, position = {}, 0
-    for index, ch in enumerate(text):
-        table[position] = index
-        position += 2 if ord(ch) > 0xFFFF else 1
-    table[position] = len(text)
-    return table
+# The metadata a record passes on as it is; the rest of the object goes into meta.
+PASSED = tuple(name for name in METADATA_FIELDS if name != "meta")
 
 
 def convert(item, where, collector):
@@ -48,7 +40,7 @@ def convert(item, where, collector):
         record["meta"] = meta
     if not isinstance(text, str):
         return record  # the collector reports the missing text
-    table = code_points(text)
+    offsets = OffsetMap(text)  # doccano counts UTF-16 code units
     entities = item.get("entities")
     if entities is None and isinstance(item.get("label"), list):
         entities = [
@@ -67,8 +59,13 @@ def convert(item, where, collector):
         span = {"id": f"e{entity.get('id', n + 1)}", "label": entity.get("label")}
         for ours, theirs in (("start", "start_offset"), ("end", "end_offset")):
             value = entity.get(theirs)
-            if table is not None and isinstance(value, int) and not isinstance(value, bool):
-                converted = table.get(value)
+            if (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and 0 <= value <= offsets.length16
+            ):
+                # Outside the text, the value is left for the validator to report.
+                converted = offsets.to_code_point(value)
                 if converted is None:
                     collector.error(
                         where,

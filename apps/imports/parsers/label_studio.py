@@ -11,10 +11,13 @@ the region's ``id`` is the span id; ``meta.actor`` a linked actor) and
 relation's first label as polarity.
 """
 
+from apps.documents.fields import METADATA_FIELDS
+
 from . import ImportFormatError, describe_type, show
 from .jsonl import loads
 
-PASSED = ("title", "url", "outlet", "author", "section", "published")
+# The metadata a record passes on as it is; the rest of the object goes into meta.
+PASSED = tuple(name for name in METADATA_FIELDS if name != "meta")
 SKIPPED = {"text", "external_id", "id", "text_sha256", "split", "meta"}
 
 

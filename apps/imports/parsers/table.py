@@ -3,9 +3,12 @@
 import csv
 import io
 
+from apps.documents.fields import METADATA_FIELDS
+
 from . import ImportFormatError
 
-KNOWN_COLUMNS = ("id", "text", "title", "outlet", "author", "section", "url", "published")
+# Columns read as document fields; any other column goes into meta.
+KNOWN_COLUMNS = ("id", "text", *(name for name in METADATA_FIELDS if name != "meta"))
 
 
 def read_csv(text, collector, prefix=""):
