@@ -11,13 +11,11 @@ Entities become spans ``e<id>`` and relations stances ``r<n>`` of a
 prediction set.
 """
 
-import json
-
 from apps.documents.fields import METADATA_FIELDS
 from apps.documents.offsets import OffsetMap
 
 from . import describe_type, show
-from .jsonl import loads
+from .jsonl import json_lines
 
 KNOWN = {"text", "entities", "relations", "label", "id", "external_id", "Comments", "text_sha256"}
 # The metadata a record passes on as it is; the rest of the object goes into meta.
@@ -112,18 +110,7 @@ def convert(item, where, collector):
 
 
 def read_doccano(text, collector):
-    for number, line in enumerate(text.split("\n"), start=1):
-        where = f"line {number}"
-        if line.endswith("\r"):
-            line = line[:-1]
-        if not line.strip():
-            continue
-        try:
-            item = loads(line)
-        except (json.JSONDecodeError, ValueError, RecursionError) as exc:
-            message = exc.msg if isinstance(exc, json.JSONDecodeError) else "cannot be read"
-            collector.error(where, None, f"not valid JSON: {message}")
-            continue
+    for where, item in json_lines(text, collector):
         if not isinstance(item, dict):
             collector.error(where, None, f"a line must be a JSON object, got {describe_type(item)}")
             continue

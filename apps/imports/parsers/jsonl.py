@@ -14,8 +14,9 @@ def loads(text):
     return json.loads(text, parse_constant=_reject_constant)
 
 
-def read_jsonl(text, collector, prefix=""):
-    """Add one record per non-blank line; where is "line N"."""
+def json_lines(text, collector, prefix=""):
+    """``(where, value)`` for each non-blank line that is JSON; where is "line N".
+    A line that is not JSON is reported to the collector and skipped."""
     # Split on "\n" only: str.splitlines() would also split on U+2028, U+0085
     # and others, which may sit unescaped inside a JSON string.
     for number, line in enumerate(text.split("\n"), start=1):
@@ -25,15 +26,18 @@ def read_jsonl(text, collector, prefix=""):
         if not line.strip():
             continue
         try:
-            item = loads(line)
+            yield where, loads(line)
         except json.JSONDecodeError as exc:
             collector.error(where, None, f"not valid JSON: {exc.msg} at column {exc.colno}")
-            continue
         except (ValueError, RecursionError) as exc:
             # Huge integers, NaN, absurdly deep nesting.
             message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
             collector.error(where, None, f"not valid JSON: {message}")
-            continue
+
+
+def read_jsonl(text, collector, prefix=""):
+    """Add one record per non-blank line."""
+    for where, item in json_lines(text, collector, prefix):
         collector.add(item, where)
 
 
