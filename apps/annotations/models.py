@@ -8,6 +8,9 @@ from apps.projects.models import Label
 
 
 class AnnotationSet(models.Model):
+    # Its spans are offsets into the document's text, which then may not change.
+    holds_offsets_into_document = True
+
     class Kind(models.TextChoices):
         ANNOTATOR = "annotator", "Annotator"
         GOLD = "gold", "Gold"

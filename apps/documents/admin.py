@@ -21,6 +21,6 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.annotation_sets.exists():
+        if obj is not None and obj.text_is_annotated():
             fields.append("text")  # annotations point into it
         return fields

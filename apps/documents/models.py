@@ -110,11 +110,21 @@ class Document(models.Model):
         update_fields = kwargs.get("update_fields")
         if self.pk and (update_fields is None or "text" in update_fields):
             stored = Document.objects.filter(pk=self.pk).values_list("text", flat=True).first()
-            if stored is not None and stored != self.text and self.annotation_sets.exists():
+            if stored is not None and stored != self.text and self.text_is_annotated():
                 raise ValidationError(
                     {"text": "This document has annotations, so its text cannot change."}
                 )
         super().save(*args, **kwargs)
+
+    def text_is_annotated(self):
+        """Whether rows of a higher app hold offsets into this text. Such models
+        say so (``holds_offsets_into_document = True``: annotation sets), so
+        this app never names them nor their related names."""
+        return any(
+            relation.related_model._base_manager.filter(**{relation.field.name: self}).exists()
+            for relation in self._meta.related_objects
+            if getattr(relation.related_model, "holds_offsets_into_document", False)
+        )
 
     def status_for(self, k):
         return document_status(

@@ -119,7 +119,7 @@ class DocumentUpdateSerializer(serializers.ModelSerializer):
         return value
 
     def validate_text(self, value):
-        if value != self.instance.text and self.instance.annotation_sets.exists():
+        if value != self.instance.text and self.instance.text_is_annotated():
             raise ValidationError(
                 "This document has annotations, so its text cannot change: their "
                 "offsets would point at other words. Import the new text as a new document."
