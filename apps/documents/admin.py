@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Document
 
@@ -17,6 +18,8 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ["project", "outlet", "published"]
     search_fields = ["external_id", "title"]
     list_select_related = ["project"]
+    # A URL typed without a scheme is https, as Django 6 will assume anyway.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["created_at", "annotator_count", "submitted_count", "adjudicated_at"]
 
     def get_readonly_fields(self, request, obj=None):
