@@ -47,7 +47,8 @@ def get_membership(user, project_id):
 def refusal(membership, role):
     """Why the member may not: the role needed and the one they have."""
     above = "" if role == Role.OWNER else " or above"
-    return f"This needs the project role {role}{above}; you are a {membership.role}."
+    article = "an" if membership.role[0] in "aeiou" else "a"
+    return f"This needs the project role {role}{above}; you are {article} {membership.role}."
 
 
 def role_needed(roles, method, action=None, view_name="This view", handled=True):

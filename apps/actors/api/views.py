@@ -5,6 +5,7 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 
 from apps.projects.api.schema import model_viewset_errors
+from apps.projects.errors import Conflict
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
@@ -85,11 +86,8 @@ class ActorViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
                     f"is the survivor of a merge ({merged} actor{'s' if merged != 1 else ''} "
                     f"{'were' if merged != 1 else 'was'} merged into it)"
                 )
-            return Response(
-                {
-                    "detail": f"{actor.name} {' and '.join(reasons) or 'is still referenced'}; "
-                    "merge it into another actor instead."
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise Conflict(
+                f"{actor.name} {' and '.join(reasons) or 'is still referenced'}; "
+                "merge it into another actor instead."
+            ) from None
         return Response(status=status.HTTP_204_NO_CONTENT)

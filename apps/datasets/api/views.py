@@ -59,7 +59,7 @@ class ExportView(ProjectScopedMixin, APIView):
             OpenApiParameter("published_to", OpenApiTypes.DATE),
             OpenApiParameter("include_text", bool, default=True),
             OpenApiParameter("seed", int),
-            OpenApiParameter("ratios", str, description='e.g. "train=0.8,test=0.2"'),
+            OpenApiParameter("ratios", str, description='e.g. "train:0.8,dev:0.1,test:0.1"'),
             OpenApiParameter("split", str),
             OpenApiParameter("slice", str, enum=["none", "year", "month"]),
         ],

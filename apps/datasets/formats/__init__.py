@@ -101,7 +101,7 @@ FORMATS = {
             NDJSON,
             "code_point",
             "text and spans",
-            "spaCy's character-offset JSON lines (text, ents), for training pipelines.",
+            "spaCy's character-offset JSON lines (text, entities), for training pipelines.",
             needs_text=True,
         ),
         Format(
@@ -141,7 +141,7 @@ FORMATS = {
             "application/json",
             "code_point",
             "text, metadata, spans with actors, stances (no cues)",
-            "Label Studio task JSON with predictions-style results.",
+            "Label Studio task JSON: one annotation per set, its results, and who completed it.",
         ),
         Format(
             "xmi",

@@ -13,7 +13,7 @@ from apps.projects.api.uploads import check_request_size, check_upload_size, upl
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
-from ..parsers import ImportFormatError, detect_format, parse, parse_records
+from ..parsers import FORMATS, ImportFormatError, detect_format, parse, parse_records
 from ..store import import_records, refusal
 
 IMPORT_RESULT = inline_serializer(
@@ -37,9 +37,7 @@ class ImportView(ProjectScopedMixin, APIView):
                 "ImportUpload",
                 {
                     "file": serializers.FileField(),
-                    "format": serializers.ChoiceField(
-                        choices=["jsonl", "json", "csv", "txt", "zip"], required=False
-                    ),
+                    "format": serializers.ChoiceField(choices=list(FORMATS), required=False),
                 },
             ),
             "application/json": DocumentCreateSerializer(many=True),

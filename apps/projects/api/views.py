@@ -1,9 +1,10 @@
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from ..errors import Conflict
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
 from .schema import model_viewset_errors
@@ -83,8 +84,9 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         label = serializer.instance
         new_kind = serializer.validated_data.get("kind", label.kind)
         if new_kind != label.kind and self._uses(label):
-            raise ValidationError(
-                {"kind": f"{label.name} is in use ({self._uses(label)}); its kind cannot change."}
+            raise Conflict(
+                f"{label.name} is in use ({self._uses(label)}); its kind cannot change.",
+                field="kind",
             )
         serializer.save()
 
@@ -92,10 +94,7 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         label = self.get_object()
         uses = self._uses(label)
         if uses:
-            return Response(
-                {"detail": f"{label.name} is in use ({uses}); remove those first."},
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise Conflict(f"{label.name} is in use ({uses}); remove those first.")
         label.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
