@@ -19,7 +19,7 @@ from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 
 from apps.documents.models import Document
-from tests.builders import make_project
+from tests.builders import make_project, span_of
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +114,7 @@ TEXT = "Caracas rejected the offer of Moscow. Maduro spoke."
 
 
 def span(sid, piece, label, actor=None):
-    start = TEXT.index(piece)
-    return {"id": sid, "start": start, "end": start + len(piece), "label": label, "actor": actor}
+    return span_of(sid, TEXT, piece, label, actor)
 
 
 @pytest.mark.django_db
