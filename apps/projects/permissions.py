@@ -62,6 +62,7 @@ def role_needed(roles, method, action=None, view_name="This view", handled=True)
     if method == "HEAD":
         method = "GET"
     if method == "OPTIONS" or (method not in roles and not handled):
+        # OPTIONS describes the view, as /api/schema/ does, to every member.
         return Role.ANNOTATOR
     try:
         return roles[method]

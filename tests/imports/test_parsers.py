@@ -709,3 +709,36 @@ def test_zip_max_bytes_applies_to_the_archive_itself():
     data = make_zip([("a.txt", b"hello")])
     with pytest.raises(ImportFormatError):
         parse(data, "data.zip", max_bytes=len(data) - 1)
+
+
+# --------------------------------------------------------------------------- doccano offsets
+
+DOCCANO_TEXT = "😀 Maduro 🇻🇪 spoke"  # 17 code points, 20 UTF-16 code units
+
+
+def doccano(start, end):
+    line = {
+        "text": DOCCANO_TEXT,
+        "entities": [{"id": 1, "label": "PERSON", "start_offset": start, "end_offset": end}],
+    }
+    return parse(json.dumps(line, ensure_ascii=False).encode(), "d.jsonl", "doccano")
+
+
+def test_doccano_utf16_offsets_become_code_points_up_to_the_end():
+    maduro = doccano(3, 9)
+    assert not maduro.errors
+    assert (maduro.records[0].spans[0]["start"], maduro.records[0].spans[0]["end"]) == (2, 8)
+    last = doccano(10, 20)  # the flag and "spoke", to the very end
+    span = last.records[0].spans[0]
+    assert not last.errors and (span["start"], span["end"]) == (9, 17)
+
+
+def test_doccano_offsets_outside_the_text_are_reported_in_utf16_units():
+    result = doccano(10, 21)
+    assert [e.field for e in result.errors] == ["entities[0].end_offset"]
+    assert "21 is past the end of the text (20 UTF-16 code units)" in result.errors[0].message
+
+
+def test_doccano_offset_inside_a_surrogate_pair_is_refused():
+    result = doccano(1, 9)
+    assert "not a character boundary" in result.errors[0].message

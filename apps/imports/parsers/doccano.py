@@ -57,12 +57,17 @@ def convert(item, where, collector):
         span = {"id": f"e{entity.get('id', n + 1)}", "label": entity.get("label")}
         for ours, theirs in (("start", "start_offset"), ("end", "end_offset")):
             value = entity.get(theirs)
-            if (
-                isinstance(value, int)
-                and not isinstance(value, bool)
-                and 0 <= value <= offsets.length16
-            ):
-                # Outside the text, the value is left for the validator to report.
+            if isinstance(value, int) and not isinstance(value, bool) and value > offsets.length16:
+                # Said in doccano's unit: the validator would count code points.
+                collector.error(
+                    where,
+                    f"{path}.{theirs}",
+                    f"{path}.{theirs} {value} is past the end of the text "
+                    f"({offsets.length16} UTF-16 code units)",
+                )
+                ok = False
+            elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                # A negative value is left for the validator to report.
                 converted = offsets.to_code_point(value)
                 if converted is None:
                     collector.error(
