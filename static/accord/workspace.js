@@ -631,10 +631,25 @@ function setReadonly(submitted) {
   }
 }
 
+// Set once `next` found nothing: the button then leads back to the project.
+let nothingLeft = false;
+
 async function nextDocument() {
+  if (nothingLeft) {
+    window.location.href = config.projectPage;
+    return;
+  }
   try {
     const doc = await api.documents.next();
-    window.location.href = doc ? `${config.documentsPage}${doc.id}/` : config.projectPage;
+    if (doc) {
+      window.location.href = `${config.documentsPage}${doc.id}/`;
+      return;
+    }
+    // Say so here rather than land on the project page without a word.
+    nothingLeft = true;
+    banner("There is no document left for you in this project: everything you may take is done.");
+    $("next-button").textContent = "Back to the project";
+    $("next-button").focus();
   } catch (error) {
     setState("error", errorText(error));
   }

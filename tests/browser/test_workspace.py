@@ -345,6 +345,20 @@ def test_submit_then_next_document(page, project, document, open_workspace):
     expect(page.locator("#text")).to_have_text("Brazil urged talks.")
 
 
+def test_next_says_when_nothing_is_left(page, project, document, open_workspace):
+    open_workspace(page, document)
+    drag(page, 0, 6)
+    page.keyboard.press("g")
+    page.click("#submit-button")
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "submitted")
+    page.keyboard.press("n")
+    expect(page.locator("#banner")).to_contain_text("no document left for you")
+    expect(page.locator("#next-button")).to_have_text("Back to the project")
+    assert page.url.endswith(f"/documents/{document.pk}/")  # it stayed, and said why
+    page.click("#next-button")
+    page.wait_for_url(f"**/projects/{project.pk}/")
+
+
 def test_predictions_accept_and_reject(page, project, document, open_workspace, users):
     pred = AnnotationSet.objects.create(document=document, kind="prediction", source="matcher")
     labels = {label.name: label for label in project.labels.all()}
