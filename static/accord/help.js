@@ -20,6 +20,7 @@ export const HELP = [
   ["Esc", "Cancel the current step, clear the selection"],
   ["Ctrl + Enter", "Submit the document"],
   ["N", "After submitting: next document"],
+  ["Shift + G", "Show or hide the project's guidelines beside the text"],
   ["?", "This help"],
 ];
 

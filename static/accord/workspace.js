@@ -409,7 +409,7 @@ function cancel() {
 // ------------------------------------------------------------------ keyboard
 
 function onKey(e) {
-  if (document.querySelector("dialog[open]")) return;
+  if (document.querySelector("dialog[open]:not(#guidelines)")) return;
   const target = e.target;
   if (target.closest && target.closest("input, select, textarea")) return;
   const onButton = target.tagName === "BUTTON";
@@ -424,6 +424,7 @@ function onKey(e) {
     e.preventDefault();
     return $("help").showModal();
   }
+  if (k === "Escape" && $("guidelines")?.open) return toggleGuidelines(false);
   if (k === "Escape") return cancel();
   if (k === "ArrowRight" || k === "ArrowLeft") {
     e.preventDefault();
@@ -458,6 +459,10 @@ function onKey(e) {
   if (k === "A") {
     e.preventDefault();
     return acceptAll();
+  }
+  if (k === "G" && $("guidelines")) {
+    e.preventDefault();
+    return toggleGuidelines();
   }
   const key = k.length === 1 ? k : null;
   if (!key) return;
@@ -604,6 +609,19 @@ function showLinked(stance) {
   CSS.highlights.set("linked", new Highlight(...ranges));
 }
 
+// ------------------------------------------------------------------ guidelines
+
+// Non-modal: the annotator reads and keeps working; focus stays where it was.
+function toggleGuidelines(open = !$("guidelines").open) {
+  const drawer = $("guidelines");
+  if (open) {
+    const before = document.activeElement;
+    drawer.show(); // moves the focus into the drawer: give it back
+    before?.focus?.();
+  } else drawer.close();
+  $("guidelines-button").setAttribute("aria-expanded", String(open));
+}
+
 // ------------------------------------------------------------------ submit and next
 
 async function submit() {
@@ -723,6 +741,10 @@ async function start() {
 
 document.addEventListener("keydown", onKey);
 $("help-button").addEventListener("click", () => $("help").showModal());
+if ($("guidelines")) {
+  $("guidelines-button").addEventListener("click", () => toggleGuidelines());
+  $("guidelines-close").addEventListener("click", () => toggleGuidelines(false));
+}
 $("submit-button").addEventListener("click", submit);
 $("next-button").addEventListener("click", nextDocument);
 $("keep-mine").addEventListener("click", () => resolveConflict(true));
@@ -730,7 +752,7 @@ $("reload-theirs").addEventListener("click", () => resolveConflict(false));
 $("accept-all").addEventListener("click", acceptAll);
 window.addEventListener("online", () => W.save?.save());
 document.addEventListener("keydown", (e) => {
-  if (readonly() && (e.key === "n" || e.key === "N") && !$("next-button").hidden && !document.querySelector("dialog[open]")) {
+  if (readonly() && (e.key === "n" || e.key === "N") && !$("next-button").hidden && !document.querySelector("dialog[open]:not(#guidelines)")) {
     nextDocument();
   }
 });

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.annotations.assignment import next_document
 from apps.annotations.visibility import linked_actor_names
 from apps.documents.models import Document
+from apps.projects.guidelines import render_guidelines
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
 
@@ -49,7 +50,14 @@ def workspace(request, membership, document_pk):
     return render(
         request,
         "annotations/workspace.html",
-        {"project": project, "document": document, "membership": membership, "config": config},
+        {
+            "project": project,
+            "document": document,
+            "membership": membership,
+            "config": config,
+            # Beside the text, so the rules are one key away (Shift+G).
+            "guidelines": render_guidelines(project.guidelines) if project.guidelines else "",
+        },
     )
 
 
