@@ -88,7 +88,9 @@ export class Api {
     // follow one rule: list / get / create / update (PATCH) / put (PUT) /
     // delete for the resource itself, a verb for an action on it.
     this.documents = {
+      list: (params) => send("GET", `documents/${query(params)}`),
       get: (d) => send("GET", `documents/${d}/`),
+      delete: (d) => send("DELETE", `documents/${d}/`),
       next: () => send("POST", "documents/next/"),
       review: (d) => send("GET", `documents/${d}/review/`),
     };

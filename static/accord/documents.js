@@ -1,0 +1,134 @@
+// The documents page: the project's documents, filtered and paged by cursor
+// through the documents API. Every value reaches the page as text.
+
+import { Api, errorText } from "./api.js";
+import { el } from "./dom.js";
+
+const config = JSON.parse(document.getElementById("accord-config").textContent);
+const api = new Api(config.api);
+const $ = (id) => document.getElementById(id);
+const FILTERS = ["q", "status", "assigned_to", "outlet", "published_after", "published_before"];
+const STATUS_NAMES = Object.fromEntries(
+  [...$("status").options].filter((o) => o.value).map((o) => [o.value, o.textContent]),
+);
+
+// The cursors of the pages before this one, so "Previous" needs no count.
+const state = { cursor: null, back: [], next: null, page: 1, seq: 0 };
+
+function filters() {
+  const params = {};
+  for (const name of FILTERS) {
+    const value = $(name).value.trim();
+    if (value) params[name] = value;
+  }
+  return params;
+}
+
+// The API's `next`/`previous` are URLs; the page keeps only their cursor.
+const cursorOf = (url) => (url ? new URL(url, window.location.href).searchParams.get("cursor") : null);
+
+async function load() {
+  const seq = ++state.seq;
+  const params = { ...filters(), page_size: 100 };
+  if (state.cursor) params.cursor = state.cursor;
+  $("doc-error").hidden = true;
+  try {
+    const page = await api.documents.list(params);
+    if (seq !== state.seq) return; // a newer request is on its way
+    state.next = cursorOf(page.next);
+    render(page.results);
+    document.body.dataset.ready = "true";
+  } catch (error) {
+    if (seq !== state.seq) return;
+    $("doc-error").textContent = errorText(error);
+    $("doc-error").hidden = false;
+  }
+}
+
+function row(doc) {
+  const title = doc.title || doc.external_id;
+  const cells = [
+    el("td", { text: doc.external_id }),
+    el("td", {}, el("a", { href: `${config.reviewPage}${doc.id}/`, text: title })),
+    el("td", {}, el("span", { class: `status status-${doc.status}`, text: STATUS_NAMES[doc.status] || doc.status })),
+    el("td", { text: doc.assigned ? `${doc.submitted} of ${doc.assigned} submitted` : "none yet" }),
+    el("td", { text: doc.outlet }),
+    el("td", { text: doc.published || "" }),
+  ];
+  if (config.canDelete) {
+    // Only a document nobody has taken: deleting one would delete their work.
+    const untouched = doc.assigned === 0 && doc.status === "new";
+    cells.push(
+      el(
+        "td",
+        {},
+        untouched &&
+          el("button", {
+            type: "button",
+            class: "small danger",
+            text: "Delete",
+            "aria-label": `Delete ${title}`,
+            on: { click: () => remove(doc, title) },
+          }),
+      ),
+    );
+  }
+  return el("tr", { dataset: { id: String(doc.id) } }, ...cells);
+}
+
+function render(docs) {
+  $("doc-rows").replaceChildren(
+    ...(docs.length
+      ? docs.map(row)
+      : [el("tr", {}, el("td", { colspan: "7", class: "muted", text: "No document matches." }))]),
+  );
+  $("prev").disabled = state.back.length === 0;
+  $("next").disabled = !state.next;
+  const first = (state.page - 1) * 100 + 1;
+  $("page-info").textContent = docs.length
+    ? `Documents ${first}–${first + docs.length - 1} (page ${state.page})`
+    : "";
+}
+
+async function remove(doc, title) {
+  if (!window.confirm(`Delete “${title}”? It has no annotations; this cannot be undone.`)) return;
+  try {
+    await api.documents.delete(doc.id);
+    await load();
+  } catch (error) {
+    $("doc-error").textContent = errorText(error);
+    $("doc-error").hidden = false;
+  }
+}
+
+function restart() {
+  Object.assign(state, { cursor: null, back: [], next: null, page: 1 });
+  load();
+}
+
+$("filters").addEventListener("submit", (e) => {
+  e.preventDefault();
+  restart();
+});
+$("filters").addEventListener("reset", () => setTimeout(restart));
+$("next").addEventListener("click", () => {
+  if (!state.next) return;
+  state.back.push(state.cursor);
+  state.cursor = state.next;
+  state.page += 1;
+  load();
+});
+$("prev").addEventListener("click", () => {
+  if (!state.back.length) return;
+  state.cursor = state.back.pop();
+  state.page -= 1;
+  load();
+});
+document.addEventListener("keydown", (e) => {
+  if (e.key === "/" && !e.target.closest("input, select, textarea")) {
+    e.preventDefault();
+    $("q").focus();
+  }
+});
+
+load();
