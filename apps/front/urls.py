@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import actors, datasets, documents, projects, review, workspace
+from .views import actors, datasets, documents, imports, projects, review, workspace
 
 project = "projects/<int:project_pk>/"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/", projects.project_list, name="project-list-page"),
     path(project, projects.project_detail, name="project-page"),
     path(f"{project}documents/", documents.documents_page, name="documents-page"),
+    path(f"{project}import/", imports.import_page, name="import-page"),
     path(f"{project}documents/<int:document_pk>/", workspace.workspace, name="workspace"),
     path(f"{project}next/", workspace.next_document_page, name="next-document"),
     path(f"{project}actors/", actors.registry, name="actor-registry"),

@@ -103,13 +103,9 @@ def _ids_of(project, external_ids):
     return ids
 
 
-def import_records(project, parsed, progress=None):
-    """Validate and store a ParseResult. Returns a report dict:
-
-    ``{"created": n, "skipped": n, "errors": [...], "documents": [ids]}``;
-    when ``errors`` is not empty nothing was stored. ``progress(done, total)``
-    is called while storing.
-    """
+def check_records(project, parsed):
+    """Every problem of a ParseResult against the project, without storing:
+    ``(errors, cleaned sets by external id, schema)``."""
     errors = [error.as_dict() for error in parsed.errors]
     if not parsed.records and not errors:
         errors.append({"where": "input", "field": None, "message": "The input holds no documents."})
@@ -131,6 +127,51 @@ def import_records(project, parsed, progress=None):
             )
         if clean is not None:
             cleaned[record.external_id] = clean
+    return errors, cleaned, schema
+
+
+PREVIEW_TEXT = 300  # characters of each previewed text
+
+
+def preview_records(project, parsed, limit=5):
+    """What importing `parsed` would do, storing nothing: how many documents are
+    new and how many already there (skipped), every problem, and the first
+    `limit` records as they would be stored."""
+    errors, cleaned, _ = check_records(project, parsed)
+    existing = _existing_ids(project, [r.external_id for r in parsed.records])
+    return {
+        "documents": len(parsed.records),
+        "new": sum(r.external_id not in existing for r in parsed.records),
+        "duplicates": sum(r.external_id in existing for r in parsed.records),
+        "with_spans": len(cleaned),
+        "errors": errors,
+        "preview": [
+            {
+                "id": r.external_id,
+                "text": r.text[:PREVIEW_TEXT],
+                "length": len(r.text),
+                **{
+                    name: (value.isoformat() if name == "published" and value else value)
+                    for name in METADATA_FIELDS
+                    for value in [getattr(r, name)]
+                },
+                "spans": len(r.spans),
+                "stances": len(r.stances),
+                "duplicate": r.external_id in existing,
+            }
+            for r in parsed.records[:limit]
+        ],
+    }
+
+
+def import_records(project, parsed, progress=None):
+    """Validate and store a ParseResult. Returns a report dict:
+
+    ``{"created": n, "skipped": n, "errors": [...], "documents": [ids]}``;
+    when ``errors`` is not empty nothing was stored. ``progress(done, total)``
+    is called while storing.
+    """
+    errors, cleaned, schema = check_records(project, parsed)
     if errors:
         return {"created": 0, "skipped": 0, "errors": errors, "documents": []}
 

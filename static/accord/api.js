@@ -94,6 +94,11 @@ export class Api {
       next: () => send("POST", "documents/next/"),
       review: (d) => send("GET", `documents/${d}/review/`),
     };
+    // Importing documents: FormData with the file (and optional format).
+    this.imports = {
+      preview: (form) => send("POST", "documents/import/preview/", form),
+      run: (form) => send("POST", "documents/import/", form),
+    };
     // The annotation sets of a document the user may see.
     this.sets = {
       list: (d) => send("GET", `documents/${d}/annotations/`),

@@ -154,6 +154,8 @@ def test_responses_match_the_schema(openapi, users, client_for):
     check(owner.post(f"{base}documents/", records[0], format="json"))
     check(owner.post(f"{base}documents/", records[0], format="json"))  # 409
     check(owner.post(f"{base}documents/", {"id": "x"}, format="json"))  # 400
+    check(owner.post(f"{base}documents/import/preview/", records, format="json"))
+    check(owner.post(f"{base}documents/import/preview/", [{"text": ""}], format="json"))
     check(owner.post(f"{base}documents/import/", records[1:], format="json"))
     check(owner.post(f"{base}documents/import/", [{"text": ""}], format="json"))
     check(owner.post(f"{base}documents/import/", {}, format="json"))

@@ -265,6 +265,13 @@ MATRIX = [
         owner_may(201),
         body=lambda w, u: [{"id": "imp-1", "text": "One."}, {"id": "imp-2", "text": "Two."}],
     ),
+    Row(
+        "document-import-preview",
+        "POST",
+        "projects/{p}/documents/import/preview/",
+        owner_may(200),
+        body=lambda w, u: [{"id": "imp-1", "text": "One."}],
+    ),
     Row("document-next", "POST", "projects/{p}/documents/next/", member_may(200)),
     Row("document-detail", "GET", "projects/{p}/documents/{d}/", member_may(200)),
     Row(

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from .views import ImportView
+from .views import ImportPreviewView, ImportView
 
 app_name = "imports"
 
 urlpatterns = [
     path("documents/import/", ImportView.as_view(), name="document-import"),
+    path("documents/import/preview/", ImportPreviewView.as_view(), name="document-import-preview"),
 ]

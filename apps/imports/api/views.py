@@ -14,7 +14,8 @@ from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..parsers import FORMATS, ImportFormatError, detect_format, parse, parse_records
-from ..store import import_records, refusal
+from ..store import import_records, preview_records, refusal
+from .schema import ImportPreviewSerializer
 
 IMPORT_RESULT = inline_serializer(
     "ImportResult",
@@ -26,22 +27,70 @@ IMPORT_RESULT = inline_serializer(
 )
 
 
+UPLOAD = {
+    "multipart/form-data": inline_serializer(
+        "ImportUpload",
+        {
+            "file": serializers.FileField(),
+            "format": serializers.ChoiceField(choices=list(FORMATS), required=False),
+        },
+    ),
+    "application/json": DocumentCreateSerializer(many=True),
+}
+
+
+def parse_upload(request):
+    """(ParseResult, format) of an import request: a multipart file or a JSON
+    list of records; ImportFormatError when the whole input cannot be read."""
+    check_request_size(request)
+    if isinstance(request.data, list):
+        return parse_records(request.data), None
+    if "file" not in request.FILES:
+        raise ValidationError(
+            {"file": "Send a file as multipart field `file`, or a JSON list of documents."}
+        )
+    upload = request.FILES["file"]
+    check_upload_size(upload)
+    fmt = detect_format(
+        upload.name, request.data.get("format") or request.query_params.get("format")
+    )
+    return parse(upload.read(), upload.name, fmt, max_bytes=upload_limit()), fmt
+
+
+def unreadable(exc):
+    return Response(
+        {"detail": str(exc), "created": 0, "skipped": 0, "errors": []},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+class ImportPreviewView(ProjectScopedMixin, APIView):
+    """What an import of this file would store, storing nothing: the detected
+    format, how many documents are new or already there, every problem (each
+    naming its record and field), and the first records as they would be stored."""
+
+    roles = {"POST": Role.OWNER}
+    parser_classes = [MultiPartParser, JSONParser]
+
+    @extend_schema(
+        request=UPLOAD,
+        responses={200: ImportPreviewSerializer, 400: IMPORT_REFUSAL, **errors(*SCOPED, 413)},
+    )
+    def post(self, request, *args, **kwargs):
+        try:
+            parsed, fmt = parse_upload(request)
+        except ImportFormatError as exc:
+            return unreadable(exc)
+        return Response({"format": fmt, **preview_records(self.project, parsed)})
+
+
 class ImportView(ProjectScopedMixin, APIView):
     roles = {"POST": Role.OWNER}
 
     parser_classes = [MultiPartParser, JSONParser]
 
     @extend_schema(
-        request={
-            "multipart/form-data": inline_serializer(
-                "ImportUpload",
-                {
-                    "file": serializers.FileField(),
-                    "format": serializers.ChoiceField(choices=list(FORMATS), required=False),
-                },
-            ),
-            "application/json": DocumentCreateSerializer(many=True),
-        },
+        request=UPLOAD,
         responses={
             201: IMPORT_RESULT,
             200: IMPORT_RESULT,
@@ -53,25 +102,10 @@ class ImportView(ProjectScopedMixin, APIView):
         """Import many documents atomically: a file (JSONL, JSON, CSV, TXT or a
         ZIP of them) or a JSON list of records. Nothing is stored if any record
         is bad; every bad record is listed."""
-        check_request_size(request)
         try:
-            if isinstance(request.data, list):
-                parsed = parse_records(request.data)
-            elif "file" in request.FILES:
-                upload = request.FILES["file"]
-                check_upload_size(upload)
-                fmt = request.data.get("format") or request.query_params.get("format")
-                detect_format(upload.name, fmt)
-                parsed = parse(upload.read(), upload.name, fmt, max_bytes=upload_limit())
-            else:
-                raise ValidationError(
-                    {"file": "Send a file as multipart field `file`, or a JSON list of documents."}
-                )
+            parsed, _ = parse_upload(request)
         except ImportFormatError as exc:
-            return Response(
-                {"detail": str(exc), "created": 0, "skipped": 0, "errors": []},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return unreadable(exc)
         report = import_records(self.project, parsed)
         if report["errors"]:
             return Response(refusal(report), status=status.HTTP_400_BAD_REQUEST)
