@@ -17,6 +17,9 @@ Progress is reported per batch: the first half of the way is suggesting,
 the second writing.
 """
 
+from collections import Counter
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -100,13 +103,28 @@ def _document_batches(project, document_ids):
         yield len(ids), list(rows)
 
 
-def suggest_all(project, suggester, document_ids=None, progress=None):
+def _position(span):
+    # Text order; a malformed suggestion sorts last and the validator names it.
+    start = span.get("start") if isinstance(span, dict) else None
+    return (0, start) if isinstance(start, int) else (1, 0)
+
+
+def max_spans():
+    """Suggestions kept per document: a pathological alias (a one-letter name,
+    a stop word) must not write hundreds of thousands of spans."""
+    return getattr(settings, "ACCORD_PREANNOTATE_MAX_SPANS", 500)
+
+
+def suggest_all(project, suggester, document_ids=None, progress=None, capped=None):
     """Phase 1: ``{document id: CleanSet}`` for every document with suggestions.
-    Raises PreannotateError (nothing stored) on any failure."""
+    Raises PreannotateError (nothing stored) on any failure. A document with
+    more than max_spans() suggestions keeps the first ones in text order; its
+    id is added to `capped` (a list) when one is given."""
     registry = load_registry(project)
     schema = ProjectSchema(project)
     cleaned = {}
     done = 0
+    cap = max_spans()
     for total, rows in _document_batches(project, document_ids):
         answers = []
         for row in rows:
@@ -121,6 +139,10 @@ def suggest_all(project, suggester, document_ids=None, progress=None):
                 spans = suggester(document, registry)
             except SuggesterError as exc:
                 raise PreannotateError(f"{exc} Nothing was stored.") from exc
+            if isinstance(spans, list) and len(spans) > cap:
+                spans = sorted(spans, key=_position)[:cap]
+                if capped is not None:
+                    capped.append(row["id"])
             answers.append((row, {"spans": spans}))
         validation = schema.for_payloads([payload for _, payload in answers])
         for row, payload in answers:
@@ -216,9 +238,18 @@ def preannotate(project, suggester_name=DEFAULT, document_ids=None, progress=Non
             return None
         return lambda done, total: progress(offset * total + done, 2 * total)
 
-    cleaned, schema = suggest_all(project, suggester, document_ids, halves(0))
+    capped = []
+    cleaned, schema = suggest_all(project, suggester, document_ids, halves(0), capped)
     report = write_predictions(project, suggester.name, cleaned, schema.label_ids, halves(1))
-    return {"suggester": suggester.name, "documents": len(cleaned), **report}
+    per_label = Counter(s["label"] for clean in cleaned.values() if clean for s in clean.spans)
+    return {
+        "suggester": suggester.name,
+        "documents": len(cleaned),
+        **report,
+        "per_label": dict(sorted(per_label.items())),
+        "capped": len(capped),
+        "max_spans": max_spans(),
+    }
 
 
 def run(job, suggester=DEFAULT, documents=None):

@@ -38,6 +38,9 @@ def test_alias_predictions_have_actor_links_and_mapped_labels(project, world):
         "replaced": 0,
         "deleted": 0,
         "spans": 6,
+        "per_label": {"GPE": 4, "ORG": 1, "PERSON": 1},
+        "capped": 0,
+        "max_spans": 500,
     }
     assert predictions(docs["a"]) == [
         ("Russian Foreign Ministry", "ORG", "Russian Foreign Ministry"),
@@ -219,3 +222,25 @@ def test_management_command(project, world):
     assert "replaced 1" in out.getvalue()
     with pytest.raises(CommandError, match="no suggester named 'x'"):
         call_command("preannotate", str(project.pk), "--suggester", "x", stdout=out)
+
+
+def flood_suggester(document, registry):
+    """Every word start, as a pathological alias would."""
+    text = document["text"]
+    starts = [i for i, ch in enumerate(text) if ch.isalpha() and (i == 0 or text[i - 1] == " ")]
+    return [{"start": i, "end": i + 1, "label": "GPE", "actor": None} for i in reversed(starts)]
+
+
+@override_settings(
+    ACCORD_SUGGESTERS={"flood": "tests.mentions.test_preannotate.flood_suggester"},
+    ACCORD_PREANNOTATE_MAX_SPANS=3,
+)
+def test_suggestions_are_capped_per_document_in_text_order(project, world):
+    _, docs = world
+    report = preannotate(project, "flood")
+    assert report["capped"] == 3 and report["max_spans"] == 3
+    assert report["spans"] == 9 and report["per_label"] == {"GPE": 9}
+    aset = AnnotationSet.objects.get(document=docs["a"], source="flood")
+    text = docs["a"].text
+    words = [i for i, ch in enumerate(text) if ch.isalpha() and (i == 0 or text[i - 1] == " ")]
+    assert sorted(aset.spans.values_list("start", flat=True)) == words[:3]
