@@ -199,6 +199,11 @@ TASKS = {
     }
 }
 
+# A running job whose worker sent no heartbeat (Job.set_progress) for this
+# long is taken for dead and reported failed: keep it well above the time
+# between two progress reports of the slowest job.
+ACCORD_JOB_LEASE_SECONDS = int(os.environ.get("ACCORD_JOB_LEASE_SECONDS", 300))
+
 # Imports larger than this are refused with 413 before any parsing.
 ACCORD_IMPORT_MAX_BYTES = int(os.environ.get("ACCORD_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 # A JSON list posted to the import endpoint is read through the request body.
