@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI and Redoc as static files, so /api/docs/ works offline.
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "apps.projects",
@@ -176,6 +178,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ and /api/redoc/ load their scripts from the app's own static
+    # files (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `kind`, `status` or `action` of their own: name each enum.
     "ENUM_NAME_OVERRIDES": {
@@ -198,6 +205,11 @@ TASKS = {
         )
     }
 }
+
+# A running job whose worker sent no heartbeat (Job.set_progress) for this
+# long is taken for dead and reported failed: keep it well above the time
+# between two progress reports of the slowest job.
+ACCORD_JOB_LEASE_SECONDS = int(os.environ.get("ACCORD_JOB_LEASE_SECONDS", 300))
 
 # Imports larger than this are refused with 413 before any parsing.
 ACCORD_IMPORT_MAX_BYTES = int(os.environ.get("ACCORD_IMPORT_MAX_BYTES", 50 * 1024 * 1024))

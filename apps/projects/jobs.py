@@ -7,7 +7,10 @@ the database backend (`TASK_BACKEND=django_tasks_db.DatabaseBackend`) a
 """
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
@@ -15,6 +18,12 @@ from django_tasks import task
 from .models import Job
 
 logger = logging.getLogger(__name__)
+
+# The error a job gets when its worker stopped sending heartbeats.
+WORKER_LOST = (
+    "The worker stopped answering (no sign of life for {seconds} seconds); "
+    "the job did not finish. Start it again."
+)
 
 
 class JobError(Exception):
@@ -35,7 +44,10 @@ def run_job(job_id):
     job = Job.objects.get(pk=job_id)
     if job.status != Job.Status.PENDING:
         return
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now
+    )
     try:
         result = import_string(job.handler)(job, **job.params)
     except JobError as exc:
@@ -54,3 +66,26 @@ def run_job(job_id):
         Job.objects.filter(pk=job.pk).update(
             status=Job.Status.DONE, progress=1.0, result=result, finished_at=timezone.now()
         )
+
+
+def expire_stale(jobs):
+    """Mark failed, in one UPDATE, the running jobs among `jobs` whose worker
+    has been silent for longer than ACCORD_JOB_LEASE_SECONDS, so that a job
+    whose worker died reads as failed and never as running forever.
+
+    Silent: no heartbeat since the cutoff (a job started before heartbeats
+    existed counts from its start). Returns the number of jobs marked.
+    """
+    seconds = settings.ACCORD_JOB_LEASE_SECONDS
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=seconds)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    return (
+        jobs.filter(silent, status=Job.Status.RUNNING)
+        .order_by()
+        .update(
+            status=Job.Status.FAILED,
+            error=WORKER_LOST.format(seconds=seconds),
+            finished_at=now,
+        )
+    )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 label_name_validator = RegexValidator(
     r"^[A-Z][A-Z0-9_-]*$",
@@ -93,6 +94,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the worker last showed it is alive (at start and on every
+    # set_progress); a running job silent for longer than
+    # ACCORD_JOB_LEASE_SECONDS is taken for dead (see jobs.expire_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -101,9 +106,12 @@ class Job(models.Model):
         return f"{self.kind} job {self.pk} ({self.status})"
 
     def set_progress(self, done, total):
-        """Record progress; cheap enough to call per batch, not per item."""
+        """Record progress and a heartbeat; cheap enough to call per batch, not per item."""
         self.progress = min(1.0, done / total) if total else 1.0
-        Job.objects.filter(pk=self.pk).update(progress=self.progress)
+        self.heartbeat_at = timezone.now()
+        Job.objects.filter(pk=self.pk).update(
+            progress=self.progress, heartbeat_at=self.heartbeat_at
+        )
 
 
 class Role(models.TextChoices):

@@ -152,6 +152,8 @@ export class Api {
     };
     this.jobs = {
       get: (id) => new Api(this.root).request("GET", `jobs/${id}/`),
+      // params: {project, status, page, page_size}
+      list: (params) => new Api(this.root).request("GET", `jobs/${query(params)}`),
     };
   }
 

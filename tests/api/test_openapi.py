@@ -217,6 +217,8 @@ def test_responses_match_the_schema(openapi, users, client_for):
     job = check(owner.post(f"{base}preannotate/", {}, format="json")).data["job"]
     check(owner.post(f"{base}preannotate/", {"documents": []}, format="json"))
     check(owner.get("/api/v1/jobs/"))
+    check(owner.get(f"/api/v1/jobs/?project={project.pk}&status=done"))
+    check(owner.get("/api/v1/jobs/?project=abc"))  # 400
     check(owner.get(f"/api/v1/jobs/{job}/"))
     started = check(owner.post(f"{base}releases/", {"name": "v1"}, format="json")).data
     check(owner.post(f"{base}releases/", {"name": ""}, format="json"))

@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from apps.projects.jobs import start_job
 from apps.projects.models import Job
+from tests.builders import make_project, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +50,103 @@ def test_the_jobs_api_shows_a_job_to_members_only(project, users, client_for):
 
 def test_a_missing_job_is_404(project, client_for):
     assert client_for("olga").get("/api/v1/jobs/999999/").status_code == 404
+
+
+def test_a_job_beats_at_start_and_on_progress(project):
+    job = start_job(project, "count", "tests.projects.handlers.count_to", {"n": 3})
+    job.refresh_from_db()
+    assert job.heartbeat_at is not None
+    assert job.started_at <= job.heartbeat_at <= job.finished_at
+
+
+def running_job(project, silent_for, **fields):
+    """A job a worker took `silent_for` ago and has said nothing since."""
+    then = timezone.now() - silent_for
+    return Job.objects.create(
+        project=project,
+        kind="import",
+        handler="-",
+        status=Job.Status.RUNNING,
+        progress=0.4,
+        started_at=then,
+        heartbeat_at=then,
+        **fields,
+    )
+
+
+def test_a_job_whose_worker_went_silent_reads_as_failed(project, client_for, settings):
+    settings.ACCORD_JOB_LEASE_SECONDS = 60
+    stale = running_job(project, timedelta(seconds=61))
+    alive = running_job(project, timedelta(seconds=30))
+    body = client_for("olga").get(f"/api/v1/jobs/{stale.pk}/").json()
+    assert body["status"] == "failed"
+    assert "worker stopped answering" in body["error"]
+    stale.refresh_from_db()
+    assert stale.status == Job.Status.FAILED and stale.finished_at is not None
+    assert client_for("olga").get(f"/api/v1/jobs/{alive.pk}/").json()["status"] == "running"
+    alive.refresh_from_db()
+    assert alive.status == Job.Status.RUNNING
+
+
+def test_the_list_marks_stale_jobs_failed_in_one_update(project, client_for, settings):
+    settings.ACCORD_JOB_LEASE_SECONDS = 60
+    stale = [running_job(project, timedelta(minutes=5)) for _ in range(3)]
+    # Started before heartbeats existed: counted from its start.
+    legacy = running_job(project, timedelta(minutes=5))
+    Job.objects.filter(pk=legacy.pk).update(heartbeat_at=None)
+    with CaptureQueriesContext(connection) as queries:
+        body = client_for("olga").get(f"/api/v1/jobs/?project={project.pk}").json()
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert {job["status"] for job in body["results"]} == {"failed"}
+    assert Job.objects.filter(pk__in=[j.pk for j in [*stale, legacy]], status="failed").count() == 4
+
+
+def test_the_lease_comes_from_the_setting(project, client_for, settings):
+    settings.ACCORD_JOB_LEASE_SECONDS = 3600
+    job = running_job(project, timedelta(minutes=10))
+    assert client_for("olga").get(f"/api/v1/jobs/{job.pk}/").json()["status"] == "running"
+
+
+def test_a_stale_job_of_another_project_is_left_to_its_members(project, users, client_for):
+    other = make_project(users, name="Elsewhere")
+    job = running_job(other, timedelta(hours=1))
+    client_for("olga").get(f"/api/v1/jobs/?project={project.pk}")
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING
+
+
+def test_the_list_filters_by_project_and_names_who_started_it(project, users, client_for):
+    other = make_project(users, name="Elsewhere")
+    mine = start_job(project, "count", "tests.projects.handlers.count_to", {"n": 1}, users["olga"])
+    start_job(other, "count", "tests.projects.handlers.count_to", {"n": 1})
+    body = client_for("rita").get(f"/api/v1/jobs/?project={project.pk}").json()
+    assert [job["id"] for job in body["results"]] == [mine.pk]
+    assert body["results"][0]["created_by"] == "olga"
+    # A project the caller is not in lists nothing, as one that does not exist.
+    assert client_for("oscar").get(f"/api/v1/jobs/?project={project.pk}").json()["results"] == []
+    assert client_for("oscar").get("/api/v1/jobs/?project=999999").json()["results"] == []
+    response = client_for("rita").get("/api/v1/jobs/?project=abc")
+    assert response.status_code == 400
+    assert "project" in response.json()["errors"]
+
+
+def test_the_list_filters_by_status(project, client_for):
+    start_job(project, "count", "tests.projects.handlers.count_to", {"n": 1})
+    running = running_job(project, timedelta(seconds=1))
+    body = client_for("olga").get(f"/api/v1/jobs/?project={project.pk}&status=running").json()
+    assert [job["id"] for job in body["results"]] == [running.pk]
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_the_list_takes_a_constant_number_of_queries(
+    project, users, client_for, n, django_assert_max_num_queries
+):
+    for i in range(n):
+        user = make_user(f"starter{i}")
+        Job.objects.create(project=project, kind="import", handler="-", created_by=user)
+        running_job(project, timedelta(hours=1))
+    # session/auth, the UPDATE, the count, the page.
+    with django_assert_max_num_queries(4):
+        body = client_for("olga").get(f"/api/v1/jobs/?project={project.pk}").json()
+    assert body["count"] == 2 * n

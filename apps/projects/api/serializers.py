@@ -58,6 +58,14 @@ class LabelSerializer(serializers.ModelSerializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(
+        source="created_by.username",
+        read_only=True,
+        allow_null=True,
+        help_text="The username of who started the job; null for a job the system started "
+        "or whose user was deleted.",
+    )
+
     class Meta:
         model = Job
         fields = [
@@ -68,7 +76,9 @@ class JobSerializer(serializers.ModelSerializer):
             "progress",
             "result",
             "error",
+            "created_by",
             "created_at",
             "started_at",
             "finished_at",
+            "heartbeat_at",
         ]

@@ -1,10 +1,12 @@
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
+from django_filters import rest_framework as filters
 from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from ..errors import Conflict
+from ..jobs import expire_stale
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
 from .schema import model_viewset_errors
@@ -105,14 +107,39 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         return ", ".join(parts)
 
 
+class JobFilter(filters.FilterSet):
+    # A plain number, not a choice of projects: a project the caller is not a
+    # member of lists nothing, exactly like one that does not exist.
+    project = filters.NumberFilter(field_name="project_id", help_text="Only this project's jobs.")
+    status = filters.ChoiceFilter(choices=Job.Status.choices, help_text="Only jobs in this status.")
+
+    class Meta:
+        model = Job
+        fields = ["project", "status"]
+
+
+@model_viewset_errors(JobSerializer, list_codes=(400, 401), read_only=True)
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
-    """Background jobs; a job is visible to the members of its project."""
+    """Background jobs, newest first; a job is visible to the members of its
+    project. A running job whose worker stopped sending heartbeats for longer
+    than ACCORD_JOB_LEASE_SECONDS is marked failed when it is next read."""
 
     serializer_class = JobSerializer
     queryset = Job.objects.none()
     lookup_value_regex = "[0-9]+"
+    filterset_class = JobFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return Job.objects.filter(project__memberships__user=self.request.user)
+        return Job.objects.filter(project__memberships__user=self.request.user).select_related(
+            "created_by"
+        )
+
+    def list(self, request, *args, **kwargs):
+        expire_stale(self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        expire_stale(self.get_queryset().filter(pk=kwargs["pk"]))
+        return super().retrieve(request, *args, **kwargs)

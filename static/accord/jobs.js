@@ -1,0 +1,118 @@
+// The jobs page: the project's background jobs, newest first, read through
+// the jobs API. While any job on the page is pending or running the page
+// asks again every config.pollMs, so progress moves and a job that ends
+// shows its result (or error) without a reload. Text via textContent only.
+
+import { Api, errorText } from "./api.js";
+import { el } from "./dom.js";
+
+const config = JSON.parse(document.getElementById("accord-config").textContent);
+const api = new Api(config.api, config.jobsApi);
+const $ = (id) => document.getElementById(id);
+const PAGE_SIZE = 50;
+const ACTIVE = new Set(["pending", "running"]);
+const STATUS_TEXT = { pending: "Queued", running: "Running", done: "Done", failed: "Failed" };
+
+let page = 1;
+let timer = null;
+
+const FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const when = (iso) => (iso ? FORMAT.format(new Date(iso)) : "");
+
+// A job's result in one line: its plain values as "key: value"; a list or
+// object as its size.
+export function summary(result) {
+  if (result === null || result === undefined) return "";
+  if (typeof result !== "object") return String(result);
+  return Object.entries(result)
+    .map(([key, value]) => {
+      const name = key.replaceAll("_", " ");
+      if (value === null) return `${name}: none`;
+      if (Array.isArray(value)) return `${name}: ${value.length}`;
+      if (typeof value === "object") return `${name}: ${Object.keys(value).length} entries`;
+      const text = String(value);
+      return `${name}: ${text.length > 24 ? `${text.slice(0, 12)}…` : text}`;
+    })
+    .join(" · ");
+}
+
+function progressBar(job) {
+  const pct = Math.round(100 * (job.status === "done" ? 1 : job.progress));
+  return el(
+    "div",
+    { class: "job-bar" },
+    el(
+      "div",
+      {
+        class: `progress job-${job.status}`,
+        role: "progressbar",
+        "aria-valuemin": 0,
+        "aria-valuemax": 100,
+        "aria-valuenow": pct,
+        "aria-label": `${job.kind} job ${job.id} progress`,
+      },
+      el("span", { class: "done", style: { width: `${pct}%` } }),
+    ),
+    el("span", { class: "muted small pct", text: `${pct}%` }),
+  );
+}
+
+function outcome(job) {
+  if (job.status === "failed") return el("td", { class: "error job-outcome", text: job.error || "Failed." });
+  if (job.status === "done") return el("td", { class: "job-outcome", text: summary(job.result), title: JSON.stringify(job.result) });
+  const since = job.status === "running" ? `running since ${when(job.started_at)}` : "waiting for a worker";
+  return el("td", { class: "muted job-outcome", text: since });
+}
+
+function row(job) {
+  return el(
+    "tr",
+    { dataset: { job: job.id, status: job.status } },
+    el("td", { class: "job-kind", text: job.kind }),
+    el("td", { text: job.created_by ?? "the system", class: job.created_by ? "" : "muted" }),
+    el("td", {}, el("time", { datetime: job.created_at, title: new Date(job.created_at).toLocaleString(), text: when(job.created_at) })),
+    el("td", {}, el("span", { class: `job-status job-status-${job.status}`, text: STATUS_TEXT[job.status] || job.status })),
+    el("td", { class: "jobs-progress" }, progressBar(job)),
+    outcome(job),
+  );
+}
+
+async function load() {
+  clearTimeout(timer);
+  let body;
+  try {
+    body = await api.jobs.list({ project: config.project, page, page_size: PAGE_SIZE });
+  } catch (error) {
+    $("jobs-error").textContent = errorText(error);
+    $("jobs-error").hidden = false;
+    timer = setTimeout(load, config.pollMs * 2); // try again: the server may come back
+    document.body.dataset.ready = "true";
+    return;
+  }
+  $("jobs-error").hidden = true;
+  $("job-rows").replaceChildren(...body.results.map(row));
+  $("jobs-empty").hidden = body.count > 0;
+  const pages = Math.max(1, Math.ceil(body.count / PAGE_SIZE));
+  $("jobs-page").textContent = `Page ${page} of ${pages}`;
+  $("jobs-pager").hidden = pages === 1;
+  $("jobs-prev").disabled = !body.previous;
+  $("jobs-next").disabled = !body.next;
+  const active = body.results.filter((job) => ACTIVE.has(job.status)).length;
+  $("jobs-state").textContent = active
+    ? `${active} job${active === 1 ? "" : "s"} in progress: following…`
+    : `${body.count} job${body.count === 1 ? "" : "s"}`;
+  document.body.dataset.polling = active ? "true" : "false";
+  if (active) timer = setTimeout(load, config.pollMs);
+  document.body.dataset.ready = "true";
+}
+
+$("jobs-prev").addEventListener("click", () => {
+  page = Math.max(1, page - 1);
+  load();
+});
+$("jobs-next").addEventListener("click", () => {
+  page += 1;
+  load();
+});
+
+load();
