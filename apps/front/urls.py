@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import actors, datasets, projects, review, workspace
+from .views import actors, datasets, labels, projects, review, workspace
 
 project = "projects/<int:project_pk>/"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path(f"{project}review/<int:document_pk>/", review.adjudicate_page, name="adjudicate-page"),
     path(f"{project}dashboard/", review.dashboard_page, name="dashboard-page"),
     path(f"{project}datasets/", datasets.datasets_page, name="datasets-page"),
+    path(f"{project}labels/", labels.labels_page, name="labels-page"),
 ]
