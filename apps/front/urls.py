@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import actors, datasets, documents, imports, jobs, projects, review, workspace
+from .views import actors, datasets, documents, imports, jobs, labels, projects, review, workspace
 
 project = "projects/<int:project_pk>/"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path(f"{project}dashboard/", review.dashboard_page, name="dashboard-page"),
     path(f"{project}datasets/", datasets.datasets_page, name="datasets-page"),
     path(f"{project}jobs/", jobs.jobs_page, name="jobs-page"),
+    path(f"{project}labels/", labels.labels_page, name="labels-page"),
 ]

@@ -161,9 +161,12 @@ class Label(models.Model):
         max_length=1, blank=True, help_text="One key that applies the label in the annotator."
     )
     description = models.TextField(blank=True)
+    # Where the label stands in the project's schema (palettes, lists, keys);
+    # labels of equal position fall back to kind, then name.
+    position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["kind", "name"]
+        ordering = ["position", "kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="label_unique_name"),
             models.UniqueConstraint(

@@ -111,6 +111,9 @@ export class Api {
     };
     this.labels = {
       list: () => send("GET", "labels/?page_size=1000"),
+      create: (fields) => send("POST", "labels/", fields),
+      update: (id, fields) => send("PATCH", `labels/${id}/`, fields),
+      delete: (id) => send("DELETE", `labels/${id}/`),
     };
     this.actors = {
       list: (params) => send("GET", `actors/${query(params)}`),

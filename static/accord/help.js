@@ -24,11 +24,27 @@ export const HELP = [
   ["?", "This help"],
 ];
 
+// The one-character keys the workspace (workspace.js onKey) acts on before
+// it looks for a label shortcut: a label given one of these as its shortcut
+// could never be applied there. The schema editor (schema.js) refuses them.
+export const RESERVED_KEYS = new Map([
+  ["?", "opens the keyboard help"],
+  ["]", "selects the next span"],
+  ["[", "selects the previous span"],
+  [".", "selects the next stance"],
+  [",", "selects the previous stance"],
+  ["/", "starts a stance"],
+  ["A", "accepts all suggestions (Shift + A)"],
+]);
+
 // `keys` lets another screen (review.js) list its own keys in the same table.
 export function fillHelp(table, entityLabels, stanceLabels, keys = HELP) {
-  const row = (key, what) => el("tr", {}, el("td", {}, el("kbd", { text: key })), el("td", { text: what }));
+  // A label's row carries its description: as the tooltip, and in words.
+  const row = (key, what, description = "") => el("tr", { title: description || null },
+    el("td", {}, el("kbd", { text: key })),
+    el("td", { text: what }, description && el("span", { class: "muted small", text: ` — ${description}` })));
   const rows = keys.map(([key, what]) => row(key, what));
-  for (const l of entityLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Entity label ${l.name}`));
-  for (const l of stanceLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Stance polarity ${l.name}`));
+  for (const l of entityLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Entity label ${l.name}`, l.description));
+  for (const l of stanceLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Stance polarity ${l.name}`, l.description));
   table.replaceChildren(...rows);
 }

@@ -378,7 +378,7 @@ function pickForMode(key) {
 function drawPolarityButtons() {
   const node = $("banner");
   for (const label of W.labels.stance.values()) {
-    node.append(" ", el("button", { type: "button", text: label.name, class: "small",
+    node.append(" ", el("button", { type: "button", text: label.name, class: "small", title: label.description || label.name,
       on: { click: () => applyPolarity(label.name) } }));
   }
 }

@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from apps.datasets.formats import FORMATS
 from apps.datasets.splits import DEFAULT_RATIOS, DEFAULT_SEED
+from apps.projects.labels import ORDER as LABEL_ORDER
 from apps.projects.models import Label, Role
 from apps.projects.permissions import project_page
 
@@ -33,7 +34,7 @@ def format_choices():
 def datasets_page(request, membership):
     project = membership.project
     labels = list(
-        Label.objects.filter(project=project).order_by("kind", "name").values("name", "kind")
+        Label.objects.filter(project=project).order_by(*LABEL_ORDER).values("name", "kind")
     )
     is_owner = membership.has_role(Role.OWNER)
     config = {

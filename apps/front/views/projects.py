@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document, status_q
 from apps.projects.guidelines import render_guidelines
+from apps.projects.labels import ORDER as LABEL_ORDER
 from apps.projects.models import Label, Membership, Role
 from apps.projects.permissions import project_page
 
@@ -81,7 +82,7 @@ def project_list(request):
 @project_page(Role.ANNOTATOR)
 def project_detail(request, membership):
     project = membership.project
-    labels = list(Label.objects.filter(project=project).order_by("kind", "name"))
+    labels = list(Label.objects.filter(project=project).order_by(*LABEL_ORDER))
     queue = list(
         AnnotationSet.objects.filter(
             kind=AnnotationSet.Kind.ANNOTATOR, author=request.user, document__project=project

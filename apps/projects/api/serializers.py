@@ -34,10 +34,33 @@ class ProjectSerializer(serializers.ModelSerializer):
         return getattr(project, "caller_role", None) or Role.OWNER
 
 
+class LabelUsesSerializer(serializers.Serializer):
+    """How many spans and stances use a label (the label list annotates both)."""
+
+    spans = serializers.IntegerField(
+        source="span_uses", default=0, help_text="Spans with this label."
+    )
+    stances = serializers.IntegerField(
+        source="stance_uses", default=0, help_text="Stances with this polarity."
+    )
+
+
 class LabelSerializer(serializers.ModelSerializer):
+    position = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The label's place in the project's schema (0 first). Writing it moves "
+        "the label there, the others keeping their order; on create it defaults to the end.",
+    )
+    uses = LabelUsesSerializer(
+        source="*",
+        read_only=True,
+        help_text="Items that use the label: one in use cannot be deleted or change kind.",
+    )
+
     class Meta:
         model = Label
-        fields = ["id", "kind", "name", "color", "shortcut", "description"]
+        fields = ["id", "kind", "name", "color", "shortcut", "description", "position", "uses"]
 
     def validate(self, attrs):
         project = self.context["project"]

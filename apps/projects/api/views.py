@@ -1,12 +1,16 @@
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django_filters import rest_framework as filters
 from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from apps.annotations.models import Span, Stance
+
 from ..errors import Conflict
 from ..jobs import expire_stale
+from ..labels import ORDER, move_label, next_position
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
 from .schema import model_viewset_errors
@@ -74,13 +78,21 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_project_queryset(self):
-        return Label.objects.filter(project=self.project)
+        return (
+            Label.objects.filter(project=self.project)
+            .annotate(span_uses=_count(Span, "label"), stance_uses=_count(Stance, "polarity"))
+            .order_by(*ORDER)
+        )
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
 
     def perform_create(self, serializer):
-        serializer.save(project=self.project)
+        position = serializer.validated_data.pop("position", None)
+        with transaction.atomic():
+            label = serializer.save(project=self.project, position=next_position(self.project))
+            if position is not None:
+                move_label(label, position)
 
     def perform_update(self, serializer):
         label = serializer.instance
@@ -90,7 +102,11 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
                 f"{label.name} is in use ({self._uses(label)}); its kind cannot change.",
                 field="kind",
             )
-        serializer.save()
+        position = serializer.validated_data.pop("position", None)
+        with transaction.atomic():
+            label = serializer.save()
+            if position is not None:
+                move_label(label, position)
 
     def destroy(self, request, *args, **kwargs):
         label = self.get_object()
@@ -105,6 +121,18 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         spans, stances = label.spans.count(), label.stances.count()
         parts = [f"{n} {what}" for n, what in ((spans, "spans"), (stances, "stances")) if n]
         return ", ".join(parts)
+
+
+def _count(model, field):
+    """A subquery counting the rows of `model` whose `field` is the label."""
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
 class JobFilter(filters.FilterSet):

@@ -1,0 +1,34 @@
+"""The label schema editor: a shell the schema script (static/accord/schema.js)
+fills through the labels API.
+
+Owners edit the schema; reviewers and annotators see it read-only (the API
+lets every member read it and only owners change it). Non-members get 404.
+"""
+
+from django.shortcuts import render
+
+from apps.projects.models import Label, Role
+from apps.projects.permissions import project_page
+
+
+@project_page(Role.ANNOTATOR)
+def labels_page(request, membership):
+    project = membership.project
+    can_edit = membership.has_role(Role.OWNER)
+    config = {
+        "project": project.pk,
+        "api": f"/api/v1/projects/{project.pk}/",
+        "canEdit": can_edit,
+        "kinds": [{"value": value, "label": label} for value, label in Label.Kind.choices],
+    }
+    return render(
+        request,
+        "projects/labels.html",
+        {
+            "project": project,
+            "membership": membership,
+            "can_edit": can_edit,
+            "kinds": Label.Kind.choices,
+            "config": config,
+        },
+    )

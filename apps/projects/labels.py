@@ -1,0 +1,44 @@
+"""The order of a project's label schema.
+
+A label's `position` is its place in the project's list of labels (both
+kinds in one list); palettes, key lists and the schema editor show labels in
+that order. Moving a label renumbers the project's labels 0..n-1 under a row
+lock, so two owners reordering at once cannot leave two labels in one place.
+"""
+
+from django.db import transaction
+from django.db.models import Max
+
+from .models import Label
+
+ORDER = ("position", "kind", "name", "id")
+
+
+def next_position(project):
+    """The position after the project's last label."""
+    last = Label.objects.filter(project=project).aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+def move_label(label, position):
+    """Put `label` at index `position` of its project's labels (clamped to the
+    end), the others keeping their order; returns the label's new position."""
+    with transaction.atomic():
+        labels = list(
+            Label.objects.select_for_update()
+            .filter(project_id=label.project_id)
+            .order_by(*ORDER)
+            .only("id", "position")
+        )
+        others = [item for item in labels if item.pk != label.pk]
+        position = max(0, min(position, len(others)))
+        moving = next(item for item in labels if item.pk == label.pk)
+        others.insert(position, moving)
+        changed = []
+        for index, item in enumerate(others):
+            if item.position != index:
+                item.position = index
+                changed.append(item)
+        Label.objects.bulk_update(changed, ["position"])
+    label.position = position
+    return position

@@ -1,0 +1,249 @@
+// The label schema editor: every label of the project, entity and stance, in
+// the schema's order. Owners add, rename, recolour, re-key, describe, reorder
+// and delete labels; everyone else sees the same list read-only. Shortcut
+// conflicts (with another label's key, or a key the workspace keeps for
+// itself) show while the key is typed. Everything goes through the labels
+// API; every piece of data reaches the page as text.
+
+import { Api, ApiError, errorText, fieldErrors } from "./api.js";
+import { el } from "./dom.js";
+import { RESERVED_KEYS } from "./help.js";
+
+const config = JSON.parse(document.getElementById("accord-config").textContent);
+const api = new Api(config.api);
+const $ = (id) => document.getElementById(id);
+const FIELDS = ["kind", "name", "color", "shortcut", "description"];
+
+const state = { labels: [] }; // the API's list, in the schema's order
+
+// ------------------------------------------------------------------ helpers
+
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function usesText(uses) {
+  const parts = [];
+  if (uses.spans) parts.push(plural(uses.spans, "span", "spans"));
+  if (uses.stances) parts.push(plural(uses.stances, "stance", "stances"));
+  return parts.length ? `Used by ${parts.join(" and ")}` : "Not used yet";
+}
+
+// Why `key` cannot be the shortcut of the label `selfId` (null for a new
+// one), or null when it can.
+function shortcutConflict(key, selfId) {
+  if (!key) return null;
+  if (key.trim() === "") return "A shortcut is one visible character, not a space.";
+  const reserved = RESERVED_KEYS.get(key);
+  if (reserved) return `The key "${key}" is reserved: in the workspace it ${reserved}.`;
+  const other = state.labels.find((l) => l.id !== selfId && l.shortcut === key);
+  if (other) return `The key "${key}" is already the shortcut of ${other.name}.`;
+  return null;
+}
+
+function clearErrors(form) {
+  for (const node of form.querySelectorAll(".field-error, .form-error")) {
+    node.textContent = "";
+    node.hidden = true;
+  }
+  for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+}
+
+function showFieldError(form, field, message) {
+  const target = form.querySelector(`.field-error[data-field="${field}"]`);
+  if (!target) return false;
+  target.textContent = message;
+  target.hidden = false;
+  form.querySelector(`[name="${field}"]`)?.setAttribute("aria-invalid", "true");
+  return true;
+}
+
+// An API refusal next to the field it names, or under the form.
+function showError(form, error) {
+  let placed = false;
+  for (const [field, message] of Object.entries(fieldErrors(error))) {
+    placed = showFieldError(form, field, message) || placed;
+  }
+  if (error instanceof ApiError && error.status === 409 && error.body.field) {
+    placed = showFieldError(form, error.body.field, errorText(error)) || placed;
+  }
+  if (!placed) {
+    const node = form.querySelector(".form-error");
+    node.textContent = errorText(error);
+    node.hidden = false;
+  }
+}
+
+// The shortcut field checks itself as it is typed; the form's submit button
+// is off while the key conflicts.
+function watchShortcut(form, selfId) {
+  const input = form.querySelector('[name="shortcut"]');
+  const message = form.querySelector('.field-error[data-field="shortcut"]');
+  const submit = form.querySelector('button[type="submit"]');
+  const check = () => {
+    const conflict = shortcutConflict(input.value, selfId);
+    message.textContent = conflict || "";
+    message.hidden = !conflict;
+    if (conflict) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+    form.dataset.conflict = conflict ? "true" : "";
+    submit.disabled = Boolean(conflict) || form.dataset.dirty === "false";
+  };
+  input.addEventListener("input", check);
+  return check;
+}
+
+function values(form) {
+  const out = {};
+  for (const field of FIELDS) {
+    const input = form.querySelector(`[name="${field}"]`);
+    if (input) out[field] = field === "name" ? input.value.trim() : input.value;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ drawing
+
+function field(id, labelText, input, name) {
+  return el("div", { class: `field field-${name}` },
+    el("label", { for: id, text: labelText }), input,
+    el("p", { class: "error field-error", dataset: { field: name }, hidden: true, "aria-live": name === "shortcut" ? "polite" : null }));
+}
+
+function readOnlyRow(label) {
+  return el("li", { class: "label-row", dataset: { id: String(label.id), name: label.name } },
+    el("span", { class: "chip", text: label.name, style: { "--c": label.color }, title: label.description || null }),
+    label.shortcut ? el("kbd", { text: label.shortcut, title: `Shortcut of ${label.name}` }) : el("span", { class: "muted small", text: "no key" }),
+    el("span", { class: "desc", text: label.description || "" }),
+    el("span", { class: "uses muted small", text: usesText(label.uses) }));
+}
+
+function editRow(label, index, siblings) {
+  const id = label.id;
+  const kindSelect = el("select", { id: `kind-${id}`, name: "kind" },
+    ...config.kinds.map((k) => el("option", { value: k.value, text: k.label, selected: k.value === label.kind })));
+  const form = el("form", { class: "label-form", novalidate: true, dataset: { dirty: "false" } },
+    el("div", { class: "order", role: "group", "aria-label": `Order of ${label.name}` },
+      el("button", { type: "button", class: "small move-up", "aria-label": `Move ${label.name} up`, title: "Move up",
+        text: "↑", disabled: index === 0, on: { click: () => move(label, siblings[index - 1]) } }),
+      el("button", { type: "button", class: "small move-down", "aria-label": `Move ${label.name} down`, title: "Move down",
+        text: "↓", disabled: index === siblings.length - 1, on: { click: () => move(label, siblings[index + 1]) } })),
+    field(`name-${id}`, "Name", el("input", { type: "text", id: `name-${id}`, name: "name", value: label.name, autocomplete: "off", required: true }), "name"),
+    field(`color-${id}`, "Colour", el("input", { type: "color", id: `color-${id}`, name: "color", value: label.color }), "color"),
+    field(`shortcut-${id}`, "Shortcut", el("input", { type: "text", id: `shortcut-${id}`, name: "shortcut", value: label.shortcut, maxlength: "1", autocomplete: "off", class: "key-input" }), "shortcut"),
+    field(`kind-${id}`, "Kind", kindSelect, "kind"),
+    field(`description-${id}`, "Description", el("textarea", { id: `description-${id}`, name: "description", rows: "2", text: label.description }), "description"),
+    el("div", { class: "field actions" },
+      el("span", { class: "uses muted small", text: usesText(label.uses) }),
+      el("span", { class: "buttons" },
+        el("button", { type: "submit", class: "primary save", id: `save-${id}`, text: "Save", disabled: true }),
+        el("button", { type: "button", class: "delete", id: `delete-${id}`, text: "Delete",
+          "aria-label": `Delete ${label.name}`, on: { click: () => remove(label, form) } }))),
+    el("p", { class: "error form-error", role: "alert", hidden: true }));
+  const check = watchShortcut(form, id);
+  form.addEventListener("input", () => {
+    const now = values(form);
+    form.dataset.dirty = String(FIELDS.some((f) => now[f] !== label[f]));
+    check();
+  });
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    save(label, form);
+  });
+  return el("li", { class: "label-row editable", dataset: { id: String(id), name: label.name }, style: { "--c": label.color } }, form);
+}
+
+function draw() {
+  for (const kind of config.kinds) {
+    const list = $(`list-${kind.value}`);
+    const labels = state.labels.filter((l) => l.kind === kind.value);
+    const rows = labels.map((l, i) => (config.canEdit ? editRow(l, i, labels) : readOnlyRow(l)));
+    list.replaceChildren(...(rows.length ? rows : [el("li", { class: "muted empty", text: `No ${kind.label.toLowerCase()} labels yet.` })]));
+  }
+}
+
+// Draw again from the API, keeping the focus where it was (by element id).
+async function reload(status = "") {
+  const focused = document.activeElement?.id;
+  try {
+    const page = await api.labels.list();
+    state.labels = page.results;
+    draw();
+    $("schema-status").textContent = status;
+  } catch (error) {
+    $("schema-status").textContent = errorText(error);
+  }
+  if (focused && $(focused)) $(focused).focus();
+  document.body.dataset.ready = "true";
+}
+
+// ------------------------------------------------------------------ writing
+
+async function save(label, form) {
+  clearErrors(form);
+  if (form.dataset.conflict === "true") return;
+  const now = values(form);
+  const changed = Object.fromEntries(FIELDS.filter((f) => now[f] !== label[f]).map((f) => [f, now[f]]));
+  if (!Object.keys(changed).length) return;
+  try {
+    const saved = await api.labels.update(label.id, changed);
+    await reload(`Saved ${saved.name}.`);
+  } catch (error) {
+    showError(form, error);
+  }
+}
+
+// Put `label` where `neighbour` is: the API's position is the index in the
+// whole schema, which is the index in the API's list.
+async function move(label, neighbour) {
+  const position = state.labels.findIndex((l) => l.id === neighbour.id);
+  const before = document.activeElement?.classList.contains("move-up") ? "move-up" : "move-down";
+  try {
+    await api.labels.update(label.id, { position });
+    await reload(`Moved ${label.name}.`);
+    const row = document.querySelector(`.label-row[data-id="${label.id}"]`);
+    const button = row?.querySelector(`.${before}:not(:disabled)`) || row?.querySelector(".order button:not(:disabled)");
+    button?.focus();
+  } catch (error) {
+    $("schema-status").textContent = errorText(error);
+  }
+}
+
+async function remove(label, form) {
+  clearErrors(form);
+  if (!window.confirm(`Delete the label ${label.name}?`)) return;
+  try {
+    await api.labels.delete(label.id);
+    await reload(`Deleted ${label.name}.`);
+  } catch (error) {
+    showError(form, error);
+  }
+}
+
+function setUpAddForm() {
+  const form = $("add-form");
+  if (!form) return;
+  const check = watchShortcut(form, null);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    check();
+    if (form.dataset.conflict === "true") return;
+    const fields = values(form);
+    if (!fields.name) {
+      showFieldError(form, "name", "A label needs a name.");
+      return;
+    }
+    try {
+      const created = await api.labels.create(fields);
+      form.reset();
+      await reload(`Added ${created.name}.`);
+      $("add-name").focus();
+    } catch (error) {
+      showError(form, error);
+    }
+  });
+}
+
+setUpAddForm();
+reload();
