@@ -10,6 +10,7 @@ live in this app for the same reason. Called directly rather than through a sign
 path can delete a membership and forget the slots.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from apps.projects.models import Membership, Project, Role
@@ -55,6 +56,16 @@ def add_member(membership):
     """Save a new (unsaved) membership and return it."""
     membership.save(force_insert=True)
     return membership
+
+
+def create_account(project, username, email="", role=Role.ANNOTATOR):
+    """A new user with no usable password yet, member of `project` with
+    `role`, in one transaction: no account is left behind without its
+    membership. The caller hands the person a link to set the password."""
+    with transaction.atomic():
+        # No password given: create_user makes it unusable until the link sets one.
+        user = get_user_model().objects.create_user(username, email=email or "")
+        return add_member(Membership(project=project, user=user, role=role))
 
 
 def change_role(membership, role):

@@ -3,7 +3,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import actors, datasets, documents, imports, jobs, labels, projects, review, workspace
+from .views import (
+    actors,
+    datasets,
+    documents,
+    imports,
+    jobs,
+    labels,
+    members,
+    projects,
+    review,
+    workspace,
+)
 
 project = "projects/<int:project_pk>/"
 
@@ -15,6 +26,17 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The one-time link a staff owner hands a new account (members page).
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        members.SetPasswordView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "accounts/set-password/done/",
+        members.PasswordSetView.as_view(),
+        name="password-reset-complete",
+    ),
     path("projects/", projects.project_list, name="project-list-page"),
     path(project, projects.project_detail, name="project-page"),
     path(f"{project}documents/", documents.documents_page, name="documents-page"),
@@ -25,6 +47,7 @@ urlpatterns = [
     path(f"{project}review/", review.queue_page, name="review-queue-page"),
     path(f"{project}review/<int:document_pk>/", review.adjudicate_page, name="adjudicate-page"),
     path(f"{project}dashboard/", review.dashboard_page, name="dashboard-page"),
+    path(f"{project}members/", members.members_page, name="members-page"),
     path(f"{project}datasets/", datasets.datasets_page, name="datasets-page"),
     path(f"{project}jobs/", jobs.jobs_page, name="jobs-page"),
     path(f"{project}labels/", labels.labels_page, name="labels-page"),

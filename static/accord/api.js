@@ -115,6 +115,15 @@ export class Api {
       update: (id, fields) => send("PATCH", `labels/${id}/`, fields),
       delete: (id) => send("DELETE", `labels/${id}/`),
     };
+    this.members = {
+      list: () => send("GET", "members/?page_size=1000"),
+      // `who`: {username} or {email}.
+      create: (who, role) => send("POST", "members/", { ...who, role }),
+      update: (id, fields) => send("PATCH", `members/${id}/`, fields),
+      delete: (id) => send("DELETE", `members/${id}/`),
+      // Staff owners: a new account, its membership and a one-time password link.
+      createAccount: (fields) => send("POST", "members/new-account/", fields),
+    };
     this.actors = {
       list: (params) => send("GET", `actors/${query(params)}`),
       search: (q) => send("GET", `actors/${query({ page_size: 20, q })}`),

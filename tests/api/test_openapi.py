@@ -135,6 +135,16 @@ def test_responses_match_the_schema(openapi, users, client_for):
     check(client_for(None).get("/api/v1/projects/"))
     check(owner.get(f"{base}labels/"))
     check(owner.get(f"{base}members/"))
+    users["olga"].is_staff = True
+    users["olga"].save()
+    new_account = f"{base}members/new-account/"
+    check(
+        owner.post(new_account, {"username": "newcomer", "email": "n@example.org"}, format="json")
+    )
+    check(owner.post(new_account, {"username": "newcomer"}, format="json"))
+    check(reviewer.post(new_account, {"username": "other"}, format="json"))
+    check(owner.post(f"{base}members/", {"email": "n@example.org"}, format="json"))
+    check(owner.get(f"{base}members/"))
     check(ana.post(f"{base}labels/", {"kind": "entity", "name": "X"}, format="json"))
 
     # Actors.

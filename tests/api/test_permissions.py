@@ -159,6 +159,11 @@ def set_body(world, username):
     }
 
 
+def make_staff(world, user):
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+
+
 def give_caller_a_set(world, user):
     claim(world.document, user)
 
@@ -224,6 +229,16 @@ MATRIX = [
         body=lambda w, u: {"role": "reviewer"},
     ),
     Row("member-detail", "DELETE", "projects/{p}/members/{member}/", owner_may(204)),
+    # Staff owners only: every caller is made staff first, so the role decides
+    # (a non-staff owner's 403 is in tests/annotations/test_members_api.py).
+    Row(
+        "member-create-account",
+        "POST",
+        "projects/{p}/members/new-account/",
+        owner_may(201),
+        body=lambda w, u: {"username": "newcomer", "role": "annotator"},
+        prepare=make_staff,
+    ),
     # actors
     Row("actor-list", "GET", "projects/{p}/actors/", member_may(200)),
     Row(
