@@ -2,11 +2,11 @@
 the creator owns, all or nothing, and nothing said about other people's projects."""
 
 import pytest
+from django.db import IntegrityError
 
 from apps.actors import starters
 from apps.actors.models import Actor, Alias
 from apps.projects.models import Label, Membership, Project, Role
-from tests.builders import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_a_failure_while_copying_leaves_no_project(users, project, client_for, m
 
 def test_a_failure_in_the_template_leaves_no_project(users, monkeypatch):
     monkeypatch.setattr(starters, "NEWS_LABELS", [*starters.NEWS_LABELS, starters.NEWS_LABELS[0]])
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the duplicate label's IntegrityError
+    with pytest.raises(IntegrityError):  # the duplicate label
         starters.create_project(users["oscar"], {"name": "Dup"}, {"template": "news"})
     assert not Project.objects.filter(name="Dup").exists()
 
