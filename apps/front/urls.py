@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import actors, datasets, projects, review, workspace
+from .views import actors, datasets, project_settings, projects, review, workspace
 
 project = "projects/<int:project_pk>/"
 
@@ -16,7 +16,9 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", projects.project_list, name="project-list-page"),
+    path("projects/new/", project_settings.new_project, name="project-new-page"),
     path(project, projects.project_detail, name="project-page"),
+    path(f"{project}settings/", project_settings.project_settings, name="project-settings-page"),
     path(f"{project}documents/<int:document_pk>/", workspace.workspace, name="workspace"),
     path(f"{project}next/", workspace.next_document_page, name="next-document"),
     path(f"{project}actors/", actors.registry, name="actor-registry"),

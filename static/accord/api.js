@@ -146,6 +146,19 @@ export class Api {
     this.jobs = {
       get: (id) => new Api(this.root).request("GET", `jobs/${id}/`),
     };
+    // The project itself (this.base is its URL); creating one and previewing
+    // guidelines live at the API root.
+    this.project = {
+      get: () => send("GET", ""),
+      update: (fields) => send("PATCH", "", fields),
+      delete: () => send("DELETE", ""),
+    };
+    this.projects = {
+      create: (fields) => new Api(this.root).request("POST", "projects/", fields),
+    };
+    this.guidelines = {
+      preview: (guidelines) => new Api(this.root).request("POST", "guidelines/preview/", { guidelines }),
+    };
   }
 
   // `body`: a FormData goes as it is (the browser sets the multipart type);

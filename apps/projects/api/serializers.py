@@ -53,6 +53,10 @@ class ProjectSerializer(serializers.ModelSerializer):
             "schema",
         ]
         read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "routing_threshold": {"min_value": 0.0, "max_value": 1.0},
+            "routing_max_annotators": {"min_value": 1},
+        }
 
     def validate(self, attrs):
         if self.instance is not None and "schema" in attrs:
