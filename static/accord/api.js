@@ -167,6 +167,19 @@ export class Api {
       // params: {project, status, page, page_size}
       list: (params) => new Api(this.root).request("GET", `jobs/${query(params)}`),
     };
+    // The project itself (this.base is its URL); creating one and previewing
+    // guidelines live at the API root.
+    this.project = {
+      get: () => send("GET", ""),
+      update: (fields) => send("PATCH", "", fields),
+      delete: () => send("DELETE", ""),
+    };
+    this.projects = {
+      create: (fields) => new Api(this.root).request("POST", "projects/", fields),
+    };
+    this.guidelines = {
+      preview: (guidelines) => new Api(this.root).request("POST", "guidelines/preview/", { guidelines }),
+    };
   }
 
   // `body`: a FormData goes as it is (the browser sets the multipart type);

@@ -131,6 +131,13 @@ def test_responses_match_the_schema(openapi, users, client_for):
     check(owner.get("/api/v1/projects/"))
     check(owner.get(f"/api/v1/projects/{project.pk}/"))
     check(owner.post("/api/v1/projects/", {"name": ""}, format="json"))
+    news = {"name": "News", "schema": {"template": "news"}}
+    check(owner.post("/api/v1/projects/", news, format="json"))
+    copy = {"name": "Copy", "schema": {"copy_from": 999_999}}
+    check(owner.post("/api/v1/projects/", copy, format="json"))
+    check(owner.post("/api/v1/guidelines/preview/", {"guidelines": "# Hi"}, format="json"))
+    check(owner.post("/api/v1/guidelines/preview/", {}, format="json"))
+    check(client_for(None).post("/api/v1/guidelines/preview/", {}, format="json"))
     check(client_for("oscar").get(f"/api/v1/projects/{project.pk}/"))
     check(client_for(None).get("/api/v1/projects/"))
     check(owner.get(f"{base}labels/"))

@@ -3,7 +3,31 @@ from rest_framework import serializers
 from ..models import Job, Label, Project, Role
 
 
+class ProjectStartSerializer(serializers.Serializer):
+    """How a new project's schema starts: a template, or a copy of a project
+    the caller owns (its labels and actor registry)."""
+
+    template = serializers.ChoiceField(
+        choices=[("empty", "No labels"), ("news", "News actors and stances")],
+        required=False,
+        help_text="empty: no labels; news: PERSON, ORG, GPE, IGO and SUPPORT, OPPOSE, NEUTRAL.",
+    )
+    copy_from = serializers.IntegerField(
+        required=False, help_text="A project the caller owns: its labels and actors are copied."
+    )
+
+    def validate(self, attrs):
+        if "template" in attrs and "copy_from" in attrs:
+            raise serializers.ValidationError("Give a template or copy_from, not both.")
+        return attrs
+
+
 class ProjectSerializer(serializers.ModelSerializer):
+    schema = ProjectStartSerializer(
+        required=False,
+        write_only=True,
+        help_text="On create only: the schema the project starts with (default: empty).",
+    )
     role = serializers.SerializerMethodField(help_text="The caller's role in the project.")
     documents = serializers.IntegerField(read_only=True, source="document_count", default=0)
 
@@ -26,8 +50,20 @@ class ProjectSerializer(serializers.ModelSerializer):
             "created_at",
             "role",
             "documents",
+            "schema",
         ]
         read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "routing_threshold": {"min_value": 0.0, "max_value": 1.0},
+            "routing_max_annotators": {"min_value": 1},
+        }
+
+    def validate(self, attrs):
+        if self.instance is not None and "schema" in attrs:
+            raise serializers.ValidationError(
+                {"schema": "A schema is chosen when a project is created; edit its labels instead."}
+            )
+        return attrs
 
     def get_role(self, project) -> str:
         # A project just created has no annotation yet; its creator is its owner.
@@ -78,6 +114,18 @@ class LabelSerializer(serializers.ModelSerializer):
                     {"shortcut": f"The key {shortcut!r} is already the shortcut of {clash.name}."}
                 )
         return attrs
+
+
+class GuidelinesPreviewSerializer(serializers.Serializer):
+    guidelines = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=100_000, help_text="Markdown."
+    )
+
+
+class GuidelinesHtmlSerializer(serializers.Serializer):
+    html = serializers.CharField(
+        help_text="The guidelines as the project page shows them: every input character escaped."
+    )
 
 
 class JobSerializer(serializers.ModelSerializer):

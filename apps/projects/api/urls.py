@@ -5,7 +5,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from .views import JobViewSet, LabelViewSet, ProjectViewSet
+from .views import GuidelinesPreviewView, JobViewSet, LabelViewSet, ProjectViewSet
 
 app_name = "projects"
 
@@ -16,5 +16,6 @@ router.register(r"projects/(?P<project_pk>[0-9]+)/labels", LabelViewSet, basenam
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("guidelines/preview/", GuidelinesPreviewView.as_view(), name="guidelines-preview"),
     *router.urls,
 ]

@@ -2,19 +2,29 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from apps.actors.starters import create_project
 from apps.annotations.models import Span, Stance
 
 from ..errors import Conflict
+from ..guidelines import render_guidelines
 from ..jobs import expire_stale
 from ..labels import ORDER, move_label, next_position
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
-from .schema import model_viewset_errors
-from .serializers import JobSerializer, LabelSerializer, ProjectSerializer
+from .schema import errors, model_viewset_errors
+from .serializers import (
+    GuidelinesHtmlSerializer,
+    GuidelinesPreviewSerializer,
+    JobSerializer,
+    LabelSerializer,
+    ProjectSerializer,
+)
 
 
 @model_viewset_errors(ProjectSerializer, list_codes=(401, 403), write=(400, 401, 403, 404))
@@ -42,9 +52,10 @@ class ProjectViewSet(viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            project = serializer.save(created_by=self.request.user)
-            Membership.objects.create(project=project, user=self.request.user, role=Role.OWNER)
+        # The project, its owner and its starting schema in one transaction.
+        fields = dict(serializer.validated_data)
+        schema = fields.pop("schema", None)
+        serializer.instance = create_project(self.request.user, fields, schema)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -121,6 +132,22 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         spans, stances = label.spans.count(), label.stances.count()
         parts = [f"{n} {what}" for n, what in ((spans, "spans"), (stances, "stances")) if n]
         return ", ".join(parts)
+
+
+class GuidelinesPreviewView(APIView):
+    """Guidelines Markdown rendered as the project page renders it, for the
+    live preview while an owner writes them. Any signed-in user: it reads no
+    project."""
+
+    @extend_schema(
+        request=GuidelinesPreviewSerializer,
+        responses={200: GuidelinesHtmlSerializer, **errors(400, 401)},
+    )
+    def post(self, request):
+        serializer = GuidelinesPreviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        html = render_guidelines(serializer.validated_data["guidelines"])
+        return Response({"html": str(html)})
 
 
 def _count(model, field):
