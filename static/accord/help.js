@@ -35,6 +35,7 @@ export const RESERVED_KEYS = new Map([
   [",", "selects the previous stance"],
   ["/", "starts a stance"],
   ["A", "accepts all suggestions (Shift + A)"],
+  ["G", "shows the guidelines (Shift + G)"],
 ]);
 
 // `keys` lets another screen (review.js) list its own keys in the same table.
