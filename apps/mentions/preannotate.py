@@ -91,10 +91,15 @@ def _existing(project, ids):
     return found
 
 
-def _document_batches(project, document_ids):
+def _document_batches(project, document_ids, unannotated=False):
     documents = Document.objects.filter(project=project).order_by("pk")
+    if unannotated:
+        # Nobody has taken it and it is not adjudicated: suggestions still help.
+        documents = documents.filter(annotator_count=0, adjudicated_at__isnull=True)
     if document_ids is None:
         ids = list(documents.values_list("pk", flat=True))
+    elif unannotated:
+        ids = sorted(set(documents.filter(pk__in=document_ids).values_list("pk", flat=True)))
     else:
         ids = sorted(set(document_ids))
     for i in range(0, len(ids), BATCH):
@@ -115,7 +120,9 @@ def max_spans():
     return getattr(settings, "ACCORD_PREANNOTATE_MAX_SPANS", 500)
 
 
-def suggest_all(project, suggester, document_ids=None, progress=None, capped=None):
+def suggest_all(
+    project, suggester, document_ids=None, progress=None, capped=None, unannotated=False
+):
     """Phase 1: ``{document id: CleanSet}`` for every document with suggestions.
     Raises PreannotateError (nothing stored) on any failure. A document with
     more than max_spans() suggestions keeps the first ones in text order; its
@@ -125,7 +132,7 @@ def suggest_all(project, suggester, document_ids=None, progress=None, capped=Non
     cleaned = {}
     done = 0
     cap = max_spans()
-    for total, rows in _document_batches(project, document_ids):
+    for total, rows in _document_batches(project, document_ids, unannotated):
         answers = []
         for row in rows:
             document = {
@@ -226,10 +233,13 @@ def write_predictions(project, source, cleaned, label_ids, progress=None):
     return {"created": created, "replaced": replaced, "deleted": deleted, "spans": spans}
 
 
-def preannotate(project, suggester_name=DEFAULT, document_ids=None, progress=None):
-    """Run a suggester over the project's documents (all, or `document_ids`)
-    and store its prediction sets. ``progress(done, total)`` is called per
-    batch. Returns a report; raises PreannotateError with nothing stored."""
+def preannotate(
+    project, suggester_name=DEFAULT, document_ids=None, progress=None, unannotated=False
+):
+    """Run a suggester over the project's documents (all, or `document_ids`;
+    with `unannotated`, only those nobody has taken) and store its prediction
+    sets. ``progress(done, total)`` is called per batch. Returns a report;
+    raises PreannotateError with nothing stored."""
     suggester = check_ready(project, suggester_name, document_ids)
 
     def halves(offset):
@@ -239,7 +249,7 @@ def preannotate(project, suggester_name=DEFAULT, document_ids=None, progress=Non
         return lambda done, total: progress(offset * total + done, 2 * total)
 
     capped = []
-    cleaned, schema = suggest_all(project, suggester, document_ids, halves(0), capped)
+    cleaned, schema = suggest_all(project, suggester, document_ids, halves(0), capped, unannotated)
     report = write_predictions(project, suggester.name, cleaned, schema.label_ids, halves(1))
     per_label = Counter(s["label"] for clean in cleaned.values() if clean for s in clean.spans)
     return {
@@ -252,9 +262,11 @@ def preannotate(project, suggester_name=DEFAULT, document_ids=None, progress=Non
     }
 
 
-def run(job, suggester=DEFAULT, documents=None):
+def run(job, suggester=DEFAULT, documents=None, unannotated=False):
     """The job handler behind `POST /projects/{p}/preannotate/`."""
     try:
-        return preannotate(job.project, suggester, documents, progress=job.set_progress)
+        return preannotate(
+            job.project, suggester, documents, progress=job.set_progress, unannotated=unannotated
+        )
     except PreannotateError as exc:
         raise JobError(str(exc)) from exc

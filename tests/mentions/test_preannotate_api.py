@@ -3,6 +3,7 @@
 import pytest
 from django.test import override_settings
 
+from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet
 from apps.projects.models import Job
 from tests.actors.helpers import SuggestServer, make_documents, make_registry
@@ -47,10 +48,21 @@ def test_given_documents_only(project, docs, client_for):
     assert list(AnnotationSet.objects.values_list("document_id", flat=True)) == [docs["b"].pk]
 
 
+def test_unannotated_documents_only(project, docs, users, client_for):
+    claim(docs["a"], users["ana"])  # taken: its annotator is already at work
+    response = post(client_for("olga"), project, {"unannotated": True})
+    assert response.status_code == 202
+    predicted = set(
+        AnnotationSet.objects.filter(kind="prediction").values_list("document_id", flat=True)
+    )
+    assert docs["a"].pk not in predicted and docs["b"].pk in predicted
+
+
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
         ({"documents": "all"}, "documents", "must be a list of document ids"),
+        ({"unannotated": "yes"}, "unannotated", "must be true or false"),
         ({"documents": [1, True]}, "documents", "must be a list of document ids"),
         ({"documents": []}, "documents", "is empty"),
         ({"documents": [999999]}, "documents", "There is no document 999999"),

@@ -18,7 +18,8 @@ from .schema import JobStartedSerializer, PreannotateRequestSerializer
 
 class PreannotateView(ProjectScopedMixin, APIView):
     """Pre-annotate the project's documents (owner only): `{"documents": [ids]?,
-    "suggester": "aliases" | name?}`. Answers 202 `{"job": id}`; the job's
+    "suggester": "aliases" | name?, "unannotated": bool?}` (with `unannotated`,
+    only the documents nobody has taken). Answers 202 `{"job": id}`; the job's
     result counts the prediction sets created, replaced and deleted."""
 
     roles = {"POST": Role.OWNER}
@@ -42,12 +43,15 @@ class PreannotateView(ProjectScopedMixin, APIView):
                 raise ValidationError({"documents": "must be a list of document ids."})
             if not documents:
                 raise ValidationError({"documents": "is empty; leave it out for every document."})
+        unannotated = body.get("unannotated", False)
+        if not isinstance(unannotated, bool):
+            raise ValidationError({"unannotated": "must be true or false."})
         check_ready(self.project, suggester, documents)
         job = start_job(
             self.project,
             "preannotate",
             "apps.mentions.preannotate.run",
-            {"suggester": suggester, "documents": documents},
+            {"suggester": suggester, "documents": documents, "unannotated": unannotated},
             request.user,
         )
         return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)

@@ -65,6 +65,9 @@ class MergeResultSerializer(serializers.Serializer):
 class PreannotateRequestSerializer(serializers.Serializer):
     documents = serializers.ListField(child=serializers.IntegerField(), required=False)
     suggester = serializers.CharField(required=False, help_text='Default "aliases".')
+    unannotated = serializers.BooleanField(
+        required=False, help_text="Only the documents nobody has taken yet."
+    )
 
     class Meta:
         ref_name = "PreannotateRequest"
