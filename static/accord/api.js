@@ -169,6 +169,10 @@ export class Api {
     };
     // The project itself (this.base is its URL); creating one and previewing
     // guidelines live at the API root.
+    this.preannotate = {
+      // {suggester?, documents?, unannotated?} → {job}
+      run: (body) => send("POST", "preannotate/", body),
+    };
     this.project = {
       get: () => send("GET", ""),
       update: (fields) => send("PATCH", "", fields),

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.actors.models import Actor, Alias
+from apps.actors.starters import NEWS_KIND_LABELS
 from apps.annotations.assignment import claim
 from apps.annotations.sets import ProjectSchema, replace_set, submit_set
 from apps.documents.models import Document
@@ -84,6 +85,8 @@ class Command(BaseCommand):
             guidelines=GUIDELINES,
             annotators_per_document=2,
             blind=True,
+            # Pre-annotation works out of the box: the news mapping of actor kinds.
+            actor_kind_labels=NEWS_KIND_LABELS,
             created_by=users["olga"],
         )
         for username, role, _ in USERS:

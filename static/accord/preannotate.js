@@ -1,0 +1,85 @@
+// The pre-annotation page: the kind → label mapping (a project setting), a
+// run as a background job followed to its end, and the job's summary.
+
+import { Api, errorText, fieldErrors } from "./api.js";
+import { el } from "./dom.js";
+
+const config = JSON.parse(document.getElementById("accord-config").textContent);
+const api = new Api(config.api, config.jobsApi);
+const $ = (id) => document.getElementById(id);
+const selects = [...document.querySelectorAll("select[data-kind]")];
+const POLL_MS = 1000;
+
+for (const select of selects) select.value = config.mapping[select.dataset.kind] || "";
+
+$("mapping-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const mapping = Object.fromEntries(selects.filter((s) => s.value).map((s) => [s.dataset.kind, s.value]));
+  $("mapping-status").textContent = "Saving…";
+  try {
+    await api.project.update({ actor_kind_labels: mapping });
+    $("mapping-status").textContent = "Saved.";
+  } catch (error) {
+    $("mapping-status").textContent = fieldErrors(error).actor_kind_labels || errorText(error);
+  }
+});
+
+function showError(message) {
+  $("run-error").textContent = message;
+  $("run-error").hidden = !message;
+}
+
+function showProgress(job) {
+  const percent = Math.round((job.progress || 0) * 100);
+  $("progress").setAttribute("aria-valuenow", String(percent));
+  $("progress-bar").style.width = `${percent}%`;
+  $("progress-text").textContent = job.status === "queued" ? "Waiting for a worker…" : `${percent}%`;
+}
+
+function showSummary(result) {
+  const n = (x) => Number(x || 0).toLocaleString();
+  const parts = [
+    `${n(result.documents)} documents read by ${result.suggester}`,
+    `${n(result.spans)} suggestions stored`,
+    `${n(result.created)} prediction sets created, ${n(result.replaced)} replaced, ${n(result.deleted)} removed`,
+  ];
+  if (result.capped) parts.push(`${n(result.capped)} documents had more than ${n(result.max_spans)} suggestions and kept the first ${n(result.max_spans)}`);
+  $("summary-text").textContent = `${parts.join(" · ")}.`;
+  const rows = Object.entries(result.per_label || {});
+  $("per-label").replaceChildren(
+    ...(rows.length
+      ? rows.map(([label, count]) => el("tr", {}, el("td", { text: label }), el("td", { text: n(count) })))
+      : [el("tr", {}, el("td", { colspan: "2", class: "muted", text: "No suggestion." }))]),
+  );
+  $("summary").hidden = false;
+}
+
+async function follow(jobId) {
+  for (;;) {
+    const job = await api.jobs.get(jobId);
+    showProgress(job);
+    if (job.status === "done") return showSummary(job.result || {});
+    if (job.status === "failed") return showError(job.error || "The pre-annotation failed; nothing was stored.");
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+$("run-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  showError("");
+  $("summary").hidden = true;
+  $("run-button").disabled = true;
+  const body = { suggester: $("suggester").value };
+  if (document.querySelector("input[name=which]:checked").value === "unannotated") body.unannotated = true;
+  try {
+    const { job } = await api.preannotate.run(body);
+    $("progress-block").hidden = false;
+    showProgress({ status: "queued", progress: 0 });
+    await follow(job);
+  } catch (error) {
+    showError(errorText(error));
+  } finally {
+    $("run-button").disabled = false;
+  }
+});
+document.body.dataset.ready = "true";
