@@ -108,6 +108,22 @@ function heat(value) {
   return `rgb(${mix(255, 21)},${mix(255, 128)},${mix(255, 61)})`;
 }
 
+// The annotator table's last figure: each annotator's mean exact span F1 with
+// the others, from the same pairs as the matrix (names match the table's).
+function fillAgreementColumn(pairs) {
+  for (const row of document.querySelectorAll("#annotator-table tbody tr")) {
+    const name = row.dataset.name;
+    const values = pairs
+      .filter((p) => (p.a === name || p.b === name) && p.f1_exact.value != null)
+      .map((p) => p.f1_exact.value);
+    const cell = row.querySelector(".agreement-cell");
+    if (!values.length) continue;
+    const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+    cell.textContent = fmt(mean, 2);
+    cell.title = `Mean exact span F1 over ${values.length} pair${values.length === 1 ? "" : "s"}`;
+  }
+}
+
 function drawMatrix(annotators, pairs) {
   const host = $("pair-matrix");
   if (annotators.length < 2) {
@@ -182,6 +198,7 @@ async function start() {
   drawFigures(report);
   drawLabelChart(report.spans.per_label);
   drawMatrix(report.annotators, report.spans.pairs);
+  fillAgreementColumn(report.spans.pairs);
   document.body.dataset.ready = "true";
 }
 

@@ -347,3 +347,35 @@ def test_a_write_whose_reload_fails_says_saved(page, live_server, sign_in, k3):
     expect(page.locator("#state")).to_have_text("Saved — not reloaded")
     expect(page.locator("#banner")).to_contain_text("saved, but the page could not reload")
     assert gold_spans(page, live_server, project, doc) == [(0, 6, "GPE")]
+
+
+def test_dashboard_shows_each_annotators_work_and_agreement(
+    page, live_server, sign_in, k3, screenshot_path
+):
+    project, _, _ = k3
+    sign_in(page, "rita")
+    page.goto(f"{live_server.url}/projects/{project.pk}/dashboard/")
+    page.wait_for_selector("body[data-ready=true]")
+    rows = page.locator("#annotator-table tbody tr")
+    expect(rows).to_have_count(3)
+    ana = page.locator("#annotator-table tr[data-name=ana]")
+    expect(ana.locator("td").nth(1)).to_have_text("1")  # assigned
+    expect(ana.locator("td").nth(3)).to_have_text("1")  # submitted
+    # ana: F1 1.00 with ben, 0.50 with cai; cai: 0.50 with each.
+    expect(ana.locator(".agreement-cell")).to_have_text("0.75")
+    expect(page.locator("#annotator-table tr[data-name=cai] .agreement-cell")).to_have_text("0.50")
+    page.screenshot(path=screenshot_path("dashboard.png"), full_page=True)
+
+
+def test_dashboard_names_annotators_as_the_agreement_report_does_under_anonymous_review(
+    page, live_server, sign_in, k3
+):
+    project, _, _ = k3
+    project.anonymous_review = True
+    project.save()
+    sign_in(page, "rita")
+    page.goto(f"{live_server.url}/projects/{project.pk}/dashboard/")
+    page.wait_for_selector("body[data-ready=true]")
+    table = page.locator("#annotator-table")
+    expect(table).not_to_contain_text("ana")
+    expect(table.locator("tr[data-name='Annotator 1'] .agreement-cell")).not_to_have_text("—")

@@ -13,10 +13,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from apps.annotations.models import AnnotationSet
-from apps.annotations.pseudonyms import display_names, hides_names
+from apps.annotations.pseudonyms import display_names, hides_names, project_names
 from apps.documents.models import Document, status_q
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
+from apps.review.progress import annotator_progress
 from apps.review.queue import review_queue
 
 from .workspace import document_page_config
@@ -122,6 +123,13 @@ def dashboard_page(request, membership):
         }
         for status, name in STATUSES
     ]
+    # Under anonymous review reviewers see "Annotator n", the agreement
+    # report's names, so a row and its agreement figures match.
+    names = project_names(project) if hides_names(membership) else None
+    annotators = [
+        {**row, "name": names.get(row["username"], row["username"]) if names else row["username"]}
+        for row in annotator_progress(project)
+    ]
     config = {"project": project.pk, "api": f"/api/v1/projects/{project.pk}/"}
     return render(
         request,
@@ -131,6 +139,7 @@ def dashboard_page(request, membership):
             "membership": membership,
             "progress": progress,
             "total": counts["total"],
+            "annotators": annotators,
             "config": config,
         },
     )
