@@ -9,16 +9,15 @@ Annotations name their spans by a quoted surface string (and which occurrence
 of it), so the offsets are computed from the text and cannot drift.
 """
 
+from apps.actors.starters import NEWS_LABELS
+
+# The news schema a new project can start from, and EVENT, which the demo's
+# stories need (an actor condemning an operation). kind, name, colour, key,
+# description.
 LABELS = [
-    # kind, name, colour, shortcut, description
-    ("entity", "PERSON", "#e45756", "p", "A named person."),
-    ("entity", "ORG", "#4c78a8", "o", "A ministry, party, company or other organisation."),
-    ("entity", "GPE", "#54a24b", "g", "A state or its government, named by country or capital."),
-    ("entity", "IGO", "#b279a2", "i", "An intergovernmental organisation."),
+    *[label for label in NEWS_LABELS if label[0] == "entity"],
     ("entity", "EVENT", "#f58518", "e", "An event that a stance can be about."),
-    ("stance", "SUPPORT", "#2ca02c", "s", "The holder backs the target."),
-    ("stance", "OPPOSE", "#d62728", "x", "The holder criticises or resists the target."),
-    ("stance", "NEUTRAL", "#7f7f7f", "n", "The holder comments without taking a side."),
+    *[label for label in NEWS_LABELS if label[0] == "stance"],
 ]
 
 ACTORS = [
