@@ -14,6 +14,8 @@ from apps.actors.models import Actor
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
 
+from .api_urls import project_api
+
 
 @project_page(Role.ANNOTATOR)
 def registry(request, membership):
@@ -22,7 +24,7 @@ def registry(request, membership):
     config = {
         "project": project.pk,
         "user": request.user.username,
-        "api": f"/api/v1/projects/{project.pk}/",
+        "api": project_api(project),
         # The workspace of document d is documentsPage + d + "/".
         "documentsPage": reverse("project-page", args=[project.pk]) + "documents/",
         # Mentions outside the caller's own set open on the adjudication page

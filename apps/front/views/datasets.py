@@ -15,6 +15,8 @@ from apps.projects.labels import ORDER as LABEL_ORDER
 from apps.projects.models import Label, Role
 from apps.projects.permissions import project_page
 
+from .api_urls import api_root, project_api
+
 
 def format_choices():
     """The export formats as the page describes them, in the API's order."""
@@ -39,8 +41,8 @@ def datasets_page(request, membership):
     is_owner = membership.has_role(Role.OWNER)
     config = {
         "project": project.pk,
-        "api": f"/api/v1/projects/{project.pk}/",
-        "jobsApi": "/api/v1/",
+        "api": project_api(project),
+        "jobsApi": api_root(),
         "isOwner": is_owner,
         "formats": format_choices(),
         "seed": DEFAULT_SEED,

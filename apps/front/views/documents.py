@@ -14,13 +14,15 @@ from apps.documents.models import Document
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
 
+from .api_urls import project_api
+
 
 @project_page(Role.REVIEWER)
 def documents_page(request, membership):
     project = membership.project
     config = {
         "project": project.pk,
-        "api": f"/api/v1/projects/{project.pk}/",
+        "api": project_api(project),
         # A document opens on the adjudication screen (reviewPage + d + "/"),
         # which shows every set the caller may see, read-only until they act.
         "reviewPage": reverse("review-queue-page", args=[project.pk]),

@@ -13,13 +13,15 @@ from apps.imports.parsers import FORMATS
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
 
+from .api_urls import project_api
+
 
 @project_page(Role.OWNER)
 def import_page(request, membership):
     project = membership.project
     config = {
         "project": project.pk,
-        "api": f"/api/v1/projects/{project.pk}/",
+        "api": project_api(project),
         "documentsPage": reverse("documents-page", args=[project.pk]),
     }
     return render(

@@ -12,14 +12,16 @@ from django.shortcuts import render
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
 
+from .api_urls import api_root, project_api
+
 
 @project_page(Role.REVIEWER)
 def jobs_page(request, membership):
     project = membership.project
     config = {
         "project": project.pk,
-        "api": f"/api/v1/projects/{project.pk}/",
-        "jobsApi": "/api/v1/",
+        "api": project_api(project),
+        "jobsApi": api_root(),
         # How often the page asks again while a job is pending or running.
         "pollMs": 1500,
         "leaseSeconds": settings.ACCORD_JOB_LEASE_SECONDS,

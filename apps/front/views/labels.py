@@ -10,6 +10,8 @@ from django.shortcuts import render
 from apps.projects.models import Label, Role
 from apps.projects.permissions import project_page
 
+from .api_urls import project_api
+
 
 @project_page(Role.ANNOTATOR)
 def labels_page(request, membership):
@@ -17,7 +19,7 @@ def labels_page(request, membership):
     can_edit = membership.has_role(Role.OWNER)
     config = {
         "project": project.pk,
-        "api": f"/api/v1/projects/{project.pk}/",
+        "api": project_api(project),
         "canEdit": can_edit,
         "kinds": [{"value": value, "label": label} for value, label in Label.Kind.choices],
     }

@@ -15,6 +15,8 @@ from apps.annotations.pseudonyms import hides_names
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
 
+from .api_urls import project_api
+
 
 @project_page(Role.ANNOTATOR)
 def members_page(request, membership):
@@ -23,7 +25,7 @@ def members_page(request, membership):
     config = {
         "project": project.pk,
         "user": request.user.username,
-        "api": f"/api/v1/projects/{project.pk}/",
+        "api": project_api(project),
         "canManage": is_owner,
         "canCreateAccounts": is_owner and request.user.is_staff,
         # Under anonymous review a reviewer gets no per-member counts.

@@ -12,6 +12,8 @@ from apps.actors.suggesters import SuggesterError, names
 from apps.projects.models import Label, Role
 from apps.projects.permissions import project_page
 
+from .api_urls import api_root, project_api
+
 
 @project_page(Role.OWNER)
 def preannotate_page(request, membership):
@@ -25,8 +27,8 @@ def preannotate_page(request, membership):
     )
     config = {
         "project": project.pk,
-        "api": f"/api/v1/projects/{project.pk}/",
-        "jobsApi": "/api/v1/",
+        "api": project_api(project),
+        "jobsApi": api_root(),
         "mapping": project.actor_kind_labels or {},
     }
     return render(

@@ -19,6 +19,8 @@ from apps.documents.models import Document
 from apps.projects.models import Label, Membership, Project, Role
 from apps.projects.permissions import project_page
 
+from .api_urls import api_root, project_api
+
 
 def _owned_projects(user):
     """(id, name) of the projects the user owns: the ones a schema may be copied from."""
@@ -31,8 +33,8 @@ def _owned_projects(user):
 
 def _config(request, project=None):
     return {
-        "root": "/api/v1/",
-        "api": f"/api/v1/projects/{project.pk}/" if project else "/api/v1/",
+        "root": api_root(),
+        "api": project_api(project) if project else api_root(),
         "project": project.pk if project else None,
         "projectName": project.name if project else None,
         # Where the owner lands: the new project's page is projectPages + id + "/".

@@ -20,6 +20,7 @@ from apps.projects.permissions import project_page
 from apps.review.progress import annotator_progress
 from apps.review.queue import review_queue
 
+from .api_urls import project_api
 from .workspace import document_page_config
 
 QUEUE_PAGE_SIZE = 100
@@ -130,7 +131,7 @@ def dashboard_page(request, membership):
         {**row, "name": names.get(row["username"], row["username"]) if names else row["username"]}
         for row in annotator_progress(project)
     ]
-    config = {"project": project.pk, "api": f"/api/v1/projects/{project.pk}/"}
+    config = {"project": project.pk, "api": project_api(project)}
     return render(
         request,
         "review/dashboard.html",

@@ -19,6 +19,8 @@ from apps.projects.guidelines import render_guidelines
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
 
+from .api_urls import project_api
+
 
 def document_page_config(request, membership, document_pk, *fields):
     """The document of a text page (workspace, adjudication) and the config
@@ -32,7 +34,7 @@ def document_page_config(request, membership, document_pk, *fields):
         "project": project.pk,
         "document": document.pk,
         "user": request.user.username,
-        "api": f"/api/v1/projects/{project.pk}/",
+        "api": project_api(project),
         "actors": linked_actor_names(membership, document),
     }
     return document, config
