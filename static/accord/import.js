@@ -21,10 +21,14 @@ function busy(message) {
   $("import-busy").textContent = message || "";
 }
 
+// The last preview, so a failed import can be tried again without re-choosing the file.
+let lastPreview = null;
+
 function fail(error) {
   busy(null);
   $("import-error").textContent = errorText(error);
   $("import-error").hidden = false;
+  if (lastPreview) $("import-button").disabled = lastPreview.errors.length > 0 || lastPreview.new === 0;
 }
 
 const plural = (n, one, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
@@ -34,6 +38,7 @@ async function check() {
   $("import-error").hidden = true;
   $("result").hidden = true;
   $("preview-section").hidden = true;
+  lastPreview = null;
   $("file-name").textContent = `${chosen.name} · ${plural(chosen.size, "byte")}`;
   busy("Reading the file…");
   try {
@@ -45,6 +50,7 @@ async function check() {
 }
 
 function show(preview) {
+  lastPreview = preview;
   const parts = [
     `Format ${preview.format ?? "(records)"}`,
     plural(preview.documents, "document"),

@@ -3,7 +3,7 @@
 // asks again every config.pollMs, so progress moves and a job that ends
 // shows its result (or error) without a reload. Text via textContent only.
 
-import { Api, errorText } from "./api.js";
+import { Api, ApiError, errorText } from "./api.js";
 import { el } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
@@ -21,7 +21,7 @@ const when = (iso) => (iso ? FORMAT.format(new Date(iso)) : "");
 
 // A job's result in one line: its plain values as "key: value"; a list or
 // object as its size.
-export function summary(result) {
+function summary(result) {
   if (result === null || result === undefined) return "";
   if (typeof result !== "object") return String(result);
   return Object.entries(result)
@@ -77,18 +77,25 @@ function row(job) {
   );
 }
 
+let seq = 0; // the answer of an older request (another page) is dropped
+
 async function load() {
   clearTimeout(timer);
+  const mine = ++seq;
   let body;
   try {
     body = await api.jobs.list({ project: config.project, page, page_size: PAGE_SIZE });
   } catch (error) {
+    if (mine !== seq) return;
     $("jobs-error").textContent = errorText(error);
     $("jobs-error").hidden = false;
-    timer = setTimeout(load, config.pollMs * 2); // try again: the server may come back
+    // Unreachable or failing: try again, it may come back. A refusal stays.
+    if (!(error instanceof ApiError)) timer = setTimeout(load, config.pollMs * 2);
+    document.body.dataset.polling = "false";
     document.body.dataset.ready = "true";
     return;
   }
+  if (mine !== seq) return;
   $("jobs-error").hidden = true;
   $("job-rows").replaceChildren(...body.results.map(row));
   $("jobs-empty").hidden = body.count > 0;

@@ -1,7 +1,7 @@
 // The pre-annotation page: the kind → label mapping (a project setting), a
 // run as a background job followed to its end, and the job's summary.
 
-import { Api, errorText, fieldErrors } from "./api.js";
+import { Api, NetworkError, errorText, fieldErrors } from "./api.js";
 import { el } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
@@ -33,7 +33,7 @@ function showProgress(job) {
   const percent = Math.round((job.progress || 0) * 100);
   $("progress").setAttribute("aria-valuenow", String(percent));
   $("progress-bar").style.width = `${percent}%`;
-  $("progress-text").textContent = job.status === "queued" ? "Waiting for a worker…" : `${percent}%`;
+  $("progress-text").textContent = job.status === "pending" ? "Waiting for a worker…" : `${percent}%`;
 }
 
 function showSummary(result) {
@@ -56,7 +56,16 @@ function showSummary(result) {
 
 async function follow(jobId) {
   for (;;) {
-    const job = await api.jobs.get(jobId);
+    let job;
+    try {
+      job = await api.jobs.get(jobId);
+    } catch (error) {
+      // The job goes on on the server: a lost answer is asked again, a refusal ends it.
+      if (!(error instanceof NetworkError)) throw error;
+      $("progress-text").textContent = `${errorText(error)} Still following…`;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS * 3));
+      continue;
+    }
     showProgress(job);
     if (job.status === "done") return showSummary(job.result || {});
     if (job.status === "failed") return showError(job.error || "The pre-annotation failed; nothing was stored.");
@@ -74,7 +83,7 @@ $("run-form").addEventListener("submit", async (e) => {
   try {
     const { job } = await api.preannotate.run(body);
     $("progress-block").hidden = false;
-    showProgress({ status: "queued", progress: 0 });
+    showProgress({ status: "pending", progress: 0 });
     await follow(job);
   } catch (error) {
     showError(errorText(error));

@@ -76,6 +76,11 @@ def test_the_jobs_page_follows_a_running_job_to_its_end(
     expect(page.locator("body")).to_have_attribute("data-polling", "false")
     expect(page.locator("#jobs-state")).to_have_text("2 jobs")
     assert page.evaluate("window.notReloaded") is True
+    # Stopped means no more requests, not only the flag: wait two poll periods.
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/jobs/" in r.url else None)
+    page.wait_for_timeout(3500)
+    assert asked == []
 
 
 def test_a_job_whose_worker_died_shows_failed(page, live_server, sign_in, project, users, settings):
