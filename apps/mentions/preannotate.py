@@ -17,6 +17,7 @@ Progress is reported per batch: the first half of the way is suggesting,
 the second writing.
 """
 
+import time
 from collections import Counter
 
 from django.conf import settings
@@ -108,6 +109,10 @@ def _document_batches(project, document_ids, unannotated=False):
         yield len(ids), list(rows)
 
 
+# At most this long between two progress reports (heartbeats) while suggesting.
+HEARTBEAT_SECONDS = 10
+
+
 def _position(span):
     # Text order; a malformed suggestion sorts last and the validator names it.
     start = span.get("start") if isinstance(span, dict) else None
@@ -132,6 +137,7 @@ def suggest_all(
     cleaned = {}
     done = 0
     cap = max_spans()
+    beat = time.monotonic()
     for total, rows in _document_batches(project, document_ids, unannotated):
         answers = []
         for row in rows:
@@ -151,6 +157,11 @@ def suggest_all(
                 if capped is not None:
                     capped.append(row["id"])
             answers.append((row, {"spans": spans}))
+            # A slow suggester (an HTTP model) may take long over one batch:
+            # report within it too, so the job's heartbeat never lapses.
+            if progress and time.monotonic() - beat >= HEARTBEAT_SECONDS:
+                progress(done + len(answers), total)
+                beat = time.monotonic()
         validation = schema.for_payloads([payload for _, payload in answers])
         for row, payload in answers:
             if not payload["spans"]:

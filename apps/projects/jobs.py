@@ -48,22 +48,23 @@ def run_job(job_id):
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.RUNNING, started_at=now, heartbeat_at=now
     )
+    # A job marked failed meanwhile (its worker seemed dead) stays failed: the
+    # owner was told so, and may have started it again.
+    still_running = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING)
     try:
         result = import_string(job.handler)(job, **job.params)
     except JobError as exc:
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.FAILED, error=str(exc), finished_at=timezone.now()
-        )
+        still_running.update(status=Job.Status.FAILED, error=str(exc), finished_at=timezone.now())
     except Exception as exc:
         logger.exception("Job %s failed", job.pk)
-        Job.objects.filter(pk=job.pk).update(
+        still_running.update(
             status=Job.Status.FAILED,
             error=f"The job failed unexpectedly ({type(exc).__name__}); "
             "the server log has the details.",
             finished_at=timezone.now(),
         )
     else:
-        Job.objects.filter(pk=job.pk).update(
+        still_running.update(
             status=Job.Status.DONE, progress=1.0, result=result, finished_at=timezone.now()
         )
 

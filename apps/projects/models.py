@@ -109,7 +109,7 @@ class Job(models.Model):
         """Record progress and a heartbeat; cheap enough to call per batch, not per item."""
         self.progress = min(1.0, done / total) if total else 1.0
         self.heartbeat_at = timezone.now()
-        Job.objects.filter(pk=self.pk).update(
+        Job.objects.filter(pk=self.pk, status=Job.Status.RUNNING).update(
             progress=self.progress, heartbeat_at=self.heartbeat_at
         )
 

@@ -212,6 +212,18 @@ def test_progress_is_reported_per_batch(project, world, monkeypatch):
     assert calls == [(2, 6), (3, 6), (5, 6), (6, 6)]
 
 
+def test_a_slow_suggester_reports_within_a_batch_so_the_heartbeat_never_lapses(
+    project, world, monkeypatch
+):
+    from apps.mentions import preannotate as module
+
+    monkeypatch.setattr(module, "HEARTBEAT_SECONDS", 0)  # every document is "slow"
+    calls = []
+    preannotate(project, progress=lambda done, total: calls.append((done, total)))
+    # One report per document while suggesting (3 of 3, in one batch), then the writes.
+    assert calls[:3] == [(1, 6), (2, 6), (3, 6)]
+
+
 def test_management_command(project, world):
     _, docs = world
     out = io.StringIO()

@@ -102,6 +102,22 @@ def test_the_list_marks_stale_jobs_failed_in_one_update(project, client_for, set
     assert Job.objects.filter(pk__in=[j.pk for j in [*stale, legacy]], status="failed").count() == 4
 
 
+def test_only_running_jobs_can_be_declared_lost(project, client_for, settings):
+    settings.ACCORD_JOB_LEASE_SECONDS = 60
+    old = running_job(project, timedelta(hours=2))
+    Job.objects.filter(pk=old.pk).update(status=Job.Status.DONE, progress=1.0)
+    client_for("olga").get(f"/api/v1/jobs/?project={project.pk}")
+    old.refresh_from_db()
+    assert (old.status, old.error) == (Job.Status.DONE, "")
+
+
+def test_a_job_declared_lost_stays_failed_when_its_worker_comes_back(project):
+    job = start_job(project, "import", "tests.projects.handlers.outlived", {})
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.result is None and "stopped answering" in job.error
+
+
 def test_the_lease_comes_from_the_setting(project, client_for, settings):
     settings.ACCORD_JOB_LEASE_SECONDS = 3600
     job = running_job(project, timedelta(minutes=10))
