@@ -40,3 +40,16 @@ def test_constant_queries(project, users, annotators, django_assert_max_num_quer
         annotate(make_document(project, f"d{n}", text="Moscow spoke."), make_user(f"a{n}"))
     with django_assert_max_num_queries(2):
         assert len(annotator_progress(project)) == annotators
+
+
+def test_every_annotator_has_a_median_however_many_others_submitted(project, users, monkeypatch):
+    from apps.review import progress
+
+    monkeypatch.setattr(progress, "MEDIAN_WINDOW", 1)
+    docs = [make_document(project, f"d{n}", text="Moscow spoke.") for n in range(3)]
+    annotate(docs[0], users["ben"])  # the oldest submission
+    annotate(docs[1], users["ana"])
+    annotate(docs[2], users["ana"])
+    rows = {row["username"]: row for row in annotator_progress(project)}
+    assert rows["ben"]["median_seconds"] is not None
+    assert rows["ana"]["median_seconds"] is not None
