@@ -174,3 +174,23 @@ def test_the_migration_numbers_existing_labels_in_their_old_order(project, users
             "SUPPORT",
         ]
         assert [label.position for label in rows] == list(range(6))
+
+
+def test_an_edit_never_writes_back_a_position_another_move_changed(project, client_for, api):
+    """The view read the label at one position; another owner moved it before
+    the save. The edit must leave the order as the move made it."""
+    from apps.projects.api.serializers import LabelSerializer
+    from apps.projects.api.views import LabelViewSet
+    from apps.projects.labels import move_label
+
+    stale = Label.objects.get(project=project, name="ORG")
+    move_label(Label.objects.get(project=project, name="SUPPORT"), 0)  # shifts ORG by one
+    view = LabelViewSet()
+    serializer = LabelSerializer(
+        stale, data={"color": "#123456"}, partial=True, context={"project": project}
+    )
+    serializer.is_valid(raise_exception=True)
+    view.perform_update(serializer)
+    positions = list(Label.objects.filter(project=project).values_list("position", flat=True))
+    assert sorted(positions) == list(range(len(positions)))
+    assert Label.objects.get(pk=stale.pk).color == "#123456"

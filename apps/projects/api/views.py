@@ -115,7 +115,11 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
             )
         position = serializer.validated_data.pop("position", None)
         with transaction.atomic():
-            label = serializer.save()
+            # Write only the fields sent: a whole-row save would put back the
+            # position read before another owner's move (move_label owns it).
+            for name, value in serializer.validated_data.items():
+                setattr(label, name, value)
+            label.save(update_fields=list(serializer.validated_data))
             if position is not None:
                 move_label(label, position)
 
