@@ -13,6 +13,20 @@ from .models import Label
 
 ORDER = ("position", "kind", "name", "id")
 
+# The one-character keys the workspace (static/accord/workspace.js, onKey)
+# acts on before it looks for a label's shortcut: a label given one could
+# never be applied. The API refuses them; the schema editor is handed this map.
+RESERVED_SHORTCUTS = {
+    "?": "opens the keyboard help",
+    "]": "selects the next span",
+    "[": "selects the previous span",
+    ".": "selects the next stance",
+    ",": "selects the previous stance",
+    "/": "starts a stance",
+    "A": "accepts all suggestions (Shift + A)",
+    "G": "shows the guidelines (Shift + G)",
+}
+
 
 def next_position(project):
     """The position after the project's last label."""

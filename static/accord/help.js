@@ -24,20 +24,6 @@ export const HELP = [
   ["?", "This help"],
 ];
 
-// The one-character keys the workspace (workspace.js onKey) acts on before
-// it looks for a label shortcut: a label given one of these as its shortcut
-// could never be applied there. The schema editor (schema.js) refuses them.
-export const RESERVED_KEYS = new Map([
-  ["?", "opens the keyboard help"],
-  ["]", "selects the next span"],
-  ["[", "selects the previous span"],
-  [".", "selects the next stance"],
-  [",", "selects the previous stance"],
-  ["/", "starts a stance"],
-  ["A", "accepts all suggestions (Shift + A)"],
-  ["G", "shows the guidelines (Shift + G)"],
-]);
-
 // `keys` lets another screen (review.js) list its own keys in the same table.
 export function fillHelp(table, entityLabels, stanceLabels, keys = HELP) {
   // A label's row carries its description: as the tooltip, and in words.

@@ -7,7 +7,6 @@
 
 import { Api, ApiError, errorText, fieldErrors } from "./api.js";
 import { el } from "./dom.js";
-import { RESERVED_KEYS } from "./help.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
@@ -34,7 +33,7 @@ function usesText(uses) {
 function shortcutConflict(key, selfId) {
   if (!key) return null;
   if (key.trim() === "") return "A shortcut is one visible character, not a space.";
-  const reserved = RESERVED_KEYS.get(key);
+  const reserved = config.reservedKeys[key]; // the server's list, which the API enforces
   if (reserved) return `The key "${key}" is reserved: in the workspace it ${reserved}.`;
   const other = state.labels.find((l) => l.id !== selfId && l.shortcut === key);
   if (other) return `The key "${key}" is already the shortcut of ${other.name}.`;

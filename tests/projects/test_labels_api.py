@@ -194,3 +194,13 @@ def test_an_edit_never_writes_back_a_position_another_move_changed(project, clie
     positions = list(Label.objects.filter(project=project).values_list("position", flat=True))
     assert sorted(positions) == list(range(len(positions)))
     assert Label.objects.get(pk=stale.pk).color == "#123456"
+
+
+@pytest.mark.parametrize("key", ["?", "/", "A", "G"])
+def test_the_api_refuses_a_key_the_workspace_keeps_for_itself(project, client_for, api, key):
+    response = client_for("olga").post(
+        api("labels/"), {"kind": "entity", "name": "X", "shortcut": key}, format="json"
+    )
+    assert response.status_code == 400
+    assert "is reserved" in response.json()["errors"]["shortcut"][0]
+    assert not Label.objects.filter(project=project, name="X").exists()

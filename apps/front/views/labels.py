@@ -7,6 +7,7 @@ lets every member read it and only owners change it). Non-members get 404.
 
 from django.shortcuts import render
 
+from apps.projects.labels import RESERVED_SHORTCUTS
 from apps.projects.models import Label, Role
 from apps.projects.permissions import project_page
 
@@ -21,6 +22,7 @@ def labels_page(request, membership):
         "project": project.pk,
         "api": project_api(project),
         "canEdit": can_edit,
+        "reservedKeys": RESERVED_SHORTCUTS,
         "kinds": [{"value": value, "label": label} for value, label in Label.Kind.choices],
     }
     return render(

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from ..labels import RESERVED_SHORTCUTS
 from ..models import Job, Label, Project, Role
 
 
@@ -107,6 +108,13 @@ class LabelSerializer(serializers.ModelSerializer):
             others = others.exclude(pk=self.instance.pk)
         if name and others.filter(name=name).exists():
             raise serializers.ValidationError({"name": f"This project already has a label {name}."})
+        if shortcut in RESERVED_SHORTCUTS:
+            raise serializers.ValidationError(
+                {
+                    "shortcut": f'The key "{shortcut}" is reserved: in the workspace it '
+                    f"{RESERVED_SHORTCUTS[shortcut]}."
+                }
+            )
         if shortcut:
             clash = others.filter(shortcut=shortcut).first()
             if clash:
