@@ -256,3 +256,18 @@ def test_suggestions_are_capped_per_document_in_text_order(project, world):
     text = docs["a"].text
     words = [i for i, ch in enumerate(text) if ch.isalpha() and (i == 0 or text[i - 1] == " ")]
     assert sorted(aset.spans.values_list("start", flat=True)) == words[:3]
+
+
+def test_unannotated_leaves_out_taken_and_adjudicated_documents(project, world, users):
+    from django.utils import timezone
+
+    from apps.annotations.assignment import claim
+    from apps.documents.models import Document
+
+    _, docs = world
+    claim(docs["a"], users["ana"])
+    Document.objects.filter(pk=docs["b"].pk).update(adjudicated_at=timezone.now())
+    report = preannotate(project, unannotated=True)
+    assert report["documents"] == 1  # only c
+    given = preannotate(project, document_ids=[docs["a"].pk, docs["c"].pk], unannotated=True)
+    assert given["documents"] == 1  # a is taken, even when named

@@ -149,3 +149,22 @@ def test_data_is_escaped_everywhere(users, k3):
         assert "<script>alert(1)" not in page
         assert 'onerror="alert(2)"' not in page
         assert "&lt;script&gt;alert(1)" in page or "\\u003Cscript\\u003E" in page
+
+
+def test_the_dashboard_table_names_annotators_as_the_report_does_under_anonymous_review(
+    users, project
+):
+    from tests.builders import make_document
+
+    annotate(make_document(project, "d1", text="Moscow spoke."), users["ana"])
+    project.anonymous_review = True
+    project.save()
+    html = browser_for(users, "rita").get(f"/projects/{project.pk}/dashboard/").content.decode()
+    table = html[
+        html.index('id="annotator-table"') : html.index(
+            "</table>", html.index('id="annotator-table"')
+        )
+    ]
+    assert "Annotator 1" in table and "ana" not in table
+    owner = browser_for(users, "olga").get(f"/projects/{project.pk}/dashboard/").content.decode()
+    assert 'data-name="ana"' in owner
