@@ -11,8 +11,9 @@ path can delete a membership and forget the slots.
 """
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from apps.projects.errors import Invalid
 from apps.projects.models import Membership, Project, Role
 
 from .assignment import release_unfinished_of
@@ -62,10 +63,14 @@ def create_account(project, username, email="", role=Role.ANNOTATOR):
     """A new user with no usable password yet, member of `project` with
     `role`, in one transaction: no account is left behind without its
     membership. The caller hands the person a link to set the password."""
-    with transaction.atomic():
-        # No password given: create_user makes it unusable until the link sets one.
-        user = get_user_model().objects.create_user(username, email=email or "")
-        return add_member(Membership(project=project, user=user, role=role))
+    try:
+        with transaction.atomic():
+            # No password given: create_user makes it unusable until the link sets one.
+            user = get_user_model().objects.create_user(username, email=email or "")
+            return add_member(Membership(project=project, user=user, role=role))
+    except IntegrityError as exc:
+        # The form checked the name is free; another request took it since.
+        raise Invalid(f"There is already an account named {username}.", field="username") from exc
 
 
 def change_role(membership, role):

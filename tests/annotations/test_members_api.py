@@ -234,3 +234,14 @@ def test_a_staff_owner_is_offered_new_accounts(users, project):
 def test_anonymous_visitors_sign_in_first(project):
     response = Client().get(f"/projects/{project.pk}/members/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_account_name_taken_meanwhile_is_a_clear_400_not_a_500(project, users):
+    """Two requests for the same new name at once: the loser's insert fails on
+    the unique name, after the form found it free."""
+    from apps.annotations.members import create_account
+    from apps.projects.errors import Invalid
+
+    with pytest.raises(Invalid, match="already an account named ana") as caught:
+        create_account(project, "ana")
+    assert caught.value.field == "username"
