@@ -9,10 +9,10 @@ hand, a bug), recount() puts them back from the sets themselves.
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 
 from apps.documents.models import Document
+from apps.projects.queries import count_of
 
 from .models import AnnotationSet
 
@@ -31,24 +31,14 @@ class Recount:
     new: tuple[int, int]
 
 
-def _count(sets):
-    return Coalesce(
-        Subquery(
-            sets.order_by().values("document").annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 def _recounts(documents, limit=None):
     """Each document of the queryset as a Recount, its counts as stored and as
     the sets say, in one query (one correlated count per column, so that a
     LIMIT bounds the work)."""
     sets = AnnotationSet.objects.filter(document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR)
     rows = documents.annotate(
-        true_annotators=_count(sets),
-        true_submitted=_count(sets.filter(status=AnnotationSet.Status.SUBMITTED)),
+        true_annotators=count_of(sets, "document"),
+        true_submitted=count_of(sets.filter(status=AnnotationSet.Status.SUBMITTED), "document"),
     ).values_list(
         "pk",
         "project_id",

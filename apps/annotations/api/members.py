@@ -15,8 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -30,6 +29,7 @@ from rest_framework.response import Response
 from apps.projects.api.schema import SCOPED, errors, model_viewset_errors
 from apps.projects.models import Membership, Role
 from apps.projects.permissions import ProjectScopedMixin
+from apps.projects.queries import count_of
 
 from ..members import LastOwner, add_member, change_role, create_account, remove_member
 from ..models import AnnotationSet
@@ -162,18 +162,13 @@ def _annotator_sets():
     ).order_by()
 
 
-def _count(sets):
-    counted = sets.values("author_id").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def with_counts(memberships):
     """The memberships with COUNTS annotated, each a subquery of the same one query."""
     sets = _annotator_sets()
     return memberships.annotate(
-        assigned=_count(sets),
-        in_progress=_count(sets.filter(status=AnnotationSet.Status.IN_PROGRESS)),
-        submitted=_count(sets.filter(status=AnnotationSet.Status.SUBMITTED)),
+        assigned=count_of(sets, "author_id"),
+        in_progress=count_of(sets.filter(status=AnnotationSet.Status.IN_PROGRESS), "author_id"),
+        submitted=count_of(sets.filter(status=AnnotationSet.Status.SUBMITTED), "author_id"),
         last_activity=Subquery(sets.order_by("-updated_at").values("updated_at")[:1]),
     )
 
