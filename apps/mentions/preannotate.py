@@ -100,7 +100,14 @@ def _document_batches(project, document_ids, unannotated=False):
     if document_ids is None:
         ids = list(documents.values_list("pk", flat=True))
     elif unannotated:
-        ids = sorted(set(documents.filter(pk__in=document_ids).values_list("pk", flat=True)))
+        wanted = sorted(set(document_ids))
+        ids = [
+            pk
+            for i in range(0, len(wanted), LOOKUP_CHUNK)
+            for pk in documents.filter(pk__in=wanted[i : i + LOOKUP_CHUNK]).values_list(
+                "pk", flat=True
+            )
+        ]
     else:
         ids = sorted(set(document_ids))
     for i in range(0, len(ids), BATCH):

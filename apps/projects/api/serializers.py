@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from apps.actors.starters import TEMPLATES
+
 from ..labels import RESERVED_SHORTCUTS
 from ..models import Job, Label, Project, Role
 
@@ -9,7 +11,7 @@ class ProjectStartSerializer(serializers.Serializer):
     the caller owns (its labels and actor registry)."""
 
     template = serializers.ChoiceField(
-        choices=[("empty", "No labels"), ("news", "News actors and stances")],
+        choices=TEMPLATES,
         required=False,
         help_text="empty: no labels; news: PERSON, ORG, GPE, IGO and SUPPORT, OPPOSE, NEUTRAL.",
     )
