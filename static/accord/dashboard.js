@@ -12,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 
 // Scales down to the card's width, never up.
 function fit(width, height) {
-  return { viewBox: `0 0 ${width} ${height}`, width: "100%", style: `max-width:${width}px` };
+  return { viewBox: `0 0 ${width} ${height}`, width: "100%", style: { "max-width": `${width}px` } };
 }
 
 export const fmt = (value, digits = 3) => value.toFixed(digits);

@@ -6,8 +6,9 @@
 //
 // - class: the class attribute; text: the textContent;
 // - dataset: {key: value} into data-* (camelCase keys, as node.dataset);
-// - style: an object of properties (custom properties too: {"--c": color})
-//   or a string, the style attribute as written;
+// - style: an object of properties (custom properties too: {"--c": color}),
+//   set through the CSSOM: the Content-Security-Policy refuses a style
+//   attribute written as a string;
 // - on: {event: listener};
 // - any other key is an attribute, named as in HTML ("aria-label", "for"):
 //   true gives the bare attribute, false, null and undefined leave it out.
@@ -22,7 +23,7 @@ function build(node, props, children) {
     if (key === "text") node.textContent = value;
     else if (key === "dataset") Object.assign(node.dataset, value);
     else if (key === "on") for (const [event, fn] of Object.entries(value)) node.addEventListener(event, fn);
-    else if (key === "style" && typeof value === "object") {
+    else if (key === "style") {
       for (const [property, v] of Object.entries(value)) node.style.setProperty(property, v);
     } else node.setAttribute(key, value === true ? "" : String(value));
   }

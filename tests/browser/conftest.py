@@ -85,12 +85,27 @@ def open_workspace(live_server):
 
 
 @pytest.fixture
-def page(page):
-    """The page, failing the test on any uncaught JavaScript error."""
+def page(page, request):
+    """The page, failing the test on any uncaught JavaScript error and on any
+    breach of the Content-Security-Policy (Chromium reports each on the
+    console), but those a `csp_refuses("text")` marker says the test expects."""
     errors = []
+    refused = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and "Content Security Policy" in message.text
+            and refused.append(message.text)
+        ),
+    )
     yield page
     assert errors == [], f"JavaScript errors: {errors}"
+    expected = request.node.get_closest_marker("csp_refuses")
+    if expected:
+        refused = [text for text in refused if expected.args[0] not in text]
+    assert refused == [], f"Refused by the Content-Security-Policy: {refused}"
 
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

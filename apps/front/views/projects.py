@@ -62,8 +62,13 @@ def _progress(project_ids, user):
         counts[row["document__project_id"]].update(mine=row["n"], mine_done=row["done"])
     for c in counts.values():
         total = c["total"] or 1
-        c["submitted_pct"] = round(100 * c["submitted"] / total, 1)
-        c["assigned_pct"] = round(100 * (c["assigned"] - c["submitted"]) / total, 1)
+        c["segments"] = [
+            ("done", 100 * c["submitted"] / total),
+            ("assigned", 100 * (c["assigned"] - c["submitted"]) / total),
+        ]
+        c["bar_label"] = (
+            f"{c['submitted']} submitted, {c['assigned']} assigned, {c['total']} documents"
+        )
     return counts
 
 

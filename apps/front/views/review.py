@@ -69,6 +69,8 @@ def queue_page(request, membership):
         d["status"] = "in review" if started else "awaiting review"
         d["wanted"] = d["annotators_wanted"] or project.annotators_per_document
         d["score_pct"] = None if d["disagreement"] is None else round(100 * d["disagreement"])
+        d["score_segments"] = [("score", d["score_pct"])]
+        d["score_label"] = f"{d['score_pct']}% disagreement"
     return render(
         request,
         "review/queue.html",
@@ -139,6 +141,8 @@ def dashboard_page(request, membership):
             "project": project,
             "membership": membership,
             "progress": progress,
+            "progress_segments": [(f"st-{p['status']}", p["pct"]) for p in progress],
+            "progress_label": ", ".join(f"{p['count']} {p['name']}" for p in progress),
             "total": counts["total"],
             "annotators": annotators,
             "config": config,
