@@ -215,10 +215,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+IMMEDIATE_TASKS = "django_tasks.backends.immediate.ImmediateBackend"
+# In production jobs never run inside a web request (a long one would outlive
+# the server's timeout): they wait in the database for `manage.py db_worker`.
+# In debug (bin/run) a job runs in the request that starts it, no worker needed.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
-            "TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+            "TASK_BACKEND", IMMEDIATE_TASKS if DEBUG else "django_tasks_db.DatabaseBackend"
         )
     }
 }

@@ -1,9 +1,9 @@
 """Running work in the background through Django's tasks API (django-tasks).
 
-`start_job` records a Job and enqueues `run_job`. With the default
-ImmediateBackend the work runs inside the request before it answers; with
-the database backend (`TASK_BACKEND=django_tasks_db.DatabaseBackend`) a
-`manage.py db_worker` process runs it, and the client polls the job.
+`start_job` records a Job and enqueues `run_job`. With the database backend
+(the default unless DEBUG) a `manage.py db_worker` process runs it, and the
+client polls the job; with the ImmediateBackend (DEBUG, and the test suite)
+the work runs inside the request before it answers.
 """
 
 import logging
