@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from apps.projects.errors import Invalid
+from apps.projects.limits import MAX_SEED, MIN_SEED
 
 from .formats import FORMATS
 from .formats.network import SLICES
@@ -20,7 +21,6 @@ from .splits import DEFAULT_RATIOS, DEFAULT_SEED, SplitError, check_ratios, pars
 SOURCES = ("gold", "all", "prediction")
 ANNOTATOR_NAMING = ("pseudonyms", "names")
 CHUNK_SIZE = 500
-MAX_SEED = 2**31
 MAX_NAME = 100
 MAX_LICENCE = 200
 
@@ -98,8 +98,10 @@ def seed(data, name="seed"):
         return DEFAULT_SEED
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_SEED:
-        raise OptionsError(name, f"The seed must be a non-negative integer, got {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, int) or not MIN_SEED <= value <= MAX_SEED:
+        raise OptionsError(
+            name, f"The seed must be an integer from {MIN_SEED} to {MAX_SEED}, got {value!r}."
+        )
     return value
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from apps.actors.registry import load_registry
 from apps.actors.suggesters import DEFAULT, SuggesterError, get_suggester
+from apps.annotations.document_filter import filter_documents
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.validation import describe, validate_set
@@ -48,10 +49,10 @@ class PreannotateError(Invalid):
         super().__init__(message, field=field)
 
 
-def check_ready(project, suggester_name=DEFAULT, document_ids=None):
+def check_ready(project, suggester_name=DEFAULT, document_ids=None, document_filter=None):
     """Everything that can be checked before running: the suggester exists,
-    the alias matcher has a label for some kind, the documents exist.
-    Returns the suggester."""
+    the alias matcher has a label for some kind, the documents exist, the
+    filter is one the documents list takes. Returns the suggester."""
     try:
         suggester = get_suggester(suggester_name)
     except SuggesterError as exc:
@@ -72,6 +73,13 @@ def check_ready(project, suggester_name=DEFAULT, document_ids=None):
                     + (", ".join(sorted(schema.entity_labels)) or "not defined yet")
                     + "."
                 )
+    check_selection(project, document_ids, document_filter)
+    max_spans()
+    return suggester
+
+
+def check_selection(project, document_ids=None, document_filter=None):
+    """The named documents exist and the filter is valid; PreannotateError if not."""
     if document_ids is not None:
         missing = sorted(set(document_ids) - set(_existing(project, document_ids)))
         if missing:
@@ -79,7 +87,8 @@ def check_ready(project, suggester_name=DEFAULT, document_ids=None):
             raise PreannotateError(
                 f"There is no document {shown} in this project.", field="documents"
             )
-    return suggester
+    if document_filter is not None:
+        _selected(project, document_filter=document_filter)
 
 
 def _existing(project, ids):
@@ -92,24 +101,51 @@ def _existing(project, ids):
     return found
 
 
-def _document_batches(project, document_ids, unannotated=False):
+def _selected(project, unannotated=False, document_filter=None):
+    """The project's documents the selection keeps, in id order, before any
+    named ids: those the documents list's `document_filter` matches, and with
+    `unannotated` only those nobody has taken."""
     documents = Document.objects.filter(project=project).order_by("pk")
+    if document_filter is not None:
+        try:
+            documents = filter_documents(documents, project, document_filter)
+        except Invalid as exc:
+            raise PreannotateError(exc.message, field=exc.field) from exc
     if unannotated:
         # Nobody has taken it and it is not adjudicated: suggestions still help.
         documents = documents.filter(annotator_count=0, adjudicated_at__isnull=True)
+    return documents
+
+
+def selected_ids(project, document_ids=None, unannotated=False, document_filter=None):
+    """The ids of the documents a run reads, in id order: all, or
+    `document_ids`, narrowed by the filter and `unannotated`."""
+    documents = _selected(project, unannotated, document_filter)
     if document_ids is None:
-        ids = list(documents.values_list("pk", flat=True))
-    elif unannotated:
-        wanted = sorted(set(document_ids))
-        ids = [
-            pk
-            for i in range(0, len(wanted), LOOKUP_CHUNK)
-            for pk in documents.filter(pk__in=wanted[i : i + LOOKUP_CHUNK]).values_list(
-                "pk", flat=True
-            )
-        ]
-    else:
-        ids = sorted(set(document_ids))
+        return list(documents.values_list("pk", flat=True))
+    wanted = sorted(set(document_ids))
+    if not unannotated and document_filter is None:
+        return wanted
+    return [
+        pk
+        for i in range(0, len(wanted), LOOKUP_CHUNK)
+        for pk in documents.filter(pk__in=wanted[i : i + LOOKUP_CHUNK]).values_list("pk", flat=True)
+    ]
+
+
+def count_selected(project, document_ids=None, unannotated=False, document_filter=None):
+    """How many documents a run with this selection would read (one query
+    without named ids)."""
+    if document_ids is None:
+        return _selected(project, unannotated, document_filter).count()
+    return len(selected_ids(project, document_ids, unannotated, document_filter))
+
+
+def _document_batches(project, document_ids, unannotated=False, document_filter=None):
+    # Each batch is read through the selection again: a document taken or
+    # changed since the ids were listed is left out.
+    documents = _selected(project, unannotated, document_filter)
+    ids = selected_ids(project, document_ids, unannotated, document_filter)
     for i in range(0, len(ids), BATCH):
         chunk = ids[i : i + BATCH]
         rows = documents.filter(pk__in=chunk).values("id", "external_id", "title", "text", "meta")
@@ -129,11 +165,24 @@ def _position(span):
 def max_spans():
     """Suggestions kept per document: a pathological alias (a one-letter name,
     a stop word) must not write hundreds of thousands of spans."""
-    return getattr(settings, "ACCORD_PREANNOTATE_MAX_SPANS", 500)
+    cap = getattr(settings, "ACCORD_PREANNOTATE_MAX_SPANS", 500)
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+        raise PreannotateError(
+            f"The setting ACCORD_PREANNOTATE_MAX_SPANS must be a whole number of at least 1, "
+            f"got {cap!r}; nothing was run. Ask the administrator to correct it.",
+            field=None,
+        )
+    return cap
 
 
 def suggest_all(
-    project, suggester, document_ids=None, progress=None, capped=None, unannotated=False
+    project,
+    suggester,
+    document_ids=None,
+    progress=None,
+    capped=None,
+    unannotated=False,
+    document_filter=None,
 ):
     """Phase 1: ``{document id: CleanSet}`` for every document with suggestions.
     Raises PreannotateError (nothing stored) on any failure. A document with
@@ -145,7 +194,7 @@ def suggest_all(
     done = 0
     cap = max_spans()
     beat = time.monotonic()
-    for total, rows in _document_batches(project, document_ids, unannotated):
+    for total, rows in _document_batches(project, document_ids, unannotated, document_filter):
         answers = []
         for row in rows:
             document = {
@@ -252,13 +301,19 @@ def write_predictions(project, source, cleaned, label_ids, progress=None):
 
 
 def preannotate(
-    project, suggester_name=DEFAULT, document_ids=None, progress=None, unannotated=False
+    project,
+    suggester_name=DEFAULT,
+    document_ids=None,
+    progress=None,
+    unannotated=False,
+    document_filter=None,
 ):
     """Run a suggester over the project's documents (all, or `document_ids`;
-    with `unannotated`, only those nobody has taken) and store its prediction
+    only those the documents list's `document_filter` matches; with
+    `unannotated`, only those nobody has taken) and store its prediction
     sets. ``progress(done, total)`` is called per batch. Returns a report;
     raises PreannotateError with nothing stored."""
-    suggester = check_ready(project, suggester_name, document_ids)
+    suggester = check_ready(project, suggester_name, document_ids, document_filter)
 
     def halves(offset):
         # Each phase is half of the way.
@@ -267,7 +322,9 @@ def preannotate(
         return lambda done, total: progress(offset * total + done, 2 * total)
 
     capped = []
-    cleaned, schema = suggest_all(project, suggester, document_ids, halves(0), capped, unannotated)
+    cleaned, schema = suggest_all(
+        project, suggester, document_ids, halves(0), capped, unannotated, document_filter
+    )
     report = write_predictions(project, suggester.name, cleaned, schema.label_ids, halves(1))
     per_label = Counter(s["label"] for clean in cleaned.values() if clean for s in clean.spans)
     return {
@@ -280,11 +337,18 @@ def preannotate(
     }
 
 
-def run(job, suggester=DEFAULT, documents=None, unannotated=False):
-    """The job handler behind `POST /projects/{p}/preannotate/`."""
+def run(job, suggester=DEFAULT, documents=None, unannotated=False, document_filter=None):
+    """The job handler behind `POST /projects/{p}/preannotate/`: the filter
+    is applied here, when the job runs, so a queued job reads the documents
+    that match it then."""
     try:
         return preannotate(
-            job.project, suggester, documents, progress=job.set_progress, unannotated=unannotated
+            job.project,
+            suggester,
+            documents,
+            progress=job.set_progress,
+            unannotated=unannotated,
+            document_filter=document_filter,
         )
     except PreannotateError as exc:
         raise JobError(str(exc)) from exc

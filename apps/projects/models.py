@@ -1,14 +1,21 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from . import limits
 
 label_name_validator = RegexValidator(
     r"^[A-Z][A-Z0-9_-]*$",
     "A label name is an upper-case identifier: A-Z first, then A-Z, 0-9, _ or -.",
 )
 color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is written #rrggbb.")
+
+
+def _between(low, high):
+    return [MinValueValidator(low), MaxValueValidator(high)]
 
 
 class Project(models.Model):
@@ -21,14 +28,16 @@ class Project(models.Model):
     guidelines = models.TextField(blank=True, help_text="Markdown.")
     annotators_per_document = models.PositiveSmallIntegerField(
         default=1,
-        validators=[MinValueValidator(1)],
+        validators=_between(limits.MIN_ANNOTATORS, limits.MAX_ANNOTATORS),
         help_text="How many annotators annotate each document (overlap k).",
     )
     blind = models.BooleanField(
         default=True, help_text="Annotators cannot see each other's annotations."
     )
     assignment_order = models.CharField(max_length=16, choices=Order.choices, default=Order.IMPORT)
-    assignment_seed = models.PositiveIntegerField(default=0)
+    assignment_seed = models.PositiveIntegerField(
+        default=0, validators=_between(limits.MIN_SEED, limits.MAX_SEED)
+    )
     # Review.
     anonymous_review = models.BooleanField(
         default=False,
@@ -39,10 +48,14 @@ class Project(models.Model):
         help_text="Ask one more annotator when a document's disagreement is above the threshold.",
     )
     routing_threshold = models.FloatField(
-        default=0.5, help_text="Disagreement score (0–1) above which a document is routed."
+        default=0.5,
+        validators=_between(limits.MIN_THRESHOLD, limits.MAX_THRESHOLD),
+        help_text="Disagreement score (0–1) above which a document is routed.",
     )
     routing_max_annotators = models.PositiveSmallIntegerField(
-        default=5, help_text="Routing never asks for more annotators than this."
+        default=5,
+        validators=_between(limits.MIN_ANNOTATORS, limits.MAX_ANNOTATORS),
+        help_text="Routing never asks for more annotators than this.",
     )
     # Pre-annotation: the entity label given to a matched actor of each kind,
     # e.g. {"person": "PERSON", "state": "GPE"}; kinds not listed are skipped.
@@ -65,6 +78,13 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        problem = limits.routing_ceiling_problem(
+            self.annotators_per_document, self.routing_max_annotators, self.routing_enabled
+        )
+        if problem:
+            raise ValidationError({"routing_max_annotators": problem})
 
 
 class Job(models.Model):

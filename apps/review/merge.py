@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from apps.projects.errors import Invalid
+from apps.projects.limits import MAX_ANNOTATORS, MIN_ANNOTATORS
 
 
 class MergeError(Invalid):
@@ -259,8 +260,8 @@ def auto_merge(cands: Mapping, gold: Gold, min_agreement: int) -> MergeResult:
     cue only when the cue span is in gold too. Items already in gold stay as
     the reviewer left them.
     """
-    if min_agreement < 1:
-        raise MergeError("must be at least 1", "min_agreement")
+    if not MIN_ANNOTATORS <= min_agreement <= MAX_ANNOTATORS:
+        raise MergeError(f"must be from {MIN_ANNOTATORS} to {MAX_ANNOTATORS}", "min_agreement")
     merged = MergeResult(gold.copy())
     for cand in cands["spans"]:
         if len(cand["annotators"]) < min_agreement or cand["key"] in merged.gold.spans:

@@ -170,8 +170,10 @@ export class Api {
     // The project itself (this.base is its URL); creating one and previewing
     // guidelines live at the API root.
     this.preannotate = {
-      // {suggester?, documents?, unannotated?} → {job}
+      // {suggester?, documents?, filter?, unannotated?} → {job}
       run: (body) => send("POST", "preannotate/", body),
+      // The same selection {documents?, filter?, unannotated?} → {documents: n}
+      count: (body) => send("POST", "preannotate/count/", body),
     };
     this.project = {
       get: () => send("GET", ""),

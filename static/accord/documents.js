@@ -2,12 +2,12 @@
 // through the documents API. Every value reaches the page as text.
 
 import { Api, errorText } from "./api.js";
+import { readFilters } from "./document_filters.js";
 import { el } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
 const $ = (id) => document.getElementById(id);
-const FILTERS = ["q", "status", "assigned_to", "outlet", "published_after", "published_before"];
 const STATUS_NAMES = Object.fromEntries(
   [...$("status").options].filter((o) => o.value).map((o) => [o.value, o.textContent]),
 );
@@ -15,23 +15,20 @@ const STATUS_NAMES = Object.fromEntries(
 // The cursors of the pages before this one, so "Previous" needs no count.
 const state = { cursor: null, back: [], next: null, page: 1, seq: 0 };
 
-function filters() {
-  const params = {};
-  for (const name of FILTERS) {
-    const value = $(name).value.trim();
-    if (value) params[name] = value;
-  }
-  return params;
-}
-
 // The API's `next`/`previous` are URLs; the page keeps only their cursor.
 const cursorOf = (url) => (url ? new URL(url, window.location.href).searchParams.get("cursor") : null);
 
 async function load() {
   const seq = ++state.seq;
-  const params = { ...filters(), page_size: 100 };
+  const filters = readFilters();
+  const params = { ...filters, page_size: 100 };
   if (state.cursor) params.cursor = state.cursor;
   $("doc-error").hidden = true;
+  // Owners pre-annotate what the list shows: the link carries its filters.
+  if ($("preannotate-link")) {
+    const query = String(new URLSearchParams(filters));
+    $("preannotate-link").href = config.preannotatePage + (query ? `?${query}` : "");
+  }
   try {
     const page = await api.documents.list(params);
     if (seq !== state.seq) return; // a newer request is on its way

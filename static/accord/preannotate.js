@@ -1,7 +1,10 @@
-// The pre-annotation page: the kind → label mapping (a project setting), a
-// run as a background job followed to its end, and the job's summary.
+// The pre-annotation page: the kind → label mapping (a project setting), the
+// documents to read (every one or a filter of the documents list, maybe only
+// those nobody has taken) counted before running, a run as a background job
+// followed to its end, and the job's summary.
 
 import { Api, NetworkError, errorText, fieldErrors } from "./api.js";
+import { FILTERS, fillFilters, readFilters } from "./document_filters.js";
 import { el } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
@@ -9,6 +12,7 @@ const api = new Api(config.api, config.jobsApi);
 const $ = (id) => document.getElementById(id);
 const selects = [...document.querySelectorAll("select[data-kind]")];
 const POLL_MS = 1000;
+const COUNT_DELAY_MS = 300;
 
 for (const select of selects) select.value = config.mapping[select.dataset.kind] || "";
 
@@ -23,6 +27,60 @@ $("mapping-form").addEventListener("submit", async (e) => {
     $("mapping-status").textContent = fieldErrors(error).actor_kind_labels || errorText(error);
   }
 });
+
+// ------------------------------------------------------------------ which documents
+
+const filtering = () => document.querySelector("input[name=which]:checked").value === "filter";
+
+// The request's selection: {filter?, unannotated?}.
+function selection() {
+  const body = {};
+  if (filtering()) body.filter = readFilters();
+  if ($("unannotated").checked) body.unannotated = true;
+  return body;
+}
+
+const counting = { timer: null, seq: 0 };
+
+// One count request for the selection as it stands; a newer one wins.
+async function showCount() {
+  const seq = ++counting.seq;
+  const line = $("selection-count");
+  $("filter-block").hidden = !filtering();
+  line.classList.remove("error");
+  line.textContent = "Counting…";
+  try {
+    const { documents } = await api.preannotate.count(selection());
+    if (seq !== counting.seq) return;
+    line.textContent =
+      documents === 0
+        ? "No document matches: a run would read nothing."
+        : `${documents.toLocaleString()} document${documents === 1 ? "" : "s"} will be read.`;
+  } catch (error) {
+    if (seq !== counting.seq) return;
+    line.classList.add("error");
+    line.textContent = errorText(error);
+  }
+}
+
+function countSoon() {
+  clearTimeout(counting.timer);
+  counting.timer = setTimeout(showCount, COUNT_DELAY_MS);
+}
+
+for (const radio of document.querySelectorAll("input[name=which]")) radio.addEventListener("change", showCount);
+$("unannotated").addEventListener("change", showCount);
+for (const name of FILTERS) {
+  $(name).addEventListener("input", countSoon);
+  $(name).addEventListener("change", countSoon);
+}
+
+// From the documents page's "Pre-annotate these": its filters in the URL.
+if (fillFilters(new URLSearchParams(window.location.search))) {
+  document.querySelector("input[name=which][value=filter]").checked = true;
+}
+
+// ------------------------------------------------------------------ the run
 
 function showError(message) {
   $("run-error").textContent = message;
@@ -39,7 +97,7 @@ function showProgress(job) {
 function showSummary(result) {
   const n = (x) => Number(x || 0).toLocaleString();
   const parts = [
-    `${n(result.documents)} documents read by ${result.suggester}`,
+    `${n(result.documents)} document${result.documents === 1 ? "" : "s"} read by ${result.suggester}`,
     `${n(result.spans)} suggestions stored`,
     `${n(result.created)} prediction sets created, ${n(result.replaced)} replaced, ${n(result.deleted)} removed`,
   ];
@@ -78,8 +136,7 @@ $("run-form").addEventListener("submit", async (e) => {
   showError("");
   $("summary").hidden = true;
   $("run-button").disabled = true;
-  const body = { suggester: $("suggester").value };
-  if (document.querySelector("input[name=which]:checked").value === "unannotated") body.unannotated = true;
+  const body = { suggester: $("suggester").value, ...selection() };
   try {
     const { job } = await api.preannotate.run(body);
     $("progress-block").hidden = false;
@@ -91,4 +148,6 @@ $("run-form").addEventListener("submit", async (e) => {
     $("run-button").disabled = false;
   }
 });
-document.body.dataset.ready = "true";
+showCount().finally(() => {
+  document.body.dataset.ready = "true";
+});

@@ -233,6 +233,10 @@ def test_responses_match_the_schema(openapi, users, client_for):
     # Pre-annotation, jobs, releases, export.
     job = check(owner.post(f"{base}preannotate/", {}, format="json")).data["job"]
     check(owner.post(f"{base}preannotate/", {"documents": []}, format="json"))
+    selection = {"filter": {"q": "Moscow", "status": "new"}, "unannotated": True}
+    check(owner.post(f"{base}preannotate/", selection, format="json"))
+    check(owner.post(f"{base}preannotate/count/", selection, format="json"))
+    check(owner.post(f"{base}preannotate/count/", {"filter": {"status": "x"}}, format="json"))
     check(owner.get("/api/v1/jobs/"))
     check(owner.get(f"/api/v1/jobs/?project={project.pk}&status=done"))
     check(owner.get("/api/v1/jobs/?project=abc"))  # 400

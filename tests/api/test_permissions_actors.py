@@ -43,8 +43,15 @@ MATRIX = [
         "POST",
         "projects/{p}/preannotate/",
         owner_may(202),
-        body=lambda w, u: {},
+        body=lambda w, u: {"filter": {"q": "Caracas", "status": "new"}, "unannotated": True},
         prepare=map_kinds,
+    ),
+    Row(
+        "preannotate-count",
+        "POST",
+        "projects/{p}/preannotate/count/",
+        owner_may(200),
+        body=lambda w, u: {"filter": {"q": "Caracas"}, "unannotated": True},
     ),
 ]
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from apps.actors.models import Actor, Alias
 from apps.documents.models import Document
+from apps.projects import limits
 from apps.projects.models import Label, Project
 from tests.builders import annotate, make_document, make_project, open_page, sign_in
 
@@ -123,6 +124,49 @@ def test_settings_edit(page, live_server, users, project, screenshot_path):
     assert project.routing_threshold == 0.7
     assert project.actor_kind_labels == {"state": "GPE"}
     page.screenshot(path=str(screenshot_path("project-settings.png")), full_page=True)
+
+
+# (input, value typed, the field the error is shown beside, words of the message)
+OUT_OF_RANGE = [
+    ("#f-k", "0", "annotators_per_document", "greater than or equal to 1"),
+    ("#f-k", str(limits.MAX_ANNOTATORS + 1), "annotators_per_document", "less than or equal to"),
+    ("#f-seed", "-1", "assignment_seed", "greater than or equal to 0"),
+    ("#f-seed", str(limits.MAX_SEED + 1), "assignment_seed", "less than or equal to"),
+    ("#f-threshold", "-1", "routing_threshold", "greater than or equal to 0"),
+    ("#f-threshold", "1.5", "routing_threshold", "less than or equal to 1"),
+    ("#f-max", "0", "routing_max_annotators", "greater than or equal to 1"),
+    ("#f-max", str(limits.MAX_ANNOTATORS + 1), "routing_max_annotators", "less than or equal to"),
+    ("#f-max", "1", "routing_max_annotators", "at least annotators_per_document (2)"),
+]
+
+
+def test_every_bound_is_shown_beside_its_setting_and_nothing_is_saved(
+    page, live_server, users, project
+):
+    open_page(page, live_server.url, f"/projects/{project.pk}/settings/", "olga")
+    page.check("#f-routing")
+    before = Project.objects.filter(pk=project.pk).values().get()
+    for selector, typed, field, message in OUT_OF_RANGE:
+        good = page.input_value(selector)
+        page.fill(selector, typed)
+        page.click("#save")
+        error = page.locator(f"#e-{field}")
+        expect(error).to_contain_text(message)
+        expect(page.locator(selector)).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(selector)).to_be_focused()
+        assert Project.objects.filter(pk=project.pk).values().get() == before, (selector, typed)
+        page.fill(selector, good)
+    page.fill("#f-k", str(limits.MAX_ANNOTATORS))
+    page.fill("#f-max", str(limits.MAX_ANNOTATORS))
+    page.fill("#f-seed", str(limits.MAX_SEED))
+    page.click("#save")
+    expect(page.locator("#save-status")).to_have_text("Saved.")
+    expect(page.locator(".field-error:visible")).to_have_count(0)
+    project.refresh_from_db()
+    assert (
+        project.annotators_per_document == project.routing_max_annotators == limits.MAX_ANNOTATORS
+    )
+    assert project.assignment_seed == limits.MAX_SEED
 
 
 def test_delete_behind_the_typed_name(page, live_server, users, project):

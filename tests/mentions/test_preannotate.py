@@ -236,6 +236,55 @@ def test_management_command(project, world):
         call_command("preannotate", str(project.pk), "--suggester", "x", stdout=out)
 
 
+def test_management_command_with_a_filter(project, world, users):
+    from apps.annotations.assignment import claim
+
+    _, docs = world
+    claim(docs["b"], users["ana"])
+    out = io.StringIO()
+    args = ["preannotate", str(project.pk), "--filter", "q=Caracas", "--unannotated"]
+    call_command(*args, stdout=out)
+    assert "aliases: 1 document(s)" in out.getvalue()
+    assert predicted_documents() == {docs["a"].pk}
+    with pytest.raises(CommandError, match=r"^filter\.status: Select a valid choice"):
+        call_command("preannotate", str(project.pk), "--filter", "status=done", stdout=out)
+    with pytest.raises(CommandError, match="write NAME=VALUE"):
+        call_command("preannotate", str(project.pk), "--filter", "new", stdout=out)
+
+
+def predicted_documents():
+    return set(
+        AnnotationSet.objects.filter(kind="prediction").values_list("document_id", flat=True)
+    )
+
+
+def test_a_filter_reads_only_the_documents_it_matches(project, world):
+    _, docs = world
+    report = preannotate(project, document_filter={"q": "caracas"})
+    assert (report["documents"], report["created"]) == (2, 2)  # a and b name Caracas
+    assert predicted_documents() == {docs["a"].pk, docs["b"].pk}
+    # Run again over c only: a and b keep their sets, c has nothing to suggest.
+    again = preannotate(project, document_filter={"q": "Nothing"})
+    assert (again["documents"], again["created"], again["replaced"]) == (1, 0, 0)
+    assert predicted_documents() == {docs["a"].pk, docs["b"].pk}
+    with pytest.raises(PreannotateError, match="is not a filter") as refused:
+        preannotate(project, document_filter={"assigned": "ana"})
+    assert refused.value.field == "filter.assigned"
+
+
+@pytest.mark.parametrize("cap", [0, -1, "500", True])
+def test_a_cap_out_of_range_refuses_to_run_and_keeps_the_predictions(project, world, cap):
+    """A cap of 0 would store no suggestion, so every earlier prediction set would go."""
+    preannotate(project)
+    before = sorted(Span.objects.values_list("set_id", "start", "end"))
+    with (
+        override_settings(ACCORD_PREANNOTATE_MAX_SPANS=cap),
+        pytest.raises(PreannotateError, match="ACCORD_PREANNOTATE_MAX_SPANS must be a whole"),
+    ):
+        preannotate(project)
+    assert sorted(Span.objects.values_list("set_id", "start", "end")) == before
+
+
 def flood_suggester(document, registry):
     """Every word start, as a pathological alias would."""
     text = document["text"]

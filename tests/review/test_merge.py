@@ -2,6 +2,7 @@
 
 import pytest
 
+from apps.projects.limits import MAX_ANNOTATORS
 from apps.review import merge
 from apps.review.merge import Change, Gold, MergeError
 from tests.builders import span, stance
@@ -121,9 +122,10 @@ def test_auto_merge_keeps_what_the_reviewer_already_put_in_gold():
     assert gold.spans == {MOSCOW: {"actor": 9, "id": "mine"}}  # the input is untouched
 
 
-def test_auto_merge_refuses_a_threshold_below_one():
-    with pytest.raises(MergeError):
-        merge.auto_merge(merge.candidates({}), Gold(), 0)
+@pytest.mark.parametrize("threshold", [0, MAX_ANNOTATORS + 1])
+def test_auto_merge_refuses_a_threshold_out_of_range(threshold):
+    with pytest.raises(MergeError, match=f"from 1 to {MAX_ANNOTATORS}"):
+        merge.auto_merge(merge.candidates({}), Gold(), threshold)
 
 
 def test_gold_payload_round_trip_keeps_ids_and_gives_new_ones():

@@ -5,6 +5,7 @@ import pytest
 from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet
 from apps.documents.text import tokenize
+from apps.projects.limits import MAX_ANNOTATORS
 from apps.review.models import AdjudicationEvent, Decision
 from tests.builders import annotate, make_project, span_at
 
@@ -138,7 +139,7 @@ def test_auto_merge_n3_takes_only_the_unanimous_and_n1_everything(k3, client_for
     assert len(everything["spans"]) == 3 and len(everything["stances"]) == 2
 
 
-@pytest.mark.parametrize("value", [None, 0, "2", True, 1.5])
+@pytest.mark.parametrize("value", [None, 0, "2", True, 1.5, MAX_ANNOTATORS + 1, 40_000])
 def test_auto_merge_needs_a_whole_number(value, k3, client_for):
     project, doc = k3
     response = client_for("rita").post(

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from apps.datasets.formats import FORMATS
+from apps.projects.limits import MAX_SEED, MIN_SEED
 from apps.projects.models import Label
 from tests.builders import browser_for, make_project
 
@@ -102,3 +103,10 @@ def test_data_is_escaped_everywhere(users, project):
         assert "<script>alert(1)" not in html
         assert 'onerror="alert(2)"' not in html
         assert "&lt;script&gt;alert(1)" in html
+
+
+def test_the_seed_inputs_state_the_range_the_api_takes(users, project):
+    body = browser_for(users, "olga").get(page_url(project)).content.decode()
+    for input_id in ("x-seed", "r-seed"):
+        tag = re.search(rf'<input [^>]*id="{input_id}"[^>]*>', body).group(0)
+        assert f'min="{MIN_SEED}" max="{MAX_SEED}"' in tag

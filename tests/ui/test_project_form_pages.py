@@ -1,9 +1,12 @@
 """The new-project and project-settings pages: who may open them and what
 they hand the script; the saving itself is the project API's."""
 
+import re
+
 import pytest
 
 from apps.actors.models import Actor
+from apps.projects import limits
 from tests.builders import annotate, browser_for, make_document, make_project
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +78,35 @@ def test_the_project_page_links_settings_for_owners_only(users, project):
 def test_the_project_list_offers_a_new_project(users, project):
     body = browser_for(users, "ana").get("/projects/").content.decode()
     assert 'href="/projects/new/"' in body
+
+
+def _number_input(body, name):
+    """The attributes of the number input for setting `name`."""
+    match = re.search(rf'<input type="number" [^>]*name="{name}"[^>]*>', body)
+    assert match, name
+    return dict(re.findall(r'(\w[\w-]*)="([^"]*)"', match.group(0)))
+
+
+@pytest.mark.parametrize("page", ["/projects/new/", "settings"])
+def test_each_number_states_the_range_the_api_holds_it_to(users, project, page):
+    url = settings_url(project) if page == "settings" else page
+    body = browser_for(users, "olga").get(url).content.decode()
+    k, seed = limits.MAX_ANNOTATORS, limits.MAX_SEED
+    expected = {
+        "annotators_per_document": ("1", str(k), f"(k), 1 to {k}."),
+        "routing_max_annotators": (
+            "1",
+            str(k),
+            f"at least the annotators per document, at most {k}.",
+        ),
+        "assignment_seed": ("0", str(seed), f"a whole number from 0 to {seed}:"),
+        "routing_threshold": (
+            "0",
+            "1",
+            "A disagreement score from 0 (all agree) to 1 (none agree)",
+        ),
+    }
+    for name, (low, high, help_text) in expected.items():
+        attributes = _number_input(body, name)
+        assert (attributes["min"], attributes["max"]) == (low, high), name
+        assert help_text in body, name

@@ -7,10 +7,9 @@ services (docs/architecture.md, "The one rule"). Bulk imports are
 `apps.imports.api`.
 """
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -19,6 +18,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from apps.annotations.assignment import next_document
+from apps.annotations.document_filter import DocumentFilter
 from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import hides_names
 from apps.annotations.sets import set_payloads
@@ -66,45 +66,11 @@ def document_payload(row, k):
     }
 
 
-class DocumentFilter(django_filters.FilterSet):
-    external_id = django_filters.CharFilter()
-    status = django_filters.ChoiceFilter(choices=Document.Status.choices, method="filter_status")
-    q = django_filters.CharFilter(method="filter_q", help_text="Words in the title or text.")
-    assigned_to = django_filters.CharFilter(
-        method="filter_assigned_to", help_text="Username of an annotator with a set on it."
-    )
-    outlet = django_filters.CharFilter()
-    author = django_filters.CharFilter()
-    section = django_filters.CharFilter()
-    published_after = django_filters.DateFilter(field_name="published", lookup_expr="gte")
-    published_before = django_filters.DateFilter(field_name="published", lookup_expr="lte")
+class DocumentFilterBackend(DjangoFilterBackend):
+    """The shared DocumentFilter, over the view's project."""
 
-    class Meta:
-        model = Document
-        fields = []
-
-    def filter_status(self, queryset, name, value):
-        return queryset.with_status(value, self.request.parser_context["view"].project_k)
-
-    def filter_q(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(Q(title__icontains=word) | Q(text__icontains=word))
-        return queryset
-
-    def filter_assigned_to(self, queryset, name, value):
-        view = self.request.parser_context["view"]
-        if (
-            view.project.blind
-            and not view.membership.has_role(Role.REVIEWER)
-            and value != self.request.user.username
-        ):
-            raise PermissionDenied(
-                "In a blind project you may only filter by your own assignments."
-            )
-        sets = AnnotationSet.objects.filter(
-            document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author__username=value
-        )
-        return queryset.filter(Exists(sets))
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {**super().get_filterset_kwargs(request, queryset, view), "project": view.project}
 
 
 class DocumentUpdateSerializer(serializers.ModelSerializer):
@@ -146,6 +112,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     }
 
     pagination_class = CursorPagination
+    filter_backends = [DocumentFilterBackend]
     filterset_class = DocumentFilter
     serializer_class = DocumentUpdateSerializer
     lookup_value_regex = "[0-9]+"
@@ -157,6 +124,21 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
 
     def get_project_queryset(self):
         return Document.objects.filter(project=self.project)
+
+    def filter_queryset(self, queryset):
+        # Who a member may ask about: in a blind project an annotator sees
+        # only their own assignments.
+        wanted = self.request.query_params.get("assigned_to", "").strip()
+        if (
+            wanted
+            and self.project.blind
+            and not self.membership.has_role(Role.REVIEWER)
+            and wanted != self.request.user.username
+        ):
+            raise PermissionDenied(
+                "In a blind project you may only filter by your own assignments."
+            )
+        return super().filter_queryset(queryset)
 
     def _payloads(self, rows):
         payloads = [document_payload(row, self.project_k) for row in rows]

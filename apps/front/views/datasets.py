@@ -12,6 +12,7 @@ from django.shortcuts import render
 from apps.datasets.formats import FORMATS
 from apps.datasets.splits import DEFAULT_RATIOS, DEFAULT_SEED
 from apps.projects.labels import ORDER as LABEL_ORDER
+from apps.projects.limits import MAX_SEED, MIN_SEED
 from apps.projects.models import Label, Role
 from apps.projects.permissions import project_page
 
@@ -59,6 +60,7 @@ def datasets_page(request, membership):
             "formats": config["formats"],
             "default_ratios": config["ratios"],
             "default_seed": DEFAULT_SEED,
+            "seed_range": (MIN_SEED, MAX_SEED),
             "config": config,
         },
     )

@@ -27,6 +27,10 @@ def documents_page(request, membership):
         # which shows every set the caller may see, read-only until they act.
         "reviewPage": reverse("review-queue-page", args=[project.pk]),
         "canDelete": membership.has_role(Role.OWNER),
+        # Owners pre-annotate the documents the filters select.
+        "preannotatePage": reverse("preannotate-page", args=[project.pk])
+        if membership.has_role(Role.OWNER)
+        else None,
     }
     return render(
         request,

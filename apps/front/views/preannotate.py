@@ -1,14 +1,18 @@
 """The pre-annotation page: an owner runs a suggester over the project.
 
 A shell over the API: the actor kind → entity label mapping is a project
-setting (PATCH the project), the run is a background job (POST preannotate/,
-then the job's progress), and the summary is the job's result.
+setting (PATCH the project), the documents to read are counted before running
+(POST preannotate/count/, with the documents list's filters), the run is a
+background job (POST preannotate/, then the job's progress), and the
+summary is the job's result. The documents page links here with its filters
+in the query string.
 """
 
 from django.shortcuts import render
 
 from apps.actors.models import Actor
 from apps.actors.suggesters import SuggesterError, names
+from apps.documents.models import Document
 from apps.projects.models import Label, Role
 from apps.projects.permissions import project_page
 
@@ -41,6 +45,7 @@ def preannotate_page(request, membership):
             "labels": labels,
             "suggesters": suggesters,
             "suggester_problem": problem,
+            "statuses": Document.Status.choices,
             "config": config,
         },
     )

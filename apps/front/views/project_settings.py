@@ -16,6 +16,7 @@ from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet
 from apps.datasets.models import Release
 from apps.documents.models import Document
+from apps.projects import limits
 from apps.projects.models import Label, Membership, Project, Role
 from apps.projects.permissions import project_page
 
@@ -29,6 +30,18 @@ def _owned_projects(user):
         .order_by("project__name", "project_id")
         .values_list("project_id", "project__name")
     )
+
+
+# The ranges the API refuses outside of (apps/projects/limits.py), for the
+# inputs' min/max and the help beside each setting.
+LIMITS = {
+    "min_annotators": limits.MIN_ANNOTATORS,
+    "max_annotators": limits.MAX_ANNOTATORS,
+    "min_threshold": limits.MIN_THRESHOLD,
+    "max_threshold": limits.MAX_THRESHOLD,
+    "min_seed": limits.MIN_SEED,
+    "max_seed": limits.MAX_SEED,
+}
 
 
 def _config(request, project=None):
@@ -48,6 +61,7 @@ def new_project(request):
     context = {
         "mode": "create",
         "orders": Project.Order.choices,
+        "limits": LIMITS,
         "owned": _owned_projects(request.user),
         "config": _config(request),
     }
@@ -73,6 +87,7 @@ def project_settings(request, membership):
         "project": project,
         "membership": membership,
         "orders": Project.Order.choices,
+        "limits": LIMITS,
         "actor_kinds": Actor.Kind.choices,
         "entity_labels": entity_labels,
         "counts": counts,

@@ -4,6 +4,7 @@ merges and pre-annotation."""
 from rest_framework import serializers
 
 from apps.actors.api.serializers import ActorSerializer
+from apps.annotations.document_filter import FILTERS
 from apps.annotations.models import AnnotationSet
 
 
@@ -62,15 +63,38 @@ class MergeResultSerializer(serializers.Serializer):
         ref_name = "MergeResult"
 
 
-class PreannotateRequestSerializer(serializers.Serializer):
-    documents = serializers.ListField(child=serializers.IntegerField(), required=False)
-    suggester = serializers.CharField(required=False, help_text='Default "aliases".')
+class PreannotateSelectionSerializer(serializers.Serializer):
+    documents = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Only these document ids."
+    )
+    filter = serializers.DictField(
+        child=serializers.CharField(allow_null=True),
+        required=False,
+        help_text="Only the documents these filters of the documents list match, e.g. "
+        '{"q": "Caracas", "status": "new", "published_after": "2026-01-01"}; the names are '
+        + ", ".join(f"`{name}`" for name in FILTERS)
+        + ". Applied when the job runs.",
+    )
     unannotated = serializers.BooleanField(
         required=False, help_text="Only the documents nobody has taken yet."
     )
 
     class Meta:
+        ref_name = "PreannotateSelection"
+
+
+class PreannotateRequestSerializer(PreannotateSelectionSerializer):
+    suggester = serializers.CharField(required=False, help_text='Default "aliases".')
+
+    class Meta:
         ref_name = "PreannotateRequest"
+
+
+class PreannotateCountSerializer(serializers.Serializer):
+    documents = serializers.IntegerField(help_text="Documents the selection matches now.")
+
+    class Meta:
+        ref_name = "PreannotateCount"
 
 
 class JobStartedSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from django.urls import path
 
 from .mentions import ActorMentionsView
 from .merge import MergeActorView
-from .preannotate import PreannotateView
+from .preannotate import PreannotateCountView, PreannotateView
 
 app_name = "mentions"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("actors/<int:actor_pk>/merge/", MergeActorView.as_view(), name="actor-merge"),
     path("actors/<int:actor_pk>/mentions/", ActorMentionsView.as_view(), name="actor-mentions"),
     path("preannotate/", PreannotateView.as_view(), name="preannotate"),
+    path("preannotate/count/", PreannotateCountView.as_view(), name="preannotate-count"),
 ]

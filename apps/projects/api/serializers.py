@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from apps.actors.models import Actor
 from apps.actors.starters import TEMPLATES
 
 from ..labels import RESERVED_SHORTCUTS
-from ..models import Job, Label, Project, Role
+from ..limits import routing_ceiling_problem
+from ..models import Job, Label, Project, Role, label_name_validator
 
 
 class ProjectStartSerializer(serializers.Serializer):
@@ -56,15 +58,46 @@ class ProjectSerializer(serializers.ModelSerializer):
             "schema",
         ]
         read_only_fields = ["created_at"]
-        extra_kwargs = {
-            "routing_threshold": {"min_value": 0.0, "max_value": 1.0},
-            "routing_max_annotators": {"min_value": 1},
-        }
+
+    def validate_actor_kind_labels(self, value):
+        kinds = dict(Actor.Kind.choices)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(
+                'must be an object from actor kind to entity label, e.g. {"state": "GPE"}.'
+            )
+        for kind, label in value.items():
+            if kind not in kinds:
+                raise serializers.ValidationError(
+                    f"{kind!r} is not an actor kind; the kinds are {', '.join(kinds)}."
+                )
+            if not isinstance(label, str) or not label_name_validator.regex.match(label):
+                raise serializers.ValidationError(
+                    f"{kind} must map to the name of an entity label, got {label!r}."
+                )
+        return value
 
     def validate(self, attrs):
         if self.instance is not None and "schema" in attrs:
             raise serializers.ValidationError(
                 {"schema": "A schema is chosen when a project is created; edit its labels instead."}
+            )
+        # Routing's ceiling against k, with the values the project will have.
+        # The field named is the one sent: raising k alone names k.
+        values = {
+            name: attrs.get(
+                name, getattr(self.instance, name, Project._meta.get_field(name).default)
+            )
+            for name in ("annotators_per_document", "routing_max_annotators", "routing_enabled")
+        }
+        problem = routing_ceiling_problem(**values)
+        if problem:
+            if "routing_max_annotators" in attrs or "annotators_per_document" not in attrs:
+                raise serializers.ValidationError({"routing_max_annotators": problem})
+            raise serializers.ValidationError(
+                {
+                    "annotators_per_document": f"must be at most routing_max_annotators "
+                    f"({values['routing_max_annotators']}) while routing is on: raise that too."
+                }
             )
         return attrs
 

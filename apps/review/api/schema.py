@@ -8,6 +8,7 @@ from apps.annotations.shapes import (
     SpanInputSerializer,
     StanceInputSerializer,
 )
+from apps.projects.limits import MAX_ANNOTATORS, MIN_ANNOTATORS
 
 from ..models import AdjudicationEvent, Decision
 
@@ -228,7 +229,7 @@ class GoldWriteSerializer(serializers.Serializer):
 
 
 class AutoMergeRequestSerializer(serializers.Serializer):
-    min_agreement = serializers.IntegerField(min_value=1)
+    min_agreement = serializers.IntegerField(min_value=MIN_ANNOTATORS, max_value=MAX_ANNOTATORS)
     version = serializers.IntegerField(min_value=1, required=False)
 
     class Meta:

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from apps.annotations.pseudonyms import display_names, hides_names, project_names
 from apps.documents.models import Document
 from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors, page
+from apps.projects.limits import MAX_ANNOTATORS, MIN_ANNOTATORS
 from apps.projects.models import Role
 from apps.projects.pagination import PageNumberPagination
 from apps.projects.permissions import ProjectScopedMixin
@@ -336,9 +337,16 @@ class AutoMergeView(DocumentReviewView):
     def post(self, request, *args, **kwargs):
         data = request.data if isinstance(request.data, dict) else {}
         n = data.get("min_agreement")
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        if (
+            not isinstance(n, int)
+            or isinstance(n, bool)
+            or not MIN_ANNOTATORS <= n <= MAX_ANNOTATORS
+        ):
             raise ValidationError(
-                {"min_agreement": "is required: how many annotators must agree (an integer ≥ 1)."}
+                {
+                    "min_agreement": "is required: how many annotators must agree, "
+                    f"an integer from {MIN_ANNOTATORS} to {MAX_ANNOTATORS}."
+                }
             )
         review = self.load()
         version = self.version_from(data, review, required=False)

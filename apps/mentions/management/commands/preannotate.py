@@ -22,9 +22,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--documents", nargs="+", type=int, help="Only these document ids (default: all)."
         )
+        parser.add_argument(
+            "--filter",
+            action="append",
+            dest="filters",
+            metavar="NAME=VALUE",
+            help="Only the documents this filter of the documents list matches, e.g. "
+            "--filter q=Caracas --filter status=new (repeat to combine).",
+        )
+        parser.add_argument(
+            "--unannotated", action="store_true", help="Only the documents nobody has taken."
+        )
 
-    def handle(self, project, suggester, documents=None, **options):
+    def handle(self, project, suggester, documents=None, filters=None, **options):
         project = find_project(project)
+        document_filter = None
+        if filters:
+            document_filter = {}
+            for item in filters:
+                name, sep, value = item.partition("=")
+                if not sep:
+                    raise CommandError(f"--filter {item!r}: write NAME=VALUE, e.g. status=new.")
+                document_filter[name] = value
         bar = None
 
         def progress(done, total):
@@ -34,9 +53,17 @@ class Command(BaseCommand):
             bar.update(done)
 
         try:
-            report = preannotate(project, suggester, documents, progress=progress)
+            report = preannotate(
+                project,
+                suggester,
+                documents,
+                progress=progress,
+                unannotated=options["unannotated"],
+                document_filter=document_filter,
+            )
         except PreannotateError as exc:
-            raise CommandError(str(exc)) from None
+            # "field: message", the API's detail: a bad --filter is named.
+            raise CommandError(exc.payload()["detail"]) from None
         if bar is not None:
             bar.close()
         self.stdout.write(
