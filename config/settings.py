@@ -4,6 +4,7 @@ Defaults suit a developer's machine (SQLite in the project folder); production
 sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops X-Forwarded-* unless the request comes from ACCORD_TRUSTED_PROXIES.
+    "apps.projects.proxies.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,8 +221,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ACCORD_IMPORT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
-if not DEBUG:
+# The reverse proxies (addresses or networks) whose X-Forwarded-Proto, -Host
+# and -For are believed; every other request has those headers removed
+# (apps/projects/proxies.py). Empty: no proxy header is believed.
+ACCORD_TRUSTED_PROXIES = env_list("ACCORD_TRUSTED_PROXIES")
+for _entry in ACCORD_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"ACCORD_TRUSTED_PROXIES: {_entry!r} is not an IP address or network."
+        ) from None
+SECURE_PROXY_SSL_HEADER = None
+USE_X_FORWARDED_HOST = False
+if ACCORD_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
