@@ -118,6 +118,44 @@ if os.environ.get("TEST_DATABASE_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_config(url):
+    """CACHES from CACHE_URL: empty is each process's own memory; `db://TABLE`
+    the database (after `manage.py createcachetable`); `redis://…` or
+    `rediss://…` a Redis server (needs the `redis` package)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith("db://") and len(url) > len("db://"):
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": url[len("db://") :],
+        }
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r}: use db://TABLE or redis://HOST:PORT/DB, or leave it empty."
+    )
+
+
+# Failed sign-ins allowed per username and per client address in each window
+# of ACCORD_LOGIN_WINDOW_SECONDS, on the sign-in page, the admin and the API
+# token endpoint alike; then 429 with Retry-After until the window ends.
+ACCORD_LOGIN_LIMIT_PER_USERNAME = int(os.environ.get("ACCORD_LOGIN_LIMIT_PER_USERNAME", 10))
+ACCORD_LOGIN_LIMIT_PER_ADDRESS = int(os.environ.get("ACCORD_LOGIN_LIMIT_PER_ADDRESS", 50))
+ACCORD_LOGIN_WINDOW_SECONDS = int(os.environ.get("ACCORD_LOGIN_WINDOW_SECONDS", 900))
+
+# Sign-in attempts are counted here: processes that share nothing (locmem) each
+# count their own, so production with several workers sets CACHE_URL. The
+# default timeout outlives a window: the database cache's incr() re-sets it.
+CACHES = {
+    "default": {
+        **cache_config(os.environ.get("CACHE_URL", "")),
+        "TIMEOUT": ACCORD_LOGIN_WINDOW_SECONDS + 60,
+    }
+}
+
+AUTHENTICATION_BACKENDS = ["apps.projects.logins.ThrottledModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

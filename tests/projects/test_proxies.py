@@ -117,3 +117,29 @@ def test_client_address_is_the_peer_by_default():
 )
 def test_client_address_behind_trusted_proxies(remote, forwarded, client):
     assert client_address(request_from(remote, forwarded)) == client
+
+
+@override_settings(ACCORD_TRUSTED_PROXIES=[PROXY])
+def test_throttling_counts_the_forwarded_client(users):
+    with override_settings(ACCORD_LOGIN_LIMIT_PER_ADDRESS=2, ACCORD_LOGIN_LIMIT_PER_USERNAME=99):
+        for name in ("a", "b"):
+            Client().post(
+                "/accounts/login/",
+                {"username": name, "password": "x"},
+                REMOTE_ADDR=PROXY,
+                HTTP_X_FORWARDED_FOR="198.51.100.1",
+            )
+        blocked = Client().post(
+            "/accounts/login/",
+            {"username": "c", "password": "x"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="198.51.100.1",
+        )
+        other = Client().post(
+            "/accounts/login/",
+            {"username": "c", "password": "x"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="198.51.100.2",
+        )
+    assert blocked.status_code == 429
+    assert other.status_code == 200
