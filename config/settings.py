@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     # Swagger UI and Redoc as static files, so /api/docs/ works offline.
@@ -190,7 +189,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.projects.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -258,6 +257,9 @@ ACCORD_IMPORT_MAX_BYTES = int(os.environ.get("ACCORD_IMPORT_MAX_BYTES", 50 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = ACCORD_IMPORT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
+
+# An API token works this long after it is issued, then the client signs in again.
+ACCORD_TOKEN_LIFETIME_DAYS = int(os.environ.get("ACCORD_TOKEN_LIFETIME_DAYS", 30))
 
 # The reverse proxies (addresses or networks) whose X-Forwarded-Proto, -Host
 # and -For are believed; every other request has those headers removed
