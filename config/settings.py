@@ -4,6 +4,7 @@ Defaults suit a developer's machine (SQLite in the project folder); production
 sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -45,7 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     # Swagger UI and Redoc as static files, so /api/docs/ works offline.
@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops X-Forwarded-* unless the request comes from ACCORD_TRUSTED_PROXIES.
+    "apps.projects.proxies.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,6 +134,44 @@ if os.environ.get("TEST_DATABASE_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_config(url):
+    """CACHES from CACHE_URL: empty is each process's own memory; `db://TABLE`
+    the database (after `manage.py createcachetable`); `redis://…` or
+    `rediss://…` a Redis server (needs the `redis` package)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith("db://") and len(url) > len("db://"):
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": url[len("db://") :],
+        }
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r}: use db://TABLE or redis://HOST:PORT/DB, or leave it empty."
+    )
+
+
+# Failed sign-ins allowed per username and per client address in each window
+# of ACCORD_LOGIN_WINDOW_SECONDS, on the sign-in page, the admin and the API
+# token endpoint alike; then 429 with Retry-After until the window ends.
+ACCORD_LOGIN_LIMIT_PER_USERNAME = int(os.environ.get("ACCORD_LOGIN_LIMIT_PER_USERNAME", 10))
+ACCORD_LOGIN_LIMIT_PER_ADDRESS = int(os.environ.get("ACCORD_LOGIN_LIMIT_PER_ADDRESS", 50))
+ACCORD_LOGIN_WINDOW_SECONDS = int(os.environ.get("ACCORD_LOGIN_WINDOW_SECONDS", 900))
+
+# Sign-in attempts are counted here: processes that share nothing (locmem) each
+# count their own, so production with several workers sets CACHE_URL. The
+# default timeout outlives a window: the database cache's incr() re-sets it.
+CACHES = {
+    "default": {
+        **cache_config(os.environ.get("CACHE_URL", "")),
+        "TIMEOUT": ACCORD_LOGIN_WINDOW_SECONDS + 60,
+    }
+}
+
+AUTHENTICATION_BACKENDS = ["apps.projects.logins.ThrottledModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -166,7 +206,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.projects.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -239,8 +279,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ACCORD_IMPORT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
-if not DEBUG:
+# An API token works this long after it is issued, then the client signs in again.
+ACCORD_TOKEN_LIFETIME_DAYS = int(os.environ.get("ACCORD_TOKEN_LIFETIME_DAYS", 30))
+
+# The reverse proxies (addresses or networks) whose X-Forwarded-Proto, -Host
+# and -For are believed; every other request has those headers removed
+# (apps/projects/proxies.py). Empty: no proxy header is believed.
+ACCORD_TRUSTED_PROXIES = env_list("ACCORD_TRUSTED_PROXIES")
+for _entry in ACCORD_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"ACCORD_TRUSTED_PROXIES: {_entry!r} is not an IP address or network."
+        ) from None
+SECURE_PROXY_SSL_HEADER = None
+USE_X_FORWARDED_HOST = False
+if ACCORD_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

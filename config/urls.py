@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 )
 
 from apps.projects.csp import csp_override
+from apps.projects.logins import AdminSignInForm, answers_throttled
 
 # Swagger UI and Redoc write <style> elements at run time, and Redoc searches
 # in a worker made from a blob: the API docs relax exactly these two rules.
@@ -19,8 +20,13 @@ API_DOCS_CSP = {
     "worker-src": ["'self'", "blob:"],
 }
 
+# The admin's login page behind the sign-in throttle: its form shows a
+# throttled attempt, and the page answers 429 (matched before the admin's own).
+admin.site.login_form = AdminSignInForm
+
 urlpatterns = [
     path("", include("apps.front.urls")),
+    path("admin/login/", answers_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -2,6 +2,7 @@
 clients. What they build comes from tests/builders.py."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -58,3 +59,10 @@ def api(project):
         return f"/api/v1/projects/{project.pk}/{path}"
 
     return url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in counts live in the cache (the process's own memory in tests):
+    each test starts with none."""
+    cache.clear()

@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from apps.projects.logins import SignInForm, answers_throttled
+
 from .views import (
     actors,
     datasets,
@@ -24,7 +26,11 @@ urlpatterns = [
     path("", projects.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        answers_throttled(
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=SignInForm
+            )
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -73,3 +73,14 @@ class TooLarge(AccordError):
     """The upload is over the configured limit (413)."""
 
     status = 413
+
+
+class Throttled(AccordError):
+    """Too many attempts (429): `retry_after` says in how many seconds to try
+    again, sent as the Retry-After header."""
+
+    status = 429
+
+    def __init__(self, message, *, retry_after):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -38,7 +38,9 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, AccordError):
         set_rollback()
-        return Response(exc.payload(), status=exc.status)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return Response(exc.payload(), status=exc.status, headers=headers)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -198,3 +198,31 @@ class Label(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ApiToken(models.Model):
+    """An API token, kept only as the SHA-256 of its secret (apps/projects/tokens.py).
+
+    The secret is shown once, when the token is issued. A token works until
+    `expires_at`, until it is revoked (the row deleted), and only while its
+    user's password is the one it was issued under (`password_check`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the secret.")
+    password_check = models.CharField(
+        max_length=64, help_text="SHA-256 of the password hash the token was issued under."
+    )
+    name = models.CharField(max_length=100, blank=True, help_text="What the token is for.")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    # Written at most once per tokens.TOUCH_SECONDS, never on every request.
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name or 'token'} of {self.user} (until {self.expires_at:%Y-%m-%d})"

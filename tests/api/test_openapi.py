@@ -253,3 +253,29 @@ def test_responses_match_the_schema(openapi, users, client_for):
 
     check(owner.delete(f"{base}documents/{doc}/"))
     assert len(check.checked) > 70
+
+
+@pytest.mark.django_db
+def test_token_responses_match_the_schema(openapi, users, client_for, settings):
+    settings.ACCORD_LOGIN_LIMIT_PER_USERNAME = 2
+    check = Checker(openapi)
+    anonymous = client_for(None)
+    sign_in = "/api/v1/auth/token/"
+    issued = check(anonymous.post(sign_in, {"username": "ana", "password": "pw-ana"})).data
+    check(anonymous.post(sign_in, {"username": "ana"}, format="json"))  # 400
+    for _ in range(2):
+        check(anonymous.post(sign_in, {"username": "ben", "password": "no"}, format="json"))
+    throttled = check(anonymous.post(sign_in, {"username": "ben", "password": "no"}))
+    assert throttled.status_code == 429
+
+    with_token = client_for(None)
+    with_token.credentials(HTTP_AUTHORIZATION=f"Token {issued['token']}")
+    check(with_token.get("/api/v1/auth/tokens/"))
+    check(anonymous.get("/api/v1/auth/tokens/"))  # 401
+    check(client_for("ana").delete("/api/v1/auth/tokens/current/"))  # 400: a session
+    check(with_token.delete("/api/v1/auth/tokens/999999/"))  # 404
+    other = check(anonymous.post(sign_in, {"username": "ana", "password": "pw-ana"})).data
+    check(with_token.delete(f"/api/v1/auth/tokens/{other['id']}/"))
+    check(with_token.delete("/api/v1/auth/tokens/current/"))
+    check(client_for("ana").delete("/api/v1/auth/tokens/"))
+    assert len(check.checked) == 13

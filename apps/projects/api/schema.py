@@ -47,6 +47,7 @@ ERROR_DESCRIPTIONS = {
     404: "No such object, or the caller is not a member of the project.",
     409: "The request conflicts with the current state.",
     413: "The upload is larger than the import limit.",
+    429: "Too many failed sign-in attempts; try again after `Retry-After` seconds.",
 }
 
 

@@ -2,9 +2,9 @@
 and members. Mounted at the API root: it owns `projects/` itself."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from .tokens import CurrentTokenView, ObtainTokenView, TokenDetailView, TokenListView
 from .views import GuidelinesPreviewView, JobViewSet, LabelViewSet, ProjectViewSet
 
 app_name = "projects"
@@ -15,7 +15,10 @@ router.register("jobs", JobViewSet, basename="job")
 router.register(r"projects/(?P<project_pk>[0-9]+)/labels", LabelViewSet, basename="label")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="token-list"),
+    path("auth/tokens/current/", CurrentTokenView.as_view(), name="token-current"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token-detail"),
     path("guidelines/preview/", GuidelinesPreviewView.as_view(), name="guidelines-preview"),
     *router.urls,
 ]
