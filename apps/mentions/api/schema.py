@@ -71,10 +71,3 @@ class PreannotateRequestSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "PreannotateRequest"
-
-
-class JobStartedSerializer(serializers.Serializer):
-    job = serializers.IntegerField(help_text="Follow it at /api/v1/jobs/{id}/.")
-
-    class Meta:
-        ref_name = "JobStarted"
