@@ -5,10 +5,7 @@ a test switches to the database backend to look at a job before a worker
 takes it. The real worker, killed mid-way, is tests/imports/test_import_worker.py.
 """
 
-import json
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
@@ -16,38 +13,18 @@ from apps.imports import background
 from apps.projects.jobs import LOST_MEANWHILE, expire_stale, run_job
 from apps.projects.models import Job, JobFile
 from tests.builders import make_document
+from tests.imports.test_import_api import jsonl, upload
 
 pytestmark = pytest.mark.django_db
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def jsonl(*records):
-    return ("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n").encode()
-
-
 GOOD = jsonl(
     {"id": "a", "text": "Moscow backs Caracas.", "spans": [{"start": 0, "end": 6, "label": "GPE"}]},
     {"id": "b", "text": "Caracas answers 🇻🇪."},
     {"id": "c", "text": "Already here."},
-)
-
-
-@pytest.fixture
-def url(api):
-    return api("documents/import/")
-
-
-@pytest.fixture
-def owner(client_for):
-    return client_for("olga")
-
-
-def upload(client, url, content, name="big.jsonl", fmt=None):
-    data = {"file": SimpleUploadedFile(name, content)}
-    if fmt:
-        data["format"] = fmt
-    return client.post(url, data, format="multipart")
+).encode()
 
 
 def job_of(response):
@@ -58,7 +35,7 @@ def job_of(response):
 
 def test_a_file_at_the_threshold_is_imported_in_the_request(owner, url, settings):
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = len(GOOD)
-    r = upload(owner, url, GOOD)
+    r = upload(owner, url, "big.jsonl", GOOD)
     assert r.status_code == 201, r.content
     assert r.json() == {"created": 3, "skipped": 0, "errors": []}
     assert not Job.objects.exists()
@@ -69,7 +46,7 @@ def test_a_file_one_byte_over_is_a_job_whose_result_is_the_same_answer(
 ):
     make_document(project, "c", text="Already here.")
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = len(GOOD) - 1
-    job = job_of(upload(owner, url, GOOD))
+    job = job_of(upload(owner, url, "big.jsonl", GOOD))
     assert (job.kind, job.project_id, job.created_by) == ("import", project.pk, users["olga"])
     assert job.status == Job.Status.DONE and job.progress == 1.0
     # Duplicates skipped are counted, exactly as the request would have said.
@@ -91,7 +68,7 @@ def test_the_file_waits_in_the_database_for_a_worker_and_goes_when_the_job_ends(
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
     settings.TASKS = DATABASE_BACKEND
     settings.MEDIA_ROOT = tmp_path
-    job = job_of(upload(owner, url, GOOD, fmt="jsonl"))
+    job = job_of(upload(owner, url, "big.jsonl", GOOD, fmt="jsonl"))
     job.refresh_from_db()
     assert job.status == Job.Status.PENDING
     assert job.params == {"format": "jsonl"}
@@ -117,7 +94,7 @@ def test_a_bad_record_fails_the_job_listing_every_problem_and_stores_nothing(
         {"id": "b", "title": "No text"},
         {"id": "c", "text": "Moscow.", "spans": [{"start": 0, "end": 6, "label": "NOPE"}]},
     )
-    job = job_of(upload(owner, url, bad))
+    job = job_of(upload(owner, url, "big.jsonl", bad))
     assert job.status == Job.Status.FAILED
     assert job.error.startswith("Nothing was imported. line 2")
     # The result is the refusal the request would have answered with 400.
@@ -131,7 +108,7 @@ def test_a_bad_record_fails_the_job_listing_every_problem_and_stores_nothing(
 
 def test_an_unreadable_file_fails_the_job_with_the_reason(owner, url, settings, project):
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
-    job = job_of(upload(owner, url, b'{"id": "a", "text": "caf\xe9"}\n'))
+    job = job_of(upload(owner, url, "big.jsonl", b'{"id": "a", "text": "caf\xe9"}\n'))
     assert job.status == Job.Status.FAILED
     assert "not UTF-8" in job.error and "0xe9" in job.error
     assert job.result == {"detail": job.error, "created": 0, "skipped": 0, "errors": []}
@@ -140,7 +117,7 @@ def test_an_unreadable_file_fails_the_job_with_the_reason(owner, url, settings, 
 
 def test_an_unknown_format_is_refused_in_the_request_without_a_job(owner, url, settings):
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
-    r = upload(owner, url, GOOD, name="big.xml")
+    r = upload(owner, url, "big.xml", GOOD)
     assert r.status_code == 400
     assert "cannot tell the format" in r.json()["detail"]
     assert not Job.objects.exists() and not JobFile.objects.exists()
@@ -149,7 +126,7 @@ def test_an_unknown_format_is_refused_in_the_request_without_a_job(owner, url, s
 def test_a_file_over_the_import_limit_is_still_413(owner, url, settings):
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
     settings.ACCORD_IMPORT_MAX_BYTES = len(GOOD) - 1
-    assert upload(owner, url, GOOD).status_code == 413
+    assert upload(owner, url, "big.jsonl", GOOD).status_code == 413
     assert not Job.objects.exists()
 
 
@@ -163,14 +140,14 @@ def test_a_json_list_is_imported_in_the_request_whatever_its_size(owner, url, se
 @pytest.mark.parametrize(("who", "code"), [("rita", 403), ("ana", 403), ("oscar", 404)])
 def test_only_owners_start_an_import_job(client_for, url, settings, who, code):
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
-    assert upload(client_for(who), url, GOOD).status_code == code
+    assert upload(client_for(who), url, "big.jsonl", GOOD).status_code == code
     assert not Job.objects.exists() and not JobFile.objects.exists()
     assert not Document.objects.exists()
 
 
 def test_the_job_is_seen_by_the_projects_members_only(owner, client_for, url, settings, project):
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
-    job = job_of(upload(owner, url, GOOD))
+    job = job_of(upload(owner, url, "big.jsonl", GOOD))
     for member in ("olga", "rita", "ana"):
         body = client_for(member).get(f"/api/v1/jobs/{job.pk}/").json()
         assert body["kind"] == "import" and body["status"] == "done"
@@ -197,7 +174,7 @@ def test_a_job_declared_lost_while_it_stored_keeps_nothing(
         return report
 
     monkeypatch.setattr(background, "import_records", slow_then_declared_lost)
-    job = job_of(upload(owner, url, GOOD))
+    job = job_of(upload(owner, url, "big.jsonl", GOOD))
     assert job.status == Job.Status.FAILED and job.result is None
     # Here the declaration ran in the worker's own transaction and was rolled
     # back with it; from another process it stays, saying the worker stopped
@@ -219,6 +196,6 @@ def test_progress_rises_while_storing(owner, url, settings, project, monkeypatch
 
     monkeypatch.setattr(Job, "set_progress", recording)
     records = [{"id": f"d{n}", "text": f"Document {n}."} for n in range(6)]
-    job_of(upload(owner, url, jsonl(*records)))
+    job_of(upload(owner, url, "big.jsonl", jsonl(*records)))
     # Read and checked (10%), then each batch of two stored, up to the whole.
     assert seen == [0.1, 0.4, 0.7, 1.0]
