@@ -274,6 +274,11 @@ ACCORD_JOB_LEASE_SECONDS = int(os.environ.get("ACCORD_JOB_LEASE_SECONDS", 300))
 
 # Imports larger than this are refused with 413 before any parsing.
 ACCORD_IMPORT_MAX_BYTES = int(os.environ.get("ACCORD_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# Uploaded files larger than this are imported by a background job (the API
+# answers 202 with the job); at or below it the request imports them itself.
+ACCORD_IMPORT_BACKGROUND_BYTES = int(
+    os.environ.get("ACCORD_IMPORT_BACKGROUND_BYTES", 5 * 1024 * 1024)
+)
 # A JSON list posted to the import endpoint is read through the request body.
 DATA_UPLOAD_MAX_MEMORY_SIZE = ACCORD_IMPORT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

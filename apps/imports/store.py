@@ -225,3 +225,9 @@ def refusal(report):
         "skipped": 0,
         "errors": errors,
     }
+
+
+def unreadable(message):
+    """The answer to an input that cannot be read at all (unknown format, not
+    UTF-8, a broken ZIP): nothing stored, no record to name."""
+    return {"detail": message, "created": 0, "skipped": 0, "errors": []}

@@ -125,13 +125,39 @@ class Job(models.Model):
     def __str__(self):
         return f"{self.kind} job {self.pk} ({self.status})"
 
+    # Set by jobs.run_job while a worker runs the job: writes progress and
+    # heartbeat where other processes see them at once, even while the handler
+    # holds a transaction open (see jobs.OutsideWriter). None: write them here.
+    progress_writer = None
+
     def set_progress(self, done, total):
         """Record progress and a heartbeat; cheap enough to call per batch, not per item."""
         self.progress = min(1.0, done / total) if total else 1.0
         self.heartbeat_at = timezone.now()
+        if self.progress_writer is not None and self.progress_writer(self):
+            return
         Job.objects.filter(pk=self.pk, status=Job.Status.RUNNING).update(
             progress=self.progress, heartbeat_at=self.heartbeat_at
         )
+
+
+class JobFile(models.Model):
+    """The file a background job reads: an upload kept in the database until
+    the job ends, so that a worker on any host can read it (it needs the
+    database anyway) and nothing under MEDIA_ROOT or any URL ever serves it.
+
+    Deleted when the job ends, done or failed (jobs.run_job, jobs.finish_within),
+    and when a job is declared lost (jobs.expire_stale); with its job (CASCADE).
+    """
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="file")
+    name = models.CharField(max_length=255, help_text="The uploaded file's name.")
+    data = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.size:,} bytes) for job {self.job_id}"
 
 
 class Role(models.TextChoices):

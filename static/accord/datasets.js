@@ -5,16 +5,15 @@
 // through the export and release API; every error the API names a field for
 // is shown at that field. Text via textContent only.
 
-import { Api, NetworkError, errorText, fieldErrors } from "./api.js";
+import { Api, errorText, fieldErrors } from "./api.js";
 import { el } from "./dom.js";
+import { ACTIVE, followJob } from "./follow.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api, config.jobsApi);
 const formats = new Map(config.formats.map((f) => [f.name, f]));
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 800;
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ------------------------------------------------------------------ field errors
 
@@ -263,33 +262,26 @@ function openSummary(id) {
 // Follow the release's job until it ends, then read the release again.
 async function poll(id) {
   if (polling.has(id)) return;
+  const release = releases.get(id);
+  if (!release.job) return;
   polling.add(id);
   try {
-    for (;;) {
-      const release = releases.get(id);
-      if (!release.job) break;
-      let job;
-      try {
-        job = await api.jobs.get(release.job);
-      } catch (error) {
-        if (!(error instanceof NetworkError)) throw error;
-        await sleep(POLL_MS * 4); // offline: try again, more slowly
-        continue;
-      }
-      if (job.status === "done" || job.status === "failed") {
-        const fresh = await api.releases.get(id);
-        if (job.status === "failed" && !fresh.error) fresh.error = job.error;
-        if (job.status === "failed" && (fresh.status === "pending" || fresh.status === "running")) {
-          fresh.status = "failed"; // the job decides: it will not run again
-        }
-        polling.delete(id);
-        upsert(fresh, { follow: false });
-        return;
-      }
-      const status = job.status === "running" ? "running" : release.status;
-      upsert({ ...release, status, progress: job.progress }); // polling has id: no second poll
-      await sleep(POLL_MS);
+    const job = await followJob(api, release.job, {
+      first: POLL_MS,
+      onUpdate: (job) => {
+        if (!ACTIVE.has(job.status)) return;
+        const known = releases.get(id);
+        const status = job.status === "running" ? "running" : known.status;
+        upsert({ ...known, status, progress: job.progress }); // polling has id: no second poll
+      },
+    });
+    const fresh = await api.releases.get(id);
+    if (job.status === "failed" && !fresh.error) fresh.error = job.error;
+    if (job.status === "failed" && (fresh.status === "pending" || fresh.status === "running")) {
+      fresh.status = "failed"; // the job decides: it will not run again
     }
+    polling.delete(id);
+    upsert(fresh, { follow: false });
   } catch (error) {
     const row = rows.querySelector(`tr[data-release="${id}"] .status-cell`);
     if (row) row.append(el("div", { class: "error small", text: `Progress unavailable: ${errorText(error)}` }));

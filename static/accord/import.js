@@ -1,11 +1,17 @@
 // The import page: choose or drop a file, read the server's preview of what
-// the import would store, then import it. Every value reaches the page as text.
+// the import would store, then import it. A file the server imports in the
+// background (202 and a job) is followed to the same result; the project's
+// recent import jobs are listed, and one still running is followed again when
+// the page opens. Every value reaches the page as text.
 
 import { Api, ApiError, errorText } from "./api.js";
 import { el } from "./dom.js";
+import { ACTIVE, followJob, progressBar } from "./follow.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
-const api = new Api(config.api);
+const api = new Api(config.api, config.jobsApi);
+const POLL_MS = 1000;
+const RECENT = 5; // background imports listed
 const $ = (id) => document.getElementById(id);
 let chosen = null; // the File being previewed
 
@@ -33,10 +39,21 @@ function fail(error) {
 
 const plural = (n, one, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
-async function check() {
-  if (!chosen) return;
+function problemRows(problems) {
+  return problems.map((p) =>
+    el("tr", {}, el("td", { text: p.where }), el("td", { text: p.field ?? "" }), el("td", { text: p.message })),
+  );
+}
+
+function clearOutcome() {
   $("import-error").hidden = true;
   $("result").hidden = true;
+  $("job-problems").hidden = true;
+}
+
+async function check() {
+  if (!chosen) return;
+  clearOutcome();
   $("preview-section").hidden = true;
   lastPreview = null;
   $("file-name").textContent = `${chosen.name} · ${plural(chosen.size, "byte")}`;
@@ -58,15 +75,12 @@ function show(preview) {
   ];
   if (preview.duplicates) parts.push(`${plural(preview.duplicates, "already in the project")}, skipped`);
   if (preview.with_spans) parts.push(`${plural(preview.with_spans, "document")} with spans (stored as prediction sets)`);
+  if (chosen.size > config.backgroundBytes) parts.push("imported in the background: you may close the page meanwhile");
   $("summary").textContent = parts.join(" · ");
   const problems = preview.errors;
   $("problems-block").hidden = problems.length === 0;
   $("problem-count").textContent = problems.length ? `(${problems.length})` : "";
-  $("problem-rows").replaceChildren(
-    ...problems.map((p) =>
-      el("tr", {}, el("td", { text: p.where }), el("td", { text: p.field ?? "" }), el("td", { text: p.message })),
-    ),
-  );
+  $("problem-rows").replaceChildren(...problemRows(problems));
   $("preview-rows").replaceChildren(
     ...preview.preview.map((r) =>
       el(
@@ -89,25 +103,143 @@ function show(preview) {
   if (!button.disabled) button.focus();
 }
 
+// What an import stored, as the page says it, with or without a link.
+function importedText(report) {
+  const skipped = report.skipped ? `, ${plural(report.skipped, "duplicate")} skipped` : "";
+  return `Imported ${plural(report.created, "document")}${skipped}.`;
+}
+
+function showResult(report) {
+  $("preview-section").hidden = true;
+  $("result").replaceChildren(`${importedText(report)} `, el("a", { href: config.documentsPage, text: "See the documents" }));
+  $("result").hidden = false;
+}
+
 async function runImport() {
   $("import-button").disabled = true;
+  clearOutcome();
   busy("Importing… nothing is stored unless every record is.");
   try {
-    const report = await api.imports.run(formData());
+    const answer = await api.imports.run(formData());
     busy(null);
-    $("preview-section").hidden = true;
-    const skipped = report.skipped ? `, ${plural(report.skipped, "duplicate")} skipped` : "";
-    $("result").replaceChildren(
-      `Imported ${plural(report.created, "document")}${skipped}. `,
-      el("a", { href: config.documentsPage, text: "See the documents" }),
-    );
-    $("result").hidden = false;
+    if (answer.job !== undefined) {
+      $("preview-section").hidden = true;
+      mainJob = answer.job;
+      showJob({ id: answer.job, kind: "import", status: "pending", progress: 0 });
+      follow(answer.job);
+      loadRecent().catch(() => {}); // the rest of the list; this job's row comes as it is followed
+    } else showResult(answer);
   } catch (error) {
     // A refusal lists its problems as the preview does.
     if (error instanceof ApiError && Array.isArray(error.body.errors) && error.body.errors.length) {
       await check();
     } else fail(error);
   }
+}
+
+// ------------------------------------------------------------------ background imports
+
+let mainJob = null; // the job the progress section follows: started here, or found running
+const following = new Set();
+const followed = new Set(); // read one by one: the list's older answer must not overwrite them
+
+const STATUS_TEXT = { pending: "Queued", running: "Running", done: "Done", failed: "Failed" };
+const FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+function showJob(job) {
+  $("job-section").hidden = false;
+  $("job-bar").replaceChildren(progressBar(job, "Import progress"));
+  const pct = Math.round(100 * (job.progress || 0));
+  $("job-state").textContent =
+    job.status === "pending" ? "Waiting for a worker…" : job.status === "running" ? `Importing: ${pct}% stored…` : "";
+}
+
+function showProblems(problems) {
+  $("job-problem-count").textContent = `(${problems.length})`;
+  $("job-problem-rows").replaceChildren(...problemRows(problems));
+  $("job-problems").hidden = false;
+}
+
+// The end of the followed job, as the synchronous import would have shown it.
+function showOutcome(job) {
+  showJob(job);
+  $("job-section").hidden = true;
+  if (job.status === "done") return showResult(job.result || { created: 0, skipped: 0 });
+  const problems = (job.result && job.result.errors) || [];
+  if (problems.length) showProblems(problems);
+  else fail(new Error(job.error || "The import failed; nothing was stored."));
+}
+
+function outcomeCell(job) {
+  const cell = el("td", { class: "job-outcome" });
+  if (job.status === "done") cell.textContent = importedText(job.result || { created: 0, skipped: 0 });
+  else if (job.status === "failed") {
+    const problems = (job.result && job.result.errors) || [];
+    cell.append(el("span", { class: "error", text: problems.length ? `Nothing was imported: ${plural(problems.length, "problem")}. ` : job.error }));
+    if (problems.length) {
+      cell.append(el("button", { type: "button", class: "link", text: "Show the problems", on: { click: () => showProblems(problems) } }));
+    }
+  } else {
+    cell.classList.add("muted");
+    cell.textContent = job.status === "running" ? "importing…" : "waiting for a worker";
+  }
+  return cell;
+}
+
+function renderRow(job) {
+  const row = el(
+    "tr",
+    { dataset: { job: job.id, status: job.status } },
+    el("td", { text: job.created_by ?? "—" }),
+    el("td", {}, el("time", { datetime: job.created_at, text: FORMAT.format(new Date(job.created_at)) })),
+    el("td", {}, el("span", { class: `job-status job-status-${job.status}`, text: STATUS_TEXT[job.status] || job.status })),
+    el("td", { class: "jobs-progress" }, progressBar(job, `Import ${job.id} progress`)),
+    outcomeCell(job),
+  );
+  const rows = $("recent-rows");
+  const old = rows.querySelector(`tr[data-job="${job.id}"]`);
+  if (old) old.replaceWith(row);
+  else rows.insertBefore(row, [...rows.children].find((r) => Number(r.dataset.job) < job.id) || null);
+  $("recent-section").hidden = false;
+}
+
+// Follow a pending or running job to its end: its row, and the progress
+// section if it is the page's; at its end, the page's job shows its outcome.
+function follow(id) {
+  if (following.has(id)) return;
+  following.add(id);
+  const update = (job) => {
+    followed.add(job.id);
+    renderRow(job);
+    if (job.id === mainJob) showJob(job);
+  };
+  followJob(api, id, {
+    first: POLL_MS,
+    onUpdate: update,
+    onOffline: (error) => {
+      if (id === mainJob) $("job-state").textContent = `${errorText(error)} Still following…`;
+    },
+  })
+    .then((job) => {
+      if (job.id === mainJob) showOutcome(job);
+    })
+    .catch((error) => {
+      if (id === mainJob) fail(error);
+    })
+    .finally(() => following.delete(id));
+}
+
+// The project's recent import jobs; a running one is followed (the newest
+// becomes the page's own when the page has none: the owner came back).
+async function loadRecent() {
+  const body = await api.jobs.list({ project: config.project, kind: "import", page_size: RECENT });
+  const active = body.results.filter((job) => ACTIVE.has(job.status));
+  if (mainJob === null && active.length) {
+    mainJob = active[0].id;
+    showJob(active[0]);
+  }
+  for (const job of body.results) if (!followed.has(job.id)) renderRow(job);
+  for (const job of active) if (!followed.has(job.id)) follow(job.id);
 }
 
 function choose(file) {
@@ -129,4 +261,8 @@ drop.addEventListener("drop", (e) => {
   drop.classList.remove("over");
   choose(e.dataTransfer.files[0]);
 });
-document.body.dataset.ready = "true";
+loadRecent()
+  .catch(fail)
+  .finally(() => {
+    document.body.dataset.ready = "true";
+  });

@@ -1,20 +1,23 @@
 // The jobs page: the project's background jobs, newest first, read through
 // the jobs API. While any job on the page is pending or running the page
-// asks again every config.pollMs, so progress moves and a job that ends
-// shows its result (or error) without a reload. Text via textContent only.
+// asks again (after config.pollMs, later while nothing changes, never while
+// the tab is hidden: follow.js), so progress moves and a job that ends shows
+// its result (or error) without a reload. Text via textContent only.
 
 import { Api, ApiError, errorText } from "./api.js";
 import { el } from "./dom.js";
+import { ACTIVE, Backoff, later, progressBar } from "./follow.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api, config.jobsApi);
 const $ = (id) => document.getElementById(id);
 const PAGE_SIZE = 50;
-const ACTIVE = new Set(["pending", "running"]);
 const STATUS_TEXT = { pending: "Queued", running: "Running", done: "Done", failed: "Failed" };
 
 let page = 1;
-let timer = null;
+let cancel = () => {};
+const backoff = new Backoff({ first: config.pollMs, max: config.pollMs * 4 });
+let lastState = null; // what the active jobs said last time: unchanged → ask later
 
 const FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const when = (iso) => (iso ? FORMAT.format(new Date(iso)) : "");
@@ -34,27 +37,6 @@ function summary(result) {
       return `${name}: ${text.length > 24 ? `${text.slice(0, 12)}…` : text}`;
     })
     .join(" · ");
-}
-
-function progressBar(job) {
-  const pct = Math.round(100 * (job.status === "done" ? 1 : job.progress));
-  return el(
-    "div",
-    { class: "job-bar" },
-    el(
-      "div",
-      {
-        class: `progress job-${job.status}`,
-        role: "progressbar",
-        "aria-valuemin": 0,
-        "aria-valuemax": 100,
-        "aria-valuenow": pct,
-        "aria-label": `${job.kind} job ${job.id} progress`,
-      },
-      el("span", { class: "done", style: { width: `${pct}%` } }),
-    ),
-    el("span", { class: "muted small pct", text: `${pct}%` }),
-  );
 }
 
 function outcome(job) {
@@ -80,7 +62,7 @@ function row(job) {
 let seq = 0; // the answer of an older request (another page) is dropped
 
 async function load() {
-  clearTimeout(timer);
+  cancel();
   const mine = ++seq;
   let body;
   try {
@@ -90,7 +72,7 @@ async function load() {
     $("jobs-error").textContent = errorText(error);
     $("jobs-error").hidden = false;
     // Unreachable or failing: try again, it may come back. A refusal stays.
-    if (!(error instanceof ApiError)) timer = setTimeout(load, config.pollMs * 2);
+    if (!(error instanceof ApiError)) cancel = later(load, backoff.next(false) * 2);
     document.body.dataset.polling = "false";
     document.body.dataset.ready = "true";
     return;
@@ -104,12 +86,15 @@ async function load() {
   $("jobs-pager").hidden = pages === 1;
   $("jobs-prev").disabled = !body.previous;
   $("jobs-next").disabled = !body.next;
-  const active = body.results.filter((job) => ACTIVE.has(job.status)).length;
+  const running = body.results.filter((job) => ACTIVE.has(job.status));
+  const active = running.length;
   $("jobs-state").textContent = active
     ? `${active} job${active === 1 ? "" : "s"} in progress: following…`
     : `${body.count} job${body.count === 1 ? "" : "s"}`;
   document.body.dataset.polling = active ? "true" : "false";
-  if (active) timer = setTimeout(load, config.pollMs);
+  const state = JSON.stringify([page, running.map((job) => [job.id, job.status, job.progress])]);
+  if (active) cancel = later(load, backoff.next(state !== lastState));
+  lastState = state;
   document.body.dataset.ready = "true";
 }
 

@@ -3,9 +3,10 @@
 // those nobody has taken) counted before running, a run as a background job
 // followed to its end, and the job's summary.
 
-import { Api, NetworkError, errorText, fieldErrors } from "./api.js";
+import { Api, errorText, fieldErrors } from "./api.js";
 import { FILTERS, fillFilters, readFilters } from "./document_filters.js";
 import { el } from "./dom.js";
+import { followJob } from "./follow.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api, config.jobsApi);
@@ -113,22 +114,16 @@ function showSummary(result) {
 }
 
 async function follow(jobId) {
-  for (;;) {
-    let job;
-    try {
-      job = await api.jobs.get(jobId);
-    } catch (error) {
-      // The job goes on on the server: a lost answer is asked again, a refusal ends it.
-      if (!(error instanceof NetworkError)) throw error;
+  // The job goes on on the server: a lost answer is asked again, a refusal ends it.
+  const job = await followJob(api, jobId, {
+    first: POLL_MS,
+    onUpdate: showProgress,
+    onOffline: (error) => {
       $("progress-text").textContent = `${errorText(error)} Still following…`;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS * 3));
-      continue;
-    }
-    showProgress(job);
-    if (job.status === "done") return showSummary(job.result || {});
-    if (job.status === "failed") return showError(job.error || "The pre-annotation failed; nothing was stored.");
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+    },
+  });
+  if (job.status === "done") return showSummary(job.result || {});
+  return showError(job.error || "The pre-annotation failed; nothing was stored.");
 }
 
 $("run-form").addEventListener("submit", async (e) => {

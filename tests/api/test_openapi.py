@@ -13,6 +13,7 @@ import json
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.validation import validate_schema
@@ -118,7 +119,7 @@ def span(sid, piece, label, actor=None):
 
 
 @pytest.mark.django_db
-def test_responses_match_the_schema(openapi, users, client_for):
+def test_responses_match_the_schema(openapi, users, client_for, settings):
     check = Checker(openapi)
     project = make_project(
         users, annotators_per_document=2, blind=False, actor_kind_labels={"person": "PERSON"}
@@ -176,6 +177,14 @@ def test_responses_match_the_schema(openapi, users, client_for):
     check(owner.post(f"{base}documents/import/", records[1:], format="json"))
     check(owner.post(f"{base}documents/import/", [{"text": ""}], format="json"))
     check(owner.post(f"{base}documents/import/", {}, format="json"))
+    # A file over the background threshold: 202 and a job to follow.
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    big = SimpleUploadedFile("big.jsonl", b'{"id": "bg", "text": "In the background."}\n')
+    started = check(owner.post(f"{base}documents/import/", {"file": big}, format="multipart"))
+    assert started.status_code == 202
+    check(owner.get(f"/api/v1/jobs/{started.data['job']}/"))
+    check(owner.get(f"/api/v1/jobs/?project={project.pk}&kind=import"))
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 5 * 1024 * 1024
     doc = Document.objects.get(project=project, external_id="d0").pk
     check(owner.patch(f"{base}documents/{doc}/", {"outlet": "AP"}, format="json"))
     check(owner.get(f"{base}documents/999999/"))

@@ -14,16 +14,6 @@ from apps.documents.models import Document
 CARACAS = "Moscow backs Caracas."
 
 
-@pytest.fixture
-def owner(client_for):
-    return client_for("olga")
-
-
-@pytest.fixture
-def url(api):
-    return api("documents/import/")
-
-
 def upload(client, url, name, content, fmt=None):
     if isinstance(content, str):
         content = content.encode("utf-8")

@@ -30,3 +30,36 @@ def outlived(job):
     expire_stale(Job.objects.filter(pk=job.pk))
     job.set_progress(1, 2)  # no longer revives it
     return {"counted": 2}
+
+
+def refuse_with_details(job):
+    raise JobError("Nothing was imported.", result={"errors": [{"where": "line 2"}]})
+
+
+def reads_its_file(job):
+    from apps.projects.jobs import job_file
+
+    name, data = job_file(job)
+    return {"name": name, "size": len(data)}
+
+
+def beats_inside_a_transaction(job):
+    """Reports progress while holding a transaction open and returns what a
+    second connection (another process: the page, expire_stale) saw meanwhile."""
+    from django.db import connection, transaction
+
+    from apps.projects.models import Job
+
+    with transaction.atomic():
+        job.set_progress(1, 4)
+        other = connection.copy()
+        try:
+            with other.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT progress, heartbeat_at FROM {Job._meta.db_table} WHERE id = %s",
+                    [job.pk],
+                )
+                progress, heartbeat = cursor.fetchone()
+        finally:
+            other.close()
+    return {"seen": progress, "beat": heartbeat == job.heartbeat_at}

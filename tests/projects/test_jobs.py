@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.projects.jobs import start_job
-from apps.projects.models import Job
+from apps.projects.jobs import finish_within, start_job
+from apps.projects.models import Job, JobFile
 from tests.builders import make_project, make_user
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,64 @@ def test_the_list_takes_a_constant_number_of_queries(
         user = make_user(f"starter{i}")
         Job.objects.create(project=project, kind="import", handler="-", created_by=user)
         running_job(project, timedelta(hours=1))
-    # session/auth, the UPDATE, the count, the page.
+    # The UPDATE, the DELETE of the lost jobs' files, the count, the page.
     with django_assert_max_num_queries(4):
         body = client_for("olga").get(f"/api/v1/jobs/?project={project.pk}").json()
     assert body["count"] == 2 * n
+
+
+def test_a_user_facing_failure_keeps_its_result(project):
+    job = start_job(project, "import", "tests.projects.handlers.refuse_with_details", {})
+    job.refresh_from_db()
+    assert (job.status, job.error) == (Job.Status.FAILED, "Nothing was imported.")
+    assert job.result == {"errors": [{"where": "line 2"}]}
+
+
+def test_a_jobs_file_is_its_handlers_and_goes_when_the_job_ends(project):
+    job = start_job(
+        project, "import", "tests.projects.handlers.reads_its_file", {}, file=("a.csv", b"x,y\n")
+    )
+    job.refresh_from_db()
+    assert job.result == {"name": "a.csv", "size": 4}
+    assert not JobFile.objects.exists()
+    # A job whose file is gone fails saying so.
+    job = start_job(project, "import", "tests.projects.handlers.reads_its_file", {})
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "file of this job is gone" in job.error
+
+
+def test_a_failed_job_leaves_no_file_either(project):
+    job = start_job(project, "import", "tests.projects.handlers.crash", {}, file=("a", b"1"))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert not JobFile.objects.exists()
+
+
+def test_a_job_declared_lost_loses_its_file(project, client_for, settings):
+    settings.ACCORD_JOB_LEASE_SECONDS = 60
+    lost = running_job(project, timedelta(minutes=5))
+    alive = running_job(project, timedelta(seconds=5))
+    for job in (lost, alive):
+        JobFile.objects.create(job=job, name="big.jsonl", data=b"{}", size=2)
+    client_for("olga").get(f"/api/v1/jobs/?project={project.pk}")
+    assert list(JobFile.objects.values_list("job_id", flat=True)) == [alive.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finishing_a_job_within_its_work_needs_a_transaction(project):
+    job = running_job(project, timedelta(seconds=1))
+    with pytest.raises(RuntimeError):
+        finish_within(job, {})
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_progress_written_inside_a_transaction_is_seen_by_other_connections(project):
+    """A worker's handler holding its transaction open still shows progress
+    and keeps its heartbeat (else the job would look dead after the lease)."""
+    job = start_job(project, "import", "tests.projects.handlers.beats_inside_a_transaction", {})
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result == {"seen": 0.25, "beat": True}

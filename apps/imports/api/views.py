@@ -1,6 +1,6 @@
 """`POST /projects/{p}/documents/import/`: many documents at once, atomically."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -8,13 +8,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.documents.api.schema import IMPORT_PROBLEM, IMPORT_REFUSAL, DocumentCreateSerializer
-from apps.projects.api.schema import SCOPED, errors
+from apps.projects.api.schema import SCOPED, JobStartedSerializer, errors
 from apps.projects.api.uploads import check_request_size, check_upload_size, upload_limit
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
+from ..background import runs_in_background, start_import
 from ..parsers import FORMATS, ImportFormatError, detect_format, parse, parse_records
-from ..store import import_records, preview_records, refusal
+from ..store import import_records, preview_records, refusal, unreadable
 from .schema import ImportPreviewSerializer
 
 IMPORT_RESULT = inline_serializer(
@@ -39,12 +40,12 @@ UPLOAD = {
 }
 
 
-def parse_upload(request):
-    """(ParseResult, format) of an import request: a multipart file or a JSON
-    list of records; ImportFormatError when the whole input cannot be read."""
+def upload_of(request):
+    """(file, format) of a multipart import request, both checked (size,
+    format), the file not read; (None, None) for a JSON list of records."""
     check_request_size(request)
     if isinstance(request.data, list):
-        return parse_records(request.data), None
+        return None, None
     if "file" not in request.FILES:
         raise ValidationError(
             {"file": "Send a file as multipart field `file`, or a JSON list of documents."}
@@ -54,14 +55,19 @@ def parse_upload(request):
     fmt = detect_format(
         upload.name, request.data.get("format") or request.query_params.get("format")
     )
-    return parse(upload.read(), upload.name, fmt, max_bytes=upload_limit()), fmt
+    return upload, fmt
 
 
-def unreadable(exc):
-    return Response(
-        {"detail": str(exc), "created": 0, "skipped": 0, "errors": []},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+def parse_upload(request, upload, fmt):
+    """The ParseResult of an import request (see upload_of); ImportFormatError
+    when the whole input cannot be read."""
+    if upload is None:
+        return parse_records(request.data)
+    return parse(upload.read(), upload.name, fmt, max_bytes=upload_limit())
+
+
+def unreadable_response(exc):
+    return Response(unreadable(str(exc)), status=status.HTTP_400_BAD_REQUEST)
 
 
 class ImportPreviewView(ProjectScopedMixin, APIView):
@@ -78,9 +84,10 @@ class ImportPreviewView(ProjectScopedMixin, APIView):
     )
     def post(self, request, *args, **kwargs):
         try:
-            parsed, fmt = parse_upload(request)
+            upload, fmt = upload_of(request)
+            parsed = parse_upload(request, upload, fmt)
         except ImportFormatError as exc:
-            return unreadable(exc)
+            return unreadable_response(exc)
         return Response({"format": fmt, **preview_records(self.project, parsed)})
 
 
@@ -94,6 +101,13 @@ class ImportView(ProjectScopedMixin, APIView):
         responses={
             201: IMPORT_RESULT,
             200: IMPORT_RESULT,
+            202: OpenApiResponse(
+                JobStartedSerializer,
+                description="A file over ACCORD_IMPORT_BACKGROUND_BYTES: imported by a "
+                "background job. Its result is this endpoint's 200/201 body when done; when "
+                "nothing was stored the job is failed, its error the refusal's `detail` and "
+                "its result the refusal (ImportRefusal).",
+            ),
             400: IMPORT_REFUSAL,
             **errors(*SCOPED, 409, 413),
         },
@@ -101,11 +115,17 @@ class ImportView(ProjectScopedMixin, APIView):
     def post(self, request, *args, **kwargs):
         """Import many documents atomically: a file (JSONL, JSON, CSV, TXT or a
         ZIP of them) or a JSON list of records. Nothing is stored if any record
-        is bad; every bad record is listed."""
+        is bad; every bad record is listed. A file larger than
+        ACCORD_IMPORT_BACKGROUND_BYTES (5 MiB unless configured) is imported
+        by a background job: 202 `{"job": id}`, follow it at `/api/v1/jobs/{id}/`."""
         try:
-            parsed, _ = parse_upload(request)
+            upload, fmt = upload_of(request)
+            if upload is not None and runs_in_background(upload.size):
+                job = start_import(self.project, upload.name, fmt, upload.read(), request.user)
+                return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
+            parsed = parse_upload(request, upload, fmt)
         except ImportFormatError as exc:
-            return unreadable(exc)
+            return unreadable_response(exc)
         report = import_records(self.project, parsed)
         if report["errors"]:
             return Response(refusal(report), status=status.HTTP_400_BAD_REQUEST)

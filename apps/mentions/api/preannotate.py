@@ -8,14 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.actors.suggesters import DEFAULT
-from apps.projects.api.schema import SCOPED, errors
+from apps.projects.api.schema import SCOPED, JobStartedSerializer, errors
 from apps.projects.jobs import start_job
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..preannotate import check_ready, check_selection, count_selected
 from .schema import (
-    JobStartedSerializer,
     PreannotateCountSerializer,
     PreannotateRequestSerializer,
     PreannotateSelectionSerializer,

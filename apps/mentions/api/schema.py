@@ -95,10 +95,3 @@ class PreannotateCountSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "PreannotateCount"
-
-
-class JobStartedSerializer(serializers.Serializer):
-    job = serializers.IntegerField(help_text="Follow it at /api/v1/jobs/{id}/.")
-
-    class Meta:
-        ref_name = "JobStarted"

@@ -32,6 +32,13 @@ class ErrorSerializer(serializers.Serializer):
         ref_name = "Error"
 
 
+class JobStartedSerializer(serializers.Serializer):
+    job = serializers.IntegerField(help_text="Follow it at /api/v1/jobs/{id}/.")
+
+    class Meta:
+        ref_name = "JobStarted"
+
+
 class VersionConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     version = serializers.IntegerField(help_text="The current version: reload, then retry.")

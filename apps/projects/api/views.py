@@ -163,10 +163,11 @@ class JobFilter(filters.FilterSet):
     # member of lists nothing, exactly like one that does not exist.
     project = filters.NumberFilter(field_name="project_id", help_text="Only this project's jobs.")
     status = filters.ChoiceFilter(choices=Job.Status.choices, help_text="Only jobs in this status.")
+    kind = filters.CharFilter(help_text='Only jobs of this kind, e.g. "import".')
 
     class Meta:
         model = Job
-        fields = ["project", "status"]
+        fields = ["project", "status", "kind"]
 
 
 @model_viewset_errors(JobSerializer, list_codes=(400, 401), read_only=True)

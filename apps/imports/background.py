@@ -1,0 +1,67 @@
+"""Large imports as a background job: the same import, all or nothing, run by a worker.
+
+A file larger than ACCORD_IMPORT_BACKGROUND_BYTES is not parsed in the
+request: `start_import` keeps its bytes as the job's JobFile (in the
+database, where a worker on any host reads it) and starts the job; the
+request answers 202 with the job's id. `run`, the job's handler, reads the
+file, parses, validates and stores it in ONE transaction, reporting progress
+as it stores; the job is marked done inside that same transaction
+(`finish_within`), so a worker killed at any point leaves nothing stored and
+the job failed once its lease runs out.
+
+The job's result is the body the synchronous import would have answered:
+``{"created", "skipped", "errors": []}`` when done; when nothing was stored
+the job fails with the refusal's `detail` as its error and the refusal
+(every bad record, each naming its record and field) as its result.
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from apps.projects.jobs import JobError, finish_within, job_file, start_job
+
+from .parsers import ImportFormatError, parse
+from .store import ImportConflict, import_records, refusal, unreadable
+
+KIND = "import"
+HANDLER = "apps.imports.background.run"
+# The share of the progress bar that reading and checking the file take;
+# storing the documents, batch by batch, takes the rest.
+READ_SHARE = 0.1
+
+
+def runs_in_background(size):
+    """Whether an upload of `size` bytes is imported by a background job."""
+    return size > settings.ACCORD_IMPORT_BACKGROUND_BYTES
+
+
+def start_import(project, name, fmt, data, user):
+    """Keep the upload for the worker and start its import job; returns the job."""
+    return start_job(project, KIND, HANDLER, {"format": fmt}, user, file=(name, data))
+
+
+def run(job, format):
+    """The job handler: the import of the job's file, in one transaction."""
+    with transaction.atomic():
+        name, data = job_file(job)
+        try:
+            parsed = parse(data, name, format, max_bytes=settings.ACCORD_IMPORT_MAX_BYTES)
+        except ImportFormatError as exc:
+            answer = unreadable(str(exc))
+            raise JobError(answer["detail"], result=answer) from exc
+        del data
+        job.set_progress(READ_SHARE, 1)
+
+        def storing(done, total):
+            job.set_progress(READ_SHARE + (1 - READ_SHARE) * done / total, 1)
+
+        try:
+            report = import_records(job.project, parsed, progress=storing)
+        except ImportConflict as exc:
+            raise JobError(str(exc)) from exc
+        if report["errors"]:
+            answer = refusal(report)
+            raise JobError(answer["detail"], result=answer)
+        result = {"created": report["created"], "skipped": report["skipped"], "errors": []}
+        finish_within(job, result)
+    return result

@@ -1,0 +1,201 @@
+"""POST documents/import/ with a file over ACCORD_IMPORT_BACKGROUND_BYTES: a background job.
+
+In these tests jobs run with the immediate backend (inside the request) unless
+a test switches to the database backend to look at a job before a worker
+takes it. The real worker, killed mid-way, is tests/imports/test_import_worker.py.
+"""
+
+import pytest
+
+from apps.annotations.models import AnnotationSet
+from apps.documents.models import Document
+from apps.imports import background
+from apps.projects.jobs import LOST_MEANWHILE, expire_stale, run_job
+from apps.projects.models import Job, JobFile
+from tests.builders import make_document
+from tests.imports.test_import_api import jsonl, upload
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+GOOD = jsonl(
+    {"id": "a", "text": "Moscow backs Caracas.", "spans": [{"start": 0, "end": 6, "label": "GPE"}]},
+    {"id": "b", "text": "Caracas answers 🇻🇪."},
+    {"id": "c", "text": "Already here."},
+).encode()
+
+
+def job_of(response):
+    assert response.status_code == 202, response.content
+    assert set(response.json()) == {"job"}
+    return Job.objects.get(pk=response.json()["job"])
+
+
+def test_a_file_at_the_threshold_is_imported_in_the_request(owner, url, settings):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = len(GOOD)
+    r = upload(owner, url, "big.jsonl", GOOD)
+    assert r.status_code == 201, r.content
+    assert r.json() == {"created": 3, "skipped": 0, "errors": []}
+    assert not Job.objects.exists()
+
+
+def test_a_file_one_byte_over_is_a_job_whose_result_is_the_same_answer(
+    owner, url, settings, project, users
+):
+    make_document(project, "c", text="Already here.")
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = len(GOOD) - 1
+    job = job_of(upload(owner, url, "big.jsonl", GOOD))
+    assert (job.kind, job.project_id, job.created_by) == ("import", project.pk, users["olga"])
+    assert job.status == Job.Status.DONE and job.progress == 1.0
+    # Duplicates skipped are counted, exactly as the request would have said.
+    assert job.result == {"created": 2, "skipped": 1, "errors": []}
+    stored = dict(Document.objects.filter(project=project).values_list("external_id", "text"))
+    assert stored == {
+        "a": "Moscow backs Caracas.",
+        "b": "Caracas answers 🇻🇪.",
+        "c": "Already here.",
+    }
+    a = Document.objects.get(project=project, external_id="a")
+    assert AnnotationSet.objects.get(document=a).kind == AnnotationSet.Kind.PREDICTION
+    assert not JobFile.objects.exists()  # removed when the job ended
+
+
+def test_the_file_waits_in_the_database_for_a_worker_and_goes_when_the_job_ends(
+    owner, url, settings, project, tmp_path
+):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    settings.TASKS = DATABASE_BACKEND
+    settings.MEDIA_ROOT = tmp_path
+    job = job_of(upload(owner, url, "big.jsonl", GOOD, fmt="jsonl"))
+    job.refresh_from_db()
+    assert job.status == Job.Status.PENDING
+    assert job.params == {"format": "jsonl"}
+    kept = JobFile.objects.get(job=job)
+    assert (kept.name, bytes(kept.data), kept.size) == ("big.jsonl", GOOD, len(GOOD))
+    assert list(tmp_path.iterdir()) == []  # nothing in the media folder to serve
+    assert not Document.objects.exists()
+
+    run_job.call(job.pk)  # what a worker does with the queued task
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result == {"created": 3, "skipped": 0, "errors": []}
+    assert Document.objects.filter(project=project).count() == 3
+    assert not JobFile.objects.exists()
+
+
+def test_a_bad_record_fails_the_job_listing_every_problem_and_stores_nothing(
+    owner, url, settings, project
+):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    bad = jsonl(
+        {"id": "a", "text": "Fine."},
+        {"id": "b", "title": "No text"},
+        {"id": "c", "text": "Moscow.", "spans": [{"start": 0, "end": 6, "label": "NOPE"}]},
+    )
+    job = job_of(upload(owner, url, "big.jsonl", bad))
+    assert job.status == Job.Status.FAILED
+    assert job.error.startswith("Nothing was imported. line 2")
+    # The result is the refusal the request would have answered with 400.
+    assert job.result["created"] == 0 and job.result["skipped"] == 0
+    assert job.result["detail"] == job.error
+    where = [(e["where"], e["field"]) for e in job.result["errors"]]
+    assert where == [("line 2", "text"), ("line 3", "spans[0].label")]
+    assert not Document.objects.filter(project=project).exists()
+    assert not JobFile.objects.exists()
+
+
+def test_an_unreadable_file_fails_the_job_with_the_reason(owner, url, settings, project):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    job = job_of(upload(owner, url, "big.jsonl", b'{"id": "a", "text": "caf\xe9"}\n'))
+    assert job.status == Job.Status.FAILED
+    assert "not UTF-8" in job.error and "0xe9" in job.error
+    assert job.result == {"detail": job.error, "created": 0, "skipped": 0, "errors": []}
+    assert not Document.objects.exists() and not JobFile.objects.exists()
+
+
+def test_an_unknown_format_is_refused_in_the_request_without_a_job(owner, url, settings):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    r = upload(owner, url, "big.xml", GOOD)
+    assert r.status_code == 400
+    assert "cannot tell the format" in r.json()["detail"]
+    assert not Job.objects.exists() and not JobFile.objects.exists()
+
+
+def test_a_file_over_the_import_limit_is_still_413(owner, url, settings):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    settings.ACCORD_IMPORT_MAX_BYTES = len(GOOD) - 1
+    assert upload(owner, url, "big.jsonl", GOOD).status_code == 413
+    assert not Job.objects.exists()
+
+
+def test_a_json_list_is_imported_in_the_request_whatever_its_size(owner, url, settings):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    r = owner.post(url, [{"id": "x", "text": "A list posted as JSON."}], format="json")
+    assert r.status_code == 201 and r.json()["created"] == 1
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(("who", "code"), [("rita", 403), ("ana", 403), ("oscar", 404)])
+def test_only_owners_start_an_import_job(client_for, url, settings, who, code):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    assert upload(client_for(who), url, "big.jsonl", GOOD).status_code == code
+    assert not Job.objects.exists() and not JobFile.objects.exists()
+    assert not Document.objects.exists()
+
+
+def test_the_job_is_seen_by_the_projects_members_only(owner, client_for, url, settings, project):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    job = job_of(upload(owner, url, "big.jsonl", GOOD))
+    for member in ("olga", "rita", "ana"):
+        body = client_for(member).get(f"/api/v1/jobs/{job.pk}/").json()
+        assert body["kind"] == "import" and body["status"] == "done"
+        assert body["result"] == {"created": 3, "skipped": 0, "errors": []}
+    assert client_for("oscar").get(f"/api/v1/jobs/{job.pk}/").status_code == 404
+    listed = client_for("olga").get(f"/api/v1/jobs/?project={project.pk}&kind=import").json()
+    assert [j["id"] for j in listed["results"]] == [job.pk]
+    other = client_for("olga").get(f"/api/v1/jobs/?project={project.pk}&kind=release").json()
+    assert other["results"] == []
+
+
+def test_a_job_declared_lost_while_it_stored_keeps_nothing(
+    owner, url, settings, project, monkeypatch
+):
+    """The worker was slow, the lease ran out and the page was told the job
+    failed; when the worker then finishes, its import must not commit."""
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    real = background.import_records
+
+    def slow_then_declared_lost(*args, **kwargs):
+        report = real(*args, **kwargs)
+        settings.ACCORD_JOB_LEASE_SECONDS = -1  # every running job is silent now
+        assert expire_stale(Job.objects.filter(project=project)) == 1
+        return report
+
+    monkeypatch.setattr(background, "import_records", slow_then_declared_lost)
+    job = job_of(upload(owner, url, "big.jsonl", GOOD))
+    assert job.status == Job.Status.FAILED and job.result is None
+    # Here the declaration ran in the worker's own transaction and was rolled
+    # back with it; from another process it stays, saying the worker stopped
+    # answering. Either way the job failed and nothing is stored.
+    assert job.error == LOST_MEANWHILE
+    assert not Document.objects.filter(project=project).exists()
+    assert not JobFile.objects.exists()
+
+
+def test_progress_rises_while_storing(owner, url, settings, project, monkeypatch):
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    monkeypatch.setattr("apps.imports.store.BATCH", 2)
+    seen = []
+    real = Job.set_progress
+
+    def recording(job, done, total):
+        real(job, done, total)
+        seen.append(round(job.progress, 3))
+
+    monkeypatch.setattr(Job, "set_progress", recording)
+    records = [{"id": f"d{n}", "text": f"Document {n}."} for n in range(6)]
+    job_of(upload(owner, url, "big.jsonl", jsonl(*records)))
+    # Read and checked (10%), then each batch of two stored, up to the whole.
+    assert seen == [0.1, 0.4, 0.7, 1.0]
