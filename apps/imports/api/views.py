@@ -13,9 +13,10 @@ from apps.projects.api.uploads import check_request_size, check_upload_size, upl
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
+from ..destination import CHOICES, Destination
 from ..parsers import FORMATS, ImportFormatError, detect_format, parse, parse_records
 from ..store import import_records, preview_records, refusal
-from .schema import ImportPreviewSerializer
+from .schema import DESTINATION_PARAMETERS, ImportPreviewSerializer, ImportSetsSerializer
 
 IMPORT_RESULT = inline_serializer(
     "ImportResult",
@@ -23,6 +24,7 @@ IMPORT_RESULT = inline_serializer(
         "created": serializers.IntegerField(),
         "skipped": serializers.IntegerField(help_text="Already there (same external id)."),
         "errors": serializers.ListField(child=IMPORT_PROBLEM, help_text="Always empty here."),
+        "sets": ImportSetsSerializer(help_text="The sets stored, by kind."),
     },
 )
 
@@ -33,10 +35,32 @@ UPLOAD = {
         {
             "file": serializers.FileField(),
             "format": serializers.ChoiceField(choices=list(FORMATS), required=False),
+            "annotations": serializers.ChoiceField(
+                choices=list(CHOICES),
+                required=False,
+                help_text="Where the annotations in the file land (default prediction).",
+            ),
+            "user_map": serializers.CharField(
+                required=False,
+                help_text='With annotations=annotators: a JSON object {"peer author": '
+                '"accord username"}.',
+            ),
         },
     ),
     "application/json": DocumentCreateSerializer(many=True),
 }
+
+
+def destination_of(request):
+    """The request's Destination: `annotations` and `user_map` from the
+    multipart form, else the query string (a JSON list body has no room)."""
+    form = request.data if not isinstance(request.data, list) else {}
+    return Destination.from_data(
+        {
+            name: form.get(name) or request.query_params.get(name)
+            for name in ("annotations", "user_map")
+        }
+    )
 
 
 def parse_upload(request):
@@ -74,14 +98,17 @@ class ImportPreviewView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         request=UPLOAD,
+        parameters=DESTINATION_PARAMETERS,
         responses={200: ImportPreviewSerializer, 400: IMPORT_REFUSAL, **errors(*SCOPED, 413)},
     )
     def post(self, request, *args, **kwargs):
+        destination = destination_of(request)
         try:
             parsed, fmt = parse_upload(request)
         except ImportFormatError as exc:
             return unreadable(exc)
-        return Response({"format": fmt, **preview_records(self.project, parsed)})
+        preview = preview_records(self.project, parsed, destination=destination, user=request.user)
+        return Response({"format": fmt, **preview})
 
 
 class ImportView(ProjectScopedMixin, APIView):
@@ -91,6 +118,7 @@ class ImportView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         request=UPLOAD,
+        parameters=DESTINATION_PARAMETERS,
         responses={
             201: IMPORT_RESULT,
             200: IMPORT_RESULT,
@@ -101,12 +129,15 @@ class ImportView(ProjectScopedMixin, APIView):
     def post(self, request, *args, **kwargs):
         """Import many documents atomically: a file (JSONL, JSON, CSV, TXT or a
         ZIP of them) or a JSON list of records. Nothing is stored if any record
-        is bad; every bad record is listed."""
+        is bad; every bad record is listed. The annotations that come with
+        the file land as `annotations` says: prediction sets, gold, or the
+        sets of the annotators named in the file (through `user_map`)."""
+        destination = destination_of(request)
         try:
             parsed, _ = parse_upload(request)
         except ImportFormatError as exc:
             return unreadable(exc)
-        report = import_records(self.project, parsed)
+        report = import_records(self.project, parsed, destination=destination, user=request.user)
         if report["errors"]:
             return Response(refusal(report), status=status.HTTP_400_BAD_REQUEST)
         del report["documents"]
