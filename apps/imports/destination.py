@@ -244,8 +244,9 @@ def plan(records, destination, members, k, known_users=frozenset(), authorship="
             fail(
                 record.where,
                 annotations[k].author_field or annotations[k].prefix,
-                f"has {len(annotations)} annotators' groups; the project takes {k} annotators "
-                "per document (annotators_per_document): raise it first",
+                f"has {len(annotations)} annotators' groups; the project takes {k} "
+                f"annotator{'s' if k != 1 else ''} per document (annotators_per_document): "
+                "raise it first",
             )
             continue
         for group, member in stored:

@@ -11,14 +11,9 @@ from playwright.sync_api import expect
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
 from tests.builders import open_page
+from tests.imports.label_studio_files import TEXT, by, region
 
 pytestmark = pytest.mark.browser
-
-TEXT = "Maduro met Putin in Moscow."
-
-
-def region(rid, start, end, label="PERSON"):
-    return {"id": rid, "type": "labels", "value": {"start": start, "end": end, "labels": [label]}}
 
 
 def tasks():
@@ -27,11 +22,8 @@ def tasks():
             "id": n,
             "data": {"text": TEXT, "external_id": f"ls-{n}", "title": f"Meeting {n}"},
             "annotations": [
-                {"completed_by": 10, "result": [region("a", 0, 6), region("b", 11, 16)]},
-                {
-                    "completed_by": {"id": 11, "email": "ana@example.org", "first_name": "Ana"},
-                    "result": [region("c", 0, 6)],
-                },
+                by(10, region("a", 0, 6), region("b", 11, 16)),
+                by({"id": 11, "email": "ana@example.org", "first_name": "Ana"}, region("c", 0, 6)),
             ],
         }
         for n in (1, 2)

@@ -21,23 +21,9 @@ from apps.review.models import AdjudicationEvent, Decision
 from apps.review.queue import queue_documents
 from tests.builders import add_member
 
+from .label_studio_files import TEXT, by, region, relation
+
 pytestmark = pytest.mark.django_db
-
-TEXT = "Maduro met Putin in Moscow."
-
-
-def region(rid, start, end, label="PERSON"):
-    return {
-        "id": rid,
-        "from_name": "label",
-        "to_name": "text",
-        "type": "labels",
-        "value": {"start": start, "end": end, "labels": [label]},
-    }
-
-
-def relation(holder, target, polarity="OPPOSE"):
-    return {"from_id": holder, "to_id": target, "type": "relation", "labels": [polarity]}
 
 
 def ls_task(n, *annotations, predictions=None):
@@ -49,10 +35,6 @@ def ls_task(n, *annotations, predictions=None):
     if predictions is not None:
         task["predictions"] = predictions
     return task
-
-
-def by(completed_by, *result):
-    return {"completed_by": completed_by, "result": list(result), "was_cancelled": False}
 
 
 MADURO, PUTIN, MOSCOW = region("a", 0, 6), region("b", 11, 16), region("c", 20, 26, "GPE")

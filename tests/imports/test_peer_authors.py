@@ -13,21 +13,8 @@ import zipfile
 
 from apps.imports.parsers import AUTHORSHIP, NO_AUTHORS, PeerAuthor, parse
 
-TEXT = "Maduro met Putin in Moscow."
-
-
-def region(rid, start, end, label="PERSON"):
-    return {
-        "id": rid,
-        "from_name": "label",
-        "to_name": "text",
-        "type": "labels",
-        "value": {"start": start, "end": end, "text": TEXT[start:end], "labels": [label]},
-    }
-
-
-def annotation(completed_by, *result, **extra):
-    return {"id": 1000, "completed_by": completed_by, "result": list(result), **extra}
+from .label_studio_files import TEXT, region
+from .label_studio_files import by as annotation
 
 
 def label_studio(*tasks):
