@@ -111,6 +111,13 @@ def test_the_default_keeps_the_first_annotation_as_the_prediction(run, ana_email
     assert prediction.spans.count() == 2 and prediction.stances.count() == 1
 
 
+def test_a_region_named_like_a_relation_imports(run):
+    # Regions "r1", "r2" and a relation, which used to be named r1 too.
+    r = run([ls_task(1, by(10, relation("r1", "r2"), region("r1", 0, 6), region("r2", 11, 16)))])
+    assert r.status_code == 201, r.content
+    assert sets_of("prediction").get().stances.get().sid == "r3"
+
+
 # --------------------------------------------------------------------------- annotators
 
 

@@ -203,3 +203,17 @@ def test_formats_without_authors_say_so():
     assert "does not say who annotated" in NO_AUTHORS
     for fmt in ("jsonl", "json", "csv", "txt", "zip"):
         assert AUTHORSHIP[fmt] == NO_AUTHORS
+
+
+def test_label_studio_stance_ids_never_take_a_region_id():
+    # Label Studio region ids are free text: one may well be "r1", the name
+    # the first relation gets, which made the set invalid (a repeated id).
+    relation = {"from_id": "r1", "to_id": "r2", "type": "relation", "labels": ["OPPOSE"]}
+    [record] = label_studio(
+        task(
+            annotation(10, relation, region("r1", 0, 6), region("r2", 11, 16), region("r3", 20, 26))
+        )
+    ).records
+    [group] = record.annotations
+    assert [s["id"] for s in group.spans] == ["r1", "r2", "r3"]
+    assert [(t["id"], t["holder"], t["target"]) for t in group.stances] == [("r4", "r1", "r2")]

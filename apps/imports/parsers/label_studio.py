@@ -135,7 +135,7 @@ def _read_result(result, group):
                 holder, target = target, holder
             stances.append(
                 {
-                    "id": f"r{len(stances) + 1}",
+                    "id": None,  # named below, once every region's id is known
                     "holder": holder,
                     "target": target,
                     "polarity": labels[0],
@@ -144,6 +144,15 @@ def _read_result(result, group):
             )
         else:
             group.error(f"{path}.type", f"{path}: results of type {show(kind)} are not imported")
+    # Relations have no id of their own: r1, r2… in order, skipping any a
+    # region already has (region ids are free text, and may be "r1").
+    taken = {span["id"] for span in spans}
+    number = 0
+    for stance in stances:
+        number += 1
+        while f"r{number}" in taken:
+            number += 1
+        stance["id"] = f"r{number}"
 
 
 def convert(task, where, collector):
