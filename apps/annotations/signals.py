@@ -1,7 +1,7 @@
-"""Signals annotations sends, for apps further down the import order.
+"""Signals about annotation sets, for apps further down the import order.
 
-`review` may import `annotations`, not the reverse; it connects to these in
-its AppConfig.ready().
+`review` may import `annotations`, not the reverse, and not `imports` beside
+it; it connects to these in its AppConfig.ready().
 """
 
 from django.dispatch import Signal
@@ -9,3 +9,9 @@ from django.dispatch import Signal
 # Sent by sets.submit_set inside its transaction, after the document's
 # submitted count went up; keyword argument: document_id.
 annotator_set_submitted = Signal()
+
+# Sent by imports' store inside the import's transaction, after it stored
+# gold sets of new documents, adjudicated; review records where they came
+# from. Keyword arguments: sets, ``[(document_id, CleanSet)]``, and user_id,
+# who imported them.
+gold_sets_imported = Signal()

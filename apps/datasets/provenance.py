@@ -17,6 +17,7 @@ SOURCES = {
     "reviewer": "a reviewer's decision on one item",
     "auto": "auto-merge of the candidates enough annotators made",
     "set": "a whole-set write (PUT), recorded as the decisions it amounts to",
+    "import": "gold imported with its document, each item recorded as an add",
 }
 ORIGINS = ("annotators", "changed", "added")
 

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from apps.projects.jobs import JobError, finish_within, job_file, start_job
 
+from .destination import Destination
 from .parsers import ImportFormatError, parse
 from .store import ImportConflict, import_records, refusal, unreadable
 
@@ -35,12 +36,16 @@ def runs_in_background(size):
     return size > settings.ACCORD_IMPORT_BACKGROUND_BYTES
 
 
-def start_import(project, name, fmt, data, user):
-    """Keep the upload for the worker and start its import job; returns the job."""
-    return start_job(project, KIND, HANDLER, {"format": fmt}, user, file=(name, data))
+def start_import(project, name, fmt, data, user, destination=None):
+    """Keep the upload for the worker and start its import job; returns the job.
+    `destination` (where the file's annotations land) travels as a plain dict."""
+    params = {"format": fmt}
+    if destination is not None:
+        params["destination"] = destination.as_dict()
+    return start_job(project, KIND, HANDLER, params, user, file=(name, data))
 
 
-def run(job, format):
+def run(job, format, destination=None):
     """The job handler: the import of the job's file, in one transaction."""
     with transaction.atomic():
         name, data = job_file(job)
@@ -56,12 +61,18 @@ def run(job, format):
             job.set_progress(READ_SHARE + (1 - READ_SHARE) * done / total, 1)
 
         try:
-            report = import_records(job.project, parsed, progress=storing)
+            report = import_records(
+                job.project,
+                parsed,
+                progress=storing,
+                destination=Destination.from_data(destination or {}),
+                user=job.created_by,
+            )
         except ImportConflict as exc:
             raise JobError(str(exc)) from exc
         if report["errors"]:
             answer = refusal(report)
             raise JobError(answer["detail"], result=answer)
-        result = {"created": report["created"], "skipped": report["skipped"], "errors": []}
+        result = {key: value for key, value in report.items() if key != "documents"}
         finish_within(job, result)
     return result

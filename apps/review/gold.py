@@ -275,6 +275,51 @@ def reverse(review, project, user, decision, rationale):
     return new_version
 
 
+IMPORTED = "Imported as gold with the document."
+BATCH = 1000
+
+
+def record_imported(sets, user_id):
+    """Record where gold sets an import stored came from: each item an "add"
+    decision of source "import" by the importing user (no annotator made it
+    here), and each document's adjudication an accept event, as `accept`
+    records it. ``sets``: ``[(document_id, CleanSet)]``. Four queries or so
+    for any number (batches of a thousand rows)."""
+    nobody = merge.candidates({})
+    decisions, events = [], []
+    for document_id, clean in sets:
+        gold = merge.gold_from_payload({"spans": clean.spans, "stances": clean.stances})
+        for action, item_type, change in merge.diff(merge.Gold(), gold, nobody):
+            decisions.append(
+                Decision(
+                    document_id=document_id,
+                    reviewer_id=user_id,
+                    action=action,
+                    item_type=item_type,
+                    item=_decided_item(item_type, change, {}),
+                    annotators=[],
+                    rationale=IMPORTED,
+                    source="import",
+                    before=change.before,
+                    after=change.after,
+                )
+            )
+        events.append(
+            AdjudicationEvent(
+                document_id=document_id,
+                action=AdjudicationEvent.Action.ACCEPT,
+                user_id=user_id,
+                reason=IMPORTED,
+            )
+        )
+    Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    AdjudicationEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+def on_gold_imported(sender, sets, user_id, **kwargs):
+    record_imported(sets, user_id)
+
+
 def accept(document, user, reason=""):
     """Adjudicate: freeze the gold set (created empty if there is none)."""
     with transaction.atomic():

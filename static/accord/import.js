@@ -1,5 +1,7 @@
-// The import page: choose or drop a file, read the server's preview of what
-// the import would store, then import it. A file the server imports in the
+// The import page: choose or drop a file, choose where its annotations land
+// (prediction sets, gold, or the sets of the annotators it names, each mapped
+// to a member in a table), read the server's preview of what the import would
+// store, then import it. A file the server imports in the
 // background (202 and a job) is followed to the same result; the project's
 // recent import jobs are listed, and one still running is followed again when
 // the page opens. Every value reaches the page as text.
@@ -12,6 +14,19 @@ const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api, config.jobsApi);
 const POLL_MS = 1000;
 const RECENT = 5; // background imports listed
+
+// The owner's choices in the mapping table: peer author -> member username.
+let userMap = {};
+// The project's members, for the mapping table's selects.
+let members = [];
+const membersLoaded = api.members
+  .list()
+  .then((page) => {
+    members = page.results.map((m) => m.username).sort();
+  })
+  .catch(() => {}); // the table then offers no one; the preview still names every problem
+
+const destination = () => document.querySelector("input[name=annotations]:checked").value;
 const $ = (id) => document.getElementById(id);
 let chosen = null; // the File being previewed
 
@@ -19,6 +34,10 @@ function formData() {
   const form = new FormData();
   form.append("file", chosen);
   if ($("format").value) form.append("format", $("format").value);
+  form.append("annotations", destination());
+  if (destination() === "annotators" && Object.keys(userMap).length) {
+    form.append("user_map", JSON.stringify(userMap));
+  }
   return form;
 }
 
@@ -51,22 +70,27 @@ function clearOutcome() {
   $("job-problems").hidden = true;
 }
 
-async function check() {
+// Ask the server what importing the chosen file would do. `refocus`: the
+// selector of the control that asked (a mapping select), which keeps the
+// focus and the preview in view instead of moving on to the import button.
+async function check(refocus = null) {
   if (!chosen) return;
   clearOutcome();
-  $("preview-section").hidden = true;
+  if (!refocus) $("preview-section").hidden = true;
+  $("import-button").disabled = true;
   lastPreview = null;
   $("file-name").textContent = `${chosen.name} · ${plural(chosen.size, "byte")}`;
   busy("Reading the file…");
   try {
-    show(await api.imports.preview(formData()));
+    await membersLoaded;
+    show(await api.imports.preview(formData()), refocus);
     busy(null);
   } catch (error) {
     fail(error);
   }
 }
 
-function show(preview) {
+function show(preview, refocus = null) {
   lastPreview = preview;
   const parts = [
     `Format ${preview.format ?? "(records)"}`,
@@ -74,9 +98,11 @@ function show(preview) {
     `${plural(preview.new, "new one")} to store`,
   ];
   if (preview.duplicates) parts.push(`${plural(preview.duplicates, "already in the project")}, skipped`);
-  if (preview.with_spans) parts.push(`${plural(preview.with_spans, "document")} with spans (stored as prediction sets)`);
+  const sets = setsText(preview.sets);
+  if (sets) parts.push(`with ${sets}`);
   if (chosen.size > config.backgroundBytes) parts.push("imported in the background: you may close the page meanwhile");
   $("summary").textContent = parts.join(" · ");
+  showAuthors(preview);
   const problems = preview.errors;
   $("problems-block").hidden = problems.length === 0;
   $("problem-count").textContent = problems.length ? `(${problems.length})` : "";
@@ -92,6 +118,7 @@ function show(preview) {
         el("td", { text: r.outlet }),
         el("td", { text: r.published ?? "" }),
         el("td", { text: String(r.spans) }),
+        el("td", { class: "small", text: r.annotators.join(", ") }),
         el("td", { class: "muted small", text: r.duplicate ? "already there: skipped" : "" }),
       ),
     ),
@@ -100,13 +127,68 @@ function show(preview) {
   button.disabled = problems.length > 0 || preview.new === 0;
   button.textContent = preview.new ? `Import ${plural(preview.new, "new document")}` : "Nothing new to import";
   $("preview-section").hidden = false;
-  if (!button.disabled) button.focus();
+  const again = refocus && document.querySelector(refocus);
+  if (again) again.focus();
+  else if (!button.disabled) button.focus();
+}
+
+// {annotator, gold, prediction} counts in words, "" when all are 0.
+function setsText(sets) {
+  return [
+    sets.annotator && plural(sets.annotator, "annotator's set", "annotators' sets"),
+    sets.gold && `${plural(sets.gold, "gold set")} (adjudicated)`,
+    sets.prediction && plural(sets.prediction, "prediction set"),
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+// The peer authors the file names, each with a select of the members: what
+// the server matched (by username or e-mail) is preselected, and a choice
+// here goes to the server as user_map.
+function showAuthors(preview) {
+  const annotators = destination() === "annotators";
+  $("authors-block").hidden = !preview.authors.length && !annotators;
+  $("authorship").textContent = preview.authors.length
+    ? annotators
+      ? "Each becomes the submitted sets of the member chosen here."
+      : "Choose “annotators' sets” above to keep who annotated what."
+    : `Nobody is named: ${preview.authorship}.`;
+  $("author-rows").replaceChildren(
+    ...preview.authors.map((author) => {
+      const id = `map-${author.peer}`;
+      const select = el(
+        "select",
+        { id, dataset: { peer: author.peer }, disabled: !annotators },
+        el("option", { value: "", text: author.kind === "id" ? "— choose a member —" : "— match by name —" }),
+        ...members.map((name) => el("option", { value: name, text: name })),
+      );
+      select.value = userMap[author.peer] ?? author.user ?? "";
+      select.addEventListener("change", () => {
+        if (select.value) userMap[author.peer] = select.value;
+        else delete userMap[author.peer];
+        check(`#${CSS.escape(id)}`);
+      });
+      const how = author.user
+        ? { user_map: "chosen here", username: "same username", email: "same e-mail" }[author.matched_by]
+        : author.problem;
+      return el(
+        "tr",
+        {},
+        el("td", {}, el("label", { for: id, text: author.name })),
+        el("td", { text: author.documents.toLocaleString() }),
+        el("td", {}, select),
+        el("td", { class: author.user ? "muted small" : "error small", text: how ?? "" }),
+      );
+    }),
+  );
 }
 
 // What an import stored, as the page says it, with or without a link.
 function importedText(report) {
   const skipped = report.skipped ? `, ${plural(report.skipped, "duplicate")} skipped` : "";
-  return `Imported ${plural(report.created, "document")}${skipped}.`;
+  const sets = report.sets ? setsText(report.sets) : "";
+  return `Imported ${plural(report.created, "document")}${sets ? ` with ${sets}` : ""}${skipped}.`;
 }
 
 function showResult(report) {
@@ -244,11 +326,15 @@ async function loadRecent() {
 
 function choose(file) {
   chosen = file || null;
+  userMap = {};
   check();
 }
 
 $("file").addEventListener("change", () => choose($("file").files[0]));
 $("format").addEventListener("change", () => check());
+for (const radio of document.querySelectorAll("input[name=annotations]")) {
+  radio.addEventListener("change", () => check());
+}
 $("import-button").addEventListener("click", runImport);
 const drop = $("drop");
 drop.addEventListener("dragover", (e) => {

@@ -1,12 +1,14 @@
 from apps.documents.models import Document
 
+NO_SETS = {"annotator": 0, "gold": 0, "prediction": 0}
+
 
 def test_import_annotate_read_back(project, client_for, api):
     owner, ana = client_for("olga"), client_for("ana")
     text = "Moscow 🇷🇺 backs Caracas.\r\nQuo\u0302\u0301c spoke."
     r = owner.post(api("documents/import/"), [{"id": 7, "text": text}], format="json")
     assert r.status_code == 201, r.content
-    assert r.json() == {"created": 1, "skipped": 0, "errors": []}
+    assert r.json() == {"created": 1, "skipped": 0, "errors": [], "sets": NO_SETS}
     doc = Document.objects.get()
     assert doc.external_id == "7" and doc.text == text
 

@@ -62,7 +62,9 @@ def test_import_a_file_with_a_bad_record_then_fixed(
     page.screenshot(path=screenshot_path("import.png"), full_page=True)
 
     page.click("#import-button")
-    expect(page.locator("#result")).to_contain_text("Imported 2 documents, 1 duplicate skipped.")
+    expect(page.locator("#result")).to_contain_text(
+        "Imported 2 documents with 1 prediction set, 1 duplicate skipped."
+    )
     stored = Document.objects.get(project=project, external_id="w1")
     assert stored.text == RECORDS[0]["text"] and stored.outlet == "Wire"
     assert AnnotationSet.objects.filter(document=stored, kind="prediction").count() == 1

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.annotations.models import AnnotationSet
 from apps.datasets.export import Exporter, ExportOptions, pseudonym
 from apps.documents.models import Document
-from tests.builders import add_set, make_project, span_of, tricky_payloads
+from tests.builders import add_set, annotate, make_project, span_of, tricky_payloads
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +278,35 @@ def test_gold_exports_only_adjudicated_documents(gold_project, users, client_for
     # The label filter takes the same rule.
     body = content(export(rita, gold_project, format="jsonl", label="GPE"))
     assert "editing" not in {json.loads(line)["id"] for line in body.splitlines()}
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("doccano", "d.jsonl"), ("label-studio", "ls.json")])
+def test_each_annotators_work_round_trips_as_their_own_sets(fmt, name, project, users, client_for):
+    """source=all with names: each line (doccano) or annotation (Label Studio)
+    names its annotator, so another project with the same members gets the
+    same annotator sets back, each submitted by its author."""
+    for external_id, text, spans, stances in tricky_payloads():
+        document = Document.objects.create(project=project, external_id=external_id, text=text)
+        annotate(document, users["ana"], spans, stances)
+        annotate(document, users["ben"], spans[:1])
+    olga = client_for("olga")
+    first = content(export(olga, project, format=fmt, source="all", annotators="names"))
+    other = make_project(users, name="Moved over", annotators_per_document=2)
+    upload = io.BytesIO(first)
+    upload.name = name
+    response = olga.post(
+        f"/api/v1/projects/{other.pk}/documents/import/",
+        {"file": upload, "format": fmt, "annotations": "annotators"},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["sets"] == {"annotator": 6, "gold": 0, "prediction": 0}
+
+    def work(p):
+        rows = AnnotationSet.objects.filter(document__project=p, kind="annotator").values_list(
+            "document__external_id", "author__username", "status", "spans__start", "spans__end"
+        )
+        return sorted(rows)
+
+    assert work(other) == work(project)
+    assert content(export(olga, other, format=fmt, source="all", annotators="names")) == first

@@ -96,9 +96,9 @@ def test_the_manifest_says_how_gold_was_made(reviewed, users):
     assert provenance["documents_with_decisions"] == 3
     decisions = provenance["decisions"]
     assert decisions["by_action"] == {"accept": 5, "reject": 1, "edit": 1, "add": 3}
-    assert decisions["by_source"] == {"reviewer": 4, "auto": 3, "set": 3}
+    assert decisions["by_source"] == {"reviewer": 4, "auto": 3, "set": 3, "import": 0}
     assert decisions["total"] == 10
-    assert decisions["documents_by_source"] == {"reviewer": 2, "auto": 2, "set": 1}
+    assert decisions["documents_by_source"] == {"reviewer": 2, "auto": 2, "set": 1, "import": 0}
     assert decisions["reversed_excluded"] == 1 and "reversed" in decisions["note"]
     assert provenance["auto_merge"]["thresholds"] == [
         {"min_agreement": 1, "documents": 1},

@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.documents.models import Document
 
+NO_SETS = {"annotator": 0, "gold": 0, "prediction": 0}
+
 CARACAS = "Moscow backs Caracas."
 
 
@@ -45,7 +47,7 @@ def test_jsonl(owner, url):
     )
     r = upload(owner, url, "docs.jsonl", body)
     assert r.status_code == 201, r.content
-    assert r.json() == {"created": 2, "skipped": 0, "errors": []}
+    assert r.json() == {"created": 2, "skipped": 0, "errors": [], "sets": NO_SETS}
     assert texts() == {
         "a": "First line.\r\nSecond 🇻🇪 line.",
         "b": "  leading and trailing spaces  ",
@@ -58,7 +60,7 @@ def test_json_list_body(owner, url):
     records = [{"id": "x", "text": "Quo\u0302\u0301c Hội"}, {"id": "y", "text": "Two"}]
     r = owner.post(url, records, format="json")
     assert r.status_code == 201, r.content
-    assert r.json() == {"created": 2, "skipped": 0, "errors": []}
+    assert r.json() == {"created": 2, "skipped": 0, "errors": [], "sets": NO_SETS}
     assert texts() == {"x": "Quo\u0302\u0301c Hội", "y": "Two"}
 
 
@@ -269,7 +271,7 @@ def test_reimport_skips_every_document(owner, url):
     assert upload(owner, url, "docs.jsonl", body).status_code == 201
     r = upload(owner, url, "docs.jsonl", body)
     assert r.status_code == 200, r.content
-    assert r.json() == {"created": 0, "skipped": 3, "errors": []}
+    assert r.json() == {"created": 0, "skipped": 3, "errors": [], "sets": NO_SETS}
     assert Document.objects.count() == 3
     assert AnnotationSet.objects.count() == 1
 
@@ -279,7 +281,7 @@ def test_partial_reimport_counts_created_and_skipped(owner, url):
     body = jsonl({"id": "a", "text": "one"}, {"id": "b", "text": "two"})
     r = upload(owner, url, "b.jsonl", body)
     assert r.status_code == 201, r.content
-    assert r.json() == {"created": 1, "skipped": 1, "errors": []}
+    assert r.json() == {"created": 1, "skipped": 1, "errors": [], "sets": NO_SETS}
 
 
 def test_records_without_id_are_idempotent(owner, url):

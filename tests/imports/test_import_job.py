@@ -37,7 +37,12 @@ def test_a_file_at_the_threshold_is_imported_in_the_request(owner, url, settings
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = len(GOOD)
     r = upload(owner, url, "big.jsonl", GOOD)
     assert r.status_code == 201, r.content
-    assert r.json() == {"created": 3, "skipped": 0, "errors": []}
+    assert r.json() == {
+        "created": 3,
+        "skipped": 0,
+        "errors": [],
+        "sets": {"annotator": 0, "gold": 0, "prediction": 1},
+    }
     assert not Job.objects.exists()
 
 
@@ -50,7 +55,12 @@ def test_a_file_one_byte_over_is_a_job_whose_result_is_the_same_answer(
     assert (job.kind, job.project_id, job.created_by) == ("import", project.pk, users["olga"])
     assert job.status == Job.Status.DONE and job.progress == 1.0
     # Duplicates skipped are counted, exactly as the request would have said.
-    assert job.result == {"created": 2, "skipped": 1, "errors": []}
+    assert job.result == {
+        "created": 2,
+        "skipped": 1,
+        "errors": [],
+        "sets": {"annotator": 0, "gold": 0, "prediction": 1},
+    }
     stored = dict(Document.objects.filter(project=project).values_list("external_id", "text"))
     assert stored == {
         "a": "Moscow backs Caracas.",
@@ -71,7 +81,10 @@ def test_the_file_waits_in_the_database_for_a_worker_and_goes_when_the_job_ends(
     job = job_of(upload(owner, url, "big.jsonl", GOOD, fmt="jsonl"))
     job.refresh_from_db()
     assert job.status == Job.Status.PENDING
-    assert job.params == {"format": "jsonl"}
+    assert job.params == {
+        "format": "jsonl",
+        "destination": {"annotations": "prediction", "user_map": {}},
+    }
     kept = JobFile.objects.get(job=job)
     assert (kept.name, bytes(kept.data), kept.size) == ("big.jsonl", GOOD, len(GOOD))
     assert list(tmp_path.iterdir()) == []  # nothing in the media folder to serve
@@ -80,7 +93,12 @@ def test_the_file_waits_in_the_database_for_a_worker_and_goes_when_the_job_ends(
     run_job.call(job.pk)  # what a worker does with the queued task
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error
-    assert job.result == {"created": 3, "skipped": 0, "errors": []}
+    assert job.result == {
+        "created": 3,
+        "skipped": 0,
+        "errors": [],
+        "sets": {"annotator": 0, "gold": 0, "prediction": 1},
+    }
     assert Document.objects.filter(project=project).count() == 3
     assert not JobFile.objects.exists()
 
@@ -151,7 +169,12 @@ def test_the_job_is_seen_by_the_projects_members_only(owner, client_for, url, se
     for member in ("olga", "rita", "ana"):
         body = client_for(member).get(f"/api/v1/jobs/{job.pk}/").json()
         assert body["kind"] == "import" and body["status"] == "done"
-        assert body["result"] == {"created": 3, "skipped": 0, "errors": []}
+        assert body["result"] == {
+            "created": 3,
+            "skipped": 0,
+            "errors": [],
+            "sets": {"annotator": 0, "gold": 0, "prediction": 1},
+        }
     assert client_for("oscar").get(f"/api/v1/jobs/{job.pk}/").status_code == 404
     listed = client_for("olga").get(f"/api/v1/jobs/?project={project.pk}&kind=import").json()
     assert [j["id"] for j in listed["results"]] == [job.pk]

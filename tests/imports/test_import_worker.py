@@ -155,7 +155,12 @@ def test_a_killed_worker_stores_nothing_and_a_second_run_stores_all(
         )
         state = job(second)
         assert state["status"] == "done", state["error"]
-        assert state["result"] == {"created": DOCUMENTS, "skipped": 0, "errors": []}
+        assert state["result"] == {
+            "created": DOCUMENTS,
+            "skipped": 0,
+            "errors": [],
+            "sets": {"annotator": 0, "gold": 0, "prediction": 0},
+        }
         assert Document.objects.filter(project=project).count() == DOCUMENTS
         assert not JobFile.objects.exists()
         assert job(first)["status"] == "failed"  # still: the first run never comes back

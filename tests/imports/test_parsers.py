@@ -11,6 +11,7 @@ import pytest
 
 from apps.imports.parsers import (
     FORMATS,
+    AnnotationGroup,
     DocumentRecord,
     ImportFormatError,
     ParseResult,
@@ -266,8 +267,7 @@ def test_all_fields():
             section="Politics",
             url="https://example.com/a1",
             published=datetime.date(2024, 5, 31),
-            spans=spans,
-            stances=stances,
+            groups=[AnnotationGroup(spans, stances, "line 1")],
         )
     ]
 
@@ -282,8 +282,14 @@ def test_outlet_inside_meta_is_not_lifted():
 def test_spans_and_stances_passed_through_untouched():
     spans = [{"start": "not validated here"}, 3, None]
     result = parse_records([{"text": "x", "spans": spans, "stances": []}])
-    assert result.records[0].spans is spans
-    assert result.records[0].stances == []
+    [group] = result.records[0].groups
+    assert group.spans is spans and group.stances == []
+    assert group.author is None  # Accord's own records say nobody
+
+
+def test_a_record_without_spans_or_stances_has_no_group():
+    result = parse_records([{"text": "x", "spans": [], "stances": []}, {"text": "y"}])
+    assert [r.groups for r in result.records] == [[], []]
 
 
 @pytest.mark.parametrize("name", ["spans", "stances"])
@@ -724,21 +730,29 @@ def doccano(start, end):
     return parse(json.dumps(line, ensure_ascii=False).encode(), "d.jsonl", "doccano")
 
 
+def group_problems(result):
+    """The problems of the parsed file's first annotation group: the store
+    reports them when it would store that group."""
+    assert not result.errors
+    return result.records[0].groups[0].problems
+
+
 def test_doccano_utf16_offsets_become_code_points_up_to_the_end():
     maduro = doccano(3, 9)
-    assert not maduro.errors
-    assert (maduro.records[0].spans[0]["start"], maduro.records[0].spans[0]["end"]) == (2, 8)
+    assert not group_problems(maduro)
+    span = maduro.records[0].groups[0].spans[0]
+    assert (span["start"], span["end"]) == (2, 8)
     last = doccano(10, 20)  # the flag and "spoke", to the very end
-    span = last.records[0].spans[0]
-    assert not last.errors and (span["start"], span["end"]) == (9, 17)
+    span = last.records[0].groups[0].spans[0]
+    assert not group_problems(last) and (span["start"], span["end"]) == (9, 17)
 
 
 def test_doccano_offsets_outside_the_text_are_reported_in_utf16_units():
-    result = doccano(10, 21)
-    assert [e.field for e in result.errors] == ["entities[0].end_offset"]
-    assert "21 is past the end of the text (20 UTF-16 code units)" in result.errors[0].message
+    problems = group_problems(doccano(10, 21))
+    assert [e.field for e in problems] == ["entities[0].end_offset"]
+    assert "21 is past the end of the text (20 UTF-16 code units)" in problems[0].message
+    assert problems[0].message.startswith("line 1: ")
 
 
 def test_doccano_offset_inside_a_surrogate_pair_is_refused():
-    result = doccano(1, 9)
-    assert "not a character boundary" in result.errors[0].message
+    assert "not a character boundary" in group_problems(doccano(1, 9))[0].message

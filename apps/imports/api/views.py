@@ -14,9 +14,10 @@ from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..background import runs_in_background, start_import
+from ..destination import CHOICES, Destination
 from ..parsers import FORMATS, ImportFormatError, detect_format, parse, parse_records
 from ..store import import_records, preview_records, refusal, unreadable
-from .schema import ImportPreviewSerializer
+from .schema import DESTINATION_PARAMETERS, ImportPreviewSerializer, ImportSetsSerializer
 
 IMPORT_RESULT = inline_serializer(
     "ImportResult",
@@ -24,6 +25,7 @@ IMPORT_RESULT = inline_serializer(
         "created": serializers.IntegerField(),
         "skipped": serializers.IntegerField(help_text="Already there (same external id)."),
         "errors": serializers.ListField(child=IMPORT_PROBLEM, help_text="Always empty here."),
+        "sets": ImportSetsSerializer(help_text="The sets stored, by kind."),
     },
 )
 
@@ -34,10 +36,32 @@ UPLOAD = {
         {
             "file": serializers.FileField(),
             "format": serializers.ChoiceField(choices=list(FORMATS), required=False),
+            "annotations": serializers.ChoiceField(
+                choices=list(CHOICES),
+                required=False,
+                help_text="Where the annotations in the file land (default prediction).",
+            ),
+            "user_map": serializers.CharField(
+                required=False,
+                help_text='With annotations=annotators: a JSON object {"peer author": '
+                '"accord username"}.',
+            ),
         },
     ),
     "application/json": DocumentCreateSerializer(many=True),
 }
+
+
+def destination_of(request):
+    """The request's Destination: `annotations` and `user_map` from the
+    multipart form, else the query string (a JSON list body has no room)."""
+    form = request.data if not isinstance(request.data, list) else {}
+    return Destination.from_data(
+        {
+            name: form.get(name) or request.query_params.get(name)
+            for name in ("annotations", "user_map")
+        }
+    )
 
 
 def upload_of(request):
@@ -80,15 +104,18 @@ class ImportPreviewView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         request=UPLOAD,
+        parameters=DESTINATION_PARAMETERS,
         responses={200: ImportPreviewSerializer, 400: IMPORT_REFUSAL, **errors(*SCOPED, 413)},
     )
     def post(self, request, *args, **kwargs):
+        destination = destination_of(request)
         try:
             upload, fmt = upload_of(request)
             parsed = parse_upload(request, upload, fmt)
         except ImportFormatError as exc:
             return unreadable_response(exc)
-        return Response({"format": fmt, **preview_records(self.project, parsed)})
+        preview = preview_records(self.project, parsed, destination=destination, user=request.user)
+        return Response({"format": fmt, **preview})
 
 
 class ImportView(ProjectScopedMixin, APIView):
@@ -98,6 +125,7 @@ class ImportView(ProjectScopedMixin, APIView):
 
     @extend_schema(
         request=UPLOAD,
+        parameters=DESTINATION_PARAMETERS,
         responses={
             201: IMPORT_RESULT,
             200: IMPORT_RESULT,
@@ -117,16 +145,23 @@ class ImportView(ProjectScopedMixin, APIView):
         ZIP of them) or a JSON list of records. Nothing is stored if any record
         is bad; every bad record is listed. A file larger than
         ACCORD_IMPORT_BACKGROUND_BYTES (5 MiB unless configured) is imported
-        by a background job: 202 `{"job": id}`, follow it at `/api/v1/jobs/{id}/`."""
+        by a background job: 202 `{"job": id}`, follow it at `/api/v1/jobs/{id}/`.
+
+        The annotations that come with the file land as `annotations` says:
+        prediction sets, gold, or the sets of the annotators named in the file
+        (through `user_map`)."""
+        destination = destination_of(request)
         try:
             upload, fmt = upload_of(request)
             if upload is not None and runs_in_background(upload.size):
-                job = start_import(self.project, upload.name, fmt, upload.read(), request.user)
+                job = start_import(
+                    self.project, upload.name, fmt, upload.read(), request.user, destination
+                )
                 return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
             parsed = parse_upload(request, upload, fmt)
         except ImportFormatError as exc:
             return unreadable_response(exc)
-        report = import_records(self.project, parsed)
+        report = import_records(self.project, parsed, destination=destination, user=request.user)
         if report["errors"]:
             return Response(refusal(report), status=status.HTTP_400_BAD_REQUEST)
         del report["documents"]

@@ -12,13 +12,16 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
-from apps.documents.fields import STRING_FIELDS
+from apps.documents.fields import METADATA_FIELDS, STRING_FIELDS
 
 __all__ = [
+    "AUTHORSHIP",
     "FORMATS",
+    "AnnotationGroup",
     "DocumentRecord",
     "ImportFormatError",
     "ParseResult",
+    "PeerAuthor",
     "RecordError",
     "detect_format",
     "parse",
@@ -49,8 +52,108 @@ MAX_LENGTHS = {
     "url": 2000,
 }
 
+# Where each format says who made its annotations: the preview shows it, and
+# an import of annotators' sets from a format that says nothing quotes it.
+NO_AUTHORS = (
+    "this format does not say who annotated, so its spans can become prediction "
+    "sets or gold, not annotators' sets"
+)
+AUTHORSHIP = {
+    "jsonl": NO_AUTHORS,
+    "json": NO_AUTHORS,
+    "csv": NO_AUTHORS,
+    "txt": NO_AUTHORS,
+    "zip": NO_AUTHORS,
+    "doccano": (
+        "doccano names the annotator in the file names of its per-user export "
+        '(a ZIP of one <username>.jsonl per member), or in an "annotator" '
+        '(or "username") key on each line'
+    ),
+    "label-studio": (
+        'Label Studio names the annotator in each annotation\'s "completed_by": '
+        "a user id, or an object with the user's e-mail"
+    ),
+}
+
+# What a record holds when a field is absent, to compare two copies of one
+# document (see Collector._merge).
+DEFAULTS = {"text": None, "meta": {}, "published": None} | dict.fromkeys(STRING_FIELDS, "")
+
 BOM = b"\xef\xbb\xbf"
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@dataclass
+class RecordError:
+    where: str
+    field: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def record_error(where, field, message):
+    """A RecordError whose message starts with where it is, as every one does."""
+    return RecordError(where=where, field=field, message=f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class PeerAuthor:
+    """Who made a group of annotations, as the peer tool names them.
+
+    ``key`` is what a user_map is keyed by; ``kind`` says what it is:
+    ``"name"`` (a username), ``"email"``, or ``"id"`` (a number only the peer
+    tool knows, which is never matched to an Accord user by itself).
+    ``aliases``: other keys a user_map may use for the same person (the id
+    beside an e-mail); ``label``: how a person reads it.
+    """
+
+    key: str
+    kind: str = "name"
+    label: str = ""
+    aliases: tuple = ()
+
+    @property
+    def shown(self):
+        return self.label or self.key
+
+
+@dataclass
+class AnnotationGroup:
+    """The spans and stances one author made on one record (or predictions).
+
+    ``where`` is the line or task it was read from (a doccano document in
+    several per-user files has a group from each); ``prefix`` the path of the
+    group in that record (``annotations[1]``), put before the paths of its
+    spans in messages; ``author_field`` where the author is named, and
+    ``author_problem`` what is wrong with it (which matters only to an import
+    of annotators' sets). ``problems``: what is wrong with the group,
+    reported only when the import would store it (a prediction import takes
+    only the first group, as it always has).
+    """
+
+    spans: list
+    stances: list
+    where: str
+    prefix: str | None = None
+    author: PeerAuthor | None = None
+    author_field: str | None = None
+    author_problem: str | None = None
+    predicted: bool = False
+    problems: list = field(default_factory=list)
+
+    def error(self, inner, message):
+        """A problem at `inner`, a path inside the group; the message is
+        said relative to the group, which it names first."""
+        said = f"{self.prefix}: {message}" if self.prefix else message
+        self.problems.append(record_error(self.where, self.path(inner), said))
+
+    def path(self, inner):
+        """The full path of `inner` (a field inside the group) in the record."""
+        if not self.prefix:
+            return inner
+        return f"{self.prefix}.{inner}" if inner else self.prefix
 
 
 @dataclass
@@ -65,24 +168,25 @@ class DocumentRecord:
     section: str = ""
     url: str = ""
     published: datetime.date | None = None
-    spans: list = field(default_factory=list)
-    stances: list = field(default_factory=list)
+    # What came with the document: people's annotations (each with its
+    # author when the format says it) and, after them, predictions.
+    groups: list = field(default_factory=list)
 
+    @property
+    def annotations(self):
+        return [g for g in self.groups if not g.predicted]
 
-@dataclass
-class RecordError:
-    where: str
-    field: str | None
-    message: str
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+    @property
+    def predictions(self):
+        return [g for g in self.groups if g.predicted]
 
 
 @dataclass
 class ParseResult:
     records: list[DocumentRecord]
     errors: list[RecordError]
+    # Where the format says who annotated (AUTHORSHIP), for the preview.
+    authorship: str = NO_AUTHORS
 
 
 class ImportFormatError(ValueError):
@@ -121,9 +225,15 @@ def parse(
     label = filename or "the file"
     if max_bytes is not None and len(data) > max_bytes:
         raise ImportFormatError(f"{label} is {len(data)} bytes; the limit is {max_bytes} bytes")
-    collector = Collector()
+    collector = Collector(AUTHORSHIP[fmt])
     if fmt == "zip":
         archive.read_zip(data, filename, collector, max_bytes=max_bytes)
+    elif fmt == "doccano" and archive.is_zip(data):
+        # doccano's export of a project without shared annotations: one
+        # <username>.jsonl per member, zipped.
+        archive.read_zip(
+            data, filename, collector, max_bytes=max_bytes, member_reader=doccano.read_member
+        )
     else:
         text = decode(data, label)
         if fmt == "jsonl":
@@ -236,23 +346,33 @@ class Collector:
     everything added, so repeats are caught across all members of a zip.
     """
 
-    def __init__(self):
+    def __init__(self, authorship=NO_AUTHORS):
         self.records = []
         self.errors = []
         self.seen = {}  # external id -> where it first appeared
+        self.mergeable = {}  # external id -> a record other authors' groups may join
+        self.authorship = authorship
 
     def result(self):
-        return ParseResult(records=self.records, errors=self.errors)
+        return ParseResult(records=self.records, errors=self.errors, authorship=self.authorship)
 
     def error(self, where, field, message):
-        self.errors.append(RecordError(where=where, field=field, message=f"{where}: {message}"))
+        self.errors.append(record_error(where, field, message))
 
     def add_all(self, items, where_prefix):
         for number, item in enumerate(items, start=1):
             self.add(item, f"{where_prefix} {number}")
 
-    def add(self, item, where):
-        """Validate one raw record; keep it, or report all its problems."""
+    def add(self, item, where, groups=None, merge=False):
+        """Validate one raw record; keep it, or report all its problems.
+
+        ``groups``: the record's annotation groups as a peer format's reader
+        made them; without it, the record's own ``spans`` and ``stances`` are
+        its one group. ``merge``: the record is one author's copy of a
+        document (doccano writes one file per annotator), so a later record
+        with the same id and the same content adds its groups to this one
+        instead of being a repeat.
+        """
         if not isinstance(item, dict):
             self.error(where, None, f"a record must be a JSON object, got {describe_type(item)}")
             return
@@ -302,6 +422,28 @@ class Collector:
             if problem:
                 self.error(where, "published", problem)
 
+        if groups is None:
+            groups = self._own_group(item, where)
+
+        derived = external_id is None and "text" in values
+        if derived:
+            external_id = content_id(values["text"])
+        if merge and external_id in self.mergeable:
+            if len(self.errors) == errors_before:
+                self._merge(self.mergeable[external_id], values, groups, where)
+            return
+        if external_id is not None:
+            self._check_repeat(external_id, where, derived=derived)
+        if len(self.errors) == errors_before:
+            record = DocumentRecord(external_id=external_id, where=where, groups=groups, **values)
+            self.records.append(record)
+            if merge:
+                self.mergeable[external_id] = record
+
+    def _own_group(self, item, where):
+        """The spans and stances of a record in Accord's own shape, as one
+        group without an author (none when it has neither)."""
+        values = {}
         for name in ("spans", "stances"):
             value = item.get(name)
             if value is None:
@@ -310,15 +452,37 @@ class Collector:
                 values[name] = value
             else:
                 self.error(where, name, f'"{name}" must be a list, got {show(value)}')
+        if not values.get("spans") and not values.get("stances"):
+            return []
+        return [AnnotationGroup(values.get("spans", []), values.get("stances", []), where)]
 
-        if external_id is None and "text" in values:
-            external_id = content_id(values["text"])
-            self._check_repeat(external_id, where, derived=True)
-        if len(self.errors) == errors_before:
-            self.records.append(DocumentRecord(external_id=external_id, where=where, **values))
+    def _merge(self, record, values, groups, where):
+        """Add another author's groups to `record`: the document itself must
+        be the same, and each author must appear once."""
+        for name in ("text", *METADATA_FIELDS):
+            if values.get(name, DEFAULTS[name]) != getattr(record, name):
+                self.error(
+                    where,
+                    name,
+                    f'"{name}" differs from {record.where}, which has the same id '
+                    f'"{record.external_id}"',
+                )
+                return
+        authors = {g.author.key: g for g in record.groups if g.author is not None}
+        for group in groups:
+            earlier = authors.get(group.author.key) if group.author is not None else None
+            if earlier is not None:
+                self.error(
+                    where,
+                    group.author_field,
+                    f"{group.author.shown} already annotated this document in {earlier.where}",
+                )
+                return
+        record.groups.extend(groups)
 
     def _external_id(self, value, where):
-        """Return the record's own id, or None if it has none or a bad one."""
+        """Return the record's own id, or None if it has none or a bad one.
+        Its repeats are checked by the caller."""
         if value is None:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
@@ -346,7 +510,6 @@ class Collector:
         if problem := unstorable(external_id):
             self.error(where, "id", f'"id" {problem}')
             return None
-        self._check_repeat(external_id, where)
         return external_id
 
     def _check_repeat(self, external_id, where, derived=False):

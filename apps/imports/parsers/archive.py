@@ -10,13 +10,26 @@ MEMBER_EXTENSIONS = tuple(extension for extension in EXTENSIONS if extension != 
 
 # Bit 11 of a zip entry's flags: the name is stored as UTF-8.
 UTF8_NAME_FLAG = 0x800
+# Every zip archive starts with a local file header (or, when empty, the
+# end-of-central-directory record).
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
-def read_zip(data, filename, collector, max_bytes=None):
+def is_zip(data):
+    return bytes(data[:4]) in ZIP_MAGIC
+
+
+def read_zip(data, filename, collector, max_bytes=None, member_reader=None):
     """
     Add the records of every supported member, in name order. Ids must be
     unique across the whole archive, which the shared collector checks.
+
+    ``member_reader``: a format's own reader of members, with the extensions
+    it reads (``.extensions``), called as ``(content, name, where,
+    collector)``; by default each member is read by its extension.
     """
+    read_member = member_reader or _read_content
+    extensions = getattr(member_reader, "extensions", MEMBER_EXTENSIONS)
     label = filename or "the archive"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -35,7 +48,7 @@ def read_zip(data, filename, collector, max_bytes=None):
                 raise ImportFormatError(
                     f"{label} contains another archive, {name}; nested archives are not read"
                 )
-        readable = [(name, info) for name, info in members if extension(name) in MEMBER_EXTENSIONS]
+        readable = [(name, info) for name, info in members if extension(name) in extensions]
         if max_bytes is not None:
             # Checked against the declared sizes before unpacking anything;
             # _read_member makes sure no member unpacks to more than declared.
@@ -46,17 +59,16 @@ def read_zip(data, filename, collector, max_bytes=None):
                 )
         for name, info in members:
             where = f"{label}: {name}"
-            if extension(name) not in MEMBER_EXTENSIONS:
+            if extension(name) not in extensions:
                 collector.error(
                     where,
                     None,
-                    "is not a supported file; an archive may hold "
-                    f"{', '.join(MEMBER_EXTENSIONS)} files",
+                    f"is not a supported file; an archive may hold {', '.join(extensions)} files",
                 )
                 continue
             content = _read_member(archive, info, where)
             try:
-                _read_content(content, name, where, collector)
+                read_member(content, name, where, collector)
             except ImportFormatError as exc:
                 # One unreadable member is that member's problem; the others
                 # are still read so every problem is reported at once.

@@ -7,23 +7,66 @@ UTF-16 code units (JavaScript string indices); they are converted to code
 points here, and an offset that falls inside a surrogate pair (half an
 emoji) is reported, not rounded. The id comes from ``external_id`` (as
 Accord's doccano export writes it), else ``id``; other keys go into ``meta``.
-Entities become spans ``e<id>`` and relations stances ``r<n>`` of a
-prediction set.
+Entities become spans ``e<id>`` and relations stances ``r<n>``: one
+annotation group per line.
+
+Who annotated: doccano's export of a project without shared annotations is a
+ZIP of one ``<username>.jsonl`` per member (``all.jsonl`` when annotations
+are shared, which names nobody), so a member file's name is the annotator of
+its lines; a line's own ``annotator`` (Accord's doccano export with
+``source=all``) or ``username`` (doccano's first JSON export) key says it
+too, and wins. Each of those files holds every document, annotated or not,
+so a line of a named annotator with no entities and no relations cannot be
+told from a document they never opened: it adds no group. Lines of one
+document (the same id) from several annotators become one record with a
+group for each, once their text and metadata agree.
 """
 
 from apps.documents.fields import METADATA_FIELDS
 from apps.documents.offsets import OffsetMap
 
-from . import describe_type, show
+from . import AnnotationGroup, PeerAuthor, decode, describe_type, show
 from .jsonl import json_lines
 
-KNOWN = {"text", "entities", "relations", "label", "id", "external_id", "Comments", "text_sha256"}
+KNOWN = {
+    "text",
+    "entities",
+    "relations",
+    "label",
+    "id",
+    "external_id",
+    "Comments",
+    "text_sha256",
+    "annotator",
+    "username",
+}
+# Keys a line may name its annotator by, in the order they are looked for.
+AUTHOR_KEYS = ("annotator", "username")
+# The file of a project whose annotations are shared: nobody's in particular.
+SHARED_FILE = "all"
 # The metadata a record passes on as it is; the rest of the object goes into meta.
 PASSED = tuple(name for name in METADATA_FIELDS if name != "meta")
 
 
-def convert(item, where, collector):
-    """The doccano object as an Accord record, or None (errors reported)."""
+def _author(item, file_author):
+    """(PeerAuthor or None, the field naming it, what is wrong with it or None)."""
+    for key in AUTHOR_KEYS:
+        value = item.get(key)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            return None, key, f'"{key}" must be a username, got {show(value)}'
+        return PeerAuthor(value), key, None
+    if file_author is not None:
+        return PeerAuthor(file_author), "file name", None
+    return None, AUTHOR_KEYS[0], None
+
+
+def convert(item, where, file_author=None):
+    """``(record, groups, merge)`` for the doccano object: an Accord record,
+    its annotation group (none when the line annotates nothing), and whether
+    it is one annotator's copy of a document that others may have too."""
+    author, author_field, author_problem = _author(item, file_author)
     text = item.get("text")
     record = {"text": text}
     external_id = item.get("external_id", item.get("id"))
@@ -36,8 +79,13 @@ def convert(item, where, collector):
     meta.pop("split", None)
     if meta:
         record["meta"] = meta
+    # A line that names its annotator is one author's copy of the document.
+    merge = author is not None or file_author is not None
     if not isinstance(text, str):
-        return record  # the collector reports the missing text
+        return record, [], merge  # the collector reports the missing text
+    group = AnnotationGroup(
+        [], [], where, author=author, author_field=author_field, author_problem=author_problem
+    )
     offsets = OffsetMap(text)  # doccano counts UTF-16 code units
     entities = item.get("entities")
     if entities is None and isinstance(item.get("label"), list):
@@ -47,36 +95,31 @@ def convert(item, where, collector):
             else e
             for n, e in enumerate(item["label"], start=1)
         ]
-    spans, ids, ok = [], {}, True
+    spans, ids = [], {}
     for n, entity in enumerate(entities or []):
         path = f"entities[{n}]"
         if not isinstance(entity, dict):
-            collector.error(where, path, f"{path} must be an object, got {describe_type(entity)}")
-            ok = False
+            group.error(path, f"{path} must be an object, got {describe_type(entity)}")
             continue
         span = {"id": f"e{entity.get('id', n + 1)}", "label": entity.get("label")}
         for ours, theirs in (("start", "start_offset"), ("end", "end_offset")):
             value = entity.get(theirs)
             if isinstance(value, int) and not isinstance(value, bool) and value > offsets.length16:
                 # Said in doccano's unit: the validator would count code points.
-                collector.error(
-                    where,
+                group.error(
                     f"{path}.{theirs}",
                     f"{path}.{theirs} {value} is past the end of the text "
                     f"({offsets.length16} UTF-16 code units)",
                 )
-                ok = False
             elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 # A negative value is left for the validator to report.
                 converted = offsets.to_code_point(value)
                 if converted is None:
-                    collector.error(
-                        where,
+                    group.error(
                         f"{path}.{theirs}",
                         f"{path}.{theirs} {value} is not a character boundary in UTF-16 "
                         "(it falls inside an emoji or another character outside the BMP)",
                     )
-                    ok = False
                 value = converted
             span[ours] = value
         ids[entity.get("id", n + 1)] = span["id"]
@@ -85,18 +128,15 @@ def convert(item, where, collector):
     for n, relation in enumerate(item.get("relations") or []):
         path = f"relations[{n}]"
         if not isinstance(relation, dict):
-            collector.error(where, path, f"{path} must be an object, got {describe_type(relation)}")
-            ok = False
+            group.error(path, f"{path} must be an object, got {describe_type(relation)}")
             continue
         holder, target = ids.get(relation.get("from_id")), ids.get(relation.get("to_id"))
         if holder is None or target is None:
-            collector.error(
-                where,
+            group.error(
                 path,
                 f"{path} links entities {show(relation.get('from_id'))} and "
                 f"{show(relation.get('to_id'))}, which are not both in this line",
             )
-            ok = False
             continue
         stances.append(
             {
@@ -107,18 +147,28 @@ def convert(item, where, collector):
                 "cue": None,
             }
         )
-    if not ok:
-        return None
-    if spans or stances:
-        record["spans"], record["stances"] = spans, stances
-    return record
+    group.spans, group.stances = spans, stances
+    # Nothing annotated (and nothing wrong): no group, whoever's file it is.
+    empty = not spans and not stances and not group.problems
+    return record, [] if empty else [group], merge
 
 
-def read_doccano(text, collector):
-    for where, item in json_lines(text, collector):
+def read_doccano(text, collector, prefix="", file_author=None):
+    for where, item in json_lines(text, collector, prefix):
         if not isinstance(item, dict):
             collector.error(where, None, f"a line must be a JSON object, got {describe_type(item)}")
             continue
-        record = convert(item, where, collector)
-        if record is not None:
-            collector.add(record, where)
+        record, groups, merge = convert(item, where, file_author)
+        collector.add(record, where, groups=groups, merge=merge)
+
+
+def read_member(content, name, where, collector):
+    """A member of doccano's per-user ZIP export: its file name is the
+    annotator of its lines (``all.jsonl``, of shared annotations, names nobody)."""
+    base = name.rsplit("/", 1)[-1]
+    stem = base[: base.rfind(".")]
+    author = None if stem == SHARED_FILE else stem
+    read_doccano(decode(content, "the file"), collector, prefix=f"{where} ", file_author=author)
+
+
+read_member.extensions = (".jsonl",)

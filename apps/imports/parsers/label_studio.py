@@ -3,17 +3,23 @@
 Each task's ``data.text`` is the text; the id is ``data.external_id``, else
 ``data.id``, else the task's ``id``; ``title``, ``url``, ``outlet``,
 ``author``, ``section``, ``published`` in ``data`` are kept and the other
-``data`` keys go into ``meta``. The first annotation that was not cancelled
-(else the first prediction) becomes a prediction set: ``labels`` regions are
-spans (``value.start``/``end`` in code points, as Label Studio counts them;
-the region's ``id`` is the span id; ``meta.actor`` a linked actor) and
+``data`` keys go into ``meta``. Each annotation that was not cancelled is
+an annotation group, and each prediction a predicted one: ``labels`` regions
+are spans (``value.start``/``end`` in code points, as Label Studio counts
+them; the region's ``id`` is the span id; ``meta.actor`` a linked actor) and
 ``relation`` results are stances from ``from_id`` to ``to_id`` with the
 relation's first label as polarity.
+
+Who annotated is the annotation's ``completed_by``: the user's id in Label
+Studio's own export (which only Label Studio can resolve, so it must be
+mapped), an object ``{id, email, first_name, last_name}`` in its older
+exports and with the user expanded, or a name (Accord's own export writes
+the annotator's username there).
 """
 
 from apps.documents.fields import METADATA_FIELDS
 
-from . import ImportFormatError, describe_type, show
+from . import AnnotationGroup, ImportFormatError, PeerAuthor, describe_type, show
 from .jsonl import loads
 
 # The metadata a record passes on as it is; the rest of the object goes into meta.
@@ -21,14 +27,132 @@ PASSED = tuple(name for name in METADATA_FIELDS if name != "meta")
 SKIPPED = {"text", "external_id", "id", "text_sha256", "split", "meta"}
 
 
-def _result(task):
-    for annotation in task.get("annotations") or []:
-        if isinstance(annotation, dict) and not annotation.get("was_cancelled"):
-            return annotation.get("result") or []
-    for prediction in task.get("predictions") or []:
-        if isinstance(prediction, dict):
-            return prediction.get("result") or []
-    return []
+def peer_author(value):
+    """The PeerAuthor a ``completed_by`` names, or None; a str is a problem."""
+    if isinstance(value, bool):
+        return "must be a user id, a user object or a name, got a boolean"
+    if isinstance(value, int):
+        return PeerAuthor(str(value), "id", f"Label Studio user {value}")
+    if isinstance(value, str) and value.strip():
+        return PeerAuthor(value.strip(), "email" if "@" in value else "name")
+    if isinstance(value, dict):
+        email = value.get("email")
+        user_id = value.get("id")
+        has_id = isinstance(user_id, int) and not isinstance(user_id, bool)
+        name = " ".join(
+            part.strip()
+            for part in (value.get("first_name"), value.get("last_name"))
+            if isinstance(part, str) and part.strip()
+        )
+        if isinstance(email, str) and email.strip():
+            email = email.strip()
+            label = f"{name} <{email}>" if name else email
+            return PeerAuthor(email, "email", label, (str(user_id),) if has_id else ())
+        if has_id:
+            label = f"{name} (Label Studio user {user_id})" if name else ""
+            return PeerAuthor(str(user_id), "id", label or f"Label Studio user {user_id}")
+        return "names neither an e-mail nor a user id"
+    if value is None:
+        return None
+    return f"must be a user id, a user object or a name, got {show(value)}"
+
+
+def _groups(task, where):
+    """The task's annotation groups (annotations not cancelled, with their
+    authors), then its predictions."""
+    groups = []
+    for kind in ("annotations", "predictions"):
+        items = task.get(kind)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            group = AnnotationGroup([], [], where, prefix=kind, predicted=kind == "predictions")
+            group.error(None, f'"{kind}" must be a list, got {show(items)}')
+            groups.append(group)
+            continue
+        for n, item in enumerate(items):
+            prefix = f"{kind}[{n}]"
+            group = AnnotationGroup([], [], where, prefix=prefix, predicted=kind == "predictions")
+            if not isinstance(item, dict):
+                group.error(None, f"must be an object, got {describe_type(item)}")
+                groups.append(group)
+                continue
+            if kind == "annotations":
+                if item.get("was_cancelled"):
+                    continue  # skipped in Label Studio, skipped here
+                group.author_field = f"{prefix}.completed_by"
+                author = peer_author(item.get("completed_by"))
+                if isinstance(author, str):
+                    group.author_problem = f'"completed_by" {author}'
+                else:
+                    group.author = author
+            _read_result(item.get("result"), group)
+            groups.append(group)
+    return groups
+
+
+def _read_result(result, group):
+    """Fill `group` with the spans and stances of a ``result`` list."""
+    if result is None:
+        return
+    if not isinstance(result, list):
+        group.error("result", "an annotation's result must be a list")
+        return
+    spans, stances = group.spans, group.stances
+    for n, item in enumerate(result):
+        path = f"result[{n}]"
+        if not isinstance(item, dict):
+            group.error(path, f"{path} must be an object")
+            continue
+        kind = item.get("type")
+        if kind == "labels":
+            value = item.get("value") or {}
+            labels = value.get("labels") or []
+            if len(labels) != 1:
+                group.error(f"{path}.value.labels", f"{path} must have exactly one label")
+                continue
+            actor = (
+                (item.get("meta") or {}).get("actor")
+                if isinstance(item.get("meta"), dict)
+                else None
+            )
+            spans.append(
+                {
+                    "id": item.get("id"),
+                    "start": value.get("start"),
+                    "end": value.get("end"),
+                    "label": labels[0],
+                    "actor": actor,
+                }
+            )
+        elif kind == "relation":
+            labels = item.get("labels") or []
+            if not labels:
+                group.error(f"{path}.labels", f"{path}: a relation needs a label (its polarity)")
+                continue
+            holder, target = item.get("from_id"), item.get("to_id")
+            if item.get("direction") == "left":
+                holder, target = target, holder
+            stances.append(
+                {
+                    "id": None,  # named below, once every region's id is known
+                    "holder": holder,
+                    "target": target,
+                    "polarity": labels[0],
+                    "cue": None,
+                }
+            )
+        else:
+            group.error(f"{path}.type", f"{path}: results of type {show(kind)} are not imported")
+    # Relations have no id of their own: r1, r2… in order, skipping any a
+    # region already has (region ids are free text, and may be "r1").
+    taken = {span["id"] for span in spans}
+    number = 0
+    for stance in stances:
+        number += 1
+        while f"r{number}" in taken:
+            number += 1
+        stance["id"] = f"r{number}"
 
 
 def convert(task, where, collector):
@@ -50,71 +174,7 @@ def convert(task, where, collector):
     meta.update({k: v for k, v in data.items() if k not in SKIPPED and k not in PASSED})
     if meta:
         record["meta"] = meta
-    spans, stances, ok = [], [], True
-    result = _result(task)
-    if not isinstance(result, list):
-        collector.error(where, "annotations", "an annotation's result must be a list")
-        return None
-    for n, item in enumerate(result):
-        path = f"result[{n}]"
-        if not isinstance(item, dict):
-            collector.error(where, path, f"{path} must be an object")
-            ok = False
-            continue
-        kind = item.get("type")
-        if kind == "labels":
-            value = item.get("value") or {}
-            labels = value.get("labels") or []
-            if len(labels) != 1:
-                collector.error(
-                    where, f"{path}.value.labels", f"{path} must have exactly one label"
-                )
-                ok = False
-                continue
-            actor = (
-                (item.get("meta") or {}).get("actor")
-                if isinstance(item.get("meta"), dict)
-                else None
-            )
-            spans.append(
-                {
-                    "id": item.get("id"),
-                    "start": value.get("start"),
-                    "end": value.get("end"),
-                    "label": labels[0],
-                    "actor": actor,
-                }
-            )
-        elif kind == "relation":
-            labels = item.get("labels") or []
-            if not labels:
-                collector.error(
-                    where, f"{path}.labels", f"{path}: a relation needs a label (its polarity)"
-                )
-                ok = False
-                continue
-            holder, target = item.get("from_id"), item.get("to_id")
-            if item.get("direction") == "left":
-                holder, target = target, holder
-            stances.append(
-                {
-                    "id": f"r{len(stances) + 1}",
-                    "holder": holder,
-                    "target": target,
-                    "polarity": labels[0],
-                    "cue": None,
-                }
-            )
-        else:
-            collector.error(
-                where, f"{path}.type", f"{path}: results of type {show(kind)} are not imported"
-            )
-            ok = False
-    if not ok:
-        return None
-    if spans or stances:
-        record["spans"], record["stances"] = spans, stances
-    return record
+    return record, _groups(task, where)
 
 
 def read_label_studio(text, label, collector):
@@ -128,6 +188,7 @@ def read_label_studio(text, label, collector):
         )
     for number, task in enumerate(tasks, start=1):
         where = f"task {number}"
-        record = convert(task, where, collector)
-        if record is not None:
-            collector.add(record, where)
+        converted = convert(task, where, collector)
+        if converted is not None:
+            record, groups = converted
+            collector.add(record, where, groups=groups)
