@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +9,10 @@ label_name_validator = RegexValidator(
     "A label name is an upper-case identifier: A-Z first, then A-Z, 0-9, _ or -.",
 )
 color_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is written #rrggbb.")
+
+
+# The most documents the owner may let one annotator hold unfinished at once.
+MAX_UNFINISHED = 100
 
 
 class Project(models.Model):
@@ -29,6 +33,12 @@ class Project(models.Model):
     )
     assignment_order = models.CharField(max_length=16, choices=Order.choices, default=Order.IMPORT)
     assignment_seed = models.PositiveIntegerField(default=0)
+    max_unfinished_per_annotator = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_UNFINISHED)],
+        help_text="How many documents one annotator may hold unfinished at once; "
+        "next resumes the oldest of them at this limit.",
+    )
     # Review.
     anonymous_review = models.BooleanField(
         default=False,
@@ -60,7 +70,12 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(annotators_per_document__gte=1), name="project_overlap_at_least_one"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(max_unfinished_per_annotator__gte=1)
+                & Q(max_unfinished_per_annotator__lte=MAX_UNFINISHED),
+                name="project_unfinished_limit_in_range",
+            ),
         ]
 
     def __str__(self):
