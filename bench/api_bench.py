@@ -110,7 +110,7 @@ def main():
         # 2. Save one set of 200 spans and 50 stances.
         document = Document.objects.filter(project=project).first()
         url = f"/api/v1/projects/{project.pk}/documents/{document.pk}/annotations/mine/"
-        version = client.get(url).json()["version"]
+        version = client.post(url).json()["version"]  # takes the document
         spans = [
             {"id": f"s{i}", "start": i * 9, "end": i * 9 + 5, "label": "PERSON"} for i in range(200)
         ]

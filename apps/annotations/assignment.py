@@ -6,6 +6,15 @@ count lives on the document row and changes only while that row is locked
 (SELECT … FOR UPDATE on PostgreSQL; on SQLite every write transaction takes
 the database lock at BEGIN IMMEDIATE), so no number of simultaneous requests
 can push a document past k.
+
+An annotator holds at most the project's `max_unfinished_per_annotator`
+documents unfinished (default 1). Every claim of a member first locks their
+membership row, then counts what they hold: one member's simultaneous
+claims in a project run one after the other, so twenty at once still take
+one document, and other members are not held up. Locks are always taken in
+that order, membership then document, as members.remove_members takes them.
+
+Only claiming writes: reading a set (sets.py, the API's GET) never creates one.
 """
 
 from collections import Counter
@@ -14,8 +23,8 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 
 from apps.documents.models import Document, wanted
-from apps.projects.errors import Conflict
-from apps.projects.models import Project
+from apps.projects.errors import Conflict, NotFound
+from apps.projects.models import Membership, Project
 
 from .models import AnnotationSet
 
@@ -25,13 +34,79 @@ class DocumentFull(Conflict):
     annotators, or it is adjudicated."""
 
 
+class HoldingLimit(Conflict):
+    """The caller already holds as many unfinished documents in the project as
+    it allows. `held` lists their ids (up to that limit), oldest first, so a
+    client can send the annotator back to one."""
+
+    def __init__(self, held, limit):
+        _, title = held[0]
+        others = len(held) - 1
+        also = f" and {others} other{'s' if others != 1 else ''}" if others else ""
+        super().__init__(
+            f"You are still annotating “{title}”{also}: this project lets an annotator "
+            f"hold {limit} unfinished document{'s' if limit != 1 else ''} at a time. "
+            "Submit one before taking another.",
+            field="document",
+        )
+        self.held = [document_id for document_id, _ in held]
+
+    def payload(self):
+        return {**super().payload(), "held": self.held}
+
+
 ADJUDICATED = "This document is adjudicated; its annotation is closed."
 
 
-def _own_set(document_id, user):
+def own_set(document_id, user):
+    """The user's annotator set on the document, or None. Reads only."""
     return AnnotationSet.objects.filter(
         document_id=document_id, kind=AnnotationSet.Kind.ANNOTATOR, author=user
     ).first()
+
+
+def check_open(adjudicated_at, aset):
+    """Raise DocumentFull on an adjudicated document unless the user's set
+    there is submitted (reading one's finished work stays possible)."""
+    if adjudicated_at is not None and (
+        aset is None or aset.status != AnnotationSet.Status.SUBMITTED
+    ):
+        raise DocumentFull(ADJUDICATED)
+
+
+def unfinished(project_id, user):
+    """The user's unsubmitted annotator sets in the project, oldest document
+    first; an adjudicated document's annotation is closed, so its set is not
+    counted, finished or not."""
+    return AnnotationSet.objects.filter(
+        document__project_id=project_id,
+        kind=AnnotationSet.Kind.ANNOTATOR,
+        author=user,
+        status=AnnotationSet.Status.IN_PROGRESS,
+        document__adjudicated_at=None,
+    ).order_by("document_id")
+
+
+def _lock_member(project_id, user):
+    """Lock the user's membership row until the transaction ends: their claims
+    in this project take turns. A member removed meanwhile claims nothing."""
+    # order_by("pk"): the model's ordering would join the project, and FOR
+    # UPDATE would lock the project's row too, serialising every member.
+    locked = list(
+        Membership.objects.select_for_update()
+        .filter(project_id=project_id, user=user)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not locked:
+        raise NotFound("You are not a member of this project.")
+
+
+def _held(project, user):
+    """The user's unfinished sets (with their documents), up to the project's
+    limit, and that limit. Call it under _lock_member."""
+    limit = project.max_unfinished_per_annotator
+    return list(unfinished(project.pk, user).select_related("document")[:limit]), limit
 
 
 def _create_set(document, user):
@@ -43,35 +118,37 @@ def _create_set(document, user):
 
 
 def claim(document, user):
-    """The user's annotator set on `document`, created if this is their first
-    visit. Returns ``(set, created)``; raises DocumentFull past k, and on an
-    adjudicated document unless the user's set there is submitted (reading
-    one's own finished work stays possible; nothing is left to edit)."""
-    aset = _own_set(document.pk, user)
+    """Take the document for the user: their annotator set on it, created
+    unless they have one. Returns ``(set, created)``. Raises DocumentFull past
+    k and on an adjudicated document (unless the user's set there is
+    submitted), HoldingLimit when the user already holds the project's limit
+    of unfinished documents, NotFound when they are not a member."""
+    aset = own_set(document.pk, user)
     if aset is not None:
-        _check_open(document.adjudicated_at, aset)
+        check_open(document.adjudicated_at, aset)
         return aset, False
+    project = document.project
     with transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        # Another request of the same user may have won the lock first.
-        aset = _own_set(document.pk, user)
-        _check_open(locked.adjudicated_at, aset)
+        _lock_member(project.pk, user)
+        # Another claim of the same user may have taken it before the lock.
+        aset = own_set(document.pk, user)
         if aset is not None:
+            check_open(document.adjudicated_at, aset)
             return aset, False
-        k = document.project.annotators_per_document
-        limit = locked.annotators_wanted or k
-        if locked.annotator_count >= limit:
+        held, limit = _held(project, user)
+        if len(held) >= limit:
+            raise HoldingLimit(
+                [(s.document_id, s.document.title or s.document.external_id) for s in held],
+                limit,
+            )
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        check_open(locked.adjudicated_at, None)
+        k = locked.annotators_wanted or project.annotators_per_document
+        if locked.annotator_count >= k:
             raise DocumentFull(
-                f"This document already has its {limit} annotator{'s' if limit != 1 else ''}."
+                f"This document already has its {k} annotator{'s' if k != 1 else ''}."
             )
         return _create_set(locked, user), True
-
-
-def _check_open(adjudicated_at, aset):
-    if adjudicated_at is not None and (
-        aset is None or aset.status != AnnotationSet.Status.SUBMITTED
-    ):
-        raise DocumentFull(ADJUDICATED)
 
 
 def release_unfinished(project, user):
@@ -143,25 +220,12 @@ def _order(queryset, project):
 def next_document(project, user):
     """The document the user should annotate next, with their set, or None.
 
-    Unfinished work comes first: a document whose set the user has not
-    submitted yet. Otherwise a document with fewer than k annotator sets and
-    none of theirs, in the project's assignment order.
+    While the user holds fewer unfinished documents than the project allows,
+    a new one: a document with fewer than k annotator sets and none of
+    theirs, in the project's assignment order. At the limit, or when no new
+    document is left, the oldest they hold (resuming it). None when they hold
+    none and none is left.
     """
-    unfinished = (
-        AnnotationSet.objects.filter(
-            document__project=project,
-            kind=AnnotationSet.Kind.ANNOTATOR,
-            author=user,
-            status=AnnotationSet.Status.IN_PROGRESS,
-            # An adjudicated document's annotation is closed, finished or not.
-            document__adjudicated_at=None,
-        )
-        .select_related("document")
-        .order_by("document_id")
-        .first()
-    )
-    if unfinished is not None:
-        return unfinished.document, unfinished
     mine = AnnotationSet.objects.filter(
         document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author=user
     )
@@ -175,11 +239,17 @@ def next_document(project, user):
         project,
     )
     with transaction.atomic():
+        # Under the membership lock, what the user holds cannot change.
+        _lock_member(project.pk, user)
+        held, limit = _held(project, user)
+        resume = (held[0].document, held[0]) if held else None
+        if len(held) >= limit:
+            return resume
         if connection.features.has_select_for_update_skip_locked:
             # Requests racing for the same document skip the row another one
             # holds and take the next; the count is re-checked under the lock.
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
         document = candidates.first()
         if document is None:
-            return None
+            return resume
         return document, _create_set(document, user)

@@ -98,6 +98,10 @@ def remove_members(memberships):
         if not rows:
             return
         _keep_an_owner({pk: project_id for pk, project_id, _ in rows})
+        # The leaving rows next, before any document: a claim locks its
+        # member's row and then a document, so this order cannot deadlock
+        # with it, and a claim waiting on the row finds the member gone.
+        list(Membership.objects.select_for_update().filter(pk__in=pks).order_by("pk").values("pk"))
         release_unfinished_of([(project_id, user_id) for _, project_id, user_id in rows])
         Membership.objects.filter(pk__in=pks).delete()
 

@@ -80,3 +80,22 @@ class SetWriteSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "SetWrite"
+
+
+class ClaimConflictSerializer(serializers.Serializer):
+    """Why a document could not be taken (409)."""
+
+    detail = serializers.CharField()
+    field = serializers.CharField(required=False, help_text='"document" when `held` is given.')
+    version = serializers.IntegerField(
+        allow_null=True, help_text="Always null: nothing was written."
+    )
+    held = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="When the caller already holds the project's limit of unfinished documents: "
+        "their ids, oldest first.",
+    )
+
+    class Meta:
+        ref_name = "ClaimConflict"

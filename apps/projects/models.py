@@ -18,6 +18,10 @@ def _between(low, high):
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 
+# The most documents the owner may let one annotator hold unfinished at once.
+MAX_UNFINISHED = 100
+
+
 class Project(models.Model):
     class Order(models.TextChoices):
         IMPORT = "import", "Import order"
@@ -37,6 +41,12 @@ class Project(models.Model):
     assignment_order = models.CharField(max_length=16, choices=Order.choices, default=Order.IMPORT)
     assignment_seed = models.PositiveIntegerField(
         default=0, validators=_between(limits.MIN_SEED, limits.MAX_SEED)
+    )
+    max_unfinished_per_annotator = models.PositiveSmallIntegerField(
+        default=1,
+        validators=_between(1, MAX_UNFINISHED),
+        help_text="How many documents one annotator may hold unfinished at once; "
+        "next resumes the oldest of them at this limit.",
     )
     # Review.
     anonymous_review = models.BooleanField(
@@ -73,7 +83,12 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(annotators_per_document__gte=1), name="project_overlap_at_least_one"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(max_unfinished_per_annotator__gte=1)
+                & Q(max_unfinished_per_annotator__lte=MAX_UNFINISHED),
+                name="project_unfinished_limit_in_range",
+            ),
         ]
 
     def __str__(self):

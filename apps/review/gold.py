@@ -23,6 +23,10 @@ from apps.projects.errors import Conflict
 from . import merge
 from .models import AdjudicationEvent, Decision
 
+NO_GOLD = (
+    "This document has no gold set yet: the first decision, auto-merge, accept or "
+    "a PUT with version 1 creates it."
+)
 FROZEN = "This document is adjudicated: its gold set is frozen. Reopen it to change it."
 
 
@@ -103,7 +107,8 @@ def load(document):
 
 
 def gold_set_of(document, user):
-    """The document's gold set, created (empty) on first use."""
+    """The document's gold set, created (empty) if it has none: for the
+    writes only (write_gold, accept); reading never creates one."""
     gold = AnnotationSet.objects.filter(document=document, kind=AnnotationSet.Kind.GOLD).first()
     if gold is not None:
         return gold

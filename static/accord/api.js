@@ -103,9 +103,11 @@ export class Api {
     this.sets = {
       list: (d) => send("GET", `documents/${d}/annotations/`),
     };
-    // The user's own set of a document.
+    // The user's own set of a document. get reads it (404 when they have
+    // none); take claims the document: their set, created or the one they hold.
     this.mine = {
       get: (d) => send("GET", `documents/${d}/annotations/mine/`),
+      take: (d) => send("POST", `documents/${d}/annotations/mine/`),
       put: (d, payload) => send("PUT", `documents/${d}/annotations/mine/`, payload),
       submit: (d, version) => send("POST", `documents/${d}/annotations/mine/submit/`, { version }),
     };

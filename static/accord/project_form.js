@@ -14,7 +14,10 @@ const form = $("project-form");
 const creating = config.project === null;
 
 const TEXT = ["name", "description", "guidelines", "assignment_order"];
-const NUMBERS = ["annotators_per_document", "assignment_seed", "routing_threshold", "routing_max_annotators"];
+const NUMBERS = [
+  "annotators_per_document", "assignment_seed", "max_unfinished_per_annotator",
+  "routing_threshold", "routing_max_annotators",
+];
 const CHECKS = ["blind", "anonymous_review", "routing_enabled"];
 const control = (name) => form.elements.namedItem(name);
 

@@ -412,7 +412,8 @@ function onKey(e) {
   if (document.querySelector("dialog[open]:not(#guidelines)")) return;
   const target = e.target;
   if (target.closest && target.closest("input, select, textarea")) return;
-  const onButton = target.tagName === "BUTTON";
+  // Enter and Space on a button or a link are theirs (press it, follow it).
+  const onButton = target.tagName === "BUTTON" || (target.tagName === "A" && target.hasAttribute("href"));
   const inText = target === $("text");
   const k = e.key;
   if ((e.ctrlKey || e.metaKey) && k === "Enter") {
@@ -675,16 +676,40 @@ async function nextDocument() {
 
 // ------------------------------------------------------------------ start
 
+// The user's set: read, or, when they have none yet, taken. Opening a
+// document in the workspace is asking to annotate it (next does the same);
+// the read itself never takes anything.
+async function openSet() {
+  try {
+    return await api.mine.get(config.document);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+  return api.mine.take(config.document);
+}
+
+// Why the document cannot be opened; when the user already holds as many
+// unfinished documents as the project allows, a link back to the oldest.
+function refuse(error) {
+  setState("error", "Not opened");
+  banner(errorText(error));
+  const held = error instanceof ApiError ? error.body.held : null;
+  if (held?.length) {
+    const link = el("a", { id: "held-link", href: `${config.documentsPage}${held[0]}/`, text: "Back to that document" });
+    $("banner").append(" ", link);
+    link.focus();
+  }
+}
+
 async function start() {
   let doc, mine, sets, labels;
   try {
     [doc, mine, sets, labels] = await Promise.all([
-      api.documents.get(config.document), api.mine.get(config.document),
+      api.documents.get(config.document), openSet(),
       api.sets.list(config.document), api.labels.list(),
     ]);
   } catch (error) {
-    setState("error", errorText(error));
-    banner(error.message);
+    refuse(error);
     return;
   }
   W.text = doc.text;

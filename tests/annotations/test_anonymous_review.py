@@ -218,7 +218,7 @@ def test_the_annotators_own_views_are_unaffected(world):
     client = APIClient()
     client.force_authenticate(world["people"]["xia"])
     d1 = world["docs"][0]
-    mine = client.get(url(world, f"documents/{d1.pk}/annotations/mine/")).json()
+    mine = client.post(url(world, f"documents/{d1.pk}/annotations/mine/")).json()
     assert mine["author"] == "xiaannotator"
     sets = client.get(url(world, f"documents/{d1.pk}/annotations/")).json()
     assert "xiaannotator" in {s["author"] for s in sets}

@@ -31,7 +31,7 @@ def test_claim_refuses_a_new_set_on_an_adjudicated_document(doc, users, client_f
     adjudicate(doc)
     with pytest.raises(DocumentFull):
         claim(doc, users["ana"])
-    response = client_for("ana").get(api(f"documents/{doc.pk}/annotations/mine/"))
+    response = client_for("ana").post(api(f"documents/{doc.pk}/annotations/mine/"))
     assert response.status_code == 409
     assert response.json()["detail"] == "This document is adjudicated; its annotation is closed."
     assert not AnnotationSet.objects.filter(document=doc).exists()
@@ -42,8 +42,9 @@ def test_claim_refuses_a_new_set_on_an_adjudicated_document(doc, users, client_f
 def test_an_unfinished_set_on_an_adjudicated_document_is_closed(doc, users, client_for, api):
     url = api(f"documents/{doc.pk}/annotations/mine/")
     ana = client_for("ana")
-    version = ana.get(url).json()["version"]
+    version = ana.post(url).json()["version"]
     adjudicate(doc)
+    assert ana.get(url).status_code == 409  # closed: nothing is left to edit
     response = ana.put(url, {"version": version, "spans": [], "stances": []}, format="json")
     assert response.status_code == 409
     assert "adjudicated" in response.json()["detail"]
@@ -53,7 +54,7 @@ def test_an_unfinished_set_on_an_adjudicated_document_is_closed(doc, users, clie
 def test_a_submitted_set_on_an_adjudicated_document_stays_readable(doc, users, client_for, api):
     url = api(f"documents/{doc.pk}/annotations/mine/")
     ana = client_for("ana")
-    version = ana.get(url).json()["version"]
+    version = ana.post(url).json()["version"]
     assert ana.post(url + "submit/", {"version": version}, format="json").status_code == 200
     adjudicate(doc)
     response = ana.get(url)
@@ -79,10 +80,10 @@ def test_removing_a_member_releases_their_unfinished_slots(project, users, clien
     ana, ben = users["ana"], users["ben"]
     unfinished = Document.objects.create(project=project, external_id="u", text=TEXT)
     finished = Document.objects.create(project=project, external_id="f", text=TEXT)
-    claim(unfinished, ana)
-    claim(unfinished, ben)
     done, _ = claim(finished, ana)
     submit_set(done)
+    claim(unfinished, ana)
+    claim(unfinished, ben)
     other = make_project(users, annotators_per_document=1)
     elsewhere = Document.objects.create(project=other, external_id="e", text=TEXT)
     claim(elsewhere, ana)

@@ -114,10 +114,10 @@ def test_every_path_releases_the_removed_annotators_slots(
     ana, ben, rita = users["ana"], users["ben"], users["rita"]
     shared = Document.objects.create(project=project, external_id="shared", text=TEXT)
     finished = Document.objects.create(project=project, external_id="finished", text=TEXT)
-    claim(shared, ana)
-    claim(shared, ben)
     done, _ = claim(finished, ana)
     submit_set(done)
+    claim(shared, ana)
+    claim(shared, ben)
     claim(finished, rita)
     other = make_project(users, annotators_per_document=1)
     elsewhere = Document.objects.create(project=other, external_id="elsewhere", text=TEXT)

@@ -57,6 +57,8 @@ def test_the_counts_cost_the_same_queries_however_many_members_and_sets(
     with django_assert_max_num_queries(3):
         assert owner.get(url).status_code == 200
     documents = [make_document(project, f"d{i}") for i in range(12)]
+    project.max_unfinished_per_annotator = 2  # the odd members hold two each
+    project.save(update_fields=["max_unfinished_per_annotator"])
     for i in range(6):
         user = add_member(project, f"extra{i}")
         for document in documents[2 * i : 2 * i + 2]:

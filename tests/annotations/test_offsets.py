@@ -54,7 +54,7 @@ def import_text(owner, api, text, external_id="d"):
 
 
 def put_span(client, url, span):
-    version = client.get(url).json()["version"]
+    version = client.post(url).json()["version"]  # takes the document, or reads the set held
     return client.put(url, {"version": version, "spans": [span], "stances": []}, format="json")
 
 

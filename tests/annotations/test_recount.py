@@ -21,6 +21,8 @@ TEXT = "Moscow condemned the U.S. operation against Venezuela."
 @pytest.fixture
 def docs(project, users):
     """d1: two sets, one submitted; d2: none; d3: one; x1 in another project."""
+    project.max_unfinished_per_annotator = 2  # ana holds d1 and d3
+    project.save(update_fields=["max_unfinished_per_annotator"])
     d1, d2, d3 = (
         Document.objects.create(project=project, external_id=f"d{i}", text=TEXT) for i in (1, 2, 3)
     )

@@ -34,6 +34,13 @@ def read(client, url):
     return r.json()
 
 
+def take(client, url):
+    """Take the document (POST mine/): the caller's set, created or the one they have."""
+    r = client.post(url)
+    assert r.status_code in (200, 201), r.content
+    return r.json()
+
+
 def put(client, url, version, spans=(), stances=()):
     body = {"version": version, "spans": list(spans), "stances": list(stances)}
     return client.put(url, body, format="json")
@@ -51,16 +58,19 @@ def test_fixture_offsets_are_right():
     assert TEXT[0:6] == "Moscow" and TEXT[44:53] == "Venezuela"
 
 
-# --- GET creates once ----------------------------------------------------------------------
+# --- POST takes once, GET reads ------------------------------------------------------------
 
 
-def test_get_mine_creates_the_set_once(ana, mine, doc, users):
-    first = read(ana, mine)
+def test_post_mine_creates_the_set_once(ana, mine, doc, users):
+    assert ana.get(mine).status_code == 404
+    first = take(ana, mine)
     assert first["kind"] == "annotator"
     assert first["author"] == "ana"
     assert first["status"] == "in_progress"
     assert first["spans"] == [] and first["stances"] == []
-    second = read(ana, mine)
+    second = take(ana, mine)
+    assert second == first
+    assert read(ana, mine) == first
     assert second["id"] == first["id"]
     assert second["version"] == first["version"]
     assert AnnotationSet.objects.filter(document=doc, author=users["ana"]).count() == 1
@@ -73,7 +83,7 @@ def test_get_mine_creates_the_set_once(ana, mine, doc, users):
 
 @pytest.mark.parametrize("version", [None, "1", "3", True, 1.0, 0, -1, [1]], ids=repr)
 def test_put_requires_integer_version(ana, mine, version):
-    aset = read(ana, mine)
+    aset = take(ana, mine)
     body = {"spans": [MOSCOW], "stances": []}
     if version is not None:
         body["version"] = version
@@ -86,7 +96,7 @@ def test_put_requires_integer_version(ana, mine, version):
 
 
 def test_stale_version_conflicts_and_changes_nothing(ana, mine):
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     r = put(ana, mine, v, [MOSCOW])
     assert r.status_code == 200, r.content
     aset_id = r.json()["id"]
@@ -101,8 +111,8 @@ def test_stale_version_conflicts_and_changes_nothing(ana, mine):
 
 def test_two_tabs_with_the_same_version_one_wins(client_for, mine):
     tab1, tab2 = client_for("ana"), client_for("ana")
-    v = read(tab1, mine)["version"]
-    assert read(tab2, mine)["version"] == v
+    v = take(tab1, mine)["version"]
+    assert take(tab2, mine)["version"] == v
     r1 = put(tab1, mine, v, [MOSCOW])
     r2 = put(tab2, mine, v, [VENEZUELA])
     assert sorted([r1.status_code, r2.status_code]) == [200, 409]
@@ -113,7 +123,7 @@ def test_two_tabs_with_the_same_version_one_wins(client_for, mine):
 
 
 def test_put_replaces_the_whole_set(ana, mine):
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     r = put(ana, mine, v, [MOSCOW, VENEZUELA], [STANCE])
     assert r.status_code == 200, r.content
     r = put(ana, mine, v + 1, [VENEZUELA])
@@ -125,16 +135,16 @@ def test_put_replaces_the_whole_set(ana, mine):
 
 
 def test_version_increases_by_one_per_write(ana, mine):
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     for step in range(1, 4):
         r = put(ana, mine, v + step - 1, [MOSCOW] if step % 2 else [VENEZUELA])
         assert r.status_code == 200, r.content
         assert r.json()["version"] == v + step
-        assert read(ana, mine)["version"] == v + step
+        assert take(ana, mine)["version"] == v + step
 
 
 def test_put_and_get_return_each_spans_text(ana, mine):
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     r = put(ana, mine, v, [MOSCOW, VENEZUELA], [STANCE])
     assert r.status_code == 200, r.content
     assert {s["id"]: s["text"] for s in r.json()["spans"]} == {"m": "Moscow", "v": "Venezuela"}
@@ -148,7 +158,7 @@ def test_put_and_get_return_each_spans_text(ana, mine):
 def test_stance_cue_round_trips(ana, mine):
     cue = {"id": "c", "start": 7, "end": 16, "label": "ORG"}
     stance = {**STANCE, "cue": "c"}
-    r = put(ana, mine, read(ana, mine)["version"], [MOSCOW, VENEZUELA, cue], [stance])
+    r = put(ana, mine, take(ana, mine)["version"], [MOSCOW, VENEZUELA, cue], [stance])
     assert r.status_code == 200, r.content
     assert read(ana, mine)["stances"] == [
         {"id": "t", "holder": "m", "target": "v", "polarity": "OPPOSE", "cue": "c"}
@@ -158,7 +168,7 @@ def test_stance_cue_round_trips(ana, mine):
 def test_server_made_ids_are_returned(ana, mine):
     cue = {"start": 7, "end": 16, "label": "ORG"}
     stance = {"holder": "m", "target": "v", "polarity": "SUPPORT"}
-    r = put(ana, mine, read(ana, mine)["version"], [MOSCOW, VENEZUELA, cue], [stance])
+    r = put(ana, mine, take(ana, mine)["version"], [MOSCOW, VENEZUELA, cue], [stance])
     assert r.status_code == 200, r.content
     assert [s["id"] for s in r.json()["spans"]] == ["m", "s1", "v"]
     got = read(ana, mine)
@@ -176,7 +186,7 @@ def test_server_made_ids_are_returned(ana, mine):
     ],
 )
 def test_one_bad_span_stores_nothing(ana, mine, bad):
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     assert put(ana, mine, v, [MOSCOW]).status_code == 200
     aset_id = read(ana, mine)["id"]
     before = stored(aset_id)
@@ -191,10 +201,10 @@ def test_one_bad_span_stores_nothing(ana, mine, bad):
 
 def test_stance_pointing_at_a_span_of_another_set(client_for, mine):
     ana, ben = client_for("ana"), client_for("ben")
-    vb = read(ben, mine)["version"]
+    vb = take(ben, mine)["version"]
     ben_span = {"id": "bens", "start": 21, "end": 25, "label": "GPE"}
     assert put(ben, mine, vb, [ben_span]).status_code == 200
-    va = read(ana, mine)["version"]
+    va = take(ana, mine)["version"]
     r = put(ana, mine, va, [MOSCOW], [{"holder": "m", "target": "bens", "polarity": "OPPOSE"}])
     assert r.status_code == 400, r.content
     assert r.json()["errors"][0]["field"] == "stances[0].target"
@@ -206,7 +216,7 @@ def test_stance_pointing_at_a_span_of_another_set(client_for, mine):
 
 
 def test_submit_then_frozen(ana, mine, doc, api):
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     assert put(ana, mine, v, [MOSCOW]).status_code == 200
     r = ana.post(mine + "submit/", {"version": v + 1}, format="json")
     assert r.status_code == 200, r.content
@@ -228,7 +238,7 @@ def test_submit_then_frozen(ana, mine, doc, api):
 
 
 def test_submit_with_stale_version(ana, mine, doc):
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     assert put(ana, mine, v, [MOSCOW]).status_code == 200
     r = ana.post(mine + "submit/", {"version": v}, format="json")
     assert r.status_code == 409, r.content
@@ -245,12 +255,13 @@ def test_submit_without_a_set_is_404(ana, mine):
 # --- k annotators --------------------------------------------------------------------------
 
 
-def test_get_mine_on_a_full_document_conflicts(client_for, mine, doc, users):
-    read(client_for("ana"), mine)
-    read(client_for("ben"), mine)
-    r = client_for("rita").get(mine)
+def test_post_mine_on_a_full_document_conflicts(client_for, mine, doc, users):
+    take(client_for("ana"), mine)
+    take(client_for("ben"), mine)
+    r = client_for("rita").post(mine)
     assert r.status_code == 409, r.content
     assert r.json()["detail"]
+    assert client_for("rita").get(mine).status_code == 404
     assert not AnnotationSet.objects.filter(author=users["rita"]).exists()
     doc.refresh_from_db()
     assert doc.annotator_count == 2
@@ -258,11 +269,11 @@ def test_get_mine_on_a_full_document_conflicts(client_for, mine, doc, users):
     assert read(client_for("ana"), mine)["author"] == "ana"
 
 
-def test_put_mine_on_a_full_document_conflicts(client_for, mine, users):
-    read(client_for("ana"), mine)
-    read(client_for("ben"), mine)
+def test_put_mine_on_a_full_document_takes_nothing(client_for, mine, users):
+    take(client_for("ana"), mine)
+    take(client_for("ben"), mine)
     r = put(client_for("rita"), mine, 1, [MOSCOW])
-    assert r.status_code == 409, r.content
+    assert r.status_code == 404, r.content
     assert not AnnotationSet.objects.filter(author=users["rita"]).exists()
 
 
@@ -271,8 +282,8 @@ def test_put_mine_on_a_full_document_conflicts(client_for, mine, users):
 
 def test_annotations_lists_sets(client_for, mine, api, doc):
     ana, ben = client_for("ana"), client_for("ben")
-    assert put(ana, mine, read(ana, mine)["version"], [MOSCOW]).status_code == 200
-    assert put(ben, mine, read(ben, mine)["version"], [VENEZUELA]).status_code == 200
+    assert put(ana, mine, take(ana, mine)["version"], [MOSCOW]).status_code == 200
+    assert put(ben, mine, take(ben, mine)["version"], [VENEZUELA]).status_code == 200
     url = api(f"documents/{doc.pk}/annotations/")
 
     every = read(client_for("rita"), url)
@@ -287,6 +298,7 @@ def test_annotations_lists_sets(client_for, mine, api, doc):
 
 def test_non_member_gets_404(client_for, mine):
     assert client_for("oscar").get(mine).status_code == 404
+    assert client_for("oscar").post(mine).status_code == 404
 
 
 # --- actors --------------------------------------------------------------------------------
@@ -295,17 +307,17 @@ def test_non_member_gets_404(client_for, mine):
 def test_actor_of_another_project_is_rejected(ana, mine):
     other = Project.objects.create(name="Elsewhere")
     foreign = Actor.objects.create(project=other, name="Russia")
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     r = put(ana, mine, v, [{**MOSCOW, "actor": foreign.pk}])
     assert r.status_code == 400, r.content
     assert r.json()["errors"][0]["field"] == "spans[0].actor"
-    assert read(ana, mine)["version"] == v
+    assert take(ana, mine)["version"] == v
     assert not Span.objects.exists()
 
 
 def test_actor_of_this_project_is_linked(ana, mine, project):
     russia = Actor.objects.create(project=project, name="Russia")
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     r = put(ana, mine, v, [{**MOSCOW, "actor": russia.pk}])
     assert r.status_code == 200, r.content
     assert read(ana, mine)["spans"][0]["actor"] == russia.pk
@@ -314,7 +326,7 @@ def test_actor_of_this_project_is_linked(ana, mine, project):
 def test_merged_actor_is_rejected(ana, mine, project):
     survivor = Actor.objects.create(project=project, name="Russia")
     merged = Actor.objects.create(project=project, name="Kremlin", merged_into=survivor)
-    v = read(ana, mine)["version"]
+    v = take(ana, mine)["version"]
     r = put(ana, mine, v, [{**MOSCOW, "actor": merged.pk}])
     assert r.status_code == 400, r.content
     error = r.json()["errors"][0]
@@ -324,7 +336,7 @@ def test_merged_actor_is_rejected(ana, mine, project):
 
 
 def test_put_answers_with_the_shape_of_get(ana, mine, project):
-    version = read(ana, mine)["version"]
+    version = take(ana, mine)["version"]
     cue = {"id": "c", "start": 10, "end": 16, "label": "GPE"}
     stances = [
         {"id": "z", "holder": "v", "target": "m", "polarity": "SUPPORT", "cue": None},

@@ -192,8 +192,12 @@ def test_responses_match_the_schema(openapi, users, client_for, settings):
     # Two annotators annotate and submit the same document.
     spans = [span("s1", "Caracas", "GPE"), span("s2", "Maduro", "PERSON", maduro)]
     stances = [{"id": "t1", "holder": "s2", "target": "s1", "polarity": "SUPPORT"}]
+    second = Document.objects.get(project=project, external_id="d1").pk
     for client in (ana, ben):
-        mine = check(client.get(f"{base}documents/{doc}/annotations/mine/")).data
+        check(client.get(f"{base}documents/{doc}/annotations/mine/"))  # 404: not taken
+        mine = check(client.post(f"{base}documents/{doc}/annotations/mine/")).data  # 201
+        check(client.post(f"{base}documents/{doc}/annotations/mine/"))  # 200: the same set
+        check(client.post(f"{base}documents/{second}/annotations/mine/"))  # 409: holds one
         body = {"version": mine["version"], "spans": spans, "stances": stances}
         check(client.put(f"{base}documents/{doc}/annotations/mine/", body, format="json"))
         check(client.put(f"{base}documents/{doc}/annotations/mine/", body, format="json"))  # 409
@@ -221,12 +225,14 @@ def test_responses_match_the_schema(openapi, users, client_for, settings):
     check(reviewer.get(f"{base}agreement/"))
     check(reviewer.get(f"{base}agreement/?label=NOPE"))
     check(reviewer.get(f"{review}review/"))
-    gold = check(reviewer.get(f"{review}gold/")).data
+    check(reviewer.get(f"{review}gold/"))  # 404: no gold set yet
     check(reviewer.get(f"{review}review/"))
     merged = check(
         reviewer.post(f"{review}gold/auto-merge/", {"min_agreement": 2}, format="json")
     ).data
-    check(reviewer.put(f"{review}gold/", {"version": gold["version"]}, format="json"))  # 409
+    gold = check(reviewer.get(f"{review}gold/")).data
+    stale = {"version": gold["version"] - 1}
+    check(reviewer.put(f"{review}gold/", stale, format="json"))  # 409
     version = merged["gold"]["version"]
     decision = {"action": "add", "span": span("s9", "Moscow", "GPE"), "version": version}
     made = check(reviewer.post(f"{review}decisions/", decision, format="json")).data

@@ -313,13 +313,21 @@ MATRIX = [
     Row("document-detail", "DELETE", "projects/{p}/documents/{d}/", owner_may(204)),
     # annotation sets
     Row("document-sets", "GET", "projects/{p}/documents/{d}/annotations/", member_may(200)),
-    Row("my-set", "GET", "projects/{p}/documents/{d}/annotations/mine/", member_may(200)),
+    Row(
+        "my-set",
+        "GET",
+        "projects/{p}/documents/{d}/annotations/mine/",
+        member_may(200),
+        prepare=give_caller_a_set,
+    ),
+    Row("my-set", "POST", "projects/{p}/documents/{d}/annotations/mine/", member_may(201)),
     Row(
         "my-set",
         "PUT",
         "projects/{p}/documents/{d}/annotations/mine/",
         member_may(200),
         body=set_body,
+        prepare=give_caller_a_set,
     ),
     Row(
         "my-set-submit",
@@ -447,8 +455,9 @@ HEAD_OPTIONS_CASES = [
 
 
 @pytest.mark.parametrize(("path", "method"), HEAD_OPTIONS_CASES)
-def test_head_and_options_reveal_nothing(path, method, world, client_for):
+def test_head_and_options_reveal_nothing(path, method, world, users, client_for):
     """HEAD and OPTIONS, which every view answers, follow the same rules."""
+    give_caller_a_set(world, users["ana"])  # so that ana has a set of her own to read
     full = "/api/v1/" + path.format(**world.ids())
     assert client_for(None).generic(method, full).status_code == 401
     assert client_for("oscar").generic(method, full).status_code == 404
@@ -648,7 +657,7 @@ def test_mine_is_always_the_callers_own_set(blind, users, client_for):
     mine = f"/api/v1/projects/{project.pk}/documents/{document.pk}/annotations/mine/"
     ana = client_for("ana")
 
-    got = ana.get(mine).json()
+    got = ana.post(mine).json()
     assert got["author"] == "ana" and got["id"] != ben_set.pk and got["spans"] == []
 
     # Naming ben's set in the body does not redirect the write.
@@ -675,8 +684,9 @@ def test_annotator_cannot_reach_a_full_documents_sets(project, users, client_for
     base = f"/api/v1/projects/{project.pk}/documents/{document.pk}/annotations/"
     ana = client_for("ana")
 
-    assert ana.get(base + "mine/").status_code == 409
-    assert ana.put(base + "mine/", set_body(None, "ana"), format="json").status_code == 409
+    assert ana.post(base + "mine/").status_code == 409
+    assert ana.get(base + "mine/").status_code == 404
+    assert ana.put(base + "mine/", set_body(None, "ana"), format="json").status_code == 404
     assert ana.post(base + "mine/submit/").status_code == 404
     assert ana.get(base).json() == []
     next_doc = ana.post(f"/api/v1/projects/{project.pk}/documents/next/")

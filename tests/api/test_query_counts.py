@@ -241,12 +241,15 @@ def shown(found):
 def mine(users, client_for):
     """PUT annotations/mine/ as ana on a fresh document; returns the statements it ran."""
     sized = build(users, SMALL)
+    # Each call takes a fresh document while the earlier ones stay unfinished.
+    sized.project.max_unfinished_per_annotator = 100
+    sized.project.save(update_fields=["max_unfinished_per_annotator"])
     actor_ids = list(Actor.objects.filter(project=sized.project).values_list("pk", flat=True))
     client = client_for("ana")
 
     def put(document, spans, stances, around=None):
         url = sized.url(f"documents/{document.pk}/annotations/mine/")
-        version = client.get(url).json()["version"]
+        version = client.post(url).json()["version"]
         payload = big_payload(document.text, actor_ids, spans, stances, version)
         with around or nullcontext(), CaptureQueriesContext(connection) as queries:
             response = client.put(url, payload, format="json")
@@ -294,3 +297,39 @@ def test_put_mine_ceiling(mine, django_assert_max_num_queries):
     document = mine.document()
     mine(document, spans=2, stances=1, around=django_assert_max_num_queries(PUT_CEILING))
     mine(document, spans=2, stances=1, around=django_assert_max_num_queries(PUT_CEILING))
+
+
+def taking(users, client_for, n):
+    """The statements of taking documents on a project of size n: rita takes
+    a named one (POST mine/), olga asks for her next (a new one), and ana,
+    who holds n unfinished documents, asks for hers (resumed)."""
+    sized = build(users, n)
+    fresh = [
+        Document.objects.create(project=sized.project, external_id=f"new-{i}", text=SENTENCE)
+        for i in range(2)
+    ]
+    calls = {
+        "claim": ("rita", f"documents/{fresh[0].pk}/annotations/mine/", 201),
+        "next, new": ("olga", "documents/next/", 200),
+        "next, resumed": ("ana", "documents/next/", 200),
+    }
+    counts = {}
+    for name, (username, path, code) in calls.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client_for(username).post(sized.url(path))
+        assert response.status_code == code, response.content
+        counts[name] = len(statements(queries.captured_queries))
+    return counts
+
+
+# membership and project of the request, the caller's own set, the membership
+# lock, what they hold, the document lock, the insert and the count, then the
+# set read back (set_payloads); savepoints included.
+TAKE_CEILING = 14
+
+
+def test_taking_a_document_does_not_grow_with_the_project(users, client_for):
+    small = taking(users, client_for, SMALL)
+    large = taking(users, client_for, LARGE)
+    assert small == large
+    assert max(large.values()) <= TAKE_CEILING, large

@@ -108,17 +108,25 @@ def test_settings_edit(page, live_server, users, project, screenshot_path):
     page.fill("#f-description", "Coverage of the crisis.")
     page.check("#f-routing")
     page.fill("#f-threshold", "1.5")
+    expect(page.locator("#f-unfinished")).to_have_value("1")
+    page.fill("#f-unfinished", "0")
     page.select_option("#f-kind-state", "GPE")
     page.click("#save")
     expect(page.locator("#e-routing_threshold")).to_be_visible()
+    expect(page.locator("#e-max_unfinished_per_annotator")).to_contain_text("1")
+    expect(page.locator("#f-unfinished")).to_have_attribute("aria-invalid", "true")
     project.refresh_from_db()
     assert project.description == ""
+    assert project.max_unfinished_per_annotator == 1
 
     page.fill("#f-threshold", "0.7")
+    page.fill("#f-unfinished", "2")
     page.click("#save")
     expect(page.locator("#save-status")).to_have_text("Saved.")
     expect(page.locator("#e-routing_threshold")).to_be_hidden()
+    expect(page.locator("#e-max_unfinished_per_annotator")).to_be_hidden()
     project.refresh_from_db()
+    assert project.max_unfinished_per_annotator == 2
     assert project.description == "Coverage of the crisis."
     assert project.routing_enabled is True
     assert project.routing_threshold == 0.7

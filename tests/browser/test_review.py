@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.actors.models import Actor
+from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
 from apps.projects.models import Label
 from apps.review.models import Decision
@@ -51,11 +52,21 @@ def api_get(page, live_server, path):
 def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3, screenshot_path):
     project, doc, russia = k3
     page.set_viewport_size({"width": 1280, "height": 720})
+    sets_before = list(AnnotationSet.objects.order_by("id").values())
     sign_in(page, "rita")
     page.click(f"a[href='/projects/{project.pk}/']")  # the project list, then the project page
     page.click("#review-links >> text=Review queue")
     page.click(f"#queue a[href='/projects/{project.pk}/review/{doc.pk}/']")
     page.wait_for_selector("body[data-ready=true]")
+    # Opening the queue and the adjudication screen only reads: no gold set
+    # yet, no decision, the annotators' sets as they were.
+    assert list(AnnotationSet.objects.order_by("id").values()) == sets_before
+    assert not Decision.objects.exists()
+    missing = page.evaluate(
+        """async (url) => (await fetch(url, {credentials: "same-origin"})).status""",
+        f"{live_server.url}/api/v1/projects/{project.pk}/documents/{doc.pk}/gold/",
+    )
+    assert missing == 404
 
     spans = page.locator("#span-list li")
     expect(spans).to_have_count(3)

@@ -5,9 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.actors.models import Actor, Alias
+from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.documents.models import Document
-from tests.builders import make_project
+from tests.builders import annotate, make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -547,3 +548,61 @@ def test_a_failing_server_is_retried_with_backoff_not_shown_offline(page, docume
     page.clock.run_for(61000)
     saved(page)
     assert ana_spans(document) == [(0, 6, "GPE")]
+
+
+def mine_requests(page):
+    """The methods of the page's requests to its own set, as they go out."""
+    seen = []
+    page.on(
+        "request",
+        lambda request: (
+            seen.append(request.method) if request.url.endswith("/annotations/mine/") else None
+        ),
+    )
+    return seen
+
+
+def test_opening_a_document_one_holds_only_reads(page, project, document, users, open_workspace):
+    done = Document.objects.create(project=project, external_id="d2", text="Brazil urged talks.")
+    annotate(done, users["ana"], [])
+    claim(document, users["ana"])
+    before = list(AnnotationSet.objects.order_by("id").values())
+    seen = mine_requests(page)
+    open_workspace(page, document)
+    page.goto(page.url.replace(f"/documents/{document.pk}/", f"/documents/{done.pk}/"))
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "submitted")
+    assert seen == ["GET", "GET"]
+    assert list(AnnotationSet.objects.order_by("id").values()) == before
+
+
+def test_opening_an_untaken_document_takes_it_with_a_post(page, document, open_workspace):
+    seen = mine_requests(page)
+    open_workspace(page, document)
+    # The read answers 404 (ana has no set there); taking it is a POST.
+    assert seen == ["GET", "POST"]
+    aset = AnnotationSet.objects.get(document=document, author__username="ana")
+    assert (aset.status, aset.version) == ("in_progress", 1)
+    document.refresh_from_db()
+    assert document.annotator_count == 1
+
+
+def test_a_second_document_sends_back_to_the_one_held(
+    page, live_server, project, document, users, sign_in, screenshot_path
+):
+    claim(document, users["ana"])
+    second = Document.objects.create(project=project, external_id="d2", text="Brazil urged talks.")
+    sign_in(page, "ana")
+    page.goto(f"{live_server.url}/projects/{project.pk}/documents/{second.pk}/")
+    banner = page.locator("#banner")
+    expect(banner).to_contain_text("You are still annotating “Strikes”")
+    expect(banner).to_contain_text("1 unfinished document at a time")
+    link = page.locator("#held-link")
+    expect(link).to_be_focused()
+    page.screenshot(path=str(screenshot_path("workspace-held.png")))
+    assert not AnnotationSet.objects.filter(document=second).exists()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/documents/{document.pk}/")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#text")).to_contain_text("Moscow condemned")
+    assert AnnotationSet.objects.filter(author__username="ana").count() == 1

@@ -259,7 +259,7 @@ def test_the_export_response_is_a_generator(project, client_for, django_assert_m
 
 def test_gold_exports_only_adjudicated_documents(gold_project, users, client_for):
     rita = client_for("rita")
-    # A gold set still being edited, and the empty one opening the gold endpoint makes.
+    # A gold set still being edited, and an empty one a reviewer saved.
     editing = Document.objects.create(project=gold_project, external_id="editing", text="Moscow.")
     add_set(
         editing,
@@ -269,7 +269,8 @@ def test_gold_exports_only_adjudicated_documents(gold_project, users, client_for
     )
     opened = Document.objects.create(project=gold_project, external_id="opened", text="Caracas.")
     url = f"/api/v1/projects/{gold_project.pk}/documents/{opened.pk}/gold/"
-    assert rita.get(url).status_code == 200
+    empty = {"version": 1, "spans": [], "stances": []}
+    assert rita.put(url, empty, format="json").status_code == 200
     assert AnnotationSet.objects.filter(document=opened, kind=AnnotationSet.Kind.GOLD).exists()
 
     body = content(export(rita, gold_project, format="jsonl"))

@@ -291,8 +291,8 @@ def test_patch_text_of_unannotated_document(owner, api, project):
 
 def test_patch_text_of_annotated_document_is_refused(owner, client_for, api, project):
     doc = Document.objects.create(project=project, external_id="d", text="Old text.")
-    # An empty set is enough: the first GET of mine creates it.
-    assert client_for("ana").get(api(f"documents/{doc.pk}/annotations/mine/")).status_code == 200
+    # An empty set is enough: taking the document creates it.
+    assert client_for("ana").post(api(f"documents/{doc.pk}/annotations/mine/")).status_code == 201
     r = owner.patch(api(f"documents/{doc.pk}/"), {"text": "New text."}, format="json")
     assert r.status_code == 400, r.content
     assert "text" in r.json()["errors"]

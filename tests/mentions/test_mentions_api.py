@@ -256,6 +256,9 @@ def test_actor_of_another_project_is_404(client_for, users, world):
 def grow(world, users, n):
     """n more documents, each with a long text and mentions in every kind of set."""
     project, russia = world["project"], world["russia"]
+    # ana and ben hold every one of them unfinished.
+    project.max_unfinished_per_annotator = n + 1
+    project.save(update_fields=["max_unfinished_per_annotator"])
     long_text = ("Filler words here. " * 2000) + TEXT
     offset = len(long_text) - len(TEXT)
     docs = Document.objects.bulk_create(

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.annotations.models import AnnotationSet
 from apps.review.progress import annotator_progress
-from tests.builders import annotate, make_document, make_user
+from tests.builders import add_member, annotate, make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,9 @@ def test_counts_and_median_time(project, users):
 @pytest.mark.parametrize("annotators", [2, 12])
 def test_constant_queries(project, users, annotators, django_assert_max_num_queries):
     for n in range(annotators):
-        annotate(make_document(project, f"d{n}", text="Moscow spoke."), make_user(f"a{n}"))
+        annotate(
+            make_document(project, f"d{n}", text="Moscow spoke."), add_member(project, f"a{n}")
+        )
     with django_assert_max_num_queries(2):
         assert len(annotator_progress(project)) == annotators
 

@@ -154,10 +154,13 @@ def test_gold_put_checks_versions_like_mine(k3, client_for):
     project, doc = k3
     rita, olga = client_for("rita"), client_for("olga")
     url = base(project, doc) + "gold/"
-    first = rita.get(url).json()
-    assert first["version"] == 1 and first["spans"] == [] and first["adjudicated"] is False
+    # No gold set yet: reading it creates none; the first PUT, at version 1, does.
+    assert rita.get(url).status_code == 404
+    assert not AnnotationSet.objects.filter(document=doc, kind="gold").exists()
     body = {"version": 1, "spans": [span_at("g1", MOSCOW)], "stances": []}
-    assert rita.put(url, body, format="json").status_code == 200
+    first = rita.put(url, body, format="json").json()
+    assert first["version"] == 2 and first["adjudicated"] is False
+    assert rita.get(url).json() == first
     stale = olga.put(url, {**body, "spans": [span_at("g1", VENEZUELA)]}, format="json")
     assert stale.status_code == 409
     assert stale.json()["version"] == 2
@@ -174,7 +177,6 @@ def test_gold_put_is_recorded_as_decisions(k3, client_for):
     project, doc = k3
     rita = client_for("rita")
     url = base(project, doc) + "gold/"
-    rita.get(url)
     russia = Actor.objects.filter(project=project).order_by("id").first()
     body = {
         "version": 1,
@@ -337,12 +339,12 @@ def test_queue_lists_complete_documents_most_disagreement_first(users, client_fo
     half = document(project, "half")
     annotate(half, ana, [span_at("s1", MOSCOW), span_at("s2", VENEZUELA)])
     annotate(half, ben, [span_at("s1", MOSCOW)])
-    waiting = document(project, "waiting")
-    annotate(waiting, ana, [span_at("s1", MOSCOW)])
-    annotate(waiting, ben, [span_at("s1", MOSCOW)], submit=False)
     done = document(project, "done")
     annotate(done, ana, [])
     annotate(done, ben, [])
+    waiting = document(project, "waiting")
+    annotate(waiting, ana, [span_at("s1", MOSCOW)])
+    annotate(waiting, ben, [span_at("s1", MOSCOW)], submit=False)
     rita = client_for("rita")
     rita.post(f"/api/v1/projects/{project.pk}/documents/{done.pk}/gold/accept/")
 

@@ -9,14 +9,15 @@ from rest_framework.views import APIView
 
 from apps.documents.models import Document
 from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors
+from apps.projects.errors import NotFound
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
-from ..assignment import claim
+from ..assignment import check_open, claim, own_set
 from ..models import AnnotationSet
 from ..pseudonyms import hides_names
 from ..sets import ProjectSchema, replace_set, set_payloads, submit_set
-from ..shapes import AnnotationSetSerializer, SetWriteSerializer
+from ..shapes import AnnotationSetSerializer, ClaimConflictSerializer, SetWriteSerializer
 from ..validation import describe
 from ..visibility import visible_sets
 
@@ -40,25 +41,55 @@ class DocumentScopedView(ProjectScopedMixin, APIView):
         return document
 
 
+NO_SET = (
+    "You have no set on this document: take it with POST to this URL, "
+    "or ask for your next document (POST documents/next/)."
+)
+
+
 class MySetView(DocumentScopedView):
     """The caller's annotator set on a document.
 
-    The first GET creates it, unless the document already has its k
-    annotators (409). PUT replaces the whole set atomically and must carry the
-    version last read; a stale version answers 409 with the current one.
+    GET reads it (404 when the caller has none: reading never takes a
+    document). POST takes the document: it creates the set (201), or answers
+    the one the caller has (200); 409 when the document already has its k
+    annotators or is adjudicated, or when the caller already holds as many
+    unfinished documents as the project allows (`held` lists them). PUT
+    replaces the whole set atomically and must carry the version last read;
+    a stale version answers 409 with the current one.
     """
 
-    def _claim(self, document):
-        return claim(document, self.request.user)[0]
+    def _own(self, document):
+        aset = own_set(document.pk, self.request.user)
+        if aset is None:
+            raise NotFound(NO_SET)
+        check_open(document.adjudicated_at, aset)
+        return aset
+
+    def _answer(self, document, aset, code=status.HTTP_200_OK):
+        # The same shape as GET, PUT and submit, read back from what was stored.
+        payload = set_payloads(
+            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
+        )
+        return Response(payload[0], status=code)
 
     @extend_schema(responses={200: AnnotationSetSerializer, **errors(*SCOPED, 409)})
     def get(self, request, *args, **kwargs):
         document = self.get_document()
-        aset = self._claim(document)
-        payload = set_payloads(
-            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
-        )
-        return Response(payload[0])
+        return self._answer(document, self._own(document))
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: AnnotationSetSerializer,
+            201: AnnotationSetSerializer,
+            **errors(*SCOPED, 409, e409=ClaimConflictSerializer),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        document = self.get_document()
+        aset, created = claim(document, request.user)
+        return self._answer(document, aset, status.HTTP_201_CREATED if created else 200)
 
     @extend_schema(
         request=SetWriteSerializer,
@@ -77,7 +108,7 @@ class MySetView(DocumentScopedView):
                 {"version": "is required: the version of the set you last read (an integer)."}
             )
         document = self.get_document()
-        aset = self._claim(document)
+        aset = self._own(document)
         schema = ProjectSchema(self.project)
         clean, errors = schema.validate(document.text, data)
         if errors:
@@ -85,11 +116,7 @@ class MySetView(DocumentScopedView):
                 {"detail": describe(errors), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
             )
         replace_set(aset, version, clean, schema.label_ids)
-        # The same shape as GET and submit, read back from what was stored.
-        payload = set_payloads(
-            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
-        )
-        return Response(payload[0])
+        return self._answer(document, aset)
 
 
 class SubmitMySetView(DocumentScopedView):
@@ -106,11 +133,9 @@ class SubmitMySetView(DocumentScopedView):
     )
     def post(self, request, *args, **kwargs):
         document = self.get_document()
-        aset = AnnotationSet.objects.filter(
-            document=document, kind=AnnotationSet.Kind.ANNOTATOR, author=request.user
-        ).first()
+        aset = own_set(document.pk, request.user)
         if aset is None:
-            raise Http404("You have no set on this document.")
+            raise NotFound(NO_SET)
         version = request.data.get("version") if isinstance(request.data, dict) else None
         if version is not None and not _is_version(version):
             raise ValidationError({"version": "must be the version of the set (an integer)."})

@@ -47,6 +47,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "blind",
             "assignment_order",
             "assignment_seed",
+            "max_unfinished_per_annotator",
             "anonymous_review",
             "routing_enabled",
             "routing_threshold",

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from apps.annotations.pseudonyms import display_names, hides_names, project_names
 from apps.documents.models import Document
 from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors, page
+from apps.projects.errors import NotFound
 from apps.projects.limits import MAX_ANNOTATORS, MIN_ANNOTATORS
 from apps.projects.models import Role
 from apps.projects.pagination import PageNumberPagination
@@ -291,15 +292,18 @@ class DocumentReviewDetailView(DocumentReviewView):
 
 
 class GoldView(DocumentReviewView):
-    """The document's gold set (created empty on first read). PUT replaces it
-    whole, carrying the version last read (stale: 409); each change is
-    recorded as a decision. An adjudicated document's gold set is frozen (409)."""
+    """The document's gold set; 404 while it has none (reading creates
+    nothing: the first write does, a PUT with version 1, a decision,
+    auto-merge or accept). PUT replaces it whole, carrying the version last
+    read (stale: 409); each change is recorded as a decision. An adjudicated
+    document's gold set is frozen (409)."""
 
     @extend_schema(responses={200: schema.GoldSerializer, **errors(*SCOPED)})
     def get(self, request, *args, **kwargs):
-        document = self.get_document()
-        gold_ops.gold_set_of(document, request.user)
-        return Response(self.reload()[1])
+        gold = self.reload()[1]
+        if gold is None:
+            raise NotFound(gold_ops.NO_GOLD)
+        return Response(gold)
 
     @extend_schema(
         request=schema.GoldWriteSerializer,
