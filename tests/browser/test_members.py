@@ -14,7 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def project(users):
-    project = make_project(users, annotators_per_document=2, blind=True)
+    # ana holds two unfinished documents, so the project lets her.
+    project = make_project(
+        users, annotators_per_document=2, blind=True, max_unfinished_per_annotator=2
+    )
     d1, d2, d3 = (make_document(project, f"d{i}") for i in (1, 2, 3))
     annotate(d1, users["ana"])
     annotate(d2, users["ana"], submit=False)
