@@ -15,12 +15,11 @@ from apps.documents.models import Document
 from apps.projects.models import Job
 from tests.builders import add_set, make_project, reopened, tricky_payloads
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media"),
+]
 
 
 @pytest.fixture

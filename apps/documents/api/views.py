@@ -15,12 +15,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.annotations.assignment import next_document
 from apps.annotations.models import AnnotationSet
-from apps.annotations.pseudonyms import hides_names
+from apps.annotations.pseudonyms import filter_username, hides_names
 from apps.annotations.sets import set_payloads
 from apps.annotations.visibility import visible_sets
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document, document_status
@@ -71,7 +71,9 @@ class DocumentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Document.Status.choices, method="filter_status")
     q = django_filters.CharFilter(method="filter_q", help_text="Words in the title or text.")
     assigned_to = django_filters.CharFilter(
-        method="filter_assigned_to", help_text="Username of an annotator with a set on it."
+        method="filter_assigned_to",
+        help_text="An annotator with a set on it: their username, or under anonymous review "
+        'a reviewer gives their pseudonym ("Annotator n").',
     )
     outlet = django_filters.CharFilter()
     author = django_filters.CharFilter()
@@ -93,16 +95,9 @@ class DocumentFilter(django_filters.FilterSet):
 
     def filter_assigned_to(self, queryset, name, value):
         view = self.request.parser_context["view"]
-        if (
-            view.project.blind
-            and not view.membership.has_role(Role.REVIEWER)
-            and value != self.request.user.username
-        ):
-            raise PermissionDenied(
-                "In a blind project you may only filter by your own assignments."
-            )
+        username = filter_username(view.membership, self.request.user, value, "assigned_to")
         sets = AnnotationSet.objects.filter(
-            document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author__username=value
+            document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author__username=username
         )
         return queryset.filter(Exists(sets))
 
@@ -133,8 +128,8 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     """Documents of a project, paged by cursor in import order.
 
     `?include=annotations` adds every set the caller may see to each document
-    (under anonymous review, a reviewer sees annotators as "Annotator A/B/C";
-    `assigned_to` still takes a username).
+    (under anonymous review, a reviewer sees annotators as "Annotator A/B/C"
+    and names one in `assigned_to` by project pseudonym, "Annotator n").
     """
 
     roles = {

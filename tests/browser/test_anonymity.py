@@ -1,0 +1,71 @@
+"""What a reviewer of an anonymous-review project meets in the browser: the
+documents page's annotator filter takes a pseudonym and marks a refused
+username at the field."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.builders import (
+    annotate,
+    make_document,
+    make_project,
+    open_page,
+    span_of,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media"),
+]
+
+
+@pytest.fixture
+def anonymous(users):
+    """k = 2, anonymous review: ana (Annotator 1, the lower user id) took
+    d1 and d2, ben (Annotator 2) d2 and d3."""
+    project = make_project(users, annotators_per_document=2, anonymous_review=True)
+    docs = [
+        make_document(project, f"d{n}", text=f"Moscow spoke {n}.", title=f"Wire {n}")
+        for n in (1, 2, 3)
+    ]
+    for who, taken in (("ana", docs[:2]), ("ben", docs[1:])):
+        for doc in taken:
+            annotate(doc, users[who], [span_of("s1", doc.text, "Moscow", "GPE")])
+    return project
+
+
+def titles(page):
+    return page.locator("#doc-rows tr a")
+
+
+def test_a_reviewer_filters_documents_by_pseudonym_and_is_told_why_a_name_is_refused(
+    page, live_server, anonymous, screenshot_path
+):
+    page.set_viewport_size({"width": 1280, "height": 600})
+    open_page(page, live_server.url, f"/projects/{anonymous.pk}/documents/", "rita")
+    annotator = page.locator("#assigned_to")
+    expect(annotator).to_have_attribute("placeholder", "Annotator n")
+    annotator.fill("ben")
+    annotator.press("Enter")
+    error = page.locator("#doc-error")
+    expect(error).to_contain_text("assigned_to: takes an annotator's pseudonym")
+    expect(error).to_contain_text('"Annotator 1" to "Annotator 2"')
+    expect(annotator).to_have_attribute("aria-invalid", "true")
+    expect(annotator).to_be_focused()
+    page.screenshot(path=screenshot_path("documents-anonymous.png"))
+    # The cursor is back in the field: type the pseudonym instead.
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Annotator 2")
+    page.keyboard.press("Enter")
+    expect(titles(page)).to_have_text(["Wire 2", "Wire 3"])
+    expect(error).to_be_hidden()
+    expect(annotator).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_an_owner_filters_by_username(page, live_server, anonymous):
+    open_page(page, live_server.url, f"/projects/{anonymous.pk}/documents/", "olga")
+    expect(page.locator("#assigned_to")).to_have_attribute("placeholder", "username")
+    page.fill("#assigned_to", "ben")
+    page.keyboard.press("Enter")
+    expect(titles(page)).to_have_text(["Wire 2", "Wire 3"])
