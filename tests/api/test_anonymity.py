@@ -9,6 +9,7 @@ The rules (docs/api.md, "Blind projects and anonymous review"):
   annotator's username: names are pseudonyms, and a filter on a user takes
   a pseudonym ("Annotator n"); a username is refused with 400 naming the
   parameter, so no answer pairs a username with a pseudonym;
+- a job is seen by whoever may see what it makes (apps/projects/jobs.py).
 """
 
 from dataclasses import dataclass, field
@@ -217,6 +218,11 @@ API = [
     ),
     # Jobs are not under /projects/: a non-member's list is empty, not 404.
     Row("jobs", "jobs/?project={p}", {**member_may(), "non-member": 200}),
+    Row("release job", "jobs/{job_release}/", reviewer_may()),
+    Row("named release job", "jobs/{job_named}/", reviewer_may()),
+    Row("preannotate job", "jobs/{job_preannotate}/", owner_may()),
+    Row("import job", "jobs/{job_import}/", owner_may()),
+    Row("job of a retired kind", "jobs/{job_retired}/", owner_may()),
 ]
 
 PAGES = [
@@ -442,6 +448,49 @@ def test_a_pseudonym_filter_costs_a_fixed_number_of_queries(
 
 
 # --------------------------------------------------------------------------- jobs
+
+
+def listed_kinds(client_for, username, world):
+    body = client_for(username).get(f"/api/v1/jobs/?project={world['project'].pk}").json()
+    return sorted(job["kind"] for job in body["results"])
+
+
+def test_each_role_lists_the_jobs_whose_work_it_may_see(world, client_for):
+    assert listed_kinds(client_for, "olga", world) == [
+        "import",
+        "preannotate",
+        "release",
+        "release",
+        "retired",
+    ]
+    assert listed_kinds(client_for, "rita", world) == ["release", "release"]
+    assert listed_kinds(client_for, "ana", world) == []
+    assert listed_kinds(client_for, "oscar", world) == []
+
+
+def test_a_job_the_member_may_not_see_is_refused_naming_the_role(world, client_for):
+    job = world["jobs"]["preannotate"]
+    response = client_for("rita").get(f"/api/v1/jobs/{job.pk}/")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "This needs the project role owner; you are a reviewer."}
+    release_job = world["jobs"]["release"]
+    response = client_for("ana").get(f"/api/v1/jobs/{release_job.pk}/")
+    assert response.json() == {
+        "detail": "This needs the project role reviewer or above; you are an annotator."
+    }
+
+
+def test_a_reviewer_lists_jobs_in_a_fixed_number_of_queries(
+    world, client_for, django_assert_num_queries, django_assert_max_num_queries
+):
+    url = f"/api/v1/jobs/?project={world['project'].pk}"
+    rita = client_for("rita")
+    with django_assert_max_num_queries(4) as small:
+        rita.get(url)
+    for kind in ("release", "preannotate", "import") * 5:
+        Job.objects.create(project=world["project"], kind=kind, handler="-")
+    with django_assert_num_queries(len(small)):
+        assert len(rita.get(url).json()["results"]) == 7
 
 
 def test_a_set_author_seen_by_an_annotator_is_a_username(world):

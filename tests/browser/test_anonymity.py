@@ -1,10 +1,13 @@
 """What a reviewer of an anonymous-review project meets in the browser: the
 documents page's annotator filter takes a pseudonym and marks a refused
-username at the field."""
+username at the field; the jobs page shows the kinds of job the role may
+see, and says which it leaves out."""
 
 import pytest
 from playwright.sync_api import expect
 
+from apps.datasets.releases import create_release
+from apps.projects.models import Job
 from tests.builders import (
     annotate,
     make_document,
@@ -69,3 +72,33 @@ def test_an_owner_filters_by_username(page, live_server, anonymous):
     page.fill("#assigned_to", "ben")
     page.keyboard.press("Enter")
     expect(titles(page)).to_have_text(["Wire 2", "Wire 3"])
+
+
+def test_the_jobs_page_shows_a_reviewer_the_release_jobs_only(
+    page, live_server, anonymous, users, screenshot_path
+):
+    create_release(anonymous, {"name": "v1", "formats": ["jsonl"]}, users["olga"])
+    hidden = Job.objects.create(
+        project=anonymous,
+        kind="preannotate",
+        handler="-",
+        status=Job.Status.DONE,
+        progress=1.0,
+        result={"created": 3},
+        created_by=users["olga"],
+    )
+    page.set_viewport_size({"width": 1280, "height": 500})
+    open_page(page, live_server.url, f"/projects/{anonymous.pk}/jobs/", "rita")
+    expect(page.locator("#job-rows tr")).to_have_count(1)
+    expect(page.locator("#job-rows tr .job-kind")).to_have_text("release")
+    expect(page.locator(f'tr[data-job="{hidden.pk}"]')).to_have_count(0)
+    expect(page.locator("#jobs-scope")).to_have_text(
+        "Shown to you as a reviewer: release jobs. "
+        "Not shown: import jobs (owners), preannotate jobs (owners)."
+    )
+    page.screenshot(path=screenshot_path("jobs-reviewer.png"))
+    # The owner sees both, and no such note.
+    page.context.clear_cookies()
+    open_page(page, live_server.url, f"/projects/{anonymous.pk}/jobs/", "olga")
+    expect(page.locator("#job-rows tr")).to_have_count(2)
+    expect(page.locator("#jobs-scope")).to_have_count(0)
