@@ -9,6 +9,8 @@ The rules (docs/api.md, "Blind projects and anonymous review"):
   annotator's username: names are pseudonyms, and a filter on a user takes
   a pseudonym ("Annotator n"); a username is refused with 400 naming the
   parameter, so no answer pairs a username with a pseudonym;
+- annotators' names leave Accord in a file (an export, a release) only for
+  owners, in any project: a release built with names is the owners' to read;
 - a job is seen by whoever may see what it makes (apps/projects/jobs.py).
 """
 
@@ -205,6 +207,19 @@ API = [
         named=True,
     ),
     Row("releases", "projects/{p}/releases/", reviewer_may()),
+    Row("named release", "projects/{p}/releases/{named}/", owner_may(), named=True),
+    Row(
+        "named release file",
+        "projects/{p}/releases/{named}/files/jsonl/?split=train",
+        owner_may(),
+        named=True,
+    ),
+    Row(
+        "named release manifest",
+        "projects/{p}/releases/{named}/files/manifest/",
+        owner_may(),
+        named=True,
+    ),
     Row("pseudonymous release", "projects/{p}/releases/{pseudonymous}/", reviewer_may()),
     Row(
         "pseudonymous release file",
@@ -445,6 +460,40 @@ def test_a_pseudonym_filter_costs_a_fixed_number_of_queries(
 
 
 # --------------------------------------------------------------------------- releases
+
+
+def test_the_release_list_says_which_releases_name_annotators(world, client_for):
+    for username in ("rita", "olga"):
+        listed = client_for(username).get(api(world, "releases/")).json()
+        assert {r["name"]: r["carries_names"] for r in listed} == {
+            "named": True,
+            "pseudonymous": False,
+        }
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_a_release_naming_annotators_is_refused_to_a_reviewer_as_the_export_is(
+    anonymous, world, client_for
+):
+    set_anonymous(world, anonymous)
+    named = world["releases"]["named"]
+    rita = client_for("rita")
+    for path in ("", "files/manifest/", "files/jsonl/?split=train"):
+        response = rita.get(api(world, f"releases/{named.pk}/{path}"))
+        assert response.status_code == 403
+        assert response.json() == {
+            "detail": "Only a project owner may read a release that names the annotators."
+        }
+    export = rita.get(api(world, "export/?format=jsonl&source=all&annotators=names"))
+    assert export.status_code == 403
+    assert export.json() == {"detail": "Only a project owner may export annotators' names."}
+
+
+def test_the_owner_reads_a_release_with_its_names(world, client_for):
+    named = world["releases"]["named"]
+    manifest = client_for("olga").get(api(world, f"releases/{named.pk}/")).json()["manifest"]
+    annotators = {name for doc in manifest["documents"] for name in doc["annotators"]}
+    assert annotators == set(NAMES)
 
 
 # --------------------------------------------------------------------------- jobs
