@@ -16,8 +16,9 @@ from django.test import Client
 from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows, replace_set, submit_set
+from apps.datasets.models import Release
 from apps.documents.models import Document
-from apps.projects.models import Label, Membership, Project, Role
+from apps.projects.models import Job, Label, Membership, Project, Role
 from apps.review import gold as review_gold
 
 ENTITY_LABELS = {"PERSON": "p", "ORG": "o", "GPE": "g"}
@@ -198,6 +199,27 @@ def add_set(document, kind, spans=(), stances=(), author=None, source="", adjudi
             document, spans=spans, stances=stances, adjudicate=adjudicated, author=author
         )
     return add_prediction(document, source or "model", spans, stances)
+
+
+def release_being_built(project, user, job=None, **fields):
+    """A release and its build job as a worker has them mid-build: the job
+    running (or as `job`, a dict of Job fields, says), the release pending
+    (or as `fields` say). The test finishes it with releases.build_release."""
+    job = Job.objects.create(
+        project=project,
+        kind="release",
+        handler="apps.datasets.releases.build_release",
+        **{"status": Job.Status.RUNNING, **(job or {})},
+    )
+    defaults = {"name": "nightly", "ratios": {"train": 0.8, "dev": 0.1, "test": 0.1}}
+    release = Release.objects.create(
+        project=project,
+        formats=["jsonl"],
+        created_by=user,
+        job=job,
+        **{**defaults, **fields},
+    )
+    return job, release
 
 
 @contextmanager

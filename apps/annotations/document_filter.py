@@ -28,7 +28,9 @@ class DocumentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Document.Status.choices, method="filter_status")
     q = django_filters.CharFilter(method="filter_q", help_text="Words in the title or text.")
     assigned_to = django_filters.CharFilter(
-        method="filter_assigned_to", help_text="Username of an annotator with a set on it."
+        method="filter_assigned_to",
+        help_text="An annotator with a set on it: their username, or under anonymous review "
+        'a reviewer gives their pseudonym ("Annotator n").',
     )
     outlet = django_filters.CharFilter()
     author = django_filters.CharFilter()

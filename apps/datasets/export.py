@@ -21,7 +21,8 @@ from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.annotations.sets import load_contents
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document
-from apps.projects.models import Label
+from apps.projects.errors import Forbidden
+from apps.projects.models import Label, Role
 
 from .formats import FORMATS
 from .formats.records import (
@@ -37,6 +38,19 @@ from .options import ExportOptions
 from .splits import Splitter
 
 BUFFER_BYTES = 64 * 1024
+
+
+# Who may take annotators' names out of Accord in a file (an export with
+# annotators=names, a release built with them): owners, in every project.
+# Everyone else gets the pseudonyms below.
+NAMES_ROLE = Role.OWNER
+
+
+def check_names_allowed(membership, what="export annotators' names"):
+    """Refuse (403) a member below NAMES_ROLE what would hand them annotators'
+    names in a file: the one rule for exports and releases."""
+    if not membership.has_role(NAMES_ROLE):
+        raise Forbidden(f"Only a project owner may {what}.")
 
 
 def pseudonym(project_id: int, user_id: int) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from apps.projects.jobs import JobError, start_job
 from apps.review import agreement
 
-from .export import Exporter, buffered
+from .export import Exporter, buffered, check_names_allowed
 from .formats import FORMATS
 from .models import Release, ReleaseFile
 from .options import ExportOptions, OptionsError, parse_release
@@ -44,6 +44,20 @@ def create_release(project, data, user):
     Release.objects.filter(pk=release.pk, job=None).update(job=job)
     release.refresh_from_db()
     return release, job
+
+
+def carries_names(release) -> bool:
+    """Whether the release names annotators: built with annotators=names, its
+    manifest lists each document's annotators by username (whatever the
+    source), and with source=all so do its files."""
+    return release.annotators == "names"
+
+
+def check_may_read(membership, release):
+    """A release that names annotators is read (detail, manifest, files) by
+    those who may export names, as the export endpoint decides; others get 403."""
+    if carries_names(release):
+        check_names_allowed(membership, "read a release that names the annotators")
 
 
 def options_for(release, split=None) -> ExportOptions:

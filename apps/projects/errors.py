@@ -55,6 +55,13 @@ class NotFound(AccordError):
     status = 404
 
 
+class Forbidden(AccordError):
+    """The member's role does not let them ask this (403); a non-member gets
+    NotFound instead, never this."""
+
+    status = 403
+
+
 class Conflict(AccordError):
     """The request collides with the current state (409): a stale version, a frozen
     set, a document that has all its annotators, a concurrent import."""

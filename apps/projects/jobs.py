@@ -9,6 +9,9 @@ request before it answers.
 A handler that does its work in one transaction reports progress through
 `job.set_progress` as any other (OutsideWriter makes it visible at once) and
 ends with `finish_within`, so the work and the job's outcome commit together.
+
+Every kind of job is registered in KINDS with the least role that may see
+it (in the list, its detail and its result): whoever may see what it makes.
 """
 
 import logging
@@ -21,7 +24,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
-from .models import Job, JobFile
+from .models import ROLE_RANK, Job, JobFile, Role
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,44 @@ WORKER_LOST = (
     "The worker stopped answering (no sign of life for {seconds} seconds); "
     "the job did not finish. Start it again."
 )
+
+
+# Kind -> the least role that sees a job of that kind: the role that may see
+# what the job makes. A kind must be registered here before a job of it can
+# start; a job of a kind not here (an old row) is the owners' alone.
+KINDS = {
+    # Documents arriving in bulk: importing is the owners'.
+    "import": Role.OWNER,
+    # Prediction sets over the project: POST …/preannotate/ is the owners'.
+    "preannotate": Role.OWNER,
+    # A release: whoever may list releases (GET …/releases/).
+    "release": Role.REVIEWER,
+}
+
+
+def role_to_see(kind) -> Role:
+    """The least role that sees a job of this kind."""
+    return KINDS.get(kind, Role.OWNER)
+
+
+def least_role_to_see() -> Role:
+    """The least role that sees any kind of job (the jobs page's role)."""
+    return min(KINDS.values(), key=ROLE_RANK.__getitem__)
+
+
+def kinds_seen_by(role) -> list:
+    """The registered kinds a member with this role sees, in KINDS order."""
+    return [kind for kind, needed in KINDS.items() if ROLE_RANK[role] >= ROLE_RANK[needed]]
+
+
+def jobs_seen_by(user):
+    """The jobs the user may see: those of the projects they are a member of
+    whose kind their role there sees. A queryset: one filter, no query of its own."""
+    seen = Q(project__memberships__role=Role.OWNER)
+    for role in (Role.REVIEWER, Role.ANNOTATOR):
+        seen |= Q(project__memberships__role=role, kind__in=kinds_seen_by(role))
+    # One filter() call: the user and the role conditions meet on the same membership.
+    return Job.objects.filter(Q(project__memberships__user=user) & seen)
 
 
 class JobError(Exception):
@@ -47,7 +88,10 @@ def start_job(project, kind, handler, params, user=None, file=None):
     """Record a job and enqueue it; returns the job (re-read it for its outcome).
 
     `file`, a ``(name, bytes)`` pair, is kept for the handler as the job's
-    JobFile (read it with `job_file`) and deleted when the job ends."""
+    JobFile (read it with `job_file`) and deleted when the job ends. `kind`
+    must be registered in KINDS: who may see it is decided there."""
+    if kind not in KINDS:
+        raise ValueError(f"Register the job kind {kind!r} in KINDS, with the role that sees it.")
     with transaction.atomic():
         job = Job.objects.create(
             project=project, kind=kind, handler=handler, params=params, created_by=user

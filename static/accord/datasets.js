@@ -204,15 +204,28 @@ function splitsText(release) {
   return Object.entries(splits).map(([name, c]) => `${name} ${c.documents}`).join(" · ");
 }
 
+// A release that names annotators is opened (detail, manifest, files) only by
+// those the server lets take names out (config.namesAllowed); others see it
+// listed, marked, and no more.
+const readable = (release) => config.namesAllowed || !release.carries_names;
+
 function releaseRows(release) {
+  const name = el("th", { scope: "row" }, el("span", { class: "release-name", text: release.name }));
+  if (release.carries_names) {
+    name.append(" ", el("span", { class: "names-tag small", text: "annotators' names",
+      title: "Built with the annotators' user names: only owners may open it." }));
+  }
   const row = el("tr", { "data-release": release.id, "data-status": release.status },
-    el("th", { scope: "row" }, el("span", { class: "release-name", text: release.name })),
+    name,
     statusCell(release),
     el("td", { class: "small" }, el("span", { text: release.created_by || "—" }),
       el("span", { class: "muted", text: ` · ${when(release.created_at)}` })),
     el("td", { class: "num small splits", text: splitsText(release) }));
   const more = el("tr", { class: "release-more", "data-release-more": release.id });
-  if (release.status === "ready") {
+  if (release.status === "ready" && !readable(release)) {
+    more.append(el("td", { colspan: 4, class: "muted small names-only",
+      text: "This release names the annotators: only an owner may open its manifest and files." }));
+  } else if (release.status === "ready") {
     const details = el("details", { id: `release-${release.id}` },
       el("summary", { text: `Manifest and files of ${release.name}` }),
       el("div", { class: "manifest", text: "Loading…" }));
@@ -275,7 +288,9 @@ async function poll(id) {
         upsert({ ...known, status, progress: job.progress }); // polling has id: no second poll
       },
     });
-    const fresh = await api.releases.get(id);
+    // One the caller may not open is read again from the list.
+    const fresh = readable(releases.get(id)) ? await api.releases.get(id)
+      : (await api.releases.list()).find((r) => r.id === id);
     if (job.status === "failed" && !fresh.error) fresh.error = job.error;
     if (job.status === "failed" && (fresh.status === "pending" || fresh.status === "running")) {
       fresh.status = "failed"; // the job decides: it will not run again

@@ -1,8 +1,8 @@
 // The documents page: the project's documents, filtered and paged by cursor
 // through the documents API. Every value reaches the page as text.
 
-import { Api, errorText } from "./api.js";
-import { readFilters } from "./document_filters.js";
+import { Api, errorText, fieldErrors } from "./api.js";
+import { FILTERS, readFilters } from "./document_filters.js";
 import { el } from "./dom.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
@@ -29,6 +29,7 @@ async function load() {
     const query = String(new URLSearchParams(filters));
     $("preannotate-link").href = config.preannotatePage + (query ? `?${query}` : "");
   }
+  for (const name of FILTERS) $(name).removeAttribute("aria-invalid");
   try {
     const page = await api.documents.list(params);
     if (seq !== state.seq) return; // a newer request is on its way
@@ -39,6 +40,10 @@ async function load() {
     if (seq !== state.seq) return;
     $("doc-error").textContent = errorText(error);
     $("doc-error").hidden = false;
+    // A refused filter is marked, and the cursor goes back to it.
+    const refused = FILTERS.filter((name) => name in fieldErrors(error));
+    for (const name of refused) $(name).setAttribute("aria-invalid", "true");
+    if (refused.length) $(refused[0]).focus();
   }
 }
 

@@ -6,37 +6,22 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import display_names, project_names
-from apps.projects.models import Membership, Role
 from apps.review.report import pseudonymous_report
 from tests.builders import annotate, make_project, span_at
-from tests.review.helpers import MOSCOW, RODRIGUEZ, VENEZUELA, document
+from tests.review.helpers import ANONYMOUS_NAMES, MOSCOW, annotated_by_three, document
 
 pytestmark = pytest.mark.django_db
 
-# Distinctive usernames, so a search of the raw body cannot miss or misfire;
-# created zed, yan, xia (user-id order) so that neither alphabetical order
-# nor user-id order is the order the sets were made in.
-NAMES = ("zedannotator", "yanannotator", "xiaannotator")
+NAMES = ANONYMOUS_NAMES
 
 
 @pytest.fixture
-def world(users, make_user):
+def world(users):
     """Two documents: d1 annotated by yan, xia, zed (in that order); d2 by xia, zed."""
     project = make_project(users, annotators_per_document=3, anonymous_review=True, blind=False)
-    people = {}
-    for name in NAMES:
-        people[name[:3]] = make_user(name)
-        Membership.objects.create(project=project, user=people[name[:3]], role=Role.ANNOTATOR)
-    actor = Actor.objects.create(project=project, name="Russia", kind="state")
-    d1, d2 = document(project, "d1"), document(project, "d2")
-    for who, extra in (("yan", VENEZUELA), ("xia", RODRIGUEZ), ("zed", VENEZUELA)):
-        annotate(d1, people[who], [span_at("s1", MOSCOW, actor.pk), span_at("s2", extra)])
-    for who in ("xia", "zed"):
-        annotate(d2, people[who], [span_at("s1", MOSCOW, actor.pk)])
-    return {"project": project, "docs": (d1, d2), "actor": actor, "people": people}
+    return {"project": project, **annotated_by_three(project)}
 
 
 def url(world, path):
@@ -49,12 +34,11 @@ def endpoints(world):
         "document sets": url(world, f"documents/{d1.pk}/annotations/"),
         "document with annotations": url(world, f"documents/{d1.pk}/?include=annotations"),
         "documents with annotations": url(world, "documents/?include=annotations"),
-        "assigned_to a username": url(
-            world, "documents/?include=annotations&assigned_to=yanannotator"
+        "assigned_to a pseudonym": url(
+            world, "documents/?include=annotations&assigned_to=Annotator%202"
         ),
         "mentions": url(world, f"actors/{world['actor'].pk}/mentions/"),
         "agreement": url(world, "agreement/"),
-        "agreement by a username": url(world, "agreement/?annotator=xiaannotator"),
         "agreement by a pseudonym": url(world, "agreement/?annotator=Annotator%203"),
         "review": url(world, f"documents/{d2.pk}/review/"),
     }
@@ -74,16 +58,15 @@ ENDPOINTS = [
     "document sets",
     "document with annotations",
     "documents with annotations",
-    "assigned_to a username",
+    "assigned_to a pseudonym",
     "mentions",
     "agreement",
-    "agreement by a username",
     "agreement by a pseudonym",
     "review",
 ]
 
 # Where names are shown, a pseudonym is no annotator's name.
-NAMED = [name for name in ENDPOINTS if name != "agreement by a pseudonym"]
+NAMED = [name for name in ENDPOINTS if "pseudonym" not in name]
 
 
 def test_every_endpoint_is_checked(world):
@@ -146,8 +129,8 @@ def test_included_annotations_name_each_person_as_the_review_screen_does(world, 
     for item in page:
         doc = next(d for d in world["docs"] if d.pk == item["id"])
         assert annotator_authors(item["annotations"]) == review_letters(rita, world, doc)
-    # assigned_to still takes a username and finds yan's one document.
-    found = rita.get(url(world, "documents/?include=annotations&assigned_to=yanannotator")).json()[
+    # assigned_to takes yan's project pseudonym and finds yan's one document.
+    found = rita.get(url(world, "documents/?include=annotations&assigned_to=Annotator 2")).json()[
         "results"
     ]
     assert [d["id"] for d in found] == [world["docs"][0].pk]
@@ -182,13 +165,13 @@ def test_agreement_uses_project_pseudonyms_by_user_id(world, client_for):
     for pair in report["spans"]["pairs"]:
         other = by_pair[frozenset((pair["a"], pair["b"]))]
         assert (pair["f1_exact"], pair["documents"]) == (other["f1_exact"], other["documents"])
-    # The annotator filter takes a username or a pseudonym, and answers the same.
-    by_name = rita.get(url(world, "agreement/?annotator=xiaannotator")).json()
+    # The annotator filter takes a pseudonym, never a username (which would
+    # answer with its pseudonym).
+    assert rita.get(url(world, "agreement/?annotator=xiaannotator")).status_code == 400
     by_pseudonym = rita.get(url(world, "agreement/?annotator=Annotator 3")).json()
-    assert by_name == by_pseudonym
-    assert by_name["filters"]["annotator"] == "Annotator 3"
-    assert by_name["documents"] == 2
-    assert {(p["a"], p["b"]) for p in by_name["spans"]["pairs"]} == {
+    assert by_pseudonym["filters"]["annotator"] == "Annotator 3"
+    assert by_pseudonym["documents"] == 2
+    assert {(p["a"], p["b"]) for p in by_pseudonym["spans"]["pairs"]} == {
         ("Annotator 1", "Annotator 3"),
         ("Annotator 2", "Annotator 3"),
     }

@@ -204,9 +204,10 @@ MATRIX = [
     ),
     Row("project-detail", "DELETE", "projects/{p}/", owner_may(204)),
     # background jobs: not under /projects/, so an outsider's list is empty and a
-    # job of another project is 404
+    # job of another project is 404; the world's job is an import, the owners'
+    # (each kind's role: tests/api/test_anonymity.py)
     Row("job-list", "GET", "jobs/", signed_in_may(200)),
-    Row("job-detail", "GET", "jobs/{job}/", member_may(200)),
+    Row("job-detail", "GET", "jobs/{job}/", owner_may(200)),
     # labels
     Row("label-list", "GET", "projects/{p}/labels/", member_may(200)),
     Row(

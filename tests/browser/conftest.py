@@ -68,6 +68,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Release files in a temporary folder, not the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
 def sign_in(live_server):
     def sign_in(page, username):
         return builders.sign_in(page, live_server.url, username)

@@ -13,14 +13,19 @@ from apps.datasets.models import Release, ReleaseFile
 from apps.datasets.releases import build_release
 from apps.documents.models import Document
 from apps.projects.models import Job
-from tests.builders import add_set, make_project, reopened, tricky_payloads
+from tests.builders import (
+    add_set,
+    make_project,
+    release_being_built,
+    reopened,
+    tricky_payloads,
+)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media"),
+]
 
 
 @pytest.fixture
@@ -186,21 +191,7 @@ def test_owner_builds_a_release_and_downloads_a_file_matching_its_sha256(
 def test_a_release_in_progress_shows_its_jobs_progress_until_ready(
     page, live_server, sign_in, gold_project, users
 ):
-    job = Job.objects.create(
-        project=gold_project,
-        kind="release",
-        handler="apps.datasets.releases.build_release",
-        status=Job.Status.RUNNING,
-        progress=0.4,
-    )
-    release = Release.objects.create(
-        project=gold_project,
-        name="nightly",
-        ratios={"train": 0.8, "dev": 0.1, "test": 0.1},
-        formats=["jsonl"],
-        created_by=users["olga"],
-        job=job,
-    )
+    job, release = release_being_built(gold_project, users["olga"], {"progress": 0.4})
     open_page(page, live_server, sign_in, gold_project, "rita")
     row = page.locator(f"tr[data-release='{release.pk}']")
     expect(row).to_have_attribute("data-status", "running")
@@ -220,20 +211,10 @@ def test_a_release_whose_job_ended_is_not_polled_again(
     page, live_server, sign_in, gold_project, users, job_status
 ):
     # The job ended, but the release was never updated: it still says running.
-    job = Job.objects.create(
-        project=gold_project,
-        kind="release",
-        handler="apps.datasets.releases.build_release",
-        status=job_status,
-        error="disk full" if job_status == "failed" else "",
-    )
-    release = Release.objects.create(
-        project=gold_project,
-        name="nightly",
-        ratios={"train": 0.8, "dev": 0.1, "test": 0.1},
-        formats=["jsonl"],
-        created_by=users["olga"],
-        job=job,
+    job, release = release_being_built(
+        gold_project,
+        users["olga"],
+        {"status": job_status, "error": "disk full" if job_status == "failed" else ""},
         status="running",
     )
     job_reads = []

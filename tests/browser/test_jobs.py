@@ -85,8 +85,10 @@ def test_the_jobs_page_follows_a_running_job_to_its_end(
 
 def test_a_job_whose_worker_died_shows_failed(page, live_server, sign_in, project, users, settings):
     settings.ACCORD_JOB_LEASE_SECONDS = 60
-    job = running(project, users["olga"], progress=0.4, silent_for=timedelta(minutes=10))
-    sign_in(page, "rita")
+    job = running(
+        project, users["olga"], progress=0.4, silent_for=timedelta(minutes=10), kind="release"
+    )
+    sign_in(page, "rita")  # a reviewer sees release jobs
     page.goto(f"{live_server.url}/projects/{project.pk}/jobs/")
     page.wait_for_selector("body[data-ready=true]")
     row = page.locator(f'tr[data-job="{job.pk}"]')
@@ -155,7 +157,7 @@ def test_older_jobs_are_a_page_away(page, live_server, sign_in, project):
 
 
 def test_one_page_of_jobs_shows_no_pager(page, live_server, sign_in, project):
-    start_job(project, "count", "tests.projects.handlers.count_to", {"n": 1})
+    start_job(project, "release", "tests.projects.handlers.count_to", {"n": 1})
     sign_in(page, "olga")
     page.goto(f"{live_server.url}/projects/{project.pk}/jobs/")
     page.wait_for_selector("body[data-ready=true]")

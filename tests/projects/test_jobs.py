@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_job_runs_and_reports_its_result(project, users):
-    job = start_job(project, "count", "tests.projects.handlers.count_to", {"n": 4}, users["olga"])
+    job = start_job(project, "release", "tests.projects.handlers.count_to", {"n": 4}, users["olga"])
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert job.progress == 1.0
@@ -37,8 +37,8 @@ def test_an_unexpected_failure_does_not_leak_internals(project):
 
 
 def test_the_jobs_api_shows_a_job_to_members_only(project, users, client_for):
-    job = start_job(project, "count", "tests.projects.handlers.count_to", {"n": 2})
-    response = client_for("ana").get(f"/api/v1/jobs/{job.pk}/")
+    job = start_job(project, "release", "tests.projects.handlers.count_to", {"n": 2})
+    response = client_for("rita").get(f"/api/v1/jobs/{job.pk}/")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "done" and body["progress"] == 1.0
@@ -53,7 +53,7 @@ def test_a_missing_job_is_404(project, client_for):
 
 
 def test_a_job_beats_at_start_and_on_progress(project):
-    job = start_job(project, "count", "tests.projects.handlers.count_to", {"n": 3})
+    job = start_job(project, "release", "tests.projects.handlers.count_to", {"n": 3})
     job.refresh_from_db()
     assert job.heartbeat_at is not None
     assert job.started_at <= job.heartbeat_at <= job.finished_at
@@ -134,8 +134,10 @@ def test_a_stale_job_of_another_project_is_left_to_its_members(project, users, c
 
 def test_the_list_filters_by_project_and_names_who_started_it(project, users, client_for):
     other = make_project(users, name="Elsewhere")
-    mine = start_job(project, "count", "tests.projects.handlers.count_to", {"n": 1}, users["olga"])
-    start_job(other, "count", "tests.projects.handlers.count_to", {"n": 1})
+    mine = start_job(
+        project, "release", "tests.projects.handlers.count_to", {"n": 1}, users["olga"]
+    )
+    start_job(other, "release", "tests.projects.handlers.count_to", {"n": 1})
     body = client_for("rita").get(f"/api/v1/jobs/?project={project.pk}").json()
     assert [job["id"] for job in body["results"]] == [mine.pk]
     assert body["results"][0]["created_by"] == "olga"
@@ -148,7 +150,7 @@ def test_the_list_filters_by_project_and_names_who_started_it(project, users, cl
 
 
 def test_the_list_filters_by_status(project, client_for):
-    start_job(project, "count", "tests.projects.handlers.count_to", {"n": 1})
+    start_job(project, "release", "tests.projects.handlers.count_to", {"n": 1})
     running = running_job(project, timedelta(seconds=1))
     body = client_for("olga").get(f"/api/v1/jobs/?project={project.pk}&status=running").json()
     assert [job["id"] for job in body["results"]] == [running.pk]

@@ -2,6 +2,7 @@
 k = 3. Sets are written by tests/builders.py, through the real write path, so
 routing runs as in production."""
 
+from apps.actors.models import Actor
 from tests.builders import add_member, annotate, make_document, span_at, stance
 
 TEXT = "Moscow condemned the operation against Venezuela and welcomed Rodriguez."
@@ -44,3 +45,23 @@ def three_way(doc, ana, ben, cai):
         [span_at("s1", MOSCOW, a2.pk), span_at("s2", RODRIGUEZ)],
         [stance("t1", "s1", "s2", "SUPPORT")],
     )
+
+
+# Distinctive usernames, so a search of a raw body cannot miss or misfire;
+# created zed, yan, xia, so that user-id order ("Annotator 1, 2, 3") is
+# neither alphabetical order nor the order the sets were made in.
+ANONYMOUS_NAMES = ("zedannotator", "yanannotator", "xiaannotator")
+
+
+def annotated_by_three(project):
+    """ANONYMOUS_NAMES as annotators of `project` (k = 3), and the actor Russia:
+    d1 annotated by yan, xia, zed (in that order), d2 by xia, zed.
+    Returns {"docs": (d1, d2), "actor", "people": {"zed": user, …}}."""
+    people = {name[:3]: add_member(project, name) for name in ANONYMOUS_NAMES}
+    actor = Actor.objects.create(project=project, name="Russia", kind="state")
+    d1, d2 = document(project, "d1"), document(project, "d2")
+    for who, extra in (("yan", VENEZUELA), ("xia", RODRIGUEZ), ("zed", VENEZUELA)):
+        annotate(d1, people[who], [span_at("s1", MOSCOW, actor.pk), span_at("s2", extra)])
+    for who in ("xia", "zed"):
+        annotate(d2, people[who], [span_at("s1", MOSCOW, actor.pk)])
+    return {"docs": (d1, d2), "actor": actor, "people": people}

@@ -54,7 +54,9 @@ def test_owners_see_the_build_form_and_names_reviewers_do_not(users, project):
     reviewer = browser_for(users, "rita").get(page_url(project)).content.decode()
     assert 'id="release-form"' in owner and 'id="release-form"' not in reviewer
     assert '<option value="names">' in owner and '<option value="names">' not in reviewer
-    assert "Only an owner may export annotators' names." in reviewer
+    assert "Only an owner may export annotators' names, or open a release built with them." in (
+        reviewer
+    )
     assert config_of(owner)["isOwner"] is True
     assert config_of(reviewer)["isOwner"] is False
 

@@ -72,6 +72,10 @@ class ReleaseBaseSerializer(serializers.Serializer):
     source = serializers.CharField()
     include_text = serializers.BooleanField()
     annotators = serializers.CharField()
+    carries_names = serializers.BooleanField(
+        help_text="Built with annotators' names: only owners may read its detail, "
+        "manifest and files (others get 403)."
+    )
     licence_text = serializers.CharField(allow_blank=True)
     licence_annotations = serializers.CharField(allow_blank=True)
     created_at = serializers.DateTimeField()

@@ -7,7 +7,6 @@ from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,11 +16,11 @@ from apps.projects.errors import Invalid
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
-from ..export import export
+from ..export import check_names_allowed, export
 from ..formats import FORMATS
 from ..models import Release
 from ..options import SOURCES, parse_export
-from ..releases import create_release
+from ..releases import carries_names, check_may_read, create_release
 from . import schema
 
 
@@ -36,8 +35,8 @@ class IgnoreFormatParameter(DefaultContentNegotiation):
 def export_request(params, view):
     """(format name, ExportOptions) from the query string, or a ValidationError."""
     format_name, options = parse_export(params)
-    if options.annotators == "names" and not view.membership.has_role(Role.OWNER):
-        raise PermissionDenied("Only a project owner may export annotators' names.")
+    if options.annotators == "names":
+        check_names_allowed(view.membership)
     return format_name, options
 
 
@@ -96,6 +95,7 @@ def release_payload(release, with_manifest=True):
         "source": release.source,
         "include_text": release.include_text,
         "annotators": release.annotators,
+        "carries_names": carries_names(release),
         "licence_text": release.licence_text,
         "licence_annotations": release.licence_annotations,
         "created_at": release.created_at,
@@ -118,14 +118,17 @@ class ReleaseMixin(ProjectScopedMixin):
         return Release.objects.filter(project=self.project).select_related("job", "created_by")
 
     def get_release(self, release_pk):
+        """The release, once the caller may read it (one naming annotators: owners)."""
         release = self.releases().filter(pk=release_pk).first()
         if release is None:
             raise Http404
+        check_may_read(self.membership, release)
         return release
 
 
 class ReleaseListView(ReleaseMixin, APIView):
-    """List the releases (reviewers and owners); build a new one (owners)."""
+    """List the releases (reviewers and owners; `carries_names` marks those
+    only owners may open); build a new one (owners)."""
 
     roles = {"GET": Role.REVIEWER, "POST": Role.OWNER}
 

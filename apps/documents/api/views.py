@@ -14,13 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.annotations.assignment import next_document
 from apps.annotations.document_filter import DocumentFilter
 from apps.annotations.models import AnnotationSet
-from apps.annotations.pseudonyms import hides_names
+from apps.annotations.pseudonyms import filter_username, hides_names
 from apps.annotations.sets import set_payloads
 from apps.annotations.visibility import visible_sets
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document, document_status
@@ -67,10 +67,19 @@ def document_payload(row, k):
 
 
 class DocumentFilterBackend(DjangoFilterBackend):
-    """The shared DocumentFilter, over the view's project."""
+    """The shared DocumentFilter, over the view's project; `assigned_to`
+    resolved for the caller first (filter_username: blind projects, and
+    pseudonyms only under anonymous review)."""
 
     def get_filterset_kwargs(self, request, queryset, view):
-        return {**super().get_filterset_kwargs(request, queryset, view), "project": view.project}
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        wanted = (kwargs["data"].get("assigned_to") or "").strip()
+        if wanted:
+            kwargs["data"] = kwargs["data"].copy()
+            kwargs["data"]["assigned_to"] = filter_username(
+                view.membership, request.user, wanted, "assigned_to"
+            )
+        return {**kwargs, "project": view.project}
 
 
 class DocumentUpdateSerializer(serializers.ModelSerializer):
@@ -99,8 +108,8 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     """Documents of a project, paged by cursor in import order.
 
     `?include=annotations` adds every set the caller may see to each document
-    (under anonymous review, a reviewer sees annotators as "Annotator A/B/C";
-    `assigned_to` still takes a username).
+    (under anonymous review, a reviewer sees annotators as "Annotator A/B/C"
+    and names one in `assigned_to` by project pseudonym, "Annotator n").
     """
 
     roles = {
@@ -124,21 +133,6 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
 
     def get_project_queryset(self):
         return Document.objects.filter(project=self.project)
-
-    def filter_queryset(self, queryset):
-        # Who a member may ask about: in a blind project an annotator sees
-        # only their own assignments.
-        wanted = self.request.query_params.get("assigned_to", "").strip()
-        if (
-            wanted
-            and self.project.blind
-            and not self.membership.has_role(Role.REVIEWER)
-            and wanted != self.request.user.username
-        ):
-            raise PermissionDenied(
-                "In a blind project you may only filter by your own assignments."
-            )
-        return super().filter_queryset(queryset)
 
     def _payloads(self, rows):
         payloads = [document_payload(row, self.project_k) for row in rows]

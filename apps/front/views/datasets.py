@@ -9,6 +9,7 @@ with what they are, the project's labels, the caller's role).
 
 from django.shortcuts import render
 
+from apps.datasets.export import NAMES_ROLE
 from apps.datasets.formats import FORMATS
 from apps.datasets.splits import DEFAULT_RATIOS, DEFAULT_SEED
 from apps.projects.labels import ORDER as LABEL_ORDER
@@ -40,11 +41,15 @@ def datasets_page(request, membership):
         Label.objects.filter(project=project).order_by(*LABEL_ORDER).values("name", "kind")
     )
     is_owner = membership.has_role(Role.OWNER)
+    # Whether the caller may take annotators' names out: export them, open a
+    # release built with them (the API's rule, handed to the page).
+    names_allowed = membership.has_role(NAMES_ROLE)
     config = {
         "project": project.pk,
         "api": project_api(project),
         "jobsApi": api_root(),
         "isOwner": is_owner,
+        "namesAllowed": names_allowed,
         "formats": format_choices(),
         "seed": DEFAULT_SEED,
         "ratios": ",".join(f"{name}:{ratio:g}" for name, ratio in DEFAULT_RATIOS.items()),
@@ -56,6 +61,7 @@ def datasets_page(request, membership):
             "project": project,
             "membership": membership,
             "is_owner": is_owner,
+            "names_allowed": names_allowed,
             "labels": labels,
             "formats": config["formats"],
             "default_ratios": config["ratios"],

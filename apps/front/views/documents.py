@@ -1,7 +1,9 @@
 """The documents page: every document of a project, searched, filtered and paged.
 
 Reviewers and owners only: it shows every document's status and who took
-it, which annotators of a blind project may not see. The page is a shell:
+it, which annotators of a blind project may not see. Its annotator filter
+takes what the API's `assigned_to` takes: a username, or under anonymous
+review a reviewer's "Annotator n". The page is a shell:
 static/accord/documents.js reads the documents API (keyset pages, so page
 1,000 costs what page 1 costs); owners may delete a document nobody has
 annotated yet.
@@ -10,6 +12,7 @@ annotated yet.
 from django.shortcuts import render
 from django.urls import reverse
 
+from apps.annotations.pseudonyms import hides_names
 from apps.documents.models import Document
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
@@ -39,6 +42,8 @@ def documents_page(request, membership):
             "project": project,
             "membership": membership,
             "statuses": Document.Status.choices,
+            # Under anonymous review a reviewer names annotators by pseudonym.
+            "pseudonyms": hides_names(membership),
             "config": config,
         },
     )

@@ -1,21 +1,34 @@
 """The jobs page: the project's background jobs (imports, pre-annotation,
-releases) with their progress, for reviewers and owners.
+releases) with their progress, for whoever sees some kind of job (the
+registry in apps/projects/jobs.py: reviewers and owners).
 
 A shell like every project page: static/accord/jobs.js reads the jobs API
-(`/api/v1/jobs/?project=p`) and polls it while any job is pending or
-running. Annotators get 403, non-members 404.
+(`/api/v1/jobs/?project=p`), which lists only the kinds the caller's role
+sees, and polls it while any job is pending or running. The page says which
+kinds those are. Members who see no kind get 403, non-members 404.
 """
 
 from django.conf import settings
 from django.shortcuts import render
 
-from apps.projects.models import Role
+from apps.projects.jobs import KINDS, kinds_seen_by, least_role_to_see
 from apps.projects.permissions import project_page
 
 from .api_urls import api_root, project_api
 
 
-@project_page(Role.REVIEWER)
+def scope_text(role):
+    """Which kinds of job a member with this role sees, and which not, or ""
+    when they see every kind."""
+    seen = kinds_seen_by(role)
+    hidden = [f"{kind} jobs ({KINDS[kind]}s)" for kind in KINDS if kind not in seen]
+    if not hidden:
+        return ""
+    shown = ", ".join(f"{kind} jobs" for kind in seen)
+    return f"Shown to you as a {role}: {shown}. Not shown: {', '.join(hidden)}."
+
+
+@project_page(least_role_to_see())
 def jobs_page(request, membership):
     project = membership.project
     config = {
@@ -29,5 +42,10 @@ def jobs_page(request, membership):
     return render(
         request,
         "projects/jobs.html",
-        {"project": project, "membership": membership, "config": config},
+        {
+            "project": project,
+            "membership": membership,
+            "config": config,
+            "scope": scope_text(membership.role),
+        },
     )

@@ -127,12 +127,16 @@ def dashboard_page(request, membership):
         for status, name in STATUSES
     ]
     # Under anonymous review reviewers see "Annotator n", the agreement
-    # report's names, so a row and its agreement figures match.
-    names = project_names(project) if hides_names(membership) else None
-    annotators = [
-        {**row, "name": names.get(row["username"], row["username"]) if names else row["username"]}
-        for row in annotator_progress(project)
-    ]
+    # report's names, so a row and its agreement figures match; in that
+    # order too, or the rows' alphabetical order of the hidden usernames
+    # would pair them with the members list.
+    annotators = [{**row, "name": row["username"]} for row in annotator_progress(project)]
+    if hides_names(membership):
+        names = project_names(project)
+        rank = {username: i for i, username in enumerate(names)}
+        annotators.sort(key=lambda row: rank[row["username"]])
+        for row in annotators:
+            row["name"] = names[row.pop("username")]
     config = {"project": project.pk, "api": project_api(project)}
     return render(
         request,

@@ -1,5 +1,6 @@
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -12,7 +13,7 @@ from apps.annotations.models import Span, Stance
 
 from ..errors import Conflict
 from ..guidelines import render_guidelines
-from ..jobs import expire_stale
+from ..jobs import expire_stale, jobs_seen_by, role_to_see
 from ..labels import ORDER, move_label, next_position
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
@@ -172,9 +173,11 @@ class JobFilter(filters.FilterSet):
 
 @model_viewset_errors(JobSerializer, list_codes=(400, 401), read_only=True)
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
-    """Background jobs, newest first; a job is visible to the members of its
-    project. A running job whose worker stopped sending heartbeats for longer
-    than ACCORD_JOB_LEASE_SECONDS is marked failed when it is next read."""
+    """Background jobs, newest first. A job is visible to whoever may see what
+    it makes: members of its project whose role sees its kind (jobs.KINDS).
+    The list holds only those; another member asking for one gets 403, a
+    non-member 404. A running job whose worker stopped sending heartbeats for
+    longer than ACCORD_JOB_LEASE_SECONDS is marked failed when it is next read."""
 
     serializer_class = JobSerializer
     queryset = Job.objects.none()
@@ -184,14 +187,27 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return Job.objects.filter(project__memberships__user=self.request.user).select_related(
-            "created_by"
-        )
+        return jobs_seen_by(self.request.user).select_related("created_by")
 
     def list(self, request, *args, **kwargs):
         expire_stale(self.filter_queryset(self.get_queryset()))
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
-        expire_stale(self.get_queryset().filter(pk=kwargs["pk"]))
-        return super().retrieve(request, *args, **kwargs)
+        # The job and the caller's role in its project, in one query.
+        role = Membership.objects.filter(project=OuterRef("project_id"), user=request.user)
+        job = (
+            Job.objects.filter(pk=kwargs["pk"])
+            .annotate(caller_role=Subquery(role.values("role")[:1]))
+            .select_related("created_by")
+            .first()
+        )
+        if job is None or job.caller_role is None:
+            raise Http404
+        # The caller's membership as far as the role check and its message need it.
+        caller, needed = Membership(role=job.caller_role), role_to_see(job.kind)
+        if not caller.has_role(needed):
+            raise PermissionDenied(refusal(caller, needed))
+        if expire_stale(Job.objects.filter(pk=job.pk)):
+            job.refresh_from_db()
+        return Response(self.get_serializer(job).data)

@@ -12,7 +12,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.annotations.pseudonyms import display_names, hides_names, project_names
+from apps.annotations.pseudonyms import (
+    display_names,
+    filter_username,
+    hides_names,
+    project_names,
+)
 from apps.documents.models import Document
 from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors, page
 from apps.projects.errors import NotFound
@@ -72,13 +77,16 @@ class AgreementView(ReviewerView):
     """Inter-annotator agreement over documents with two or more submitted sets.
 
     Under anonymous review a reviewer sees annotators as "Annotator 1..n"
-    (project-wide, by user id)."""
+    (project-wide, by user id), and filters by those names only."""
 
     @extend_schema(
         parameters=[
             OpenApiParameter("label", str, description="an entity or stance label name"),
             OpenApiParameter(
-                "annotator", str, description='a username (or "Annotator n" under anonymous review)'
+                "annotator",
+                str,
+                description="a username; under anonymous review a reviewer gives the pseudonym, "
+                '"Annotator n" (a username is refused)',
             ),
             OpenApiParameter("document", str, description="document ids, comma-separated"),
         ],
@@ -88,10 +96,12 @@ class AgreementView(ReviewerView):
         params = request.query_params
         annotator = params.get("annotator") or None
         # Under anonymous review a reviewer sees project-wide pseudonyms
-        # ("Annotator n"); `annotator` takes a username or such a pseudonym.
+        # ("Annotator n") and names an annotator only so.
         names = project_names(self.project) if hides_names(self.membership) else None
-        if names and annotator is not None:
-            annotator = {shown: u for u, shown in names.items()}.get(annotator, annotator)
+        if annotator is not None:
+            annotator = filter_username(
+                self.membership, request.user, annotator, "annotator", names=names
+            )
         report = agreement_report(
             self.project,
             label=params.get("label") or None,
