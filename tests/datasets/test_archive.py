@@ -3,10 +3,12 @@
 import gzip
 import io
 import itertools
+from pathlib import Path
 
 import orjson
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -158,11 +160,17 @@ def stored_counts():
     return {m.__name__: m.objects.count() for m in models}
 
 
+def stored_files():
+    return sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
 def refused(data, **options):
-    before = stored_counts()
+    """The ArchiveError restoring `data` raises, having stored no row and no file."""
+    before, files = stored_counts(), stored_files()
     with pytest.raises(ArchiveError) as caught:
         restore_archive(io.BytesIO(data), **options)
     assert stored_counts() == before
+    assert stored_files() == files
     return caught.value
 
 
@@ -173,12 +181,18 @@ def test_a_bad_record_in_the_middle_stores_nothing(rich, media):
         doc = [r for r in lines if r["type"] == "document"][2]  # after a chunk was stored
         doc["sets"][0]["spans"][0]["label"] = "NEUTRAL"
 
-    files_before = sorted(p.name for p in media.rglob("*"))
     error = refused(rewrite(data, corrupt), chunk_size=2)
     assert "sets[0].spans[0].label" in error.message
     assert "NEUTRAL is a stance label" in error.message
     assert '(document "rtl")' in error.message
-    assert sorted(p.name for p in media.rglob("*")) == files_before
+
+
+def test_a_problem_after_the_manifests_were_stored_deletes_them(rich):
+    data = rewrite(archive_of(rich), lambda r: r[-1]["counts"].update(spans=0))
+    before = len(stored_files())
+    error = refused(data)  # the release (and its manifest file) came before the end record
+    assert "counts" in error.message
+    assert len(stored_files()) == before
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,10 @@ What an archive does not hold:
 - a release's data files (ReleaseFile): the manifest describes them, with
   each file's SHA-256; rebuild them with a new release;
 - user accounts beyond their usernames (passwords, e-mail, staff flags):
-  `--create-users` makes accounts without a usable password.
+  `--create-users` makes accounts without a usable password;
+- references that already dangle in the source: an actor deleted since a
+  decision named it becomes null in that decision's items, and a deleted
+  user drops out of a decision's `annotators`.
 
 Instance-specific, and so differing between the archive of a project and the
 archive of its restored copy: only the header (when and where it was

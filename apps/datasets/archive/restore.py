@@ -20,7 +20,7 @@ import orjson
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 
 from apps.actors.models import Actor, Alias
 from apps.annotations.counters import recount
@@ -79,15 +79,28 @@ def _auto_times(model):
 
 def _create(model, objects, values):
     """bulk_create `objects`, then put back the archive's timestamps that the
-    insert replaced (`values`: each object's cleaned columns)."""
+    insert replaced (`values`: each object's cleaned columns), in one
+    executemany: the values are cleaned already, and an UPDATE … CASE per
+    column (bulk_update) costs more to compile than the rows to write."""
     created = model.objects.bulk_create(objects)
     names = [n for n in _auto_times(model) if any(n in v for v in values)]
     if names and created:
-        for obj, v in zip(created, values, strict=True):
-            for name in names:
-                if name in v:
-                    setattr(obj, name, v[name])
-        model.objects.bulk_update(created, names)
+        fields = [model._meta.get_field(n) for n in names]
+        quote = connection.ops.quote_name
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(
+            quote(model._meta.db_table),
+            ", ".join(f"{quote(f.column)} = %s" for f in fields),
+            quote(model._meta.pk.column),
+        )
+        adapt = connection.ops.adapt_datetimefield_value
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                sql,
+                [
+                    [*(adapt(v.get(n, getattr(obj, n))) for n in names), obj.pk]
+                    for obj, v in zip(created, values, strict=True)
+                ],
+            )
     return created
 
 
