@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .archive import ArchiveView
 from .views import (
     ExportView,
     ReleaseDetailView,
@@ -13,6 +14,7 @@ app_name = "datasets"
 
 urlpatterns = [
     path("export/", ExportView.as_view(), name="export"),
+    path("archive/", ArchiveView.as_view(), name="archive"),
     path("releases/", ReleaseListView.as_view(), name="release-list"),
     path(release, ReleaseDetailView.as_view(), name="release-detail"),
     path(f"{release}files/manifest/", ReleaseManifestView.as_view(), name="release-manifest"),
