@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from apps.actors.models import Actor, Alias
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.documents.models import Document
-from apps.projects.models import Job, Label, Membership, Project
+from apps.projects.models import ApiToken, Job, JobFile, Label, Membership, Project
 from apps.review.models import AdjudicationEvent, Decision, ReviewScore
 
 from ..models import Release, ReleaseFile
@@ -65,6 +65,8 @@ SPECS = {
 # Models an archive does not hold, and why.
 NOT_ARCHIVED = {
     Job: "background work of the source instance; a restore starts none",
+    JobFile: "a job's upload, kept only until its job ends",
+    ApiToken: "a person's credentials on the source instance, never carried elsewhere",
     ReviewScore: "a cache of each document's disagreement, recomputed on restore",
     ReleaseFile: "a release's data files; the archive holds its manifest, not its files",
 }
