@@ -21,7 +21,6 @@ import os
 import random
 import tempfile
 import time
-import tracemalloc
 
 import common  # sets Django up: keep it before Django and apps imports
 from django.contrib.auth import get_user_model
@@ -47,12 +46,7 @@ def measure(fn, project, path):
     started = time.perf_counter()
     result = fn(project, path)
     seconds = time.perf_counter() - started
-    gc.collect()
-    tracemalloc.start()
-    fn(project, path)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return seconds, peak / 2**20, result
+    return seconds, common.peak_mib(fn, project, path), result
 
 
 def main():

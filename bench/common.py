@@ -6,8 +6,10 @@ fresh test database of whatever DATABASE_URL points at, dropped afterwards.
 """
 
 import contextlib
+import gc
 import os
 import sys
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,3 +55,15 @@ def throwaway_database():
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def peak_mib(fn, *args):
+    """The peak of Python allocations (MiB, tracemalloc) while `fn(*args)` runs:
+    a second run of work already timed, since tracing slows Python down."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn(*args)
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()

@@ -19,7 +19,6 @@ import gc
 import json
 import random
 import time
-import tracemalloc
 
 import common  # sets Django up: keep it before Django and apps imports
 from django.db import connection
@@ -195,12 +194,7 @@ def measure(fn, project, fmt):
         started = time.perf_counter()
         size = fn(project, fmt)
         seconds = time.perf_counter() - started
-    gc.collect()
-    tracemalloc.start()
-    fn(project, fmt)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return seconds, peak / 2**20, len(queries), size
+    return seconds, common.peak_mib(fn, project, fmt), len(queries), size
 
 
 def main():
