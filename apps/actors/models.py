@@ -5,10 +5,41 @@ from django.db.models import Q
 
 from apps.projects.models import Project
 
+from .search import search_key
+
 country_validator = RegexValidator(
     r"^[A-Z]{2}$", "A country is an ISO 3166-1 alpha-2 code in capitals, e.g. RU."
 )
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q159.")
+
+
+class SearchKeyField(models.TextField):
+    """The search key (apps/actors/search.py) of another column, written on
+    every save and bulk_create from that column, so no writer can forget it.
+    bulk_update does not call pre_save: a caller updating the source column
+    that way lists this field too and calls `refresh` first."""
+
+    def __init__(self, *args, source, **kwargs):
+        self.source = source
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("editable", None)
+        if kwargs.get("default") == "":
+            kwargs.pop("default")
+        return name, path, args, kwargs
+
+    def refresh(self, instance):
+        value = search_key(getattr(instance, self.source))
+        setattr(instance, self.attname, value)
+        return value
+
+    def pre_save(self, model_instance, add):
+        return self.refresh(model_instance)
 
 
 class Actor(models.Model):
@@ -22,6 +53,7 @@ class Actor(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actors")
     name = models.CharField(max_length=300)
+    name_key = SearchKeyField(source="name")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
     country = models.CharField(max_length=2, blank=True, validators=[country_validator])
     wikidata_id = models.CharField(max_length=20, blank=True, validators=[wikidata_validator])
@@ -56,6 +88,7 @@ class Actor(models.Model):
 class Alias(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     text = models.CharField(max_length=300)
+    text_key = SearchKeyField(source="text")
     case_sensitive = models.BooleanField(default=True)
 
     class Meta:

@@ -148,9 +148,12 @@ def import_registry(project, records: list[ActorRecord]):
                 else:
                     unchanged += 1
             if updated:
+                name_key = Actor._meta.get_field("name_key")
+                for actor in updated:
+                    name_key.refresh(actor)
                 Actor.objects.bulk_update(
                     updated,
-                    ["name", "kind", "country", "wikidata_id", "description"],
+                    ["name", "name_key", "kind", "country", "wikidata_id", "description"],
                     batch_size=500,
                 )
             actors = Actor.objects.bulk_create(

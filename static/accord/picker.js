@@ -24,9 +24,11 @@ export class ActorPicker {
     this.dialog.addEventListener("close", () => this.onClose && this.onClose());
   }
 
-  open(query, onPick, onClose) {
+  // `exclude`: an actor id never offered (a merge's own source).
+  open(query, onPick, onClose, { exclude = null } = {}) {
     this.onPick = onPick;
     this.onClose = onClose;
+    this.exclude = exclude;
     this.input.value = query;
     this.error.hidden = true;
     this.dialog.showModal();
@@ -45,7 +47,7 @@ export class ActorPicker {
     try {
       const page = await this.api.actors.search(q);
       if (seq !== this.seq) return; // a newer search is under way
-      this.results = page.results;
+      this.results = page.results.filter((actor) => actor.id !== this.exclude);
       this.active = 0;
       this.draw();
     } catch (error) {

@@ -43,6 +43,15 @@ function listQuery() {
   return params;
 }
 
+// A new actor would often fall outside the search that was on the screen:
+// search for it instead, so the list shows what was just made.
+function showInList(actor) {
+  $("q").value = actor.name;
+  $("kind").value = "";
+  $("country").value = "";
+  list.page = 1;
+}
+
 function reload({ resetPage = false, delay = 0 } = {}) {
   if (resetPage) list.page = 1;
   clearTimeout(list.timer);
@@ -408,6 +417,7 @@ async function saveEditor(event) {
       ? await api.actors.update(editor.actor.id, payload)
       : await api.actors.create(payload);
     $("edit-dialog").close();
+    if (!editor.actor) showInList(saved);
     reload();
     await openActor(saved);
   } catch (error) {
@@ -437,7 +447,7 @@ $("actor-dialog").addEventListener(
 
 function startMerge(source) {
   showDetailError("");
-  picker.open("", (survivor) => confirmMerge(source, survivor));
+  picker.open("", (survivor) => confirmMerge(source, survivor), null, { exclude: source.id });
 }
 
 async function mentionCount(actor) {

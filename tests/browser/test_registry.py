@@ -267,3 +267,52 @@ def test_mentions_link_to_the_workspace_only_from_the_callers_own_set(
     expect(other).to_have_count(1)
     expect(other.locator(".mention-head a")).to_have_count(0)
     expect(other.locator(".doc-title")).to_have_text("Strikes")
+
+
+def test_search_ignores_accents_and_case_as_users_type(page, live_server, sign_in, project):
+    add_actor(project, "Nguyễn Phú Trọng", kind="person")
+    add_actor(project, "Łódź", kind="other", aliases=["Lodzer Stadt"])
+    add_actor(project, "Brazil", country="BR")
+    open_registry(page, live_server, sign_in, project, "ana")
+    rows = page.locator("#actor-rows tr")
+    expect(rows).to_have_count(3)
+    page.fill("#q", "nguyen")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Nguyễn Phú Trọng")
+    page.fill("#q", "LODZ")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Łódź")
+
+
+def test_a_new_actor_is_shown_in_the_list_whatever_was_searched(
+    page, live_server, sign_in, project
+):
+    add_actor(project, "Venezuela", aliases=["Caracas"])
+    add_actor(project, "Brazil")
+    open_registry(page, live_server, sign_in, project, "ana")
+    rows = page.locator("#actor-rows tr")
+    page.fill("#q", "venez")
+    expect(rows).to_have_count(1)
+    page.click("#new-actor")
+    page.fill("#f-name", "Delcy Rodríguez")
+    page.click("#edit-save")
+    expect(page.locator("#edit-dialog")).not_to_be_visible()
+    expect(page.locator("#detail-name")).to_have_text("Delcy Rodríguez")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Delcy Rodríguez")
+    expect(page.locator("#q")).to_have_value("Delcy Rodríguez")
+
+
+def test_the_merge_picker_never_offers_the_actor_itself(page, live_server, sign_in, project):
+    add_actor(project, "Kremlin")
+    add_actor(project, "Russia")
+    open_registry(page, live_server, sign_in, project, "rita")
+    page.locator("#actor-rows tr", has_text="Kremlin").first.click()
+    expect(page.locator("#detail-name")).to_have_text("Kremlin")
+    page.click("#merge-actor")
+    results = page.locator("#actor-results li")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("Russia")
+    page.fill("#actor-q", "krem")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("No actor matches")

@@ -10,11 +10,14 @@ from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..models import Actor
+from ..search import search_key
 from .serializers import ActorSerializer
 
 
 class ActorFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", help_text="Part of a name or an alias.")
+    q = django_filters.CharFilter(
+        method="filter_q", help_text="Part of a name or an alias; accents and case optional."
+    )
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices)
     country = django_filters.CharFilter()
     include_merged = django_filters.BooleanFilter(
@@ -32,8 +35,10 @@ class ActorFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_q(self, queryset, name, value):
+        # Accents and case are optional in a query ("nguyen" finds "Nguyễn").
+        key = search_key(value)
         return queryset.filter(
-            Q(name__icontains=value) | Q(aliases__text__icontains=value)
+            Q(name_key__contains=key) | Q(aliases__text_key__contains=key)
         ).distinct()
 
     def filter_merged(self, queryset, name, value):

@@ -49,8 +49,8 @@ SPECS = {
     "project": Spec(Project, carried=("created_by",)),
     "member": Spec(Membership, carried=("project", "user")),
     "label": Spec(Label, carried=("project",)),
-    "actor": Spec(Actor, carried=("project", "merged_into", "merged_by")),
-    "alias": Spec(Alias, carried=("actor",)),
+    "actor": Spec(Actor, carried=("project", "merged_into", "merged_by"), derived=("name_key",)),
+    "alias": Spec(Alias, carried=("actor",), derived=("text_key",)),
     "document": Spec(
         Document, carried=("project",), derived=("annotator_count", "submitted_count")
     ),
