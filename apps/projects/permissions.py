@@ -92,19 +92,31 @@ class ProjectScopedMixin:
     project_kwarg = "project_pk"
     roles: dict = {}
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.membership = get_membership(request.user, kwargs.get(self.project_kwarg))
-        self.project: Project = self.membership.project
+    def check_permissions(self, request):
+        # DRF calls this from initial() for the request, and the browsable API
+        # again for each form it would draw (request cloned with the form's
+        # method): checking the role here hides forms the caller may not use.
+        super().check_permissions(request)
+        if not hasattr(self, "membership"):
+            self.membership = get_membership(request.user, self.kwargs.get(self.project_kwarg))
+            self.project: Project = self.membership.project
         role = role_needed(
             self.roles,
             request.method,
-            getattr(self, "action", None),
+            self._action_for(request.method),
             type(self).__name__,
             handled=_answers(self, request.method),
         )
         if not self.membership.has_role(role):
             raise PermissionDenied(refusal(self.membership, role))
+
+    def _action_for(self, method):
+        """The viewset action that `method` reaches on this route (None for a
+        plain view)."""
+        action_map = getattr(self, "action_map", None)
+        if action_map is None:
+            return getattr(self, "action", None)
+        return action_map.get("get" if method == "HEAD" else method.lower())
 
     def get_queryset(self):
         # Schema generation builds views without a request or project.
