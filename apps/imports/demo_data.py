@@ -16,7 +16,7 @@ from apps.actors.starters import NEWS_LABELS
 # description.
 LABELS = [
     *[label for label in NEWS_LABELS if label[0] == "entity"],
-    ("entity", "EVENT", "#f58518", "e", "An event that a stance can be about."),
+    ("entity", "EVENT", "#f58518", "v", "An event that a stance can be about."),
     *[label for label in NEWS_LABELS if label[0] == "stance"],
 ]
 

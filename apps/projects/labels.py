@@ -13,19 +13,29 @@ from .models import Label
 
 ORDER = ("position", "kind", "name", "id")
 
-# The one-character keys the workspace (static/accord/workspace.js, onKey)
-# acts on before it looks for a label's shortcut: a label given one could
-# never be applied. The API refuses them; the schema editor is handed this map.
+# The one-character keys the workspace (static/accord/workspace.js, onKey) and
+# the adjudication screen (static/accord/review.js, COMMANDS) act on before
+# they look for a label's shortcut: a label given one could never be applied
+# with it. The API refuses them; the schema editor is handed this map.
 RESERVED_SHORTCUTS = {
     "?": "opens the keyboard help",
-    "]": "selects the next span",
-    "[": "selects the previous span",
-    ".": "selects the next stance",
-    ",": "selects the previous stance",
-    "/": "starts a stance",
+    "]": "selects the next span in the workspace",
+    "[": "selects the previous span in the workspace",
+    ".": "selects the next stance in the workspace",
+    ",": "selects the previous stance in the workspace",
+    "/": "starts a stance in the workspace",
     "A": "accepts all suggestions (Shift + A)",
     "G": "shows the guidelines (Shift + G)",
+    "j": "moves to the next candidate in adjudication",
+    "k": "moves to the previous candidate in adjudication",
+    "a": "accepts a candidate into gold in adjudication",
+    "r": "rejects an item in adjudication",
+    "e": "edits an item in adjudication",
 }
+
+
+def reserved_message(key):
+    return f'The key "{key}" is reserved: it {RESERVED_SHORTCUTS[key]}.'
 
 
 def next_position(project):

@@ -24,14 +24,20 @@ export const HELP = [
   ["?", "This help"],
 ];
 
-// `keys` lets another screen (review.js) list its own keys in the same table.
-export function fillHelp(table, entityLabels, stanceLabels, keys = HELP) {
+// `keys` lets another screen (review.js) list its own keys in the same table;
+// `commands`, the one-character keys that screen acts on first: a label that
+// took one before it was reserved is listed once, saying when its key works.
+export function fillHelp(table, entityLabels, stanceLabels, keys = HELP, commands = new Set()) {
   // A label's row carries its description: as the tooltip, and in words.
   const row = (key, what, description = "") => el("tr", { title: description || null },
     el("td", {}, el("kbd", { text: key })),
     el("td", { text: what }, description && el("span", { class: "muted small", text: ` — ${description}` })));
   const rows = keys.map(([key, what]) => row(key, what));
-  for (const l of entityLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Entity label ${l.name}`, l.description));
-  for (const l of stanceLabels.values()) if (l.shortcut) rows.push(row(l.shortcut, `Stance polarity ${l.name}`, l.description));
+  const labelRow = (l, what) => {
+    const when = commands.has(l.shortcut) ? " (only with text selected or in the edit panel: the key is also a command here)" : "";
+    return row(l.shortcut, `${what} ${l.name}${when}`, l.description);
+  };
+  for (const l of entityLabels.values()) if (l.shortcut) rows.push(labelRow(l, "Entity label"));
+  for (const l of stanceLabels.values()) if (l.shortcut) rows.push(labelRow(l, "Stance polarity"));
   table.replaceChildren(...rows);
 }

@@ -666,7 +666,7 @@ async function start() {
     return;
   }
   R.labels.load(labels.results);
-  fillHelp($("help-keys"), R.labels.entity, R.labels.stance, KEYS);
+  fillHelp($("help-keys"), R.labels.entity, R.labels.stance, KEYS, COMMANDS);
   R.labels.drawPalette($("palette"), {
     title: (l) => `Add the selected text as ${l.name}`,
     onPick: (name) => (R.pending ? addSpan(name) : banner("Select text first, then a label adds it as a span.")),

@@ -34,7 +34,7 @@ function shortcutConflict(key, selfId) {
   if (!key) return null;
   if (key.trim() === "") return "A shortcut is one visible character, not a space.";
   const reserved = config.reservedKeys[key]; // the server's list, which the API enforces
-  if (reserved) return `The key "${key}" is reserved: in the workspace it ${reserved}.`;
+  if (reserved) return `The key "${key}" is reserved: it ${reserved}.`;
   const other = state.labels.find((l) => l.id !== selfId && l.shortcut === key);
   if (other) return `The key "${key}" is already the shortcut of ${other.name}.`;
   return null;

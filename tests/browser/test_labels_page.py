@@ -46,16 +46,19 @@ def test_owner_adds_recolours_reorders_and_is_told_why_a_label_stays(page, live_
     expect(page.locator("#add-button")).to_be_disabled()
     shortcut.fill("")
     shortcut.press_sequentially("/")
-    expect(shortcut_error).to_contain_text("reserved: in the workspace it starts a stance")
+    expect(shortcut_error).to_contain_text("reserved: it starts a stance in the workspace")
     shortcut.fill("")
-    shortcut.press_sequentially("e")
+    shortcut.press_sequentially("e")  # adjudication's "edit"
+    expect(shortcut_error).to_contain_text("reserved: it edits an item in adjudication")
+    shortcut.fill("")
+    shortcut.press_sequentially("v")
     expect(shortcut_error).to_be_hidden()
     page.locator("#add-color").fill("#22aa55")
     page.fill("#add-description", "A thing that happens: a summit, a strike.")
     page.click("#add-button")
     expect(row(page, "EVENT")).to_be_visible()
     event = Label.objects.get(project=project, name="EVENT")
-    assert (event.kind, event.color, event.shortcut) == ("entity", "#22aa55", "e")
+    assert (event.kind, event.color, event.shortcut) == ("entity", "#22aa55", "v")
     assert event.description == "A thing that happens: a summit, a strike."
     assert entity_names(page) == ["GPE", "ORG", "PERSON", "EVENT"]
 

@@ -49,11 +49,11 @@ def test_an_owner_runs_a_project_from_nothing(page, live_server, users, tmp_path
     page.click("#labels-link")
     page.wait_for_selector("body[data-ready=true]")
     page.fill("#add-name", "EVENT")
-    page.fill("#add-shortcut", "e")
+    page.fill("#add-shortcut", "v")
     page.fill("#add-description", "Something that happened.")
     page.click("#add-button")
     expect(page.locator("#list-entity > li")).to_have_count(5)  # four from the schema, EVENT
-    assert Label.objects.filter(project=project, name="EVENT", shortcut="e").exists()
+    assert Label.objects.filter(project=project, name="EVENT", shortcut="v").exists()
 
     # 3. Members: two annotators and a reviewer.
     page.goto(home)

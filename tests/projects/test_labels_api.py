@@ -204,3 +204,32 @@ def test_the_api_refuses_a_key_the_workspace_keeps_for_itself(project, client_fo
     assert response.status_code == 400
     assert "is reserved" in response.json()["errors"]["shortcut"][0]
     assert not Label.objects.filter(project=project, name="X").exists()
+
+
+@pytest.mark.parametrize(
+    "key, meaning",
+    [("e", "edits an item in adjudication"), ("j", "next candidate"), ("a", "accepts")],
+)
+def test_the_api_refuses_a_key_the_adjudication_screen_keeps(
+    project, client_for, api, key, meaning
+):
+    response = client_for("olga").post(
+        api("labels/"), {"kind": "entity", "name": "EVENT", "shortcut": key}, format="json"
+    )
+    assert response.status_code == 400
+    assert meaning in response.json()["errors"]["shortcut"][0]
+
+
+def test_a_label_that_took_a_key_before_it_was_reserved_can_still_be_edited(
+    project, client_for, api
+):
+    # Projects made before adjudication's keys were reserved may hold one.
+    event = Label.objects.create(project=project, kind="entity", name="EVENT", shortcut="e")
+    owner = client_for("olga")
+    renamed = owner.patch(
+        api(f"labels/{event.pk}/"), {"name": "EVENTS", "shortcut": "e"}, format="json"
+    )
+    assert renamed.status_code == 200, renamed.content
+    moved = owner.patch(api(f"labels/{event.pk}/"), {"shortcut": "r"}, format="json")
+    assert moved.status_code == 400
+    assert "rejects an item" in moved.json()["errors"]["shortcut"][0]

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from apps.actors.models import Actor
 from apps.actors.starters import TEMPLATES
 
-from ..labels import RESERVED_SHORTCUTS
+from ..labels import RESERVED_SHORTCUTS, reserved_message
 from ..limits import routing_ceiling_problem
 from ..models import Job, Label, Project, Role, label_name_validator
 
@@ -144,13 +144,11 @@ class LabelSerializer(serializers.ModelSerializer):
             others = others.exclude(pk=self.instance.pk)
         if name and others.filter(name=name).exists():
             raise serializers.ValidationError({"name": f"This project already has a label {name}."})
-        if shortcut in RESERVED_SHORTCUTS:
-            raise serializers.ValidationError(
-                {
-                    "shortcut": f'The key "{shortcut}" is reserved: in the workspace it '
-                    f"{RESERVED_SHORTCUTS[shortcut]}."
-                }
-            )
+        # Checked when the key is set: a label that took a key before it was
+        # reserved can still be renamed or recoloured.
+        newly_set = self.instance is None or self.instance.shortcut != shortcut
+        if "shortcut" in attrs and shortcut in RESERVED_SHORTCUTS and newly_set:
+            raise serializers.ValidationError({"shortcut": reserved_message(shortcut)})
         if shortcut:
             clash = others.filter(shortcut=shortcut).first()
             if clash:
