@@ -5,6 +5,7 @@
 
 import { Api, NetworkError, errorText } from "./api.js";
 import { el, svg } from "./dom.js";
+import { plural } from "./plural.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
@@ -17,7 +18,7 @@ function fit(width, height) {
 
 export const fmt = (value, digits = 3) => value.toFixed(digits);
 
-function figure(name, result, itemsName = "items") {
+function figure(name, result, item = "item", items = undefined) {
   const box = el("div", { class: "figure" });
   box.dataset.figure = name;
   box.append(el("div", { class: "name", text: name }));
@@ -26,26 +27,28 @@ function figure(name, result, itemsName = "items") {
   } else {
     box.append(el("div", { class: "value", text: fmt(result.value) }));
   }
-  box.append(el("div", { class: "items", text: `${result.items} ${itemsName}` }));
+  box.append(el("div", { class: "items", text: plural(result.items, item, items) }));
   return box;
 }
 
 function drawFigures(report) {
   const { spans, tokens, stances, actors } = report;
   $("figures").replaceChildren(
-    figure("Span F1, exact", spans.f1_exact, "spans"),
-    figure("Span F1, partial", spans.f1_partial, "spans"),
-    figure("Krippendorff's α (tokens)", tokens.krippendorff_alpha, "pairable values"),
-    figure("Fleiss' κ (tokens)", tokens.fleiss_kappa, "tokens"),
-    figure("Mean Cohen's κ (tokens)", tokens.cohen_kappa, "token pairs"),
-    figure("Stance F1", stances.f1, "stances"),
-    figure("Stance polarity κ", stances.polarity_kappa, "matched stance pairs"),
-    figure("Actor links agree", actors.link_agreement, "linked span pairs"),
+    figure("Span F1, exact", spans.f1_exact, "span"),
+    figure("Span F1, partial", spans.f1_partial, "span"),
+    figure("Krippendorff's α (tokens)", tokens.krippendorff_alpha, "pairable value"),
+    figure("Fleiss' κ (tokens)", tokens.fleiss_kappa, "token"),
+    figure("Mean Cohen's κ (tokens)", tokens.cohen_kappa, "token pair"),
+    figure("Stance F1", stances.f1, "stance"),
+    figure("Stance polarity κ", stances.polarity_kappa, "matched stance pair"),
+    figure("Actor links agree", actors.link_agreement, "linked span pair"),
   );
 }
 
 // Horizontal bars: for each label, exact and partial F1 on a 0–1 scale, the
-// value at the end of each bar, the support at the right.
+// value at the end of each bar, the support in a column of its own at the
+// right (wide enough that a value at 1.000 never reaches it), the legend
+// under the bars, clear of the axis.
 function drawLabelChart(perLabel) {
   const labels = Object.keys(perLabel);
   const host = $("label-chart");
@@ -55,17 +58,18 @@ function drawLabelChart(perLabel) {
   }
   const left = 90;
   const width = 300;
-  const right = 110;
+  const right = 150;
   const rowH = 38;
   const top = 22;
-  const height = top + labels.length * rowH + 8;
+  const bottom = top + labels.length * rowH;
+  const height = bottom + 26;
   const root = svg("svg", {
     ...fit(left + width + right, height), role: "img", id: "label-chart-svg",
     "aria-label": "Span F1 per label, exact and partial",
   });
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     const x = left + t * width;
-    root.append(svg("line", { x1: x, x2: x, y1: top - 4, y2: height - 6, stroke: "#e3e6ea" }));
+    root.append(svg("line", { x1: x, x2: x, y1: top - 4, y2: bottom, stroke: "#e3e6ea" }));
     root.append(svg("text", { x, y: 12, "text-anchor": "middle", class: "muted" }, String(t)));
   }
   labels.forEach((label, i) => {
@@ -83,7 +87,7 @@ function drawLabelChart(perLabel) {
         }
         const w = Math.max(1, result.value * width);
         const bar = svg("rect", { x: left, y: by, width: w, height: 12, fill: color, rx: 2, "data-kind": kind });
-        bar.append(svg("title", {}, `${label} ${kind} F1 ${fmt(result.value)} over ${result.items} spans`));
+        bar.append(svg("title", {}, `${label} ${kind} F1 ${fmt(result.value)} over ${plural(result.items, "span")}`));
         g.append(bar);
         g.append(svg("text", { x: left + w + 4, y: by + 10, "data-kind": kind, class: "value" },
           `${kind[0]} ${fmt(result.value)}`));
@@ -93,11 +97,12 @@ function drawLabelChart(perLabel) {
       `support ${row.support}`));
     root.append(g);
   });
-  const legend = svg("g", {});
-  legend.append(svg("rect", { x: left + width + 12, y: 3, width: 10, height: 10, fill: "#2563eb" }));
-  legend.append(svg("text", { x: left + width + 25, y: 12, class: "muted" }, "exact"));
-  legend.append(svg("rect", { x: left + width + 60, y: 3, width: 10, height: 10, fill: "#93c5fd" }));
-  legend.append(svg("text", { x: left + width + 73, y: 12, class: "muted" }, "partial"));
+  const legend = svg("g", { class: "legend" });
+  const ly = bottom + 10;
+  legend.append(svg("rect", { x: left, y: ly, width: 10, height: 10, fill: "#2563eb" }));
+  legend.append(svg("text", { x: left + 14, y: ly + 9, class: "muted" }, "exact"));
+  legend.append(svg("rect", { x: left + 64, y: ly, width: 10, height: 10, fill: "#93c5fd" }));
+  legend.append(svg("text", { x: left + 78, y: ly + 9, class: "muted" }, "partial"));
   root.append(legend);
   host.replaceChildren(root);
 }
@@ -120,7 +125,7 @@ function fillAgreementColumn(pairs) {
     if (!values.length) continue;
     const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
     cell.textContent = fmt(mean, 2);
-    cell.title = `Mean exact span F1 over ${values.length} pair${values.length === 1 ? "" : "s"}`;
+    cell.title = `Mean exact span F1 over ${plural(values.length, "pair")}`;
   }
 }
 
@@ -160,7 +165,7 @@ function drawMatrix(annotators, pairs) {
       if (pair && result.value != null) {
         fill = heat(result.value);
         label = fmt(result.value, 2);
-        title = `${a} × ${b}: exact F1 ${fmt(result.value)} over ${pair.documents} documents (${result.items} spans)`;
+        title = `${a} × ${b}: exact F1 ${fmt(result.value)} over ${plural(pair.documents, "document")} (${plural(result.items, "span")})`;
       } else if (pair) {
         label = "n/a";
         title = `${a} × ${b}: not computable: ${result.reason}`;
@@ -190,8 +195,8 @@ async function start() {
     return;
   }
   $("agreement-scope").textContent =
-    `${report.documents} document${report.documents === 1 ? "" : "s"} with two or more submitted sets · ` +
-    `${report.annotators.length} annotator${report.annotators.length === 1 ? "" : "s"}`;
+    `${plural(report.documents, "document")} with two or more submitted sets · ` +
+    plural(report.annotators.length, "annotator");
   $("agreement-state").textContent = report.documents
     ? "" : "No document has two submitted sets yet: the figures below say what is missing.";
   $("agreement-state").hidden = report.documents > 0;

@@ -9,6 +9,7 @@
 import { Api, ApiError, errorText } from "./api.js";
 import { el } from "./dom.js";
 import { ACTIVE, followJob, progressBar } from "./follow.js";
+import { plural } from "./plural.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api, config.jobsApi);
@@ -56,7 +57,6 @@ function fail(error) {
   if (lastPreview) $("import-button").disabled = lastPreview.errors.length > 0 || lastPreview.new === 0;
 }
 
-const plural = (n, one, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 function problemRows(problems) {
   return problems.map((p) =>

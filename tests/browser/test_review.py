@@ -249,7 +249,7 @@ def test_dashboard_shows_the_label_chart_and_the_matrix(page, live_server, sign_
         "not computable: only one category was used"
     )
     expect(page.locator("[data-figure='Stance polarity κ']")).to_contain_text(
-        "1 matched stance pairs"
+        "1 matched stance pair"
     )
     expect(page.locator("#progress-legend")).to_contain_text("awaiting review: 1")
 
