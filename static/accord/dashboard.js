@@ -177,7 +177,7 @@ function drawMatrix(annotators, pairs) {
       const dark = pair && result.value != null && result.value > 0.6;
       g.append(svg("text", {
         x: x + cell / 2, y: y + cell / 2 + 4, "text-anchor": "middle",
-        style: dark ? "fill:#fff" : "", class: "value",
+        class: dark ? "value on-dark" : "value",
       }, label));
       root.append(g);
     });

@@ -43,3 +43,16 @@ def test_values_support_and_legend_never_collide(page, live_server, sign_in, use
     bars = [box(chart.locator(f"g[data-label={n}]")) for n in ("GPE", "PERSON")]
     assert all(box(legend)[1] >= b[3] for b in bars), "the legend lies under the bars"
     page.locator("#label-chart").screenshot(path="/tmp/label-chart.png")
+
+
+def test_a_dark_matrix_cell_writes_its_value_in_white(page, live_server, sign_in, users):
+    project = make_project(users, annotators_per_document=2)
+    doc = document(project)
+    annotate(doc, users["ana"], [span_at("s1", MOSCOW)])
+    annotate(doc, users["ben"], [span_at("s1", MOSCOW)])
+    sign_in(page, "rita")
+    page.goto(f"{live_server.url}/projects/{project.pk}/dashboard/")
+    page.wait_for_selector("body[data-ready=true]")
+    value = page.locator("#pair-matrix-svg g[data-a=ana][data-b=ben] text")
+    assert value.text_content() == "1.00"
+    assert value.evaluate("t => getComputedStyle(t).fill") == "rgb(255, 255, 255)"
