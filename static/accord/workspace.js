@@ -17,6 +17,7 @@ import { TextSelection } from "./selection.js";
 import { Banner, SaveStatus } from "./status.js";
 import { Drafts, SetModel } from "./store.js";
 import { Tokens } from "./words.js";
+import { plural } from "./plural.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
@@ -625,8 +626,28 @@ function toggleGuidelines(open = !$("guidelines").open) {
 
 // ------------------------------------------------------------------ submit and next
 
+// A set with no span while suggestions wait is most often a slip (the
+// annotator meant to accept them): ask once before submitting it.
+function confirmEmpty() {
+  const pending = visiblePreds().length;
+  if (W.model.spans.size || !pending) return Promise.resolve(true);
+  const dialog = $("submit-empty");
+  $("submit-empty-text").textContent =
+    `This set has no span, and ${plural(pending, "suggestion waits", "suggestions wait")} to be accepted or rejected. ` +
+    "Submitting now records that the document mentions nothing to label.";
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "submit"), { once: true });
+    dialog.returnValue = "";
+    dialog.showModal();
+  });
+}
+
 async function submit() {
   if (!W.save || W.save.readonly || W.save.conflict) return;
+  if (!(await confirmEmpty())) {
+    $("accept-all").focus(); // the suggestions are beside it
+    return;
+  }
   if (!(await W.save.flush())) return setState("error", "Not submitted: the last change is not saved yet.");
   try {
     const result = await api.mine.submit(config.document, W.model.version);
