@@ -22,26 +22,13 @@
 // Nothing is written as a style attribute (CSP): SVG geometry is attributes,
 // sizes go through element.style.
 
-const SVG = "http://www.w3.org/2000/svg";
+import { svg } from "./dom.js";
+import { isRtl } from "./render.js";
+
 export const LEVELS = 3;
 const STEP = 11; // px between levels: more than a label's height
 const RISE = 7; // px from the top of a word's box to the lowest level (clears the tags)
 const LABEL_PX = 6.2; // average width of a label character, to keep labels apart
-
-const RTL = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
-const STRONG = /\p{L}/u;
-
-// A paragraph's direction as unicode-bidi: plaintext resolves it: its first strong letter.
-function isRtl(text) {
-  const m = STRONG.exec(text);
-  return Boolean(m && RTL.test(m[0]));
-}
-
-function node(name, attrs) {
-  const n = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-  return n;
-}
 
 // The stance in words, for tooltips and rows: “holder” POLARITY “target”, cue “…”.
 export function stanceTitle(holder, polarity, target, cue) {
@@ -55,7 +42,7 @@ export class ArcLayer {
     this.text = view.el;
     this.pane = this.text.parentElement; // the scrolling pane around the text
     this.pane.classList.add("arc-host");
-    this.svg = node("svg", { class: "arcs", "aria-hidden": "true" });
+    this.svg = svg("svg", { class: "arcs", "aria-hidden": "true" });
     this.pane.appendChild(this.svg);
     this.arcs = [];
     this.selected = null;
@@ -207,7 +194,7 @@ export class ArcLayer {
     if (arc.dashed) classes.push("dashed");
     if (p.crowded) classes.push("crowded");
     if (arc.key === this.selected) classes.push("sel");
-    const g = node("g", { class: classes.join(" ") });
+    const g = svg("g", { class: classes.join(" ") });
     g.dataset.key = arc.key;
     const r = 3; // corner radius
     const dir = p.to >= p.from ? 1 : -1;
@@ -215,16 +202,15 @@ export class ArcLayer {
       ? `M${p.from} ${p.fromY} V${p.y + r} Q${p.from} ${p.y} ${p.from + dir * r} ${p.y}`
       : `M${p.from} ${p.y}`;
     d += p.arrow ? ` H${p.to - dir * r} Q${p.to} ${p.y} ${p.to} ${p.y + r} V${p.toY - 1}` : ` H${p.to}`;
-    g.append(node("path", { class: "hit", d }), node("path", { class: "line", d, stroke: arc.color }));
+    g.append(svg("path", { class: "hit", d }), svg("path", { class: "line", d, stroke: arc.color }));
     if (p.arrow) {
       const y = p.toY - 1;
-      g.append(node("path", { class: "head", d: `M${p.to - 3.5} ${y - 5}L${p.to + 3.5} ${y - 5}L${p.to} ${y}Z`, fill: arc.color }));
+      g.append(svg("path", { class: "head", d: `M${p.to - 3.5} ${y - 5}L${p.to + 3.5} ${y - 5}L${p.to} ${y}Z`, fill: arc.color }));
     }
-    const label = node("text", { class: "arc-label", x: (p.from + p.to) / 2, y: p.y, fill: arc.color });
-    label.textContent = arc.label;
-    const title = node("title", {});
-    title.textContent = arc.title || arc.label;
-    g.append(label, title);
+    g.append(
+      svg("text", { class: "arc-label", x: (p.from + p.to) / 2, y: p.y, fill: arc.color, text: arc.label }),
+      svg("title", { text: arc.title || arc.label }),
+    );
     return g;
   }
 }

@@ -1,14 +1,42 @@
 // Draws the text with its spans. The text is cut into blocks at line breaks
 // (each its own layout unit, so a change re-lays out one paragraph, not the
-// document), and a long block into inline chunks of about CHUNK characters
-// cut at a space (a change rebuilds one chunk's elements, so a document
-// without line breaks is not redrawn whole); inside a chunk, the boundaries
-// of every span are swept once to cut the text into segments. Each span gets a nesting layer, drawn as its
+// document), and a paragraph longer than CHUNK characters into chunks that
+// end at a sentence end (or a space) after CHUNK characters. A chunk is its
+// own block, so a change lays out one chunk: a document without line breaks
+// is neither rebuilt nor laid out whole (the browser lays out a paragraph
+// whole). The price: such a paragraph shows a line end at each chunk's last
+// sentence. The chunks of one paragraph keep its direction (its first strong
+// letter, as unicode-bidi: plaintext decides for a paragraph). Inside a
+// chunk, the boundaries of every span are swept once to cut the text into
+// segments. Each span gets a nesting layer, drawn as its
 // own underline band, so nested and overlapping spans stay legible.
 // Offsets here are UTF-16; all text goes in through textContent.
 
 const BAND = 4; // px per layer
-const CHUNK = 1500; // UTF-16 units: a chunk ends at the first space after this many
+const CHUNK = 1500; // UTF-16 units: a chunk ends at the first sentence end after this many
+const SENTENCE_END = /[.!?؟。]["'”’)\]]*\s/g;
+const SPACE = /\s/g;
+
+const RTL = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+const STRONG = /\p{L}/u;
+
+// A paragraph's direction as unicode-bidi: plaintext resolves it: its first strong letter.
+export function isRtl(text) {
+  const m = STRONG.exec(text);
+  return Boolean(m && RTL.test(m[0]));
+}
+
+// Where the chunk starting at `a` of a paragraph ending at `end` ends: after
+// the first sentence end (else space) past CHUNK characters.
+function chunkEnd(text, a, end) {
+  if (end - a <= CHUNK * 1.25) return end;
+  for (const re of [SENTENCE_END, SPACE]) {
+    re.lastIndex = a + CHUNK;
+    const m = re.exec(text);
+    if (m && m.index + m[0].length < end && m.index < a + 3 * CHUNK) return m.index + m[0].length;
+  }
+  return end;
+}
 
 function bands(items, colorOf) {
   // One background image per covering item, outermost layer lowest.
@@ -51,14 +79,14 @@ export class TextView {
     const block = { start, end, el };
     this.blocks.push(block);
     let a = start;
+    let dir = null; // a paragraph in one chunk decides its own direction
     do {
-      let b = Math.min(end, a + CHUNK);
-      while (b < end && !/\s/.test(this.text[b])) b++;
-      if (end - b < CHUNK / 4) b = end; // no short tail chunk
-      // Inline, not blocks: chunks stay one paragraph for line breaking and bidi.
-      const chunk = { start: a, end: b, el: document.createElement("span"), block, starts: null, segs: null, layers: 1 };
+      const b = chunkEnd(this.text, a, end);
+      if (b < end && dir === null) dir = isRtl(this.text.slice(start, end)) ? "rtl" : "ltr";
+      const chunk = { start: a, end: b, el: document.createElement("div"), block, starts: null, segs: null, layers: 1 };
       chunk.el.className = "chunk";
       chunk.el.dataset.s = a;
+      if (dir) chunk.el.dir = dir;
       el.appendChild(chunk.el);
       this.chunks.push(chunk);
       a = b;
