@@ -8,7 +8,7 @@
 import { Api, ApiError, errorText } from "./api.js";
 import { ArcLayer, stanceTitle } from "./arcs.js";
 import { Autosave } from "./autosave.js";
-import { el } from "./dom.js";
+import { el, syncList } from "./dom.js";
 import { fillHelp } from "./help.js";
 import { LabelSet } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
@@ -543,19 +543,23 @@ function chip(label, pred = false) {
 function drawPanel() {
   const spans = [...W.model.spans.values()].sort((a, b) => a.start - b.start || b.end - a.end);
   $("span-count").textContent = `(${spans.length})`;
-  $("span-list").replaceChildren(...spans.map((s) => {
+  // Kept in place (syncList): a new span adds one row, not thousands.
+  syncList($("span-list"), spans, (s) => s.id,
+    (s) => `${s.start} ${s.end} ${s.label} ${s.actor} ${W.selected === s.id} ${W.actors.get(s.actor)}`, (s) => {
     const actor = s.actor != null ? W.actors.get(s.actor) || `actor ${s.actor}` : "";
     return el("li", { class: W.selected === s.id ? "current" : "", on: { click: () => select(s.id) } },
       chip(s.label), el("span", { class: "txt", text: spanText(s), title: spanText(s) }),
       el("span", { class: "actor", text: actor }),
       el("button", { type: "button", text: "×", title: "Remove span", "aria-label": "Remove span",
         on: { click: (e) => { e.stopPropagation(); select(s.id, false); removeSelected(); } } }));
-  }));
+  });
   const stances = [...W.model.stances.values()];
   // A stance's polarity being edited (Enter) keeps the focus through a redraw.
   const editing = document.activeElement?.closest?.("#stance-list li")?.dataset.stance;
   $("stance-count").textContent = `(${stances.length})`;
-  $("stance-list").replaceChildren(...stances.map((t) => {
+  const at = (id) => { const s = W.model.spans.get(id); return s ? `${s.start}-${s.end}` : ""; };
+  syncList($("stance-list"), stances, (t) => t.id,
+    (t) => `${t.polarity} ${at(t.holder)} ${at(t.target)} ${at(t.cue)} ${W.stance === t.id} ${readonly()}`, (t) => {
     const holder = W.model.spans.get(t.holder);
     const tgt = W.model.spans.get(t.target);
     const cue = t.cue ? W.model.spans.get(t.cue) : null;
@@ -563,7 +567,8 @@ function drawPanel() {
     // handler checks again (editable()) so nothing changes it locally.
     const polarity = el("select", { "aria-label": "Polarity", disabled: readonly(), on: {
       click: (e) => e.stopPropagation(),
-      change: (e) => { if (!setStancePolarity(t.id, e.target.value)) drawPanel(); },
+      // Refused (a same stance exists): the select shows the polarity it keeps.
+      change: (e) => { if (!setStancePolarity(t.id, e.target.value)) e.target.value = W.model.stances.get(t.id).polarity; },
     } }, ...[...W.labels.stance.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
     return el("li", { class: W.stance === t.id ? "current" : "", dataset: { stance: t.id },
       on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => selectStance(t.id) } },
@@ -574,7 +579,7 @@ function drawPanel() {
         disabled: readonly(), on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
       el("button", { type: "button", text: "×", title: "Remove stance", "aria-label": "Remove stance", disabled: readonly(),
         on: { click: (e) => { e.stopPropagation(); removeStance(t.id); } } }));
-  }));
+  });
   if (editing) $("stance-list").querySelector(`li[data-stance="${CSS.escape(editing)}"] select`)?.focus();
   const preds = visiblePreds();
   $("pred-section").hidden = !W.preds.length;
