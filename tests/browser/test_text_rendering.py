@@ -5,7 +5,7 @@ read in full, and stances are drawn in the text as arcs."""
 import pytest
 from playwright.sync_api import expect
 
-from apps.annotations.models import Stance
+from apps.annotations.models import Span, Stance
 from apps.documents.models import Document
 from apps.projects.models import Label
 from tests.builders import annotate, make_project, span, stance
@@ -338,3 +338,62 @@ def test_adjudication_draws_stance_candidates_as_arcs(
     current = page.locator("#stance-list li.current").get_attribute("data-key")
     assert current != arc["key"]
     expect(page.locator(f"svg.arcs g.arc.sel[data-key='{current}']")).not_to_have_count(0)
+
+
+# ---------------------------------------------------------------- long paragraphs, long lists
+
+
+def test_a_paragraph_without_line_breaks_is_redrawn_a_chunk_at_a_time(
+    page, users, k2, open_workspace
+):
+    sentence = "Moscow and Caracas spoke again about the talks in Brasília. "
+    text = (sentence * 120).strip()  # 7,000 characters, no line break
+    doc = Document.objects.create(project=k2, external_id="long", text=text)
+    spans = [span(f"s{i}", 60 * i, 60 * i + 6) for i in range(0, 120, 3)]
+    annotate(doc, users["ana"], spans, submit=False)
+    open_workspace(page, doc)
+    chunks = page.eval_on_selector_all("#text .chunk", "(cs) => cs.map((c) => c.textContent)")
+    assert len(chunks) > 3 and "".join(chunks) == text
+    assert all(c.endswith(". ") for c in chunks[:-1])  # cut at sentence ends
+    # A new span near the end: only its chunk's elements are made again.
+    page.evaluate(
+        """() => { window.removed = 0;
+        new MutationObserver((ms) => {
+            for (const m of ms) window.removed += m.removedNodes.length;
+        }).observe(document.getElementById("text"), { childList: true, subtree: true }); }"""
+    )
+    segments = page.locator("#text .chunk > span").count()
+    caracas = text.rindex("Caracas")
+    page.evaluate("([a, b]) => window.accordState.selection.show(a, b)", [caracas, caracas + 7])
+    page.locator("#text").dispatch_event("mouseup")
+    page.keyboard.press("g")
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "saved", timeout=5000)
+    removed = page.evaluate("window.removed")
+    assert 0 < removed < segments / len(chunks) * 2
+    stored = Span.objects.filter(set__author__username="ana", set__document=doc)
+    assert stored.filter(start=caracas, end=caracas + 7).exists()
+
+
+def test_a_long_right_to_left_paragraph_keeps_its_direction_in_every_chunk(
+    page, users, k2, open_workspace
+):
+    # Every chunk after the first opens with a Latin word: it must not turn left to right.
+    text = ((ARABIC + " ") * 60 + "Reuters " + (ARABIC + " ") * 60).strip()
+    doc = Document.objects.create(project=k2, external_id="long-ar", text=text)
+    annotate(doc, users["ana"], [span("s1", *ARABIC_WORDS[0], "ORG")], submit=False)
+    open_workspace(page, doc)
+    dirs = page.eval_on_selector_all("#text .chunk", "(cs) => cs.map((c) => c.dir)")
+    assert len(dirs) > 1 and set(dirs) == {"rtl"}
+
+
+def test_a_new_span_keeps_the_other_rows_of_the_side_list(page, users, news, open_workspace):
+    annotate(news, users["ana"], NEWS_SPANS[:4], submit=False)
+    open_workspace(page, news)
+    expect(page.locator("#span-list li")).to_have_count(4)
+    page.evaluate("document.querySelectorAll('#span-list li').forEach((li) => li.kept = true)")
+    page.evaluate("([a, b]) => window.accordState.selection.show(a, b)", list(at("Brazil")))
+    page.locator("#text").dispatch_event("mouseup")
+    page.keyboard.press("g")
+    expect(page.locator("#span-list li")).to_have_count(5)
+    kept = page.eval_on_selector_all("#span-list li", "(lis) => lis.map((li) => Boolean(li.kept))")
+    assert kept.count(True) == 4 and kept.count(False) == 1  # only the new span's row is new
