@@ -35,6 +35,37 @@ export function stanceTitle(holder, polarity, target, cue) {
   return `“${holder}” ${polarity} “${target}”${cue ? `, cue “${cue}”` : ""}`;
 }
 
+// Levels per line: narrower pieces first, each on the lowest level where
+// neither its run nor its label meets a piece already placed. Pure: each
+// piece {line, from, to, arc: {label}} gets lo, hi, level, crowded and y.
+export function stackPieces(pieces) {
+  const lines = [];
+  pieces.sort((a, b) => a.line - b.line);
+  for (const p of pieces) {
+    const last = lines[lines.length - 1];
+    if (last && p.line - last.line < 6) last.pieces.push(p);
+    else lines.push({ line: p.line, pieces: [p] });
+  }
+  for (const { line, pieces: mine } of lines) {
+    const levels = [];
+    for (const p of mine) {
+      const half = (p.arc.label.length * LABEL_PX) / 2 + 3;
+      const mid = (p.from + p.to) / 2;
+      p.lo = Math.min(p.from, p.to, mid - half);
+      p.hi = Math.max(p.from, p.to, mid + half);
+    }
+    mine.sort((a, b) => a.hi - a.lo - (b.hi - b.lo));
+    for (const p of mine) {
+      let level = 0;
+      while (level < levels.length && levels[level].some((q) => q.lo < p.hi && p.lo < q.hi)) level++;
+      (levels[level] ||= []).push(p);
+      p.level = level;
+      p.crowded = level >= LEVELS;
+      p.y = line - RISE - Math.min(level, LEVELS - 1) * STEP;
+    }
+  }
+}
+
 export class ArcLayer {
   // view: a TextView (render.js); onPick(key): an arc was clicked.
   constructor(view, { onPick }) {
@@ -139,7 +170,7 @@ export class ArcLayer {
       pieces.push({ arc, line: hy, from: hx, to: edge(arc.hs, holderFirst), fromY: hy, arrow: false, tail: true });
       pieces.push({ arc, line: ty, from: edge(arc.ts, !holderFirst), to: tx, toY: ty, arrow: true, tail: false });
     }
-    this.stack(pieces);
+    stackPieces(pieces);
     const frag = document.createDocumentFragment();
     let selected = [];
     for (const p of pieces) {
@@ -157,35 +188,6 @@ export class ArcLayer {
     const rects = this.view.range(s, e).getClientRects();
     for (const r of rects) if (r.width > 0) return r;
     return rects[0] || null;
-  }
-
-  // Levels per line: narrower pieces first, each on the lowest level where
-  // neither its run nor its label meets a piece already placed.
-  stack(pieces) {
-    const lines = [];
-    pieces.sort((a, b) => a.line - b.line);
-    for (const p of pieces) {
-      const last = lines[lines.length - 1];
-      if (last && p.line - last.line < 6) last.pieces.push(p);
-      else lines.push({ line: p.line, pieces: [p] });
-    }
-    for (const { line, pieces: mine } of lines) {
-      const levels = [];
-      for (const p of mine) {
-        const half = (p.arc.label.length * LABEL_PX) / 2 + 3;
-        const mid = (p.from + p.to) / 2;
-        p.lo = Math.min(p.from, p.to, mid - half);
-        p.hi = Math.max(p.from, p.to, mid + half);
-      }
-      mine.sort((a, b) => a.hi - a.lo - (b.hi - b.lo));
-      for (const p of mine) {
-        let level = 0;
-        while (level < levels.length && levels[level].some((q) => q.lo < p.hi && p.lo < q.hi)) level++;
-        (levels[level] ||= []).push(p);
-        p.crowded = level >= LEVELS;
-        p.y = line - RISE - Math.min(level, LEVELS - 1) * STEP;
-      }
-    }
   }
 
   piece(p) {
