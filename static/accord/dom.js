@@ -3,6 +3,7 @@
 //
 //   el(tag, {class, text, dataset, style, on: {click: fn}, ...attrs}, ...children)
 //   svg(tag, {class, text, ...attrs}, ...children)
+//   syncList(list, items, key, sig, make): a keyed list updated in place
 //
 // - class: the class attribute; text: the textContent;
 // - dataset: {key: value} into data-* (camelCase keys, as node.dataset);
@@ -38,3 +39,32 @@ export function el(tag, props = {}, ...children) {
 export function svg(tag, props = {}, ...children) {
   return build(document.createElementNS(SVG_NS, tag), props, children);
 }
+
+// A long list brought up to date in place: `items` in order, each drawn by
+// make(item) and kept while its key and signature (sig(item), a string of
+// all make() reads) stay the same, so one new span in a list of thousands
+// adds one element instead of rebuilding, and laying out, them all.
+export function syncList(list, items, key, sig, make) {
+  const before = keyedLists.get(list) || new Map(); // key -> {node, sig}
+  const after = new Map();
+  for (const item of items) {
+    const k = key(item);
+    const s = sig(item);
+    const had = before.get(k);
+    after.set(k, had && had.sig === s ? had : { node: make(item), sig: s });
+  }
+  for (const [k, had] of before) if (after.get(k) !== had) had.node.remove();
+  let cursor = list.firstChild;
+  for (const { node } of after.values()) {
+    if (node === cursor) cursor = cursor.nextSibling;
+    else list.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
+  keyedLists.set(list, after);
+}
+
+const keyedLists = new WeakMap();

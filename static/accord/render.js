@@ -1,11 +1,42 @@
 // Draws the text with its spans. The text is cut into blocks at line breaks
 // (each its own layout unit, so a change re-lays out one paragraph, not the
-// document); inside a block, the boundaries of every span are swept once to
-// cut the text into segments. Each span gets a nesting layer, drawn as its
+// document), and a paragraph longer than CHUNK characters into chunks that
+// end at a sentence end (or a space) after CHUNK characters. A chunk is its
+// own block, so a change lays out one chunk: a document without line breaks
+// is neither rebuilt nor laid out whole (the browser lays out a paragraph
+// whole). The price: such a paragraph shows a line end at each chunk's last
+// sentence. The chunks of one paragraph keep its direction (its first strong
+// letter, as unicode-bidi: plaintext decides for a paragraph). Inside a
+// chunk, the boundaries of every span are swept once to cut the text into
+// segments. Each span gets a nesting layer, drawn as its
 // own underline band, so nested and overlapping spans stay legible.
 // Offsets here are UTF-16; all text goes in through textContent.
 
 const BAND = 4; // px per layer
+const CHUNK = 1500; // UTF-16 units: a chunk ends at the first sentence end after this many
+const SENTENCE_END = /[.!?؟。]["'”’)\]]*\s/g;
+const SPACE = /\s/g;
+
+const RTL = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+const STRONG = /\p{L}/u;
+
+// A paragraph's direction as unicode-bidi: plaintext resolves it: its first strong letter.
+export function isRtl(text) {
+  const m = STRONG.exec(text);
+  return Boolean(m && RTL.test(m[0]));
+}
+
+// Where the chunk starting at `a` of a paragraph ending at `end` ends: after
+// the first sentence end (else space) past CHUNK characters.
+function chunkEnd(text, a, end) {
+  if (end - a <= CHUNK * 1.25) return end;
+  for (const re of [SENTENCE_END, SPACE]) {
+    re.lastIndex = a + CHUNK;
+    const m = re.exec(text);
+    if (m && m.index + m[0].length < end && m.index < a + 3 * CHUNK) return m.index + m[0].length;
+  }
+  return end;
+}
 
 function bands(items, colorOf) {
   // One background image per covering item, outermost layer lowest.
@@ -28,29 +59,46 @@ export class TextView {
     this.el = container;
     this.text = text;
     this.colorOf = colorOf; // item -> "#rrggbb"
-    this.blocks = [];
+    this.blocks = []; // {start, end, el}: a paragraph
+    this.chunks = []; // {start, end, el, block, starts, segs, layers}: what one change redraws
     let start = 0;
     for (let i = 0; i <= text.length; i++) {
       if (i === text.length || text[i] === "\n") {
         const end = i === text.length ? i : i + 1;
-        if (end > start || this.blocks.length === 0) {
-          const el = document.createElement("div");
-          el.className = "blk";
-          this.blocks.push({ start, end, el, starts: null, segs: null, layers: 1 });
-        }
+        if (end > start || this.blocks.length === 0) this.addBlock(start, end);
         start = end;
       }
     }
-    this.blockStarts = Int32Array.from(this.blocks.map((b) => b.start));
+    this.chunkStarts = Int32Array.from(this.chunks.map((c) => c.start));
     container.replaceChildren(...this.blocks.map((b) => b.el));
   }
 
-  blockAt(u) {
+  addBlock(start, end) {
+    const el = document.createElement("div");
+    el.className = "blk";
+    const block = { start, end, el };
+    this.blocks.push(block);
+    let a = start;
+    let dir = null; // a paragraph in one chunk decides its own direction
+    do {
+      const b = chunkEnd(this.text, a, end);
+      if (b < end && dir === null) dir = isRtl(this.text.slice(start, end)) ? "rtl" : "ltr";
+      const chunk = { start: a, end: b, el: document.createElement("div"), block, starts: null, segs: null, layers: 1 };
+      chunk.el.className = "chunk";
+      chunk.el.dataset.s = a;
+      if (dir) chunk.el.dir = dir;
+      el.appendChild(chunk.el);
+      this.chunks.push(chunk);
+      a = b;
+    } while (a < end);
+  }
+
+  chunkAt(u) {
     let lo = 0;
-    let hi = this.blocks.length - 1;
+    let hi = this.chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.blockStarts[mid] <= u) lo = mid;
+      if (this.chunkStarts[mid] <= u) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -58,45 +106,45 @@ export class TextView {
 
   // items: [{key, s, e, label, tag, pred, selected}] sorted or not.
   renderAll(items) {
-    const perBlock = this.blocks.map(() => []);
+    const perChunk = this.chunks.map(() => []);
     for (const item of items) {
       if (item.e <= item.s) continue;
-      const last = this.blockAt(item.e - 1);
-      for (let b = this.blockAt(item.s); b <= last; b++) perBlock[b].push(item);
+      const last = this.chunkAt(item.e - 1);
+      for (let c = this.chunkAt(item.s); c <= last; c++) perChunk[c].push(item);
     }
-    this.blocks.forEach((block, i) => this.renderBlock(block, perBlock[i]));
+    this.chunks.forEach((chunk, i) => this.renderChunk(chunk, perChunk[i]));
     this.updateLayers();
   }
 
-  // Re-draw only the blocks touching the given UTF-16 ranges.
+  // Re-draw only the chunks touching the given UTF-16 ranges.
   renderRanges(ranges, items) {
     const touched = new Set();
     for (const [a, b] of ranges) {
-      const last = this.blockAt(Math.max(a, b - 1));
-      for (let i = this.blockAt(a); i <= last; i++) touched.add(i);
+      const last = this.chunkAt(Math.max(a, b - 1));
+      for (let i = this.chunkAt(a); i <= last; i++) touched.add(i);
     }
     for (const i of touched) {
-      const block = this.blocks[i];
-      const mine = items.filter((it) => it.s < block.end && it.e > block.start && it.e > it.s);
-      this.renderBlock(block, mine);
+      const chunk = this.chunks[i];
+      const mine = items.filter((it) => it.s < chunk.end && it.e > chunk.start && it.e > it.s);
+      this.renderChunk(chunk, mine);
     }
     this.updateLayers();
   }
 
   updateLayers() {
     let max = 1;
-    for (const b of this.blocks) if (b.layers > max) max = b.layers;
+    for (const c of this.chunks) if (c.layers > max) max = c.layers;
     if (max !== this.layers) {
       this.layers = max;
       this.el.style.setProperty("--layers", String(max));
     }
   }
 
-  renderBlock(block, items) {
+  renderChunk(chunk, items) {
     const { text } = this;
-    // Clip to the block and sort outer-first: by start, then longer first.
+    // Clip to the chunk and sort outer-first: by start, then longer first.
     const clipped = items
-      .map((it) => ({ it, s: Math.max(it.s, block.start), e: Math.min(it.e, block.end), layer: 0 }))
+      .map((it) => ({ it, s: Math.max(it.s, chunk.start), e: Math.min(it.e, chunk.end), layer: 0 }))
       .sort((a, b) => a.s - b.s || b.e - a.e);
     // Layers: the lowest band not used by a span still open at this start.
     const layerEnds = [];
@@ -106,8 +154,8 @@ export class TextView {
       layerEnds[layer] = c.e;
       c.layer = layer;
     }
-    block.layers = Math.max(1, layerEnds.length);
-    const points = new Set([block.start, block.end]);
+    chunk.layers = Math.max(1, layerEnds.length);
+    const points = new Set([chunk.start, chunk.end]);
     for (const c of clipped) {
       points.add(c.s);
       points.add(c.e);
@@ -156,22 +204,22 @@ export class TextView {
       segs.push(seg);
       frag.appendChild(seg);
     }
-    block.starts = Int32Array.from(starts);
-    block.segs = segs;
-    block.el.replaceChildren(frag);
+    chunk.starts = Int32Array.from(starts);
+    chunk.segs = segs;
+    chunk.el.replaceChildren(frag);
   }
 
   segmentAt(u) {
-    const block = this.blocks[this.blockAt(u)];
-    if (!block.segs || !block.segs.length) return null;
+    const chunk = this.chunks[this.chunkAt(u)];
+    if (!chunk.segs || !chunk.segs.length) return null;
     let lo = 0;
-    let hi = block.starts.length - 1;
+    let hi = chunk.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (block.starts[mid] <= u) lo = mid;
+      if (chunk.starts[mid] <= u) lo = mid;
       else hi = mid - 1;
     }
-    return { el: block.segs[lo], start: block.starts[lo] };
+    return { el: chunk.segs[lo], start: chunk.starts[lo] };
   }
 
   // A DOM point (from a Selection or a Range) -> UTF-16 offset, or null when
@@ -184,11 +232,11 @@ export class TextView {
     if (node === this.el) {
       return offset >= this.blocks.length ? this.text.length : this.blocks[offset].start;
     }
-    if (node.classList.contains("blk")) {
-      const block = this.blocks.find((b) => b.el === node);
-      return offset >= node.childNodes.length
-        ? block.end
-        : Number(node.childNodes[offset].dataset.s);
+    if (node.classList.contains("blk") || node.classList.contains("chunk")) {
+      // Between children: the start of the one after, or the end of this one.
+      if (offset < node.childNodes.length) return Number(node.childNodes[offset].dataset.s);
+      const s = node.classList.contains("blk") ? Number(node.firstChild.dataset.s) : Number(node.dataset.s);
+      return s + node.textContent.length;
     }
     const s = Number(node.dataset.s);
     return offset === 0 ? s : s + node.textContent.length;

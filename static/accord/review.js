@@ -3,11 +3,12 @@
 // gold/accept/, gold/reopen/, decisions/{id}/reverse/); every change is one
 // recorded decision. Shares with the workspace offsets.js (UTF-16 <-> code
 // points), words.js and selection.js (word snapping), labels.js (colours,
-// keys, the palette), status.js (the save-status badge), render.js (drawing)
-// and help.js (the ? overlay).
+// keys, the palette), status.js (the save-status badge), render.js (drawing),
+// arcs.js (stances drawn in the text) and help.js (the ? overlay).
 // All text, labels and names go into the page through textContent.
 
 import { Api, ApiError, errorText } from "./api.js";
+import { ArcLayer, stanceTitle } from "./arcs.js";
 import { el } from "./dom.js";
 import { fillHelp } from "./help.js";
 import { LabelSet } from "./labels.js";
@@ -24,6 +25,7 @@ const doc = config.document;
 
 const KEYS = [
   ["j / ↓, k / ↑", "Next / previous candidate"],
+  [". / ,", "Next / previous stance candidate (or click its arc in the text)"],
   ["a", "Accept the current candidate into gold"],
   ["r", "Reject the current item (take it out of gold)"],
   ["e", "Edit the current item: label, bounds (type or select in the text); Enter saves"],
@@ -36,7 +38,7 @@ const KEYS = [
 ];
 // Keys that are commands; a label shortcut equal to one of them still works
 // while text is selected (to add) and in the edit panel.
-const COMMANDS = new Set(["j", "k", "a", "r", "e", "A", "?"]);
+const COMMANDS = new Set(["j", "k", ".", ",", "a", "r", "e", "A", "?"]);
 
 const R = {
   text: "", offsets: null, tokens: null, view: null, selection: null, review: null, decisions: [],
@@ -150,6 +152,22 @@ function drawText() {
     });
   }
   R.view.renderAll(items);
+  R.arcs.set(stanceArcs());
+  R.arcs.select(R.current);
+}
+
+// Every stance candidate (and gold-only stance) as an arc; dashed while not in gold.
+function stanceArcs() {
+  const u = (cp) => R.offsets.toUtf16(cp);
+  return R.rows.filter((r) => r.type === "stance").map((r) => ({
+    key: r.key, hs: u(r.holder.start), he: u(r.holder.end), ts: u(r.target.start), te: u(r.target.end),
+    label: r.polarity, color: colorOf(r.polarity), dashed: !r.inGold, title: stanceRowTitle(r),
+  }));
+}
+
+function stanceRowTitle(row) {
+  const q = (s) => quote(s.start, s.end);
+  return stanceTitle(q(row.holder), row.polarity, q(row.target), row.cue && q(row.cue));
 }
 
 function lanes(row) {
@@ -185,8 +203,11 @@ function rowNode(row) {
       actor ? el("span", { class: "actor", text: ` → ${actor}` }) : null,
       row.tie ? el("span", { class: "tie", text: " actor tie", title: "The annotators linked different actors equally often" }) : null);
   } else {
-    what = el("span", { class: "txt" }, el("span", { text: spanLabel(row.holder) }), " ",
-      chip(row.polarity), " ", el("span", { text: spanLabel(row.target) }));
+    what = el("span", { class: "txt full", title: stanceRowTitle(row) }, el("span", { text: spanLabel(row.holder) }), " ",
+      chip(row.polarity), " ", el("span", { text: spanLabel(row.target) }),
+      row.cue ? el("span", { class: "muted", text: ` cue ${spanLabel(row.cue)}` }) : null);
+    li.addEventListener("mouseenter", () => R.arcs.hover(row.key));
+    li.addEventListener("mouseleave", () => R.arcs.hover(null));
   }
   const buttons = el("span", { class: "acts" },
     el("button", { type: "button", class: "small", text: "✓", title: "Accept (a)", disabled: R.frozen || row.inGold,
@@ -241,8 +262,8 @@ function drawGold() {
     const h = byId.get(t.holder);
     const g = byId.get(t.target);
     items.push(el("li", {},
-      el("span", { class: "txt", text: `${spanLabel(h)} ` }), chip(t.polarity),
-      el("span", { class: "txt", text: ` ${spanLabel(g)}` }),
+      el("span", { class: "txt full", text: `${spanLabel(h)} ` }), chip(t.polarity),
+      el("span", { class: "txt full", text: ` ${spanLabel(g)}` }),
       el("span", { class: "prov", text: origin(gold.provenance.stances[t.id]) })));
   }
   list.replaceChildren(...items);
@@ -334,6 +355,16 @@ function move(dir) {
   const next = at < 0 ? (dir > 0 ? 0 : R.rows.length - 1) : Math.max(0, Math.min(R.rows.length - 1, at + dir));
   closeEdit();
   select(R.rows[next].key);
+}
+
+// The next (dir 1) or previous (-1) stance row, as . and , do in the workspace.
+function moveStance(dir) {
+  const stances = R.rows.filter((r) => r.type === "stance");
+  if (!stances.length) return banner("No stance candidate on this document.");
+  const at = stances.findIndex((r) => r.key === R.current);
+  const next = at < 0 ? (dir > 0 ? 0 : stances.length - 1) : (at + dir + stances.length) % stances.length;
+  closeEdit();
+  select(stances[next].key);
 }
 
 function setPending(range) {
@@ -634,6 +665,10 @@ function onKey(e) {
     e.preventDefault();
     return move(-1);
   }
+  if (k === "." || k === ",") {
+    e.preventDefault();
+    return moveStance(k === "." ? 1 : -1);
+  }
   if (k === "A") {
     e.preventDefault();
     return autoMerge();
@@ -691,6 +726,7 @@ function init(review) {
   R.offsets = new OffsetMap(R.text);
   R.tokens = new Tokens(R.text);
   R.view = new TextView($("text"), R.text, (item) => colorOf(item.label));
+  R.arcs = new ArcLayer(R.view, { onPick: (key) => { $("text").focus(); select(key, true); } });
   R.selection = new TextSelection(R.view, R.tokens, R.offsets);
   R.selection.listen($("text"), {
     onSelect, onClick: (key) => select(key, false), current: () => R.current,

@@ -2,12 +2,13 @@
 // through the REST API; see offsets.js (UTF-16 <-> code points), words.js
 // (word snapping), render.js (drawing), store.js (the set and its rules,
 // drafts, rebasing after a conflict), autosave.js (saving, retrying,
-// conflicts), selection.js, labels.js and status.js (shared with the
+// conflicts), arcs.js (stances drawn in the text), selection.js, labels.js and status.js (shared with the
 // adjudication screen), picker.js (actor links).
 
 import { Api, ApiError, errorText } from "./api.js";
+import { ArcLayer, stanceTitle } from "./arcs.js";
 import { Autosave } from "./autosave.js";
-import { el } from "./dom.js";
+import { el, syncList } from "./dom.js";
 import { fillHelp } from "./help.js";
 import { LabelSet } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
@@ -84,11 +85,34 @@ function buildItems() {
 
 const itemColor = (item) => colorOf(item.label);
 
-// Redraw the blocks touching these UTF-16 ranges (or everything).
+// Every stance as an arc from its holder to its target (arcs.js).
+function stanceArcs() {
+  const arcs = [];
+  const u = (cp) => W.offsets.toUtf16(cp);
+  for (const t of W.model.stances.values()) {
+    const h = W.model.spans.get(t.holder);
+    const g = W.model.spans.get(t.target);
+    if (!h || !g) continue;
+    arcs.push({ key: t.id, hs: u(h.start), he: u(h.end), ts: u(g.start), te: u(g.end),
+      label: t.polarity, color: colorOf(t.polarity), title: stanceLine(t) });
+  }
+  return arcs;
+}
+
+function stanceLine(t) {
+  const cue = t.cue ? W.model.spans.get(t.cue) : null;
+  return stanceTitle(spanText(W.model.spans.get(t.holder)), t.polarity, spanText(W.model.spans.get(t.target)),
+    cue && spanText(cue));
+}
+
+// Redraw the chunks touching these UTF-16 ranges (or everything); the arcs
+// are redrawn where they are seen.
 function redraw(ranges) {
   buildItems();
   if (ranges) W.view.renderRanges(ranges.filter(Boolean), W.items);
   else W.view.renderAll(W.items);
+  W.arcs.set(stanceArcs());
+  W.arcs.select(W.stance);
   schedulePanel();
 }
 
@@ -152,6 +176,7 @@ function selectStance(id) {
   if (!t) return;
   select(t.holder);
   W.stance = id;
+  W.arcs.select(id);
   showLinked(t);
   schedulePanel();
   banner(`Stance ${spanText(W.model.spans.get(t.holder))} → ${spanText(W.model.spans.get(t.target))} (${t.polarity}): a polarity key changes it, Delete removes it.`);
@@ -164,6 +189,14 @@ function stepStance(dir) {
   const at = ids.indexOf(W.stance);
   const next = at < 0 ? (dir > 0 ? 0 : ids.length - 1) : (at + dir + ids.length) % ids.length;
   selectStance(ids[next]);
+}
+
+// Enter on a selected stance: its polarity, in its row of the side list.
+function editStance(id) {
+  if (!editable()) return;
+  drawPanel();
+  const row = document.querySelector(`#stance-list li[data-stance="${CSS.escape(id)}"]`);
+  row?.querySelector("select")?.focus();
 }
 
 function setStancePolarity(id, polarity) {
@@ -451,6 +484,7 @@ function onKey(e) {
   if (k === "Enter") {
     e.preventDefault();
     if (W.mode) return pickForMode(W.selected);
+    if (W.stance) return editStance(W.stance);
     if (W.selected?.startsWith("p:")) return acceptPred(W.selected);
     return linkActor();
   }
@@ -510,17 +544,23 @@ function chip(label, pred = false) {
 function drawPanel() {
   const spans = [...W.model.spans.values()].sort((a, b) => a.start - b.start || b.end - a.end);
   $("span-count").textContent = `(${spans.length})`;
-  $("span-list").replaceChildren(...spans.map((s) => {
+  // Kept in place (syncList): a new span adds one row, not thousands.
+  syncList($("span-list"), spans, (s) => s.id,
+    (s) => `${s.start} ${s.end} ${s.label} ${s.actor} ${W.selected === s.id} ${W.actors.get(s.actor)}`, (s) => {
     const actor = s.actor != null ? W.actors.get(s.actor) || `actor ${s.actor}` : "";
     return el("li", { class: W.selected === s.id ? "current" : "", on: { click: () => select(s.id) } },
       chip(s.label), el("span", { class: "txt", text: spanText(s), title: spanText(s) }),
       el("span", { class: "actor", text: actor }),
       el("button", { type: "button", text: "×", title: "Remove span", "aria-label": "Remove span",
         on: { click: (e) => { e.stopPropagation(); select(s.id, false); removeSelected(); } } }));
-  }));
+  });
   const stances = [...W.model.stances.values()];
+  // A stance's polarity being edited (Enter) keeps the focus through a redraw.
+  const editing = document.activeElement?.closest?.("#stance-list li")?.dataset.stance;
   $("stance-count").textContent = `(${stances.length})`;
-  $("stance-list").replaceChildren(...stances.map((t) => {
+  const at = (id) => { const s = W.model.spans.get(id); return s ? `${s.start}-${s.end}` : ""; };
+  syncList($("stance-list"), stances, (t) => t.id,
+    (t) => `${t.polarity} ${at(t.holder)} ${at(t.target)} ${at(t.cue)} ${W.stance === t.id} ${readonly()}`, (t) => {
     const holder = W.model.spans.get(t.holder);
     const tgt = W.model.spans.get(t.target);
     const cue = t.cue ? W.model.spans.get(t.cue) : null;
@@ -528,18 +568,20 @@ function drawPanel() {
     // handler checks again (editable()) so nothing changes it locally.
     const polarity = el("select", { "aria-label": "Polarity", disabled: readonly(), on: {
       click: (e) => e.stopPropagation(),
-      change: (e) => { if (!setStancePolarity(t.id, e.target.value)) drawPanel(); },
+      // Refused (a same stance exists): the select shows the polarity it keeps.
+      change: (e) => { if (!setStancePolarity(t.id, e.target.value)) e.target.value = W.model.stances.get(t.id).polarity; },
     } }, ...[...W.labels.stance.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
-    return el("li", { class: W.stance === t.id ? "current" : "",
+    return el("li", { class: W.stance === t.id ? "current" : "", dataset: { stance: t.id },
       on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => selectStance(t.id) } },
-      el("span", { class: "txt", title: "holder → target",
+      el("span", { class: "txt full", title: stanceLine(t),
         text: `${spanText(holder)} → ${spanText(tgt)}${cue ? ` (cue: ${spanText(cue)})` : ""}` }),
       polarity,
       el("button", { type: "button", text: cue ? "cue ×" : "+cue", title: cue ? "Remove the cue" : "Choose a cue span",
         disabled: readonly(), on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
       el("button", { type: "button", text: "×", title: "Remove stance", "aria-label": "Remove stance", disabled: readonly(),
         on: { click: (e) => { e.stopPropagation(); removeStance(t.id); } } }));
-  }));
+  });
+  if (editing) $("stance-list").querySelector(`li[data-stance="${CSS.escape(editing)}"] select`)?.focus();
   const preds = visiblePreds();
   $("pred-section").hidden = !W.preds.length;
   $("pred-count").textContent = `(${preds.length})`;
@@ -602,6 +644,7 @@ function drawDetail() {
 
 // Hovering a stance lights up its spans (CSS Custom Highlight: no DOM change).
 function showLinked(stance) {
+  W.arcs.hover(stance ? stance.id : null);
   if (!window.CSS?.highlights) return;
   if (!stance) return CSS.highlights.delete("linked");
   const ranges = [stance.holder, stance.target, stance.cue]
@@ -765,6 +808,7 @@ async function start() {
   await Promise.all([...unknown].map((id) => api.actors.get(id).then((a) => W.actors.set(a.id, a.name), () => null)));
 
   W.view = new TextView($("text"), W.text, itemColor);
+  W.arcs = new ArcLayer(W.view, { onPick: (id) => { $("text").focus(); selectStance(id); } });
   W.selection = new TextSelection(W.view, W.tokens, W.offsets);
   W.selection.listen($("text"), { onSelect, onClick: onSpanClick, current: () => W.selected });
   W.picker = new ActorPicker(api, W.actors);
