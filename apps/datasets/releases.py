@@ -237,6 +237,7 @@ def manifest_for(release) -> dict:
                 gold_sets[record.id] = set_payload(record.sets[0])
     annotator_sets = annotator_payloads(project, released)
     creator = release.created_by.username if release.created_by else None
+    agreement_layers = agreement_for(annotator_sets, release.seed)
     return {
         "project": {"id": project.pk, "name": project.name, "description": project.description},
         "release": {
@@ -274,9 +275,10 @@ def manifest_for(release) -> dict:
         "labels": labels,
         "stance_labels": stance_labels,
         "documents": documents,
-        "agreement": agreement_for(annotator_sets, release.seed),
+        "agreement": agreement_layers,
         "gold": gold_provenance(adjudicated, gold_sets, annotator_sets),
         "licence": {"text": release.licence_text, "annotations": release.licence_annotations},
+        "warnings": release_warnings(release.ratios, splits, agreement_layers),
         "known_limitations": [
             "Agreement is computed on the submitted annotator sets of the released documents; "
             "documents annotated by one annotator do not count towards it.",
@@ -284,6 +286,30 @@ def manifest_for(release) -> dict:
             "stance cues in doccano and Label Studio) list what was left out in format_reports.",
         ],
     }
+
+
+def release_warnings(ratios, splits, agreement) -> list:
+    """What a reader of this release should know before using it: splits a
+    ratio asked for that came out empty, agreement values without an interval."""
+    warnings = []
+    total = sum(counts["documents"] for counts in splits.values())
+    for name, ratio in ratios.items():
+        if ratio > 0 and not splits.get(name, {}).get("documents"):
+            warnings.append(
+                f"The {name} split is empty: {total} document{'s' if total != 1 else ''} "
+                f"at a ratio of {ratio} gave it none."
+            )
+    # A layer with no value says why beside it; one with a value but no
+    # interval would look more certain than it is.
+    layers = [
+        name
+        for name, layer in agreement.items()
+        if layer.get("value") is not None and layer["interval"]["low"] is None
+    ]
+    if layers:
+        reasons = sorted({agreement[name]["interval"]["reason"] for name in layers})
+        warnings.append(f"No agreement interval for {', '.join(layers)}: {'; '.join(reasons)}.")
+    return warnings
 
 
 def set_payload(aset) -> dict:

@@ -1013,6 +1013,11 @@ def bootstrap_interval(
     if not doc_ids:
         out["reason"] = "there are no documents to resample"
         return out
+    if len(doc_ids) == 1:
+        # Every resample of one document is that document: an interval of
+        # width 0 would claim a certainty the data cannot give.
+        out["reason"] = "one document cannot be resampled into an interval; it needs two or more"
+        return out
     rng = random.Random(seed)
     values = []
     for _ in range(iterations):

@@ -8,6 +8,7 @@
 import { Api, errorText, fieldErrors } from "./api.js";
 import { el } from "./dom.js";
 import { ACTIVE, followJob } from "./follow.js";
+import { plural } from "./plural.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api, config.jobsApi);
@@ -120,7 +121,8 @@ function refreshSplits() {
 
 function refreshExport() {
   const format = formats.get($("x-format").value);
-  $("x-format-help").textContent = `${format.description} Offsets: ${format.unit}.`;
+  // format.unit is a phrase ("offsets in code points", "no offsets (…)").
+  $("x-format-help").textContent = `${format.description} ${format.unit[0].toUpperCase()}${format.unit.slice(1)}.`;
   // A format that needs the text cannot be written standoff.
   const text = $("x-text");
   text.disabled = format.needsText;
@@ -334,7 +336,7 @@ function agreementRows(agreement) {
       el("th", { scope: "row" }, el("div", { text: layer }), el("div", { class: "muted small", text: a.measure })),
       el("td", { class: "num", text: value }),
       el("td", { class: "num small", text: interval }),
-      el("td", { class: "num", text: `${a.items} items · ${a.documents} documents` }));
+      el("td", { class: "num", text: `${plural(a.items, "item")} · ${plural(a.documents, "document")}` }));
   });
 }
 
@@ -343,11 +345,17 @@ function manifestSummary(release) {
   const splits = Object.keys(m.splits);
   const box = el("div", { class: "manifest", "data-loaded": "true" });
   const r = m.release;
+  // Releases built before warnings were recorded have none to show.
+  if (m.warnings?.length) {
+    box.append(el("div", { class: "release-warnings", role: "note" },
+      el("strong", { text: "Before you use this release:" }),
+      el("ul", {}, ...m.warnings.map((w) => el("li", { text: w })))));
+  }
   box.append(el("p", { class: "small" },
     `Source ${r.source}, seed ${r.seed}, ratios ${Object.entries(r.ratios).map(([k, v]) => `${k} ${v}`).join(", ")}; `,
     `annotators as ${r.annotator_names}. `,
     m.text.included ? "Texts included." : m.text.standoff,
-    ` Offsets: ${m.text.offset_unit}, end exclusive.`));
+    ` Offsets in ${m.text.offset_unit === "code_point" ? "code points" : m.text.offset_unit}, end exclusive.`));
   box.append(el("h3", { text: "Files" }),
     el("table", { class: "compact files" },
       el("thead", {}, el("tr", {}, ...["Format", "Split", "Size", "SHA-256", ""].map((h) => el("th", { scope: "col", text: h })))),

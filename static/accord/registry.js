@@ -6,6 +6,7 @@
 import { Api, ApiError, errorText, fieldErrors } from "./api.js";
 import { el } from "./dom.js";
 import { ActorPicker } from "./picker.js";
+import { plural } from "./plural.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
@@ -470,12 +471,12 @@ async function confirmMerge(source, survivor) {
     $("merge-summary").replaceChildren(
       "Merge ",
       el("strong", { text: source.name }),
-      ` (${moving} mention${moving === 1 ? "" : "s"}, ${source.aliases.length} alias${source.aliases.length === 1 ? "" : "es"}) into `,
+      ` (${plural(moving, "mention")}, ${plural(source.aliases.length, "alias", "aliases")}) into `,
       el("strong", { text: survivor.name }),
-      ` (${staying} mention${staying === 1 ? "" : "s"})? `,
-      `All ${moving} mention${moving === 1 ? "" : "s"} will point to `,
+      ` (${plural(staying, "mention")})? `,
+      moving === 1 ? "Its mention will point to " : `All ${plural(moving, "mention")} will point to `,
       el("strong", { text: survivor.name }),
-      `, which will have ${moving + staying}; up to ${carried} name${carried === 1 ? "" : "s"} become its aliases.`,
+      `, which will have ${moving + staying}; up to ${carried === 1 ? "1 name becomes its alias" : `${plural(carried, "name")} become its aliases`}.`,
     );
     $("merge-summary").dataset.moving = String(moving);
     $("merge-dialog").showModal();

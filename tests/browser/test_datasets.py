@@ -228,3 +228,25 @@ def test_a_release_whose_job_ended_is_not_polled_again(
         expect(row).to_have_attribute("data-status", "running")
     page.wait_for_timeout(2000)  # several poll intervals
     assert len(job_reads) == 1
+
+
+def test_a_release_shows_its_warnings_first(page, live_server, sign_in, gold_project, users):
+    keep = Document.objects.filter(project=gold_project).order_by("pk").first()
+    Document.objects.filter(project=gold_project).exclude(pk=keep.pk).delete()
+    client = APIClient()
+    client.force_authenticate(users["olga"])
+    response = client.post(
+        f"/api/v1/projects/{gold_project.pk}/releases/",
+        {"name": "tiny", "formats": ["jsonl"]},
+        format="json",
+    )
+    assert response.status_code == 202, response.content
+    release = Release.objects.get()
+    open_page(page, live_server, sign_in, gold_project, "olga")
+    summary = page.locator(f"#release-{release.pk}")
+    if summary.get_attribute("open") is None:
+        summary.locator("summary").click()
+    warnings = summary.locator(".release-warnings li")
+    expect(warnings).to_have_count(len(release.manifest["warnings"]))
+    expect(summary.locator(".release-warnings")).to_contain_text("The dev split is empty")
+    summary.screenshot(path="/tmp/release-warnings.png")

@@ -7,7 +7,7 @@ import pytest
 
 from apps.annotations.models import AnnotationSet
 from apps.datasets.models import Release
-from apps.datasets.releases import build_release
+from apps.datasets.releases import build_release, release_warnings
 from apps.documents.models import Document
 from apps.projects.jobs import JobError
 from apps.projects.models import Job
@@ -152,3 +152,35 @@ def test_a_file_needs_a_split_when_there_are_several(gold_project, client_for):
     response = olga.get(releases_url(gold_project, f"{release_id}/files/jsonl/"))
     assert response.status_code == 400 and "train" in response.json()["detail"]
     assert olga.get(releases_url(gold_project, f"{release_id}/files/xmi/")).status_code == 404
+
+
+def test_release_warnings_name_empty_splits_and_missing_intervals():
+    splits = {"train": {"documents": 1}, "dev": {"documents": 0}, "test": {"documents": 0}}
+    layers = {
+        "entities": {
+            "value": 1.0,
+            "interval": {"low": None, "reason": "one document cannot be resampled"},
+        },
+        "stances": {"value": None, "interval": {"low": None, "reason": "no documents"}},
+        "tokens": {"value": 0.6, "interval": {"low": 0.5, "reason": None}},
+    }
+    warnings = release_warnings({"train": 0.8, "dev": 0.1, "test": 0.1}, splits, layers)
+    assert warnings == [
+        "The dev split is empty: 1 document at a ratio of 0.1 gave it none.",
+        "The test split is empty: 1 document at a ratio of 0.1 gave it none.",
+        "No agreement interval for entities: one document cannot be resampled.",
+    ]
+    # A ratio of 0 asks for no split: nothing to warn about.
+    assert release_warnings({"train": 1.0, "dev": 0.0}, {"train": {"documents": 3}}, {}) == []
+
+
+def test_a_release_of_one_document_says_what_it_lacks(gold_project, users, client_for):
+    add_annotators(gold_project, users)
+    keep = Document.objects.filter(project=gold_project).order_by("pk").first()
+    Document.objects.filter(project=gold_project).exclude(pk=keep.pk).delete()
+    response = post_release(client_for("olga"), gold_project)
+    assert response.status_code == 202, response.json()
+    release = Release.objects.get(pk=response.json()["release"]["id"])
+    warnings = release.manifest["warnings"]
+    assert any("split is empty: 1 document" in w for w in warnings), warnings
+    assert any(w.startswith("No agreement interval for entities") for w in warnings), warnings

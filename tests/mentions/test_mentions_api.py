@@ -328,3 +328,19 @@ def test_merged_actors_carry_who_and_when_in_a_fixed_number_of_queries(client_fo
     assert record["merged_at"]
     live = next(row for row in body["results"] if row["name"] == "Russia")
     assert (live["merged_into"], live["merged_at"], live["merged_by"]) == (None, None, None)
+
+
+def test_snippet_never_starts_or_ends_inside_a_word():
+    text = "The statement of the Russian Foreign Ministry said Caracas had every right to act."
+    start = text.index("Caracas")
+    s = cut(text, start, start + 7, 15)  # 15 before would start at "n Ministry said "
+    assert s["before"] == " Ministry said "
+    assert s["after"] == " had every"  # 15 after would end at "had every rig"
+    assert s["clipped_before"] and s["clipped_after"]
+
+
+def test_snippet_without_spaces_keeps_its_cut():
+    text = "俄罗斯外交部表示委内瑞拉有权采取行动"
+    start = text.index("委内瑞拉")
+    s = cut(text, start, start + 4, 3)
+    assert (s["before"], s["after"]) == ("部表示", "有权采")

@@ -564,3 +564,14 @@ def test_disagreement_score():
     assert score > 0
     assert disagreement_score({"ana": same, "ben": {"spans": [], "stances": []}}) == 1.0
     assert disagreement_score({"ana": same}) is None
+
+
+def test_bootstrap_of_one_document_gives_no_interval_and_says_why():
+    spans = [{"id": "s1", "start": 0, "end": 6, "label": "GPE", "actor": None}]
+    result = bootstrap_interval(
+        {"d1": {"ana": spans, "ben": spans}},
+        lambda docs: span_agreement(docs)["f1_exact"],
+        iterations=10,
+    )
+    assert (result["low"], result["high"]) == (None, None)
+    assert "one document" in result["reason"]

@@ -51,6 +51,7 @@ class ManifestSerializer(serializers.Serializer):
     agreement = serializers.DictField()
     gold = serializers.JSONField()
     licence = serializers.DictField()
+    warnings = serializers.ListField(child=serializers.CharField())
     known_limitations = serializers.ListField(child=serializers.CharField())
     files = ManifestFileSerializer(many=True)
     format_reports = serializers.DictField()
