@@ -89,7 +89,7 @@ export class Api {
     // delete for the resource itself, a verb for an action on it.
     this.documents = {
       list: (params) => send("GET", `documents/${query(params)}`),
-      get: (d) => send("GET", `documents/${d}/`),
+      get: (d, params) => send("GET", `documents/${d}/${query(params)}`),
       delete: (d) => send("DELETE", `documents/${d}/`),
       next: () => send("POST", "documents/next/"),
       review: (d) => send("GET", `documents/${d}/review/`),

@@ -724,7 +724,7 @@ async function start() {
 function init(review) {
   R.text = review.document.text;
   R.offsets = new OffsetMap(R.text);
-  R.tokens = new Tokens(R.text);
+  R.tokens = new Tokens(R.text, review.document.tokens, R.offsets);
   R.view = new TextView($("text"), R.text, (item) => colorOf(item.label));
   R.arcs = new ArcLayer(R.view, { onPick: (key) => { $("text").focus(); select(key, true); } });
   R.selection = new TextSelection(R.view, R.tokens, R.offsets);

@@ -1,52 +1,19 @@
 // Tokens for selecting by word: mouse selections snap to them, the keyboard
-// caret moves over them. Intl.Segmenter knows every script, keeps combining
-// marks with their letter and emoji sequences (flags, ZWJ) whole. A token is
-// any segment that is not whitespace; offsets here are UTF-16.
+// caret moves over them. They are the server's tokens (the API sends each
+// token's [start, end) in code points with the document), so a selected word
+// is exactly a token of the CoNLL export and of token agreement: "Moscow’s"
+// is two tokens in both, "U.S." one. Offsets here are UTF-16.
 
 const SPACE = /^[\s\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$/u;
-const DOTTED = /^(?:\p{L}\.)+\p{L}$/u; // "U.S" before its final period
-
-const LETTER = /^\p{L}$/u;
-
-// "U.S." may come out of the segmenter as U . S . : make it one token, as the
-// API's tokenizer does (two or more single letters, each with its period).
-function mergeDotted(text, starts, ends) {
-  for (let i = 0; i < starts.length; i++) {
-    let j = i;
-    while (
-      j + 1 < starts.length &&
-      ends[j] - starts[j] === 1 && LETTER.test(text[starts[j]]) &&
-      text[ends[j]] === "." && starts[j + 1] === ends[j] && ends[j + 1] === ends[j] + 1
-    ) {
-      j += 2;
-    }
-    if (j - i >= 4) {
-      ends[i] = ends[j - 1];
-      starts.splice(i + 1, j - i - 1);
-      ends.splice(i + 1, j - i - 1);
-    }
-  }
-}
 
 export class Tokens {
-  constructor(text) {
+  // bounds: [[start, end], …] in code points, as the API sends them;
+  // offsets: the text's OffsetMap (offsets.js).
+  constructor(text, bounds, offsets) {
     this.text = text;
-    const starts = [];
-    const ends = [];
-    const words = new Intl.Segmenter(undefined, { granularity: "word" }).segment(text);
-    for (const { segment, index } of words) {
-      if (SPACE.test(segment)) continue;
-      let end = index + segment.length;
-      // Keep the period of a dotted abbreviation ("U.S.") as the API's tokenizer does.
-      if (text[end] === "." && DOTTED.test(segment)) end++;
-      if (starts.length && ends[ends.length - 1] > index) continue; // swallowed period
-      starts.push(index);
-      ends.push(end);
-    }
-    mergeDotted(text, starts, ends);
-    this.starts = Int32Array.from(starts);
-    this.ends = Int32Array.from(ends);
-    this.count = starts.length;
+    this.starts = Int32Array.from(bounds, ([start]) => offsets.toUtf16(start));
+    this.ends = Int32Array.from(bounds, ([, end]) => offsets.toUtf16(end));
+    this.count = bounds.length;
     this.graphemes = null;
   }
 

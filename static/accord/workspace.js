@@ -769,7 +769,7 @@ async function start() {
   let doc, mine, sets, labels;
   try {
     [doc, mine, sets, labels] = await Promise.all([
-      api.documents.get(config.document), openSet(),
+      api.documents.get(config.document, { include: "tokens" }), openSet(),
       api.sets.list(config.document), api.labels.list(),
     ]);
   } catch (error) {
@@ -778,7 +778,7 @@ async function start() {
   }
   W.text = doc.text;
   W.offsets = new OffsetMap(doc.text);
-  W.tokens = new Tokens(doc.text);
+  W.tokens = new Tokens(doc.text, doc.tokens, W.offsets);
   W.labels.load(labels.results);
   W.predSets = sets.filter((s) => s.kind === "prediction");
   W.preds = W.predSets.flatMap((s) => s.spans.map((span) => ({ set: s.id, source: s.source, span })));

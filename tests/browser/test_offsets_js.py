@@ -3,6 +3,8 @@ code point indexing (the API's offsets)."""
 
 import pytest
 
+from apps.documents.text import split_sentences, token_offsets
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CASES = [
@@ -85,17 +87,43 @@ SNAP_CASES = [
 ]
 
 
+SNAP = """async (cases) => {
+    const { Tokens } = await import("/static/accord/words.js");
+    const { OffsetMap } = await import("/static/accord/offsets.js");
+    return cases.map(([text, bounds, sel]) => {
+        const t = new Tokens(text, bounds, new OffsetMap(text));
+        const r = sel[2] === "alt" ? t.snapExact(sel[0], sel[1]) : t.snap(sel[0], sel[1]);
+        return r ? text.slice(r.start, r.end) : null;
+    });
+}"""
+
+
 def test_word_snapping_in_chromium(page, live_server):
     page.goto(f"{live_server.url}/static/accord/accord.css")
-    got = page.evaluate(
-        """async (cases) => {
-            const { Tokens } = await import("/static/accord/words.js");
-            return cases.map(([text, sel]) => {
-                const t = new Tokens(text);
-                const r = sel[2] === "alt" ? t.snapExact(sel[0], sel[1]) : t.snap(sel[0], sel[1]);
-                return r ? text.slice(r.start, r.end) : null;
-            });
-        }""",
-        [[text, list(sel)] for text, sel, _ in SNAP_CASES],
-    )
+    cases = [[text, token_offsets(text), list(sel)] for text, sel, _ in SNAP_CASES]
+    got = page.evaluate(SNAP, cases)
     assert got == [expected for _, _, expected in SNAP_CASES]
+
+
+AGREEMENT_TEXTS = [
+    "Moscow’s envoy said the U.S. strikes on Caracas were “illegal”.",
+    "L'Élysée a dit: l’OTAN? Non—jamais! 3,5 % de 1.000 dollars.",
+    "Quo\u0302\u0301c Nguye\u0302\u0303n 🇻🇪🇷🇺 👨\u200d👩\u200d👧 left.\r\nNext line",
+    "ندعو إلى الحوار وضبط النفس، قال الوزير.",
+    "e.g. Dr. Smith's co-author (U.K.) didn't #win @today 🙂🙂",
+]
+
+
+@pytest.mark.parametrize("text", AGREEMENT_TEXTS)
+def test_a_word_selected_in_the_browser_is_a_token_of_the_conll_export(page, live_server, text):
+    """Clicking into any token snaps to exactly that token, the one the CoNLL
+    writer writes: the browser and the export split words the same way."""
+    exported = [
+        (token.start, token.end) for sentence in split_sentences(text) for token in sentence.tokens
+    ]
+    assert exported == token_offsets(text)
+    page.goto(f"{live_server.url}/static/accord/accord.css")
+    u16 = [len(text[:i].encode("utf-16-le")) // 2 for i in range(len(text) + 1)]
+    cases = [[text, exported, [u16[start], u16[start] + 1]] for start, _ in exported]
+    got = page.evaluate(SNAP, cases)
+    assert got == [text[start:end] for start, end in exported]

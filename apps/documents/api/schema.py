@@ -32,6 +32,11 @@ class DocumentSerializer(serializers.Serializer):
         required=False,
         help_text="With `include=annotations` only: every set the caller may see.",
     )
+    tokens = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        required=False,
+        help_text="With `include=tokens` only: each token's [start, end) in code points.",
+    )
 
     class Meta:
         ref_name = "Document"
@@ -39,6 +44,7 @@ class DocumentSerializer(serializers.Serializer):
 
 class NextDocumentSerializer(DocumentSerializer):
     annotations = None
+    tokens = None
     set = AnnotationSetSerializer(help_text="The caller's set on it.")
 
     class Meta:

@@ -24,6 +24,7 @@ from apps.annotations.pseudonyms import filter_username, hides_names
 from apps.annotations.sets import set_payloads
 from apps.annotations.visibility import visible_sets
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document, document_status
+from apps.documents.text import token_offsets
 from apps.imports.parsers import parse_records
 from apps.imports.store import import_records, refusal
 from apps.projects.api.schema import SCOPED, errors
@@ -104,6 +105,15 @@ class DocumentUpdateSerializer(serializers.ModelSerializer):
         return value
 
 
+INCLUDES = {"annotations", "tokens"}
+INCLUDE = OpenApiParameter(
+    "include",
+    OpenApiTypes.STR,
+    description="Comma-separated: `annotations` (every set the caller may see), "
+    "`tokens` (the server's token boundaries, [start, end) in code points).",
+)
+
+
 class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     """Documents of a project, paged by cursor in import order.
 
@@ -134,9 +144,27 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     def get_project_queryset(self):
         return Document.objects.filter(project=self.project)
 
+    def _includes(self):
+        """The parts `?include=` asks for: annotations, tokens, or both (comma-separated)."""
+        raw = self.request.query_params.get("include", "")
+        asked = {part.strip() for part in raw.split(",") if part.strip()}
+        unknown = sorted(asked - INCLUDES)
+        if unknown:
+            raise ValidationError(
+                {"include": f"{', '.join(unknown)}: not a part; choose from annotations, tokens."}
+            )
+        return asked
+
     def _payloads(self, rows):
         payloads = [document_payload(row, self.project_k) for row in rows]
-        if self.request.query_params.get("include") == "annotations":
+        includes = self._includes()
+        if "tokens" in includes:
+            # The server's word boundaries, the ones CoNLL and the token
+            # agreement use: the browser snaps selections to these, so a
+            # selected word is the word an export writes.
+            for payload in payloads:
+                payload["tokens"] = token_offsets(payload["text"])
+        if "annotations" in includes:
             texts = {row["id"]: row["text"] for row in rows}
             sets = visible_sets(self, AnnotationSet.objects.filter(document_id__in=list(texts)))
             by_document = {}
@@ -150,7 +178,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         operation_id="documents_list",
         parameters=[
-            OpenApiParameter("include", OpenApiTypes.STR, enum=["annotations"]),
+            INCLUDE,
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000."),
         ],
         responses={
@@ -164,8 +192,8 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self._payloads(page))
 
     @extend_schema(
-        parameters=[OpenApiParameter("include", OpenApiTypes.STR, enum=["annotations"])],
-        responses={200: DocumentSerializer, **errors(*SCOPED)},
+        parameters=[INCLUDE],
+        responses={200: DocumentSerializer, **errors(400, *SCOPED)},
     )
     def retrieve(self, request, *args, **kwargs):
         row = self.get_queryset().filter(pk=kwargs["pk"]).values(*DOCUMENT_FIELDS).first()

@@ -197,6 +197,10 @@ class ReviewDocumentSerializer(serializers.Serializer):
     external_id = serializers.CharField()
     title = serializers.CharField(allow_blank=True)
     text = serializers.CharField()
+    tokens = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        help_text="Each token's [start, end) in code points, as the exports tokenize.",
+    )
     annotators_wanted = serializers.IntegerField()
     submitted = serializers.IntegerField()
     adjudicated_at = serializers.DateTimeField(allow_null=True)

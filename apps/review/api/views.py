@@ -19,6 +19,7 @@ from apps.annotations.pseudonyms import (
     project_names,
 )
 from apps.documents.models import Document
+from apps.documents.text import token_offsets
 from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors, page
 from apps.projects.errors import NotFound
 from apps.projects.limits import MAX_ANNOTATORS, MIN_ANNOTATORS
@@ -287,6 +288,8 @@ class DocumentReviewDetailView(DocumentReviewView):
                     "external_id": document.external_id,
                     "title": document.title,
                     "text": text,
+                    # Selections snap to the tokens the exports write.
+                    "tokens": token_offsets(text),
                     "annotators_wanted": document.annotators_wanted or k,
                     "submitted": document.submitted_count,
                     "adjudicated_at": document.adjudicated_at,
