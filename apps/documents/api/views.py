@@ -124,7 +124,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     filter_backends = [DocumentFilterBackend]
     filterset_class = DocumentFilter
     serializer_class = DocumentUpdateSerializer
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "id"
     queryset = Document.objects.none()
 
     def initial(self, request, *args, **kwargs):
