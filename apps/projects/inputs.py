@@ -43,55 +43,98 @@ def unstorable(value):
     return f"contains an unpaired surrogate U+{ord(found.group()):04X}, which is not valid text"
 
 
+# In JSON text a NUL or a lone surrogate can only arrive escaped (a raw NUL
+# is refused by the parser, a raw surrogate by the UTF-8 decoder): a body
+# without these escapes needs no look at its strings.
+ESCAPED_UNSTORABLE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def may_hold_unstorable(json_text):
+    """Whether decoding `json_text` may give a string with NUL or a lone surrogate."""
+    return ESCAPED_UNSTORABLE.search(json_text) is not None
+
+
 def _child(path, key):
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else str(key)
 
 
-def json_problem(value, path="", max_depth=MAX_DEPTH, max_size=MAX_JSON_SIZE):
+def _scalar_problem(item, strings=True):
+    """Why a JSON leaf (not a list or an object) cannot be stored, or None."""
+    if isinstance(item, str):
+        return unstorable(item) if strings else None
+    if item is None or isinstance(item, bool):
+        return None
+    if isinstance(item, int):
+        if MIN_JSON_INT <= item <= MAX_JSON_INT:
+            return None
+        return "is a number too large to store; send it as a string"
+    if isinstance(item, float):
+        return None if math.isfinite(item) else f"is {item}, which is not a JSON number"
+    return f"holds a {type(item).__name__}, which is not JSON"
+
+
+def _path(path, trail):
+    """The path of a `trail`: (parent's trail, key) pairs, built only when
+    something is wrong, so the walk makes no string per value."""
+    keys = []
+    while trail is not None:
+        trail, key = trail
+        keys.append(key)
+    for key in reversed(keys):
+        path = _child(path, key)
+    return path
+
+
+def _outermost(path, trail):
+    """The part to name for too deep a nesting: `path` itself when given,
+    else the top-level field holding it (a path 33 levels long helps nobody)."""
+    if path or trail is None:
+        return path
+    while trail[0] is not None:
+        trail = trail[0]
+    return _child("", trail[1])
+
+
+def json_problem(value, path="", max_depth=MAX_DEPTH, max_size=MAX_JSON_SIZE, strings=True):
     """``(path, message)`` for the first part of `value` that is not plain,
     storable JSON, or None. `path` names `value` itself ("meta"); the path
-    returned names the part at fault ("meta.source[2]"); for too deep a
-    nesting, the outermost part holding it (a path 33 levels long helps
-    nobody). Walks without recursion, so no nesting can exhaust the stack."""
+    returned names the part at fault ("meta.source[2]"). `max_size` None: no
+    size limit (a request body's size is limited where it is read).
+    `strings` False: the caller knows no string can hold NUL or a lone
+    surrogate (see `may_hold_unstorable`). Walks without recursion, so no
+    nesting can exhaust the stack."""
+    if not isinstance(value, dict | list):
+        problem = _scalar_problem(value, strings)
+        return (path, problem) if problem else None
     size = 0
-    stack = [(path, value, 0, path)]
+    stack = [(value, 1, None)]  # a container, its nesting level, its trail
     while stack:
-        where, item, depth, top = stack.pop()
-        if isinstance(item, str):
-            size += len(item)
-            if problem := unstorable(item):
-                return where, problem
-        elif isinstance(item, bool) or item is None:
-            size += 1
-        elif isinstance(item, int):
-            size += 1
-            if not MIN_JSON_INT <= item <= MAX_JSON_INT:
-                return where, "is a number too large to store; send it as a string"
-        elif isinstance(item, float):
-            size += 1
-            if not math.isfinite(item):
-                return where, f"is {item}, which is not a JSON number"
-        elif isinstance(item, dict | list):
-            size += 1
-            if depth >= max_depth:
-                return top, f"nests too deeply; the limit is {max_depth} levels"
-            if isinstance(item, dict):
-                for key, child in item.items():
-                    if not isinstance(key, str):
-                        return where, f"has the key {key!r}; keys are strings"
-                    if problem := unstorable(key):
-                        return where, f"has a key that {problem}"
-                    size += len(key)
-                    inner = _child(where, key)
-                    stack.append((inner, child, depth + 1, top if depth or path else inner))
-            else:
-                for index, child in enumerate(item):
-                    inner = _child(where, index)
-                    stack.append((inner, child, depth + 1, top if depth or path else inner))
+        item, depth, trail = stack.pop()
+        if depth > max_depth:
+            return _outermost(path, trail), f"nests too deeply; the limit is {max_depth} levels"
+        size += 1
+        if isinstance(item, dict) and strings:
+            for key in item:
+                if not isinstance(key, str):
+                    return _path(path, trail), f"has the key {key!r}; keys are strings"
+                if problem := unstorable(key):
+                    return _path(path, trail), f"has a key that {problem}"
+        if isinstance(item, dict):
+            if max_size is not None:
+                size += sum(map(len, item))
+            children = item.items()
         else:
-            return where, f"holds a {type(item).__name__}, which is not JSON"
+            children = enumerate(item)
+        for key, child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1, (trail, key)))
+                continue
+            if problem := _scalar_problem(child, strings):
+                return _path(path, (trail, key)), problem
+            if max_size is not None:
+                size += len(child) if isinstance(child, str) else 1
         if max_size is not None and size > max_size:
             return path, f"is too large; the limit is {max_size:,} characters"
     return None

@@ -247,3 +247,19 @@ def test_body_ids_past_the_range_are_a_400_naming_the_field(owner, api, project)
     actor = Actor.objects.create(project=project, name="Putin")
     response = post_json(owner, api(f"actors/{actor.pk}/merge/"), json.dumps({"into": BIG}))
     assert response.status_code in (400, 404), response.content
+
+
+def test_a_copy_from_past_the_range_is_a_400_naming_it(owner):
+    response = post_json(
+        owner, "/api/v1/projects/", json.dumps({"name": "P", "schema": {"copy_from": BIG}})
+    )
+    assert response.status_code == 400, response.content
+    assert fields(response) == ["schema"]
+    assert "copy_from" in response.json()["detail"]
+
+
+def test_a_number_past_64_bits_in_a_body_is_named(owner, api):
+    body = json.dumps({"id": "x", "text": "Hi.", "meta": {"n": 2**64}})
+    response = post_json(owner, api("documents/"), body)
+    assert response.status_code == 400, response.content
+    assert fields(response) == ["meta.n"]

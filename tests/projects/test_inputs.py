@@ -15,6 +15,7 @@ from apps.projects.inputs import (
     fits_id,
     id_problem,
     json_problem,
+    may_hold_unstorable,
     unstorable,
 )
 from apps.projects.renderers import FastJSONRenderer
@@ -114,3 +115,17 @@ def test_an_old_row_holding_a_lone_surrogate_does_not_break_the_list(db, client_
     response = client_for("ana").get(api("documents/"))
     assert response.status_code == 200
     assert json.loads(response.content)["results"][0]["meta"] == {"note": "\ud800"}
+
+
+@pytest.mark.parametrize("text", ["a\x00", "\ud800", "\udbff", "\udc00", "\udfff"])
+def test_json_text_that_may_hold_what_cannot_be_stored_is_always_spotted(text):
+    # The parser skips looking at strings only when this says no: it must
+    # never miss one, whatever the escape's case.
+    assert may_hold_unstorable(json.dumps(text))
+    assert may_hold_unstorable(json.dumps(text).upper().replace("\\U", "\\u"))
+
+
+def test_plain_json_text_needs_no_look_at_its_strings():
+    plain = json.dumps({"a": "é 🇻🇪 \u2028", "b": [1, 2]}, ensure_ascii=False)
+    assert not may_hold_unstorable(plain)
+    assert not json_problem({"a": "\ud800"}, strings=False)  # the caller's promise
