@@ -263,3 +263,15 @@ def test_a_number_past_64_bits_in_a_body_is_named(owner, api):
     response = post_json(owner, api("documents/"), body)
     assert response.status_code == 400, response.content
     assert fields(response) == ["meta.n"]
+
+
+@pytest.mark.parametrize("user_map", ["[" * 100_000 + "]" * 100_000, '{"ann": "ana\\u0000"}'])
+def test_a_user_map_form_field_that_cannot_be_read_is_a_400_naming_it(owner, api, user_map):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("docs.jsonl", b'{"id": "x", "text": "Hi."}\n')
+    response = owner.post(
+        api("documents/import/"), {"file": upload, "user_map": user_map}, format="multipart"
+    )
+    assert response.status_code == 400, response.content
+    assert fields(response) == ["user_map"]
