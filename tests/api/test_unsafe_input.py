@@ -275,3 +275,13 @@ def test_a_user_map_form_field_that_cannot_be_read_is_a_400_naming_it(owner, api
     )
     assert response.status_code == 400, response.content
     assert fields(response) == ["user_map"]
+
+
+@pytest.mark.parametrize("meta", [nested(33), [1], "text"])
+def test_patching_meta_takes_what_an_import_takes(owner, api, project, meta):
+    document = builders.make_document(project)
+    response = owner.patch(api(f"documents/{document.pk}/"), {"meta": meta}, format="json")
+    assert response.status_code == 400, response.content
+    assert fields(response) == ["meta"]
+    document.refresh_from_db()
+    assert document.meta == {}

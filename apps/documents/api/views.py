@@ -28,6 +28,7 @@ from apps.imports.parsers import parse_records
 from apps.imports.store import import_records, refusal
 from apps.projects.api.schema import SCOPED, errors
 from apps.projects.errors import Conflict
+from apps.projects.inputs import json_problem
 from apps.projects.models import Role
 from apps.projects.pagination import CursorPagination
 from apps.projects.permissions import ProjectScopedMixin
@@ -91,6 +92,14 @@ class DocumentUpdateSerializer(serializers.ModelSerializer):
         clash = Document.objects.filter(project_id=self.instance.project_id, external_id=value)
         if clash.exclude(pk=self.instance.pk).exists():
             raise ValidationError(f"Another document of this project has the id {value!r}.")
+        return value
+
+    def validate_meta(self, value):
+        # As an import checks it: an object that can be stored and read back.
+        if not isinstance(value, dict):
+            raise ValidationError("must be a JSON object.")
+        if problem := json_problem(value, "meta"):
+            raise ValidationError(f"{problem[0]} {problem[1]}.")
         return value
 
     def validate_text(self, value):
