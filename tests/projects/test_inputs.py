@@ -1,23 +1,25 @@
 """The one check of values from outside (apps/projects/inputs.py), and what
 the renderer does with a row stored before it existed."""
 
+import io
 import json
 
 import pytest
 from django.db import connection
+from rest_framework.exceptions import ValidationError
 
 from apps.projects.errors import Invalid
 from apps.projects.inputs import (
     MAX_DEPTH,
     MAX_ID,
     check_json,
-    check_text,
     fits_id,
     id_problem,
     json_problem,
     may_hold_unstorable,
     unstorable,
 )
+from apps.projects.parsers import JSONParser
 from apps.projects.renderers import FastJSONRenderer
 from tests import builders
 
@@ -76,15 +78,11 @@ def test_size_is_limited():
     assert json_problem({"a": "x" * 30}, "meta", max_size=40) is None
 
 
-def test_check_json_and_check_text_raise_invalid_naming_the_field():
+def test_check_json_raises_invalid_naming_the_field():
     with pytest.raises(Invalid) as raised:
         check_json({"a": "\ud800"}, "meta")
     assert raised.value.field == "meta"
     assert "meta.a" in raised.value.message
-    with pytest.raises(Invalid) as raised:
-        check_text("a\x00b", "title")
-    assert raised.value.field == "title"
-    assert check_text("fine", "title") == "fine"
 
 
 def test_unstorable_tells_nul_from_a_surrogate():
@@ -123,9 +121,19 @@ def test_json_text_that_may_hold_what_cannot_be_stored_is_always_spotted(text):
     # never miss one, whatever the escape's case.
     assert may_hold_unstorable(json.dumps(text))
     assert may_hold_unstorable(json.dumps(text).upper().replace("\\U", "\\u"))
+    assert may_hold_unstorable(json.dumps(text, ensure_ascii=False))  # raw, not escaped
 
 
 def test_plain_json_text_needs_no_look_at_its_strings():
     plain = json.dumps({"a": "é 🇻🇪 \u2028", "b": [1, 2]}, ensure_ascii=False)
     assert not may_hold_unstorable(plain)
     assert not json_problem({"a": "\ud800"}, strings=False)  # the caller's promise
+
+
+def test_a_charset_that_decodes_escapes_cannot_smuggle_a_lone_surrogate_past_the_parser():
+    # unicode_escape turns the bytes \\ud800 into a raw lone surrogate before
+    # the JSON is parsed: no escape is left in the text to spot.
+    body = io.BytesIO(b'{"meta": {"note": "x\\ud800"}}')
+    with pytest.raises(ValidationError) as raised:
+        JSONParser().parse(body, "application/json", {"encoding": "unicode_escape"})
+    assert list(raised.value.detail) == ["meta.note"]
