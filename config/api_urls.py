@@ -18,5 +18,5 @@ project_apis = [
 
 urlpatterns = [
     path("", include("apps.projects.api.urls")),
-    path("projects/<int:project_pk>/", include(project_apis)),
+    path("projects/<id:project_pk>/", include(project_apis)),
 ]

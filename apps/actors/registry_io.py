@@ -21,6 +21,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from apps.projects.inputs import unstorable
+
 KINDS = ("person", "organization", "state", "igo", "group", "other")
 DEFAULT_KIND = "other"
 MAX_NAME = 300
@@ -103,6 +105,10 @@ def _check(where, raw, errors):
             ok = False
             return ""
         value = value.strip()
+        if problem := unstorable(value):
+            _error(errors, where, name, problem)
+            ok = False
+            return ""
         if required and not value:
             _error(errors, where, name, "is required")
             ok = False
@@ -128,6 +134,10 @@ def _check(where, raw, errors):
     aliases = []
     seen = set()
     for alias, case_sensitive, column in raw.get("_aliases", ()):
+        if problem := unstorable(alias):
+            _error(errors, where, column, f"an alias {problem}")
+            ok = False
+            continue
         if len(alias) > MAX_NAME:
             _error(errors, where, column, f"alias {alias[:40]!r}… is longer than {MAX_NAME}")
             ok = False
@@ -268,6 +278,8 @@ def parse_json(data):
         items = json.loads(_decode(data))
     except ValueError as exc:
         raise RegistryFormatError(f"The file is not valid JSON: {exc}.") from None
+    except RecursionError:
+        raise RegistryFormatError("The file is not valid JSON: it nests too deeply.") from None
     return parse_items(items)
 
 

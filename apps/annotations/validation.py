@@ -11,6 +11,8 @@ exclusive: ``text[start:end]`` in Python.
 
 from dataclasses import dataclass, field
 
+from apps.projects.inputs import MAX_ID, unstorable
+
 MAX_ID_LENGTH = 64
 
 
@@ -49,6 +51,9 @@ def _check_id(value, path, errors):
         return None
     if len(value) > MAX_ID_LENGTH:
         _error(errors, path, f"must be at most {MAX_ID_LENGTH} characters")
+        return None
+    if problem := unstorable(value):
+        _error(errors, path, problem)
         return None
     return value
 
@@ -107,6 +112,9 @@ def _check_span(index, span, text, schema, errors):
     if actor is not None:
         if not _is_int(actor):
             _error(errors, f"{path}.actor", f"must be an actor id (an integer), got {actor!r}")
+            ok = False
+        elif actor < 1 or actor > MAX_ID:
+            _error(errors, f"{path}.actor", f"there is no actor {actor} in this project")
             ok = False
         elif actor in schema.merged_actors:
             _error(

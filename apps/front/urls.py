@@ -20,7 +20,7 @@ from .views import (
     workspace,
 )
 
-project = "projects/<int:project_pk>/"
+project = "projects/<id:project_pk>/"
 
 urlpatterns = [
     path("", projects.home, name="home"),
@@ -52,11 +52,11 @@ urlpatterns = [
     path(f"{project}import/", imports.import_page, name="import-page"),
     path(f"{project}preannotate/", preannotate.preannotate_page, name="preannotate-page"),
     path(f"{project}settings/", project_settings.project_settings, name="project-settings-page"),
-    path(f"{project}documents/<int:document_pk>/", workspace.workspace, name="workspace"),
+    path(f"{project}documents/<id:document_pk>/", workspace.workspace, name="workspace"),
     path(f"{project}next/", workspace.next_document_page, name="next-document"),
     path(f"{project}actors/", actors.registry, name="actor-registry"),
     path(f"{project}review/", review.queue_page, name="review-queue-page"),
-    path(f"{project}review/<int:document_pk>/", review.adjudicate_page, name="adjudicate-page"),
+    path(f"{project}review/<id:document_pk>/", review.adjudicate_page, name="adjudicate-page"),
     path(f"{project}dashboard/", review.dashboard_page, name="dashboard-page"),
     path(f"{project}members/", members.members_page, name="members-page"),
     path(f"{project}datasets/", datasets.datasets_page, name="datasets-page"),

@@ -27,6 +27,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from apps.projects.errors import Invalid
+from apps.projects.inputs import check_json
 
 from .parsers import record_error
 
@@ -57,12 +58,13 @@ class Destination:
         if isinstance(user_map, str):
             try:
                 user_map = json.loads(user_map)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested absurdly deep
                 raise Invalid(
                     'must be a JSON object {"peer author": "accord username"}', field="user_map"
                 ) from None
         if not isinstance(user_map, dict):
             raise Invalid('must be an object {"peer author": "accord username"}', field="user_map")
+        check_json(user_map, "user_map")
         for peer, username in user_map.items():
             if not isinstance(username, str) or not username.strip():
                 raise Invalid(

@@ -7,3 +7,6 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deployment checks)
+        from .ids import register
+
+        register()

@@ -1,3 +1,5 @@
+import json
+
 import orjson
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
@@ -8,9 +10,19 @@ _fallback = JSONEncoder().default
 class FastJSONRenderer(JSONRenderer):
     """JSON through orjson: several times faster than the standard library on
     the document and annotation lists; types orjson does not know (lazy
-    strings, Decimal) fall back to DRF's encoder."""
+    strings, Decimal) fall back to DRF's encoder.
+
+    What orjson refuses (a lone surrogate, nesting past 254 levels, an
+    integer past 64 bits) is refused on the way in (`inputs`), but a row
+    stored before that could still hold it. Such a response is written by
+    the standard library instead, with every non-ASCII character escaped: a
+    lone surrogate comes back as the same ``\\ud800`` escape it came in as,
+    and one old row never makes the whole list a 500."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        return orjson.dumps(data, default=_fallback, option=orjson.OPT_NON_STR_KEYS)
+        try:
+            return orjson.dumps(data, default=_fallback, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:
+            return json.dumps(data, cls=JSONEncoder, separators=(",", ":")).encode("ascii")

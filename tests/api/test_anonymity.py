@@ -298,9 +298,7 @@ def fetch(row, world, users, role):
 
 def test_every_project_page_is_in_the_matrix():
     pages = {
-        p.name
-        for p in get_resolver(front_urls).url_patterns
-        if "<int:project_pk>" in str(p.pattern)
+        p.name for p in get_resolver(front_urls).url_patterns if "<id:project_pk>" in str(p.pattern)
     }
     # "next" only redirects (POST) to the workspace, which is in the matrix.
     assert pages - {"next-document"} == {row.name for row in PAGES}

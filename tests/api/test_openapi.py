@@ -294,3 +294,19 @@ def test_token_responses_match_the_schema(openapi, users, client_for, settings):
     check(with_token.delete("/api/v1/auth/tokens/current/"))
     check(client_for("ana").delete("/api/v1/auth/tokens/"))
     assert len(check.checked) == 13
+
+
+def test_every_id_in_a_path_is_an_integer_within_the_stored_range(openapi):
+    ids = [
+        parameter
+        for item in openapi["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path"
+        and (parameter["name"] == "id" or parameter["name"].endswith("_pk"))
+    ]
+    assert {p["name"] for p in ids} >= {"id", "project_pk", "document_pk"}
+    for parameter in ids:
+        assert parameter["schema"]["type"] == "integer", parameter
+        assert parameter["schema"]["maximum"] == 2**63 - 1

@@ -148,6 +148,13 @@ def test_review_scores_are_recomputed(rich):
     assert copied == original
 
 
+def nested(depth):
+    value = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
 def rewrite(data, change):
     """The archive with `change(records)` applied to its records."""
     lines = records(data)
@@ -228,6 +235,16 @@ def test_a_problem_after_the_manifests_were_stored_deletes_them(rich):
             "does not match",
         ),
         (lambda r: r[-1]["counts"].update(documents=1), "counts", "the end record counts"),
+        (
+            lambda r: next(x for x in r if x["type"] == "document").update(title="a\x00b"),
+            "title",
+            "NUL",
+        ),
+        (
+            lambda r: next(x for x in r if x["type"] == "document").update(meta=nested(100)),
+            "meta",
+            "nests too deeply",
+        ),
     ],
     ids=[
         "version",
@@ -238,6 +255,8 @@ def test_a_problem_after_the_manifests_were_stored_deletes_them(rich):
         "merge",
         "manifest",
         "counts",
+        "nul",
+        "deep-meta",
     ],
 )
 def test_each_problem_refuses_the_restore(rich, change, field, says):

@@ -1,17 +1,18 @@
 """Import and export of the actor registry (CSV or JSON)."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.projects.api.schema import SCOPED, errors
 from apps.projects.api.uploads import check_request_size, check_upload_size
 from apps.projects.models import Role
+from apps.projects.parsers import JSONParser
 from apps.projects.permissions import ProjectScopedMixin
 
 from .. import registry_io
@@ -78,15 +79,20 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
     def post(self, request, *args, **kwargs):
         check_request_size(request)
         try:
-            if isinstance(request.data, list | dict) and "file" not in request.FILES:
-                if isinstance(request.data, dict) and "actors" not in request.data:
+            if "file" not in request.FILES:
+                # A JSON body: a list of actors, or {"actors": [...]}. Anything
+                # else (a form without a file, a JSON string) names `file`.
+                data = request.data
+                if not isinstance(data, list) and not (
+                    isinstance(data, dict) and not isinstance(data, QueryDict) and "actors" in data
+                ):
                     raise ValidationError(
                         {
                             "file": "Send a .csv or .json file as multipart field `file`, "
                             "or a JSON list of actors."
                         }
                     )
-                parsed = registry_io.parse_items(request.data)
+                parsed = registry_io.parse_items(data)
             else:
                 upload = request.FILES["file"]
                 check_upload_size(upload)

@@ -1,14 +1,15 @@
 """The actor registry's API, under projects/<project_pk>/."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from apps.projects.ids import Router
 
 from .registry_views import RegistryExportView, RegistryImportView
 from .views import ActorViewSet
 
 app_name = "actors"
 
-router = SimpleRouter()
+router = Router()
 router.register("actors", ActorViewSet, basename="actor")
 
 urlpatterns = [

@@ -61,7 +61,7 @@ class ActorViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "id"
     queryset = Actor.objects.none()
 
     def get_project_queryset(self):

@@ -189,7 +189,7 @@ class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     serializer_class = MembershipSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     queryset = Membership.objects.none()
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "id"
 
     def get_project_queryset(self):
         return with_counts(Membership.objects.filter(project=self.project).select_related("user"))

@@ -9,7 +9,7 @@ from .views import (
     ReleaseManifestView,
 )
 
-release = "releases/<int:release_pk>/"
+release = "releases/<id:release_pk>/"
 app_name = "datasets"
 
 urlpatterns = [

@@ -29,6 +29,7 @@ from apps.annotations.sets import insert_rows
 from apps.annotations.validation import Schema, validate_set
 from apps.documents.models import Document
 from apps.projects.errors import Invalid
+from apps.projects.inputs import MAX_BODY_DEPTH, json_problem
 from apps.projects.models import Label, Membership, Project, Role
 from apps.review.models import AdjudicationEvent, Decision
 from apps.review.queue import refresh_scores
@@ -138,6 +139,10 @@ class Restorer:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
             self.refuse("record", f"is not JSON ({exc})")
+        # orjson refuses lone surrogates itself; NUL, nesting and numbers past
+        # 64 bits are refused as from any other client.
+        if problem := json_problem(record, max_depth=MAX_BODY_DEPTH, max_size=None):
+            self.refuse(problem[0] or "record", problem[1])
         if not isinstance(record, dict) or record.get("type") not in ORDER:
             self.refuse("type", f"must be one of {', '.join(ORDER)}")
         kind = record["type"]

@@ -1,12 +1,12 @@
 """The documents API, under projects/<project_pk>/."""
 
-from rest_framework.routers import SimpleRouter
+from apps.projects.ids import Router
 
 from .views import DocumentViewSet
 
 app_name = "documents"
 
-router = SimpleRouter()
+router = Router()
 router.register("documents", DocumentViewSet, basename="document")
 
 urlpatterns = router.urls

@@ -29,6 +29,7 @@ from apps.imports.parsers import parse_records
 from apps.imports.store import import_records, refusal
 from apps.projects.api.schema import SCOPED, errors
 from apps.projects.errors import Conflict
+from apps.projects.inputs import json_problem
 from apps.projects.models import Role
 from apps.projects.pagination import CursorPagination
 from apps.projects.permissions import ProjectScopedMixin
@@ -94,6 +95,14 @@ class DocumentUpdateSerializer(serializers.ModelSerializer):
             raise ValidationError(f"Another document of this project has the id {value!r}.")
         return value
 
+    def validate_meta(self, value):
+        # As an import checks it: an object that can be stored and read back.
+        if not isinstance(value, dict):
+            raise ValidationError("must be a JSON object.")
+        if problem := json_problem(value, "meta"):
+            raise ValidationError(f"{problem[0]} {problem[1]}.")
+        return value
+
     def validate_text(self, value):
         if value != self.instance.text and self.instance.text_is_annotated():
             raise ValidationError(
@@ -134,7 +143,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     filter_backends = [DocumentFilterBackend]
     filterset_class = DocumentFilter
     serializer_class = DocumentUpdateSerializer
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "id"
     queryset = Document.objects.none()
 
     def initial(self, request, *args, **kwargs):

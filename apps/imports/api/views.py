@@ -3,7 +3,7 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,6 +11,7 @@ from apps.documents.api.schema import IMPORT_PROBLEM, IMPORT_REFUSAL, DocumentCr
 from apps.projects.api.schema import SCOPED, JobStartedSerializer, errors
 from apps.projects.api.uploads import check_request_size, check_upload_size, upload_limit
 from apps.projects.models import Role
+from apps.projects.parsers import JSONParser
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..background import runs_in_background, start_import

@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from apps.documents.fields import METADATA_FIELDS, STRING_FIELDS
+from apps.projects.inputs import json_problem, unstorable
 
 __all__ = [
     "AUTHORSHIP",
@@ -309,22 +310,6 @@ def show(value, limit=60):
     return shown
 
 
-# NUL cannot be stored by PostgreSQL; a lone surrogate (possible through a
-# JSON "\\ud800" escape) cannot be encoded as UTF-8, so it could be neither
-# hashed nor stored. A regex finds either at C speed on megabytes of text.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def unstorable(value):
-    """Explain why a string cannot be stored in PostgreSQL, or return None."""
-    found = UNSTORABLE.search(value)
-    if found is None:
-        return None
-    if found.group() == "\x00":
-        return "contains a NUL character (U+0000), which cannot be stored"
-    return f"contains an unpaired surrogate U+{ord(found.group()):04X}, which is not valid text"
-
-
 def parse_published(value):
     """Return (date, None) or (None, problem) for a "published" value."""
     if isinstance(value, str):
@@ -410,10 +395,12 @@ class Collector:
 
         meta = item.get("meta")
         if meta is not None:
-            if isinstance(meta, dict):
-                values["meta"] = meta
-            else:
+            if not isinstance(meta, dict):
                 self.error(where, "meta", f'"meta" must be a JSON object, got {show(meta)}')
+            elif problem := json_problem(meta, "meta"):
+                self.error(where, "meta", f'"{problem[0]}" {problem[1]}')
+            else:
+                values["meta"] = meta
 
         # An empty string is how a blank spreadsheet cell or form field arrives.
         published = item.get("published")

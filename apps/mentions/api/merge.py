@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from apps.actors.api.serializers import ActorSerializer
 from apps.actors.models import Actor
 from apps.projects.api.schema import SCOPED, errors
+from apps.projects.inputs import fits_id
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
@@ -29,7 +30,7 @@ class MergeActorView(ProjectScopedMixin, APIView):
         if source is None:
             raise Http404
         into = request.data.get("into") if isinstance(request.data, dict) else None
-        if not isinstance(into, int) or isinstance(into, bool):
+        if not fits_id(into):
             raise ValidationError({"into": "is required: the id of the actor that survives."})
         survivor = Actor.objects.filter(project=self.project, pk=into).first()
         if survivor is None:

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from apps.actors.suggesters import DEFAULT
 from apps.projects.api.schema import SCOPED, JobStartedSerializer, errors
+from apps.projects.inputs import fits_id
 from apps.projects.jobs import start_job
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
@@ -35,9 +36,7 @@ def _selection(body):
     list by check_selection."""
     documents = body.get("documents")
     if documents is not None:
-        if not isinstance(documents, list) or not all(
-            isinstance(d, int) and not isinstance(d, bool) for d in documents
-        ):
+        if not isinstance(documents, list) or not all(fits_id(d) for d in documents):
             raise ValidationError({"documents": "must be a list of document ids."})
         if not documents:
             raise ValidationError({"documents": "is empty; leave it out for every document."})

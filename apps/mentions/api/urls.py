@@ -9,8 +9,8 @@ from .preannotate import PreannotateCountView, PreannotateView
 app_name = "mentions"
 
 urlpatterns = [
-    path("actors/<int:actor_pk>/merge/", MergeActorView.as_view(), name="actor-merge"),
-    path("actors/<int:actor_pk>/mentions/", ActorMentionsView.as_view(), name="actor-mentions"),
+    path("actors/<id:actor_pk>/merge/", MergeActorView.as_view(), name="actor-merge"),
+    path("actors/<id:actor_pk>/mentions/", ActorMentionsView.as_view(), name="actor-mentions"),
     path("preannotate/", PreannotateView.as_view(), name="preannotate"),
     path("preannotate/count/", PreannotateCountView.as_view(), name="preannotate-count"),
 ]

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from apps.actors.models import Actor
 from apps.actors.starters import TEMPLATES
 
+from ..inputs import MAX_ID, json_problem
 from ..labels import RESERVED_SHORTCUTS, reserved_message
 from ..limits import routing_ceiling_problem
 from ..models import Job, Label, Project, Role, label_name_validator
@@ -18,7 +19,9 @@ class ProjectStartSerializer(serializers.Serializer):
         help_text="empty: no labels; news: PERSON, ORG, GPE, IGO and SUPPORT, OPPOSE, NEUTRAL.",
     )
     copy_from = serializers.IntegerField(
-        required=False, help_text="A project the caller owns: its labels and actors are copied."
+        required=False,
+        max_value=MAX_ID,
+        help_text="A project the caller owns: its labels and actors are copied.",
     )
 
     def validate(self, attrs):
@@ -61,6 +64,13 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
     def validate_actor_kind_labels(self, value):
+        """`{kind: entity label name}`: the shape pre-annotation reads, so
+        nothing stored here can make it (or a read of the project) fail. On
+        a project that exists the labels must be its entity labels; a new
+        project's labels come from its schema, so there they are checked
+        when pre-annotation runs."""
+        if problem := json_problem(value, "actor_kind_labels"):
+            raise serializers.ValidationError(f"{problem[0]} {problem[1]}.")
         kinds = dict(Actor.Kind.choices)
         if not isinstance(value, dict):
             raise serializers.ValidationError(
@@ -71,10 +81,20 @@ class ProjectSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     f"{kind!r} is not an actor kind; the kinds are {', '.join(kinds)}."
                 )
-            if not isinstance(label, str) or not label_name_validator.regex.match(label):
+            if not isinstance(label, str) or not label_name_validator.regex.fullmatch(label):
                 raise serializers.ValidationError(
                     f"{kind} must map to the name of an entity label, got {label!r}."
                 )
+        if self.instance is not None and value:
+            entity = set(
+                self.instance.labels.filter(kind=Label.Kind.ENTITY).values_list("name", flat=True)
+            )
+            for kind, label in sorted(value.items()):
+                if label not in entity:
+                    raise serializers.ValidationError(
+                        f"{kind} maps to {label}, which is not an entity label of this project; "
+                        f"the entity labels are {', '.join(sorted(entity)) or 'not defined yet'}."
+                    )
         return value
 
     def validate(self, attrs):

@@ -2,23 +2,23 @@
 and members. Mounted at the API root: it owns `projects/` itself."""
 
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from ..ids import Router
 from .tokens import CurrentTokenView, ObtainTokenView, TokenDetailView, TokenListView
 from .views import GuidelinesPreviewView, JobViewSet, LabelViewSet, ProjectViewSet
 
 app_name = "projects"
 
-router = SimpleRouter()
+router = Router()
 router.register("projects", ProjectViewSet, basename="project")
 router.register("jobs", JobViewSet, basename="job")
-router.register(r"projects/(?P<project_pk>[0-9]+)/labels", LabelViewSet, basename="label")
+router.register("projects/<id:project_pk>/labels", LabelViewSet, basename="label")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("auth/tokens/", TokenListView.as_view(), name="token-list"),
     path("auth/tokens/current/", CurrentTokenView.as_view(), name="token-current"),
-    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token-detail"),
+    path("auth/tokens/<id:pk>/", TokenDetailView.as_view(), name="token-detail"),
     path("guidelines/preview/", GuidelinesPreviewView.as_view(), name="guidelines-preview"),
     *router.urls,
 ]

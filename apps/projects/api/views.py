@@ -13,6 +13,7 @@ from apps.annotations.models import Span, Stance
 
 from ..errors import Conflict
 from ..guidelines import render_guidelines
+from ..inputs import MAX_ID
 from ..jobs import expire_stale, jobs_seen_by, role_to_see
 from ..labels import ORDER, move_label, next_position
 from ..models import Job, Label, Membership, Project, Role
@@ -36,7 +37,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
     # Checked for a project's own URL; the list and create need only a sign-in.
     roles = {"GET": Role.ANNOTATOR, "PUT": Role.OWNER, "PATCH": Role.OWNER, "DELETE": Role.OWNER}
     serializer_class = ProjectSerializer
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "id"
     queryset = Project.objects.none()
 
     def get_queryset(self):
@@ -87,7 +88,7 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     serializer_class = LabelSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     queryset = Label.objects.none()
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "id"
 
     def get_project_queryset(self):
         return (
@@ -162,7 +163,9 @@ class GuidelinesPreviewView(APIView):
 class JobFilter(filters.FilterSet):
     # A plain number, not a choice of projects: a project the caller is not a
     # member of lists nothing, exactly like one that does not exist.
-    project = filters.NumberFilter(field_name="project_id", help_text="Only this project's jobs.")
+    project = filters.NumberFilter(
+        field_name="project_id", max_value=MAX_ID, help_text="Only this project's jobs."
+    )
     status = filters.ChoiceFilter(choices=Job.Status.choices, help_text="Only jobs in this status.")
     kind = filters.CharFilter(help_text='Only jobs of this kind, e.g. "import".')
 
@@ -181,7 +184,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = JobSerializer
     queryset = Job.objects.none()
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "id"
     filterset_class = JobFilter
 
     def get_queryset(self):

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-document = "documents/<int:document_pk>/"
+document = "documents/<id:document_pk>/"
 
 app_name = "review"
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path(f"{document}gold/reopen/", views.ReopenView.as_view(), name="gold-reopen"),
     path(f"{document}decisions/", views.DecisionsView.as_view(), name="decision-list"),
     path(
-        f"{document}decisions/<int:decision_pk>/reverse/",
+        f"{document}decisions/<id:decision_pk>/reverse/",
         views.ReverseDecisionView.as_view(),
         name="decision-reverse",
     ),

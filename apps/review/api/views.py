@@ -22,6 +22,7 @@ from apps.documents.models import Document
 from apps.documents.text import token_offsets
 from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors, page
 from apps.projects.errors import NotFound
+from apps.projects.inputs import id_problem
 from apps.projects.limits import MAX_ANNOTATORS, MIN_ANNOTATORS
 from apps.projects.models import Role
 from apps.projects.pagination import PageNumberPagination
@@ -68,8 +69,8 @@ def _document_filter(request):
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit():
-                raise ValidationError({"document": f"{part!r} is not a document id."})
+            if problem := id_problem(part):
+                raise ValidationError({"document": f"{part!r} is not a document id: {problem}."})
             values.append(int(part))
     return values or None
 
