@@ -228,10 +228,15 @@ function drawGold() {
     return;
   }
   const byId = new Map(gold.spans.map((s) => [s.id, s]));
+  // Who made exactly this item, then who made which close item instead.
+  const madeItem = (m) => (m.span
+    ? `${m.span.label} ${spanLabel(m.span)}${m.span.actor != null ? ` → ${actorName(m.span.actor)}` : ""}`
+    : `${spanLabel(m.stance.holder)} ${m.stance.polarity} ${spanLabel(m.stance.target)}`);
   const origin = (o) => {
     if (!o) return "";
-    if (o.origin === "annotators") return `by ${o.annotators.join(", ")}`;
-    return o.origin === "changed" ? `changed by a reviewer${o.annotators.length ? ` (from ${o.annotators.join(", ")})` : ""}` : "added by a reviewer";
+    const others = (o.from || []).map((m) => `${m.annotators.join(", ")}: ${madeItem(m)}`).join("; ");
+    if (o.origin === "annotators") return `by ${o.annotators.join(", ")}${others ? ` (others made ${others})` : ""}`;
+    return o.origin === "changed" ? `changed by a reviewer (annotators made ${others})` : "added by a reviewer";
   };
   const items = gold.spans.map((s) => el("li", { dataset: { key: `s:${spanKey(s)}` }, on: { click: () => select(`s:${spanKey(s)}`, true) } },
     chip(s.label), el("span", { class: "txt", text: spanLabel(s) }),

@@ -84,6 +84,13 @@ def test_anonymous_review_names_annotators_by_letter_in_set_order(k3, client_for
         "Annotator B",
         "Annotator C",
     }
+    # Who made the close items is named by pseudonym too.
+    made = [m for o in gold["provenance"]["spans"].values() for m in o["from"]]
+    assert made and {a for m in made for a in m["annotators"]} <= {
+        "Annotator A",
+        "Annotator B",
+        "Annotator C",
+    }
     decisions = rita.get(base(project, doc) + "decisions/").json()
     assert decisions[0]["annotators"] == ["Annotator A", "Annotator B", "Annotator C"]
     # The same names on a second read.
@@ -111,9 +118,16 @@ def test_auto_merge_k3_n2(k3, client_for):
     # Each gold item knows who made it.
     provenance = gold["provenance"]
     moscow_id = gold["spans"][0]["id"]
+    # ana and ben linked Russia, as gold has it; cai linked Venezuela.
     assert provenance["spans"][moscow_id] == {
         "origin": "annotators",
-        "annotators": ["ana", "ben", "cai"],
+        "annotators": ["ana", "ben"],
+        "from": [
+            {
+                "span": {"start": 0, "end": 6, "label": "GPE", "actor": venezuela.pk},
+                "annotators": ["cai"],
+            }
+        ],
     }
     # Each merged item is a decision record from auto-merge.
     assert list(Decision.objects.values_list("action", "item_type", "source")) == [

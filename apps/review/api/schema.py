@@ -156,12 +156,29 @@ class CandidatesSerializer(serializers.Serializer):
         ref_name = "Candidates"
 
 
-class ProvenanceSerializer(serializers.Serializer):
-    origin = serializers.ChoiceField(choices=["annotators", "changed", "added"])
+class MadeItemSerializer(serializers.Serializer):
+    span = serializers.DictField(required=False, help_text="A span item, for a span's origin.")
+    stance = serializers.DictField(required=False, help_text="A stance item, for a stance's.")
     annotators = _names()
 
     class Meta:
+        ref_name = "MadeItem"
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    origin = serializers.ChoiceField(choices=["annotators", "changed", "added"])
+    annotators = _names()
+    from_ = MadeItemSerializer(
+        many=True,
+        help_text="The close items annotators made instead, each with who made it.",
+    )
+
+    class Meta:
         ref_name = "Provenance"
+
+
+# "from" is a Python keyword: the field is declared as from_ and named here.
+ProvenanceSerializer._declared_fields["from"] = ProvenanceSerializer._declared_fields.pop("from_")
 
 
 class GoldProvenanceSerializer(serializers.Serializer):
