@@ -312,6 +312,9 @@ def plan(gold: Gold, action: str, item_type: str, item, edited_to=None) -> Chang
     - accept / add: put the item in (a span's actor replaces the one in gold);
       a stance needs its holder and target in gold.
     - reject: take the item out; rejecting a span takes out the stances on it.
+      An item not in gold is left out: the Change is empty, and the decision
+      records that the reviewer rejected it (`rejected_candidate` checks an
+      annotator made it).
     - edit: replace the item by `edited_to`; a span's stances follow it.
     """
     before, after = _empty(), _empty()
@@ -324,6 +327,8 @@ def plan(gold: Gold, action: str, item_type: str, item, edited_to=None) -> Chang
             if current is not None:
                 before["spans"].append(span_item(key, current["actor"]))
             after["spans"].append(span_item(key, actor))
+        elif action == "reject" and current is None:
+            pass
         elif action in ("reject", "edit"):
             if current is None:
                 raise MergeError("is not in the gold set", "span")
@@ -372,14 +377,23 @@ def plan(gold: Gold, action: str, item_type: str, item, edited_to=None) -> Chang
                     )
             after["stances"].append(stance_item(new_key, new_cue))
         elif action == "reject":
-            if current is None:
-                raise MergeError("is not in the gold set", "stance")
-            before["stances"].append(stance_item(key, current["cue"]))
+            if current is not None:
+                before["stances"].append(stance_item(key, current["cue"]))
         else:
             raise MergeError(f"unknown action {action!r}", "action")
     else:
         raise MergeError("give a span or a stance", "item_type")
     return Change(before, after)
+
+
+def rejected_candidate(cands: Mapping, item_type: str, item) -> bool:
+    """Whether `item` is a candidate an annotator made: what a reject of an
+    item not in gold must be, so that it records a real decision."""
+    if item_type == "span":
+        key = parse_span_item(item)[0]
+        return any(c["key"] == key for c in cands["spans"])
+    key = parse_stance_item(item)[0]
+    return any(c["key"] == key for c in cands["stances"])
 
 
 def _take(gold: Gold, items: Mapping, strict: bool):

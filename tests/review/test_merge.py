@@ -224,9 +224,15 @@ def test_reversing_an_accepted_span_under_a_stance_is_refused():
         merge.revert(full, accept)
 
 
-def test_rejecting_what_is_not_in_gold_is_refused():
+def test_rejecting_what_is_not_in_gold_changes_nothing_and_editing_it_is_refused():
+    assert merge.plan(Gold(), "reject", "span", item(MOSCOW)) == Change(
+        {"spans": [], "stances": []}, {"spans": [], "stances": []}
+    )
     with pytest.raises(MergeError, match="not in the gold set"):
-        merge.plan(Gold(), "reject", "span", item(MOSCOW))
+        merge.plan(Gold(), "edit", "span", item(MOSCOW), item(VENEZUELA))
+    cands = merge.candidates(three_annotators())
+    assert merge.rejected_candidate(cands, "span", item(RODRIGUEZ))
+    assert not merge.rejected_candidate(cands, "span", item((7, 16, "ORG")))
     with pytest.raises(MergeError, match="unknown action"):
         merge.plan(Gold(), "approve", "span", item(MOSCOW))
     with pytest.raises(MergeError) as caught:

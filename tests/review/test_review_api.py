@@ -419,3 +419,38 @@ def test_agreement_is_null_with_a_reason_without_two_annotators(users, client_fo
     assert body["documents"] == 0
     assert body["spans"]["f1_exact"]["value"] is None
     assert body["spans"]["f1_exact"]["reason"]
+
+
+def test_rejecting_a_candidate_not_in_gold_is_a_decision_record(k3, client_for):
+    """Issue 12.4: a reject of a candidate that is not in gold recorded
+    nothing; now it is a decision naming who made the candidate, and it can
+    be reversed. An item nobody made and not in gold is refused."""
+    project, doc = k3
+    rita = client_for("rita")
+    url = base(project, doc) + "decisions/"
+    rejected = rita.post(
+        url,
+        {"action": "reject", "span": {**RODRIGUEZ, "actor": None}, "rationale": "not a GPE"},
+        format="json",
+    )
+    assert rejected.status_code == 201, rejected.content
+    body = rejected.json()
+    assert (body["action"], body["item"]["start"], body["annotators"]) == ("reject", 62, ["cai"])
+    assert body["rationale"] == "not a GPE"
+    stance = {"holder": MOSCOW, "target": RODRIGUEZ, "polarity": "SUPPORT"}
+    assert rita.post(url, {"action": "reject", "stance": stance}, format="json").status_code == 201
+    decisions = rita.get(url).json()
+    assert [(d["action"], d["item_type"], d["annotators"]) for d in decisions] == [
+        ("reject", "span", ["cai"]),
+        ("reject", "stance", ["cai"]),
+    ]
+    gold = rita.get(base(project, doc) + "gold/").json()
+    assert gold["spans"] == [] and gold["stances"] == []
+    reversed_ = rita.post(f"{url}{decisions[0]['id']}/reverse/", {}, format="json")
+    assert reversed_.status_code == 200 and reversed_.json()["reversed"]["by"] == "rita"
+    nobody = rita.post(
+        url, {"action": "reject", "span": {**OPERATION, "actor": None}}, format="json"
+    )
+    assert nobody.status_code == 400
+    assert "nothing to reject" in nobody.json()["errors"]["span"]
+    assert Decision.objects.count() == 2
