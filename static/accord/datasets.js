@@ -121,6 +121,9 @@ function refreshSplits() {
 function refreshExport() {
   const format = formats.get($("x-format").value);
   $("x-format-help").textContent = `${format.description} Offsets: ${format.unit}.`;
+  // What the file may leave out is said before the download, not only after it.
+  $("x-format-drops").hidden = !format.drops;
+  $("x-format-drops").textContent = format.drops;
   // A format that needs the text cannot be written standoff.
   const text = $("x-text");
   text.disabled = format.needsText;

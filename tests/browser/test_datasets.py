@@ -228,3 +228,20 @@ def test_a_release_whose_job_ended_is_not_polled_again(
         expect(row).to_have_attribute("data-status", "running")
     page.wait_for_timeout(2000)  # several poll intervals
     assert len(job_reads) == 1
+
+
+def test_the_page_says_what_a_conll_download_leaves_out(
+    page, live_server, sign_in, gold_project, screenshot_path
+):
+    """Issue 12.12: the page says, before the download, that CoNLL leaves out
+    overlapping and misaligned spans and that the file's last line counts them."""
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    expect(page.locator("#x-format-drops")).to_be_hidden()
+    page.select_option("#x-format", "conll")
+    drops = page.locator("#x-format-drops")
+    expect(drops).to_be_visible()
+    expect(drops).to_contain_text("overlaps another")
+    expect(drops).to_contain_text("# accord-dropped:")
+    page.locator("#export-form").screenshot(path=screenshot_path("datasets-conll-drops.png"))
+    page.select_option("#x-format", "jsonl")
+    expect(drops).to_be_hidden()
