@@ -77,9 +77,8 @@ def dropped_trailer(report: dict) -> str:
     parts = ", ".join(f"{n} {word}" for n, word in counts)
     first = next(report[f"{key}_examples"][0] for key, _ in DROPPED if report.get(key))
     # One line whatever an external id holds: its whitespace becomes spaces.
-    where = " ".join(
-        f"{first['document']} {first['layer']} [{first['start']}:{first['end']}] {first['label']}".split()
-    )
+    span = f"[{first['start']}:{first['end']}] {first['label']}"
+    where = " ".join(f"{first['document']} {first['layer']} {span}".split())
     noun = "span" if total == 1 else "spans"
     return f"# accord-dropped: {total} {noun} IOB2 cannot hold ({parts}); first: {where}\n"
 
