@@ -53,8 +53,9 @@ def clean_rejections(text: str, value) -> tuple[list[dict], list[dict]]:
             _error(errors, path, "must be an object with source, start, end and label")
             continue
         source, start, end, label = (item.get(k) for k in ("source", "start", "end", "label"))
-        if not isinstance(source, str) or not source or len(source) > 100:
-            _error(errors, f"{path}.source", "must be the suggester's name (1 to 100 characters)")
+        # "" is a prediction set stored without a source.
+        if not isinstance(source, str) or len(source) > 100:
+            _error(errors, f"{path}.source", "must be the prediction set's source (text)")
         for name, number in (("start", start), ("end", end)):
             if not isinstance(number, int) or isinstance(number, bool):
                 _error(errors, f"{path}.{name}", f"must be an integer, got {number!r}")

@@ -378,7 +378,7 @@ def test_rejected_suggestions_are_stored_with_the_set_and_versioned(ana, mine, c
         ("all", "rejected_predictions"),
         ([{**REJECTED, "end": 99}], "rejected_predictions[0]"),
         ([{**REJECTED, "start": "44"}], "rejected_predictions[0].start"),
-        ([{**REJECTED, "source": ""}], "rejected_predictions[0].source"),
+        ([{**REJECTED, "source": 5}], "rejected_predictions[0].source"),
     ],
 )
 def test_bad_rejections_are_refused_naming_the_field(ana, mine, value, field):
