@@ -7,7 +7,7 @@ from apps.annotations.models import AnnotationSet
 from apps.documents.text import tokenize
 from apps.projects.limits import MAX_ANNOTATORS
 from apps.review.models import AdjudicationEvent, Decision
-from tests.builders import annotate, make_project, span_at
+from tests.builders import add_prediction, annotate, make_project, span_at
 
 from .helpers import (
     MOSCOW,
@@ -454,3 +454,31 @@ def test_rejecting_a_candidate_not_in_gold_is_a_decision_record(k3, client_for):
     assert nobody.status_code == 400
     assert "nothing to reject" in nobody.json()["errors"]["span"]
     assert Decision.objects.count() == 2
+
+
+def test_the_agreement_report_counts_rejected_suggestions(users, client_for):
+    """Issue 12.13: the agreement of predictions sees the rejections stored
+    with the annotators' sets (made in the workspace, through PUT mine)."""
+    project = make_project(users, annotators_per_document=2)
+    doc = document(project)
+    add_prediction(doc, "matcher", [span_at("p1", MOSCOW), span_at("p2", RODRIGUEZ)])
+    mine = base(project, doc) + "annotations/mine/"
+    for name, spans, rejected in (
+        ("ana", [span_at("s1", MOSCOW)], [{"source": "matcher", **RODRIGUEZ}]),
+        ("ben", [span_at("s1", MOSCOW), span_at("s2", RODRIGUEZ)], []),
+    ):
+        client = client_for(name)
+        version = client.post(mine).json()["version"]
+        body = {"version": version, "spans": spans, "stances": [], "rejected_predictions": rejected}
+        assert client.put(mine, body, format="json").status_code == 200
+        assert client.post(mine.replace("mine/", "mine/submit/")).status_code == 200
+    report = client_for("rita").get(f"/api/v1/projects/{project.pk}/agreement/").json()
+    [matcher] = report["predictions"]["sources"]
+    assert matcher["source"] == "matcher"
+    assert (matcher["accepted"], matcher["rejected"], matcher["unreviewed"]) == (3, 1, 0)
+    assert matcher["acceptance"]["value"] == 0.75
+    only_ana = client_for("rita").get(
+        f"/api/v1/projects/{project.pk}/agreement/", {"annotator": "ana"}
+    )
+    assert only_ana.json()["predictions"]["sources"][0]["rejected"] == 1
+    assert only_ana.json()["predictions"]["sources"][0]["accepted"] == 1

@@ -66,6 +66,24 @@ class ActorAgreementSerializer(serializers.Serializer):
         ref_name = "ActorAgreement"
 
 
+class PredictionSourceSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text='The prediction set\'s source ("" for none).')
+    accepted = serializers.IntegerField(help_text="Suggested spans an annotator's set has.")
+    rejected = serializers.IntegerField(help_text="Suggested spans an annotator rejected.")
+    unreviewed = serializers.IntegerField(help_text="Suggested spans an annotator left alone.")
+    acceptance = serializers.DictField(help_text="accepted / (accepted + rejected), a result.")
+
+    class Meta:
+        ref_name = "PredictionSource"
+
+
+class PredictionAgreementSerializer(serializers.Serializer):
+    sources = PredictionSourceSerializer(many=True)
+
+    class Meta:
+        ref_name = "PredictionAgreement"
+
+
 class AgreementReportSerializer(serializers.Serializer):
     documents = serializers.IntegerField(help_text="Documents with two or more submitted sets.")
     annotators = _names()
@@ -74,6 +92,9 @@ class AgreementReportSerializer(serializers.Serializer):
     tokens = TokenAgreementSerializer()
     stances = StanceAgreementSerializer()
     actors = ActorAgreementSerializer()
+    predictions = PredictionAgreementSerializer(
+        help_text="How annotators took each prediction source's suggestions."
+    )
 
     class Meta:
         ref_name = "AgreementReport"
