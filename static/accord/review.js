@@ -485,6 +485,7 @@ function accept(row) {
 function reject(row) {
   if (!row) return;
   if (!row.inGold) {
+    if (rejectedKeys().has(row.key)) return banner("Already rejected: the decision is in the list below.");
     // Left out of gold either way; the reject records the reviewer's decision.
     const body = row.type === "span"
       ? { action: "reject", span: spanItem(row, row.actor) }

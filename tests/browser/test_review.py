@@ -443,6 +443,8 @@ def test_the_reviewer_links_an_actor_draws_a_stance_and_rejects_a_candidate_in_g
     page.keyboard.press("r")
     settled(page)
     expect(rodriguez).to_have_attribute("data-rejected", "true")
+    page.keyboard.press("r")  # again: said, not recorded twice
+    expect(page.locator("#banner")).to_contain_text("Already rejected")
     reject = Decision.objects.get(document=doc, action="reject")
     cai = AnnotationSet.objects.get(document=doc, author__username="cai").author_id
     assert (reject.item["start"], reject.annotators) == (62, [cai])
