@@ -29,6 +29,7 @@ const KEYS = [
   ["r", "Reject the current item: take it out of gold, or record that it stays out"],
   ["Enter", "Link the current span to an actor (or unlink it); in the stance mode, take the current span as the target"],
   ["/", "New stance from the current gold span: choose the target (j / k then Enter, or click it), then a polarity key"],
+  ["c", "Cue of the current gold stance: choose its span (j / k then Enter, or click it); on a stance with a cue, remove it"],
   ["e", "Edit the current item: label, bounds (type or select in the text); Enter saves"],
   ["label key", "Relabel the current span (stance: polarity key); with text selected, add a span"],
   ["mouse drag", "Select text to add a span (Alt: exact characters)"],
@@ -39,7 +40,7 @@ const KEYS = [
 ];
 // Keys that are commands; a label shortcut equal to one of them still works
 // while text is selected (to add) and in the edit panel.
-const COMMANDS = new Set(["j", "k", "a", "r", "e", "A", "?", "/"]);
+const COMMANDS = new Set(["j", "k", "a", "r", "e", "A", "?", "/", "c"]);
 
 const R = {
   text: "", offsets: null, tokens: null, view: null, selection: null, review: null, decisions: [],
@@ -560,6 +561,32 @@ function addStance(polarity) {
   run("Adding the stance", () => decide({ action: made ? "accept" : "add", stance }));
 }
 
+// A gold stance's cue, as the workspace sets one: choose a gold span, or
+// take the cue away.
+function startCue(row) {
+  if (!row) return;
+  if (R.frozen) return banner("This document is adjudicated: reopen it to change it.", "warn");
+  if (row.type !== "stance" || !row.inGold) return banner("Choose a stance in gold first: c sets its cue.");
+  if (row.goldCue) {
+    return run("Removing the cue", () => decide({ action: "edit", stance: stanceItem(row, row.goldCue), edited_to: stanceItem(row, null) }));
+  }
+  R.mode = { kind: "cue", stance: row };
+  banner("Choose the cue span (j / k then Enter, or click it). Esc cancels.");
+}
+
+function pickCue(row) {
+  const mode = R.mode;
+  if (!mode || mode.kind !== "cue" || !row) return;
+  if (row.type !== "span" || !row.inGold) return banner("The cue must be a span in gold. Esc cancels.");
+  R.mode = null;
+  const stance = mode.stance;
+  run("Setting the cue", () => decide({ action: "edit", stance: stanceItem(stance, null), edited_to: stanceItem(stance, bare(row)) }));
+}
+
+function pickForMode(row) {
+  return R.mode && R.mode.kind === "cue" ? pickCue(row) : pickTarget(row);
+}
+
 // A changed item: an edit when the item is in gold, else the changed item is added.
 function saveEdit(row, to) {
   closeEdit();
@@ -735,13 +762,14 @@ function onKey(e) {
   }
   if (k === "Enter") {
     e.preventDefault();
-    if (R.mode) return pickTarget(row);
+    if (R.mode) return pickForMode(row);
     return linkActor(row);
   }
   if (k === "/") {
     e.preventDefault();
     return startStance(row);
   }
+  if (k === "c" && !R.mode) return startCue(row);
   if (R.mode) return; // choosing a target: only moving, Enter and Esc act
   if (k === "a") return accept(row);
   if (k === "r") return reject(row);
@@ -801,7 +829,7 @@ function init(review) {
     onSelect,
     onClick: (key) => {
       select(key, false);
-      if (R.mode && R.mode.kind === "target") pickTarget(R.byKey.get(key));
+      if (R.mode && R.mode.kind !== "polarity") pickForMode(R.byKey.get(key));
     },
     current: () => R.current,
   });

@@ -437,8 +437,24 @@ def test_the_reviewer_links_an_actor_draws_a_stance_and_rejects_a_candidate_in_g
     ]
     added = Decision.objects.get(document=doc, action="add", item_type="stance")
     assert added.item["polarity"] == "SUPPORT" and added.annotators == []
+    # A cue, as the workspace sets one: add "operation" to gold, then c on the
+    # OPPOSE stance and Enter on the operation row.
+    operation = TEXT.index("operation")
+    drag(page, operation + 1, operation + 8)
+    page.keyboard.press("o")
+    settled(page)
+    page.locator("#stance-list li").first.click()
+    page.keyboard.press("c")
+    expect(page.locator("#banner")).to_contain_text("cue span")
+    page.locator("#span-list li").nth(1).click()
+    page.keyboard.press("Enter")
+    settled(page)
+    gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    by_id = {s["id"]: s["start"] for s in gold["spans"]}
+    oppose = next(t for t in gold["stances"] if t["polarity"] == "OPPOSE")
+    assert by_id[oppose["cue"]] == operation
     # Rodriguez (cai's alone, not in gold): r records the reject.
-    rodriguez = page.locator("#span-list li").nth(2)
+    rodriguez = page.locator("#span-list li").nth(3)
     rodriguez.click()
     page.keyboard.press("r")
     settled(page)
