@@ -36,6 +36,11 @@ class AnnotationSet(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The suggestions (prediction spans) the annotator rejected on this
+    # document, ``[{"source", "start", "end", "label"}]``: kept with the set,
+    # versioned with it, so every device and the agreement of predictions
+    # see them. By identity, not span id: re-running a suggester keeps them.
+    rejected_predictions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["document", "kind", "id"]

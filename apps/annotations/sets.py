@@ -104,17 +104,21 @@ def insert_rows(sets, label_ids):
         Stance.objects.bulk_create(stances)
 
 
-def replace_set(aset, expected_version, clean, label_ids):
+def replace_set(aset, expected_version, clean, label_ids, rejected=None):
     """Replace the whole content of a set in one transaction; return the new version.
 
     The version check and the increment are one conditional UPDATE, so of two
     writers holding the same version exactly one wins and the other gets
-    SetConflict; nothing is half-written.
+    SetConflict; nothing is half-written. `rejected`, when given, replaces
+    the set's rejected suggestions in that same UPDATE.
     """
+    fields = {"version": F("version") + 1, "updated_at": timezone.now()}
+    if rejected is not None:
+        fields["rejected_predictions"] = rejected
     with transaction.atomic():
         updated = AnnotationSet.objects.filter(
             pk=aset.pk, version=expected_version, status=AnnotationSet.Status.IN_PROGRESS
-        ).update(version=F("version") + 1, updated_at=timezone.now())
+        ).update(**fields)
         if not updated:
             current = AnnotationSet.objects.filter(pk=aset.pk).values("version", "status").get()
             if current["status"] != AnnotationSet.Status.IN_PROGRESS:
@@ -205,6 +209,7 @@ SET_FIELDS = (
     "status",
     "version",
     "updated_at",
+    "rejected_predictions",
 )
 
 
@@ -235,6 +240,7 @@ def set_payloads(sets, texts, anonymous=False):
             "status": row["status"],
             "version": row["version"],
             "updated_at": row["updated_at"],
+            "rejected_predictions": row["rejected_predictions"],
             "spans": [],
             "stances": [],
         }

@@ -33,6 +33,16 @@ class StanceSerializer(serializers.Serializer):
         ref_name = "Stance"
 
 
+class RejectedPredictionSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text="The prediction set's source (its suggester).")
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    label = serializers.CharField()
+
+    class Meta:
+        ref_name = "RejectedPrediction"
+
+
 class AnnotationSetSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     document = serializers.IntegerField()
@@ -46,6 +56,9 @@ class AnnotationSetSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     spans = SpanSerializer(many=True)
     stances = StanceSerializer(many=True)
+    rejected_predictions = RejectedPredictionSerializer(
+        many=True, help_text="The suggestions the annotator rejected (annotator sets)."
+    )
 
     class Meta:
         ref_name = "AnnotationSet"
@@ -77,6 +90,11 @@ class SetWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="The version last read.")
     spans = SpanInputSerializer(many=True, required=False)
     stances = StanceInputSerializer(many=True, required=False)
+    rejected_predictions = RejectedPredictionSerializer(
+        many=True,
+        required=False,
+        help_text="Replaces the rejected suggestions; left out, they stay as stored.",
+    )
 
     class Meta:
         ref_name = "SetWrite"

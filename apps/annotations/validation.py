@@ -38,6 +38,44 @@ def _error(errors, path, message):
     errors.append({"field": path, "message": message})
 
 
+REJECTION_FIELD = "rejected_predictions"
+
+
+def clean_rejections(text: str, value) -> tuple[list[dict], list[dict]]:
+    """The rejected suggestions of a set write, ``[{"source", "start", "end",
+    "label"}]`` (offsets in code points into `text`), each once, in text
+    order; or the errors, in validate_set's shape."""
+    errors, out = [], set()
+    if not isinstance(value, list):
+        _error(errors, REJECTION_FIELD, "must be a list of rejected suggestions")
+        return [], errors
+    for i, item in enumerate(value):
+        path = f"{REJECTION_FIELD}[{i}]"
+        if not isinstance(item, dict):
+            _error(errors, path, "must be an object with source, start, end and label")
+            continue
+        source, start, end, label = (item.get(k) for k in ("source", "start", "end", "label"))
+        # "" is a prediction set stored without a source.
+        if not isinstance(source, str) or len(source) > 100:
+            _error(errors, f"{path}.source", "must be the prediction set's source (text)")
+        for name, number in (("start", start), ("end", end)):
+            if not isinstance(number, int) or isinstance(number, bool):
+                _error(errors, f"{path}.{name}", f"must be an integer, got {number!r}")
+        if not isinstance(label, str) or not label:
+            _error(errors, f"{path}.label", "must be a label name")
+        if errors and errors[-1]["field"].startswith(path):
+            continue
+        if not 0 <= start < end <= len(text):
+            _error(errors, path, f"[{start}:{end}] is not a span of the text (0 to {len(text)})")
+            continue
+        out.add((start, end, label, source))
+    rows = [
+        {"source": source, "start": start, "end": end, "label": label}
+        for start, end, label, source in sorted(out, key=lambda r: (r[0], -r[1], r[2], r[3]))
+    ]
+    return rows, errors
+
+
 def _is_int(value):
     # bool is an int in Python; an offset of `true` is a client bug, not 1.
     return isinstance(value, int) and not isinstance(value, bool)

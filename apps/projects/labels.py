@@ -31,6 +31,7 @@ RESERVED_SHORTCUTS = {
     "a": "accepts a candidate into gold in adjudication",
     "r": "rejects an item in adjudication",
     "e": "edits an item in adjudication",
+    "c": "sets a gold stance's cue in adjudication",
 }
 
 

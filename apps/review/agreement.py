@@ -1085,3 +1085,57 @@ def disagreement_score(doc_sets: Mapping[Any, Mapping]) -> float | None:
     if size == 0:
         return 0.0
     return 1.0 - 2.0 * matched / size
+
+
+REASON_NO_REVIEWED_PREDICTIONS = "no annotator accepted or rejected a suggestion"
+
+
+def prediction_agreement(predictions: Mapping, sets: Mapping) -> dict:
+    """How the annotators took each prediction source's suggestions.
+
+    ``predictions`` is ``{document: {source: [spans]}}`` and ``sets``
+    ``{document: {annotator: {"spans": [...], "rejected_predictions":
+    [{"source", "start", "end", "label"}]}}}``. For each suggested span and
+    each annotator of its document: *accepted* when their set has the span
+    (same start, end and label), *rejected* when they rejected it (stored with
+    their set), else *unreviewed*. ``acceptance`` is accepted / (accepted +
+    rejected): a rejection counts against the source, an untouched
+    suggestion does not count. Returns ``{"sources": [{"source", "accepted",
+    "rejected", "unreviewed", "acceptance": result}]}`` by source name.
+    """
+    counts = defaultdict(Counter)
+    for doc, by_source in predictions.items():
+        for payload in (sets.get(doc) or {}).values():
+            made = {as_span(s).key[:3] for s in payload.get("spans") or ()}
+            rejected = {
+                (r["source"], r["start"], r["end"], r["label"])
+                for r in payload.get("rejected_predictions") or ()
+            }
+            for source, spans in by_source.items():
+                for span in spans:
+                    key = as_span(span).key[:3]
+                    if key in made:
+                        counts[source]["accepted"] += 1
+                    elif (source, *key) in rejected:
+                        counts[source]["rejected"] += 1
+                    else:
+                        counts[source]["unreviewed"] += 1
+    out = []
+    for source in _sorted(counts):
+        c = counts[source]
+        reviewed = c["accepted"] + c["rejected"]
+        acceptance = (
+            _result(c["accepted"] / reviewed, reviewed)
+            if reviewed
+            else _undefined(0, REASON_NO_REVIEWED_PREDICTIONS)
+        )
+        out.append(
+            {
+                "source": source,
+                "accepted": c["accepted"],
+                "rejected": c["rejected"],
+                "unreviewed": c["unreviewed"],
+                "acceptance": acceptance,
+            }
+        )
+    return {"sources": out}

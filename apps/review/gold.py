@@ -153,7 +153,7 @@ def write_gold(review, project, user, new_gold, version, decisions):
                 item_type=item_type,
                 item=_decided_item(item_type, change, extra),
                 edited_to=extra.get("edited_to"),
-                annotators=_makers(review, item_type, change),
+                annotators=_makers(review, item_type, change, extra.get("item")),
                 rationale=extra.get("rationale", ""),
                 source=extra.get("source", "reviewer"),
                 min_agreement=extra.get("min_agreement"),
@@ -173,11 +173,13 @@ def _decided_item(item_type, change, extra):
     return items[0]
 
 
-def _makers(review, item_type, change):
+def _makers(review, item_type, change, item=None):
     """User ids of the annotators who made the decided item (as it was before
-    an edit or reject, as it is after an accept or add)."""
+    an edit or reject, as it is after an accept or add; for the reject of a
+    candidate not in gold, which changes nothing, the item itself)."""
     key = "spans" if item_type == "span" else "stances"
     items = change.before.get(key) if not change.after.get(key) else change.after.get(key)
+    items = items or [item]
     if item_type == "span":
         wanted = merge.parse_span_item(items[0])[0]
         cands = review.cands["spans"]
@@ -224,6 +226,12 @@ def decide(review, project, user, action, item_type, item, edited_to, rationale,
     except merge.MergeError as exc:
         exc.field = exc.field or item_type  # the request's item is what is at fault
         raise
+    empty = not any(change.before.values()) and not any(change.after.values())
+    if empty and not merge.rejected_candidate(review.cands, item_type, item):
+        raise merge.MergeError(
+            "is neither in the gold set nor made by an annotator: there is nothing to reject",
+            item_type,
+        )
     new_gold = merge.apply(review.gold, change)
     extra = {"rationale": rationale, "item": item}
     if edited_to is not None:

@@ -7,7 +7,7 @@ resolved in Python from the spans already read).
 
 from collections import defaultdict
 
-from apps.annotations.models import AnnotationSet
+from apps.annotations.models import AnnotationSet, Span
 from apps.annotations.sets import load_contents
 
 
@@ -18,18 +18,23 @@ def submitted_sets(documents):
     with annotators in set-id order; spans are ``{"id", "start", "end",
     "label", "actor"}`` (id: the span's primary key) and stances ``{"holder":
     span, "target": span, "polarity", "cue": span id or None}`` with holder and
-    target inline, which agreement.py and merge.py both take.
+    target inline, which agreement.py and merge.py both take; and the
+    suggestions each annotator rejected (``rejected_predictions``).
     """
     sets = AnnotationSet.objects.filter(
         document__in=documents,
         kind=AnnotationSet.Kind.ANNOTATOR,
         status=AnnotationSet.Status.SUBMITTED,
     )
-    rows = list(sets.order_by("id").values_list("id", "document_id", "author__username"))
+    rows = list(
+        sets.order_by("id").values_list(
+            "id", "document_id", "author__username", "rejected_predictions"
+        )
+    )
     out = defaultdict(dict)
     by_set = {}
-    for set_id, document_id, username in rows:
-        payload = {"spans": [], "stances": []}
+    for set_id, document_id, username, rejected in rows:
+        payload = {"spans": [], "stances": [], "rejected_predictions": rejected}
         out[document_id][username] = payload
         by_set[set_id] = payload
     if not rows:
@@ -53,3 +58,18 @@ def submitted_sets(documents):
             for _, _, holder, target, polarity, cue in stance_rows
         ]
     return dict(out)
+
+
+def prediction_spans(documents):
+    """The prediction sets' spans of `documents`, in one query:
+    ``{document_id: {source: [{"start", "end", "label"}]}}`` ("" for a set
+    stored without a source)."""
+    rows = (
+        Span.objects.filter(set__document__in=documents, set__kind=AnnotationSet.Kind.PREDICTION)
+        .order_by("set__document_id", "set_id", "start", "-end", "id")
+        .values_list("set__document_id", "set__source", "start", "end", "label__name")
+    )
+    out = defaultdict(lambda: defaultdict(list))
+    for document_id, source, start, end, label in rows.iterator(10_000):
+        out[document_id][source or ""].append({"start": start, "end": end, "label": label})
+    return {doc: dict(by_source) for doc, by_source in out.items()}

@@ -312,6 +312,9 @@ def plan(gold: Gold, action: str, item_type: str, item, edited_to=None) -> Chang
     - accept / add: put the item in (a span's actor replaces the one in gold);
       a stance needs its holder and target in gold.
     - reject: take the item out; rejecting a span takes out the stances on it.
+      An item not in gold is left out: the Change is empty, and the decision
+      records that the reviewer rejected it (`rejected_candidate` checks an
+      annotator made it).
     - edit: replace the item by `edited_to`; a span's stances follow it.
     """
     before, after = _empty(), _empty()
@@ -324,6 +327,8 @@ def plan(gold: Gold, action: str, item_type: str, item, edited_to=None) -> Chang
             if current is not None:
                 before["spans"].append(span_item(key, current["actor"]))
             after["spans"].append(span_item(key, actor))
+        elif action == "reject" and current is None:
+            pass
         elif action in ("reject", "edit"):
             if current is None:
                 raise MergeError("is not in the gold set", "span")
@@ -372,14 +377,23 @@ def plan(gold: Gold, action: str, item_type: str, item, edited_to=None) -> Chang
                     )
             after["stances"].append(stance_item(new_key, new_cue))
         elif action == "reject":
-            if current is None:
-                raise MergeError("is not in the gold set", "stance")
-            before["stances"].append(stance_item(key, current["cue"]))
+            if current is not None:
+                before["stances"].append(stance_item(key, current["cue"]))
         else:
             raise MergeError(f"unknown action {action!r}", "action")
     else:
         raise MergeError("give a span or a stance", "item_type")
     return Change(before, after)
+
+
+def rejected_candidate(cands: Mapping, item_type: str, item) -> bool:
+    """Whether `item` is a candidate an annotator made: what a reject of an
+    item not in gold must be, so that it records a real decision."""
+    if item_type == "span":
+        key = parse_span_item(item)[0]
+        return any(c["key"] == key for c in cands["spans"])
+    key = parse_stance_item(item)[0]
+    return any(c["key"] == key for c in cands["stances"])
 
 
 def _take(gold: Gold, items: Mapping, strict: bool):
@@ -476,37 +490,51 @@ def diff(old: Gold, new: Gold, cands: Mapping) -> list[tuple[str, str, Change]]:
 def provenance(gold: Gold, cands: Mapping) -> dict:
     """Where each gold item came from: ``{"spans": {key: …}, "stances": {key: …}}``.
 
-    ``{"origin": "annotators", "annotators": [...]}`` when annotators made it
-    as it is (a span with an actor one of them linked); otherwise ``"changed"``
-    when annotators made something close (the same span with another actor,
-    an overlapping span, a stance between the same holder and target) and
-    ``"added"`` when nothing like it was made. ``annotators`` then lists who
-    made the close item, if any.
+    Each entry names exactly who made what. ``annotators`` lists who made the
+    item as it is in gold (a span with the same actor, a stance with the same
+    holder, target and polarity); ``from`` lists the close items others made
+    instead, each ``{"span" | "stance": item, "annotators": [...]}``: the
+    same span with another actor, an overlapping span, a stance between the
+    same holder and target with another polarity. ``origin`` is
+    ``"annotators"`` when someone made the item as it is, else ``"changed"``
+    when someone made a close item and ``"added"`` when nothing like it was
+    made.
     """
+    order = {a: i for i, a in enumerate(cands["annotators"])}
+
+    def ordered(who):
+        return sorted(who, key=lambda a: order.get(a, len(order)))
+
     made_spans = {c["key"]: c for c in cands["spans"]}
     made_stances = {c["key"]: c for c in cands["stances"]}
-    by_pair = {}
-    for c in cands["stances"]:
-        by_pair.setdefault(c["key"][:2], []).extend(c["annotators"])
     spans_out = {}
     for key, entry in gold.spans.items():
+        actor = entry["actor"]
         cand = made_spans.get(key)
-        if cand is not None and entry["actor"] in cand["actors"].values():
-            spans_out[key] = {"origin": "annotators", "annotators": cand["annotators"]}
-            continue
-        near = [] if cand is None else list(cand["annotators"])
+        exact = [a for a in cand["annotators"] if cand["actors"][a] == actor] if cand else []
+        close = {}  # (key, actor) -> who made that item
         for other in cands["spans"]:
-            if other["key"] != key and other["key"][0] < key[1] and key[0] < other["key"][1]:
-                near += [a for a in other["annotators"] if a not in near]
-        order = {a: i for i, a in enumerate(cands["annotators"])}
-        near.sort(key=lambda a: order.get(a, len(order)))
-        spans_out[key] = {"origin": "changed" if near or cand else "added", "annotators": near}
+            if not (other["key"][0] < key[1] and key[0] < other["key"][1]):
+                continue
+            for who in other["annotators"]:
+                linked = other["actors"][who]
+                if (other["key"], linked) != (key, actor):
+                    close.setdefault((other["key"], linked), []).append(who)
+        near = [
+            {"span": span_item(k, a), "annotators": ordered(who)}
+            for (k, a), who in sorted(close.items(), key=lambda kv: (kv[0][0], repr(kv[0][1])))
+        ]
+        origin = "annotators" if exact else "changed" if near else "added"
+        spans_out[key] = {"origin": origin, "annotators": ordered(exact), "from": near}
     stances_out = {}
     for key in gold.stances:
         cand = made_stances.get(key)
-        if cand is not None:
-            stances_out[key] = {"origin": "annotators", "annotators": cand["annotators"]}
-            continue
-        near = [a for a in cands["annotators"] if a in by_pair.get(key[:2], ())]
-        stances_out[key] = {"origin": "changed" if near else "added", "annotators": near}
+        exact = list(cand["annotators"]) if cand else []
+        near = [
+            {"stance": stance_item(c["key"], c["cue"]), "annotators": list(c["annotators"])}
+            for c in cands["stances"]
+            if c["key"] != key and c["key"][:2] == key[:2]
+        ]
+        origin = "annotators" if exact else "changed" if near else "added"
+        stances_out[key] = {"origin": origin, "annotators": exact, "from": near}
     return {"spans": spans_out, "stances": stances_out}

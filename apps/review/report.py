@@ -9,7 +9,7 @@ from apps.projects.errors import Invalid
 from apps.projects.models import Label
 
 from . import agreement
-from .loading import submitted_sets
+from .loading import prediction_spans, submitted_sets
 
 
 class _Tokens(Mapping):
@@ -49,7 +49,7 @@ def agreement_report(project, label=None, annotator=None, documents=None):
     Filters: `label` (an entity label restricts spans, tokens and actor links
     to it; a stance label restricts stances to that polarity), `annotator`
     (a username: the documents they annotated, and only the pairs they are
-    in), `documents` (a list of document ids). Seven queries whatever the
+    in), `documents` (a list of document ids). Eight queries whatever the
     size of the project.
     """
     label_kind = None
@@ -93,6 +93,24 @@ def agreement_report(project, label=None, annotator=None, documents=None):
         for result in (span_result, stance_result):
             result["pairs"] = [p for p in result["pairs"] if annotator in (p["a"], p["b"])]
     links = agreement.actor_link_agreement(spans)
+    # How annotators took the suggestions: accepted, or rejected (stored with
+    # their sets), per prediction source, over the same documents and pairs.
+    predicted = prediction_spans(list(sets))
+    if label_kind == Label.Kind.ENTITY:
+        predicted = {
+            doc: {src: [s for s in got if s["label"] == label] for src, got in by_source.items()}
+            for doc, by_source in predicted.items()
+        }
+    elif label_kind == Label.Kind.STANCE:
+        predicted = {}
+    reviewers = {
+        doc: {
+            who: {"spans": spans[doc][who], "rejected_predictions": p["rejected_predictions"]}
+            for who, p in by_user.items()
+            if annotator is None or who == annotator
+        }
+        for doc, by_user in sets.items()
+    }
     annotators = sorted({who for by_user in sets.values() for who in by_user})
     return {
         "documents": len(sets),
@@ -102,6 +120,7 @@ def agreement_report(project, label=None, annotator=None, documents=None):
         "tokens": agreement.token_agreement(spans, tokens),
         "stances": stance_result,
         "actors": {"link_agreement": links, "items": links["items"]},
+        "predictions": agreement.prediction_agreement(predicted, reviewers),
     }
 
 

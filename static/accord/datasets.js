@@ -123,6 +123,9 @@ function refreshExport() {
   const format = formats.get($("x-format").value);
   // format.unit is a phrase ("offsets in code points", "no offsets (…)").
   $("x-format-help").textContent = `${format.description} ${format.unit[0].toUpperCase()}${format.unit.slice(1)}.`;
+  // What the file may leave out is said before the download, not only after it.
+  $("x-format-drops").hidden = !format.drops;
+  $("x-format-drops").textContent = format.drops;
   // A format that needs the text cannot be written standoff.
   const text = $("x-text");
   text.disabled = format.needsText;

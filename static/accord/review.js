@@ -4,7 +4,8 @@
 // recorded decision. Shares with the workspace offsets.js (UTF-16 <-> code
 // points), words.js and selection.js (word snapping), labels.js (colours,
 // keys, the palette), status.js (the save-status badge), render.js (drawing),
-// arcs.js (stances drawn in the text) and help.js (the ? overlay).
+// arcs.js (stances drawn in the text), picker.js (actor links, as in the
+// workspace) and help.js (the ? overlay).
 // All text, labels and names go into the page through textContent.
 
 import { Api, ApiError, errorText } from "./api.js";
@@ -13,6 +14,7 @@ import { el } from "./dom.js";
 import { fillHelp } from "./help.js";
 import { LabelSet } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
+import { ActorPicker } from "./picker.js";
 import { TextView } from "./render.js";
 import { TextSelection } from "./selection.js";
 import { Banner, SaveStatus } from "./status.js";
@@ -27,24 +29,27 @@ const KEYS = [
   ["j / ↓, k / ↑", "Next / previous candidate"],
   [". / ,", "Next / previous stance candidate (or click its arc in the text)"],
   ["a", "Accept the current candidate into gold"],
-  ["r", "Reject the current item (take it out of gold)"],
+  ["r", "Reject the current item: take it out of gold, or record that it stays out"],
+  ["Enter", "Link the current span to an actor (or unlink it); in the stance mode, take the current span as the target"],
+  ["/", "New stance from the current gold span: choose the target (j / k then Enter, or click it), then a polarity key"],
+  ["c", "Cue of the current gold stance: choose its span (j / k then Enter, or click it); on a stance with a cue, remove it"],
   ["e", "Edit the current item: label, bounds (type or select in the text); Enter saves"],
   ["label key", "Relabel the current span (stance: polarity key); with text selected, add a span"],
   ["mouse drag", "Select text to add a span (Alt: exact characters)"],
   ["Shift + A", "Accept all agreed (made by at least N annotators)"],
-  ["Esc", "Cancel the edit or the selection"],
+  ["Esc", "Cancel the edit, the new stance or the selection"],
   ["Ctrl + Enter", "Accept the document"],
   ["?", "This help"],
 ];
 // Keys that are commands; a label shortcut equal to one of them still works
 // while text is selected (to add) and in the edit panel.
-const COMMANDS = new Set(["j", "k", ".", ",", "a", "r", "e", "A", "?"]);
+const COMMANDS = new Set(["j", "k", ".", ",", "a", "r", "e", "c", "/", "A", "?"]);
 
 const R = {
   text: "", offsets: null, tokens: null, view: null, selection: null, review: null, decisions: [],
   labels: new LabelSet(),
   actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
-  rows: [], byKey: new Map(), current: null, pending: null, editing: null,
+  rows: [], byKey: new Map(), current: null, pending: null, editing: null, mode: null, picker: null,
   busy: false, frozen: false, lastAction: null, voters: [],
 };
 
@@ -90,7 +95,7 @@ function buildRows() {
     return {
       type: "span", key: `s:${key}`, start: c.start, end: c.end, label: c.label,
       annotators: c.annotators, votes: c.votes, unanimous: c.unanimous, actor: c.actor, tie: c.tie,
-      inGold: Boolean(g), goldActor: g ? g.actor : null,
+      linked: c.actors.map((a) => a.actor), inGold: Boolean(g), goldActor: g ? g.actor : null,
       origin: g ? gold.provenance.spans[g.id] : null, candidate: true,
     };
   });
@@ -100,7 +105,7 @@ function buildRows() {
     spans.push({
       type: "span", key: `s:${spanKey(g)}`, start: g.start, end: g.end, label: g.label,
       annotators: [], votes: `0/${R.voters.length}`, unanimous: false, actor: g.actor, tie: false,
-      inGold: true, goldActor: g.actor, origin: gold.provenance.spans[g.id], candidate: false,
+      linked: [], inGold: true, goldActor: g.actor, origin: gold.provenance.spans[g.id], candidate: false,
     });
   }
   spans.sort((x, y) => x.start - y.start || y.end - x.end || (x.label < y.label ? -1 : 1));
@@ -212,13 +217,29 @@ function rowNode(row) {
   const buttons = el("span", { class: "acts" },
     el("button", { type: "button", class: "small", text: "✓", title: "Accept (a)", disabled: R.frozen || row.inGold,
       on: { click: (e) => { e.stopPropagation(); select(row.key); accept(row); } } }),
-    el("button", { type: "button", class: "small", text: "✗", title: "Reject (r)", disabled: R.frozen || !row.inGold,
+    el("button", { type: "button", class: "small", text: "✗", title: "Reject (r)", disabled: R.frozen,
       on: { click: (e) => { e.stopPropagation(); select(row.key); reject(row); } } }),
     el("button", { type: "button", class: "small", text: "✎", title: "Edit (e)", disabled: R.frozen,
       on: { click: (e) => { e.stopPropagation(); select(row.key); openEdit(row); } } }));
-  li.append(votes, lanes(row), what, el("span", { class: "gold-mark", text: row.inGold ? "✓" : "", title: status }), buttons);
+  // A candidate left out of gold by a recorded reject says so.
+  const rejected = !row.inGold && rejectedKeys().has(row.key);
+  if (rejected) li.dataset.rejected = "true";
+  li.append(votes, lanes(row), what, el("span", { class: "gold-mark", text: row.inGold ? "✓" : rejected ? "✗" : "",
+    title: rejected ? "rejected: recorded as a decision" : status }), buttons);
   li.setAttribute("aria-label", `${row.type} ${row.type === "span" ? row.label : row.polarity}, ${row.votes}, ${status}`);
   return li;
+}
+
+// Keys of the items whose latest decision is a reject still standing.
+function rejectedKeys() {
+  const keys = new Set();
+  for (const d of R.decisions) {
+    if (d.reversed || !d.item) continue;
+    const key = d.item_type === "span" ? `s:${spanKey(d.item)}` : `t:${stanceKey(d.item)}`;
+    if (d.action === "reject") keys.add(key);
+    else keys.delete(key);
+  }
+  return keys;
 }
 
 function drawLists() {
@@ -249,10 +270,15 @@ function drawGold() {
     return;
   }
   const byId = new Map(gold.spans.map((s) => [s.id, s]));
+  // Who made exactly this item, then who made which close item instead.
+  const madeItem = (m) => (m.span
+    ? `${m.span.label} ${spanLabel(m.span)}${m.span.actor != null ? ` → ${actorName(m.span.actor)}` : ""}`
+    : `${spanLabel(m.stance.holder)} ${m.stance.polarity} ${spanLabel(m.stance.target)}`);
   const origin = (o) => {
     if (!o) return "";
-    if (o.origin === "annotators") return `by ${o.annotators.join(", ")}`;
-    return o.origin === "changed" ? `changed by a reviewer${o.annotators.length ? ` (from ${o.annotators.join(", ")})` : ""}` : "added by a reviewer";
+    const others = (o.from || []).map((m) => `${m.annotators.join(", ")}: ${madeItem(m)}`).join("; ");
+    if (o.origin === "annotators") return `by ${o.annotators.join(", ")}${others ? ` (others made ${others})` : ""}`;
+    return o.origin === "changed" ? `changed by a reviewer (annotators made ${others})` : "added by a reviewer";
   };
   const items = gold.spans.map((s) => el("li", { dataset: { key: `s:${spanKey(s)}` }, on: { click: () => select(`s:${spanKey(s)}`, true) } },
     chip(s.label), el("span", { class: "txt", text: spanLabel(s) }),
@@ -491,7 +517,17 @@ function accept(row) {
 
 function reject(row) {
   if (!row) return;
-  if (!row.inGold) return banner("Not in the gold set: it stays out. (Reject takes an item out of gold.)");
+  if (!row.inGold) {
+    if (rejectedKeys().has(row.key)) return banner("Already rejected: the decision is in the list below.");
+    // Left out of gold either way; the reject records the reviewer's decision.
+    const body = row.type === "span"
+      ? { action: "reject", span: spanItem(row, row.actor) }
+      : { action: "reject", stance: stanceItem(row, row.cue) };
+    return run("Rejecting", async () => {
+      await decide(body);
+      return { message: "Rejected: it stays out of gold, and the decision is recorded." };
+    });
+  }
   const body = row.type === "span"
     ? { action: "reject", span: spanItem(row, row.goldActor) }
     : { action: "reject", stance: stanceItem(row, row.goldCue) };
@@ -503,6 +539,84 @@ function addSpan(label) {
   if (!p) return;
   setPending(null);
   run("Adding", () => decide({ action: "add", span: { start: p.start, end: p.end, label, actor: null } }));
+}
+
+// Link the current span to an actor, as the workspace does (picker.js): in
+// gold an edit of its actor; not yet in gold, the span goes in with it.
+function linkActor(row) {
+  if (!row) return;
+  if (R.frozen) return banner("This document is adjudicated: reopen it to change it.", "warn");
+  if (row.type !== "span") return banner("Only a span links to an actor: choose a span row.");
+  R.picker.open(quote(row.start, row.end), (actor) => {
+    const id = actor ? actor.id : null;
+    if (row.inGold) {
+      if (id === row.goldActor) return banner("Nothing changed.");
+      return run("Linking the actor", () => decide({ action: "edit", span: spanItem(row, row.goldActor), edited_to: spanItem(row, id) }));
+    }
+    const action = row.candidate && row.linked.includes(id) ? "accept" : "add";
+    return run("Linking the actor", () => decide({ action, span: spanItem(row, id) }));
+  }, () => $("text").focus());
+}
+
+// A new stance, drawn as in the workspace: holder (the current gold span),
+// then the target, then a polarity key; holder and target must be in gold.
+function startStance(row) {
+  if (!row) return banner("Choose a span first (j / k), then / starts a stance from it.");
+  if (R.frozen) return banner("This document is adjudicated: reopen it to change it.", "warn");
+  if (row.type !== "span" || !row.inGold) return banner("A stance starts from a span in gold: accept the span first.");
+  closeEdit();
+  R.mode = { kind: "target", holder: row };
+  banner(`Stance from ${spanLabel(row)}: choose the target span (j / k then Enter, or click it). Esc cancels.`);
+}
+
+function pickTarget(row) {
+  const mode = R.mode;
+  if (!mode || mode.kind !== "target" || !row) return;
+  if (row.type !== "span" || !row.inGold) return banner("The target must be a span in gold: accept it first, or choose another. Esc cancels.");
+  if (row.key === mode.holder.key) return banner("The target must be another span than the holder. Esc cancels.");
+  R.mode = { kind: "polarity", holder: mode.holder, target: row };
+  const keys = [...R.labels.stance.values()].map((l) => `${l.shortcut || "?"} ${l.name}`).join(", ");
+  banner(`${spanLabel(mode.holder)} → ${spanLabel(row)}: press a polarity key (${keys}) or click one. Esc cancels.`);
+  const node = $("banner");
+  for (const label of R.labels.stance.values()) {
+    node.append(" ", el("button", { type: "button", class: "small polarity", text: label.name,
+      on: { click: () => addStance(label.name) } }));
+  }
+}
+
+function addStance(polarity) {
+  const mode = R.mode;
+  if (!mode || mode.kind !== "polarity") return;
+  R.mode = null;
+  const stance = { holder: bare(mode.holder), target: bare(mode.target), polarity, cue: null };
+  const made = R.rows.some((r) => r.type === "stance" && r.candidate && r.key === `t:${stanceKey(stance)}`);
+  run("Adding the stance", () => decide({ action: made ? "accept" : "add", stance }));
+}
+
+// A gold stance's cue, as the workspace sets one: choose a gold span, or
+// take the cue away.
+function startCue(row) {
+  if (!row) return;
+  if (R.frozen) return banner("This document is adjudicated: reopen it to change it.", "warn");
+  if (row.type !== "stance" || !row.inGold) return banner("Choose a stance in gold first: c sets its cue.");
+  if (row.goldCue) {
+    return run("Removing the cue", () => decide({ action: "edit", stance: stanceItem(row, row.goldCue), edited_to: stanceItem(row, null) }));
+  }
+  R.mode = { kind: "cue", stance: row };
+  banner("Choose the cue span (j / k then Enter, or click it). Esc cancels.");
+}
+
+function pickCue(row) {
+  const mode = R.mode;
+  if (!mode || mode.kind !== "cue" || !row) return;
+  if (row.type !== "span" || !row.inGold) return banner("The cue must be a span in gold. Esc cancels.");
+  R.mode = null;
+  const stance = mode.stance;
+  run("Setting the cue", () => decide({ action: "edit", stance: stanceItem(stance, null), edited_to: stanceItem(stance, bare(row)) }));
+}
+
+function pickForMode(row) {
+  return R.mode && R.mode.kind === "cue" ? pickCue(row) : pickTarget(row);
 }
 
 // A changed item: an edit when the item is in gold, else the changed item is added.
@@ -620,7 +734,8 @@ function onKey(e) {
   const inField = target.closest && target.closest("input, select, textarea");
   const k = e.key;
   if (k === "Escape") {
-    if (R.editing) closeEdit();
+    if (R.mode) { R.mode = null; banner(""); }
+    else if (R.editing) closeEdit();
     else if (R.pending) { setPending(null); banner(""); }
     if (inField) target.blur();
     return;
@@ -637,6 +752,14 @@ function onKey(e) {
     return $("help").showModal();
   }
   const row = R.byKey.get(R.current);
+  if (R.mode && R.mode.kind === "polarity") {
+    const polarity = R.labels.stanceKey(k);
+    if (polarity) {
+      e.preventDefault();
+      addStance(polarity);
+    }
+    return;
+  }
   if (k.length === 1 && R.pending) {
     // Text is selected: a label key adds it.
     const label = R.labels.entityKey(k);
@@ -673,6 +796,17 @@ function onKey(e) {
     e.preventDefault();
     return autoMerge();
   }
+  if (k === "Enter") {
+    e.preventDefault();
+    if (R.mode) return pickForMode(row);
+    return linkActor(row);
+  }
+  if (k === "/") {
+    e.preventDefault();
+    return startStance(row);
+  }
+  if (k === "c" && !R.mode) return startCue(row);
+  if (R.mode) return; // choosing a target: only moving, Enter and Esc act
   if (k === "a") return accept(row);
   if (k === "r") return reject(row);
   if (k === "e") {
@@ -729,8 +863,14 @@ function init(review) {
   R.arcs = new ArcLayer(R.view, { onPick: (key) => { $("text").focus(); select(key, true); } });
   R.selection = new TextSelection(R.view, R.tokens, R.offsets);
   R.selection.listen($("text"), {
-    onSelect, onClick: (key) => select(key, false), current: () => R.current,
+    onSelect,
+    onClick: (key) => {
+      select(key, false);
+      if (R.mode && R.mode.kind !== "polarity") pickForMode(R.byKey.get(key));
+    },
+    current: () => R.current,
   });
+  R.picker = new ActorPicker(api, R.actors);
 }
 
 document.addEventListener("keydown", onKey);

@@ -24,6 +24,8 @@ export class SetModel {
     this.status = payload.status || "in_progress";
     this.spans = new Map();
     this.stances = new Map();
+    // Rejected suggestions, by identity (rejectionKey), stored with the set.
+    this.rejected = new Map((payload.rejected_predictions || []).map((r) => [rejectionKey(r), r]));
     for (const s of payload.spans || []) {
       this.spans.set(String(s.id), {
         id: String(s.id), start: s.start, end: s.end, label: s.label, actor: s.actor ?? null,
@@ -42,7 +44,21 @@ export class SetModel {
     return {
       spans: spans.map((s) => ({ id: s.id, start: s.start, end: s.end, label: s.label, actor: s.actor })),
       stances: [...this.stances.values()].map((t) => ({ ...t })),
+      rejected_predictions: [...this.rejected.values()].map((r) => ({ ...r })),
     };
+  }
+
+  // A suggestion of the prediction set `source` ("" for none), rejected.
+  rejectPrediction(source, span) {
+    const r = { source: source || "", start: span.start, end: span.end, label: span.label };
+    const key = rejectionKey(r);
+    if (this.rejected.has(key)) return false;
+    this.rejected.set(key, r);
+    return true;
+  }
+
+  isRejected(source, span) {
+    return this.rejected.has(rejectionKey({ source: source || "", start: span.start, end: span.end, label: span.label }));
   }
 
   taken = (id) => this.spans.has(id) || this.stances.has(id);
@@ -125,6 +141,9 @@ export class SetModel {
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
+// A rejected suggestion's identity: its prediction set's source and the span.
+export const rejectionKey = (r) => JSON.stringify([r.source, r.start, r.end, r.label]);
+
 // Re-apply my change (base -> mine) on top of theirs: what I added or edited
 // wins, what I deleted goes, everything else is theirs. The result keeps
 // the server's rules (no repeats, no dangling stance).
@@ -166,7 +185,13 @@ export function rebase(base, mine, theirs) {
     seenStances.add(key);
     stances.push({ ...t, cue: t.cue != null && ids.has(String(t.cue)) ? t.cue : null });
   }
-  return { spans, stances };
+  // Rejections: theirs, with the ones I made since the base and without the
+  // ones I took back (a draft from before they were stored has none).
+  const keyed = (c) => new Map((c.rejected_predictions || []).map((r) => [rejectionKey(r), r]));
+  const [b, m, rejected] = [keyed(base), keyed(mine), keyed(theirs)];
+  for (const [key, r] of m) if (!b.has(key)) rejected.set(key, r);
+  for (const key of b.keys()) if (!m.has(key)) rejected.delete(key);
+  return { spans, stances, rejected_predictions: [...rejected.values()] };
 }
 
 // Unsaved work, kept in localStorage per project, document and user, so it

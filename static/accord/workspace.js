@@ -30,11 +30,13 @@ const W = {
   save: null, // the Autosave of the model
   labels: new LabelSet(),
   actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
-  preds: [], rejected: new Set(),
+  preds: [],
   items: [], selected: null, stance: null, pending: null, kb: null, mode: null,
 };
 const drafts = new Drafts(config.project, config.document, config.user);
-const rejectedKey = `accord:rejected:${config.project}:${config.document}:${config.user}`;
+// Where rejections were kept before the set stored them: read once, moved
+// into the set, then removed.
+const oldRejectedKey = `accord:rejected:${config.project}:${config.document}:${config.user}`;
 const status = new SaveStatus($("save-state"));
 const setState = (state, message) => status.show(state, message);
 const notice = new Banner($("banner"));
@@ -59,7 +61,7 @@ function predKey(p) {
 
 function visiblePreds() {
   return W.preds.filter(
-    (p) => !W.rejected.has(predKey(p)) && !W.model.findSpan(p.span.start, p.span.end, p.span.label),
+    (p) => !W.model.isRejected(p.source, p.span) && !W.model.findSpan(p.span.start, p.span.end, p.span.label),
   );
 }
 
@@ -324,10 +326,11 @@ function removeSelected() {
   const range = rangeOfKey(key);
   const next = neighbour(key);
   if (key.startsWith("p:")) {
-    W.rejected.add(key);
-    localStorage.setItem(rejectedKey, JSON.stringify([...W.rejected]));
+    // Stored with the set (saved like any edit), so every device sees it.
+    const p = W.preds.find((x) => predKey(x) === key);
+    W.model.rejectPrediction(p.source, p.span);
     W.selected = null;
-    redraw([range]);
+    changed([range]);
   } else {
     W.model.removeSpan(key);
     W.selected = null;
@@ -740,6 +743,24 @@ async function nextDocument() {
 
 // ------------------------------------------------------------------ start
 
+// Rejections this browser kept before sets stored them go into the set once.
+function moveOldRejections() {
+  let keys;
+  try {
+    keys = JSON.parse(localStorage.getItem(oldRejectedKey) || "[]");
+  } catch {
+    keys = [];
+  }
+  if (!keys.length || readonly()) return;
+  let moved = false;
+  for (const key of keys) {
+    const p = W.preds.find((x) => predKey(x) === key);
+    if (p && W.model.rejectPrediction(p.source, p.span)) moved = true;
+  }
+  localStorage.removeItem(oldRejectedKey);
+  if (moved) changed();
+}
+
 // The user's set: read, or, when they have none yet, taken. Opening a
 // document in the workspace is asking to annotate it (next does the same);
 // the read itself never takes anything.
@@ -782,11 +803,6 @@ async function start() {
   W.labels.load(labels.results);
   W.predSets = sets.filter((s) => s.kind === "prediction");
   W.preds = W.predSets.flatMap((s) => s.spans.map((span) => ({ set: s.id, source: s.source, span })));
-  try {
-    W.rejected = new Set(JSON.parse(localStorage.getItem(rejectedKey) || "[]"));
-  } catch {
-    W.rejected = new Set();
-  }
   $("doc-meta").textContent = [doc.outlet, doc.author, doc.published].filter(Boolean).join(" · ");
   W.labels.drawPalette($("palette"), {
     title: (l) => l.description || l.name,
@@ -823,6 +839,7 @@ async function start() {
     // saved now, or a conflict when someone saved since it was made.
     redraw();
   }
+  moveOldRejections();
   $("submit-button").disabled = readonly();
   $("text").focus();
   document.body.dataset.ready = "true";

@@ -346,3 +346,45 @@ def test_put_answers_with_the_shape_of_get(ana, mine, project):
     assert response.status_code == 200, response.content
     assert response.json() == read(ana, mine)
     assert "updated_at" in response.json()
+
+
+REJECTED = {"source": "alias-matcher", "start": 44, "end": 53, "label": "GPE"}
+
+
+def test_rejected_suggestions_are_stored_with_the_set_and_versioned(ana, mine, client_for):
+    """Issue 12.13: rejections lived in one browser's storage; they are
+    part of the set now, written under its version like its spans."""
+    aset = take(ana, mine)
+    assert aset["rejected_predictions"] == []
+    body = {"version": 1, "spans": [MOSCOW], "stances": [], "rejected_predictions": [REJECTED]}
+    r = ana.put(mine, body, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["version"] == 2 and r.json()["rejected_predictions"] == [REJECTED]
+    # Another device reads them back.
+    assert read(client_for("ana"), mine)["rejected_predictions"] == [REJECTED]
+    # A write that leaves them out keeps them; a stale one changes nothing.
+    assert put(ana, mine, 2, [MOSCOW]).json()["rejected_predictions"] == [REJECTED]
+    stale = ana.put(mine, {**body, "version": 1, "rejected_predictions": []}, format="json")
+    assert stale.status_code == 409 and stale.json()["version"] == 3
+    assert AnnotationSet.objects.get(pk=aset["id"]).rejected_predictions == [REJECTED]
+    # An empty list clears them.
+    cleared = ana.put(mine, {**body, "version": 3, "rejected_predictions": []}, format="json")
+    assert cleared.json()["rejected_predictions"] == []
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ("all", "rejected_predictions"),
+        ([{**REJECTED, "end": 99}], "rejected_predictions[0]"),
+        ([{**REJECTED, "start": "44"}], "rejected_predictions[0].start"),
+        ([{**REJECTED, "source": 5}], "rejected_predictions[0].source"),
+    ],
+)
+def test_bad_rejections_are_refused_naming_the_field(ana, mine, value, field):
+    aset = take(ana, mine)
+    body = {"version": 1, "spans": [], "stances": [], "rejected_predictions": value}
+    r = ana.put(mine, body, format="json")
+    assert r.status_code == 400
+    assert field in {e["field"] for e in r.json()["errors"]}
+    assert stored(aset["id"])[0] == 1

@@ -250,3 +250,20 @@ def test_a_release_shows_its_warnings_first(page, live_server, sign_in, gold_pro
     expect(warnings).to_have_count(len(release.manifest["warnings"]))
     expect(summary.locator(".release-warnings")).to_contain_text("The dev split is empty")
     summary.screenshot(path="/tmp/release-warnings.png")
+
+
+def test_the_page_says_what_a_conll_download_leaves_out(
+    page, live_server, sign_in, gold_project, screenshot_path
+):
+    """Issue 12.12: the page says, before the download, that CoNLL leaves out
+    overlapping and misaligned spans and that the file's last line counts them."""
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    expect(page.locator("#x-format-drops")).to_be_hidden()
+    page.select_option("#x-format", "conll")
+    drops = page.locator("#x-format-drops")
+    expect(drops).to_be_visible()
+    expect(drops).to_contain_text("overlaps another")
+    expect(drops).to_contain_text("# accord-dropped:")
+    page.locator("#export-form").screenshot(path=screenshot_path("datasets-conll-drops.png"))
+    page.select_option("#x-format", "jsonl")
+    expect(drops).to_be_hidden()

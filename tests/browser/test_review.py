@@ -390,3 +390,83 @@ def test_dashboard_names_annotators_as_the_agreement_report_does_under_anonymous
     table = page.locator("#annotator-table")
     expect(table).not_to_contain_text("ana")
     expect(table.locator("tr[data-name='Annotator 1'] .agreement-cell")).not_to_have_text("—")
+
+
+def test_the_reviewer_links_an_actor_draws_a_stance_and_rejects_a_candidate_in_gold(
+    page, live_server, sign_in, k3, screenshot_path
+):
+    """Issue 12.4: in gold a reviewer does what an annotator does in a set:
+    change a span's actor (the workspace's picker), draw a new stance, and
+    reject a candidate that is not in gold, which is recorded."""
+    project, doc, russia = k3
+    venezuela = Actor.objects.get(project=project, name="Venezuela")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_review(page, live_server, sign_in, project, doc)
+    page.click("#auto-merge")  # Moscow (Russia), Venezuela (a tie: no actor), OPPOSE
+    settled(page)
+    # Venezuela's row, Enter: the actor picker; choose Venezuela.
+    page.locator("#span-list li").nth(1).click()
+    page.keyboard.press("Enter")
+    expect(page.locator("#actor-dialog")).to_be_visible()
+    page.fill("#actor-q", "Venez")
+    expect(page.locator("#actor-results li").first).to_contain_text("Venezuela")
+    page.keyboard.press("Enter")
+    settled(page)
+    gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    assert [(s["start"], s["actor"]) for s in gold["spans"]] == [
+        (0, russia.pk),
+        (39, venezuela.pk),
+    ]
+    edit = Decision.objects.get(document=doc, action="edit")
+    assert (edit.item["actor"], edit.edited_to["actor"]) == (None, venezuela.pk)
+    # A new stance: from Venezuela (current), "/", k to Moscow, Enter, s (SUPPORT).
+    page.keyboard.press("/")
+    expect(page.locator("#banner")).to_contain_text("choose the target")
+    page.keyboard.press("k")
+    page.keyboard.press("Enter")
+    expect(page.locator("#banner")).to_contain_text("polarity")
+    page.keyboard.press("s")
+    settled(page)
+    stances = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    by_id = {s["id"]: s["start"] for s in stances["spans"]}
+    assert sorted(
+        (by_id[t["holder"]], by_id[t["target"]], t["polarity"]) for t in stances["stances"]
+    ) == [
+        (0, 39, "OPPOSE"),
+        (39, 0, "SUPPORT"),
+    ]
+    added = Decision.objects.get(document=doc, action="add", item_type="stance")
+    assert added.item["polarity"] == "SUPPORT" and added.annotators == []
+    # A cue, as the workspace sets one: add "operation" to gold, then c on the
+    # OPPOSE stance and Enter on the operation row.
+    operation = TEXT.index("operation")
+    drag(page, operation + 1, operation + 8)
+    page.keyboard.press("o")
+    settled(page)
+    page.locator("#stance-list li").first.click()
+    page.keyboard.press("c")
+    expect(page.locator("#banner")).to_contain_text("cue span")
+    page.locator("#span-list li").nth(1).click()
+    page.keyboard.press("Enter")
+    settled(page)
+    gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
+    by_id = {s["id"]: s["start"] for s in gold["spans"]}
+    oppose = next(t for t in gold["stances"] if t["polarity"] == "OPPOSE")
+    assert by_id[oppose["cue"]] == operation
+    # Rodriguez (cai's alone, not in gold): r records the reject.
+    rodriguez = page.locator("#span-list li").nth(3)
+    rodriguez.click()
+    page.keyboard.press("r")
+    settled(page)
+    expect(rodriguez).to_have_attribute("data-rejected", "true")
+    page.keyboard.press("r")  # again: said, not recorded twice
+    expect(page.locator("#banner")).to_contain_text("Already rejected")
+    reject = Decision.objects.get(document=doc, action="reject")
+    cai = AnnotationSet.objects.get(document=doc, author__username="cai").author_id
+    assert (reject.item["start"], reject.annotators) == (62, [cai])
+    expect(page.locator("#decision-list li").first).to_have_attribute("data-action", "reject")
+    # Provenance names who made what: cai linked Moscow to Venezuela, not Russia.
+    moscow = page.locator("#gold-list li").first
+    expect(moscow).to_contain_text("by ana, ben")
+    expect(moscow).to_contain_text("cai: GPE “Moscow” → Venezuela")
+    page.screenshot(path=screenshot_path("review-gold-edits.png"), full_page=True)

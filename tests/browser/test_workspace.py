@@ -389,6 +389,60 @@ def test_predictions_accept_and_reject(page, project, document, open_workspace, 
     expect(page.locator("#pred-list li")).to_have_count(0)
 
 
+def test_a_rejected_suggestion_is_stored_with_the_set(
+    page, project, document, open_workspace, screenshot_path
+):
+    """Issue 12.13: a rejection lived in this browser's storage only; it is
+    saved with the set, so a browser with empty storage (another device)
+    does not offer the suggestion again."""
+    pred = AnnotationSet.objects.create(document=document, kind="prediction", source="matcher")
+    gpe = project.labels.get(name="GPE")
+    caracas = TEXT.index("Caracas")
+    Span.objects.create(set=pred, sid="a", start=0, end=6, label=gpe)
+    Span.objects.create(set=pred, sid="b", start=caracas, end=caracas + 7, label=gpe)
+    open_workspace(page, document)
+    expect(page.locator("#pred-list li")).to_have_count(2)
+    page.locator("#pred-list li").nth(1).get_by_text("Reject").click()
+    saved(page)
+    aset = AnnotationSet.objects.get(document=document, author__username="ana")
+    assert aset.rejected_predictions == [
+        {"source": "matcher", "start": caracas, "end": caracas + 7, "label": "GPE"}
+    ]
+    assert aset.version == 2  # a set write like any other
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#pred-list li")).to_have_count(1)
+    expect(page.locator("#pred-list li")).to_contain_text("Moscow")
+    expect(page.locator("#text .seg.pred-only")).to_have_count(1)
+    page.screenshot(path=screenshot_path("workspace-rejected-stored.png"))
+
+
+def test_rejections_kept_in_the_browser_before_move_into_the_set(
+    page, project, document, open_workspace, live_server
+):
+    pred = AnnotationSet.objects.create(document=document, kind="prediction", source="matcher")
+    gpe = project.labels.get(name="GPE")
+    Span.objects.create(set=pred, sid="a", start=0, end=6, label=gpe)
+    open_workspace(page, document)
+    page.evaluate(
+        "([p, d, u, s]) => localStorage.setItem(`accord:rejected:${p}:${d}:${u}`, "
+        "JSON.stringify([`p:${s}:a`]))",
+        [
+            project.pk,
+            document.pk,
+            page.evaluate("JSON.parse(document.getElementById('accord-config').textContent).user"),
+            pred.pk,
+        ],
+    )
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    saved(page)
+    expect(page.locator("#pred-list li")).to_have_count(0)
+    aset = AnnotationSet.objects.get(document=document, author__username="ana")
+    assert [r["start"] for r in aset.rejected_predictions] == [0]
+
+
 def two_spans_and_a_stance(page):
     """Moscow and Caracas (GPE) and OPPOSE Moscow → Caracas, by keyboard."""
     drag(page, 0, 6)

@@ -311,3 +311,22 @@ def test_each_annotators_work_round_trips_as_their_own_sets(fmt, name, project, 
 
     assert work(other) == work(project)
     assert content(export(olga, other, format=fmt, source="all", annotators="names")) == first
+
+
+def test_the_conll_download_ends_by_saying_which_spans_it_dropped(project, client_for):
+    """Issue 12.12: the streamed CoNLL file dropped overlapping spans without a
+    word; its last line now counts them."""
+    document = Document.objects.create(project=project, external_id="wire-1", text="Moscow said.")
+    add_set(
+        document,
+        AnnotationSet.Kind.GOLD,
+        [
+            span_of("s1", document.text, "Moscow", "GPE"),
+            span_of("s2", document.text, "Moscow", "ORG"),
+        ],
+    )
+    body = content(export(client_for("rita"), project, format="conll")).decode()
+    assert "Moscow -X- -X- B-GPE\n" in body
+    assert body.splitlines()[-1] == (
+        "# accord-dropped: 1 span IOB2 cannot hold (1 overlapping); first: wire-1 gold [0:6] ORG"
+    )

@@ -164,6 +164,20 @@ def test_conll_reports_misaligned_and_overlapping_spans_without_shifting():
     assert ctx.report["misaligned_spans"] == 1
     assert ctx.report["misaligned_spans_examples"][0]["text"] == "Cara"
     assert ctx.report["overlapping_spans"] == 1
+    # The file says so itself, in its last line (issue 12.12).
+    assert out.endswith(
+        "\n# accord-dropped: 2 spans IOB2 cannot hold (1 overlapping, 1 misaligned); "
+        "first: d gold [17:23] ORG\n"
+    )
+
+
+def test_conll_without_dropped_spans_has_no_trailer():
+    text = "Caracas rejected Moscow."
+    ctx = context()
+    out = joined(
+        conll.write([doc("d", text, [{"id": "b", "start": 17, "end": 23, "label": "GPE"}])], ctx)
+    )
+    assert "#" not in out
 
 
 def test_conll_tricky_texts_place_every_span():

@@ -17,6 +17,7 @@ from itertools import combinations
 import pytest
 
 from apps.documents.text import _Scanner, token_offsets, tokenize
+from apps.review import agreement
 from apps.review.agreement import (
     REASON_NO_MATCHED_STANCES,
     REASON_NO_SHARED_DOCUMENT,
@@ -457,3 +458,25 @@ def test_token_offsets_match_the_full_scan(seed):
         full = _Scanner(text).tokens()  # every character scanned, as before the fast path
         assert token_offsets(text) == [(t.start, t.end) for t in full], repr(text)
         assert tokenize(text) == full
+
+
+def test_prediction_agreement_counts_rejections_against_the_source():
+    """Issue 12.13: a suggestion an annotator rejected (stored with their set)
+    counts against its source; one left alone does not count."""
+    moscow = {"start": 0, "end": 6, "label": "GPE"}
+    caracas = {"start": 10, "end": 17, "label": "GPE"}
+    predictions = {1: {"matcher": [moscow, caracas]}}
+    sets = {
+        1: {
+            "ana": {"spans": [moscow], "rejected_predictions": [{"source": "matcher", **caracas}]},
+            "ben": {"spans": [], "rejected_predictions": []},
+            # A rejection of another source's span says nothing about this one.
+            "cai": {"spans": [], "rejected_predictions": [{"source": "model", **caracas}]},
+        }
+    }
+    [matcher] = agreement.prediction_agreement(predictions, sets)["sources"]
+    assert (matcher["accepted"], matcher["rejected"], matcher["unreviewed"]) == (1, 1, 4)
+    assert matcher["acceptance"]["value"] == 0.5 and matcher["acceptance"]["items"] == 2
+    untouched = agreement.prediction_agreement(predictions, {1: {"ben": sets[1]["ben"]}})
+    assert untouched["sources"][0]["acceptance"]["value"] is None
+    assert agreement.prediction_agreement({}, sets) == {"sources": []}

@@ -224,9 +224,15 @@ def test_reversing_an_accepted_span_under_a_stance_is_refused():
         merge.revert(full, accept)
 
 
-def test_rejecting_what_is_not_in_gold_is_refused():
+def test_rejecting_what_is_not_in_gold_changes_nothing_and_editing_it_is_refused():
+    assert merge.plan(Gold(), "reject", "span", item(MOSCOW)) == Change(
+        {"spans": [], "stances": []}, {"spans": [], "stances": []}
+    )
     with pytest.raises(MergeError, match="not in the gold set"):
-        merge.plan(Gold(), "reject", "span", item(MOSCOW))
+        merge.plan(Gold(), "edit", "span", item(MOSCOW), item(VENEZUELA))
+    cands = merge.candidates(three_annotators())
+    assert merge.rejected_candidate(cands, "span", item(RODRIGUEZ))
+    assert not merge.rejected_candidate(cands, "span", item((7, 16, "ORG")))
     with pytest.raises(MergeError, match="unknown action"):
         merge.plan(Gold(), "approve", "span", item(MOSCOW))
     with pytest.raises(MergeError) as caught:
@@ -268,17 +274,55 @@ def test_provenance_says_who_made_each_gold_item_or_that_the_reviewer_did():
     )
     origins = merge.provenance(gold, cands)
     spans = origins["spans"]
-    assert spans[MOSCOW] == {"origin": "annotators", "annotators": ["ana", "ben", "cai"]}
-    assert spans[VENEZUELA] == {"origin": "changed", "annotators": ["ana", "ben"]}
-    assert spans[(40, 48, "GPE")] == {"origin": "changed", "annotators": ["ana", "ben"]}
-    assert spans[(7, 16, "ORG")] == {"origin": "added", "annotators": []}
+    # Only cai linked actor 2; ana and ben made Moscow with actor 1.
+    assert spans[MOSCOW] == {
+        "origin": "annotators",
+        "annotators": ["cai"],
+        "from": [{"span": item(MOSCOW, 1), "annotators": ["ana", "ben"]}],
+    }
+    assert spans[VENEZUELA] == {
+        "origin": "changed",
+        "annotators": [],
+        "from": [
+            {"span": item(VENEZUELA, 5), "annotators": ["ana"]},
+            {"span": item(VENEZUELA, 6), "annotators": ["ben"]},
+        ],
+    }
+    assert spans[(40, 48, "GPE")]["from"] == spans[VENEZUELA]["from"]
+    assert spans[(7, 16, "ORG")] == {"origin": "added", "annotators": [], "from": []}
     stances = origins["stances"]
     assert stances[(MOSCOW, VENEZUELA, "OPPOSE")]["origin"] == "annotators"
+    assert stances[(MOSCOW, VENEZUELA, "OPPOSE")]["annotators"] == ["ana", "ben"]
     assert stances[(MOSCOW, VENEZUELA, "SUPPORT")] == {
         "origin": "changed",
-        "annotators": ["ana", "ben"],
+        "annotators": [],
+        "from": [
+            {
+                "stance": merge.stance_item((MOSCOW, VENEZUELA, "OPPOSE"), None),
+                "annotators": ["ana", "ben"],
+            }
+        ],
     }
     assert stances[(MOSCOW, (7, 16, "ORG"), "OPPOSE")]["origin"] == "added"
+
+
+def test_provenance_of_a_changed_span_names_no_one_for_an_item_they_did_not_make():
+    """Issue 12.10: ana made Venezuela, ben only an overlapping span; the
+    changed gold Venezuela must not read as made "from ana, ben"."""
+    cands = merge.candidates(
+        {
+            "ana": {"spans": [span("a1", *VENEZUELA, 5)], "stances": []},
+            "ben": {"spans": [span("b1", 40, 48, "GPE")], "stances": []},
+        }
+    )
+    gold = Gold(spans={VENEZUELA: {"actor": 7, "id": "s1"}})
+    entry = merge.provenance(gold, cands)["spans"][VENEZUELA]
+    assert entry["origin"] == "changed"
+    assert entry["annotators"] == []
+    assert entry["from"] == [
+        {"span": item(VENEZUELA, 5), "annotators": ["ana"]},
+        {"span": item((40, 48, "GPE")), "annotators": ["ben"]},
+    ]
 
 
 def test_change_shape_is_plain_json():

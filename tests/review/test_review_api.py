@@ -7,7 +7,7 @@ from apps.annotations.models import AnnotationSet
 from apps.documents.text import tokenize
 from apps.projects.limits import MAX_ANNOTATORS
 from apps.review.models import AdjudicationEvent, Decision
-from tests.builders import annotate, make_project, span_at
+from tests.builders import add_prediction, annotate, make_project, span_at
 
 from .helpers import (
     MOSCOW,
@@ -84,6 +84,13 @@ def test_anonymous_review_names_annotators_by_letter_in_set_order(k3, client_for
         "Annotator B",
         "Annotator C",
     }
+    # Who made the close items is named by pseudonym too.
+    made = [m for o in gold["provenance"]["spans"].values() for m in o["from"]]
+    assert made and {a for m in made for a in m["annotators"]} <= {
+        "Annotator A",
+        "Annotator B",
+        "Annotator C",
+    }
     decisions = rita.get(base(project, doc) + "decisions/").json()
     assert decisions[0]["annotators"] == ["Annotator A", "Annotator B", "Annotator C"]
     # The same names on a second read.
@@ -111,9 +118,16 @@ def test_auto_merge_k3_n2(k3, client_for):
     # Each gold item knows who made it.
     provenance = gold["provenance"]
     moscow_id = gold["spans"][0]["id"]
+    # ana and ben linked Russia, as gold has it; cai linked Venezuela.
     assert provenance["spans"][moscow_id] == {
         "origin": "annotators",
-        "annotators": ["ana", "ben", "cai"],
+        "annotators": ["ana", "ben"],
+        "from": [
+            {
+                "span": {"start": 0, "end": 6, "label": "GPE", "actor": venezuela.pk},
+                "annotators": ["cai"],
+            }
+        ],
     }
     # Each merged item is a decision record from auto-merge.
     assert list(Decision.objects.values_list("action", "item_type", "source")) == [
@@ -405,3 +419,66 @@ def test_agreement_is_null_with_a_reason_without_two_annotators(users, client_fo
     assert body["documents"] == 0
     assert body["spans"]["f1_exact"]["value"] is None
     assert body["spans"]["f1_exact"]["reason"]
+
+
+def test_rejecting_a_candidate_not_in_gold_is_a_decision_record(k3, client_for):
+    """Issue 12.4: a reject of a candidate that is not in gold recorded
+    nothing; now it is a decision naming who made the candidate, and it can
+    be reversed. An item nobody made and not in gold is refused."""
+    project, doc = k3
+    rita = client_for("rita")
+    url = base(project, doc) + "decisions/"
+    rejected = rita.post(
+        url,
+        {"action": "reject", "span": {**RODRIGUEZ, "actor": None}, "rationale": "not a GPE"},
+        format="json",
+    )
+    assert rejected.status_code == 201, rejected.content
+    body = rejected.json()
+    assert (body["action"], body["item"]["start"], body["annotators"]) == ("reject", 62, ["cai"])
+    assert body["rationale"] == "not a GPE"
+    stance = {"holder": MOSCOW, "target": RODRIGUEZ, "polarity": "SUPPORT"}
+    assert rita.post(url, {"action": "reject", "stance": stance}, format="json").status_code == 201
+    decisions = rita.get(url).json()
+    assert [(d["action"], d["item_type"], d["annotators"]) for d in decisions] == [
+        ("reject", "span", ["cai"]),
+        ("reject", "stance", ["cai"]),
+    ]
+    gold = rita.get(base(project, doc) + "gold/").json()
+    assert gold["spans"] == [] and gold["stances"] == []
+    reversed_ = rita.post(f"{url}{decisions[0]['id']}/reverse/", {}, format="json")
+    assert reversed_.status_code == 200 and reversed_.json()["reversed"]["by"] == "rita"
+    nobody = rita.post(
+        url, {"action": "reject", "span": {**OPERATION, "actor": None}}, format="json"
+    )
+    assert nobody.status_code == 400
+    assert "nothing to reject" in nobody.json()["errors"]["span"]
+    assert Decision.objects.count() == 2
+
+
+def test_the_agreement_report_counts_rejected_suggestions(users, client_for):
+    """Issue 12.13: the agreement of predictions sees the rejections stored
+    with the annotators' sets (made in the workspace, through PUT mine)."""
+    project = make_project(users, annotators_per_document=2)
+    doc = document(project)
+    add_prediction(doc, "matcher", [span_at("p1", MOSCOW), span_at("p2", RODRIGUEZ)])
+    mine = base(project, doc) + "annotations/mine/"
+    for name, spans, rejected in (
+        ("ana", [span_at("s1", MOSCOW)], [{"source": "matcher", **RODRIGUEZ}]),
+        ("ben", [span_at("s1", MOSCOW), span_at("s2", RODRIGUEZ)], []),
+    ):
+        client = client_for(name)
+        version = client.post(mine).json()["version"]
+        body = {"version": version, "spans": spans, "stances": [], "rejected_predictions": rejected}
+        assert client.put(mine, body, format="json").status_code == 200
+        assert client.post(mine.replace("mine/", "mine/submit/")).status_code == 200
+    report = client_for("rita").get(f"/api/v1/projects/{project.pk}/agreement/").json()
+    [matcher] = report["predictions"]["sources"]
+    assert matcher["source"] == "matcher"
+    assert (matcher["accepted"], matcher["rejected"], matcher["unreviewed"]) == (3, 1, 0)
+    assert matcher["acceptance"]["value"] == 0.75
+    only_ana = client_for("rita").get(
+        f"/api/v1/projects/{project.pk}/agreement/", {"annotator": "ana"}
+    )
+    assert only_ana.json()["predictions"]["sources"][0]["rejected"] == 1
+    assert only_ana.json()["predictions"]["sources"][0]["accepted"] == 1

@@ -18,7 +18,7 @@ from ..models import AnnotationSet
 from ..pseudonyms import hides_names
 from ..sets import ProjectSchema, replace_set, set_payloads, submit_set
 from ..shapes import AnnotationSetSerializer, ClaimConflictSerializer, SetWriteSerializer
-from ..validation import describe
+from ..validation import REJECTION_FIELD, clean_rejections, describe
 from ..visibility import visible_sets
 
 
@@ -111,11 +111,15 @@ class MySetView(DocumentScopedView):
         aset = self._own(document)
         schema = ProjectSchema(self.project)
         clean, errors = schema.validate(document.text, data)
+        rejected = None
+        if REJECTION_FIELD in data:  # left out: the stored rejections stay
+            rejected, rejection_errors = clean_rejections(document.text, data[REJECTION_FIELD])
+            errors = [*errors, *rejection_errors]
         if errors:
             return Response(
                 {"detail": describe(errors), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
             )
-        replace_set(aset, version, clean, schema.label_ids)
+        replace_set(aset, version, clean, schema.label_ids, rejected)
         return self._answer(document, aset)
 
 

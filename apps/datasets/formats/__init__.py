@@ -41,6 +41,9 @@ class Format:
     writer: str = "write"
     # The optional package it needs (its import name), None when none.
     requires: str | None = None
+    # What a download of it may leave out, and how the file says so (shown
+    # on the datasets page before anyone downloads), or "" when nothing.
+    drops: str = ""
 
     def load(self):
         return import_module(f"{__name__}.{self.module}")
@@ -93,6 +96,9 @@ FORMATS = {
             "CoNLL IOB2, one token a line, blank line between sentences; "
             "misaligned or overlapping spans are reported.",
             needs_text=True,
+            drops="IOB2 cannot hold a span that overlaps another or does not fit token "
+            "boundaries: such spans are left out, and the file then ends with a comment "
+            "line “# accord-dropped: …” that counts them and names the first.",
         ),
         Format(
             "spacy",

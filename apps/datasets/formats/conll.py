@@ -10,7 +10,10 @@ IOB2 cannot hold a span that does not start and end on token boundaries, nor
 two overlapping spans: such spans are left out and counted in the report
 (``misaligned_spans``, ``overlapping_spans``, with examples), never shifted
 to the nearest token. A span running over a sentence end keeps its tags and is
-counted as ``spans_across_sentences``.
+counted as ``spans_across_sentences``. When spans were left out the file
+ends with one comment line saying how many and which first
+(``dropped_trailer``): a streamed download cannot add a header after it
+started, and the line names them without opening the release manifest.
 """
 
 from collections.abc import Iterable, Iterator
@@ -59,7 +62,31 @@ def document_lines(document: DocumentRecord, aset, context: ExportContext) -> st
     return "".join(parts)
 
 
+DROPPED = (("overlapping_spans", "overlapping"), ("misaligned_spans", "misaligned"))
+
+
+def dropped_trailer(report: dict) -> str:
+    """The comment line that ends a file from which spans were left out, so
+    a download says so itself (its headers are sent before the spans are
+    read): ``# accord-dropped: 2 spans IOB2 cannot hold (1 overlapping, 1
+    misaligned); first: d1 gold [0:6] GPE``. Empty when nothing was dropped."""
+    counts = [(report.get(key, 0), word) for key, word in DROPPED if report.get(key)]
+    if not counts:
+        return ""
+    total = sum(n for n, _ in counts)
+    parts = ", ".join(f"{n} {word}" for n, word in counts)
+    first = next(report[f"{key}_examples"][0] for key, _ in DROPPED if report.get(key))
+    # One line whatever an external id holds: its whitespace becomes spaces.
+    span = f"[{first['start']}:{first['end']}] {first['label']}"
+    where = " ".join(f"{first['document']} {first['layer']} {span}".split())
+    noun = "span" if total == 1 else "spans"
+    return f"# accord-dropped: {total} {noun} IOB2 cannot hold ({parts}); first: {where}\n"
+
+
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[str]:
     for document in documents:
         for aset in document.sets:
             yield document_lines(document, aset, context)
+    trailer = dropped_trailer(context.report)
+    if trailer:
+        yield trailer

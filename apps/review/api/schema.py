@@ -66,6 +66,24 @@ class ActorAgreementSerializer(serializers.Serializer):
         ref_name = "ActorAgreement"
 
 
+class PredictionSourceSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text='The prediction set\'s source ("" for none).')
+    accepted = serializers.IntegerField(help_text="Suggested spans an annotator's set has.")
+    rejected = serializers.IntegerField(help_text="Suggested spans an annotator rejected.")
+    unreviewed = serializers.IntegerField(help_text="Suggested spans an annotator left alone.")
+    acceptance = serializers.DictField(help_text="accepted / (accepted + rejected), a result.")
+
+    class Meta:
+        ref_name = "PredictionSource"
+
+
+class PredictionAgreementSerializer(serializers.Serializer):
+    sources = PredictionSourceSerializer(many=True)
+
+    class Meta:
+        ref_name = "PredictionAgreement"
+
+
 class AgreementReportSerializer(serializers.Serializer):
     documents = serializers.IntegerField(help_text="Documents with two or more submitted sets.")
     annotators = _names()
@@ -74,6 +92,9 @@ class AgreementReportSerializer(serializers.Serializer):
     tokens = TokenAgreementSerializer()
     stances = StanceAgreementSerializer()
     actors = ActorAgreementSerializer()
+    predictions = PredictionAgreementSerializer(
+        help_text="How annotators took each prediction source's suggestions."
+    )
 
     class Meta:
         ref_name = "AgreementReport"
@@ -156,12 +177,29 @@ class CandidatesSerializer(serializers.Serializer):
         ref_name = "Candidates"
 
 
-class ProvenanceSerializer(serializers.Serializer):
-    origin = serializers.ChoiceField(choices=["annotators", "changed", "added"])
+class MadeItemSerializer(serializers.Serializer):
+    span = serializers.DictField(required=False, help_text="A span item, for a span's origin.")
+    stance = serializers.DictField(required=False, help_text="A stance item, for a stance's.")
     annotators = _names()
 
     class Meta:
+        ref_name = "MadeItem"
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    origin = serializers.ChoiceField(choices=["annotators", "changed", "added"])
+    annotators = _names()
+    from_ = MadeItemSerializer(
+        many=True,
+        help_text="The close items annotators made instead, each with who made it.",
+    )
+
+    class Meta:
         ref_name = "Provenance"
+
+
+# "from" is a Python keyword: the field is declared as from_ and named here.
+ProvenanceSerializer._declared_fields["from"] = ProvenanceSerializer._declared_fields.pop("from_")
 
 
 class GoldProvenanceSerializer(serializers.Serializer):

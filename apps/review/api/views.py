@@ -198,7 +198,14 @@ class DocumentReviewView(ReviewerView):
         by_stance = {v["id"]: k for k, v in gold.stances.items()}
 
         def shown(entry):
-            return {**entry, "annotators": [names[a] for a in entry["annotators"]]}
+            return {
+                **entry,
+                "annotators": [names[a] for a in entry["annotators"]],
+                "from": [
+                    {**made, "annotators": [names[a] for a in made["annotators"]]}
+                    for made in entry["from"]
+                ],
+            }
 
         payload["provenance"] = {
             "spans": {sid: shown(origins["spans"][key]) for sid, key in by_span.items()},
