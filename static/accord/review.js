@@ -19,6 +19,7 @@ import { TextView } from "./render.js";
 import { TextSelection } from "./selection.js";
 import { Banner, SaveStatus } from "./status.js";
 import { Tokens } from "./words.js";
+import { plural } from "./plural.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
@@ -293,7 +294,7 @@ function drawGold() {
       el("span", { class: "prov", text: origin(gold.provenance.stances[t.id]) })));
   }
   list.replaceChildren(...items);
-  $("gold-count").textContent = `${gold.spans.length} spans · ${gold.stances.length} stances · version ${gold.version}`;
+  $("gold-count").textContent = `${plural(gold.spans.length, "span")} · ${plural(gold.stances.length, "stance")} · version ${gold.version}`;
   $("history").replaceChildren(...gold.history.map((h) =>
     el("li", { text: `${h.action === "accept" ? "Accepted" : "Reopened"} by ${h.by} ${new Date(h.at).toLocaleString()}${h.reason ? `: ${h.reason}` : ""}` })));
 }
@@ -322,7 +323,8 @@ function drawDecisions() {
       d.rationale ? el("div", { class: "why small", text: d.rationale }) : null,
       d.reversed ? el("div", { class: "meta small", text: `reversed by ${d.reversed.by}${d.reversed.rationale ? `: ${d.reversed.rationale}` : ""}` }) : null);
     if (!d.reversed) {
-      li.append(el("button", { type: "button", class: "small reverse", text: "Reverse", disabled: R.frozen,
+      // First in the row and floated: the decision's text wraps beside it, never under it.
+      li.prepend(el("button", { type: "button", class: "small reverse", text: "Reverse", disabled: R.frozen,
         title: "Undo this decision on the gold set (the rationale box gives the reason)",
         on: { click: () => reverse(d) } }));
     }
@@ -644,7 +646,7 @@ function autoMerge() {
   const n = Number($("min-agreement").value);
   run("Accepting all agreed", async () => {
     const out = await api.gold.autoMerge(doc, n, version());
-    const parts = [`Accepted ${out.merged.spans.length} spans and ${out.merged.stances.length} stances made by at least ${n} annotators.`];
+    const parts = [`Accepted ${plural(out.merged.spans.length, "span")} and ${plural(out.merged.stances.length, "stance")} made by at least ${plural(n, "annotator")}.`];
     if (out.ties.length) parts.push(`${out.ties.length} with tied actor links went in unlinked.`);
     if (out.skipped_stances.length) parts.push(`${out.skipped_stances.length} stances skipped: their spans are not in gold.`);
     return { message: parts.join(" ") };
@@ -843,7 +845,8 @@ async function start() {
   const n = R.voters.length;
   const majority = Math.floor(n / 2) + 1;
   $("min-agreement").replaceChildren(...Array.from({ length: Math.max(n, 1) }, (_, i) =>
-    el("option", { value: String(i + 1), text: `${i + 1} of ${n}${i + 1 === majority ? " (majority)" : ""}${i + 1 === n ? " (all)" : ""}` })));
+    // "2 of 2" is both the majority and all: say the stronger once.
+    el("option", { value: String(i + 1), text: `${i + 1} of ${n}${i + 1 === n ? " (all)" : i + 1 === majority ? " (majority)" : ""}` })));
   $("min-agreement").value = String(Math.min(majority, Math.max(n, 1)));
   const d = R.review.document;
   $("doc-meta").textContent = `${d.external_id} · ${d.submitted} of ${d.annotators_wanted} annotators submitted` +

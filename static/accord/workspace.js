@@ -262,10 +262,20 @@ function onSelect(snapped, e) {
 }
 
 // A click on a span (the innermost, or the one around the current one).
-function onSpanClick(key) {
+function onSpanClick(key, e) {
   W.pending = null;
   W.kb = null;
-  if (W.mode && !key.startsWith("p:")) return pickForMode(key);
+  if (W.mode && !key.startsWith("p:")) {
+    // Where spans nest, a click cannot tell which one is meant: it makes the
+    // innermost the candidate, each further click the one around it (as ]
+    // does), and Enter takes it. Elsewhere one click takes the span.
+    const nested = (e?.target.closest(".seg")?.dataset.keys || "").split(" ").filter((k) => k && !k.startsWith("p:"));
+    if (nested.length < 2) return pickForMode(key);
+    select(key, false);
+    const what = W.mode.kind === "cue" ? "Cue" : "Target";
+    banner(`${what}: “${spanText(W.model.spans.get(key))}”. Click again for the span around it, Enter to take it, Esc cancels.`);
+    return;
+  }
   select(key, false);
 }
 

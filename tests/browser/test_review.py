@@ -78,7 +78,9 @@ def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3, screens
 
     page.click("#auto-merge")
     settled(page)
-    expect(page.locator("#banner")).to_contain_text("Accepted 2 spans and 1 stances")
+    expect(page.locator("#banner")).to_contain_text(
+        "Accepted 2 spans and 1 stance made by at least 2 annotators"
+    )
     expect(page.locator("#span-list li.in-gold")).to_have_count(2)
     expect(page.locator("#stance-list li.in-gold")).to_have_count(1)
 
