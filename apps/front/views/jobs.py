@@ -21,7 +21,7 @@ def scope_text(role):
     """Which kinds of job a member with this role sees, and which not, or ""
     when they see every kind."""
     seen = kinds_seen_by(role)
-    hidden = [f"{kind} jobs ({KINDS[kind]}s)" for kind in KINDS if kind not in seen]
+    hidden = [f"{kind} jobs ({KINDS[kind].sees}s)" for kind in KINDS if kind not in seen]
     if not hidden:
         return ""
     shown = ", ".join(f"{kind} jobs" for kind in seen)

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from apps.actors.models import Actor
 from apps.actors.starters import TEMPLATES
 
+from ..jobs import why_not_retried
 from ..labels import RESERVED_SHORTCUTS
 from ..limits import routing_ceiling_problem
 from ..models import Job, Label, Project, Role, label_name_validator
@@ -173,6 +174,12 @@ class GuidelinesHtmlSerializer(serializers.Serializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
+    """A job; its queryset is annotated by jobs.with_file (for `retryable`)."""
+
+    retryable = serializers.SerializerMethodField(
+        help_text="Whether POST /projects/{p}/jobs/{id}/retry/ would queue the job again now: "
+        "failed, of a kind that is run again, its input still there."
+    )
     created_by = serializers.CharField(
         source="created_by.username",
         read_only=True,
@@ -196,4 +203,10 @@ class JobSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "heartbeat_at",
+            "attempts",
+            "last_error",
+            "retryable",
         ]
+
+    def get_retryable(self, job) -> bool:
+        return why_not_retried(job, job.has_file) is None

@@ -5,7 +5,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .tokens import CurrentTokenView, ObtainTokenView, TokenDetailView, TokenListView
-from .views import GuidelinesPreviewView, JobViewSet, LabelViewSet, ProjectViewSet
+from .views import GuidelinesPreviewView, JobRetryView, JobViewSet, LabelViewSet, ProjectViewSet
 
 app_name = "projects"
 
@@ -20,5 +20,8 @@ urlpatterns = [
     path("auth/tokens/current/", CurrentTokenView.as_view(), name="token-current"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token-detail"),
     path("guidelines/preview/", GuidelinesPreviewView.as_view(), name="guidelines-preview"),
+    path(
+        "projects/<int:project_pk>/jobs/<int:pk>/retry/", JobRetryView.as_view(), name="job-retry"
+    ),
     *router.urls,
 ]

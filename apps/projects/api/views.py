@@ -13,12 +13,12 @@ from apps.annotations.models import Span, Stance
 
 from ..errors import Conflict
 from ..guidelines import render_guidelines
-from ..jobs import expire_stale, jobs_seen_by, role_to_see
+from ..jobs import expire_stale, jobs_seen_by, kind_of, retry_job, role_to_see, with_file
 from ..labels import ORDER, move_label, next_position
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
 from ..queries import count_of
-from .schema import errors, model_viewset_errors
+from .schema import SCOPED, errors, model_viewset_errors
 from .serializers import (
     GuidelinesHtmlSerializer,
     GuidelinesPreviewSerializer,
@@ -187,7 +187,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return jobs_seen_by(self.request.user).select_related("created_by")
+        return with_file(jobs_seen_by(self.request.user)).select_related("created_by")
 
     def list(self, request, *args, **kwargs):
         expire_stale(self.filter_queryset(self.get_queryset()))
@@ -197,7 +197,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         # The job and the caller's role in its project, in one query.
         role = Membership.objects.filter(project=OuterRef("project_id"), user=request.user)
         job = (
-            Job.objects.filter(pk=kwargs["pk"])
+            with_file(Job.objects.filter(pk=kwargs["pk"]))
             .annotate(caller_role=Subquery(role.values("role")[:1]))
             .select_related("created_by")
             .first()
@@ -209,5 +209,27 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         if not caller.has_role(needed):
             raise PermissionDenied(refusal(caller, needed))
         if expire_stale(Job.objects.filter(pk=job.pk)):
-            job.refresh_from_db()
+            job = with_file(Job.objects.filter(pk=job.pk)).select_related("created_by").get()
         return Response(self.get_serializer(job).data)
+
+
+class JobRetryView(ProjectScopedMixin, APIView):
+    """Queue a failed job of the project again, for its next attempt, by
+    whoever may start a job of its kind (jobs.KINDS): 409 when the job is not
+    failed, its kind is not run again, or its input (an import's upload) is gone.
+    A member who may not see the job gets 404, as for a job that does not exist."""
+
+    # Any member may ask; the role the job's kind needs is checked below.
+    roles = {"POST": Role.ANNOTATOR}
+
+    @extend_schema(request=None, responses={202: JobSerializer, **errors(409, *SCOPED)})
+    def post(self, request, project_pk, pk):
+        job = Job.objects.filter(project=self.project, pk=pk).first()
+        if job is None or not self.membership.has_role(kind_of(job).sees):
+            raise Http404
+        needed = kind_of(job).starts
+        if not self.membership.has_role(needed):
+            raise PermissionDenied(refusal(self.membership, needed))
+        retry_job(job)
+        job = with_file(Job.objects.filter(pk=job.pk)).select_related("created_by").get()
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
