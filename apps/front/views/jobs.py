@@ -38,6 +38,7 @@ def jobs_page(request, membership):
         # How often the page asks again while a job is pending or running.
         "pollMs": 1500,
         "leaseSeconds": settings.ACCORD_JOB_LEASE_SECONDS,
+        "maxAttempts": settings.ACCORD_JOB_MAX_ATTEMPTS,
     }
     return render(
         request,
@@ -47,5 +48,6 @@ def jobs_page(request, membership):
             "membership": membership,
             "config": config,
             "scope": scope_text(membership.role),
+            "retried": [kind for kind in kinds_seen_by(membership.role) if KINDS[kind].retryable],
         },
     )
