@@ -208,6 +208,9 @@ MATRIX = [
     # (each kind's role: tests/api/test_anonymity.py)
     Row("job-list", "GET", "jobs/", signed_in_may(200)),
     Row("job-detail", "GET", "jobs/{job}/", owner_may(200)),
+    # Retrying is the kind's starters' (owners for an import). The world's job
+    # is pending, so the owner's retry is refused: 409.
+    Row("job-retry", "POST", "projects/{p}/jobs/{job}/retry/", owner_may(409)),
     # labels
     Row("label-list", "GET", "projects/{p}/labels/", member_may(200)),
     Row(

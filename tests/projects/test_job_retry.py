@@ -168,11 +168,11 @@ def test_an_owner_retries_a_failed_job(project, client_for, django_capture_on_co
     ("who", "kind", "code"),
     [
         ("olga", "preannotate", 202),
-        ("rita", "preannotate", 404),  # reviewers do not see pre-annotation jobs
-        ("ana", "preannotate", 404),
+        ("rita", "preannotate", 403),  # pre-annotation is the owners'
+        ("ana", "preannotate", 403),
         ("oscar", "preannotate", 404),  # not a member
         ("rita", "release", 403),  # sees release jobs, does not start them
-        ("ana", "release", 404),
+        ("ana", "release", 403),
     ],
 )
 def test_who_may_retry(project, client_for, who, kind, code):

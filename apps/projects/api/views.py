@@ -174,10 +174,11 @@ class JobFilter(filters.FilterSet):
 @model_viewset_errors(JobSerializer, list_codes=(400, 401), read_only=True)
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """Background jobs, newest first. A job is visible to whoever may see what
-    it makes: members of its project whose role sees its kind (jobs.KINDS).
-    The list holds only those; another member asking for one gets 403, a
-    non-member 404. A running job whose worker stopped sending heartbeats for
-    longer than ACCORD_JOB_LEASE_SECONDS is marked failed when it is next read."""
+        it makes: members of its project whose role sees its kind (jobs.KINDS).
+        The list holds only those; another member asking for one gets 403, a
+        non-member 404. A running job whose worker stopped sending heartbeats for
+        longer than ACCORD_JOB_LEASE_SECONDS is dealt with when it is next read, as
+    `manage.py expire_jobs` does: queued again where that is safe, else failed."""
 
     serializer_class = JobSerializer
     queryset = Job.objects.none()
@@ -217,7 +218,8 @@ class JobRetryView(ProjectScopedMixin, APIView):
     """Queue a failed job of the project again, for its next attempt, by
     whoever may start a job of its kind (jobs.KINDS): 409 when the job is not
     failed, its kind is not run again, or its input (an import's upload) is gone.
-    A member who may not see the job gets 404, as for a job that does not exist."""
+    A member below that role gets 403 naming it, as GET /jobs/{id}/ does; a
+    job of another project is 404."""
 
     # Any member may ask; the role the job's kind needs is checked below.
     roles = {"POST": Role.ANNOTATOR}
@@ -225,7 +227,7 @@ class JobRetryView(ProjectScopedMixin, APIView):
     @extend_schema(request=None, responses={202: JobSerializer, **errors(409, *SCOPED)})
     def post(self, request, project_pk, pk):
         job = Job.objects.filter(project=self.project, pk=pk).first()
-        if job is None or not self.membership.has_role(kind_of(job).sees):
+        if job is None:
             raise Http404
         needed = kind_of(job).starts
         if not self.membership.has_role(needed):
