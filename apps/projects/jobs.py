@@ -83,6 +83,11 @@ KINDS = {
     # transaction and writes files to storage a killed build cannot remove,
     # and a release is built once; create another release instead.
     "release": JobKind(sees=Role.REVIEWER, starts=Role.OWNER, retryable=False),
+    # An archive restored as a new project, by any signed-in user, who owns
+    # it: until done the job has no project and is its starter's alone
+    # (jobs_seen_by), then its project's owners'. Not retried: the restore
+    # writes release files to storage that a killed worker cannot remove.
+    "restore": JobKind(sees=Role.OWNER, starts=Role.OWNER, retryable=False, reads_file=True),
 }
 UNKNOWN_KIND = JobKind(sees=Role.OWNER, starts=Role.OWNER, retryable=False)
 
@@ -109,12 +114,14 @@ def kinds_seen_by(role) -> list:
 
 def jobs_seen_by(user):
     """The jobs the user may see: those of the projects they are a member of
-    whose kind their role there sees. A queryset: one filter, no query of its own."""
+    whose kind their role there sees, and the project-less jobs they started
+    (a restore making its project). A queryset: one filter, no query of its own."""
     seen = Q(project__memberships__role=Role.OWNER)
     for role in (Role.REVIEWER, Role.ANNOTATOR):
         seen |= Q(project__memberships__role=role, kind__in=kinds_seen_by(role))
     # One filter() call: the user and the role conditions meet on the same membership.
-    return Job.objects.filter(Q(project__memberships__user=user) & seen)
+    mine = Q(project__isnull=True, created_by=user)
+    return Job.objects.filter((Q(project__memberships__user=user) & seen) | mine)
 
 
 class JobError(Exception):

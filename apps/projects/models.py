@@ -114,7 +114,11 @@ class Job(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
+    # None only while a job makes its project (a restore): then it is its
+    # starter's alone, and it joins the project it made when done.
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
     kind = models.CharField(max_length=50)
     # Dotted path of the function that does the work: fn(job, **params) -> result.
     handler = models.CharField(max_length=200)

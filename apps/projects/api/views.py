@@ -203,8 +203,12 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("created_by")
             .first()
         )
-        if job is None or job.caller_role is None:
+        if job is None or (job.caller_role is None and not started_it(job, request.user)):
             raise Http404
+        if job.caller_role is None:  # a project-less job: its starter's
+            expire_stale(Job.objects.filter(pk=job.pk))
+            job = with_file(Job.objects.filter(pk=job.pk)).select_related("created_by").get()
+            return Response(self.get_serializer(job).data)
         # The caller's membership as far as the role check and its message need it.
         caller, needed = Membership(role=job.caller_role), role_to_see(job.kind)
         if not caller.has_role(needed):
@@ -212,6 +216,11 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         if expire_stale(Job.objects.filter(pk=job.pk)):
             job = with_file(Job.objects.filter(pk=job.pk)).select_related("created_by").get()
         return Response(self.get_serializer(job).data)
+
+
+def started_it(job, user):
+    """Whether `user` started the project-less `job` (its only reader)."""
+    return job.project_id is None and job.created_by_id == user.pk
 
 
 class JobRetryView(ProjectScopedMixin, APIView):
