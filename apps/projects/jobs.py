@@ -30,7 +30,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -312,7 +312,7 @@ def expire_stale(jobs):
     error = WORKER_LOST.format(seconds=seconds)
     limit = settings.ACCORD_JOB_MAX_ATTEMPTS
     queued = 0
-    for pk, attempts in _retryable(lost).values_list("pk", "attempts"):
+    for pk, attempts in _retryable(lost, limit):
         again = Job.objects.filter(silent, pk=pk, status=Job.Status.RUNNING, attempts=attempts)
         if _queue_again(pk, again, last_error=error):
             queued += 1
@@ -334,20 +334,25 @@ def expire_stale(jobs):
     return queued + failed
 
 
-def with_file(jobs):
-    """`jobs` with `has_file`: whether each still has its JobFile (one subquery)."""
-    return jobs.annotate(has_file=Exists(JobFile.objects.filter(job_id=OuterRef("pk"))))
-
-
-def _retryable(jobs):
-    """The jobs among `jobs` that may be queued again by themselves: of a
-    retryable kind, with their file if they read one, under the limit."""
-    kinds = [name for name, kind in KINDS.items() if kind.retryable and not kind.reads_file]
-    reading = [name for name, kind in KINDS.items() if kind.retryable and kind.reads_file]
-    return with_file(jobs).filter(
-        Q(kind__in=kinds) | Q(kind__in=reading, has_file=True),
-        attempts__lt=settings.ACCORD_JOB_MAX_ATTEMPTS,
+def _retryable(lost, limit):
+    """(pk, attempts) of the jobs among `lost` that may be queued again by
+    themselves: of a retryable kind, under the limit, with their file if they
+    read one. The files are looked up only when such a job was lost, so an
+    ordinary read of the jobs never touches the JobFile table (on SQLite a
+    worker's open transaction may hold it)."""
+    kinds = [name for name, kind in KINDS.items() if kind.retryable]
+    found = list(
+        lost.filter(kind__in=kinds, attempts__lt=limit).values_list("pk", "attempts", "kind")
     )
+    reading = [pk for pk, _, kind in found if kind_of(kind).reads_file]
+    with_file = set()
+    if reading:
+        with_file = set(JobFile.objects.filter(job_id__in=reading).values_list("job_id", flat=True))
+    return [
+        (pk, attempts)
+        for pk, attempts, kind in found
+        if not kind_of(kind).reads_file or pk in with_file
+    ]
 
 
 def _queue_again(pk, job_rows, last_error):
@@ -374,9 +379,11 @@ class RetryRefused(Conflict):
     """Why a job cannot be retried now (409)."""
 
 
-def why_not_retried(job, has_file):
+def why_not_retried(job, has_file=False):
     """Why `job` cannot be retried by hand now, or None when it can:
-    it must be failed, of a retryable kind, and have its input still."""
+    it must be failed, of a retryable kind, and have its input still.
+    A failed job's file is deleted as it fails (run_job, expire_stale), so
+    `has_file` is False unless the caller looked."""
     kind = kind_of(job)
     if not kind.retryable:
         return f"A {job.kind} job is not run again; start a new one."

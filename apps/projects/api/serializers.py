@@ -174,8 +174,6 @@ class GuidelinesHtmlSerializer(serializers.Serializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
-    """A job; its queryset is annotated by jobs.with_file (for `retryable`)."""
-
     retryable = serializers.SerializerMethodField(
         help_text="Whether POST /projects/{p}/jobs/{id}/retry/ would queue the job again now: "
         "failed, of a kind that is run again, its input still there."
@@ -209,4 +207,5 @@ class JobSerializer(serializers.ModelSerializer):
         ]
 
     def get_retryable(self, job) -> bool:
-        return why_not_retried(job, job.has_file) is None
+        # Its file is not looked up: a failed job's was deleted as it failed.
+        return why_not_retried(job) is None

@@ -13,7 +13,7 @@ from apps.annotations.models import Span, Stance
 
 from ..errors import Conflict
 from ..guidelines import render_guidelines
-from ..jobs import expire_stale, jobs_seen_by, kind_of, retry_job, role_to_see, with_file
+from ..jobs import expire_stale, jobs_seen_by, kind_of, retry_job, role_to_see
 from ..labels import ORDER, move_label, next_position
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
@@ -188,7 +188,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return with_file(jobs_seen_by(self.request.user)).select_related("created_by")
+        return jobs_seen_by(self.request.user).select_related("created_by")
 
     def list(self, request, *args, **kwargs):
         expire_stale(self.filter_queryset(self.get_queryset()))
@@ -198,7 +198,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         # The job and the caller's role in its project, in one query.
         role = Membership.objects.filter(project=OuterRef("project_id"), user=request.user)
         job = (
-            with_file(Job.objects.filter(pk=kwargs["pk"]))
+            Job.objects.filter(pk=kwargs["pk"])
             .annotate(caller_role=Subquery(role.values("role")[:1]))
             .select_related("created_by")
             .first()
@@ -207,14 +207,14 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404
         if job.caller_role is None:  # a project-less job: its starter's
             expire_stale(Job.objects.filter(pk=job.pk))
-            job = with_file(Job.objects.filter(pk=job.pk)).select_related("created_by").get()
+            job = Job.objects.select_related("created_by").get(pk=job.pk)
             return Response(self.get_serializer(job).data)
         # The caller's membership as far as the role check and its message need it.
         caller, needed = Membership(role=job.caller_role), role_to_see(job.kind)
         if not caller.has_role(needed):
             raise PermissionDenied(refusal(caller, needed))
         if expire_stale(Job.objects.filter(pk=job.pk)):
-            job = with_file(Job.objects.filter(pk=job.pk)).select_related("created_by").get()
+            job = Job.objects.select_related("created_by").get(pk=job.pk)
         return Response(self.get_serializer(job).data)
 
 
@@ -242,5 +242,5 @@ class JobRetryView(ProjectScopedMixin, APIView):
         if not self.membership.has_role(needed):
             raise PermissionDenied(refusal(self.membership, needed))
         retry_job(job)
-        job = with_file(Job.objects.filter(pk=job.pk)).select_related("created_by").get()
+        job = Job.objects.select_related("created_by").get(pk=job.pk)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
