@@ -1,7 +1,8 @@
 """The REST API, /api/v1/: each app's API mounted once, each in its own URL namespace.
 
-The projects app owns `projects/` itself (and `jobs/`, `auth/token/`); every other
-app's endpoints are those of one project, under projects/<project_pk>/.
+The projects app owns `projects/` itself (and `jobs/`, `auth/token/`), but for
+`projects/restore/`, the datasets app's (an archive restored as a new project);
+every other app's endpoints are those of one project, under projects/<project_pk>/.
 """
 
 from django.urls import include, path
@@ -17,6 +18,7 @@ project_apis = [
 ]
 
 urlpatterns = [
+    path("", include("apps.datasets.api.root_urls")),
     path("", include("apps.projects.api.urls")),
     path("projects/<id:project_pk>/", include(project_apis)),
 ]

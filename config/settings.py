@@ -276,6 +276,9 @@ TASKS = {
 # long is taken for dead and reported failed: keep it well above the time
 # between two progress reports of the slowest job.
 ACCORD_JOB_LEASE_SECONDS = int(os.environ.get("ACCORD_JOB_LEASE_SECONDS", 300))
+# How many attempts a retryable job whose worker is lost gets before it is
+# failed (jobs.KINDS says which kinds are retryable); 1: never run again by itself.
+ACCORD_JOB_MAX_ATTEMPTS = int(os.environ.get("ACCORD_JOB_MAX_ATTEMPTS", 3))
 
 # Imports larger than this are refused with 413 before any parsing.
 ACCORD_IMPORT_MAX_BYTES = int(os.environ.get("ACCORD_IMPORT_MAX_BYTES", 50 * 1024 * 1024))

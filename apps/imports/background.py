@@ -6,8 +6,9 @@ database, where a worker on any host reads it) and starts the job; the
 request answers 202 with the job's id. `run`, the job's handler, reads the
 file, parses, validates and stores it in ONE transaction, reporting progress
 as it stores; the job is marked done inside that same transaction
-(`finish_within`), so a worker killed at any point leaves nothing stored and
-the job failed once its lease runs out.
+(`finish_within`), so a worker killed at any point leaves nothing stored;
+once its lease runs out the job is queued again with its file (an import is
+retryable, jobs.KINDS) until ACCORD_JOB_MAX_ATTEMPTS, then failed.
 
 The job's result is the body the synchronous import would have answered:
 ``{"created", "skipped", "errors": []}`` when done; when nothing was stored

@@ -11,19 +11,32 @@ A handler that does its work in one transaction reports progress through
 ends with `finish_within`, so the work and the job's outcome commit together.
 
 Every kind of job is registered in KINDS with the least role that may see
-it (in the list, its detail and its result): whoever may see what it makes.
+it (in the list, its detail and its result): whoever may see what it makes;
+the least role that may start it (and so retry it); and whether running it
+again is safe.
+
+A job is tried `attempts` times at most ACCORD_JOB_MAX_ATTEMPTS: when its
+worker is lost (expire_stale, run by `manage.py expire_jobs` and on every
+read of a job) a retryable job whose input is still there is queued again on
+the same row, the lost attempt's error kept as `last_error`. Each attempt
+has its number; only the job's current attempt may write its progress or
+commit its outcome, so an attempt that was slow rather than dead cannot
+store its work beside the attempt that replaced it.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from .errors import Conflict
 from .models import ROLE_RANK, Job, JobFile, Role
 
 logger = logging.getLogger(__name__)
@@ -33,44 +46,82 @@ WORKER_LOST = (
     "The worker stopped answering (no sign of life for {seconds} seconds); "
     "the job did not finish. Start it again."
 )
+# The error of a retryable job whose last allowed attempt was lost too:
+# before and after its number of attempts.
+GAVE_UP = (
+    "The worker stopped answering (no sign of life for {seconds} seconds) on each of the job's ",
+    " attempts, so it is not tried again by itself. Start it again.",
+)
 
 
-# Kind -> the least role that sees a job of that kind: the role that may see
-# what the job makes. A kind must be registered here before a job of it can
-# start; a job of a kind not here (an old row) is the owners' alone.
+@dataclass(frozen=True)
+class JobKind:
+    # The least role that sees a job of the kind: the role that may see what it makes.
+    sees: Role
+    # The least role that may start a job of the kind, and so retry one.
+    starts: Role
+    # Whether running a job of the kind again, after a lost or failed
+    # attempt, is safe: the attempt left nothing behind, and the job's input
+    # (its params, its file) still describes the same work.
+    retryable: bool
+    # Whether the job reads a JobFile: without it there is nothing to retry.
+    reads_file: bool = False
+
+
+# A kind must be registered here before a job of it can start; a job of a
+# kind not here (an old row) is the owners' alone and never retried.
 KINDS = {
-    # Documents arriving in bulk: importing is the owners'.
-    "import": Role.OWNER,
+    # Documents arriving in bulk: importing is the owners'. All or nothing in
+    # one transaction (finish_within), so a lost attempt stored nothing.
+    "import": JobKind(sees=Role.OWNER, starts=Role.OWNER, retryable=True, reads_file=True),
     # Prediction sets over the project: POST …/preannotate/ is the owners'.
-    "preannotate": Role.OWNER,
-    # A release: whoever may list releases (GET …/releases/).
-    "release": Role.REVIEWER,
+    # Its writes are one transaction that replaces the suggester's sets, so a
+    # second run stores what the first would have.
+    "preannotate": JobKind(sees=Role.OWNER, starts=Role.OWNER, retryable=True),
+    # A release: whoever may list releases (GET …/releases/) sees it; owners
+    # create it. Not retried: the build marks its release running outside its
+    # transaction and writes files to storage a killed build cannot remove,
+    # and a release is built once; create another release instead.
+    "release": JobKind(sees=Role.REVIEWER, starts=Role.OWNER, retryable=False),
+    # An archive restored as a new project, by any signed-in user, who owns
+    # it: until done the job has no project and is its starter's alone
+    # (jobs_seen_by), then its project's owners'. Not retried: the restore
+    # writes release files to storage that a killed worker cannot remove.
+    "restore": JobKind(sees=Role.OWNER, starts=Role.OWNER, retryable=False, reads_file=True),
 }
+UNKNOWN_KIND = JobKind(sees=Role.OWNER, starts=Role.OWNER, retryable=False)
+
+
+def kind_of(job_or_kind) -> JobKind:
+    kind = getattr(job_or_kind, "kind", job_or_kind)
+    return KINDS.get(kind, UNKNOWN_KIND)
 
 
 def role_to_see(kind) -> Role:
     """The least role that sees a job of this kind."""
-    return KINDS.get(kind, Role.OWNER)
+    return kind_of(kind).sees
 
 
 def least_role_to_see() -> Role:
     """The least role that sees any kind of job (the jobs page's role)."""
-    return min(KINDS.values(), key=ROLE_RANK.__getitem__)
+    return min((kind.sees for kind in KINDS.values()), key=ROLE_RANK.__getitem__)
 
 
 def kinds_seen_by(role) -> list:
     """The registered kinds a member with this role sees, in KINDS order."""
-    return [kind for kind, needed in KINDS.items() if ROLE_RANK[role] >= ROLE_RANK[needed]]
+    return [name for name, kind in KINDS.items() if ROLE_RANK[role] >= ROLE_RANK[kind.sees]]
 
 
 def jobs_seen_by(user):
     """The jobs the user may see: those of the projects they are a member of
-    whose kind their role there sees. A queryset: one filter, no query of its own."""
+    whose kind their role there sees, and the project-less jobs they started
+    (a restore making its project). A queryset: one filter, no query of its own."""
     seen = Q(project__memberships__role=Role.OWNER)
     for role in (Role.REVIEWER, Role.ANNOTATOR):
         seen |= Q(project__memberships__role=role, kind__in=kinds_seen_by(role))
     # One filter() call: the user and the role conditions meet on the same membership.
-    return Job.objects.filter(Q(project__memberships__user=user) & seen)
+    mine = Q(project__isnull=True, created_by=user)
+    return Job.objects.filter((Q(project__memberships__user=user) & seen) | mine)
 
 
 class JobError(Exception):
@@ -153,8 +204,8 @@ class OutsideWriter:
         with self.side.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET progress = %s, heartbeat_at = %s "
-                "WHERE id = %s AND status = %s",
-                [job.progress, job.heartbeat_at, job.pk, Job.Status.RUNNING],
+                "WHERE id = %s AND status = %s AND attempts = %s",
+                [job.progress, job.heartbeat_at, job.pk, Job.Status.RUNNING, job.attempts],
             )
         return True
 
@@ -170,23 +221,26 @@ def run_job(job_id):
     if job.status != Job.Status.PENDING:
         return
     now = timezone.now()
-    Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now
-    )
+    # Claimed for the attempt read: a second enqueue of it finds the job running.
+    claimed = Job.objects.filter(
+        pk=job.pk, status=Job.Status.PENDING, attempts=job.attempts
+    ).update(status=Job.Status.RUNNING, started_at=now, heartbeat_at=now)
+    if not claimed:
+        return
+    job.status = Job.Status.RUNNING
     writer = job.progress_writer = OutsideWriter.for_this_run()
     try:
         outcome = _run(job)
     finally:
         if writer is not None:
             writer.close()
-    # A job marked failed meanwhile (its worker seemed dead) stays failed: the
-    # owner was told so, and may have started it again. Its outcome and the
-    # removal of its file commit together, so no file outlives its job.
+    # A job declared lost meanwhile (its worker seemed dead) keeps what
+    # expire_stale made of it: failed, or queued again for the next attempt,
+    # which reads the file. Otherwise its outcome and the removal of its file
+    # commit together, so no file outlives its job.
     with transaction.atomic():
-        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-            **outcome, finished_at=timezone.now()
-        )
-        JobFile.objects.filter(job_id=job.pk).delete()
+        if job.current_attempt().update(**outcome, finished_at=timezone.now()):
+            JobFile.objects.filter(job_id=job.pk).delete()
 
 
 def _run(job):
@@ -216,16 +270,18 @@ def finish_within(job, result):
     """Mark `job` done inside the caller's open transaction, so that its work,
     its outcome and the removal of its file commit together or not at all: a
     worker killed before the commit leaves nothing stored and the job running
-    (then failed, by expire_stale), never documents stored under a failed job.
+    (then queued again or failed, by expire_stale), never documents stored
+    under a failed job, nor twice by two attempts.
 
     The job row stays locked until the commit, so expire_stale cannot declare
-    the job lost in between. JobError (the transaction rolls back) when it was
-    declared lost already. Write no progress after this.
+    the job lost in between. JobError (the transaction rolls back) when this
+    attempt was declared lost already, whether the job then failed or another
+    attempt took it over. Write no progress after this.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("finish_within needs the transaction that holds the job's work.")
     now = timezone.now()
-    finished = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+    finished = job.current_attempt().update(
         status=Job.Status.DONE, progress=1.0, result=result, heartbeat_at=now, finished_at=now
     )
     if not finished:
@@ -236,28 +292,117 @@ def finish_within(job, result):
 
 
 def expire_stale(jobs):
-    """Mark failed, in one UPDATE, the running jobs among `jobs` whose worker
-    has been silent for longer than ACCORD_JOB_LEASE_SECONDS, so that a job
-    whose worker died reads as failed and never as running forever.
+    """Deal with the running jobs among `jobs` whose worker has been silent
+    for longer than ACCORD_JOB_LEASE_SECONDS, so that no job reads as running
+    forever: a retryable one whose input is still there and that has had
+    fewer than ACCORD_JOB_MAX_ATTEMPTS attempts is queued again (same row,
+    the next attempt, the lost one's error as `last_error`); the others are
+    marked failed, in one UPDATE, and their files deleted.
 
     Silent: no heartbeat since the cutoff (a job started before heartbeats
-    existed counts from its start). The files of the jobs marked (of any
-    finished job) are deleted. Returns the number of jobs marked.
+    existed counts from its start). Each change is conditional on the job
+    still being silent in the same attempt, so two sweeps at once (a worker's
+    and a page's) queue a job once. Returns the number of jobs dealt with.
     """
     seconds = settings.ACCORD_JOB_LEASE_SECONDS
     now = timezone.now()
     cutoff = now - timedelta(seconds=seconds)
     silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    marked = (
-        jobs.filter(silent, status=Job.Status.RUNNING)
-        .order_by()
-        .update(
-            status=Job.Status.FAILED,
-            error=WORKER_LOST.format(seconds=seconds),
-            finished_at=now,
-        )
+    lost = jobs.filter(silent, status=Job.Status.RUNNING).order_by()
+    error = WORKER_LOST.format(seconds=seconds)
+    limit = settings.ACCORD_JOB_MAX_ATTEMPTS
+    queued = 0
+    for pk, attempts in _retryable(lost, limit):
+        again = Job.objects.filter(silent, pk=pk, status=Job.Status.RUNNING, attempts=attempts)
+        if _queue_again(pk, again, last_error=error):
+            queued += 1
+    retryable = [name for name, kind in KINDS.items() if kind.retryable]
+    before, after = GAVE_UP
+    gave_up = Concat(
+        Value(before.format(seconds=seconds)), Cast("attempts", CharField()), Value(after)
     )
-    if marked:
-        # A dead worker's file: no one will read it again.
+    failed = lost.update(
+        status=Job.Status.FAILED,
+        error=Case(
+            When(kind__in=retryable, attempts__gte=limit, then=gave_up), default=Value(error)
+        ),
+        finished_at=now,
+    )
+    if failed:
+        # A job that will not run again: no one reads its file any more.
         JobFile.objects.filter(job__status__in=[Job.Status.DONE, Job.Status.FAILED]).delete()
-    return marked
+    return queued + failed
+
+
+def _retryable(lost, limit):
+    """(pk, attempts) of the jobs among `lost` that may be queued again by
+    themselves: of a retryable kind, under the limit, with their file if they
+    read one. The files are looked up only when such a job was lost, so an
+    ordinary read of the jobs never touches the JobFile table (on SQLite a
+    worker's open transaction may hold it)."""
+    kinds = [name for name, kind in KINDS.items() if kind.retryable]
+    found = list(
+        lost.filter(kind__in=kinds, attempts__lt=limit).values_list("pk", "attempts", "kind")
+    )
+    reading = [pk for pk, _, kind in found if kind_of(kind).reads_file]
+    with_file = set()
+    if reading:
+        with_file = set(JobFile.objects.filter(job_id__in=reading).values_list("job_id", flat=True))
+    return [
+        (pk, attempts)
+        for pk, attempts, kind in found
+        if not kind_of(kind).reads_file or pk in with_file
+    ]
+
+
+def _queue_again(pk, job_rows, last_error):
+    """Put job `pk` back in the queue for its next attempt, if it is still in
+    `job_rows` (the state it was found in); whether it was. Enqueued once
+    committed, when the worker can read it."""
+    queued = job_rows.update(
+        status=Job.Status.PENDING,
+        attempts=F("attempts") + 1,
+        last_error=last_error,
+        error="",
+        result=None,
+        progress=0.0,
+        started_at=None,
+        heartbeat_at=None,
+        finished_at=None,
+    )
+    if queued:
+        transaction.on_commit(lambda: run_job.enqueue(pk))
+    return queued
+
+
+class RetryRefused(Conflict):
+    """Why a job cannot be retried now (409)."""
+
+
+def why_not_retried(job, has_file=False):
+    """Why `job` cannot be retried by hand now, or None when it can:
+    it must be failed, of a retryable kind, and have its input still.
+    A failed job's file is deleted as it fails (run_job, expire_stale), so
+    `has_file` is False unless the caller looked."""
+    kind = kind_of(job)
+    if not kind.retryable:
+        return f"A {job.kind} job is not run again; start a new one."
+    if job.status != Job.Status.FAILED:
+        return f"Only a failed job is retried; this one is {job.status}."
+    if kind.reads_file and not has_file:
+        return "The uploaded file of this job is gone; upload it again."
+    return None
+
+
+def retry_job(job):
+    """Queue the failed `job` again, for its next attempt: its error becomes
+    `last_error`. RetryRefused when it may not be (see why_not_retried), or
+    when it changed meanwhile. A retry by hand is not bound by
+    ACCORD_JOB_MAX_ATTEMPTS: someone decided to try again."""
+    has_file = JobFile.objects.filter(job_id=job.pk).exists()
+    reason = why_not_retried(job, has_file)
+    if reason:
+        raise RetryRefused(reason)
+    rows = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED, attempts=job.attempts)
+    if not _queue_again(job.pk, rows, last_error=job.error):
+        raise RetryRefused("The job changed meanwhile; read it again.")

@@ -114,7 +114,11 @@ class Job(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
+    # None only while a job makes its project (a restore): then it is its
+    # starter's alone, and it joins the project it made when done.
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
     kind = models.CharField(max_length=50)
     # Dotted path of the function that does the work: fn(job, **params) -> result.
     handler = models.CharField(max_length=200)
@@ -133,12 +137,23 @@ class Job(models.Model):
     # set_progress); a running job silent for longer than
     # ACCORD_JOB_LEASE_SECONDS is taken for dead (see jobs.expire_stale).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The number of the attempt running (or that ran last): 1, and one more
+    # each time the job is queued again (jobs.expire_stale, jobs.retry_job).
+    # Only the current attempt writes the row, so a superseded one stores nothing.
+    attempts = models.PositiveSmallIntegerField(default=1)
+    # Why the attempt before this one failed, kept when the job is queued again.
+    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.kind} job {self.pk} ({self.status})"
+
+    def current_attempt(self):
+        """This job's row while this attempt is the one running, as a queryset:
+        empty once the job ended, was declared lost or was queued again."""
+        return Job.objects.filter(pk=self.pk, status=Job.Status.RUNNING, attempts=self.attempts)
 
     # Set by jobs.run_job while a worker runs the job: writes progress and
     # heartbeat where other processes see them at once, even while the handler
@@ -151,9 +166,7 @@ class Job(models.Model):
         self.heartbeat_at = timezone.now()
         if self.progress_writer is not None and self.progress_writer(self):
             return
-        Job.objects.filter(pk=self.pk, status=Job.Status.RUNNING).update(
-            progress=self.progress, heartbeat_at=self.heartbeat_at
-        )
+        self.current_attempt().update(progress=self.progress, heartbeat_at=self.heartbeat_at)
 
 
 class JobFile(models.Model):
@@ -162,7 +175,8 @@ class JobFile(models.Model):
     database anyway) and nothing under MEDIA_ROOT or any URL ever serves it.
 
     Deleted when the job ends, done or failed (jobs.run_job, jobs.finish_within),
-    and when a job is declared lost (jobs.expire_stale); with its job (CASCADE).
+    and when a lost job is failed rather than queued again (jobs.expire_stale);
+    with its job (CASCADE). A job queued again reads it again.
     """
 
     job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="file")

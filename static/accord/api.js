@@ -168,6 +168,8 @@ export class Api {
       get: (id) => new Api(this.root).request("GET", `jobs/${id}/`),
       // params: {project, status, page, page_size}
       list: (params) => new Api(this.root).request("GET", `jobs/${query(params)}`),
+      // A failed job of this project queued again → the job (202).
+      retry: (id) => send("POST", `jobs/${id}/retry/`),
     };
     // The project itself (this.base is its URL); creating one and previewing
     // guidelines live at the API root.

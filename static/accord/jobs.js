@@ -2,7 +2,9 @@
 // the jobs API. While any job on the page is pending or running the page
 // asks again (after config.pollMs, later while nothing changes, never while
 // the tab is hidden: follow.js), so progress moves and a job that ends shows
-// its result (or error) without a reload. Text via textContent only.
+// its result (or error) without a reload. A failed job that may run again
+// (`retryable`) has a Retry button; a job on its second attempt or later says
+// so, with why the one before failed. Text via textContent only.
 
 import { Api, ApiError, errorText } from "./api.js";
 import { el } from "./dom.js";
@@ -39,11 +41,44 @@ function summary(result) {
     .join(" · ");
 }
 
+// Which attempt a job is on, once it is not its first, and why the last failed.
+function attempt(job) {
+  if (!job.attempts || job.attempts < 2) return null;
+  const text = job.last_error ? `Attempt ${job.attempts}; the one before: ${job.last_error}` : `Attempt ${job.attempts}`;
+  return el("div", { class: "muted small job-attempt", text });
+}
+
+function retryButton(job) {
+  const button = el("button", { type: "button", class: "job-retry", text: "Retry", "aria-label": `Retry ${job.kind} job ${job.id}` });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await api.jobs.retry(job.id);
+    } catch (error) {
+      $("jobs-error").textContent = errorText(error);
+      $("jobs-error").hidden = false;
+      button.disabled = false;
+      return;
+    }
+    load();
+  });
+  return button;
+}
+
 function outcome(job) {
-  if (job.status === "failed") return el("td", { class: "error job-outcome", text: job.error || "Failed." });
-  if (job.status === "done") return el("td", { class: "job-outcome", text: summary(job.result), title: JSON.stringify(job.result) });
-  const since = job.status === "running" ? `running since ${when(job.started_at)}` : "waiting for a worker";
-  return el("td", { class: "muted job-outcome", text: since });
+  let cell;
+  if (job.status === "failed") {
+    cell = el("td", { class: "error job-outcome" }, el("span", { text: job.error || "Failed." }));
+    if (job.retryable) cell.append(" ", retryButton(job));
+  } else if (job.status === "done") {
+    cell = el("td", { class: "job-outcome", text: summary(job.result), title: JSON.stringify(job.result) });
+  } else {
+    const since = job.status === "running" ? `running since ${when(job.started_at)}` : "waiting for a worker";
+    cell = el("td", { class: "muted job-outcome", text: since });
+  }
+  const again = attempt(job);
+  if (again) cell.append(again);
+  return cell;
 }
 
 function row(job) {

@@ -208,6 +208,12 @@ MATRIX = [
     # (each kind's role: tests/api/test_anonymity.py)
     Row("job-list", "GET", "jobs/", signed_in_may(200)),
     Row("job-detail", "GET", "jobs/{job}/", owner_may(200)),
+    # Retrying is the kind's starters' (owners for an import). The world's job
+    # is pending, so the owner's retry is refused: 409.
+    Row("job-retry", "POST", "projects/{p}/jobs/{job}/retry/", owner_may(409)),
+    # Restoring an archive makes a new project of the caller's: anyone signed
+    # in (without a file: 400; tests/datasets/test_restore_api.py restores).
+    Row("project-restore", "POST", "projects/restore/", signed_in_may(400)),
     # labels
     Row("label-list", "GET", "projects/{p}/labels/", member_may(200)),
     Row(

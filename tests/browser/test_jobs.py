@@ -162,3 +162,53 @@ def test_one_page_of_jobs_shows_no_pager(page, live_server, sign_in, project):
     page.goto(f"{live_server.url}/projects/{project.pk}/jobs/")
     page.wait_for_selector("body[data-ready=true]")
     expect(page.locator("#jobs-pager")).to_be_hidden()
+
+
+def test_a_failed_job_is_retried_from_the_page(
+    page, live_server, sign_in, project, users, screenshot_path
+):
+    """A failed pre-annotation has a Retry button (keyboard reachable); the job
+    runs again on the same row, its second attempt saying why the first failed.
+    A failed release, never run again, and a running job have none."""
+    failed = Job.objects.create(
+        project=project,
+        kind="preannotate",
+        handler="tests.projects.handlers.count_to",
+        params={"n": 2},
+        status=Job.Status.FAILED,
+        progress=0.3,
+        error="The worker stopped answering (no sign of life for 300 seconds).",
+        created_by=users["olga"],
+        finished_at=timezone.now(),
+    )
+    release = Job.objects.create(
+        project=project,
+        kind="release",
+        handler="-",
+        status=Job.Status.FAILED,
+        error="This release was already built; a release never changes.",
+        finished_at=timezone.now(),
+    )
+    busy = running(project, users["olga"])
+    page.set_viewport_size({"width": 1280, "height": 600})
+    sign_in(page, "olga")
+    page.goto(f"{live_server.url}/projects/{project.pk}/jobs/")
+    page.wait_for_selector("body[data-ready=true]")
+    button = page.locator(f'tr[data-job="{failed.pk}"] button.job-retry')
+    expect(button).to_have_text("Retry")
+    expect(page.locator(f'tr[data-job="{release.pk}"] button')).to_have_count(0)
+    expect(page.locator(f'tr[data-job="{busy.pk}"] button')).to_have_count(0)
+    screenshot = screenshot_path("jobs-retry.png")
+    page.screenshot(path=str(screenshot), full_page=True)
+
+    button.focus()
+    page.keyboard.press("Enter")
+    row = page.locator(f'tr[data-job="{failed.pk}"]')
+    expect(row).to_contain_text("Done")
+    expect(row).to_contain_text("counted: 2")
+    expect(row.locator(".job-attempt")).to_contain_text(
+        "Attempt 2; the one before: The worker stopped answering"
+    )
+    page.screenshot(path="/tmp/jobretry-after.png", full_page=True)
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == (Job.Status.DONE, 2)

@@ -4,13 +4,16 @@ The test process serves the API (the test client) and a worker subprocess
 (django-tasks-db) reads the queued job from the same test database, so every
 row is committed (a transactional test). While the worker stores, its
 progress rises where the test can read it; SIGKILL then leaves nothing of the
-file stored, and once the lease has run out the job reads as failed. A second
-worker then imports the same file whole.
+file stored. Once the lease has run out, `manage.py expire_jobs` queues the
+job again (an import is retryable, its file kept), and a second worker runs
+its second attempt: the same documents and result as an import no worker
+interrupted, which the same worker runs for another project.
 
 PostgreSQL only: the worker's one transaction and the progress it writes
 beside it are PostgreSQL's (SQLite has one writer at a time).
 """
 
+import io
 import json
 import os
 import signal
@@ -22,10 +25,12 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 
 from apps.documents.models import Document
 from apps.projects.models import Job, JobFile
+from tests.builders import make_project
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -88,8 +93,8 @@ def wait_for(what, condition, worker, tmp_path, step=0.02):
     pytest.fail(f"timed out after {TIMEOUT} s waiting for {what}")
 
 
-def test_a_killed_worker_stores_nothing_and_a_second_run_stores_all(
-    project, client_for, settings, tmp_path
+def test_a_killed_workers_job_is_retried_and_stores_what_an_uninterrupted_run_does(
+    project, users, client_for, settings, tmp_path
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = 1024
@@ -99,7 +104,7 @@ def test_a_killed_worker_stores_nothing_and_a_second_run_stores_all(
     body = big_file()
     assert len(body) < settings.ACCORD_IMPORT_MAX_BYTES
 
-    def start_import():
+    def start_import(url=url):
         response = owner.post(
             url, {"file": SimpleUploadedFile("wire.jsonl", body)}, format="multipart"
         )
@@ -107,7 +112,13 @@ def test_a_killed_worker_stores_nothing_and_a_second_run_stores_all(
         return response.json()["job"]
 
     def job(pk):
-        return Job.objects.values("status", "progress", "error", "result").get(pk=pk)
+        return Job.objects.values(
+            "status", "progress", "error", "result", "attempts", "last_error"
+        ).get(pk=pk)
+
+    def documents(of):
+        rows = Document.objects.filter(project=of).values_list("external_id", "title", "text")
+        return sorted(rows)
 
     workers = []
     try:
@@ -134,36 +145,46 @@ def test_a_killed_worker_stores_nothing_and_a_second_run_stores_all(
         workers[0].wait(timeout=10)
         assert job(first)["status"] == "running"  # no one has noticed yet
 
-        # After the lease the job reads as failed, its file gone; nothing was stored.
+        # After the lease the sweep queues it again, for its second attempt,
+        # with its file; nothing was stored.
         time.sleep(LEASE + 0.5)
-        answer = owner.get(f"/api/v1/jobs/{first}/").json()
-        assert answer["status"] == "failed", answer
-        assert "stopped answering" in answer["error"]
-        assert answer["progress"] < 1
-        assert not JobFile.objects.filter(job_id=first).exists()
+        call_command("expire_jobs", stdout=io.StringIO())
+        state = job(first)
+        assert (state["status"], state["attempts"]) == ("pending", 2), state
+        assert "stopped answering" in state["last_error"]
+        assert JobFile.objects.filter(job_id=first).exists()
         assert not Document.objects.filter(project=project).exists()
 
-        # Upload it again: a second worker imports the whole file.
-        second = start_import()
+        # The same file into another project, for an import no one interrupts.
+        other = make_project(users, name="Uninterrupted")
+        uninterrupted = start_import(f"/api/v1/projects/{other.pk}/documents/import/")
+
         workers.append(start_worker(tmp_path, "second"))
-        wait_for(
-            "the second import to end",
-            lambda: job(second)["status"] in ("done", "failed"),
-            workers[1],
-            tmp_path,
-            step=0.2,
-        )
-        state = job(second)
+        for pk in (first, uninterrupted):
+            wait_for(
+                "the imports to end",
+                lambda pk=pk: job(pk)["status"] in ("done", "failed"),
+                workers[1],
+                tmp_path,
+                step=0.2,
+            )
+        state, clean = job(first), job(uninterrupted)
         assert state["status"] == "done", state["error"]
-        assert state["result"] == {
-            "created": DOCUMENTS,
-            "skipped": 0,
-            "errors": [],
-            "sets": {"annotator": 0, "gold": 0, "prediction": 0},
-        }
-        assert Document.objects.filter(project=project).count() == DOCUMENTS
+        assert (state["attempts"], clean["attempts"]) == (2, 1)
+        assert (
+            state["result"]
+            == clean["result"]
+            == {
+                "created": DOCUMENTS,
+                "skipped": 0,
+                "errors": [],
+                "sets": {"annotator": 0, "gold": 0, "prediction": 0},
+            }
+        )
+        stored = documents(project)
+        assert len(stored) == DOCUMENTS
+        assert stored == documents(other)
         assert not JobFile.objects.exists()
-        assert job(first)["status"] == "failed"  # still: the first run never comes back
     finally:
         for worker in workers:
             stop(worker)

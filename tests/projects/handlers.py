@@ -63,3 +63,25 @@ def beats_inside_a_transaction(job):
         finally:
             other.close()
     return {"seen": progress, "beat": heartbeat == job.heartbeat_at}
+
+
+def superseded(job):
+    """Finishes its work after it was declared lost and another worker took the
+    job over for its next attempt: it must store nothing."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from apps.projects.jobs import expire_stale, finish_within
+    from apps.projects.models import Job, Label
+
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(days=1))
+    expire_stale(Job.objects.filter(pk=job.pk))
+    # The next attempt's worker has started it.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, heartbeat_at=timezone.now())
+    job.set_progress(1, 2)  # the old attempt's heartbeat is not the new one's
+    with transaction.atomic():
+        Label.objects.create(project=job.project, kind="entity", name="FROM-OLD-ATTEMPT")
+        finish_within(job, {"attempt": job.attempts})
+    return {"attempt": job.attempts}

@@ -43,7 +43,7 @@ archive of its restored copy: only the header (when and where it was
 written, the source project's id). Every other line is identical.
 """
 
-from .restore import ArchiveError, restore_archive
+from .restore import ArchiveError, check_users, restore_archive
 from .writer import FORMAT, VERSION, ArchiveWriter, gzip_lines, write_archive
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "VERSION",
     "ArchiveError",
     "ArchiveWriter",
+    "check_users",
     "gzip_lines",
     "restore_archive",
     "write_archive",

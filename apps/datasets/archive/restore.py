@@ -105,9 +105,17 @@ def _create(model, objects, values):
     return created
 
 
+# How a user of the archive unknown here is mapped, as the caller says it.
+MAP_BY_COMMAND = ("--user-map", "map it (--user-map {name}=USERNAME) or pass --create-users")
+MAP_BY_API = ("user_map", 'map it (user_map {{"{name}": "USERNAME"}})')
+
+
 class Restorer:
-    def __init__(self, name=None, user_map=None, create_users=False, chunk_size=CHUNK):
+    def __init__(
+        self, name=None, user_map=None, create_users=False, chunk_size=CHUNK, how=MAP_BY_COMMAND
+    ):
         self.name = name
+        self.how = how
         self.user_map = dict(user_map or {})
         self.create_users = create_users
         self.chunk_size = chunk_size
@@ -234,8 +242,9 @@ class Restorer:
     def leave_user(self):
         """Every archive user to a user here: mapped, the same username, or
         created; all unknown ones refused at once."""
+        option, hint = self.how
         problems = [
-            ("--user-map", old, "is not a user of the archive")
+            (option, old, "is not a user of the archive")
             for old in self.user_map
             if old not in self.archive_users
         ]
@@ -253,9 +262,12 @@ class Restorer:
                 user.save()
                 found[target] = self.users[name] = user.pk
             else:
-                hint = f"map it (--user-map {name}=USERNAME) or pass --create-users"
                 problems.append(
-                    (self.archive_users[name], "username", f"{target!r}: no such user here; {hint}")
+                    (
+                        self.archive_users[name],
+                        "username",
+                        f"{target!r}: no such user here; {hint.format(name=name)}",
+                    )
                 )
         if problems:
             raise ArchiveError(problems)
@@ -590,11 +602,35 @@ def _unknown_actors(value, known):
     return found
 
 
-def restore_archive(source, *, name=None, user_map=None, create_users=False, chunk_size=CHUNK):
+def check_users(source, user_map=None):
+    """Read only the header and the user records of the archive in `source`
+    and refuse (ArchiveError) every user of it that neither `user_map` nor
+    the same username gives a user here, all at once; stores nothing. What
+    is wrong further on is the restore's to say."""
+    restorer = Restorer(user_map=user_map, how=MAP_BY_API)
+    try:
+        with gzip.open(source, "rb") as lines:
+            for number, line in enumerate(lines, start=1):
+                try:
+                    record = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    record = None
+                if not isinstance(record, dict) or record.get("type") not in ("header", "user"):
+                    break
+                restorer.take(number, line)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ArchiveError([("file", "file", f"is not a gzip file ({exc})")]) from None
+    if restorer.header is not None:
+        restorer.leave_user()
+
+
+def restore_archive(
+    source, *, name=None, user_map=None, create_users=False, chunk_size=CHUNK, how=MAP_BY_COMMAND
+):
     """Restore the archive in `source` (a path or a binary file) as a new
     project; returns ``(project, counts)``. One transaction: on any problem
     an ArchiveError and nothing stored."""
-    restorer = Restorer(name, user_map, create_users, chunk_size)
+    restorer = Restorer(name, user_map, create_users, chunk_size, how)
     try:
         with transaction.atomic(), gzip.open(source, "rb") as lines:
             number = 0

@@ -21,7 +21,7 @@ def scope_text(role):
     """Which kinds of job a member with this role sees, and which not, or ""
     when they see every kind."""
     seen = kinds_seen_by(role)
-    hidden = [f"{kind} jobs ({KINDS[kind]}s)" for kind in KINDS if kind not in seen]
+    hidden = [f"{kind} jobs ({KINDS[kind].sees}s)" for kind in KINDS if kind not in seen]
     if not hidden:
         return ""
     shown = ", ".join(f"{kind} jobs" for kind in seen)
@@ -38,6 +38,7 @@ def jobs_page(request, membership):
         # How often the page asks again while a job is pending or running.
         "pollMs": 1500,
         "leaseSeconds": settings.ACCORD_JOB_LEASE_SECONDS,
+        "maxAttempts": settings.ACCORD_JOB_MAX_ATTEMPTS,
     }
     return render(
         request,
@@ -47,5 +48,6 @@ def jobs_page(request, membership):
             "membership": membership,
             "config": config,
             "scope": scope_text(membership.role),
+            "retried": [kind for kind in kinds_seen_by(membership.role) if KINDS[kind].retryable],
         },
     )

@@ -4,6 +4,7 @@ from apps.actors.models import Actor
 from apps.actors.starters import TEMPLATES
 
 from ..inputs import MAX_ID, json_problem
+from ..jobs import why_not_retried
 from ..labels import RESERVED_SHORTCUTS, reserved_message
 from ..limits import routing_ceiling_problem
 from ..models import Job, Label, Project, Role, label_name_validator
@@ -191,6 +192,10 @@ class GuidelinesHtmlSerializer(serializers.Serializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
+    retryable = serializers.SerializerMethodField(
+        help_text="Whether POST /projects/{p}/jobs/{id}/retry/ would queue the job again now: "
+        "failed, of a kind that is run again, its input still there."
+    )
     created_by = serializers.CharField(
         source="created_by.username",
         read_only=True,
@@ -214,4 +219,11 @@ class JobSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "heartbeat_at",
+            "attempts",
+            "last_error",
+            "retryable",
         ]
+
+    def get_retryable(self, job) -> bool:
+        # Its file is not looked up: a failed job's was deleted as it failed.
+        return why_not_retried(job) is None

@@ -5,7 +5,7 @@ from django.urls import path
 
 from ..ids import Router
 from .tokens import CurrentTokenView, ObtainTokenView, TokenDetailView, TokenListView
-from .views import GuidelinesPreviewView, JobViewSet, LabelViewSet, ProjectViewSet
+from .views import GuidelinesPreviewView, JobRetryView, JobViewSet, LabelViewSet, ProjectViewSet
 
 app_name = "projects"
 
@@ -20,5 +20,6 @@ urlpatterns = [
     path("auth/tokens/current/", CurrentTokenView.as_view(), name="token-current"),
     path("auth/tokens/<id:pk>/", TokenDetailView.as_view(), name="token-detail"),
     path("guidelines/preview/", GuidelinesPreviewView.as_view(), name="guidelines-preview"),
+    path("projects/<id:project_pk>/jobs/<id:pk>/retry/", JobRetryView.as_view(), name="job-retry"),
     *router.urls,
 ]

@@ -14,12 +14,12 @@ from apps.annotations.models import Span, Stance
 from ..errors import Conflict
 from ..guidelines import render_guidelines
 from ..inputs import MAX_ID
-from ..jobs import expire_stale, jobs_seen_by, role_to_see
+from ..jobs import expire_stale, jobs_seen_by, kind_of, retry_job, role_to_see
 from ..labels import ORDER, move_label, next_position
 from ..models import Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
 from ..queries import count_of
-from .schema import errors, model_viewset_errors
+from .schema import SCOPED, errors, model_viewset_errors
 from .serializers import (
     GuidelinesHtmlSerializer,
     GuidelinesPreviewSerializer,
@@ -177,10 +177,11 @@ class JobFilter(filters.FilterSet):
 @model_viewset_errors(JobSerializer, list_codes=(400, 401), read_only=True)
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """Background jobs, newest first. A job is visible to whoever may see what
-    it makes: members of its project whose role sees its kind (jobs.KINDS).
-    The list holds only those; another member asking for one gets 403, a
-    non-member 404. A running job whose worker stopped sending heartbeats for
-    longer than ACCORD_JOB_LEASE_SECONDS is marked failed when it is next read."""
+        it makes: members of its project whose role sees its kind (jobs.KINDS).
+        The list holds only those; another member asking for one gets 403, a
+        non-member 404. A running job whose worker stopped sending heartbeats for
+        longer than ACCORD_JOB_LEASE_SECONDS is dealt with when it is next read, as
+    `manage.py expire_jobs` does: queued again where that is safe, else failed."""
 
     serializer_class = JobSerializer
     queryset = Job.objects.none()
@@ -205,12 +206,44 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("created_by")
             .first()
         )
-        if job is None or job.caller_role is None:
+        if job is None or (job.caller_role is None and not started_it(job, request.user)):
             raise Http404
+        if job.caller_role is None:  # a project-less job: its starter's
+            expire_stale(Job.objects.filter(pk=job.pk))
+            job = Job.objects.select_related("created_by").get(pk=job.pk)
+            return Response(self.get_serializer(job).data)
         # The caller's membership as far as the role check and its message need it.
         caller, needed = Membership(role=job.caller_role), role_to_see(job.kind)
         if not caller.has_role(needed):
             raise PermissionDenied(refusal(caller, needed))
         if expire_stale(Job.objects.filter(pk=job.pk)):
-            job.refresh_from_db()
+            job = Job.objects.select_related("created_by").get(pk=job.pk)
         return Response(self.get_serializer(job).data)
+
+
+def started_it(job, user):
+    """Whether `user` started the project-less `job` (its only reader)."""
+    return job.project_id is None and job.created_by_id == user.pk
+
+
+class JobRetryView(ProjectScopedMixin, APIView):
+    """Queue a failed job of the project again, for its next attempt, by
+    whoever may start a job of its kind (jobs.KINDS): 409 when the job is not
+    failed, its kind is not run again, or its input (an import's upload) is gone.
+    A member below that role gets 403 naming it, as GET /jobs/{id}/ does; a
+    job of another project is 404."""
+
+    # Any member may ask; the role the job's kind needs is checked below.
+    roles = {"POST": Role.ANNOTATOR}
+
+    @extend_schema(request=None, responses={202: JobSerializer, **errors(409, *SCOPED)})
+    def post(self, request, project_pk, pk):
+        job = Job.objects.filter(project=self.project, pk=pk).first()
+        if job is None:
+            raise Http404
+        needed = kind_of(job).starts
+        if not self.membership.has_role(needed):
+            raise PermissionDenied(refusal(self.membership, needed))
+        retry_job(job)
+        job = Job.objects.select_related("created_by").get(pk=job.pk)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
