@@ -74,7 +74,17 @@ class ProjectSchema:
 
 def insert_rows(sets, label_ids):
     """Insert the spans and stances of cleaned sets, given as
-    ``[(set_id, CleanSet), ...]``, in two queries whatever their number."""
+    ``[(set_id, CleanSet), ...]``, in three queries whatever their number.
+
+    Every write of a set's content ends here (the API, review's gold, imports,
+    pre-annotation), so here the documents' `last_activity` moves: the
+    documents list sorts by it."""
+    if not sets:
+        return
+    set_ids = [set_id for set_id, _ in sets]
+    Document.objects.filter(
+        pk__in=AnnotationSet.objects.filter(pk__in=set_ids).values("document_id")
+    ).update(last_activity=timezone.now())
     spans = Span.objects.bulk_create(
         Span(
             set_id=set_id,
@@ -112,9 +122,10 @@ def replace_set(aset, expected_version, clean, label_ids):
     SetConflict; nothing is half-written.
     """
     with transaction.atomic():
+        now = timezone.now()
         updated = AnnotationSet.objects.filter(
             pk=aset.pk, version=expected_version, status=AnnotationSet.Status.IN_PROGRESS
-        ).update(version=F("version") + 1, updated_at=timezone.now())
+        ).update(version=F("version") + 1, updated_at=now)
         if not updated:
             current = AnnotationSet.objects.filter(pk=aset.pk).values("version", "status").get()
             if current["status"] != AnnotationSet.Status.IN_PROGRESS:
@@ -135,14 +146,15 @@ def replace_set(aset, expected_version, clean, label_ids):
 def submit_set(aset, expected_version=None):
     """Mark an annotator's set submitted and count it on its document."""
     with transaction.atomic():
+        now = timezone.now()
         filters = {"pk": aset.pk, "status": AnnotationSet.Status.IN_PROGRESS}
         if expected_version is not None:
             filters["version"] = expected_version
         updated = AnnotationSet.objects.filter(**filters).update(
             status=AnnotationSet.Status.SUBMITTED,
-            submitted_at=timezone.now(),
+            submitted_at=now,
             version=F("version") + 1,
-            updated_at=timezone.now(),
+            updated_at=now,
         )
         if not updated:
             current = AnnotationSet.objects.filter(pk=aset.pk).values("version", "status").get()
@@ -153,9 +165,11 @@ def submit_set(aset, expected_version=None):
                 f"now {current['version']}). Reload it before submitting.",
                 current["version"],
             )
-        if aset.kind == AnnotationSet.Kind.ANNOTATOR:
+        if aset.kind != AnnotationSet.Kind.ANNOTATOR:
+            Document.objects.filter(pk=aset.document_id).update(last_activity=now)
+        else:
             Document.objects.filter(pk=aset.document_id).update(
-                submitted_count=F("submitted_count") + 1
+                submitted_count=F("submitted_count") + 1, last_submitted_at=now, last_activity=now
             )
             # Inside the transaction: what listens (review's routing) acts
             # before anyone can see the document with its new count.
