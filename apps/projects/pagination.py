@@ -23,6 +23,11 @@ class CursorPagination(pagination.CursorPagination):
     ordering = "id"
 
 
+def encode_position(position):
+    """The `cursor` parameter for a KeysetPagination position."""
+    return b64encode(json.dumps(position).encode()).decode("ascii")
+
+
 class KeysetPagination(CursorPagination):
     """Keyset pages over any of a view's orderings, ties broken by id.
 
@@ -175,8 +180,9 @@ class KeysetPagination(CursorPagination):
     def _link(self, position):
         if position is None:
             return None
-        encoded = b64encode(json.dumps(position).encode()).decode("ascii")
-        return replace_query_param(self.base_url, self.cursor_query_param, encoded)
+        return replace_query_param(
+            self.base_url, self.cursor_query_param, encode_position(position)
+        )
 
     def get_next_link(self):
         return self._link(self.next_position)
