@@ -28,6 +28,7 @@ from apps.projects.errors import Conflict, Invalid, NotFound
 from apps.projects.models import Membership, Project
 
 from .models import AnnotationSet
+from .sets import refresh_sort_keys
 
 
 class DocumentFull(Conflict):
@@ -190,6 +191,7 @@ def release_unfinished_of(members):
         mine = unfinished.filter(document_id__in=candidates)
         released = Counter(mine.values_list("document_id", flat=True))
         mine.delete()
+        refresh_sort_keys(Document.objects.filter(pk__in=list(released)))
         # One UPDATE per distinct number of sets released from a document:
         # at most one per member, not one per document.
         by_count = {}

@@ -10,7 +10,7 @@ queries for any number of sets.
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from apps.actors.models import Actor
@@ -72,19 +72,43 @@ class ProjectSchema:
         return validate_set(text, payload, self.for_payloads([payload]))
 
 
+def refresh_sort_keys(documents):
+    """Set the documents' sort keys from their sets, in one UPDATE:
+    `last_activity`, when any of its sets last changed (its latest
+    `updated_at`), and `last_submitted_at`, its latest annotator submission;
+    null without such a set. `documents` is a queryset.
+
+    The documents list pages by these stored columns (no per-row aggregate);
+    every write that changes, adds or deletes sets of a document calls this
+    or sets the same values in the UPDATE of the document it makes anyway.
+    """
+    sets = AnnotationSet.objects.filter(document=OuterRef("pk")).order_by().values("document")
+    documents.update(
+        last_activity=Subquery(sets.annotate(latest=Max("updated_at")).values("latest")),
+        last_submitted_at=Subquery(
+            sets.filter(kind=AnnotationSet.Kind.ANNOTATOR)
+            .annotate(latest=Max("submitted_at"))
+            .values("latest")
+        ),
+    )
+
+
+def documents_of(set_ids):
+    """The documents of these sets (ids or a subquery), as a queryset."""
+    return Document.objects.filter(
+        pk__in=AnnotationSet.objects.filter(pk__in=set_ids).values("document_id")
+    )
+
+
 def insert_rows(sets, label_ids):
     """Insert the spans and stances of cleaned sets, given as
     ``[(set_id, CleanSet), ...]``, in three queries whatever their number.
 
     Every write of a set's content ends here (the API, review's gold, imports,
-    pre-annotation), so here the documents' `last_activity` moves: the
-    documents list sorts by it."""
+    pre-annotation), so here the documents' sort keys follow (refresh_sort_keys)."""
     if not sets:
         return
-    set_ids = [set_id for set_id, _ in sets]
-    Document.objects.filter(
-        pk__in=AnnotationSet.objects.filter(pk__in=set_ids).values("document_id")
-    ).update(last_activity=timezone.now())
+    refresh_sort_keys(documents_of([set_id for set_id, _ in sets]))
     spans = Span.objects.bulk_create(
         Span(
             set_id=set_id,

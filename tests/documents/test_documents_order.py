@@ -4,12 +4,14 @@ date filters, and the stored sort keys that set writes keep."""
 import datetime
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
-from apps.annotations.sets import submit_set
+from apps.annotations.assignment import reassign, release_unfinished
+from apps.annotations.sets import refresh_sort_keys, submit_set
 from apps.documents.api.views import ORDERINGS
 from apps.documents.models import Document
-from tests.builders import annotate, make_document, span
+from tests.builders import add_gold, annotate, make_document, span
 
 DAYS = [datetime.date(2024, 3, d) for d in (5, 1, 5, 9)] + [None, None, datetime.date(2024, 3, 1)]
 
@@ -138,3 +140,38 @@ def test_date_filters_on_submission_and_last_change(owner, api, project, users):
     assert ids(active_after=today) == []
     annotate(new, users["ben"], [span("s1", 0, 1)], submit=False)
     assert ids(active_after=today) == [new.pk]
+
+
+def stored_and_recounted(project):
+    """Each document's stored sort keys, and what its sets say they are."""
+    rows = Document.objects.filter(project=project).order_by("pk")
+    stored = list(rows.values_list("pk", "last_submitted_at", "last_activity"))
+    with transaction.atomic():
+        refresh_sort_keys(rows)
+        recounted = list(rows.values_list("pk", "last_submitted_at", "last_activity"))
+        transaction.set_rollback(True)
+    return stored, recounted
+
+
+def test_every_set_write_keeps_the_sort_keys_equal_to_the_sets(project, users):
+    """The stored keys are what the sets say after every kind of write: claim,
+    save, submit, accept, reopen, reassign, an actor merge and a release."""
+    from apps.actors.models import Actor
+    from apps.mentions.merge import merge_actors
+    from apps.review import gold
+
+    russia = Actor.objects.create(project=project, name="Russia", kind="state")
+    moscow = Actor.objects.create(project=project, name="Moscow", kind="state")
+    a, b, c = (make_document(project, f"w{i}", "Moscow spoke.") for i in range(3))
+    annotate(a, users["ana"], [span("s1", 0, 6, actor=russia.pk)])
+    annotate(a, users["ben"], [span("s1", 0, 6)])
+    add_gold(a, spans=[span("g1", 0, 6)])
+    gold.reopen(a, users["rita"], "again")
+    annotate(b, users["ana"], [span("s1", 0, 6)], submit=False)
+    reassign(b, users["ana"], users["rita"])
+    annotate(c, users["ben"], [span("s1", 0, 6)], submit=False)
+    merge_actors(russia, moscow, users["olga"])
+    release_unfinished(project, users["ben"])
+    stored, recounted = stored_and_recounted(project)
+    assert stored == recounted
+    assert stored[2][2] is None  # c lost its only set
