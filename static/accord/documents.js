@@ -56,7 +56,7 @@ function row(doc) {
     el(
       "td",
       {},
-      el("a", { href: `${config.documentsPage}${doc.id}/view/`, text: title }),
+      el("a", { class: "doc-link", href: `${config.documentsPage}${doc.id}/view/`, text: title }),
       " ",
       // Reviewers and owners also adjudicate from here.
       el("a", { class: "small", href: `${config.reviewPage}${doc.id}/`, text: "adjudicate", "aria-label": `Adjudicate ${title}` }),
