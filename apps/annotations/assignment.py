@@ -21,12 +21,14 @@ from collections import Counter
 
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.utils import timezone
 
 from apps.documents.models import Document, wanted
-from apps.projects.errors import Conflict, NotFound
+from apps.projects.errors import Conflict, Invalid, NotFound
 from apps.projects.models import Membership, Project
 
 from .models import AnnotationSet
+from .sets import refresh_sort_keys
 
 
 class DocumentFull(Conflict):
@@ -113,7 +115,9 @@ def _create_set(document, user):
     aset = AnnotationSet.objects.create(
         document=document, kind=AnnotationSet.Kind.ANNOTATOR, author=user
     )
-    Document.objects.filter(pk=document.pk).update(annotator_count=F("annotator_count") + 1)
+    Document.objects.filter(pk=document.pk).update(
+        annotator_count=F("annotator_count") + 1, last_activity=aset.updated_at
+    )
     return aset
 
 
@@ -187,6 +191,7 @@ def release_unfinished_of(members):
         mine = unfinished.filter(document_id__in=candidates)
         released = Counter(mine.values_list("document_id", flat=True))
         mine.delete()
+        refresh_sort_keys(Document.objects.filter(pk__in=list(released)))
         # One UPDATE per distinct number of sets released from a document:
         # at most one per member, not one per document.
         by_count = {}
@@ -253,3 +258,67 @@ def next_document(project, user):
         if document is None:
             return resume
         return document, _create_set(document, user)
+
+
+class CannotReassign(Conflict):
+    """An owner's reassignment breaks a rule of handing out documents; the
+    message names the rule."""
+
+
+def reassign(document, from_user, to_user):
+    """Move `from_user`'s unfinished annotator set on the document, with its
+    spans and stances, to `to_user`, another member; returns the set.
+
+    The rules of claim() hold for the new annotator: one set per annotator on
+    a document, the project's holding limit, and an adjudicated document is
+    closed. k cannot be broken: the document keeps the same number of sets.
+    A submitted set stays with the one who submitted it. In a blind project
+    the new annotator sees this set as their own and no other, as if they
+    had claimed it. The set's version goes up, so a tab the old annotator
+    still has open gets a 409 on its next save, not a silent overwrite.
+    Raises CannotReassign (409), Invalid (400) when `to_user` is not a member
+    or `from_user` has no set here.
+    """
+    project = document.project
+    if from_user.pk == to_user.pk:
+        raise CannotReassign("The set is already theirs.", field="to")
+    with transaction.atomic():
+        # Lock order as in claim(): the new holder's membership, then the document.
+        try:
+            _lock_member(project.pk, to_user)
+        except NotFound as exc:
+            raise Invalid(
+                f"{to_user.username} is not a member of this project.", field="to"
+            ) from exc
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        aset = own_set(locked.pk, from_user)
+        if aset is None:
+            raise Invalid(f"{from_user.username} has no set on this document.", field="from")
+        if aset.status == AnnotationSet.Status.SUBMITTED:
+            raise CannotReassign(
+                f"{from_user.username} submitted this set: submitted work stays with "
+                "its annotator.",
+                field="from",
+            )
+        if locked.adjudicated_at is not None:
+            raise CannotReassign(ADJUDICATED, field="document")
+        if own_set(locked.pk, to_user) is not None:
+            raise CannotReassign(
+                f"{to_user.username} already has a set on this document: one set per annotator.",
+                field="to",
+            )
+        held, limit = _held(project, to_user)
+        if len(held) >= limit:
+            raise CannotReassign(
+                f"{to_user.username} already holds {len(held)} unfinished "
+                f"document{'s' if len(held) != 1 else ''}, the most this project lets an "
+                "annotator hold at a time.",
+                field="to",
+            )
+        now = timezone.now()
+        AnnotationSet.objects.filter(pk=aset.pk).update(
+            author=to_user, version=F("version") + 1, updated_at=now
+        )
+        Document.objects.filter(pk=locked.pk).update(last_activity=now)
+        aset.refresh_from_db()
+    return aset

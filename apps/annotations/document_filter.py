@@ -37,6 +37,15 @@ class DocumentFilter(django_filters.FilterSet):
     section = django_filters.CharFilter()
     published_after = django_filters.DateFilter(field_name="published", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published", lookup_expr="lte")
+    # Days, inclusive, on the stored times the documents list also sorts by.
+    submitted_after = django_filters.DateFilter(
+        field_name="last_submitted_at", lookup_expr="date__gte"
+    )
+    submitted_before = django_filters.DateFilter(
+        field_name="last_submitted_at", lookup_expr="date__lte"
+    )
+    active_after = django_filters.DateFilter(field_name="last_activity", lookup_expr="date__gte")
+    active_before = django_filters.DateFilter(field_name="last_activity", lookup_expr="date__lte")
 
     class Meta:
         model = Document

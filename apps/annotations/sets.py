@@ -10,7 +10,7 @@ queries for any number of sets.
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from apps.actors.models import Actor
@@ -72,9 +72,43 @@ class ProjectSchema:
         return validate_set(text, payload, self.for_payloads([payload]))
 
 
+def refresh_sort_keys(documents):
+    """Set the documents' sort keys from their sets, in one UPDATE:
+    `last_activity`, when any of its sets last changed (its latest
+    `updated_at`), and `last_submitted_at`, its latest annotator submission;
+    null without such a set. `documents` is a queryset.
+
+    The documents list pages by these stored columns (no per-row aggregate);
+    every write that changes, adds or deletes sets of a document calls this
+    or sets the same values in the UPDATE of the document it makes anyway.
+    """
+    sets = AnnotationSet.objects.filter(document=OuterRef("pk")).order_by().values("document")
+    documents.update(
+        last_activity=Subquery(sets.annotate(latest=Max("updated_at")).values("latest")),
+        last_submitted_at=Subquery(
+            sets.filter(kind=AnnotationSet.Kind.ANNOTATOR)
+            .annotate(latest=Max("submitted_at"))
+            .values("latest")
+        ),
+    )
+
+
+def documents_of(set_ids):
+    """The documents of these sets (ids or a subquery), as a queryset."""
+    return Document.objects.filter(
+        pk__in=AnnotationSet.objects.filter(pk__in=set_ids).values("document_id")
+    )
+
+
 def insert_rows(sets, label_ids):
     """Insert the spans and stances of cleaned sets, given as
-    ``[(set_id, CleanSet), ...]``, in two queries whatever their number."""
+    ``[(set_id, CleanSet), ...]``, in three queries whatever their number.
+
+    Every write of a set's content ends here (the API, review's gold, imports,
+    pre-annotation), so here the documents' sort keys follow (refresh_sort_keys)."""
+    if not sets:
+        return
+    refresh_sort_keys(documents_of([set_id for set_id, _ in sets]))
     spans = Span.objects.bulk_create(
         Span(
             set_id=set_id,
@@ -112,10 +146,11 @@ def replace_set(aset, expected_version, clean, label_ids, rejected=None):
     SetConflict; nothing is half-written. `rejected`, when given, replaces
     the set's rejected suggestions in that same UPDATE.
     """
-    fields = {"version": F("version") + 1, "updated_at": timezone.now()}
-    if rejected is not None:
-        fields["rejected_predictions"] = rejected
     with transaction.atomic():
+        now = timezone.now()
+        fields = {"version": F("version") + 1, "updated_at": now}
+        if rejected is not None:
+            fields["rejected_predictions"] = rejected
         updated = AnnotationSet.objects.filter(
             pk=aset.pk, version=expected_version, status=AnnotationSet.Status.IN_PROGRESS
         ).update(**fields)
@@ -139,14 +174,15 @@ def replace_set(aset, expected_version, clean, label_ids, rejected=None):
 def submit_set(aset, expected_version=None):
     """Mark an annotator's set submitted and count it on its document."""
     with transaction.atomic():
+        now = timezone.now()
         filters = {"pk": aset.pk, "status": AnnotationSet.Status.IN_PROGRESS}
         if expected_version is not None:
             filters["version"] = expected_version
         updated = AnnotationSet.objects.filter(**filters).update(
             status=AnnotationSet.Status.SUBMITTED,
-            submitted_at=timezone.now(),
+            submitted_at=now,
             version=F("version") + 1,
-            updated_at=timezone.now(),
+            updated_at=now,
         )
         if not updated:
             current = AnnotationSet.objects.filter(pk=aset.pk).values("version", "status").get()
@@ -157,9 +193,11 @@ def submit_set(aset, expected_version=None):
                 f"now {current['version']}). Reload it before submitting.",
                 current["version"],
             )
-        if aset.kind == AnnotationSet.Kind.ANNOTATOR:
+        if aset.kind != AnnotationSet.Kind.ANNOTATOR:
+            Document.objects.filter(pk=aset.document_id).update(last_activity=now)
+        else:
             Document.objects.filter(pk=aset.document_id).update(
-                submitted_count=F("submitted_count") + 1
+                submitted_count=F("submitted_count") + 1, last_submitted_at=now, last_activity=now
             )
             # Inside the transaction: what listens (review's routing) acts
             # before anyone can see the document with its new count.

@@ -79,6 +79,11 @@ class Document(models.Model):
     # disagreed too much: this document wants more annotators than the
     # project's k. Null means the project's k.
     annotators_wanted = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Sort keys of the documents list, kept by apps.annotations where sets are
+    # written (sets.py, assignment.py): keyset pages need a stored, indexed
+    # column, never a per-row aggregate. Null: no set submitted / no set yet.
+    last_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_activity = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -98,7 +103,10 @@ class Document(models.Model):
             models.Index(fields=["project", "id"]),
             models.Index(fields=["project", "annotator_count"]),
             models.Index(fields=["project", "outlet"]),
-            models.Index(fields=["project", "published"]),
+            # The documents list's other orderings, ties broken by id.
+            models.Index(fields=["project", "published", "id"]),
+            models.Index(fields=["project", "last_submitted_at", "id"]),
+            models.Index(fields=["project", "last_activity", "id"]),
         ]
 
     def __str__(self):

@@ -49,6 +49,11 @@ urlpatterns = [
     path("projects/new/", project_settings.new_project, name="project-new-page"),
     path(project, projects.project_detail, name="project-page"),
     path(f"{project}documents/", documents.documents_page, name="documents-page"),
+    path(
+        f"{project}documents/<int:document_pk>/view/",
+        documents.document_view_page,
+        name="document-view-page",
+    ),
     path(f"{project}import/", imports.import_page, name="import-page"),
     path(f"{project}preannotate/", preannotate.preannotate_page, name="preannotate-page"),
     path(f"{project}settings/", project_settings.project_settings, name="project-settings-page"),

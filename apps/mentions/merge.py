@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.actors.models import Actor, Alias
 from apps.annotations.models import AnnotationSet, Span
+from apps.annotations.sets import documents_of, refresh_sort_keys
 from apps.projects.errors import Conflict
 
 
@@ -40,9 +41,11 @@ def merge_actors(source, survivor, user):
         spans = Span.objects.filter(actor=source)
         set_ids = list(spans.values_list("set_id", flat=True).distinct())
         moved = spans.update(actor=survivor)
+        now = timezone.now()
         AnnotationSet.objects.filter(pk__in=set_ids).update(
-            version=F("version") + 1, updated_at=timezone.now()
+            version=F("version") + 1, updated_at=now
         )
+        refresh_sort_keys(documents_of(set_ids))
         # Keep every way of naming the source as a way of naming the survivor.
         known = set(survivor.aliases.values_list("text", flat=True)) | {survivor.name}
         carried = [Alias(actor=survivor, text=source.name, case_sensitive=True)]

@@ -29,7 +29,7 @@ from apps.actors.registry import load_registry
 from apps.actors.suggesters import DEFAULT, SuggesterError, get_suggester
 from apps.annotations.document_filter import filter_documents
 from apps.annotations.models import AnnotationSet, Span, Stance
-from apps.annotations.sets import ProjectSchema, insert_rows
+from apps.annotations.sets import ProjectSchema, insert_rows, refresh_sort_keys
 from apps.annotations.validation import describe, validate_set
 from apps.documents.models import Document
 from apps.projects.errors import Invalid
@@ -264,6 +264,11 @@ def write_predictions(project, source, cleaned, label_ids, progress=None):
                 if gone:
                     AnnotationSet.objects.filter(pk__in=gone).delete()
                     deleted += len(gone)
+                    refresh_sort_keys(
+                        Document.objects.filter(
+                            pk__in=[d for d in chunk if d in existing and cleaned[d] is None]
+                        )
+                    )
                 kept = [existing[d] for d in chunk if d in existing and cleaned[d] is not None]
                 if kept:
                     AnnotationSet.objects.filter(pk__in=kept).update(

@@ -349,7 +349,7 @@ def accept(document, user, reason=""):
             version=F("version") + 1,
             updated_at=now,
         )
-        Document.objects.filter(pk=document.pk).update(adjudicated_at=now)
+        Document.objects.filter(pk=document.pk).update(adjudicated_at=now, last_activity=now)
         AdjudicationEvent.objects.create(
             document=document, action=AdjudicationEvent.Action.ACCEPT, user=user, reason=reason
         )
@@ -369,7 +369,7 @@ def reopen(document, user, reason):
             version=F("version") + 1,
             updated_at=now,
         )
-        Document.objects.filter(pk=document.pk).update(adjudicated_at=None)
+        Document.objects.filter(pk=document.pk).update(adjudicated_at=None, last_activity=now)
         AdjudicationEvent.objects.create(
             document=document, action=AdjudicationEvent.Action.REOPEN, user=user, reason=reason
         )

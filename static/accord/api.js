@@ -93,6 +93,8 @@ export class Api {
       delete: (d) => send("DELETE", `documents/${d}/`),
       next: () => send("POST", "documents/next/"),
       review: (d) => send("GET", `documents/${d}/review/`),
+      // Owners: move `from`'s unfinished set to `to` (usernames).
+      reassign: (d, from, to) => send("POST", `documents/${d}/reassign/`, { from, to }),
     };
     // Importing documents: FormData with the file (and optional format).
     this.imports = {

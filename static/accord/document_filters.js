@@ -3,7 +3,20 @@
 // page lists with them; the pre-annotation page sends them as its `filter`,
 // and the one hands them to the other in the URL.
 
-export const FILTERS = ["q", "status", "assigned_to", "outlet", "published_after", "published_before"];
+export const FILTERS = [
+  "q",
+  "status",
+  "assigned_to",
+  "outlet",
+  "author",
+  "section",
+  "published_after",
+  "published_before",
+  "submitted_after",
+  "submitted_before",
+  "active_after",
+  "active_before",
+];
 
 // {name: value} of the filters that have a value.
 export function readFilters() {

@@ -1,5 +1,7 @@
-// The documents page: the project's documents, filtered and paged by cursor
-// through the documents API. Every value reaches the page as text.
+// The documents page: the project's documents, filtered, sorted and paged by
+// cursor through the documents API. Each row opens the document read-only;
+// owners delete an untouched document or reassign an unfinished set (the
+// sets API says whose sets are unfinished). Every value reaches the page as text.
 
 import { Api, errorText, fieldErrors } from "./api.js";
 import { FILTERS, readFilters } from "./document_filters.js";
@@ -21,7 +23,7 @@ const cursorOf = (url) => (url ? new URL(url, window.location.href).searchParams
 async function load() {
   const seq = ++state.seq;
   const filters = readFilters();
-  const params = { ...filters, page_size: 100 };
+  const params = { ...filters, ordering: $("ordering").value, page_size: 100 };
   if (state.cursor) params.cursor = state.cursor;
   $("doc-error").hidden = true;
   // Owners pre-annotate what the list shows: the link carries its filters.
@@ -51,15 +53,25 @@ function row(doc) {
   const title = doc.title || doc.external_id;
   const cells = [
     el("td", { text: doc.external_id }),
-    el("td", {}, el("a", { href: `${config.reviewPage}${doc.id}/`, text: title })),
+    el(
+      "td",
+      {},
+      el("a", { class: "doc-link", href: `${config.documentsPage}${doc.id}/view/`, text: title }),
+      " ",
+      // Reviewers and owners also adjudicate from here.
+      el("a", { class: "small", href: `${config.reviewPage}${doc.id}/`, text: "adjudicate", "aria-label": `Adjudicate ${title}` }),
+    ),
     el("td", {}, el("span", { class: `status status-${doc.status}`, text: STATUS_NAMES[doc.status] || doc.status })),
     el("td", { text: doc.assigned ? `${doc.submitted} of ${doc.assigned} submitted` : "none yet" }),
     el("td", { text: doc.outlet }),
     el("td", { text: doc.published || "" }),
+    el("td", { text: doc.last_activity ? new Date(doc.last_activity).toLocaleString() : "" }),
   ];
   if (config.canDelete) {
     // Only a document nobody has taken: deleting one would delete their work.
     const untouched = doc.assigned === 0 && doc.status === "new";
+    // Only a document with a set that may still be unfinished.
+    const started = doc.assigned > doc.submitted && doc.status !== "adjudicated";
     cells.push(
       el(
         "td",
@@ -72,6 +84,14 @@ function row(doc) {
             "aria-label": `Delete ${title}`,
             on: { click: () => remove(doc, title) },
           }),
+        started &&
+          el("button", {
+            type: "button",
+            class: "small",
+            text: "Reassign…",
+            "aria-label": `Reassign ${title}`,
+            on: { click: () => openReassign(doc, title) },
+          }),
       ),
     );
   }
@@ -82,7 +102,7 @@ function render(docs) {
   $("doc-rows").replaceChildren(
     ...(docs.length
       ? docs.map(row)
-      : [el("tr", {}, el("td", { colspan: "7", class: "muted", text: "No document matches." }))]),
+      : [el("tr", {}, el("td", { colspan: "8", class: "muted", text: "No document matches." }))]),
   );
   $("prev").disabled = state.back.length === 0;
   $("next").disabled = !state.next;
@@ -103,6 +123,42 @@ async function remove(doc, title) {
   }
 }
 
+// The reassign dialog: "from" lists the annotators whose set on the document
+// is unfinished, read from the sets API when it opens.
+let reassigning = null;
+
+async function openReassign(doc, title) {
+  $("reassign-error").hidden = true;
+  try {
+    const sets = await api.sets.list(doc.id);
+    const open = sets.filter((s) => s.kind === "annotator" && s.status === "in_progress");
+    if (!open.length) throw new Error("Every set of this document is submitted: nothing to reassign.");
+    reassigning = doc;
+    $("reassign-doc").textContent = title;
+    $("reassign-from").replaceChildren(...open.map((s) => el("option", { value: s.author, text: s.author })));
+    const holders = new Set(sets.filter((s) => s.kind === "annotator").map((s) => s.author));
+    // Preselect someone who has no set here yet.
+    const free = [...$("reassign-to").options].find((o) => !holders.has(o.value));
+    if (free) $("reassign-to").value = free.value;
+    $("reassign-dialog").showModal();
+    $("reassign-from").focus();
+  } catch (error) {
+    $("doc-error").textContent = errorText(error);
+    $("doc-error").hidden = false;
+  }
+}
+
+async function reassign() {
+  try {
+    await api.documents.reassign(reassigning.id, $("reassign-from").value, $("reassign-to").value);
+    $("reassign-dialog").close();
+    await load();
+  } catch (error) {
+    $("reassign-error").textContent = errorText(error);
+    $("reassign-error").hidden = false;
+  }
+}
+
 function restart() {
   Object.assign(state, { cursor: null, back: [], next: null, page: 1 });
   load();
@@ -113,6 +169,14 @@ $("filters").addEventListener("submit", (e) => {
   restart();
 });
 $("filters").addEventListener("reset", () => setTimeout(restart));
+$("ordering").addEventListener("change", restart);
+if ($("reassign-form")) {
+  $("reassign-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    reassign();
+  });
+  $("reassign-cancel").addEventListener("click", () => $("reassign-dialog").close());
+}
 $("next").addEventListener("click", () => {
   if (!state.next) return;
   state.back.push(state.cursor);

@@ -243,6 +243,8 @@ API = [
 PAGES = [
     Row("project-page", "/projects/{p}/", member_may(), page=True),
     Row("documents-page", "/projects/{p}/documents/", reviewer_may(), page=True),
+    # The sets on it come from the sets API ("document sets"), which hides names.
+    Row("document-view-page", "/projects/{p}/documents/{d1}/view/", member_may(), page=True),
     Row("import-page", "/projects/{p}/import/", owner_may(), page=True),
     Row("preannotate-page", "/projects/{p}/preannotate/", owner_may(), page=True),
     Row("project-settings-page", "/projects/{p}/settings/", owner_may(), page=True),

@@ -318,6 +318,15 @@ MATRIX = [
         body=lambda w, u: {"title": "Moscow condemns"},
     ),
     Row("document-detail", "DELETE", "projects/{p}/documents/{d}/", owner_may(204)),
+    Row(
+        "document-reassign",
+        "POST",
+        "projects/{p}/documents/{d}/reassign/",
+        owner_may(200),
+        # The world's extra annotator has an unfinished set; the caller takes it.
+        body=lambda w, u: {"from": w.member.user.username, "to": u or "olga"},
+        prepare=lambda w, u: claim(w.document, w.member.user),
+    ),
     # annotation sets
     Row("document-sets", "GET", "projects/{p}/documents/{d}/annotations/", member_may(200)),
     Row(

@@ -41,7 +41,7 @@ def anonymous(users):
 
 
 def titles(page):
-    return page.locator("#doc-rows tr a")
+    return page.locator("#doc-rows tr a.doc-link")
 
 
 def test_a_reviewer_filters_documents_by_pseudonym_and_is_told_why_a_name_is_refused(

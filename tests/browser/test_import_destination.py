@@ -79,7 +79,7 @@ def test_import_annotations_as_annotators_sets_with_a_mapping(
     page.wait_for_url(f"**/projects/{project.pk}/documents/")
     row = page.locator("tr", has_text="ls-1")
     expect(row).to_contain_text("2 of 2 submitted")
-    row.get_by_role("link", name="Meeting 1").click()
+    row.get_by_role("link", name="Meeting 1", exact=True).click()
     page.wait_for_selector("body[data-ready=true]")
     expect(page.locator("body")).to_contain_text("ana")
     expect(page.locator("body")).to_contain_text("ben")

@@ -345,3 +345,19 @@ def test_restore_command_names_unknown_users(rich, tmp_path):
         call_command("restore_project", str(path), "--user-map", "bo")
     call_command("restore_project", str(path), "--user-map", "bo=ben", "--name", "Mapped")
     assert Project.objects.filter(name="Mapped").exists()
+
+
+def test_a_restore_keeps_the_documents_sort_keys(rich):
+    """The documents list sorts by them: a restored project lists its documents
+    by last change and last submission as the source did, not by restore time."""
+    restored, _ = restore_archive(io.BytesIO(archive_of(rich)), chunk_size=3)
+
+    def keys(project):
+        return sorted(
+            Document.objects.filter(project=project).values_list(
+                "external_id", "last_submitted_at", "last_activity"
+            )
+        )
+
+    assert keys(restored) == keys(rich)
+    assert any(activity for _, _, activity in keys(rich))

@@ -52,7 +52,9 @@ SPECS = {
     "actor": Spec(Actor, carried=("project", "merged_into", "merged_by"), derived=("name_key",)),
     "alias": Spec(Alias, carried=("actor",), derived=("text_key",)),
     "document": Spec(
-        Document, carried=("project",), derived=("annotator_count", "submitted_count")
+        Document,
+        carried=("project",),
+        derived=("annotator_count", "submitted_count", "last_submitted_at", "last_activity"),
     ),
     "set": Spec(AnnotationSet, carried=("document", "author")),
     "span": Spec(Span, carried=("set", "label", "actor")),

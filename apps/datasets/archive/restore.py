@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from apps.actors.models import Actor, Alias
 from apps.annotations.counters import recount
 from apps.annotations.models import AnnotationSet
-from apps.annotations.sets import insert_rows
+from apps.annotations.sets import insert_rows, refresh_sort_keys
 from apps.annotations.validation import Schema, validate_set
 from apps.documents.models import Document
 from apps.projects.errors import Invalid
@@ -542,6 +542,8 @@ class Restorer:
                 event_values.append(values)
         sets = _create(AnnotationSet, sets, set_values)
         insert_rows([(s.pk, clean) for s, clean in zip(sets, cleans, strict=True)], self.label_ids)
+        # Again after the sets' own times were put back (insert_rows ran first).
+        refresh_sort_keys(Document.objects.filter(pk__in=[d.pk for d in documents]))
         _create(Decision, decisions, decision_values)
         _create(AdjudicationEvent, events, event_values)
         # Derived: the cached disagreement scores, of every document with

@@ -27,6 +27,12 @@ class DocumentSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Document.Status.choices)
     assigned = serializers.IntegerField(help_text="Annotators with a set on it.")
     submitted = serializers.IntegerField(help_text="Annotator sets submitted.")
+    last_submitted_at = serializers.DateTimeField(
+        allow_null=True, help_text="When an annotator set was last submitted."
+    )
+    last_activity = serializers.DateTimeField(
+        allow_null=True, help_text="When any set of the document last changed."
+    )
     annotations = AnnotationSetSerializer(
         many=True,
         required=False,

@@ -7,6 +7,7 @@ services (docs/architecture.md, "The one rule"). Bulk imports are
 `apps.imports.api`.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
@@ -17,11 +18,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from apps.annotations.assignment import next_document
+from apps.annotations.assignment import next_document, reassign
 from apps.annotations.document_filter import DocumentFilter
 from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import filter_username, hides_names
 from apps.annotations.sets import set_payloads
+from apps.annotations.shapes import AnnotationSetSerializer
 from apps.annotations.visibility import visible_sets
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document, document_status
 from apps.documents.text import token_offsets
@@ -31,7 +33,7 @@ from apps.projects.api.schema import SCOPED, errors
 from apps.projects.errors import Conflict
 from apps.projects.inputs import json_problem
 from apps.projects.models import Role
-from apps.projects.pagination import CursorPagination
+from apps.projects.pagination import KeysetPagination
 from apps.projects.permissions import ProjectScopedMixin
 
 from .schema import (
@@ -48,7 +50,22 @@ DOCUMENT_FIELDS = (
     "submitted_count",
     "adjudicated_at",
     "annotators_wanted",
+    "last_submitted_at",
+    "last_activity",
 )
+
+# The documents list's sort orders (`?ordering=`): name -> the stored,
+# indexed column it keys on (None: id alone). Ties are broken by id.
+ORDERINGS = {
+    "id": None,
+    "-id": None,
+    "published": "published",
+    "-published": "published",
+    "submitted": "last_submitted_at",
+    "-submitted": "last_submitted_at",
+    "last_activity": "last_activity",
+    "-last_activity": "last_activity",
+}
 
 
 def document_payload(row, k):
@@ -65,6 +82,8 @@ def document_payload(row, k):
         "status": doc_status.value,
         "assigned": row["annotator_count"],
         "submitted": row["submitted_count"],
+        "last_submitted_at": row["last_submitted_at"],
+        "last_activity": row["last_activity"],
     }
 
 
@@ -123,8 +142,32 @@ INCLUDE = OpenApiParameter(
 )
 
 
+class ReassignSerializer(serializers.Serializer):
+    """Whose unfinished set moves to whom, by username."""
+
+    from_ = serializers.CharField(help_text="The annotator whose unfinished set moves.")
+    to = serializers.CharField(help_text="The member who takes it over.")
+
+    def get_fields(self):
+        # "from" is a Python keyword: the field is declared as from_.
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+    def validate(self, data):
+        users = {
+            user.username: user
+            for user in get_user_model().objects.filter(username__in=[data["from"], data["to"]])
+        }
+        for name in ("from", "to"):
+            if data[name] not in users:
+                raise ValidationError({name: [f"No user is called {data[name]!r}."]})
+        return {name: users[data[name]] for name in ("from", "to")}
+
+
 class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
-    """Documents of a project, paged by cursor in import order.
+    """Documents of a project, paged by cursor (keyset) in the `?ordering=`
+    chosen, import order (id) by default.
 
     `?include=annotations` adds every set the caller may see to each document
     (under anonymous review, a reviewer sees annotators as "Annotator A/B/C"
@@ -137,9 +180,11 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         "PATCH": Role.OWNER,
         "DELETE": Role.OWNER,
         "next": Role.ANNOTATOR,
+        "reassign": Role.OWNER,
     }
 
-    pagination_class = CursorPagination
+    pagination_class = KeysetPagination
+    orderings = ORDERINGS
     filter_backends = [DocumentFilterBackend]
     filterset_class = DocumentFilter
     serializer_class = DocumentUpdateSerializer
@@ -189,6 +234,13 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         parameters=[
             INCLUDE,
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000."),
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                enum=list(ORDERINGS),
+                description="Sort order, ties by id; documents without the value "
+                "(undated, never submitted, no set yet) come last. Default: id.",
+            ),
         ],
         responses={
             200: DocumentSerializer(many=True),
@@ -265,6 +317,25 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         row = Document.objects.filter(pk=document.pk).values(*DOCUMENT_FIELDS).get()
         payload = document_payload(row, self.project_k)
         payload["set"] = set_payloads(
+            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
+        )[0]
+        return Response(payload)
+
+    @extend_schema(
+        request=ReassignSerializer,
+        responses={200: AnnotationSetSerializer, **errors(400, *SCOPED, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, *args, **kwargs):
+        """Owners: move an annotator's unfinished set on this document to
+        another member (assignment.reassign names the rules)."""
+        document = self.get_object()
+        serializer = ReassignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        aset = reassign(
+            document, serializer.validated_data["from"], serializer.validated_data["to"]
+        )
+        payload = set_payloads(
             AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
         )[0]
         return Response(payload)

@@ -5,8 +5,12 @@ it, which annotators of a blind project may not see. Its annotator filter
 takes what the API's `assigned_to` takes: a username, or under anonymous
 review a reviewer's "Annotator n". The page is a shell:
 static/accord/documents.js reads the documents API (keyset pages, so page
-1,000 costs what page 1 costs); owners may delete a document nobody has
-annotated yet.
+1,000 costs what page 1 costs) in the order the caller picks; owners may
+delete a document nobody has annotated yet and hand an annotator's
+unfinished set to another member.
+
+Each document opens read-only (document_view_page): its text with every set
+the caller may see, one at a time.
 """
 
 from django.shortcuts import render
@@ -18,6 +22,7 @@ from apps.projects.models import Role
 from apps.projects.permissions import project_page
 
 from .api_urls import project_api
+from .workspace import document_page_config
 
 
 @project_page(Role.REVIEWER)
@@ -26,10 +31,17 @@ def documents_page(request, membership):
     config = {
         "project": project.pk,
         "api": project_api(project),
-        # A document opens on the adjudication screen (reviewPage + d + "/"),
-        # which shows every set the caller may see, read-only until they act.
+        # Document d opens read-only at documentsPage + d + "/view/"; its
+        # adjudication screen is reviewPage + d + "/".
+        "documentsPage": reverse("documents-page", args=[project.pk]),
         "reviewPage": reverse("review-queue-page", args=[project.pk]),
         "canDelete": membership.has_role(Role.OWNER),
+        # Owners move unfinished sets between members, picked by username.
+        "members": list(
+            project.memberships.order_by("user__username").values_list("user__username", flat=True)
+        )
+        if membership.has_role(Role.OWNER)
+        else None,
         # Owners pre-annotate the documents the filters select.
         "preannotatePage": reverse("preannotate-page", args=[project.pk])
         if membership.has_role(Role.OWNER)
@@ -46,4 +58,24 @@ def documents_page(request, membership):
             "pseudonyms": hides_names(membership),
             "config": config,
         },
+    )
+
+
+@project_page(Role.ANNOTATOR)
+def document_view_page(request, membership, document_pk):
+    """One document, read-only, with every set the caller may see. Open to
+    every member: the sets API it reads decides what each one sees (in a blind
+    project an annotator sees only their own set and the predictions)."""
+    project = membership.project
+    document, config = document_page_config(
+        request, membership, document_pk, "id", "title", "external_id"
+    )
+    reviewer = membership.has_role(Role.REVIEWER)
+    config["adjudicatePage"] = (
+        reverse("adjudicate-page", args=[project.pk, document.pk]) if reviewer else None
+    )
+    return render(
+        request,
+        "documents/view.html",
+        {"project": project, "membership": membership, "document": document, "config": config},
     )
