@@ -50,7 +50,7 @@ urlpatterns = [
     path(project, projects.project_detail, name="project-page"),
     path(f"{project}documents/", documents.documents_page, name="documents-page"),
     path(
-        f"{project}documents/<int:document_pk>/view/",
+        f"{project}documents/<id:document_pk>/view/",
         documents.document_view_page,
         name="document-view-page",
     ),
