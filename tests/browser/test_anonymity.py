@@ -164,7 +164,7 @@ def test_the_jobs_page_shows_a_reviewer_the_release_jobs_only(
     expect(page.locator(f'tr[data-job="{hidden.pk}"]')).to_have_count(0)
     expect(page.locator("#jobs-scope")).to_have_text(
         "Shown to you as a reviewer: release jobs. "
-        "Not shown: import jobs (owners), preannotate jobs (owners)."
+        "Not shown: import jobs (owners), preannotate jobs (owners), restore jobs (owners)."
     )
     page.screenshot(path=screenshot_path("jobs-reviewer.png"))
     # The owner sees both, and no such note.
