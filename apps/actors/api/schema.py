@@ -1,6 +1,10 @@
-"""Serializers used only by the OpenAPI schema: the registry import's answer."""
+"""Serializers used only by the OpenAPI schema: the registry import's answer
+and the records of a JSON registry export."""
 
 from rest_framework import serializers
+
+from ..models import Actor
+from .serializers import AliasSerializer
 
 
 class RegistryImportResultSerializer(serializers.Serializer):
@@ -19,3 +23,17 @@ class RegistryUploadSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "RegistryUpload"
+
+
+class RegistryRecordSerializer(serializers.Serializer):
+    """One actor of a JSON registry export: what an import reads back."""
+
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Actor.Kind.choices)
+    country = serializers.CharField()
+    wikidata_id = serializers.CharField()
+    description = serializers.CharField()
+    aliases = AliasSerializer(many=True)
+
+    class Meta:
+        ref_name = "RegistryRecord"

@@ -51,7 +51,7 @@ ERROR_DESCRIPTIONS = {
     400: "The request is invalid; `detail` says why, `errors` where.",
     401: "Not signed in.",
     403: "Signed in, but the caller's role does not allow this.",
-    404: "No such object, or the caller is not a member of the project.",
+    404: "No such object (or page of a list), or the caller is not a member of the project.",
     409: "The request conflicts with the current state.",
     413: "The upload is larger than the import limit.",
     429: "Too many failed sign-in attempts; try again after `Retry-After` seconds.",

@@ -28,7 +28,8 @@ from .serializers import (
 )
 
 
-@model_viewset_errors(ProjectSerializer, list_codes=(401, 403), write=(400, 401, 403, 404))
+# A list answers 404 for a page past its end, 400 for a filter it cannot read.
+@model_viewset_errors(ProjectSerializer, list_codes=(401, 403, 404), write=(400, 401, 403, 404))
 class ProjectViewSet(viewsets.ModelViewSet):
     """Projects the caller is a member of. Anyone signed in may create one and
     becomes its owner; only owners change or delete it."""
@@ -171,7 +172,7 @@ class JobFilter(filters.FilterSet):
         fields = ["project", "status", "kind"]
 
 
-@model_viewset_errors(JobSerializer, list_codes=(400, 401), read_only=True)
+@model_viewset_errors(JobSerializer, list_codes=(400, 401, 404), read_only=True)
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """Background jobs, newest first. A job is visible to whoever may see what
     it makes: members of its project whose role sees its kind (jobs.KINDS).
