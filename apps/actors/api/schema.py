@@ -3,8 +3,7 @@ and the records of a JSON registry export."""
 
 from rest_framework import serializers
 
-from ..models import Actor
-from .serializers import AliasSerializer
+from .serializers import ActorSerializer
 
 
 class RegistryImportResultSerializer(serializers.Serializer):
@@ -25,15 +24,12 @@ class RegistryUploadSerializer(serializers.Serializer):
         ref_name = "RegistryUpload"
 
 
-class RegistryRecordSerializer(serializers.Serializer):
+class RegistryRecordSerializer(ActorSerializer):
     """One actor of a JSON registry export: what an import reads back."""
 
-    name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Actor.Kind.choices)
-    country = serializers.CharField()
-    wikidata_id = serializers.CharField()
-    description = serializers.CharField()
-    aliases = AliasSerializer(many=True)
+    merged_into_name = None
+    merged_by = None
 
-    class Meta:
+    class Meta(ActorSerializer.Meta):
+        fields = ["name", "kind", "country", "wikidata_id", "description", "aliases"]
         ref_name = "RegistryRecord"
