@@ -6,10 +6,11 @@ and data it refuses (a wrong type, a missing field, a bad enum). Each answer
 is checked: never a 5xx, a status the operation documents, a declared
 content type, and a body that matches the schema for its status.
 
-Each operation gets a fresh seeded project (tests/builders.py) and a fresh
-token of its member, so that requests reach real objects (half of them name
-the seeded ids in the path) and one operation's deletes or revocations
-cannot starve the next. It runs as the owner, an annotator and an outsider.
+Each write operation gets a freshly seeded project (tests/builders.py) and a
+new token of its caller, so that requests reach real objects (half of them
+name the seeded ids in the path) and one operation's deletes or revocations
+cannot starve the next; the reads, which write nothing, share one. It runs
+as the owner, an annotator and an outsider of the project.
 
 Bounded and repeatable: Hypothesis is derandomized (a fixed seed), each
 operation tries at most ACCORD_FUZZ_EXAMPLES cases, and the whole run shares
