@@ -188,7 +188,7 @@ def fits_sqlite(value):
     if isinstance(value, list | tuple):
         return all(fits_sqlite(item) for item in value)
     if isinstance(value, str) and NUMBER.fullmatch(value.strip()):
-        value = float(value)
+        value = float(value.strip())
     if isinstance(value, int | float) and not isinstance(value, bool):
         return abs(value) <= SQLITE_LARGEST
     return True
