@@ -250,6 +250,11 @@ def fuzz_operation(operation, base_url, session, tally, until):
         except Failure as failure:
             tally.mismatches += not is_server_error(failure)
             tally.record(case, response, [failure])
+        except requests.RequestException as exc:
+            # No answer at all (a dropped connection, a timeout) is a finding too.
+            tally.found.setdefault(
+                (operation.label, type(exc).__name__), f"{operation.label}: no answer: {exc!r}"
+            )
 
     with contextlib.suppress(OutOfTime):
         run()
