@@ -24,6 +24,8 @@ API_DOCS_CSP = {
 # throttled attempt, and the page answers 429 (matched before the admin's own).
 admin.site.login_form = AdminSignInForm
 
+handler404 = "apps.projects.exceptions.not_found"
+
 urlpatterns = [
     path("", include("apps.front.urls")),
     path("admin/login/", answers_throttled(admin.site.login)),

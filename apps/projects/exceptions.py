@@ -1,6 +1,8 @@
 """Where every API error becomes a response: DRF's own exceptions, and the
 domain's, from the one vocabulary in `apps.projects.errors`."""
 
+from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -50,3 +52,12 @@ def exception_handler(exc, context):
         errors = response.data
         response.data = {"detail": _first_message(errors) or "Invalid input.", "errors": errors}
     return response
+
+
+def not_found(request, exception):
+    """A URL no route matches. Under /api/ it answers as the API does, in JSON
+    (a client asking for /api/v1/projects/abc/ parses every answer); elsewhere
+    it is the site's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

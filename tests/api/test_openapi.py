@@ -153,6 +153,8 @@ def test_responses_match_the_schema(openapi, users, client_for, settings):
     check(reviewer.post(new_account, {"username": "other"}, format="json"))
     check(owner.post(f"{base}members/", {"email": "n@example.org"}, format="json"))
     check(owner.get(f"{base}members/"))
+    olga = project.memberships.get(user=users["olga"]).pk
+    check(owner.delete(f"{base}members/{olga}/"))  # 400: the last owner
     check(ana.post(f"{base}labels/", {"kind": "entity", "name": "X"}, format="json"))
 
     # Actors.

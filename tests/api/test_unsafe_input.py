@@ -232,9 +232,10 @@ def test_a_page_id_past_the_range_is_a_404(client, users, project):
 
 
 def test_query_string_ids_past_the_range_are_a_400_naming_the_parameter(owner, api, project):
-    response = owner.get(f"/api/v1/jobs/?project={BIG}")
-    assert response.status_code == 400, response.content
-    assert "project" in response.json()["errors"]
+    for far in (BIG, f"-{BIG}", "-8.09e+253"):  # the last, a fuzz find: far below, as a float
+        response = owner.get(f"/api/v1/jobs/?project={far}")
+        assert response.status_code == 400, (far, response.content)
+        assert "project" in response.json()["errors"]
     response = owner.get(api(f"agreement/?document={BIG}"))
     assert response.status_code == 400, response.content
     assert "document" in response.json()["errors"]

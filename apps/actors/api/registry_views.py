@@ -17,7 +17,11 @@ from apps.projects.permissions import ProjectScopedMixin
 
 from .. import registry_io
 from ..registry import import_registry, registry_actors
-from .schema import RegistryImportResultSerializer, RegistryUploadSerializer
+from .schema import (
+    RegistryImportResultSerializer,
+    RegistryRecordSerializer,
+    RegistryUploadSerializer,
+)
 from .serializers import ActorSerializer
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -40,7 +44,11 @@ class RegistryExportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["csv", "json"], default="csv")],
-        responses={(200, "*/*"): OpenApiTypes.BINARY, **errors(400, *SCOPED)},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/json"): RegistryRecordSerializer(many=True),
+            **errors(400, *SCOPED),
+        },
     )
     def get(self, request, *args, **kwargs):
         fmt = request.query_params.get("format", "csv").lower()

@@ -1,6 +1,9 @@
-"""Serializers used only by the OpenAPI schema: the registry import's answer."""
+"""Serializers used only by the OpenAPI schema: the registry import's answer
+and the records of a JSON registry export."""
 
 from rest_framework import serializers
+
+from .serializers import ActorSerializer
 
 
 class RegistryImportResultSerializer(serializers.Serializer):
@@ -19,3 +22,14 @@ class RegistryUploadSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "RegistryUpload"
+
+
+class RegistryRecordSerializer(ActorSerializer):
+    """One actor of a JSON registry export: what an import reads back."""
+
+    merged_into_name = None
+    merged_by = None
+
+    class Meta(ActorSerializer.Meta):
+        fields = ["name", "kind", "country", "wikidata_id", "description", "aliases"]
+        ref_name = "RegistryRecord"

@@ -19,8 +19,10 @@ class AliasSerializer(serializers.ModelSerializer):
 class ActorSerializer(serializers.ModelSerializer):
     aliases = AliasSerializer(many=True, required=False)
     # The record of a merge, so a page can say "merged into X by Y on date".
+    # No `default`: DRF skips a field with one in a partial update's answer;
+    # allow_null alone gives null when there is no merge.
     merged_into_name = serializers.CharField(
-        source="merged_into.name", read_only=True, default=None, allow_null=True
+        source="merged_into.name", read_only=True, allow_null=True
     )
     merged_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 

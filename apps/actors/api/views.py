@@ -4,7 +4,7 @@ from django.http import QueryDict
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from apps.projects.api.schema import model_viewset_errors
+from apps.projects.api.schema import SCOPED, model_viewset_errors
 from apps.projects.errors import Conflict
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
@@ -45,7 +45,7 @@ class ActorFilter(django_filters.FilterSet):
         return queryset if value else queryset.filter(merged_into=None)
 
 
-@model_viewset_errors(ActorSerializer, conflict=True)
+@model_viewset_errors(ActorSerializer, list_codes=(400, *SCOPED), conflict=True)
 class ActorViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     """The project's actor registry. Every member may add an actor (annotators
     create them while linking); reviewers and owners edit, delete and merge."""

@@ -173,7 +173,8 @@ def with_counts(memberships):
     )
 
 
-@model_viewset_errors(MembershipSerializer)
+# Removing the project's last owner is refused with a 400 naming the role.
+@model_viewset_errors(MembershipSerializer, delete=(400, *SCOPED))
 class MembershipViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     """Members and their roles. Members read the list; owners change it. A
     project always keeps at least one owner."""

@@ -98,6 +98,9 @@ IMPORT_REFUSAL = inline_serializer(
         "detail": serializers.CharField(),
         "created": serializers.IntegerField(required=False),
         "skipped": serializers.IntegerField(required=False),
-        "errors": serializers.JSONField(help_text="Every bad record (see ImportProblem)."),
+        # Absent when the body itself could not be read (not JSON, say).
+        "errors": serializers.JSONField(
+            required=False, help_text="Every bad record (see ImportProblem)."
+        ),
     },
 )

@@ -244,7 +244,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         ],
         responses={
             200: DocumentSerializer(many=True),
-            **errors(*SCOPED),
+            **errors(400, *SCOPED),
         },
     )
     def list(self, request, *args, **kwargs):

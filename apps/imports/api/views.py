@@ -1,5 +1,7 @@
 """`POST /projects/{p}/documents/import/`: many documents at once, atomically."""
 
+from collections.abc import Mapping
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -56,7 +58,8 @@ UPLOAD = {
 def destination_of(request):
     """The request's Destination: `annotations` and `user_map` from the
     multipart form, else the query string (a JSON list body has no room)."""
-    form = request.data if not isinstance(request.data, list) else {}
+    # Any other JSON body (a number, a string) has no form fields either.
+    form = request.data if isinstance(request.data, Mapping) else {}
     return Destination.from_data(
         {
             name: form.get(name) or request.query_params.get(name)

@@ -51,7 +51,7 @@ ERROR_DESCRIPTIONS = {
     400: "The request is invalid; `detail` says why, `errors` where.",
     401: "Not signed in.",
     403: "Signed in, but the caller's role does not allow this.",
-    404: "No such object, or the caller is not a member of the project.",
+    404: "No such object (or page of a list), or the caller is not a member of the project.",
     409: "The request conflicts with the current state.",
     413: "The upload is larger than the import limit.",
     429: "Too many failed sign-in attempts; try again after `Retry-After` seconds.",
@@ -86,11 +86,17 @@ def page(name, item):
 
 
 def model_viewset_errors(
-    serializer, list_codes=SCOPED, write=(400, *SCOPED), conflict=False, read_only=False
+    serializer,
+    list_codes=SCOPED,
+    write=(400, *SCOPED),
+    conflict=False,
+    read_only=False,
+    delete=None,
 ):
     """extend_schema_view for a ModelViewSet: its own serializer plus the
-    errors of each action (a delete may answer 409 when `conflict`)."""
-    delete = (*SCOPED, 409) if conflict else SCOPED
+    errors of each action (a delete may answer 409 when `conflict`, or the
+    codes `delete` lists)."""
+    delete = delete or ((*SCOPED, 409) if conflict else SCOPED)
     actions = {
         "list": extend_schema(responses={200: serializer(many=True), **errors(*list_codes)}),
         "retrieve": extend_schema(responses={200: serializer, **errors(*SCOPED)}),

@@ -79,7 +79,9 @@ class ObtainTokenView(APIView):
         return Response(IssuedTokenSerializer(token).data)
 
 
-@extend_schema_view(get=extend_schema(responses={200: TokenSerializer(many=True), **errors(401)}))
+@extend_schema_view(
+    get=extend_schema(responses={200: TokenSerializer(many=True), **errors(401, 404)})
+)
 class TokenListView(generics.ListAPIView):
     """My tokens that still work, newest first, without their secrets.
     DELETE revokes every one of them (signing out everywhere)."""

@@ -29,7 +29,8 @@ from .serializers import (
 )
 
 
-@model_viewset_errors(ProjectSerializer, list_codes=(401, 403), write=(400, 401, 403, 404))
+# A list answers 404 for a page past its end, 400 for a filter it cannot read.
+@model_viewset_errors(ProjectSerializer, list_codes=(401, 403, 404), write=(400, 401, 403, 404))
 class ProjectViewSet(viewsets.ModelViewSet):
     """Projects the caller is a member of. Anyone signed in may create one and
     becomes its owner; only owners change or delete it."""
@@ -163,8 +164,12 @@ class GuidelinesPreviewView(APIView):
 class JobFilter(filters.FilterSet):
     # A plain number, not a choice of projects: a project the caller is not a
     # member of lists nothing, exactly like one that does not exist.
+    # Bounded both ways: SQLite cannot bind a number past 64 bits either side.
     project = filters.NumberFilter(
-        field_name="project_id", max_value=MAX_ID, help_text="Only this project's jobs."
+        field_name="project_id",
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Only this project's jobs.",
     )
     status = filters.ChoiceFilter(choices=Job.Status.choices, help_text="Only jobs in this status.")
     kind = filters.CharFilter(help_text='Only jobs of this kind, e.g. "import".')
@@ -174,7 +179,7 @@ class JobFilter(filters.FilterSet):
         fields = ["project", "status", "kind"]
 
 
-@model_viewset_errors(JobSerializer, list_codes=(400, 401), read_only=True)
+@model_viewset_errors(JobSerializer, list_codes=(400, 401, 404), read_only=True)
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """Background jobs, newest first. A job is visible to whoever may see what
         it makes: members of its project whose role sees its kind (jobs.KINDS).
