@@ -867,9 +867,15 @@ function init(review) {
   R.selection = new TextSelection(R.view, R.tokens, R.offsets);
   R.selection.listen($("text"), {
     onSelect,
-    onClick: (key) => {
+    onClick: (key, e) => {
       select(key, false);
-      if (R.mode && R.mode.kind !== "polarity") pickForMode(R.byKey.get(key));
+      if (!R.mode || R.mode.kind === "polarity") return;
+      // Where spans nest a click makes the innermost the candidate, each
+      // further click the one around it, and Enter takes it (as in the workspace).
+      const nested = (e?.target.closest(".seg")?.dataset.keys || "").split(" ").filter(Boolean);
+      if (nested.length < 2) return pickForMode(R.byKey.get(key));
+      const what = R.mode.kind === "cue" ? "Cue" : "Target";
+      banner(`${what}: ${spanLabel(R.byKey.get(key))}. Click again for the span around it, Enter to take it, Esc cancels.`);
     },
     current: () => R.current,
   });
