@@ -2,11 +2,12 @@
 // time (gold, each annotator's, each prediction), switched with the picker or
 // [ and ]. It reads documents/{d}/, documents/{d}/annotations/ and labels/;
 // the API decides which sets come back (blind projects, anonymous review).
-// Drawing is render.js; offsets go through offsets.js (the API counts code
+// Drawing is render.js, stances as arcs arcs.js (as in the workspace); offsets go through offsets.js (the API counts code
 // points, the page UTF-16). Nothing here writes. All text goes in through
 // textContent.
 
 import { Api, errorText } from "./api.js";
+import { ArcLayer, stanceTitle } from "./arcs.js";
 import { el } from "./dom.js";
 import { LabelSet } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
@@ -17,7 +18,7 @@ const api = new Api(config.api);
 const $ = (id) => document.getElementById(id);
 const actors = new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v]));
 
-const V = { labels: new LabelSet(), sets: [], current: 0, offsets: null, view: null, text: "" };
+const V = { labels: new LabelSet(), sets: [], current: 0, offsets: null, view: null, arcs: null, text: "" };
 
 // Gold first (what the project agreed), then the annotators, then predictions.
 const RANK = { gold: 0, annotator: 1, prediction: 2 };
@@ -68,11 +69,25 @@ function show(index) {
     const sp = byId.get(id);
     return sp ? quote(sp.start, sp.end) : id;
   };
+  const u = (cp) => V.offsets.toUtf16(cp);
+  const title = (t) => stanceTitle(side(t.holder), t.polarity, side(t.target), t.cue && side(t.cue));
+  V.arcs.set(
+    stances
+      .filter((t) => byId.has(t.holder) && byId.has(t.target))
+      .map((t) => {
+        const h = byId.get(t.holder);
+        const g = byId.get(t.target);
+        return { key: t.id, hs: u(h.start), he: u(h.end), ts: u(g.start), te: u(g.end),
+          label: t.polarity, color: V.labels.color(t.polarity), title: title(t),
+          dashed: s.kind === "prediction" };
+      }),
+  );
   $("stance-list").replaceChildren(
     ...stances.map((t) =>
       el(
         "li",
-        { dataset: { id: t.id } },
+        { dataset: { id: t.id }, title: title(t),
+          on: { mouseenter: () => V.arcs.hover(t.id), mouseleave: () => V.arcs.hover(null) } },
         el("span", { class: "txt", text: side(t.holder) }),
         V.labels.chip(t.polarity),
         el("span", { class: "txt", text: side(t.target) }),
@@ -83,6 +98,12 @@ function show(index) {
   $("set-summary").textContent = s
     ? `${setName(s)}, version ${s.version}`
     : "No set of this document is yours to see yet.";
+}
+
+// A click on an arc marks its stance, in the text and in the list.
+function pickStance(key) {
+  V.arcs.select(key);
+  for (const li of $("stance-list").children) li.classList.toggle("current", li.dataset.id === key);
 }
 
 function step(by) {
@@ -101,6 +122,7 @@ async function load() {
     V.text = doc.text;
     V.offsets = new OffsetMap(V.text);
     V.view = new TextView($("text"), V.text, (item) => V.labels.color(item.label));
+    V.arcs = new ArcLayer(V.view, { onPick: pickStance });
     V.sets = [...sets].sort((a, b) => RANK[a.kind] - RANK[b.kind] || a.id - b.id);
     $("set-choice").replaceChildren(
       ...V.sets.map((s, i) => el("option", { value: String(i), text: setName(s) })),

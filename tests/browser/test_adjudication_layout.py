@@ -40,6 +40,10 @@ def test_the_toolbar_is_one_line_at_1366_pixels(page, live_server, sign_in, k3):
     )
     heights = page.locator(".ws-toolbar").evaluate("t => t.getBoundingClientRect().height")
     assert heights < 60, f"the toolbar wraps: {heights}px high, item tops {tops}"
+    # The spacer still pushes the document's buttons to the right edge.
+    bar = page.locator(".ws-toolbar").bounding_box()
+    accept = page.locator("#accept-doc").bounding_box()
+    assert bar["x"] + bar["width"] - (accept["x"] + accept["width"]) < 40
 
 
 def test_agreement_choices_say_majority_and_all_once(page, live_server, sign_in, k3):

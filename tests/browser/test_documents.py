@@ -145,9 +145,19 @@ def test_a_document_opens_read_only_with_every_set(
     expect(page.locator("#set-summary")).to_contain_text("ben (submitted)")
     expect(page.locator("#span-list li")).to_have_count(2)
     expect(page.locator("#stance-list li")).to_have_text(["QuitoSUPPORTCaracas"])
+    # The stance is drawn in the text too, as in the workspace; a click marks it.
+    arc = page.locator("svg.arcs g.arc")
+    expect(arc).to_have_count(1)
+    expect(arc.locator("text")).to_have_text("SUPPORT")
+    arc.locator(".arc-label").click()
+    expect(page.locator("#stance-list li.current")).to_have_count(1)
     # Nothing to edit: no palette, no submit, no editable text.
     expect(page.locator("#palette, #submit-button, [contenteditable]")).to_have_count(0)
     expect(page.locator("#adjudicate-link")).to_be_visible()
+    # The toolbar's spacer pushes "Adjudicate" to the right edge.
+    bar = page.locator(".ws-toolbar").bounding_box()
+    link = page.locator("#adjudicate-link").bounding_box()
+    assert bar["x"] + bar["width"] - (link["x"] + link["width"]) < 40
     page.screenshot(path=screenshot_path("document-view.png"), full_page=False)
 
 
