@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.projects.jobs import JobError, start_job
+from apps.projects.models import Job
 from apps.review import agreement
 
 from .export import Exporter, buffered, check_names_allowed
@@ -286,6 +287,18 @@ def manifest_for(release) -> dict:
             "stance cues in doccano and Label Studio) list what was left out in format_reports.",
         ],
     }
+
+
+def release_state(release):
+    """(status, error) of a release as its reader should see it. A build whose
+    worker died cannot mark its release failed: its job is failed by the
+    sweep (apps/projects/jobs.expire_stale), and the release says so from its
+    job, without a write on the way out."""
+    unfinished = release.status in (Release.Status.PENDING, Release.Status.RUNNING)
+    job = release.job
+    if unfinished and job is not None and job.status == Job.Status.FAILED:
+        return Release.Status.FAILED, job.error
+    return release.status, release.error
 
 
 def release_warnings(ratios, splits, agreement) -> list:

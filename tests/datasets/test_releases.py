@@ -2,16 +2,18 @@
 
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from apps.annotations.models import AnnotationSet
 from apps.datasets.models import Release
 from apps.datasets.releases import build_release, release_warnings
 from apps.documents.models import Document
-from apps.projects.jobs import JobError
+from apps.projects.jobs import JobError, expire_stale
 from apps.projects.models import Job
-from tests.builders import add_set, reopened, span_of
+from tests.builders import add_set, release_being_built, reopened, span_of
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +186,21 @@ def test_a_release_of_one_document_says_what_it_lacks(gold_project, users, clien
     warnings = release.manifest["warnings"]
     assert any("split is empty: 1 document" in w for w in warnings), warnings
     assert any(w.startswith("No agreement interval for entities") for w in warnings), warnings
+
+
+def test_a_release_whose_build_was_lost_reads_as_failed(gold_project, users, client_for):
+    job, release = release_being_built(
+        gold_project,
+        users["olga"],
+        job={"started_at": timezone.now() - timedelta(hours=1), "heartbeat_at": None},
+        status=Release.Status.RUNNING,
+    )
+    expire_stale(Job.objects.filter(pk=job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    got = client_for("olga").get(releases_url(gold_project, f"{release.pk}/")).json()
+    assert (got["status"], got["error"]) == ("failed", job.error)
+    listed = client_for("rita").get(releases_url(gold_project)).json()
+    assert [r["status"] for r in listed] == ["failed"]
+    # Reading wrote nothing: the row keeps what the dead build left.
+    assert Release.objects.get(pk=release.pk).status == Release.Status.RUNNING

@@ -20,7 +20,7 @@ from ..export import check_names_allowed, export
 from ..formats import FORMATS
 from ..models import Release
 from ..options import SOURCES, parse_export
-from ..releases import carries_names, check_may_read, create_release
+from ..releases import carries_names, check_may_read, create_release, release_state
 from . import schema
 
 
@@ -82,13 +82,14 @@ class ExportView(ProjectScopedMixin, APIView):
 
 
 def release_payload(release, with_manifest=True):
+    status, error = release_state(release)
     payload = {
         "id": release.pk,
         "name": release.name,
-        "status": release.status,
+        "status": status,
         "progress": release.job.progress if release.job else 0.0,
         "job": release.job_id,
-        "error": release.error or None,
+        "error": error or None,
         "seed": release.seed,
         "ratios": release.ratios,
         "formats": release.formats,
