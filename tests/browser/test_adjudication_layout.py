@@ -56,7 +56,7 @@ LONG = "the Ministry of Foreign Affairs of the Bolivarian Republic of Venezuela"
 
 
 def test_a_reverse_button_never_covers_its_decisions_text(
-    page, live_server, sign_in, users, make_user
+    page, live_server, sign_in, users, make_user, tmp_path
 ):
     project = make_project(users, annotators_per_document=3)
     (cai,) = add_annotators(project, make_user, "cai")
@@ -83,7 +83,7 @@ def test_a_reverse_button_never_covers_its_decisions_text(
             or top >= button["y"] + button["height"]
         )
         assert apart, "the Reverse button covers the decision's text"
-    page.locator("#decision-list").screenshot(path="/tmp/decision-row.png")
+    page.locator("#decision-list").screenshot(path=tmp_path / "decision-row.png")
 
 
 def test_with_two_annotators_all_is_said_once(page, live_server, sign_in, users):

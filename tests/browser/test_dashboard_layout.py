@@ -18,7 +18,7 @@ def overlap(a, b):
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def test_values_support_and_legend_never_collide(page, live_server, sign_in, users):
+def test_values_support_and_legend_never_collide(page, live_server, sign_in, users, tmp_path):
     project = make_project(users, annotators_per_document=2)
     doc = document(project)
     # Full agreement on GPE (F1 1.000, the longest bar), none on PERSON.
@@ -42,7 +42,7 @@ def test_values_support_and_legend_never_collide(page, live_server, sign_in, use
         assert not overlap(box(legend), box(ticks.nth(i))), "the legend sits on the axis"
     bars = [box(chart.locator(f"g[data-label={n}]")) for n in ("GPE", "PERSON")]
     assert all(box(legend)[1] >= b[3] for b in bars), "the legend lies under the bars"
-    page.locator("#label-chart").screenshot(path="/tmp/label-chart.png")
+    page.locator("#label-chart").screenshot(path=tmp_path / "label-chart.png")
 
 
 def test_a_dark_matrix_cell_writes_its_value_in_white(page, live_server, sign_in, users):

@@ -230,7 +230,9 @@ def test_a_release_whose_job_ended_is_not_polled_again(
     assert len(job_reads) == 1
 
 
-def test_a_release_shows_its_warnings_first(page, live_server, sign_in, gold_project, users):
+def test_a_release_shows_its_warnings_first(
+    page, live_server, sign_in, gold_project, users, tmp_path
+):
     keep = Document.objects.filter(project=gold_project).order_by("pk").first()
     Document.objects.filter(project=gold_project).exclude(pk=keep.pk).delete()
     client = APIClient()
@@ -249,7 +251,7 @@ def test_a_release_shows_its_warnings_first(page, live_server, sign_in, gold_pro
     warnings = summary.locator(".release-warnings li")
     expect(warnings).to_have_count(len(release.manifest["warnings"]))
     expect(summary.locator(".release-warnings")).to_contain_text("The dev split is empty")
-    summary.screenshot(path="/tmp/release-warnings.png")
+    summary.screenshot(path=tmp_path / "release-warnings.png")
 
 
 def test_the_page_says_what_a_conll_download_leaves_out(

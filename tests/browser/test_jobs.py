@@ -165,7 +165,7 @@ def test_one_page_of_jobs_shows_no_pager(page, live_server, sign_in, project):
 
 
 def test_a_failed_job_is_retried_from_the_page(
-    page, live_server, sign_in, project, users, screenshot_path
+    page, live_server, sign_in, project, users, screenshot_path, tmp_path
 ):
     """A failed pre-annotation has a Retry button (keyboard reachable); the job
     runs again on the same row, its second attempt saying why the first failed.
@@ -209,6 +209,6 @@ def test_a_failed_job_is_retried_from_the_page(
     expect(row.locator(".job-attempt")).to_contain_text(
         "Attempt 2; the one before: The worker stopped answering"
     )
-    page.screenshot(path="/tmp/jobretry-after.png", full_page=True)
+    page.screenshot(path=tmp_path / "jobretry-after.png", full_page=True)
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == (Job.Status.DONE, 2)
