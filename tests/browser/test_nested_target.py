@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from apps.annotations.assignment import claim
 from apps.annotations.models import Span, Stance
 from apps.documents.models import Document
+from tests.browser.test_workspace import click_at
 from tests.builders import add_gold, annotate, make_project, span
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,29 +27,6 @@ def document(users):
     Span.objects.create(set=aset, sid="o", start=OUTER, end=OUTER + 24, label=labels["ORG"])
     Span.objects.create(set=aset, sid="r", start=INNER, end=INNER + 7, label=labels["GPE"])
     return doc
-
-
-def click_at(page, u):
-    """Click inside the character at UTF-16 offset `u` of the text."""
-    point = page.evaluate(
-        """(u) => {
-            const root = document.getElementById("text");
-            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-            let node;
-            while ((node = walker.nextNode())) {
-                const s = Number(node.parentElement.dataset.s);
-                if (u >= s && u < s + node.length) {
-                    const r = document.createRange();
-                    r.setStart(node, u - s);
-                    r.setEnd(node, u - s + 1);
-                    const box = r.getBoundingClientRect();
-                    return [box.left + box.width / 2, box.top + box.height / 2];
-                }
-            }
-        }""",
-        u,
-    )
-    page.mouse.click(*point)
 
 
 def test_a_second_click_walks_out_to_the_span_around(page, document, open_workspace):

@@ -40,31 +40,39 @@ def ana_spans(document):
     )
 
 
+# The box of the character at UTF-16 offset u of the text, in the viewport.
+CHAR_BOX = """(u) => {
+    const root = document.getElementById("text");
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+        const s = Number(node.parentElement.dataset.s);
+        if (u >= s && u < s + node.length) {
+            const r = document.createRange();
+            r.setStart(node, u - s);
+            r.setEnd(node, u - s + 1);
+            const b = r.getBoundingClientRect();
+            return [b.left, b.top, b.width, b.height];
+        }
+    }
+}"""
+
+
+def char_point(page, u, across=0.5):
+    """A point inside the character at UTF-16 offset `u`, `across` of its width in."""
+    left, top, width, height = page.evaluate(CHAR_BOX, u)
+    return left + width * across, top + height / 2
+
+
+def click_at(page, u):
+    """Click inside the character at UTF-16 offset `u` of the text."""
+    page.mouse.click(*char_point(page, u))
+
+
 def drag(page, start, end, alt=False):
     """Drag the mouse from inside the character at UTF-16 offset `start` to
     inside the character before `end`, as a person selecting would."""
-    points = page.evaluate(
-        """([a, b]) => {
-            const at = (u) => {
-                const root = document.getElementById("text");
-                const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-                let node;
-                while ((node = walker.nextNode())) {
-                    const s = Number(node.parentElement.dataset.s);
-                    if (u >= s && u < s + node.length) {
-                        const r = document.createRange();
-                        r.setStart(node, u - s);
-                        r.setEnd(node, u - s + 1);
-                        return r.getBoundingClientRect();
-                    }
-                }
-            };
-            const first = at(a), last = at(b - 1);
-            return [first.left + first.width * 0.6, first.top + first.height / 2,
-                    last.left + last.width * 0.4, last.top + last.height / 2];
-        }""",
-        [start, end],
-    )
+    points = [*char_point(page, start, 0.6), *char_point(page, end - 1, 0.4)]
     if alt:
         page.keyboard.down("Alt")
     page.mouse.move(points[0], points[1])
