@@ -1,0 +1,196 @@
+"""Discourse networks from statements: who takes which position on what.
+
+A statement is one coded claim: an actor, a concept, and the actor's
+position on it (a stance polarity such as SUPPORT or OPPOSE), with the
+document and its date. From a list of statements this module builds the
+three networks discourse-network research reads (as the Discourse Network
+Analyzer does):
+
+- the **affiliation** network: actor–concept edges, bipartite, counting each
+  position the actor took on the concept (and a signed weight: positions
+  that agree minus those that oppose);
+- the **congruence** network: two actors tied by every concept on which they
+  took the same position, weighted by how many such concepts;
+- the **conflict** network: two actors tied by every concept on which they
+  took opposite positions (as `opposites` defines them; a neutral position
+  conflicts with nothing), weighted likewise.
+
+A concept counts once per pair whatever the number of statements, so a
+prolific actor does not outweigh a terse one. Time windows keep the
+statements of documents dated in [start, end). Pure Python: plain data in,
+plain data out; `graphml` and `edge_rows` write what Gephi and visone read.
+
+Partial (issue 13): the statements are not yet read from gold sets, since
+stances on concepts do not exist yet; this is the network core they will feed.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+from xml.sax.saxutils import escape, quoteattr
+
+# The positions that contradict each other, both ways round.
+OPPOSITES = frozenset({("SUPPORT", "OPPOSE"), ("OPPOSE", "SUPPORT")})
+# Positions that count as agreeing with a concept in the signed weight.
+AGREEING = "SUPPORT"
+
+
+@dataclass(frozen=True)
+class Statement:
+    document: str
+    date: datetime.date | None
+    actor: str
+    concept: str
+    position: str
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    weight: float
+    kind: str  # "affiliation", "congruence" or "conflict"
+    support: int = 0  # affiliation only: positions agreeing, opposing
+    oppose: int = 0
+
+
+def in_window(statements: Iterable[Statement], start=None, end=None) -> list[Statement]:
+    """The statements of documents dated in [start, end); undated ones only
+    when the window is open on both sides (a date cannot be guessed)."""
+    if start is None and end is None:
+        return list(statements)
+    return [
+        s
+        for s in statements
+        if s.date is not None
+        and (start is None or s.date >= start)
+        and (end is None or s.date < end)
+    ]
+
+
+def affiliation(
+    statements: Iterable[Statement], agreeing=AGREEING, opposites=OPPOSITES
+) -> list[Edge]:
+    """Actor → concept edges: how often the actor agreed with the concept and
+    how often it took the opposite position; the weight is their difference
+    (a neutral position counts in neither)."""
+    counts = defaultdict(Counter)
+    for s in statements:
+        counts[s.actor, s.concept][s.position] += 1
+    edges = []
+    for (actor, concept), held in sorted(counts.items()):
+        support = held[agreeing]
+        oppose = sum(n for position, n in held.items() if (agreeing, position) in opposites)
+        edges.append(Edge(actor, concept, support - oppose, "affiliation", support, oppose))
+    return edges
+
+
+def _positions(statements):
+    """actor -> {(concept, position)}: each position counted once."""
+    held = defaultdict(set)
+    for s in statements:
+        held[s.actor].add((s.concept, s.position))
+    return held
+
+
+def congruence(statements: Iterable[Statement]) -> list[Edge]:
+    """Actor pairs weighted by the concepts on which they took the same position."""
+    held = _positions(statements)
+    edges = []
+    for a, b in combinations(sorted(held), 2):
+        shared = {concept for concept, _ in held[a] & held[b]}
+        if shared:
+            edges.append(Edge(a, b, len(shared), "congruence"))
+    return edges
+
+
+def conflict(statements: Iterable[Statement], opposites=OPPOSITES) -> list[Edge]:
+    """Actor pairs weighted by the concepts on which they took opposite positions."""
+    held = _positions(statements)
+    edges = []
+    for a, b in combinations(sorted(held), 2):
+        disputed = {
+            concept
+            for concept, position in held[a]
+            for other_concept, other in held[b]
+            if concept == other_concept and (position, other) in opposites
+        }
+        if disputed:
+            edges.append(Edge(a, b, len(disputed), "conflict"))
+    return edges
+
+
+def nodes_of(edges: Iterable[Edge], statements: Iterable[Statement]) -> list[dict]:
+    """The nodes the edges name, each with its kind and its number of statements."""
+    made = defaultdict(int)
+    about = defaultdict(int)
+    for s in statements:
+        made[s.actor] += 1
+        about[s.concept] += 1
+    nodes = {}
+    for e in edges:
+        nodes[("actor", e.source)] = made[e.source]
+        if e.kind == "affiliation":
+            nodes[("concept", e.target)] = about[e.target]
+        else:
+            nodes[("actor", e.target)] = made[e.target]
+    return [
+        {"id": node_id(kind, name), "label": name, "kind": kind, "statements": count}
+        for (kind, name), count in sorted(nodes.items())
+    ]
+
+
+def node_id(kind, name):
+    # Actors and concepts may share a name: the kind keeps them apart.
+    return f"{kind[0]}:{name}"
+
+
+def graphml(nodes: list[dict], edges: list[Edge]) -> Iterator[str]:
+    """GraphML (undirected), in pieces: nodes with label, kind and statement
+    count; edges with weight, kind and, for affiliations, support/oppose."""
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    yield '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+    for key, where, name, kind in (
+        ("label", "node", "label", "string"),
+        ("kind", "node", "kind", "string"),
+        ("statements", "node", "statements", "int"),
+        ("weight", "edge", "weight", "double"),
+        ("ekind", "edge", "kind", "string"),
+        ("support", "edge", "support", "int"),
+        ("oppose", "edge", "oppose", "int"),
+    ):
+        yield (f'  <key id="{key}" for="{where}" attr.name="{name}" attr.type="{kind}"/>\n')
+    yield '  <graph edgedefault="undirected">\n'
+    for n in nodes:
+        yield (
+            f"    <node id={quoteattr(n['id'])}>"
+            f'<data key="label">{escape(n["label"])}</data>'
+            f'<data key="kind">{n["kind"]}</data>'
+            f'<data key="statements">{n["statements"]}</data></node>\n'
+        )
+    for e in edges:
+        target_kind = "concept" if e.kind == "affiliation" else "actor"
+        extra = (
+            f'<data key="support">{e.support}</data><data key="oppose">{e.oppose}</data>'
+            if e.kind == "affiliation"
+            else ""
+        )
+        yield (
+            f"    <edge source={quoteattr(node_id('actor', e.source))} "
+            f"target={quoteattr(node_id(target_kind, e.target))}>"
+            f'<data key="weight">{e.weight:g}</data><data key="ekind">{e.kind}</data>'
+            f"{extra}</edge>\n"
+        )
+    yield "  </graph>\n</graphml>\n"
+
+
+EDGE_COLUMNS = ("source", "target", "kind", "weight", "support", "oppose")
+
+
+def edge_rows(edges: Iterable[Edge]) -> Iterator[tuple]:
+    """Rows for a CSV edge list (header first), as Gephi imports one."""
+    yield EDGE_COLUMNS
+    for e in edges:
+        yield (e.source, e.target, e.kind, f"{e.weight:g}", e.support, e.oppose)

@@ -1,0 +1,99 @@
+"""Discourse networks from statements (apps/datasets/networks.py): pure."""
+
+import csv
+import datetime
+import io
+import xml.etree.ElementTree as ET
+
+from apps.datasets.networks import (
+    Statement,
+    affiliation,
+    conflict,
+    congruence,
+    edge_rows,
+    graphml,
+    in_window,
+    nodes_of,
+)
+
+D = datetime.date
+# Russia and Iran both back sovereignty and oppose intervention; the U.S.
+# takes the other side of both; Brazil is neutral on intervention only.
+STATEMENTS = [
+    Statement("d1", D(2026, 1, 3), "Russia", "sovereignty", "SUPPORT"),
+    Statement("d2", D(2026, 1, 4), "Russia", "sovereignty", "SUPPORT"),  # said twice
+    Statement("d1", D(2026, 1, 3), "Russia", "intervention", "OPPOSE"),
+    Statement("d3", D(2026, 1, 9), "Iran", "sovereignty", "SUPPORT"),
+    Statement("d3", D(2026, 1, 9), "Iran", "intervention", "OPPOSE"),
+    Statement("d4", D(2026, 2, 1), "United States", "sovereignty", "OPPOSE"),
+    Statement("d4", D(2026, 2, 1), "United States", "intervention", "SUPPORT"),
+    Statement("d5", D(2026, 2, 2), "Brazil", "intervention", "NEUTRAL"),
+]
+
+
+def weights(edges):
+    return {(e.source, e.target): e.weight for e in edges}
+
+
+def test_congruence_counts_each_shared_position_once_per_pair():
+    assert weights(congruence(STATEMENTS)) == {("Iran", "Russia"): 2}
+
+
+def test_conflict_ties_opposite_positions_and_never_neutral_ones():
+    assert weights(conflict(STATEMENTS)) == {
+        ("Iran", "United States"): 2,
+        ("Russia", "United States"): 2,
+    }
+
+
+def test_affiliation_is_signed_and_counts_each_statement():
+    edges = {(e.source, e.target): (e.support, e.oppose, e.weight) for e in affiliation(STATEMENTS)}
+    assert edges[("Russia", "sovereignty")] == (2, 0, 2)
+    assert edges[("United States", "sovereignty")] == (0, 1, -1)
+    assert edges[("Brazil", "intervention")] == (0, 0, 0)  # neutral: neither side
+
+
+def test_a_time_window_keeps_dated_statements_in_it():
+    january = in_window(STATEMENTS, D(2026, 1, 1), D(2026, 2, 1))
+    assert {s.document for s in january} == {"d1", "d2", "d3"}
+    assert weights(conflict(january)) == {}  # the U.S. spoke in February
+    undated = [*STATEMENTS, Statement("d6", None, "Cuba", "sovereignty", "SUPPORT")]
+    assert len(in_window(undated)) == len(undated)
+    assert all(s.date for s in in_window(undated, end=D(2027, 1, 1)))
+
+
+def test_graphml_reads_back_with_its_nodes_edges_and_weights():
+    edges = affiliation(STATEMENTS)
+    nodes = nodes_of(edges, STATEMENTS)
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.fromstring("".join(graphml(nodes, edges)))
+    keys = {k.get("id"): k.get("attr.name") for k in root.findall("g:key", ns)}
+    graph = root.find("g:graph", ns)
+    ids = {n.get("id") for n in graph.findall("g:node", ns)}
+    assert {"a:Russia", "c:sovereignty", "c:intervention", "a:Brazil"} <= ids
+    for edge in graph.findall("g:edge", ns):
+        assert edge.get("source") in ids and edge.get("target") in ids
+    russia = graph.find("g:edge[@source='a:Russia'][@target='c:sovereignty']", ns)
+    data = {keys[d.get("key")]: d.text for d in russia.findall("g:data", ns)}
+    assert data == {"weight": "2", "kind": "affiliation", "support": "2", "oppose": "0"}
+    statements = graph.find("g:node[@id='a:Russia']/g:data[@key='statements']", ns)
+    assert statements.text == "3"
+
+
+def test_names_with_markup_and_quotes_stay_text():
+    odd = [
+        Statement("d", None, 'A "B" <C> & D', "x", "SUPPORT"),
+        Statement("d", None, "E", "x", "SUPPORT"),
+    ]
+    edges = congruence(odd)
+    root = ET.fromstring("".join(graphml(nodes_of(edges, odd), edges)))
+    labels = [d.text for d in root.iter("{http://graphml.graphdrawing.org/xmlns}data")]
+    assert 'A "B" <C> & D' in labels
+
+
+def test_edge_rows_write_a_csv_edge_list():
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(edge_rows(conflict(STATEMENTS)))
+    rows = list(csv.reader(io.StringIO(buffer.getvalue())))
+    assert rows[0] == ["source", "target", "kind", "weight", "support", "oppose"]
+    assert rows[1] == ["Iran", "United States", "conflict", "2", "0", "0"]
