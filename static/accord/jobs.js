@@ -9,6 +9,7 @@
 import { Api, ApiError, errorText } from "./api.js";
 import { el } from "./dom.js";
 import { ACTIVE, Backoff, later, progressBar } from "./follow.js";
+import { plural } from "./plural.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api, config.jobsApi);
@@ -124,8 +125,8 @@ async function load() {
   const running = body.results.filter((job) => ACTIVE.has(job.status));
   const active = running.length;
   $("jobs-state").textContent = active
-    ? `${active} job${active === 1 ? "" : "s"} in progress: following…`
-    : `${body.count} job${body.count === 1 ? "" : "s"}`;
+    ? `${plural(active, "job")} in progress: following…`
+    : plural(body.count, "job");
   document.body.dataset.polling = active ? "true" : "false";
   const state = JSON.stringify([page, running.map((job) => [job.id, job.status, job.progress])]);
   if (active) cancel = later(load, backoff.next(state !== lastState));

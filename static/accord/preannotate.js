@@ -7,6 +7,7 @@ import { Api, errorText, fieldErrors } from "./api.js";
 import { FILTERS, fillFilters, readFilters } from "./document_filters.js";
 import { el } from "./dom.js";
 import { followJob } from "./follow.js";
+import { plural } from "./plural.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api, config.jobsApi);
@@ -56,7 +57,7 @@ async function showCount() {
     line.textContent =
       documents === 0
         ? "No document matches: a run would read nothing."
-        : `${documents.toLocaleString()} document${documents === 1 ? "" : "s"} will be read.`;
+        : `${plural(documents, "document")} will be read.`;
   } catch (error) {
     if (seq !== counting.seq) return;
     line.classList.add("error");
@@ -98,7 +99,7 @@ function showProgress(job) {
 function showSummary(result) {
   const n = (x) => Number(x || 0).toLocaleString();
   const parts = [
-    `${n(result.documents)} document${result.documents === 1 ? "" : "s"} read by ${result.suggester}`,
+    `${plural(result.documents, "document")} read by ${result.suggester}`,
     `${n(result.spans)} suggestions stored`,
     `${n(result.created)} prediction sets created, ${n(result.replaced)} replaced, ${n(result.deleted)} removed`,
   ];

@@ -114,7 +114,7 @@ function drawList() {
   $("actor-rows").replaceChildren(...rows);
   const pages = Math.max(1, Math.ceil(list.count / PAGE_SIZE));
   $("page-info").textContent =
-    `${list.count} actor${list.count === 1 ? "" : "s"} · page ${list.page} of ${pages}`;
+    `${plural(list.count, "actor")} · page ${list.page} of ${pages}`;
   $("prev").disabled = list.page <= 1;
   $("next").disabled = list.page >= pages;
   const current = $("actor-rows").querySelector("tr.current");
@@ -499,7 +499,7 @@ async function runMerge(event) {
     const note = el("p", {
       class: "notice",
       id: "merge-notice",
-      text: `Merged ${source.name} into ${result.survivor.name}: ${result.mentions_moved} mention${result.mentions_moved === 1 ? "" : "s"} moved.`,
+      text: `Merged ${source.name} into ${result.survivor.name}: ${plural(result.mentions_moved, "mention")} moved.`,
     });
     $("detail").prepend(note);
   } catch (error) {
@@ -538,7 +538,7 @@ async function importFile() {
   box.classList.add("ok");
   box.replaceChildren(
     el("p", {
-      text: `Imported: ${data.created} created, ${data.updated} updated, ${data.unchanged} unchanged, ${data.aliases_added} alias${data.aliases_added === 1 ? "" : "es"} added.`,
+      text: `Imported: ${data.created} created, ${data.updated} updated, ${data.unchanged} unchanged, ${plural(data.aliases_added, "alias", "aliases")} added.`,
     }),
   );
   reload({ resetPage: true });

@@ -347,7 +347,7 @@ function drawAll() {
   document.body.classList.toggle("frozen", R.frozen);
   const inGold = R.rows.filter((r) => r.inGold).length;
   if (R.frozen) setState("saved", "Adjudicated — gold frozen");
-  else setState("saved", `Gold: ${inGold} item${inGold === 1 ? "" : "s"} · all saved`);
+  else setState("saved", `Gold: ${plural(inGold, "item")} · all saved`);
   // Lists were rebuilt; redraw with the current row marked.
   if (R.current) markCurrent(false);
 }
