@@ -4,25 +4,19 @@ rows whose Reverse button never covers their text, counts that read right."""
 import pytest
 from playwright.sync_api import expect
 
-from apps.actors.models import Actor
 from apps.projects.models import Label
 from tests.builders import annotate, make_document, make_project, span
-from tests.review.helpers import add_annotators, document, three_way
+from tests.review.helpers import add_annotators, k3_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def k3(users, make_user):
-    project = make_project(users, annotators_per_document=3)
+    project, doc = k3_project(users, make_user)
     # A schema as wide as a real one: every label is a palette button.
     for name, key in (("IGO", "i"), ("EVENT", "v"), ("LAW", "l"), ("PARTY", "y")):
         Label.objects.create(project=project, kind="entity", name=name, shortcut=key)
-    Actor.objects.create(project=project, name="Russia", kind="state")
-    Actor.objects.create(project=project, name="Venezuela", kind="state")
-    (cai,) = add_annotators(project, make_user, "cai")
-    doc = document(project)
-    three_way(doc, users["ana"], users["ben"], cai)
     return project, doc
 
 

@@ -4,12 +4,11 @@ key is also a command once, saying when the key labels."""
 import pytest
 from playwright.sync_api import expect
 
-from apps.actors.models import Actor
 from apps.annotations.assignment import claim
 from apps.documents.models import Document
 from apps.projects.models import Label
 from tests.builders import make_project
-from tests.review.helpers import add_annotators, document, three_way
+from tests.review.helpers import k3_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,15 +49,10 @@ def test_the_workspace_keys_dialog_opens_at_its_top(page, users, open_workspace)
 def test_adjudication_lists_a_label_on_a_command_key_once_and_says_when_it_works(
     page, live_server, sign_in, users, make_user
 ):
-    project = make_project(users, annotators_per_document=3)
+    project, doc = k3_project(users, make_user)
     many_labels(project)
     # A label that took "e" before adjudication's keys were reserved.
     Label.objects.create(project=project, kind="entity", name="EVENT", shortcut="e")
-    (cai,) = add_annotators(project, make_user, "cai")
-    Actor.objects.create(project=project, name="Russia", kind="state")
-    Actor.objects.create(project=project, name="Venezuela", kind="state")
-    doc = document(project)
-    three_way(doc, users["ana"], users["ben"], cai)
     page.set_viewport_size({"width": 1280, "height": 600})
     sign_in(page, "rita")
     page.goto(f"{live_server.url}/projects/{project.pk}/review/{doc.pk}/")

@@ -3,7 +3,7 @@ k = 3. Sets are written by tests/builders.py, through the real write path, so
 routing runs as in production."""
 
 from apps.actors.models import Actor
-from tests.builders import add_member, annotate, make_document, span_at, stance
+from tests.builders import add_member, annotate, make_document, make_project, span_at, stance
 
 TEXT = "Moscow condemned the operation against Venezuela and welcomed Rodriguez."
 #       0     6              21       30       39       48           62       71
@@ -65,3 +65,15 @@ def annotated_by_three(project):
     for who in ("xia", "zed"):
         annotate(d2, people[who], [span_at("s1", MOSCOW, actor.pk)])
     return {"docs": (d1, d2), "actor": actor, "people": people}
+
+
+def k3_project(users, make_user):
+    """A project with k = 3, its two actors, and ana, ben and cai's crafted
+    disagreement on one document (three_way): (project, document)."""
+    project = make_project(users, annotators_per_document=3)
+    Actor.objects.create(project=project, name="Russia", kind="state")
+    Actor.objects.create(project=project, name="Venezuela", kind="state")
+    (cai,) = add_annotators(project, make_user, "cai")
+    doc = document(project)
+    three_way(doc, users["ana"], users["ben"], cai)
+    return project, doc

@@ -15,9 +15,8 @@ from .helpers import (
     RODRIGUEZ,
     TEXT,
     VENEZUELA,
-    add_annotators,
     document,
-    three_way,
+    k3_project,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def k3(users, make_user):
-    project = make_project(users, annotators_per_document=3)
-    Actor.objects.create(project=project, name="Russia", kind="state")
-    Actor.objects.create(project=project, name="Venezuela", kind="state")
-    (cai,) = add_annotators(project, make_user, "cai")
-    doc = document(project)
-    three_way(doc, users["ana"], users["ben"], cai)
-    return project, doc
+    return k3_project(users, make_user)
 
 
 def base(project, doc):

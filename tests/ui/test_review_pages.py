@@ -2,11 +2,10 @@
 
 import pytest
 
-from apps.actors.models import Actor
 from apps.documents.models import Document
 from apps.review.gold import gold_set_of
 from tests.builders import annotate, browser_for, make_project, span_at
-from tests.review.helpers import add_annotators, document, three_way
+from tests.review.helpers import document, k3_project
 
 pytestmark = pytest.mark.django_db
 
@@ -15,13 +14,7 @@ XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 @pytest.fixture
 def k3(users, make_user):
-    project = make_project(users, annotators_per_document=3)
-    Actor.objects.create(project=project, name="Russia", kind="state")
-    Actor.objects.create(project=project, name="Venezuela", kind="state")
-    (cai,) = add_annotators(project, make_user, "cai")
-    doc = document(project)
-    three_way(doc, users["ana"], users["ben"], cai)
-    return project, doc
+    return k3_project(users, make_user)
 
 
 def pages(project, doc):
