@@ -2,9 +2,9 @@
 
 Documents are read by keyset (``id > last``) ``chunk_size`` at a time, and
 each chunk costs the same queries whatever its size: the documents, their
-sets, the sets' spans, their stances, and (for gold and predictions) who
-annotated them — five queries per chunk of 500 documents, plus two at the
-start (labels, actors). Only one chunk is ever in memory; the format writer
+sets, the sets' spans, stances and categories, and (for gold and predictions) who
+annotated them — six queries per chunk of 500 documents, plus three at the
+start (labels, actors, concepts). Only one chunk is ever in memory; the format writer
 turns the records into bytes as they come, so an export of any size streams
 in flat memory.
 """
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 
-from apps.actors.models import Actor
+from apps.actors.models import Actor, Concept
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.annotations.sets import load_contents
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document
@@ -27,6 +27,7 @@ from apps.projects.models import Label, Role
 from .formats import FORMATS
 from .formats.records import (
     ActorRecord,
+    ConceptRecord,
     DocumentRecord,
     ExportContext,
     SetRecord,
@@ -80,7 +81,9 @@ class Exporter:
 
     def context(self) -> ExportContext:
         labels = list(
-            Label.objects.filter(project=self.project).order_by("name").values_list("name", "kind")
+            Label.objects.filter(project=self.project)
+            .order_by("name")
+            .values_list("name", "kind", "group__name")
         )
         actors = {
             row[0]: ActorRecord(*row)
@@ -88,10 +91,18 @@ class Exporter:
                 "id", "name", "kind", "country", "wikidata_id"
             )
         }
+        concepts = {
+            row[0]: ConceptRecord(*row)
+            for row in Concept.objects.filter(project=self.project).values_list(
+                "id", "name", "parent_id", "description"
+            )
+        }
         return ExportContext(
             actors=actors,
-            entity_labels=[n for n, k in labels if k == Label.Kind.ENTITY],
-            stance_labels=[n for n, k in labels if k == Label.Kind.STANCE],
+            concepts=concepts,
+            entity_labels=[n for n, k, _ in labels if k == Label.Kind.ENTITY],
+            stance_labels=[n for n, k, _ in labels if k == Label.Kind.STANCE],
+            category_groups={n: g for n, k, g in labels if k == Label.Kind.CATEGORY},
             include_text=self.options.include_text,
             multi_layer=self.options.source == "all",
             project=self.project.name,
@@ -179,7 +190,7 @@ class Exporter:
             record = SetRecord(owner=owner, kind=self.kind)
             by_id[set_id] = record
             sets_of[document_id].append(record)
-        for set_id, (spans, stances) in load_contents(sets).items():
+        for set_id, (spans, stances, categories) in load_contents(sets).items():
             record = by_id.get(set_id)
             if record is None:
                 continue
@@ -188,9 +199,10 @@ class Exporter:
                 for _, _, sid, start, end, label, actor in spans
             ]
             record.stances = [
-                StanceRecord(sid, holder, target, polarity, cue)
-                for _, sid, holder, target, polarity, cue in stances
+                StanceRecord(sid, holder, target, polarity, cue, concept)
+                for _, sid, holder, target, polarity, cue, concept in stances
             ]
+            record.categories = categories
         if self.options.label:
             for record in by_id.values():
                 self.keep_label(record, self.options.label, self.label_kind)

@@ -440,7 +440,7 @@ def test_the_dashboard_lists_annotators_in_pseudonym_order(world, users):
 @pytest.mark.parametrize(
     ("path", "ceiling"),
     [
-        ("documents/?include=annotations&assigned_to=Annotator%203", 7),
+        ("documents/?include=annotations&assigned_to=Annotator%203", 8),
         ("agreement/?annotator=Annotator%203", 11),
     ],
 )

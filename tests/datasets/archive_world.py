@@ -3,7 +3,7 @@ the paths production uses (builders, the review API, merges, releases)."""
 
 from django.contrib.auth import get_user_model
 
-from apps.actors.models import Actor, Alias
+from apps.actors.models import Actor, Alias, Concept
 from apps.annotations.members import remove_member
 from apps.datasets.releases import create_release
 from apps.mentions.merge import merge_actors
@@ -12,6 +12,8 @@ from tests.builders import (
     TRICKY,
     add_prediction,
     annotate,
+    concept_stance,
+    make_category_group,
     make_document,
     make_project,
     span_of,
@@ -67,12 +69,27 @@ def rich_project(users, client_for, name="Venezuela crisis"):
         span_of("s2", FLAG, "Moscow", "GPE", ussr.pk),
         span_of("s3", FLAG, "rejected", "CUE"),
     ]
+    # The codebook: a hierarchy, and a concept merged into another (as a
+    # merge leaves it: the survivor keeps the name, the merged one points to it).
+    law = Concept.objects.create(project=project, name="International law", keywords=["law"])
+    Concept.objects.create(
+        project=project, name="UN Charter", parent=law, description="The Charter of 1945."
+    )
+    sovereignty = Concept.objects.create(project=project, name="State sovereignty")
+    make_category_group(project, "FRAME", ["FRAME_CONFLICT", "FRAME_LAW"], keys={"FRAME_LAW": "l"})
+    make_category_group(project, "TOPIC", ["TOPIC_MILITARY", "TOPIC_OIL"], multiple=True)
     stances = [stance("t1", "s1", "s2", "OPPOSE", cue="s3")]
-    annotate(flag, users["ana"], spans, stances)
+    annotate(
+        flag, users["ana"], spans, stances, categories=["FRAME_LAW", "TOPIC_MILITARY", "TOPIC_OIL"]
+    )
     annotate(flag, users["ben"], [*spans[:2], span_of("s4", FLAG, "U.S.", "GPE")], [])
     # Merges after the links: USSR → Russian Federation → Russia, a chain.
     merge_actors(ussr, federation, users["rita"])
     merge_actors(federation, russia, olga)
+    # Until the codebook has its own merge, a merged concept is made as one.
+    Concept.objects.create(
+        project=project, name="Sovereignty", merged_into=sovereignty, merged_by=users["rita"]
+    )
 
     marks = make_document(project, "marks", TRICKY["marks"])
     annotate(marks, users["ana"], [span_of("s1", TRICKY["marks"], "Hanoi", "GPE")], submit=False)
@@ -81,7 +98,14 @@ def rich_project(users, client_for, name="Venezuela crisis"):
 
     rtl = make_document(project, "rtl", TRICKY["rtl"])
     text = TRICKY["rtl"]
-    add_prediction(rtl, "model", [span_of("s1", text, "موسكو", "GPE", russia.pk)])
+    # A stance on a concept, in a prediction (review does not read those).
+    add_prediction(
+        rtl,
+        "model",
+        [span_of("s1", text, "موسكو", "GPE", russia.pk)],
+        [concept_stance("t1", "s1", sovereignty.pk)],
+        categories=["FRAME_CONFLICT"],
+    )
     add_prediction(rtl, "other", [span_of("x", text, "كاراكاس", "GPE")])
     make_document(project, "empty", "Nothing here.\r\n")
 

@@ -241,12 +241,13 @@ def test_the_export_runs_a_fixed_number_of_queries_per_chunk(project):
     make_documents(project, 30, start=10)
     large, records = count_queries(project, chunk_size=500)
     assert len(records) == 40
-    # Two at the start (labels, actors), five per chunk: whatever the number of documents.
-    assert small == large == 2 + 5
-    # Four chunks of ten: five queries each, and one read that finds the end.
+    # Three at the start (labels, actors, concepts), six per chunk: whatever
+    # the number of documents.
+    assert small == large == 3 + 6
+    # Four chunks of ten: six queries each, and one read that finds the end.
     chunked, records = count_queries(project, chunk_size=10)
     assert len(records) == 40
-    assert chunked == 2 + 4 * 5 + 1
+    assert chunked == 3 + 4 * 6 + 1
 
 
 def test_the_export_response_is_a_generator(project, client_for, django_assert_max_num_queries):

@@ -26,9 +26,10 @@ class SpanRecord:
 class StanceRecord:
     id: str
     holder: str  # span ids of the same set
-    target: str
+    target: str | None  # None for a stance on a concept
     polarity: str
     cue: str | None = None
+    concept: int | None = None  # a concept id (ExportContext.concepts)
 
 
 @dataclass(slots=True)
@@ -39,6 +40,7 @@ class SetRecord:
     kind: str = "gold"
     spans: list[SpanRecord] = field(default_factory=list)
     stances: list[StanceRecord] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # category label names
 
 
 @dataclass(slots=True)
@@ -71,13 +73,24 @@ class ActorRecord:
     wikidata_id: str = ""
 
 
+@dataclass(slots=True)
+class ConceptRecord:
+    id: int
+    name: str
+    parent: int | None = None
+    description: str = ""
+
+
 @dataclass
 class ExportContext:
     """What a writer needs besides the documents, and where it reports problems."""
 
     actors: dict[int, ActorRecord] = field(default_factory=dict)
+    concepts: dict[int, ConceptRecord] = field(default_factory=dict)
     entity_labels: list[str] = field(default_factory=list)
     stance_labels: list[str] = field(default_factory=list)
+    # Category label name -> its group's name; groups in schema order.
+    category_groups: dict[str, str] = field(default_factory=dict)
     include_text: bool = True
     # Several layers per document (source=all): writers keep them apart by owner.
     multi_layer: bool = False
