@@ -97,3 +97,44 @@ def test_edge_rows_write_a_csv_edge_list():
     rows = list(csv.reader(io.StringIO(buffer.getvalue())))
     assert rows[0] == ["source", "target", "kind", "weight", "support", "oppose"]
     assert rows[1] == ["Iran", "United States", "conflict", "2", "0", "0"]
+
+
+def test_statements_are_read_from_gold_claims_with_an_actor():
+    from collections import Counter
+
+    from apps.datasets.formats.records import (
+        ActorRecord,
+        ConceptRecord,
+        DocumentRecord,
+        ExportContext,
+        SetRecord,
+        SpanRecord,
+        StanceRecord,
+    )
+    from apps.datasets.networks import statements_of
+
+    context = ExportContext(
+        actors={1: ActorRecord(1, "Russia")}, concepts={7: ConceptRecord(7, "Sovereignty")}
+    )
+    spans = [SpanRecord("m", 0, 6, "GPE", 1), SpanRecord("u", 10, 14, "GPE", None)]
+    stances = [
+        StanceRecord("t1", "m", None, "SUPPORT", concept=7),
+        StanceRecord("t2", "u", None, "OPPOSE", concept=7),  # no actor: counted
+        StanceRecord("t3", "m", "u", "OPPOSE"),  # on a span: not a statement
+    ]
+    document = DocumentRecord(
+        1,
+        "d1",
+        "x" * 20,
+        "",
+        20,
+        published="2026-01-05",
+        sets=[
+            SetRecord("gold", "gold", spans, stances),
+            SetRecord("ana", "annotator", spans, stances),
+        ],
+    )
+    unlinked = Counter()
+    found = list(statements_of([document], context, unlinked=unlinked))
+    assert found == [Statement("d1", datetime.date(2026, 1, 5), "Russia", "Sovereignty", "SUPPORT")]
+    assert unlinked == {"statements_without_actor": 1}
