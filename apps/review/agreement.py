@@ -1045,7 +1045,8 @@ def bootstrap_interval(
 
 
 def _set_items(annotation_set: Mapping) -> Counter:
-    """Exact-identity items of one set: its spans and its stances."""
+    """Exact-identity items of one set: its spans, its stances (on a target
+    span or on a concept) and its categories."""
     spans = [as_span(s) for s in annotation_set.get("spans") or []]
     by_id = {span.id: span for span in spans if span.id is not None}
 
@@ -1060,20 +1061,25 @@ def _set_items(annotation_set: Mapping) -> Counter:
     items = Counter(("span", span.key) for span in spans)
     for stance in annotation_set.get("stances") or []:
         holder = resolve(stance["holder"])
-        target = resolve(stance["target"])
-        items[("stance", holder.key, target.key, stance["polarity"])] += 1
+        if stance.get("target") is None:
+            items[("concept_stance", holder.key, stance["concept"], stance["polarity"])] += 1
+        else:
+            target = resolve(stance["target"])
+            items[("stance", holder.key, target.key, stance["polarity"])] += 1
+    items.update(("category", label) for label in annotation_set.get("categories") or [])
     return items
 
 
 def disagreement_score(doc_sets: Mapping[Any, Mapping]) -> float | None:
     """How much the annotators of one document disagree, for ranking the review queue.
 
-    ``doc_sets`` is ``{annotator: {"spans": [...], "stances": [...]}}``.  Spans
-    (start, end, label) and stances (holder span, target span, polarity, spans
-    by start, end, label; holder and target inline or by span id) are all
-    items, matched exactly.  The score is 1 - micro F1 over all annotator
-    pairs: 0.0 when all sets agree (including all empty), None with fewer than
-    two annotators.
+    ``doc_sets`` is ``{annotator: {"spans": [...], "stances": [...],
+    "categories": [...]}}``.  Spans (start, end, label), stances (holder span,
+    target span, polarity, spans by start, end, label; holder and target
+    inline or by span id), stances on a concept (holder span, concept id,
+    polarity) and categories (label names) are all items, matched exactly.
+    The score is 1 - micro F1 over all annotator pairs: 0.0 when all sets
+    agree (including all empty), None with fewer than two annotators.
     """
     if len(doc_sets) < 2:
         return None
