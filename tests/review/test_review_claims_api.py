@@ -207,3 +207,32 @@ def test_a_whole_set_put_records_claims_and_categories_as_decisions(claims, clie
     )
     assert r.json()["categories"] == []
     assert Decision.objects.filter(action="reject", item_type="category").count() == 2
+
+
+def test_the_agreement_report_has_concept_stances_and_categories(claims, client_for):
+    project = claims[0]
+    url = f"/api/v1/projects/{project.pk}/agreement/"
+    report = client_for("rita").get(url).json()
+    # Moscow SUPPORT (ana, ben), OPPOSE (cai): ana–ben match, the others not.
+    concept = report["concept_stances"]
+    assert concept["f1"]["value"] == pytest.approx(2 / 6)
+    assert [(p["a"], p["b"], p["f1"]["value"]) for p in concept["pairs"]] == [
+        ("ana", "ben", 1.0),
+        ("ana", "cai", 0.0),
+        ("ben", "cai", 0.0),
+    ]
+    assert concept["polarity_kappa"]["items"] == 3
+    # The target-span stance measures see no stance on a concept.
+    assert report["stances"]["f1"]["reason"] == "neither annotator marked a stance"
+    frame, topic = report["categories"]["FRAME"], report["categories"]["TOPIC"]
+    assert (frame["multiple"], frame["documents"], frame["kappa"]["measure"]) == (
+        False,
+        1,
+        "fleiss",
+    )
+    assert frame["alpha"]["distance"] == "nominal" and topic["alpha"]["distance"] == "masi"
+    assert frame["alpha"]["items"] == 1
+    only_frame = client_for("rita").get(url + "?label=FRAME_LAW").json()
+    assert list(only_frame["categories"]) == ["FRAME"]
+    polarity = client_for("rita").get(url + "?label=OPPOSE").json()
+    assert polarity["concept_stances"]["f1"]["items"] == 2  # cai's, in two pairs

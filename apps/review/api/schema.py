@@ -58,6 +58,21 @@ class StanceAgreementSerializer(serializers.Serializer):
         ref_name = "StanceAgreement"
 
 
+class CategoryGroupAgreementSerializer(serializers.Serializer):
+    multiple = serializers.BooleanField(help_text="Whether the group takes several categories.")
+    documents = serializers.IntegerField()
+    alpha = serializers.JSONField(
+        help_text="Krippendorff's alpha, {value, items, reason, distance: nominal|masi}."
+    )
+    kappa = serializers.JSONField(
+        help_text="{measure: cohen|fleiss|null, value, items, reason}: Cohen's for two "
+        "annotators, Fleiss' for more."
+    )
+
+    class Meta:
+        ref_name = "CategoryGroupAgreement"
+
+
 class ActorAgreementSerializer(serializers.Serializer):
     link_agreement = serializers.DictField()
     items = serializers.IntegerField()
@@ -91,6 +106,12 @@ class AgreementReportSerializer(serializers.Serializer):
     spans = SpanAgreementSerializer()
     tokens = TokenAgreementSerializer()
     stances = StanceAgreementSerializer()
+    concept_stances = StanceAgreementSerializer(
+        help_text="Stances on concepts: F1 over (holder, concept, polarity), polarity kappa."
+    )
+    categories = serializers.DictField(
+        child=CategoryGroupAgreementSerializer(), help_text="By category group name."
+    )
     actors = ActorAgreementSerializer()
     predictions = PredictionAgreementSerializer(
         help_text="How annotators took each prediction source's suggestions."
