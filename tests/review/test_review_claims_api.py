@@ -73,6 +73,13 @@ def test_review_lists_concept_stance_and_category_candidates_with_votes(claims, 
         ("TOPIC_OIL", "TOPIC", "2/3", ["ana", "ben"]),
     ]
     assert cands["stances"] == []
+    assert body["concepts"] == {str(charter.pk): "UN Charter"}
+    assert [(c["label"], c["group"], c["multiple"]) for c in body["category_labels"]] == [
+        ("FRAME_CONFLICT", "FRAME", False),
+        ("FRAME_LAW", "FRAME", False),
+        ("TOPIC_MILITARY", "TOPIC", True),
+        ("TOPIC_OIL", "TOPIC", True),
+    ]
 
 
 def test_auto_merge_puts_claims_and_categories_in_gold_as_decisions(claims, client_for):

@@ -312,6 +312,13 @@ class DocumentReviewSerializer(serializers.Serializer):
     annotators = _names()
     disagreement = serializers.FloatField(allow_null=True)
     sets = AnnotationSetSerializer(many=True)
+    concepts = serializers.DictField(
+        child=serializers.CharField(), help_text="Concept id -> name, for those named here."
+    )
+    category_labels = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Every category label of the project: {label, group, multiple}.",
+    )
     candidates = CandidatesSerializer()
     gold = GoldSerializer(allow_null=True, help_text="None until the gold set is first read.")
 

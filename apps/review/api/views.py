@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.actors.models import Concept
 from apps.annotations.pseudonyms import (
     display_names,
     filter_username,
@@ -177,6 +178,15 @@ class DocumentReviewView(ReviewerView):
         if not hasattr(self, "_groups"):
             self._groups = ProjectSchema(self.project).categories
         return self._groups
+
+    def concept_names(self, review):
+        """``{id: name}`` of the concepts the candidates and gold name, in one query."""
+        ids = {cand["key"][1] for cand in review.cands["concept_stances"]}
+        ids |= {key[1] for key in review.gold.concept_stances}
+        if not ids:
+            return {}
+        rows = Concept.objects.filter(project=self.project, pk__in=ids).values_list("id", "name")
+        return {str(pk): name for pk, name in rows}
 
     def names(self, review):
         names = display_names(review.usernames, hides_names(self.membership))
@@ -347,6 +357,13 @@ class DocumentReviewDetailView(DocumentReviewView):
                 "annotators": [names[s["author"]] for s in review.sets],
                 "disagreement": disagreement_score(submitted),
                 "sets": sets,
+                "concepts": self.concept_names(review),
+                "category_labels": [
+                    {"label": label, "group": group, "multiple": multiple}
+                    for label, (group, multiple) in sorted(
+                        groups.items(), key=lambda kv: (str(kv[1][0]), kv[0])
+                    )
+                ],
                 "candidates": {
                     "spans": spans,
                     "stances": stances,
