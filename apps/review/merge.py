@@ -201,7 +201,7 @@ def _stance_keys(payload: Mapping):
         holder = by_id[stance["holder"]]
         cue = by_id.get(stance.get("cue")) if stance.get("cue") else None
         if stance.get("target") is None:
-            key = (holder, stance["concept"], stance["polarity"])
+            key = (holder, stance.get("concept"), stance["polarity"])
             yield "concept_stances", key, cue, stance
         else:
             yield "stances", (holder, by_id[stance["target"]], stance["polarity"]), cue, stance
