@@ -882,23 +882,27 @@ def stance_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
             for i, j in _greedy(candidates, a_stances, b_stances, _stance_signature):
                 polarity_pairs[(a_stances[i][2], b_stances[j][2])] += 1
 
+    return _stance_result(by_pair, polarity_pairs, REASON_NO_STANCES, REASON_NO_MATCHED_STANCES)
+
+
+def _stance_result(by_pair, polarity_pairs, no_items, no_matches) -> dict:
+    """``{"f1", "polarity_kappa", "pairs"}`` from per-pair ``[matched, size,
+    documents]`` and the counts of matched (polarity a, polarity b) pairs."""
     pairs_out = []
     matched_total = size_total = 0
     for a, b in _sorted(by_pair):
         matched, size, n_docs = by_pair[(a, b)]
         matched_total += matched
         size_total += size
-        pairs_out.append(
-            {"a": a, "b": b, "f1": _f1(matched, size, REASON_NO_STANCES), "documents": n_docs}
-        )
+        pairs_out.append({"a": a, "b": b, "f1": _f1(matched, size, no_items), "documents": n_docs})
     if not pairs_out:
         f1 = _undefined(0, REASON_NO_SHARED_DOCUMENT, matched=0)
         kappa = _undefined(0, REASON_NO_SHARED_DOCUMENT, observed=None, expected=None)
     else:
-        f1 = _f1(matched_total, size_total, REASON_NO_STANCES)
+        f1 = _f1(matched_total, size_total, no_items)
         kappa = _cohen_from_pair_counts(polarity_pairs)
         if kappa["items"] == 0:
-            kappa["reason"] = REASON_NO_MATCHED_STANCES
+            kappa["reason"] = no_matches
     return {"f1": f1, "polarity_kappa": kappa, "pairs": pairs_out}
 
 
@@ -1157,29 +1161,9 @@ def concept_stance_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) ->
                 rest_x = list((Counter(x) - common).elements())
                 rest_y = list((Counter(y) - common).elements())
                 polarity_pairs.update(zip(_sorted(rest_x), _sorted(rest_y), strict=False))
-    pairs_out = []
-    matched_total = size_total = 0
-    for a, b in _sorted(by_pair):
-        matched, size, n_docs = by_pair[(a, b)]
-        matched_total += matched
-        size_total += size
-        pairs_out.append(
-            {
-                "a": a,
-                "b": b,
-                "f1": _f1(matched, size, REASON_NO_CONCEPT_STANCES),
-                "documents": n_docs,
-            }
-        )
-    if not pairs_out:
-        f1 = _undefined(0, REASON_NO_SHARED_DOCUMENT, matched=0)
-        kappa = _undefined(0, REASON_NO_SHARED_DOCUMENT, observed=None, expected=None)
-    else:
-        f1 = _f1(matched_total, size_total, REASON_NO_CONCEPT_STANCES)
-        kappa = _cohen_from_pair_counts(polarity_pairs)
-        if kappa["items"] == 0:
-            kappa["reason"] = REASON_NO_MATCHED_CONCEPT_STANCES
-    return {"f1": f1, "polarity_kappa": kappa, "pairs": pairs_out}
+    return _stance_result(
+        by_pair, polarity_pairs, REASON_NO_CONCEPT_STANCES, REASON_NO_MATCHED_CONCEPT_STANCES
+    )
 
 
 # ---------------------------------------------------------------------------

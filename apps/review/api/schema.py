@@ -190,15 +190,9 @@ class CandidateStanceSerializer(serializers.Serializer):
         ref_name = "CandidateStance"
 
 
-class CandidateConceptStanceSerializer(serializers.Serializer):
-    holder = SpanKeyTextSerializer()
+class CandidateConceptStanceSerializer(CandidateStanceSerializer):
+    target = None  # a stance on a concept has none
     concept = serializers.IntegerField(help_text="The concept's id in the project's codebook.")
-    polarity = serializers.CharField()
-    cue = SpanKeyTextSerializer(allow_null=True)
-    annotators = _names()
-    votes = serializers.CharField()
-    unanimous = serializers.BooleanField()
-    in_gold = serializers.BooleanField()
 
     class Meta:
         ref_name = "CandidateConceptStance"
