@@ -2,7 +2,10 @@
 votes, auto-merge, decisions (and their reversal), whole-set writes,
 provenance, and gold that keeps them through every edit."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from apps.annotations.models import AnnotationSet
 from apps.review.models import Decision
@@ -243,3 +246,14 @@ def test_the_agreement_report_has_concept_stances_and_categories(claims, client_
     assert list(only_frame["categories"]) == ["FRAME"]
     polarity = client_for("rita").get(url + "?label=OPPOSE").json()
     assert polarity["concept_stances"]["f1"]["items"] == 2  # cai's, in two pairs
+
+
+def test_the_agreement_command_prints_claims_and_category_groups(claims):
+    project = claims[0]
+    out = StringIO()
+    call_command("agreement", str(project.pk), stdout=out)
+    text = out.getvalue()
+    assert "stances on concepts: F1" in text and "0.333" in text
+    frame = next(line for line in text.splitlines() if line.startswith("FRAME"))
+    assert frame.split() == ["FRAME", "one", "0.000", "nominal", "-0.500", "fleiss", "1"]
+    assert "masi" in next(line for line in text.splitlines() if line.startswith("TOPIC"))
