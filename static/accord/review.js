@@ -28,8 +28,8 @@ const doc = config.document;
 
 const KEYS = [
   ["j / ↓, k / ↑", "Next / previous candidate"],
-  [". / ,", "Next / previous stance candidate (or click its arc in the text)"],
-  ["a", "Accept the current candidate into gold"],
+  [". / ,", "Next / previous stance candidate, on a span or on a concept (or click its arc in the text)"],
+  ["a", "Accept the current candidate into gold (a category of a group that takes one replaces the group's)"],
   ["r", "Reject the current item: take it out of gold, or record that it stays out"],
   ["Enter", "Link the current span to an actor (or unlink it); in the stance mode, take the current span as the target"],
   ["/", "New stance from the current gold span: choose the target (j / k then Enter, or click it), then a polarity key"],
