@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from apps.actors.models import Actor, Concept
-from apps.imports.management.commands.demo import PASSWORD, PROJECT_NAME
+from apps.datasets.management.commands.demo import PASSWORD, PROJECT_NAME
 from apps.projects.models import Project
 from tests.builders import add_gold, concept_stance, make_document, sign_in, span
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from apps.actors.models import Concept
 from apps.annotations.models import AnnotationSet, SetCategory, Stance
-from apps.imports.management.commands.demo import PROJECT_NAME
+from apps.datasets.management.commands.demo import PROJECT_NAME
 from apps.projects.models import CategoryGroup, Project
 
 pytestmark = pytest.mark.django_db

@@ -1,3 +1,11 @@
+"""`manage.py demo`: a ready demo project, from articles and users to gold.
+
+It lives in the datasets app, the layer above imports and review, because it
+uses both: the import of the articles (imports) and the accepted gold sets
+(review) whose claims the network page draws. Its content is
+apps/imports/demo_data.py.
+"""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -7,11 +15,7 @@ from apps.actors.starters import NEWS_KIND_LABELS
 from apps.annotations.assignment import claim
 from apps.annotations.sets import ProjectSchema, replace_set, submit_set
 from apps.documents.models import Document
-from apps.imports.parsers import parse_records
-from apps.projects.models import CategoryGroup, Label, Membership, Project, Role
-from apps.review import gold
-
-from ...demo_data import (
+from apps.imports.demo_data import (
     ACTORS,
     ANNOTATIONS,
     ARTICLES,
@@ -20,7 +24,10 @@ from ...demo_data import (
     GOLD,
     LABELS,
 )
-from ...store import import_records
+from apps.imports.parsers import parse_records
+from apps.imports.store import import_records
+from apps.projects.models import CategoryGroup, Label, Membership, Project, Role
+from apps.review import gold
 
 PROJECT_NAME = "Demo: Venezuela crisis, January 2026"
 PASSWORD = "accord-demo"
