@@ -1,25 +1,16 @@
 """The network page: who may open it, what it is handed, that data stays text."""
 
-import json
-import re
-
 import pytest
 
 from apps.actors.models import Concept
 from tests.builders import browser_for
+from tests.ui.test_datasets_pages import XSS, config_of
 
 pytestmark = pytest.mark.django_db
-
-XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 
 def page_url(project):
     return f"/projects/{project.pk}/network/"
-
-
-def config_of(html):
-    match = re.search(r'<script id="accord-config" type="application/json">(.*?)</script>', html)
-    return json.loads(match.group(1))
 
 
 @pytest.mark.parametrize(
