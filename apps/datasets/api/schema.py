@@ -115,7 +115,7 @@ class ReleaseStartedSerializer(serializers.Serializer):
 class NetworkNodeSerializer(serializers.Serializer):
     id = serializers.CharField(help_text='"a:" + an actor\'s name, or "c:" + a concept\'s.')
     label = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["actor", "concept"])
+    kind = serializers.CharField(help_text='"actor" or "concept".')
     statements = serializers.IntegerField(
         help_text="The statements it made, or was the concept of."
     )
@@ -129,7 +129,7 @@ class NetworkEdgeSerializer(serializers.Serializer):
     source = serializers.CharField()
     target = serializers.CharField()
     weight = serializers.FloatField()
-    kind = serializers.ChoiceField(choices=["congruence", "conflict", "affiliation"])
+    kind = serializers.CharField(help_text='"congruence", "conflict" or "affiliation".')
     support = serializers.IntegerField()
     oppose = serializers.IntegerField()
 
@@ -140,7 +140,7 @@ class NetworkEdgeSerializer(serializers.Serializer):
 class NetworkSerializer(serializers.Serializer):
     """A discourse network of the gold statements (views: networks.network_payload)."""
 
-    kind = serializers.ChoiceField(choices=["congruence", "conflict", "affiliation"])
+    kind = serializers.CharField(help_text='"congruence", "conflict" or "affiliation".')
     nodes = NetworkNodeSerializer(many=True)
     edges = NetworkEdgeSerializer(many=True)
     statements = serializers.IntegerField()
