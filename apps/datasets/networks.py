@@ -57,8 +57,20 @@ class Edge:
     oppose: int = 0
 
 
-def statements_of(documents, context, layer="gold", unlinked=None) -> Iterator[Statement]:
-    """The statements of export records (`DocumentRecord`s with their
+@dataclass(frozen=True)
+class Claim:
+    """A statement with what it was read from: the document record, the
+    holder span, and the ids of the actor and concept it names."""
+
+    statement: Statement
+    document: object  # a DocumentRecord
+    holder: object  # a SpanRecord
+    actor_id: int
+    concept_id: int
+
+
+def claims_of(documents, context, layer="gold", unlinked=None) -> Iterator[Claim]:
+    """The claims of export records (`DocumentRecord`s with their
     `ExportContext`): every stance on a concept in the sets of kind `layer`
     whose holder span links to an actor, named by the actor's and concept's
     names. A claim whose holder is linked to no actor names no one: it is
@@ -68,33 +80,57 @@ def statements_of(documents, context, layer="gold", unlinked=None) -> Iterator[S
         for aset in document.sets:
             if aset.kind != layer:
                 continue
-            actor_of = {span.id: span.actor for span in aset.spans}
+            span_of = {span.id: span for span in aset.spans}
             for stance in aset.stances:
                 if stance.concept is None:
                     continue
-                actor = context.actors.get(actor_of.get(stance.holder))
+                holder = span_of.get(stance.holder)
+                actor = context.actors.get(holder.actor) if holder else None
                 concept = context.concepts.get(stance.concept)
                 if actor is None or concept is None:
                     if unlinked is not None:
                         unlinked["statements_without_actor"] += 1
                     continue
-                yield Statement(
+                statement = Statement(
                     document.external_id, date, actor.name, concept.name, stance.polarity
                 )
+                yield Claim(statement, document, holder, actor.id, concept.id)
+
+
+def statements_of(documents, context, layer="gold", unlinked=None) -> Iterator[Statement]:
+    """The statements of `claims_of` (same arguments), without their records."""
+    for claim in claims_of(documents, context, layer, unlinked):
+        yield claim.statement
+
+
+def concept_family(ids: Iterable[int], concepts: dict) -> set[int]:
+    """The concepts `ids` name and every concept below them in the codebook
+    (`concepts`: {id: ConceptRecord}); choosing "International law" keeps
+    the statements on "UN Charter" too."""
+    children = defaultdict(list)
+    for concept in concepts.values():
+        if concept.parent is not None:
+            children[concept.parent].append(concept.id)
+    family, todo = set(), list(ids)
+    while todo:
+        concept_id = todo.pop()
+        if concept_id not in family:
+            family.add(concept_id)
+            todo.extend(children[concept_id])
+    return family
+
+
+def dated_in(date, start=None, end=None) -> bool:
+    """Whether a document dated `date` falls in [start, end); an undated one
+    only when the window is open on both sides (a date cannot be guessed)."""
+    if start is None and end is None:
+        return True
+    return date is not None and (start is None or date >= start) and (end is None or date < end)
 
 
 def in_window(statements: Iterable[Statement], start=None, end=None) -> list[Statement]:
-    """The statements of documents dated in [start, end); undated ones only
-    when the window is open on both sides (a date cannot be guessed)."""
-    if start is None and end is None:
-        return list(statements)
-    return [
-        s
-        for s in statements
-        if s.date is not None
-        and (start is None or s.date >= start)
-        and (end is None or s.date < end)
-    ]
+    """The statements of documents dated in [start, end) (see `dated_in`)."""
+    return [s for s in statements if dated_in(s.date, start, end)]
 
 
 def affiliation(
@@ -174,6 +210,41 @@ def node_id(kind, name):
     return f"{kind[0]}:{name}"
 
 
+NETWORKS = {"congruence": congruence, "conflict": conflict, "affiliation": affiliation}
+
+
+def _target_id(edge):
+    return node_id("concept" if edge.kind == "affiliation" else "actor", edge.target)
+
+
+def network_of(kind: str, claims: list[Claim]) -> dict:
+    """The network of kind `kind` (a NETWORKS key) among `claims`, as plain
+    data: nodes (with `ref`, the actor's or concept's id), edges between node
+    ids, and the number of statements it was built from."""
+    statements = [c.statement for c in claims]
+    edges = NETWORKS[kind](statements)
+    refs = {}
+    for c in claims:
+        refs[node_id("actor", c.statement.actor)] = c.actor_id
+        refs[node_id("concept", c.statement.concept)] = c.concept_id
+    nodes = [{**n, "ref": refs[n["id"]]} for n in nodes_of(edges, statements)]
+    return {
+        "nodes": nodes,
+        "edges": [
+            {
+                "source": node_id("actor", e.source),
+                "target": _target_id(e),
+                "weight": e.weight,
+                "kind": e.kind,
+                "support": e.support,
+                "oppose": e.oppose,
+            }
+            for e in edges
+        ],
+        "statements": len(statements),
+    }
+
+
 def graphml(nodes: list[dict], edges: list[Edge]) -> Iterator[str]:
     """GraphML (undirected), in pieces: nodes with label, kind and statement
     count; edges with weight, kind and, for affiliations, support/oppose."""
@@ -198,7 +269,6 @@ def graphml(nodes: list[dict], edges: list[Edge]) -> Iterator[str]:
             f'<data key="statements">{n["statements"]}</data></node>\n'
         )
     for e in edges:
-        target_kind = "concept" if e.kind == "affiliation" else "actor"
         extra = (
             f'<data key="support">{e.support}</data><data key="oppose">{e.oppose}</data>'
             if e.kind == "affiliation"
@@ -206,7 +276,7 @@ def graphml(nodes: list[dict], edges: list[Edge]) -> Iterator[str]:
         )
         yield (
             f"    <edge source={quoteattr(node_id('actor', e.source))} "
-            f"target={quoteattr(node_id(target_kind, e.target))}>"
+            f"target={quoteattr(_target_id(e))}>"
             f'<data key="weight">{e.weight:g}</data><data key="ekind">{e.kind}</data>'
             f"{extra}</edge>\n"
         )
