@@ -83,18 +83,90 @@ def statements_of(documents, context, layer="gold", unlinked=None) -> Iterator[S
                 )
 
 
-def in_window(statements: Iterable[Statement], start=None, end=None) -> list[Statement]:
-    """The statements of documents dated in [start, end); undated ones only
-    when the window is open on both sides (a date cannot be guessed)."""
+def within(statement: Statement, start=None, end=None) -> bool:
+    """Whether the statement's document is dated in [start, end); an undated
+    one only when the window is open on both sides (a date cannot be guessed)."""
     if start is None and end is None:
-        return list(statements)
-    return [
-        s
-        for s in statements
-        if s.date is not None
-        and (start is None or s.date >= start)
-        and (end is None or s.date < end)
-    ]
+        return True
+    return (
+        statement.date is not None
+        and (start is None or statement.date >= start)
+        and (end is None or statement.date < end)
+    )
+
+
+def in_window(statements: Iterable[Statement], start=None, end=None) -> list[Statement]:
+    """The statements of documents dated in [start, end) (see `within`)."""
+    return [s for s in statements if within(s, start, end)]
+
+
+class Tally:
+    """What the three networks need, filled one statement at a time: how
+    often each actor took each position on each concept, and how many
+    statements each actor made and each concept drew. Memory grows with the
+    actor–concept pairs (the affiliation edges), never with the statements,
+    so a network of any number of documents is built from a stream."""
+
+    def __init__(self, statements: Iterable[Statement] = ()):
+        self.held: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self.made: Counter = Counter()
+        self.about: Counter = Counter()
+        self.statements = 0
+        for s in statements:
+            self.add(s)
+
+    def add(self, s: Statement) -> None:
+        self.held[s.actor, s.concept][s.position] += 1
+        self.made[s.actor] += 1
+        self.about[s.concept] += 1
+        self.statements += 1
+
+    def affiliation(self, agreeing=AGREEING, opposites=OPPOSITES) -> list[Edge]:
+        edges = []
+        for (actor, concept), held in sorted(self.held.items()):
+            support = held[agreeing]
+            oppose = sum(n for position, n in held.items() if (agreeing, position) in opposites)
+            edges.append(Edge(actor, concept, support - oppose, "affiliation", support, oppose))
+        return edges
+
+    def _holders(self):
+        """concept -> position -> the actors who took it (sorted)."""
+        by_concept = defaultdict(lambda: defaultdict(list))
+        for (actor, concept), held in sorted(self.held.items()):
+            for position in held:
+                by_concept[concept][position].append(actor)
+        return by_concept
+
+    def _pairs(self, tied, kind) -> list[Edge]:
+        """Edges from, per concept, the set of actor pairs it ties."""
+        weight = Counter()
+        for pairs in tied:
+            weight.update(pairs)
+        return [Edge(a, b, n, kind) for (a, b), n in sorted(weight.items())]
+
+    def congruence(self) -> list[Edge]:
+        def tied():
+            for positions in self._holders().values():
+                pairs = set()
+                for actors in positions.values():
+                    pairs.update(combinations(actors, 2))
+                yield pairs
+
+        return self._pairs(tied(), "congruence")
+
+    def conflict(self, opposites=OPPOSITES) -> list[Edge]:
+        def tied():
+            for positions in self._holders().values():
+                pairs = set()
+                for mine, theirs in opposites:
+                    for a in positions.get(mine, ()):
+                        pairs.update((a, b) for b in positions.get(theirs, ()) if a < b)
+                yield pairs
+
+        return self._pairs(tied(), "conflict")
+
+    def nodes(self, edges: Iterable[Edge]) -> list[dict]:
+        return _nodes(edges, self.made, self.about)
 
 
 def affiliation(
@@ -103,59 +175,29 @@ def affiliation(
     """Actor → concept edges: how often the actor agreed with the concept and
     how often it took the opposite position; the weight is their difference
     (a neutral position counts in neither)."""
-    counts = defaultdict(Counter)
-    for s in statements:
-        counts[s.actor, s.concept][s.position] += 1
-    edges = []
-    for (actor, concept), held in sorted(counts.items()):
-        support = held[agreeing]
-        oppose = sum(n for position, n in held.items() if (agreeing, position) in opposites)
-        edges.append(Edge(actor, concept, support - oppose, "affiliation", support, oppose))
-    return edges
-
-
-def _positions(statements):
-    """actor -> {(concept, position)}: each position counted once."""
-    held = defaultdict(set)
-    for s in statements:
-        held[s.actor].add((s.concept, s.position))
-    return held
+    return Tally(statements).affiliation(agreeing, opposites)
 
 
 def congruence(statements: Iterable[Statement]) -> list[Edge]:
     """Actor pairs weighted by the concepts on which they took the same position."""
-    held = _positions(statements)
-    edges = []
-    for a, b in combinations(sorted(held), 2):
-        shared = {concept for concept, _ in held[a] & held[b]}
-        if shared:
-            edges.append(Edge(a, b, len(shared), "congruence"))
-    return edges
+    return Tally(statements).congruence()
 
 
 def conflict(statements: Iterable[Statement], opposites=OPPOSITES) -> list[Edge]:
     """Actor pairs weighted by the concepts on which they took opposite positions."""
-    held = _positions(statements)
-    edges = []
-    for a, b in combinations(sorted(held), 2):
-        disputed = {
-            concept
-            for concept, position in held[a]
-            for other_concept, other in held[b]
-            if concept == other_concept and (position, other) in opposites
-        }
-        if disputed:
-            edges.append(Edge(a, b, len(disputed), "conflict"))
-    return edges
+    return Tally(statements).conflict(opposites)
 
 
 def nodes_of(edges: Iterable[Edge], statements: Iterable[Statement]) -> list[dict]:
     """The nodes the edges name, each with its kind and its number of statements."""
-    made = defaultdict(int)
-    about = defaultdict(int)
+    made, about = Counter(), Counter()
     for s in statements:
         made[s.actor] += 1
         about[s.concept] += 1
+    return _nodes(edges, made, about)
+
+
+def _nodes(edges, made, about):
     nodes = {}
     for e in edges:
         nodes[("actor", e.source)] = made[e.source]
