@@ -29,7 +29,6 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import combinations
 from xml.sax.saxutils import escape, quoteattr
 
 # The positions that contradict each other, both ways round.
@@ -129,41 +128,70 @@ class Tally:
             edges.append(Edge(actor, concept, support - oppose, "affiliation", support, oppose))
         return edges
 
-    def _holders(self):
-        """concept -> position -> the actors who took it (sorted)."""
-        by_concept = defaultdict(lambda: defaultdict(list))
-        for (actor, concept), held in sorted(self.held.items()):
-            for position in held:
-                by_concept[concept][position].append(actor)
-        return by_concept
+    def _ties(self, partners, kind) -> list[Edge]:
+        """Actor–actor edges weighted by the concepts on which `partners`
+        ties two actors: ``partners(concept, positions, masks)`` gives, for an
+        actor holding `positions` on `concept`, the bit mask of the actors it
+        is tied to there (`masks`: position -> the mask of its holders).
 
-    def _pairs(self, tied, kind) -> list[Edge]:
-        """Edges from, per concept, the set of actor pairs it ties."""
-        weight = Counter()
-        for pairs in tied:
-            weight.update(pairs)
-        return [Edge(a, b, n, kind) for (a, b), n in sorted(weight.items())]
+        Concepts are counted per pair with bit-sliced counters: one big
+        integer per bit of the weight, a bit per actor, so a concept costs a
+        few integer operations per actor instead of one per pair, and only
+        one actor's counters are held at a time (memory: the edges)."""
+        actors = sorted(self.made)
+        index = {actor: i for i, actor in enumerate(actors)}
+        masks = defaultdict(lambda: defaultdict(int))  # concept -> position -> holders
+        taken = defaultdict(lambda: defaultdict(set))  # actor -> concept -> positions
+        for (actor, concept), held in self.held.items():
+            for position in held:
+                masks[concept][position] |= 1 << index[actor]
+                taken[actor][concept].add(position)
+        edges = []
+        for i, actor in enumerate(actors):
+            planes = []  # planes[k]: bit j set when bit k of the weight with actor i+1+j is
+            for concept, positions in taken[actor].items():
+                carry = partners(positions, masks[concept]) >> (i + 1)  # later actors only
+                for k in range(len(planes)):
+                    if not carry:
+                        break
+                    planes[k], carry = planes[k] ^ carry, planes[k] & carry
+                if carry:
+                    planes.append(carry)
+            # Read the weights back plane by plane: one step per set bit.
+            weights = [0] * (len(actors) - i - 1)
+            for k, plane in enumerate(planes):
+                bits = bin(plane)[:1:-1]  # bits[j] is bit j
+                j = bits.find("1")
+                while j != -1:
+                    weights[j] += 1 << k
+                    j = bits.find("1", j + 1)
+            for j, weight in enumerate(weights):
+                if weight:
+                    edges.append(Edge(actor, actors[i + 1 + j], weight, kind))
+        return edges
 
     def congruence(self) -> list[Edge]:
-        def tied():
-            for positions in self._holders().values():
-                pairs = set()
-                for actors in positions.values():
-                    pairs.update(combinations(actors, 2))
-                yield pairs
+        def same(positions, masks):
+            tied = 0
+            for position in positions:
+                tied |= masks[position]
+            return tied
 
-        return self._pairs(tied(), "congruence")
+        return self._ties(same, "congruence")
 
     def conflict(self, opposites=OPPOSITES) -> list[Edge]:
-        def tied():
-            for positions in self._holders().values():
-                pairs = set()
-                for mine, theirs in opposites:
-                    for a in positions.get(mine, ()):
-                        pairs.update((a, b) for b in positions.get(theirs, ()) if a < b)
-                yield pairs
+        against = defaultdict(list)
+        for mine, theirs in opposites:
+            against[mine].append(theirs)
 
-        return self._pairs(tied(), "conflict")
+        def opposed(positions, masks):
+            tied = 0
+            for position in positions:
+                for other in against.get(position, ()):
+                    tied |= masks.get(other, 0)
+            return tied
+
+        return self._ties(opposed, "conflict")
 
     def nodes(self, edges: Iterable[Edge]) -> list[dict]:
         return _nodes(edges, self.made, self.about)
@@ -239,6 +267,14 @@ def graphml(nodes: list[dict], edges: list[Edge]) -> Iterator[str]:
             f'<data key="kind">{n["kind"]}</data>'
             f'<data key="statements">{n["statements"]}</data></node>\n'
         )
+    quoted = {}  # (kind, name) -> the node's id as an XML attribute, made once
+
+    def ref(kind, name):
+        value = quoted.get((kind, name))
+        if value is None:
+            value = quoted[kind, name] = quoteattr(node_id(kind, name))
+        return value
+
     for e in edges:
         target_kind = "concept" if e.kind == "affiliation" else "actor"
         extra = (
@@ -247,8 +283,7 @@ def graphml(nodes: list[dict], edges: list[Edge]) -> Iterator[str]:
             else ""
         )
         yield (
-            f"    <edge source={quoteattr(node_id('actor', e.source))} "
-            f"target={quoteattr(node_id(target_kind, e.target))}>"
+            f"    <edge source={ref('actor', e.source)} target={ref(target_kind, e.target)}>"
             f'<data key="weight">{e.weight:g}</data><data key="ekind">{e.kind}</data>'
             f"{extra}</edge>\n"
         )
