@@ -6,6 +6,7 @@ import io
 import xml.etree.ElementTree as ET
 
 from apps.datasets.networks import (
+    OPPOSITES,
     Statement,
     affiliation,
     conflict,
@@ -138,3 +139,40 @@ def test_statements_are_read_from_gold_claims_with_an_actor():
     found = list(statements_of([document], context, unlinked=unlinked))
     assert found == [Statement("d1", datetime.date(2026, 1, 5), "Russia", "Sovereignty", "SUPPORT")]
     assert unlinked == {"statements_without_actor": 1}
+
+
+def reference(statements, opposites):
+    """Congruence and conflict by their definitions, over every pair of actors."""
+    held = {}
+    for s in statements:
+        held.setdefault(s.actor, set()).add((s.concept, s.position))
+    same, opposed = {}, {}
+    actors = sorted(held)
+    for i, a in enumerate(actors):
+        for b in actors[i + 1 :]:
+            shared = {c for c, p in held[a] for d, q in held[b] if c == d and p == q}
+            disputed = {c for c, p in held[a] for d, q in held[b] if c == d and (p, q) in opposites}
+            if shared:
+                same[a, b] = len(shared)
+            if disputed:
+                opposed[a, b] = len(disputed)
+    return same, opposed
+
+
+def test_the_bit_sliced_counts_match_the_definitions_on_random_statements():
+    import random
+
+    rng = random.Random(7)
+    positions = ("SUPPORT", "OPPOSE", "NEUTRAL")
+    for opposites in (OPPOSITES, frozenset({("SUPPORT", "NEUTRAL")})):  # one-way, too
+        statements = [
+            Statement(
+                "d", None, f"a{rng.randrange(70)}", f"c{rng.randrange(40)}", rng.choice(positions)
+            )
+            for _ in range(2500)
+        ]
+        same, opposed = reference(statements, opposites)
+        assert max(same.values()) > 8  # weights of several bits
+        assert weights(congruence(statements)) == same
+        assert weights(conflict(statements, opposites)) == opposed
+        assert [(e.source, e.target) for e in congruence(statements)] == sorted(same)
