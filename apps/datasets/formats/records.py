@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -154,6 +154,28 @@ class FileNames:
             name = f"{base}-{n}"
         self.used.add((prefix, name.lower()))
         return name
+
+
+# --------------------------------------------------------------------------- streaming csv
+
+
+def csv_pieces(header, rows_of: Callable, documents: Iterable[DocumentRecord], limit=65536):
+    """A CSV file (CRLF lines) in pieces of about `limit` characters: the
+    header, then ``rows_of(document, aset)`` for every layer of every document."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for document in documents:
+        for aset in document.sets:
+            writer.writerows(rows_of(document, aset))
+        if buffer.tell() > limit:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- streaming zip

@@ -10,14 +10,12 @@ Offsets are code points. In standoff mode the text columns are empty and the
 offsets stay.
 """
 
-import csv
-import io
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from apps.documents.text import split_sentences
 
-from .records import DocumentRecord, ExportContext
+from .records import DocumentRecord, ExportContext, csv_pieces
 
 HEADER = [
     "document",
@@ -83,14 +81,4 @@ def rows(document: DocumentRecord, aset, context: ExportContext):
 
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for document in documents:
-        for aset in document.sets:
-            writer.writerows(rows(document, aset, context))
-        if buffer.tell() > 65536:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_pieces(HEADER, lambda document, aset: rows(document, aset, context), documents)

@@ -11,11 +11,9 @@ examples); stances on spans are not statements and are not listed. In
 standoff mode the text columns are empty and the offsets stay.
 """
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
-from .records import DocumentRecord, ExportContext
+from .records import DocumentRecord, ExportContext, csv_pieces
 
 HEADER = [
     "document",
@@ -73,15 +71,5 @@ def rows(document: DocumentRecord, aset, context: ExportContext):
 
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
     context.report.setdefault("statements", 0)
-    for document in documents:
-        for aset in document.sets:
-            writer.writerows(rows(document, aset, context))
-        if buffer.tell() > 65536:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_pieces(HEADER, lambda document, aset: rows(document, aset, context), documents)
