@@ -20,6 +20,12 @@ prolific actor does not outweigh a terse one. Time windows keep the
 statements of documents dated in [start, end). Pure Python: plain data in,
 plain data out; `graphml` and `edge_rows` write what Gephi and visone read.
 
+`Tally` takes the statements one at a time and keeps only how often each
+actor took each position on each concept, so the networks of any number of
+documents are built from a stream (formats/claims_network.py does);
+congruence and conflict count concepts per pair with bit masks of actors
+instead of comparing every pair of actors.
+
 `statements_of` reads the statements out of export records (the gold sets
 of a release or an export): a stance on a concept whose holder span links
 to an actor.
