@@ -209,8 +209,8 @@ FORMATS = {
             "Discourse networks of the gold claims: affiliation (signed, bipartite), "
             "congruence and conflict, as GraphML and CSV, optionally per year or month.",
             drops="Claims whose holder is linked to no actor cannot be in a network: "
-            "report.json counts them (statements_without_actor), and those outside "
-            "the start/end window.",
+            "report.json counts them (statements_without_actor), and, with the "
+            "export's start/end window, those outside it.",
         ),
     )
 }
