@@ -6,6 +6,7 @@ import io
 import xml.etree.ElementTree as ET
 
 from apps.datasets.networks import (
+    OPPOSITES,
     Statement,
     affiliation,
     conflict,
@@ -181,3 +182,40 @@ def test_network_of_names_nodes_by_kind_and_carries_their_ids():
         ("a:Iran", "a:United States"),
         ("a:Russia", "a:United States"),
     }
+
+
+def reference(statements, opposites):
+    """Congruence and conflict by their definitions, over every pair of actors."""
+    held = {}
+    for s in statements:
+        held.setdefault(s.actor, set()).add((s.concept, s.position))
+    same, opposed = {}, {}
+    actors = sorted(held)
+    for i, a in enumerate(actors):
+        for b in actors[i + 1 :]:
+            shared = {c for c, p in held[a] for d, q in held[b] if c == d and p == q}
+            disputed = {c for c, p in held[a] for d, q in held[b] if c == d and (p, q) in opposites}
+            if shared:
+                same[a, b] = len(shared)
+            if disputed:
+                opposed[a, b] = len(disputed)
+    return same, opposed
+
+
+def test_the_bit_sliced_counts_match_the_definitions_on_random_statements():
+    import random
+
+    rng = random.Random(7)
+    positions = ("SUPPORT", "OPPOSE", "NEUTRAL")
+    for opposites in (OPPOSITES, frozenset({("SUPPORT", "NEUTRAL")})):  # one-way, too
+        statements = [
+            Statement(
+                "d", None, f"a{rng.randrange(70)}", f"c{rng.randrange(40)}", rng.choice(positions)
+            )
+            for _ in range(2500)
+        ]
+        same, opposed = reference(statements, opposites)
+        assert max(same.values()) > 8  # weights of several bits
+        assert weights(congruence(statements)) == same
+        assert weights(conflict(statements, opposites)) == opposed
+        assert [(e.source, e.target) for e in congruence(statements)] == sorted(same)
