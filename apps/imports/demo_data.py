@@ -193,11 +193,12 @@ ARTICLES = [
 # a stance is (holder id, target id, polarity, cue id or None); a claim is
 # (holder id, concept name, polarity); categories are label names.
 #
-# Claims are coded only where at most one annotator has submitted: until review
-# reads stances on concepts (issue 13's review part), the review queue cannot
-# score two submitted sets holding them. The gold sets below carry the claims
-# of the adjudicated documents. Sets are written in this order, and an
-# annotator holds one unfinished document at a time: each one's last.
+# The annotators code claims and disagree on a few (a concept, a polarity, a
+# claim one of them did not see), so agreement on claims has something to
+# say and demo-004 waits in the review queue with claims to adjudicate. The
+# gold sets below carry the claims of the adjudicated documents. Sets are
+# written in this order, and an annotator holds one unfinished document at a
+# time: each one's last.
 ANNOTATIONS = {
     "demo-001": {
         "ana": {
@@ -218,6 +219,11 @@ ANNOTATIONS = {
                 ("a4", "a6", "SUPPORT", None),
                 ("a7", "a8", "NEUTRAL", None),
             ],
+            "claims": [
+                ("a1", "Sovereignty", "SUPPORT"),
+                ("a1", "UN Charter", "SUPPORT"),
+                ("a4", "Legitimacy of the interim government", "SUPPORT"),
+            ],
             "categories": ["CONFLICT", "MILITARY", "SANCTIONS"],
             "submit": True,
         },
@@ -236,6 +242,12 @@ ANNOTATIONS = {
                 ("b3", "b4", "SUPPORT", None),
                 ("b3", "b5", "SUPPORT", None),
                 ("b6", "b7", "OPPOSE", None),
+            ],
+            # ben hears non-intervention where ana hears the Charter.
+            "claims": [
+                ("b1", "Sovereignty", "SUPPORT"),
+                ("b1", "Non-intervention", "SUPPORT"),
+                ("b3", "Legitimacy of the interim government", "SUPPORT"),
             ],
             "categories": ["LEGALITY", "MILITARY"],
             "submit": True,
@@ -256,6 +268,10 @@ ANNOTATIONS = {
                 ("a4", "a7", "OPPOSE", None),
                 ("a4", "a5", "OPPOSE", None),
             ],
+            "claims": [
+                ("a4", "Non-intervention", "SUPPORT"),
+                ("a6", "Non-intervention", "OPPOSE"),
+            ],
             "categories": ["DIPLOMACY", "ELECTIONS", "MILITARY", "REGIONAL"],
             "submit": True,
         },
@@ -269,6 +285,11 @@ ANNOTATIONS = {
                 ("b6", "United States", 0, "GPE", "United States"),
             ],
             "stances": [("b4", "b5", "OPPOSE", None)],
+            "claims": [
+                ("b4", "Non-intervention", "SUPPORT"),
+                ("b6", "Non-intervention", "OPPOSE"),
+                ("b4", "Legitimacy of the interim government", "OPPOSE"),
+            ],
             "categories": ["DIPLOMACY", "REGIONAL"],
             "submit": True,
         },
@@ -283,6 +304,10 @@ ANNOTATIONS = {
                 ("a5", "Washington", 0, "GPE", "United States"),
             ],
             "stances": [("a1", "a2", "SUPPORT", None), ("a1", "a3", "SUPPORT", None)],
+            "claims": [
+                ("a1", "Legitimacy of the interim government", "SUPPORT"),
+                ("a5", "Legitimacy of the interim government", "OPPOSE"),
+            ],
             "categories": ["GOVERNANCE", "ELECTIONS"],
             "submit": True,
         },
@@ -295,6 +320,10 @@ ANNOTATIONS = {
                 ("b5", "Washington", 0, "GPE", "United States"),
             ],
             "stances": [("b1", "b2", "SUPPORT", None), ("b1", "b3", "SUPPORT", None)],
+            "claims": [
+                ("b1", "Legitimacy of the interim government", "SUPPORT"),
+                ("b4", "Legitimacy of the interim government", "SUPPORT"),
+            ],
             "categories": ["GOVERNANCE", "ELECTIONS"],
             "submit": True,
         },
@@ -328,7 +357,7 @@ ANNOTATIONS = {
                 ("b4", "Dialogue and de-escalation", "NEUTRAL"),
             ],
             "categories": ["DIPLOMACY"],
-            "submit": False,
+            "submit": True,
         },
     },
     "demo-003": {
