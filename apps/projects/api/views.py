@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -9,18 +9,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.actors.starters import create_project
-from apps.annotations.models import Span, Stance
+from apps.annotations.models import SetCategory, Span, Stance
 
+from ..categories import check_multiple_change, refuse_delete
 from ..errors import Conflict
 from ..guidelines import render_guidelines
 from ..inputs import MAX_ID
 from ..jobs import expire_stale, jobs_seen_by, kind_of, retry_job, role_to_see
 from ..labels import ORDER, move_label, next_position
-from ..models import Job, Label, Membership, Project, Role
+from ..models import CategoryGroup, Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
 from ..queries import count_of
 from .schema import SCOPED, errors, model_viewset_errors
 from .serializers import (
+    CategoryGroupSerializer,
     GuidelinesHtmlSerializer,
     GuidelinesPreviewSerializer,
     JobSerializer,
@@ -97,7 +99,9 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
             .annotate(
                 span_uses=count_of(Span.objects.filter(label=OuterRef("pk")), "label"),
                 stance_uses=count_of(Stance.objects.filter(polarity=OuterRef("pk")), "polarity"),
+                category_uses=count_of(SetCategory.objects.filter(label=OuterRef("pk")), "label"),
             )
+            .select_related("group")
             .order_by(*ORDER)
         )
 
@@ -140,9 +144,59 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     @staticmethod
     def _uses(label):
         # Counted with the label by get_queryset(): no query of its own.
-        spans, stances = label.span_uses, label.stance_uses
-        parts = [f"{n} {what}" for n, what in ((spans, "spans"), (stances, "stances")) if n]
-        return ", ".join(parts)
+        counts = (
+            (label.span_uses, "spans"),
+            (label.stance_uses, "stances"),
+            (label.category_uses, "sets as a category"),
+        )
+        return ", ".join(f"{n} {what}" for n, what in counts if n)
+
+
+@model_viewset_errors(CategoryGroupSerializer, conflict=True, write=(400, *SCOPED, 409))
+class CategoryGroupViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
+    """The groups of document categories. Members read them; owners change
+    them. A group with labels cannot be deleted, and one that takes several
+    categories becomes single-choice only while no set holds two of them
+    (apps/projects/categories.py): both are 409."""
+
+    roles = {"GET": Role.ANNOTATOR, "POST": Role.OWNER, "PATCH": Role.OWNER, "DELETE": Role.OWNER}
+
+    serializer_class = CategoryGroupSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    queryset = CategoryGroup.objects.none()
+    lookup_value_converter = "id"
+
+    def get_project_queryset(self):
+        labels = Label.objects.order_by(*ORDER).only("id", "name", "group_id")
+        return CategoryGroup.objects.filter(project=self.project).prefetch_related(
+            Prefetch("labels", queryset=labels)
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
+
+    def perform_create(self, serializer):
+        if "position" not in serializer.validated_data:
+            last = CategoryGroup.objects.filter(project=self.project).aggregate(n=Max("position"))
+            serializer.validated_data["position"] = 0 if last["n"] is None else last["n"] + 1
+        serializer.save(project=self.project)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            # The row lock orders two owners' changes of one group.
+            group = CategoryGroup.objects.select_for_update().get(pk=serializer.instance.pk)
+            if "multiple" in serializer.validated_data:
+                check_multiple_change(group, serializer.validated_data["multiple"])
+            fields = serializer.validated_data
+            for name, value in fields.items():
+                setattr(serializer.instance, name, value)
+            serializer.instance.save(update_fields=list(fields))
+
+    def destroy(self, request, *args, **kwargs):
+        group = self.get_object()
+        refuse_delete(group)
+        group.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class GuidelinesPreviewView(APIView):

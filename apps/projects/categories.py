@@ -1,0 +1,73 @@
+"""Document categories on the owner's side: the rules for changing a
+category group once annotators use it.
+
+A group's categories are labels of kind category (Label.group). The rules
+here keep every stored set valid against the schema it is read with:
+
+- a group with labels cannot be deleted (its labels go first, and a label
+  in use cannot be deleted: the labels API refuses it);
+- a group that takes several categories may become single-choice only
+  while no set holds two of its categories; otherwise the next save of that
+  set would be refused. The refusal names a document that holds two.
+"""
+
+from django.db.models import Count
+
+from .errors import Conflict
+from .models import CategoryGroup
+
+
+def label_names(group):
+    """The names of the group's labels, in the schema's order (prefetched
+    `labels` are used as they are)."""
+    return [label.name for label in group.labels.all()]
+
+
+def refuse_delete(group):
+    """Raise Conflict when the group still has labels."""
+    names = label_names(group)
+    if names:
+        raise Conflict(
+            f"The category group {group.name} has labels ({', '.join(names)}); "
+            "delete them or move them to another group first."
+        )
+
+
+def set_holding_several(group):
+    """(document id, document title or external id, label names) of one set
+    that holds two or more categories of `group`, or None."""
+    # Imported here: the annotations app builds on this one.
+    from apps.annotations.models import SetCategory
+
+    row = (
+        SetCategory.objects.filter(label__group=group)
+        .values("set_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("set_id")
+        .first()
+    )
+    if row is None:
+        return None
+    chosen = SetCategory.objects.filter(set_id=row["set_id"], label__group=group).select_related(
+        "set__document", "label"
+    )
+    chosen = list(chosen.order_by("label__name"))
+    document = chosen[0].set.document
+    return document.pk, document.title or document.external_id, [c.label.name for c in chosen]
+
+
+def check_multiple_change(group: CategoryGroup, multiple: bool):
+    """Raise Conflict when `group` (several categories) cannot become
+    single-choice because a set holds two of its categories."""
+    if multiple or not group.multiple:
+        return
+    found = set_holding_several(group)
+    if found is None:
+        return
+    document_id, title, names = found
+    raise Conflict(
+        f"{group.name} cannot take only one category: document {document_id} ({title}) "
+        f"has {' and '.join(names)} in one set. Change those sets first.",
+        field="multiple",
+    )
