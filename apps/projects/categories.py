@@ -14,7 +14,17 @@ here keep every stored set valid against the schema it is read with:
 from django.db.models import Count
 
 from .errors import Conflict
+from .labels import move_row
 from .models import CategoryGroup
+
+GROUP_ORDER = ("position", "name", "id")
+
+
+def move_group(group, position):
+    """Put `group` at index `position` of its project's groups, the others
+    keeping their order (as labels move: labels.move_row)."""
+    rows = CategoryGroup.objects.filter(project_id=group.project_id).order_by(*GROUP_ORDER)
+    return move_row(rows, group, position)
 
 
 def label_names(group):

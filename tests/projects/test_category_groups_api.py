@@ -147,3 +147,18 @@ def test_the_group_list_takes_the_same_queries_however_many_groups(
     with django_assert_max_num_queries(4):
         response = client_for("ana").get(api("category-groups/"))
     assert len(response.json()["results"]) == 3
+
+
+def test_writing_a_position_moves_the_group_and_keeps_the_others_in_order(project, client_for, api):
+    owner = client_for("olga")
+    for name in ("FRAME", "TOPIC", "TONE"):
+        assert owner.post(api("category-groups/"), {"name": name}, format="json").status_code == 201
+    tone = CategoryGroup.objects.get(name="TONE")
+    moved = owner.patch(api(f"category-groups/{tone.pk}/"), {"position": 0}, format="json")
+    assert moved.status_code == 200 and moved.json()["position"] == 0
+    listed = [g["name"] for g in owner.get(api("category-groups/")).json()["results"]]
+    assert listed == ["TONE", "FRAME", "TOPIC"]
+    first = owner.post(api("category-groups/"), {"name": "FIRST", "position": 0}, format="json")
+    assert first.json()["position"] == 0
+    listed = [g["name"] for g in owner.get(api("category-groups/")).json()["results"]]
+    assert listed == ["FIRST", "TONE", "FRAME", "TOPIC"]

@@ -245,8 +245,9 @@ class CategoryGroupSerializer(serializers.ModelSerializer):
     position = serializers.IntegerField(
         required=False,
         min_value=0,
-        help_text="Where the group stands among the project's groups (0 first); "
-        "on create it defaults to the end.",
+        help_text="The group's place among the project's groups (0 first). Writing it "
+        "moves the group there, the others keeping their order; on create it defaults "
+        "to the end.",
     )
 
     class Meta:

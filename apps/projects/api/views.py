@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from apps.actors.starters import create_project
 from apps.annotations.models import SetCategory, Span, Stance
 
-from ..categories import check_multiple_change, refuse_delete
+from ..categories import GROUP_ORDER, check_multiple_change, move_group, refuse_delete
 from ..errors import Conflict
 from ..guidelines import render_guidelines
 from ..inputs import MAX_ID
@@ -168,29 +168,38 @@ class CategoryGroupViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
 
     def get_project_queryset(self):
         labels = Label.objects.order_by(*ORDER).only("id", "name", "group_id")
-        return CategoryGroup.objects.filter(project=self.project).prefetch_related(
-            Prefetch("labels", queryset=labels)
+        return (
+            CategoryGroup.objects.filter(project=self.project)
+            .order_by(*GROUP_ORDER)
+            .prefetch_related(Prefetch("labels", queryset=labels))
         )
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
 
     def perform_create(self, serializer):
-        if "position" not in serializer.validated_data:
+        position = serializer.validated_data.pop("position", None)
+        with transaction.atomic():
             last = CategoryGroup.objects.filter(project=self.project).aggregate(n=Max("position"))
-            serializer.validated_data["position"] = 0 if last["n"] is None else last["n"] + 1
-        serializer.save(project=self.project)
+            after = 0 if last["n"] is None else last["n"] + 1
+            group = serializer.save(project=self.project, position=after)
+            if position is not None:
+                move_group(group, position)
 
     def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        position = fields.pop("position", None)
         with transaction.atomic():
             # The row lock orders two owners' changes of one group.
             group = CategoryGroup.objects.select_for_update().get(pk=serializer.instance.pk)
-            if "multiple" in serializer.validated_data:
-                check_multiple_change(group, serializer.validated_data["multiple"])
-            fields = serializer.validated_data
+            if "multiple" in fields:
+                check_multiple_change(group, fields["multiple"])
+            # Only the fields sent: the position is move_group's.
             for name, value in fields.items():
                 setattr(serializer.instance, name, value)
             serializer.instance.save(update_fields=list(fields))
+            if position is not None:
+                move_group(serializer.instance, position)
 
     def destroy(self, request, *args, **kwargs):
         group = self.get_object()
