@@ -104,3 +104,19 @@ def test_accepting_all_suggestions_never_puts_two_in_a_single_group(page, live_s
     assert taken == 3
     assert fresh == ["NEGATIVE", "SECURITY", "SOVEREIGNTY"]
     assert busy == ["POSITIVE", "SECURITY", "SOVEREIGNTY"]
+
+
+def test_label_set_keeps_category_labels_apart_from_stance_polarities(page, live_server):
+    page.goto(f"{live_server.url}/static/accord/accord.css")
+    out = page.evaluate(
+        """async () => {
+            const { LabelSet } = await import("/static/accord/labels.js");
+            const labels = new LabelSet([
+                { name: "OPPOSE", kind: "stance", shortcut: "x" },
+                { name: "NEGATIVE", kind: "category", group: "TONE", shortcut: "1" },
+            ]);
+            return [[...labels.stance.keys()], [...labels.category.keys()],
+                labels.stanceKey("1") ?? null, labels.categoryKey("1")];
+        }"""
+    )
+    assert out == [["OPPOSE"], ["NEGATIVE"], None, "NEGATIVE"]
