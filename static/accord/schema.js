@@ -280,28 +280,14 @@ async function saveGroup(group, form) {
   }
 }
 
-async function moveGroup(group, position) {
-  const before = document.activeElement?.classList.contains("move-up") ? "move-up" : "move-down";
-  try {
-    await api.categoryGroups.update(group.id, { position });
-    await reload(`Moved the group ${group.name}.`);
-    const block = document.querySelector(`.group-block[data-id="${group.id}"] .group-form`);
-    const button = block?.querySelector(`.${before}:not(:disabled)`) || block?.querySelector(".order button:not(:disabled)");
-    button?.focus();
-  } catch (error) {
-    $("schema-status").textContent = errorText(error);
-  }
+function moveGroup(group, position) {
+  return moved(() => api.categoryGroups.update(group.id, { position }), `Moved the group ${group.name}.`,
+    `.group-block[data-id="${group.id}"] .group-form`);
 }
 
-async function removeGroup(group, form) {
-  clearErrors(form);
-  if (!window.confirm(`Delete the category group ${group.name}?`)) return;
-  try {
-    await api.categoryGroups.delete(group.id);
-    await reload(`Deleted the group ${group.name}.`);
-  } catch (error) {
-    showError(form, error);
-  }
+function removeGroup(group, form) {
+  return removed(form, `the category group ${group.name}`, () => api.categoryGroups.delete(group.id),
+    `Deleted the group ${group.name}.`);
 }
 
 function setUpAddGroupForm() {
@@ -363,11 +349,18 @@ async function save(label, form) {
 // whole schema, which is the index in the API's list.
 async function move(label, neighbour) {
   const position = state.labels.findIndex((l) => l.id === neighbour.id);
+  return moved(() => api.labels.update(label.id, { position }), `Moved ${label.name}.`,
+    `.label-row[data-id="${label.id}"]`);
+}
+
+// A move written (write()), the page redrawn, and the focus back on the
+// moved row's arrow (the one pressed while it can still move that way).
+async function moved(write, status, rowSelector) {
   const before = document.activeElement?.classList.contains("move-up") ? "move-up" : "move-down";
   try {
-    await api.labels.update(label.id, { position });
-    await reload(`Moved ${label.name}.`);
-    const row = document.querySelector(`.label-row[data-id="${label.id}"]`);
+    await write();
+    await reload(status);
+    const row = document.querySelector(rowSelector);
     const button = row?.querySelector(`.${before}:not(:disabled)`) || row?.querySelector(".order button:not(:disabled)");
     button?.focus();
   } catch (error) {
@@ -375,12 +368,17 @@ async function move(label, neighbour) {
   }
 }
 
-async function remove(label, form) {
+function remove(label, form) {
+  return removed(form, `the label ${label.name}`, () => api.labels.delete(label.id), `Deleted ${label.name}.`);
+}
+
+// Delete after asking; a refusal shows on the row's form.
+async function removed(form, what, del, status) {
   clearErrors(form);
-  if (!window.confirm(`Delete the label ${label.name}?`)) return;
+  if (!window.confirm(`Delete ${what}?`)) return;
   try {
-    await api.labels.delete(label.id);
-    await reload(`Deleted ${label.name}.`);
+    await del();
+    await reload(status);
   } catch (error) {
     showError(form, error);
   }

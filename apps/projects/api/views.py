@@ -82,16 +82,24 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return self.get_queryset().get(pk=self.membership.project_id)
 
 
-@model_viewset_errors(LabelSerializer, conflict=True)
-class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
-    """The label schema. Members read it; owners change it."""
+class SchemaViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
+    """A part of the project's schema (labels, category groups): members
+    read it, owners change it; no PUT. The serializer sees the project."""
 
     roles = {"GET": Role.ANNOTATOR, "POST": Role.OWNER, "PATCH": Role.OWNER, "DELETE": Role.OWNER}
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_converter = "id"
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
+
+
+@model_viewset_errors(LabelSerializer, conflict=True)
+class LabelViewSet(SchemaViewSet):
+    """The label schema. Members read it; owners change it."""
 
     serializer_class = LabelSerializer
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     queryset = Label.objects.none()
-    lookup_value_converter = "id"
 
     def get_project_queryset(self):
         return (
@@ -104,9 +112,6 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
             .select_related("group")
             .order_by(*ORDER)
         )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
 
     def perform_create(self, serializer):
         position = serializer.validated_data.pop("position", None)
@@ -153,18 +158,14 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
 
 
 @model_viewset_errors(CategoryGroupSerializer, conflict=True, write=(400, *SCOPED, 409))
-class CategoryGroupViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
+class CategoryGroupViewSet(SchemaViewSet):
     """The groups of document categories. Members read them; owners change
     them. A group with labels cannot be deleted, and one that takes several
     categories becomes single-choice only while no set holds two of them
     (apps/projects/categories.py): both are 409."""
 
-    roles = {"GET": Role.ANNOTATOR, "POST": Role.OWNER, "PATCH": Role.OWNER, "DELETE": Role.OWNER}
-
     serializer_class = CategoryGroupSerializer
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     queryset = CategoryGroup.objects.none()
-    lookup_value_converter = "id"
 
     def get_project_queryset(self):
         labels = Label.objects.order_by(*ORDER).only("id", "name", "group_id")
@@ -173,9 +174,6 @@ class CategoryGroupViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
             .order_by(*GROUP_ORDER)
             .prefetch_related(Prefetch("labels", queryset=labels))
         )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
 
     def perform_create(self, serializer):
         position = serializer.validated_data.pop("position", None)
