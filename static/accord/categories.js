@@ -153,8 +153,8 @@ export class CategoryPanel {
       const mark = this.marks.get(name);
       const sources = suggested.get(name);
       mark.hidden = !sources || readonly;
-      mark.textContent = sources ? `suggested (${sources.join(", ")}): accept` : "";
-      mark.title = sources ? `Suggested by ${sources.join(", ")}` : "";
+      mark.textContent = sources ? "suggested: accept" : "";
+      mark.title = sources ? `Suggested by ${sources.join(", ")}: click to choose it` : "";
     }
     for (const g of this.schema.groups) {
       const none = this.nones.get(g.name);

@@ -105,12 +105,15 @@ def test_a_key_never_changes_a_submitted_set(page, document, users, open_workspa
     assert stored(document) == ["NEGATIVE"]
 
 
-def test_a_suggested_category_is_accepted_with_one_action(page, document, open_workspace):
+def test_a_suggested_category_is_accepted_with_one_action(
+    page, document, open_workspace, screenshot_path
+):
     add_prediction(document, source="tone-model", categories=["NEGATIVE", "SECURITY"])
     open_workspace(page, document)
     mark = page.get_by_role("button", name="Accept the suggested category NEGATIVE")
     expect(mark).to_be_visible()
-    expect(mark).to_contain_text("tone-model")
+    expect(mark).to_have_attribute("title", "Suggested by tone-model: click to choose it")
+    page.screenshot(path=screenshot_path("workspace-category-suggestions.png"))
     mark.click()
     expect(option(page, "NEGATIVE")).to_be_checked()
     expect(mark).to_be_hidden()
