@@ -15,7 +15,7 @@ from django.db.models import Count
 
 from .errors import Conflict
 from .labels import move_row
-from .models import CategoryGroup
+from .models import CategoryGroup, Label
 
 GROUP_ORDER = ("position", "name", "id")
 
@@ -45,26 +45,33 @@ def refuse_delete(group):
 
 def set_holding_several(group):
     """(document id, document title or external id, label names) of one set
-    that holds two or more categories of `group`, or None."""
-    # Imported here: the annotations app builds on this one.
-    from apps.annotations.models import SetCategory
-
+    that holds two or more categories of `group`, or None. Read through the
+    labels' set categories (Label.set_categories): this app sits below the
+    annotations app and does not import it."""
+    labels = Label.objects.filter(group=group)
     row = (
-        SetCategory.objects.filter(label__group=group)
-        .values("set_id")
-        .annotate(n=Count("id"))
+        labels.filter(set_categories__isnull=False)
+        .values("set_categories__set")
+        .annotate(n=Count("pk"))
         .filter(n__gt=1)
-        .order_by("set_id")
+        .order_by("set_categories__set")
+        .values(
+            "set_categories__set",
+            "set_categories__set__document",
+            "set_categories__set__document__title",
+            "set_categories__set__document__external_id",
+        )
         .first()
     )
     if row is None:
         return None
-    chosen = SetCategory.objects.filter(set_id=row["set_id"], label__group=group).select_related(
-        "set__document", "label"
+    names = labels.filter(set_categories__set=row["set_categories__set"]).order_by("name")
+    title = row["set_categories__set__document__title"]
+    return (
+        row["set_categories__set__document"],
+        title or row["set_categories__set__document__external_id"],
+        list(names.values_list("name", flat=True)),
     )
-    chosen = list(chosen.order_by("label__name"))
-    document = chosen[0].set.document
-    return document.pk, document.title or document.external_id, [c.label.name for c in chosen]
 
 
 def check_multiple_change(group: CategoryGroup, multiple: bool):
