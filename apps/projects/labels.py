@@ -48,22 +48,26 @@ def next_position(project):
 def move_label(label, position):
     """Put `label` at index `position` of its project's labels (clamped to the
     end), the others keeping their order; returns the label's new position."""
+    rows = Label.objects.filter(project_id=label.project_id).order_by(*ORDER)
+    return move_row(rows, label, position)
+
+
+def move_row(rows, item, position):
+    """Put `item` at index `position` of `rows` (an ordered queryset of a
+    model with a `position`, which holds it), clamped to the end, the others
+    keeping their order; renumbers them 0..n-1 under a row lock. Returns the
+    item's new position."""
     with transaction.atomic():
-        labels = list(
-            Label.objects.select_for_update()
-            .filter(project_id=label.project_id)
-            .order_by(*ORDER)
-            .only("id", "position")
-        )
-        others = [item for item in labels if item.pk != label.pk]
+        locked = list(rows.select_for_update().only("id", "position"))
+        others = [row for row in locked if row.pk != item.pk]
         position = max(0, min(position, len(others)))
-        moving = next(item for item in labels if item.pk == label.pk)
+        moving = next(row for row in locked if row.pk == item.pk)
         others.insert(position, moving)
         changed = []
-        for index, item in enumerate(others):
-            if item.position != index:
-                item.position = index
-                changed.append(item)
-        Label.objects.bulk_update(changed, ["position"])
-    label.position = position
+        for index, row in enumerate(others):
+            if row.position != index:
+                row.position = index
+                changed.append(row)
+        rows.model.objects.bulk_update(changed, ["position"])
+    item.position = position
     return position

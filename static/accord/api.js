@@ -124,6 +124,12 @@ export class Api {
       update: (id, fields) => send("PATCH", `labels/${id}/`, fields),
       delete: (id) => send("DELETE", `labels/${id}/`),
     };
+    this.categoryGroups = {
+      list: () => send("GET", "category-groups/?page_size=1000"),
+      create: (fields) => send("POST", "category-groups/", fields),
+      update: (id, fields) => send("PATCH", `category-groups/${id}/`, fields),
+      delete: (id) => send("DELETE", `category-groups/${id}/`),
+    };
     this.members = {
       list: () => send("GET", "members/?page_size=1000"),
       // `who`: {username} or {email}.

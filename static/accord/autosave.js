@@ -159,7 +159,9 @@ export class Autosave {
     const theirs = this.conflict;
     if (!theirs) return false;
     const theirsContent = new SetModel(theirs).content();
-    const content = keepMine ? rebase(this.base, this.model.content(), theirsContent) : theirsContent;
+    const content = keepMine
+      ? rebase(this.base, this.model.content(), theirsContent, this.model.excludes)
+      : theirsContent;
     this.model.load({ ...theirs, ...content });
     this.base = theirsContent;
     this.conflict = null;

@@ -2,6 +2,7 @@
 // time (gold, each annotator's, each prediction), switched with the picker or
 // [ and ]. It reads documents/{d}/, documents/{d}/annotations/ and labels/;
 // the API decides which sets come back (blind projects, anonymous review).
+// Each set's document categories show above its spans.
 // Drawing is render.js, stances as arcs arcs.js (as in the workspace); offsets go through offsets.js (the API counts code
 // points, the page UTF-16). Nothing here writes. All text goes in through
 // textContent.
@@ -95,9 +96,21 @@ function show(index) {
       ),
     ),
   );
+  drawCategories(s ? s.categories || [] : []);
   $("set-summary").textContent = s
     ? `${setName(s)}, version ${s.version}`
     : "No set of this document is yours to see yet.";
+}
+
+// The set's document categories, each after its group's name.
+function drawCategories(names) {
+  const group = (name) => V.labels.category.get(name)?.group;
+  $("set-categories").replaceChildren(
+    el("span", { class: "muted", text: "Categories:" }),
+    ...(names.length
+      ? names.map((name) => el("span", { class: "set-category" }, group(name) ? `${group(name)}: ` : "", V.labels.chip(name)))
+      : [el("span", { class: "muted", text: "none" })]),
+  );
 }
 
 // A click on an arc marks its stance, in the text and in the list.

@@ -13,6 +13,7 @@ export const HELP = [
   ["Enter", "Link the selected span to an actor; accept a suggestion; confirm a choice"],
   ["/", "Start a stance from the selected span: then choose the target, Enter, then the polarity key"],
   ["polarity key", "While drawing a stance: set its polarity"],
+  ["category key", "Choose or clear a document category (in a group that takes one, it replaces the other)"],
   [". / ,", "Select the next / previous stance (or click its arc in the text, or its row in the side list)"],
   ["Enter (stance selected)", "Edit the selected stance: its polarity, in the side list"],
   ["polarity key (stance selected)", "Change the selected stance's polarity"],
@@ -28,7 +29,8 @@ export const HELP = [
 // `keys` lets another screen (review.js) list its own keys in the same table;
 // `commands`, the one-character keys that screen acts on first: a label that
 // took one before it was reserved is listed once, saying when its key works.
-export function fillHelp(table, entityLabels, stanceLabels, keys = HELP, commands = new Set()) {
+// `categoryLabels`, the document categories (each with its `group`), where the screen has them.
+export function fillHelp(table, entityLabels, stanceLabels, keys = HELP, commands = new Set(), categoryLabels = new Map()) {
   // A label's row carries its description: as the tooltip, and in words.
   const row = (key, what, description = "") => el("tr", { title: description || null },
     el("td", {}, el("kbd", { text: key })),
@@ -40,5 +42,6 @@ export function fillHelp(table, entityLabels, stanceLabels, keys = HELP, command
   };
   for (const l of entityLabels.values()) if (l.shortcut) rows.push(labelRow(l, "Entity label"));
   for (const l of stanceLabels.values()) if (l.shortcut) rows.push(labelRow(l, "Stance polarity"));
+  for (const l of categoryLabels.values()) if (l.shortcut) rows.push(labelRow(l, `Category of ${l.group}:`));
   table.replaceChildren(...rows);
 }

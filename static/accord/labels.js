@@ -1,5 +1,6 @@
 // A project's labels on the two text pages: their colours, their shortcut
-// keys, the palette of entity labels and the coloured chip that names one.
+// keys (entity, stance and category labels apart), the palette of entity
+// labels and the coloured chip that names one.
 
 import { el } from "./dom.js";
 
@@ -11,7 +12,8 @@ export class LabelSet {
     this.byName = new Map();
     this.entity = new Map(); // name -> label, in the API's order
     this.stance = new Map();
-    this.keys = { entity: new Map(), stance: new Map() }; // shortcut -> name
+    this.category = new Map(); // document categories, each with its `group`
+    this.keys = { entity: new Map(), stance: new Map(), category: new Map() }; // shortcut -> name
     this.load(results);
   }
 
@@ -19,8 +21,9 @@ export class LabelSet {
   load(results) {
     for (const l of results) {
       this.byName.set(l.name, l);
-      this[l.kind === "entity" ? "entity" : "stance"].set(l.name, l);
-      if (l.shortcut) this.keys[l.kind === "entity" ? "entity" : "stance"].set(l.shortcut, l.name);
+      const kind = l.kind in this.keys ? l.kind : "stance";
+      this[kind].set(l.name, l);
+      if (l.shortcut) this.keys[kind].set(l.shortcut, l.name);
     }
     return this;
   }
@@ -45,6 +48,10 @@ export class LabelSet {
 
   stanceKey(key) {
     return this.forKey("stance", key);
+  }
+
+  categoryKey(key) {
+    return this.forKey("category", key);
   }
 
   // The coloured name of a label.

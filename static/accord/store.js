@@ -2,6 +2,8 @@
 // plus the rules the server checks, applied before anything is sent: no two
 // spans with the same start, end and label; no repeated stance; a stance
 // never outlives its holder or target; ids are unique across spans and stances.
+// The set's document categories (label names) are kept as a set of names;
+// categories.js knows their groups and which of them take only one.
 
 let counter = 0;
 function newId(prefix, taken) {
@@ -26,6 +28,7 @@ export class SetModel {
     this.stances = new Map();
     // Rejected suggestions, by identity (rejectionKey), stored with the set.
     this.rejected = new Map((payload.rejected_predictions || []).map((r) => [rejectionKey(r), r]));
+    this.categories = new Set(payload.categories || []);
     for (const s of payload.spans || []) {
       this.spans.set(String(s.id), {
         id: String(s.id), start: s.start, end: s.end, label: s.label, actor: s.actor ?? null,
@@ -45,7 +48,21 @@ export class SetModel {
       spans: spans.map((s) => ({ id: s.id, start: s.start, end: s.end, label: s.label, actor: s.actor })),
       stances: [...this.stances.values()].map((t) => ({ ...t })),
       rejected_predictions: [...this.rejected.values()].map((r) => ({ ...r })),
+      // Always sent: a PUT without categories clears them.
+      categories: [...this.categories].sort(),
     };
+  }
+
+  // Choose (on) or drop a document category; `excludes` are the names it
+  // cannot stand with (the others of a single-choice group), dropped when
+  // it is chosen. False when nothing changed.
+  setCategory(name, on, excludes = []) {
+    if (on === this.categories.has(name)) return false;
+    if (on) {
+      for (const other of excludes) this.categories.delete(other);
+      this.categories.add(name);
+    } else this.categories.delete(name);
+    return true;
   }
 
   // A suggestion of the prediction set `source` ("" for none), rejected.
@@ -62,6 +79,10 @@ export class SetModel {
   }
 
   taken = (id) => this.spans.has(id) || this.stances.has(id);
+
+  // name -> the categories a chosen one drops (its single-choice group's
+  // others); the page that knows the groups sets it (categories.js).
+  excludes = () => [];
 
   findSpan(start, end, label) {
     for (const s of this.spans.values()) {
@@ -146,8 +167,9 @@ export const rejectionKey = (r) => JSON.stringify([r.source, r.start, r.end, r.l
 
 // Re-apply my change (base -> mine) on top of theirs: what I added or edited
 // wins, what I deleted goes, everything else is theirs. The result keeps
-// the server's rules (no repeats, no dangling stance).
-export function rebase(base, mine, theirs) {
+// the server's rules (no repeats, no dangling stance; a category I chose
+// drops those it excludes, `excludes(name)`: its single-choice group's others).
+export function rebase(base, mine, theirs, excludes = () => []) {
   const apply = (key) => {
     const b = new Map(base[key].map((x) => [String(x.id), x]));
     const m = new Map(mine[key].map((x) => [String(x.id), x]));
@@ -191,7 +213,22 @@ export function rebase(base, mine, theirs) {
   const [b, m, rejected] = [keyed(base), keyed(mine), keyed(theirs)];
   for (const [key, r] of m) if (!b.has(key)) rejected.set(key, r);
   for (const key of b.keys()) if (!m.has(key)) rejected.delete(key);
-  return { spans, stances, rejected_predictions: [...rejected.values()] };
+  return { spans, stances, rejected_predictions: [...rejected.values()],
+    categories: rebaseCategories(base, mine, theirs, excludes) };
+}
+
+// Theirs, with the categories I chose since the base (each dropping what it
+// excludes) and without those I dropped.
+function rebaseCategories(base, mine, theirs, excludes) {
+  const [b, m] = [new Set(base.categories || []), new Set(mine.categories || [])];
+  const out = new Set(theirs.categories || []);
+  for (const name of b) if (!m.has(name)) out.delete(name);
+  for (const name of m) {
+    if (b.has(name)) continue;
+    for (const other of excludes(name)) out.delete(other);
+    out.add(name);
+  }
+  return [...out].sort();
 }
 
 // Unsaved work, kept in localStorage per project, document and user, so it

@@ -3,11 +3,12 @@
 // (word snapping), render.js (drawing), store.js (the set and its rules,
 // drafts, rebasing after a conflict), autosave.js (saving, retrying,
 // conflicts), arcs.js (stances drawn in the text), selection.js, labels.js and status.js (shared with the
-// adjudication screen), picker.js (actor links).
+// adjudication screen), picker.js (actor links), categories.js (document categories).
 
 import { Api, ApiError, errorText } from "./api.js";
 import { ArcLayer, stanceTitle } from "./arcs.js";
 import { Autosave } from "./autosave.js";
+import { acceptSuggestions, CategoryPanel, CategorySchema, clearGroup, suggestions, toggleCategory } from "./categories.js";
 import { el, syncList } from "./dom.js";
 import { fillHelp } from "./help.js";
 import { LabelSet } from "./labels.js";
@@ -32,6 +33,7 @@ const W = {
   actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
   preds: [],
   items: [], selected: null, stance: null, pending: null, kb: null, mode: null,
+  categories: new CategorySchema(), categoryPanel: null,
 };
 const drafts = new Drafts(config.project, config.document, config.user);
 // Where rejections were kept before the set stored them: read once, moved
@@ -381,7 +383,40 @@ function acceptAll() {
       }
     }
   }
+  acceptSuggestions(W.model, W.categories, suggestions(W.predSets, W.model, W.categories));
   changed();
+}
+
+// ------------------------------------------------------------------ document categories
+
+// A click in the panel, or a suggestion accepted.
+function chooseCategory(name, on) {
+  if (editable() && W.model.categories.has(name) !== on) {
+    W.model.setCategory(name, on, W.categories.excludes(name));
+    banner(null);
+    changed([]);
+  }
+  drawCategories();
+}
+
+// A category's key: toggled, and the group's choice said.
+function toggleCategoryKey(name) {
+  if (!editable()) return;
+  toggleCategory(W.model, W.categories, name);
+  const group = W.categories.groupOf.get(name);
+  const chosen = group.labels.filter((l) => W.model.categories.has(l.name)).map((l) => l.name);
+  banner(`${group.name}: ${chosen.join(", ") || "none"}`);
+  changed([]);
+  drawCategories();
+}
+
+function clearCategoryGroup(group) {
+  if (editable() && clearGroup(W.model, group)) changed([]);
+  drawCategories();
+}
+
+function drawCategories() {
+  W.categoryPanel?.update(W.model.categories, suggestions(W.predSets, W.model, W.categories), readonly());
 }
 
 function linkActor() {
@@ -534,7 +569,12 @@ function onKey(e) {
   const label = W.labels.entityKey(key);
   if (label) {
     e.preventDefault();
-    applyEntityLabel(label, e.timeStamp);
+    return applyEntityLabel(label, e.timeStamp);
+  }
+  const category = W.labels.categoryKey(key);
+  if (category && W.categories.groupOf.has(category)) {
+    e.preventDefault();
+    toggleCategoryKey(category);
   }
 }
 
@@ -605,6 +645,7 @@ function drawPanel() {
       el("button", { type: "button", text: "Accept", on: { click: (e) => { e.stopPropagation(); acceptPred(key); } } }),
       el("button", { type: "button", text: "Reject", on: { click: (e) => { e.stopPropagation(); select(key, false); removeSelected(); } } }));
   }));
+  drawCategories();
   drawDetail();
 }
 
@@ -797,11 +838,11 @@ function refuse(error) {
 }
 
 async function start() {
-  let doc, mine, sets, labels;
+  let doc, mine, sets, labels, groups;
   try {
-    [doc, mine, sets, labels] = await Promise.all([
+    [doc, mine, sets, labels, groups] = await Promise.all([
       api.documents.get(config.document, { include: "tokens" }), openSet(),
-      api.sets.list(config.document), api.labels.list(),
+      api.sets.list(config.document), api.labels.list(), api.categoryGroups.list(),
     ]);
   } catch (error) {
     refuse(error);
@@ -818,9 +859,15 @@ async function start() {
     title: (l) => l.description || l.name,
     onPick: (name) => applyEntityLabel(name),
   });
-  fillHelp($("help-keys"), W.labels.entity, W.labels.stance);
+  fillHelp($("help-keys"), W.labels.entity, W.labels.stance, undefined, undefined, W.labels.category);
+  W.categories = new CategorySchema(groups.results, W.labels.category);
 
   W.model = new SetModel(mine);
+  W.model.excludes = W.categories.excludes;
+  W.categoryPanel = new CategoryPanel($("categories"), W.categories, W.labels, {
+    onChoose: chooseCategory, onClear: clearCategoryGroup, onAccept: (name) => chooseCategory(name, true),
+    afterPointer: () => $("text").focus(),
+  });
   W.save = new Autosave(W.model, {
     server: {
       put: (version, content) => api.mine.put(config.document, { version, ...content }),

@@ -26,6 +26,7 @@ from apps.annotations.models import AnnotationSet
 from apps.datasets.releases import create_release
 from apps.documents.models import Document
 from apps.front import urls as front_urls
+from apps.projects.models import CategoryGroup
 from tests.builders import add_gold, add_prediction, annotate, browser_for, span
 
 from .test_permissions import MEMBER_ROLES, USERNAME, all_matrix_rows, build_world, url
@@ -52,7 +53,8 @@ def ids(users, project, settings, tmp_path):
     release, _ = create_release(
         project, {"name": "v1", "formats": ["jsonl"], "ratios": {"train": 1.0}}, users["olga"]
     )
-    return world.ids(r=release.pk, decision=1)
+    group = CategoryGroup.objects.create(project=project, name="TONE")
+    return world.ids(r=release.pk, decision=1, group=group.pk)
 
 
 # URL name -> the one table its read may write (see the module's docstring).

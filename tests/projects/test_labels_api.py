@@ -62,7 +62,9 @@ def names(response):
     return [label["name"] for label in response.json()["results"]]
 
 
-def test_the_list_says_how_many_spans_and_stances_use_each_label(project, users, client_for, api):
+def test_the_list_says_how_many_spans_stances_and_sets_use_each_label(
+    project, users, client_for, api
+):
     text = "Moscow and Caracas condemned Washington."
     document = make_document(project, text=text)
     spans = [
@@ -74,10 +76,10 @@ def test_the_list_says_how_many_spans_and_stances_use_each_label(project, users,
     annotate(document, users["ben"], spans[:1])
     body = client_for("rita").get(api("labels/")).json()["results"]
     uses = {label["name"]: label["uses"] for label in body}
-    assert uses["GPE"] == {"spans": 3, "stances": 0}
-    assert uses["ORG"] == {"spans": 1, "stances": 0}
-    assert uses["OPPOSE"] == {"spans": 0, "stances": 2}
-    assert uses["PERSON"] == {"spans": 0, "stances": 0}
+    assert uses["GPE"] == {"spans": 3, "stances": 0, "categories": 0}
+    assert uses["ORG"] == {"spans": 1, "stances": 0, "categories": 0}
+    assert uses["OPPOSE"] == {"spans": 0, "stances": 2, "categories": 0}
+    assert uses["PERSON"] == {"spans": 0, "stances": 0, "categories": 0}
     one = client_for("olga").get(api(f"labels/{body[0]['id']}/")).json()
     assert "uses" in one and "position" in one
 

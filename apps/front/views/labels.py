@@ -1,5 +1,5 @@
 """The label schema editor: a shell the schema script (static/accord/schema.js)
-fills through the labels API.
+fills through the labels and category-groups APIs.
 
 Owners edit the schema; reviewers and annotators see it read-only (the API
 lets every member read it and only owners change it). Non-members get 404.
@@ -33,6 +33,8 @@ def labels_page(request, membership):
             "membership": membership,
             "can_edit": can_edit,
             "kinds": Label.Kind.choices,
+            # Listed by kind; categories are listed in their groups.
+            "span_kinds": [k for k in Label.Kind.choices if k[0] != Label.Kind.CATEGORY],
             "config": config,
         },
     )

@@ -3,11 +3,12 @@ from rest_framework import serializers
 from apps.actors.models import Actor
 from apps.actors.starters import TEMPLATES
 
+from ..categories import label_names
 from ..inputs import MAX_ID, json_problem
 from ..jobs import why_not_retried
 from ..labels import RESERVED_SHORTCUTS, reserved_message
 from ..limits import routing_ceiling_problem
-from ..models import Job, Label, Project, Role, label_name_validator
+from ..models import CategoryGroup, Job, Label, Project, Role, label_name_validator
 
 
 class ProjectStartSerializer(serializers.Serializer):
@@ -129,7 +130,8 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class LabelUsesSerializer(serializers.Serializer):
-    """How many spans and stances use a label (the label list annotates both)."""
+    """How many spans, stances and set categories use a label (the label list
+    annotates all three)."""
 
     spans = serializers.IntegerField(
         source="span_uses", default=0, help_text="Spans with this label."
@@ -137,6 +139,28 @@ class LabelUsesSerializer(serializers.Serializer):
     stances = serializers.IntegerField(
         source="stance_uses", default=0, help_text="Stances with this polarity."
     )
+    categories = serializers.IntegerField(
+        source="category_uses", default=0, help_text="Sets that chose this category."
+    )
+
+
+class GroupField(serializers.SlugRelatedField):
+    """A category label's group, by name, among the project's groups."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="name", **kwargs)
+
+    def get_queryset(self):
+        return CategoryGroup.objects.filter(project=self.context["project"])
+
+    def to_internal_value(self, data):
+        try:
+            return self.get_queryset().get(name=data)
+        except (CategoryGroup.DoesNotExist, TypeError, ValueError):
+            names = ", ".join(g.name for g in self.get_queryset()) or "none yet"
+            raise serializers.ValidationError(
+                f"There is no category group {data!r} in this project; its groups are {names}."
+            ) from None
 
 
 class LabelSerializer(serializers.ModelSerializer):
@@ -151,13 +175,47 @@ class LabelSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Items that use the label: one in use cannot be deleted or change kind.",
     )
+    group = GroupField(
+        required=False,
+        allow_null=True,
+        help_text="The category group (its name) of a label of kind category: required "
+        "for that kind, refused for the others.",
+    )
 
     class Meta:
         model = Label
-        fields = ["id", "kind", "name", "color", "shortcut", "description", "position", "uses"]
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "color",
+            "shortcut",
+            "description",
+            "position",
+            "group",
+            "uses",
+        ]
+
+    def validate_group_of_kind(self, attrs):
+        """A category label has a group; other kinds have none. A label that
+        stops being a category leaves its group."""
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))
+        if kind == Label.Kind.CATEGORY:
+            group = attrs.get("group", getattr(self.instance, "group", None))
+            if group is None:
+                raise serializers.ValidationError(
+                    {"group": "A category label needs a group: the name of a category group."}
+                )
+        elif attrs.get("group") is not None:
+            raise serializers.ValidationError(
+                {"group": f"Only a category label has a group; this one is of kind {kind}."}
+            )
+        elif self.instance is not None and self.instance.group_id is not None:
+            attrs["group"] = None
 
     def validate(self, attrs):
         project = self.context["project"]
+        self.validate_group_of_kind(attrs)
         name = attrs.get("name", getattr(self.instance, "name", None))
         shortcut = attrs.get("shortcut", getattr(self.instance, "shortcut", ""))
         others = Label.objects.filter(project=project)
@@ -177,6 +235,35 @@ class LabelSerializer(serializers.ModelSerializer):
                     {"shortcut": f"The key {shortcut!r} is already the shortcut of {clash.name}."}
                 )
         return attrs
+
+
+class CategoryGroupSerializer(serializers.ModelSerializer):
+    labels = serializers.SerializerMethodField(
+        help_text="The names of the group's category labels, in the schema's order; "
+        "a label joins a group through the labels API (its `group`)."
+    )
+    position = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The group's place among the project's groups (0 first). Writing it "
+        "moves the group there, the others keeping their order; on create it defaults "
+        "to the end.",
+    )
+
+    class Meta:
+        model = CategoryGroup
+        fields = ["id", "name", "multiple", "description", "position", "labels"]
+
+    def get_labels(self, group) -> list[str]:
+        return label_names(group)
+
+    def validate_name(self, name):
+        others = CategoryGroup.objects.filter(project=self.context["project"], name=name)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(f"This project already has a category group {name}.")
+        return name
 
 
 class GuidelinesPreviewSerializer(serializers.Serializer):

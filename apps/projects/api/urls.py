@@ -5,7 +5,14 @@ from django.urls import path
 
 from ..ids import Router
 from .tokens import CurrentTokenView, ObtainTokenView, TokenDetailView, TokenListView
-from .views import GuidelinesPreviewView, JobRetryView, JobViewSet, LabelViewSet, ProjectViewSet
+from .views import (
+    CategoryGroupViewSet,
+    GuidelinesPreviewView,
+    JobRetryView,
+    JobViewSet,
+    LabelViewSet,
+    ProjectViewSet,
+)
 
 app_name = "projects"
 
@@ -13,6 +20,9 @@ router = Router()
 router.register("projects", ProjectViewSet, basename="project")
 router.register("jobs", JobViewSet, basename="job")
 router.register("projects/<id:project_pk>/labels", LabelViewSet, basename="label")
+router.register(
+    "projects/<id:project_pk>/category-groups", CategoryGroupViewSet, basename="category-group"
+)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

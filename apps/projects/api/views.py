@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -9,18 +9,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.actors.starters import create_project
-from apps.annotations.models import Span, Stance
+from apps.annotations.models import SetCategory, Span, Stance
 
+from ..categories import GROUP_ORDER, check_multiple_change, move_group, refuse_delete
 from ..errors import Conflict
 from ..guidelines import render_guidelines
 from ..inputs import MAX_ID
 from ..jobs import expire_stale, jobs_seen_by, kind_of, retry_job, role_to_see
 from ..labels import ORDER, move_label, next_position
-from ..models import Job, Label, Membership, Project, Role
+from ..models import CategoryGroup, Job, Label, Membership, Project, Role
 from ..permissions import ProjectScopedMixin, get_membership, refusal, role_needed
 from ..queries import count_of
 from .schema import SCOPED, errors, model_viewset_errors
 from .serializers import (
+    CategoryGroupSerializer,
     GuidelinesHtmlSerializer,
     GuidelinesPreviewSerializer,
     JobSerializer,
@@ -80,16 +82,24 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return self.get_queryset().get(pk=self.membership.project_id)
 
 
-@model_viewset_errors(LabelSerializer, conflict=True)
-class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
-    """The label schema. Members read it; owners change it."""
+class SchemaViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
+    """A part of the project's schema (labels, category groups): members
+    read it, owners change it; no PUT. The serializer sees the project."""
 
     roles = {"GET": Role.ANNOTATOR, "POST": Role.OWNER, "PATCH": Role.OWNER, "DELETE": Role.OWNER}
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_converter = "id"
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
+
+
+@model_viewset_errors(LabelSerializer, conflict=True)
+class LabelViewSet(SchemaViewSet):
+    """The label schema. Members read it; owners change it."""
 
     serializer_class = LabelSerializer
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     queryset = Label.objects.none()
-    lookup_value_converter = "id"
 
     def get_project_queryset(self):
         return (
@@ -97,12 +107,11 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
             .annotate(
                 span_uses=count_of(Span.objects.filter(label=OuterRef("pk")), "label"),
                 stance_uses=count_of(Stance.objects.filter(polarity=OuterRef("pk")), "polarity"),
+                category_uses=count_of(SetCategory.objects.filter(label=OuterRef("pk")), "label"),
             )
+            .select_related("group")
             .order_by(*ORDER)
         )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
 
     def perform_create(self, serializer):
         position = serializer.validated_data.pop("position", None)
@@ -140,9 +149,61 @@ class LabelViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
     @staticmethod
     def _uses(label):
         # Counted with the label by get_queryset(): no query of its own.
-        spans, stances = label.span_uses, label.stance_uses
-        parts = [f"{n} {what}" for n, what in ((spans, "spans"), (stances, "stances")) if n]
-        return ", ".join(parts)
+        counts = (
+            (label.span_uses, "spans"),
+            (label.stance_uses, "stances"),
+            (label.category_uses, "sets as a category"),
+        )
+        return ", ".join(f"{n} {what}" for n, what in counts if n)
+
+
+@model_viewset_errors(CategoryGroupSerializer, conflict=True, write=(400, *SCOPED, 409))
+class CategoryGroupViewSet(SchemaViewSet):
+    """The groups of document categories. Members read them; owners change
+    them. A group with labels cannot be deleted, and one that takes several
+    categories becomes single-choice only while no set holds two of them
+    (apps/projects/categories.py): both are 409."""
+
+    serializer_class = CategoryGroupSerializer
+    queryset = CategoryGroup.objects.none()
+
+    def get_project_queryset(self):
+        labels = Label.objects.order_by(*ORDER).only("id", "name", "group_id")
+        return (
+            CategoryGroup.objects.filter(project=self.project)
+            .order_by(*GROUP_ORDER)
+            .prefetch_related(Prefetch("labels", queryset=labels))
+        )
+
+    def perform_create(self, serializer):
+        position = serializer.validated_data.pop("position", None)
+        with transaction.atomic():
+            last = CategoryGroup.objects.filter(project=self.project).aggregate(n=Max("position"))
+            after = 0 if last["n"] is None else last["n"] + 1
+            group = serializer.save(project=self.project, position=after)
+            if position is not None:
+                move_group(group, position)
+
+    def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        position = fields.pop("position", None)
+        with transaction.atomic():
+            # The row lock orders two owners' changes of one group.
+            group = CategoryGroup.objects.select_for_update().get(pk=serializer.instance.pk)
+            if "multiple" in fields:
+                check_multiple_change(group, fields["multiple"])
+            # Only the fields sent: the position is move_group's.
+            for name, value in fields.items():
+                setattr(serializer.instance, name, value)
+            serializer.instance.save(update_fields=list(fields))
+            if position is not None:
+                move_group(serializer.instance, position)
+
+    def destroy(self, request, *args, **kwargs):
+        group = self.get_object()
+        refuse_delete(group)
+        group.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class GuidelinesPreviewView(APIView):
