@@ -1,0 +1,213 @@
+"""Reading and writing the codebook as CSV or JSON. Pure: bytes and plain
+dicts in, plain data out; storing is `apps.actors.codebook`.
+
+CSV: a header row, then one concept a row. Columns: ``name`` (required),
+``description``, ``parent`` (the parent's name: a concept of the same file
+or of the codebook; it may come after its child) and ``keywords``, separated
+by ``|`` (a literal ``|`` or ``\\`` inside a keyword is written ``\\|`` or
+``\\\\``, as the registry writes aliases). Rows are numbered as a spreadsheet
+shows them: the header is row 1.
+
+JSON: a list of objects (or ``{"concepts": [...]}``) with the same fields;
+``parent`` is a name or null, ``keywords`` a list of strings.
+
+Every problem is reported at once, each naming its row and field.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from apps.projects.inputs import unstorable
+
+from .codebook_rules import MAX_NAME, CodebookError, clean_keywords
+from .registry_io import RegistryFormatError, _decode, _error, join_aliases, split_aliases
+
+COLUMNS = ("name", "description", "parent", "keywords")
+
+
+class CodebookFormatError(RegistryFormatError):
+    """The file as a whole cannot be read (not its rows)."""
+
+
+@dataclass
+class ConceptRecord:
+    where: str
+    name: str
+    description: str = ""
+    parent: str = ""  # a name, "" for none
+    keywords: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedCodebook:
+    records: list
+    errors: list  # [{"where", "field", "message"}]
+
+
+def _check(where, raw, keywords, errors):
+    """A ConceptRecord from a dict of field -> value, or None (errors recorded)."""
+    ok = True
+
+    def text(name, required=False):
+        nonlocal ok
+        value = raw.get(name)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            _error(errors, where, name, f"must be text, got {value!r}")
+            ok = False
+            return ""
+        value = value.strip()
+        if problem := unstorable(value):
+            _error(errors, where, name, problem)
+            ok = False
+            return ""
+        if required and not value:
+            _error(errors, where, name, "is required")
+            ok = False
+        if name in ("name", "parent") and len(value) > MAX_NAME:
+            _error(errors, where, name, f"is longer than {MAX_NAME} characters")
+            ok = False
+        return value
+
+    name = text("name", required=True)
+    description = text("description")
+    parent = text("parent")
+    if ok and parent == name:
+        _error(errors, where, "parent", "a concept cannot be its own parent")
+        ok = False
+    try:
+        keywords = clean_keywords(keywords)
+    except CodebookError as exc:
+        _error(errors, where, "keywords", str(exc))
+        ok = False
+    if not ok:
+        return None
+    return ConceptRecord(where, name, description, parent, keywords)
+
+
+def _check_duplicates(records, errors):
+    first = {}
+    for record in records:
+        seen = first.setdefault(record.name, record.where)
+        if seen != record.where:
+            _error(errors, record.where, "name", f"{record.name!r} repeats {seen}")
+
+
+def parse_csv(data):
+    reader = csv.DictReader(io.StringIO(_decode(data), newline=""))
+    header = reader.fieldnames
+    if not header:
+        raise CodebookFormatError("The CSV file is empty; it needs a header row with `name`.")
+    header = [column.strip() if column else column for column in header]
+    reader.fieldnames = header
+    if "name" not in header:
+        raise CodebookFormatError(
+            f"The CSV header has no `name` column (it has {', '.join(map(str, header))})."
+        )
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        raise CodebookFormatError(
+            f"Unknown CSV column(s) {', '.join(map(repr, unknown))}; "
+            f"the columns are {', '.join(COLUMNS)}."
+        )
+    records, errors = [], []
+    try:
+        for row in reader:
+            where = f"row {reader.line_num}"
+            if None in row:
+                _error(errors, where, "row", "has more cells than the header has columns")
+                continue
+            if not any((value or "").strip() for value in row.values()):
+                continue  # a blank line
+            record = _check(where, row, split_aliases(row.get("keywords") or ""), errors)
+            if record:
+                records.append(record)
+    except csv.Error as exc:
+        raise CodebookFormatError(
+            f"The CSV file cannot be read near row {reader.line_num}: {exc}"
+        ) from None
+    _check_duplicates(records, errors)
+    return ParsedCodebook(records, errors)
+
+
+def parse_items(items):
+    """Check a list of concept objects (the JSON format, already decoded)."""
+    if isinstance(items, dict) and isinstance(items.get("concepts"), list):
+        items = items["concepts"]
+    if not isinstance(items, list):
+        raise CodebookFormatError('A JSON codebook is a list of concepts, or {"concepts": [...]}.')
+    records, errors = [], []
+    for index, item in enumerate(items):
+        where = f"concepts[{index}]"
+        if not isinstance(item, dict):
+            _error(errors, where, "concept", "must be an object with at least a name")
+            continue
+        unknown = sorted(set(item) - set(COLUMNS) - {"id"})
+        if unknown:
+            _error(
+                errors,
+                where,
+                unknown[0],
+                f"unknown field(s) {', '.join(unknown)}; the fields are {', '.join(COLUMNS)}",
+            )
+            continue
+        keywords = item.get("keywords")
+        record = _check(where, item, [] if keywords is None else keywords, errors)
+        if record:
+            records.append(record)
+    _check_duplicates(records, errors)
+    return ParsedCodebook(records, errors)
+
+
+def parse_json(data):
+    try:
+        items = json.loads(_decode(data))
+    except ValueError as exc:
+        raise CodebookFormatError(f"The file is not valid JSON: {exc}.") from None
+    except RecursionError:
+        raise CodebookFormatError("The file is not valid JSON: it nests too deeply.") from None
+    return parse_items(items)
+
+
+FORMATS = {"csv": parse_csv, "json": parse_json}
+
+
+def parse(data, filename=None, fmt=None):
+    fmt = (fmt or "").lower().lstrip(".")
+    if not fmt and filename and "." in filename:
+        fmt = filename.rsplit(".", 1)[1].lower()
+    if fmt not in FORMATS:
+        raise CodebookFormatError(
+            f"Cannot tell the codebook format of {filename or 'the upload'!r}; "
+            "send a .csv or .json file, or give format=csv|json."
+        )
+    return FORMATS[fmt](data)
+
+
+def write_csv(concepts):
+    """CSV text of concepts given as dicts (name, description, parent name
+    or "", keywords), in the order given."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for c in concepts:
+        writer.writerow(
+            [c["name"], c["description"], c["parent"] or "", join_aliases(c["keywords"])]
+        )
+    return out.getvalue()
+
+
+def write_json(concepts):
+    items = [
+        {
+            "name": c["name"],
+            "description": c["description"],
+            "parent": c["parent"] or None,
+            "keywords": list(c["keywords"]),
+        }
+        for c in concepts
+    ]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
