@@ -98,8 +98,12 @@ def _plan(records, current):
             final[record.name] = record.parent or None
     cycle = cycle_of(final)
     if cycle:
-        record = next(by_name[name] for name in cycle if name in by_name)
-        loop = " › ".join([*cycle, cycle[0]])
+        # Named from the first row of the file on the loop, whatever the walk found.
+        record = next(r for r in records if r.name in cycle)
+        start = cycle.index(record.name)
+        cycle = cycle[start:] + cycle[:start]
+        # Written as paths are, each name under the one before it.
+        loop = " › ".join([cycle[0], *reversed(cycle[1:]), cycle[0]])
         errors.append(_row_error(record, "parent", f"the parents would make a loop: {loop}"))
     return errors
 

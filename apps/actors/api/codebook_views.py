@@ -84,6 +84,7 @@ def concepts_of(project):
         Concept.objects.filter(project=project)
         .select_related("merged_by")
         .annotate(stance_count=Count("stances"))
+        .order_by("name", "id")  # a GROUP BY drops the model's ordering
     )
 
 
@@ -131,6 +132,10 @@ class ConceptViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
 
     def get_project_queryset(self):
         return concepts_of(self.project)
+
+    def filter_queryset(self, queryset):
+        # Filters choose what a list shows; a merged concept's own URL shows it.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_context(self):
         return {
