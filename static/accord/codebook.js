@@ -116,7 +116,7 @@ function drawTree(searching) {
     );
     if (concept.merged_into) item.append(" ", el("span", { class: "badge merged", text: "merged" }));
     if (concept.uses.stances) {
-      item.append(" ", el("span", { class: "badge uses", title: "stances on this concept", text: String(concept.uses.stances) }));
+      item.append(" ", el("span", { class: "badge uses", text: plural(concept.uses.stances, "stance") }));
     }
     if (searching && concept.path !== concept.name) {
       item.append(el("span", { class: "cb-path muted small", text: concept.path }));
@@ -148,6 +148,8 @@ function moveActive(step) {
 
 function openConcept(concept) {
   tree.selected = concept;
+  const row = tree.rows.findIndex((r) => r.concept.id === concept.id);
+  if (row >= 0) tree.active = row;
   drawTree($("q").value.trim());
   drawDetail(concept);
 }
@@ -186,7 +188,8 @@ function drawDetail(concept) {
   const detail = $("detail");
   detail.hidden = false;
   const parts = [el("h2", { id: "detail-name", text: concept.name })];
-  parts.push(el("p", { class: "muted", id: "detail-path", text: concept.path }));
+  const place = concept.path === concept.name ? "At the top level of the codebook." : concept.path;
+  parts.push(el("p", { class: "muted", id: "detail-path", text: place }));
   if (concept.merged_into) {
     const record = el(
       "p",
