@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from apps.projects.inputs import unstorable
 
 from .codebook_rules import MAX_NAME, CodebookError, clean_keywords
-from .registry_io import RegistryFormatError, _decode, _error, join_aliases, split_aliases
+from .registry_io import (
+    RegistryFormatError,
+    _decode,
+    _error,
+    csv_rows,
+    join_aliases,
+    json_objects,
+    split_aliases,
+)
 
 COLUMNS = ("name", "description", "parent", "keywords")
 
@@ -97,63 +105,19 @@ def _check_duplicates(records, errors):
 
 
 def parse_csv(data):
-    reader = csv.DictReader(io.StringIO(_decode(data), newline=""))
-    header = reader.fieldnames
-    if not header:
-        raise CodebookFormatError("The CSV file is empty; it needs a header row with `name`.")
-    header = [column.strip() if column else column for column in header]
-    reader.fieldnames = header
-    if "name" not in header:
-        raise CodebookFormatError(
-            f"The CSV header has no `name` column (it has {', '.join(map(str, header))})."
-        )
-    unknown = [c for c in header if c not in COLUMNS]
-    if unknown:
-        raise CodebookFormatError(
-            f"Unknown CSV column(s) {', '.join(map(repr, unknown))}; "
-            f"the columns are {', '.join(COLUMNS)}."
-        )
     records, errors = [], []
-    try:
-        for row in reader:
-            where = f"row {reader.line_num}"
-            if None in row:
-                _error(errors, where, "row", "has more cells than the header has columns")
-                continue
-            if not any((value or "").strip() for value in row.values()):
-                continue  # a blank line
-            record = _check(where, row, split_aliases(row.get("keywords") or ""), errors)
-            if record:
-                records.append(record)
-    except csv.Error as exc:
-        raise CodebookFormatError(
-            f"The CSV file cannot be read near row {reader.line_num}: {exc}"
-        ) from None
+    for where, row in csv_rows(data, COLUMNS, errors, CodebookFormatError):
+        record = _check(where, row, split_aliases(row.get("keywords") or ""), errors)
+        if record:
+            records.append(record)
     _check_duplicates(records, errors)
     return ParsedCodebook(records, errors)
 
 
 def parse_items(items):
     """Check a list of concept objects (the JSON format, already decoded)."""
-    if isinstance(items, dict) and isinstance(items.get("concepts"), list):
-        items = items["concepts"]
-    if not isinstance(items, list):
-        raise CodebookFormatError('A JSON codebook is a list of concepts, or {"concepts": [...]}.')
     records, errors = [], []
-    for index, item in enumerate(items):
-        where = f"concepts[{index}]"
-        if not isinstance(item, dict):
-            _error(errors, where, "concept", "must be an object with at least a name")
-            continue
-        unknown = sorted(set(item) - set(COLUMNS) - {"id"})
-        if unknown:
-            _error(
-                errors,
-                where,
-                unknown[0],
-                f"unknown field(s) {', '.join(unknown)}; the fields are {', '.join(COLUMNS)}",
-            )
-            continue
+    for where, item in json_objects(items, "concepts", COLUMNS, errors, CodebookFormatError):
         keywords = item.get("keywords")
         record = _check(where, item, [] if keywords is None else keywords, errors)
         if record:

@@ -6,7 +6,7 @@ from functools import cache
 import django_filters
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, QueryDict
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -42,25 +42,17 @@ from .schema import (
     RegistryUploadSerializer,
 )
 from .serializers import ConceptSerializer
+from .views import MergedHiddenFilter
 
 
-class ConceptFilter(django_filters.FilterSet):
+class ConceptFilter(MergedHiddenFilter):
     q = django_filters.CharFilter(
         method="filter_q", help_text="Part of a name or a keyword; accents and case optional."
-    )
-    include_merged = django_filters.BooleanFilter(
-        method="filter_merged", help_text="Also list concepts merged into others."
     )
 
     class Meta:
         model = Concept
         fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        # Merged concepts are records of a merge, hidden unless asked for.
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        data.setdefault("include_merged", "false")
-        super().__init__(data, *args, **kwargs)
 
     def filter_q(self, queryset, name, value):
         # Keywords are a JSON list: their search keys are matched in Python
@@ -73,9 +65,6 @@ class ConceptFilter(django_filters.FilterSet):
             if any(key in search_key(k) for k in keywords or ())
         ]
         return queryset.filter(Q(name_key__contains=key) | Q(pk__in=by_keyword))
-
-    def filter_merged(self, queryset, name, value):
-        return queryset if value else queryset.filter(merged_into=None)
 
 
 def concepts_of(project):
