@@ -7,7 +7,7 @@
 import { Api, errorText } from "./api.js";
 import { el } from "./dom.js";
 import { plural } from "./plural.js";
-import { armedClick, clearFormErrors, importFile, showFormErrors, typing } from "./record_forms.js";
+import { armedClick, clearFormErrors, importFile, listKeys, showFormErrors } from "./record_forms.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
@@ -385,42 +385,21 @@ async function runMerge(event) {
 
 // --------------------------------------------------------------------- wiring
 
-document.addEventListener("keydown", (e) => {
-  if (document.querySelector("dialog[open]")) return;
-  if (e.key === "/" && !typing(e.target)) {
-    e.preventDefault();
-    $("q").focus();
-    $("q").select();
-  }
-});
-
-$("q").addEventListener("input", () => reload(150));
-$("q").addEventListener("keydown", (e) => {
-  if (e.key === "ArrowDown") {
-    e.preventDefault();
+listKeys({
+  search: $("q"),
+  list: $("concept-tree"),
+  enterList: () => {
     tree.active = Math.max(tree.active, 0);
-    $("concept-tree").focus();
     drawTree($("q").value.trim());
-  } else if (e.key === "Enter") {
-    e.preventDefault();
+  },
+  open: () => {
     const row = tree.rows[Math.max(tree.active, 0)];
     if (row) openConcept(row.concept);
-  }
+  },
+  move: moveActive,
+  atTop: () => tree.active <= 0,
 });
-$("concept-tree").addEventListener("keydown", (e) => {
-  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-    e.preventDefault();
-    if (e.key === "ArrowUp" && tree.active <= 0) {
-      $("q").focus();
-      return;
-    }
-    moveActive(e.key === "ArrowDown" ? 1 : -1);
-  } else if (e.key === "Enter") {
-    e.preventDefault();
-    const row = tree.rows[tree.active];
-    if (row) openConcept(row.concept);
-  }
-});
+$("q").addEventListener("input", () => reload(150));
 $("show-merged").addEventListener("change", () => reload());
 if ($("new-concept")) $("new-concept").addEventListener("click", () => openEditor(null));
 $("edit-form").addEventListener("submit", saveEditor);

@@ -105,3 +105,42 @@ export function showImportErrors(box, error) {
 export function typing(target) {
   return target.closest("input, textarea, select, [contenteditable=true]") !== null;
 }
+
+// The keyboard of a search box over a list of records: "/" (outside a field,
+// no dialog open) focuses the search; in the box ↓ enters the list
+// (`enterList`) and Enter opens the current record (`open`); in the list
+// ↑/↓ move (`move(step)`; ↑ on the first row, `atTop()`, goes back to the
+// box) and Enter opens. `more(e)` may take other keys of the list (it
+// returns whether it did).
+export function listKeys({ search, list, enterList, open, move, atTop, more = () => false }) {
+  document.addEventListener("keydown", (e) => {
+    if (document.querySelector("dialog[open]")) return;
+    if (e.key === "/" && !typing(e.target)) {
+      e.preventDefault();
+      search.focus();
+      search.select();
+    }
+  });
+  search.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      list.focus();
+      enterList();
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      open();
+    }
+  });
+  list.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (e.key === "ArrowUp" && atTop()) search.focus();
+      else move(e.key === "ArrowDown" ? 1 : -1);
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      open();
+    } else if (more(e)) {
+      e.preventDefault();
+    }
+  });
+}

@@ -7,7 +7,7 @@ import { Api, ApiError, errorText } from "./api.js";
 import { el } from "./dom.js";
 import { ActorPicker } from "./picker.js";
 import { plural } from "./plural.js";
-import { armedClick, clearFormErrors, importFile, showFormErrors, typing } from "./record_forms.js";
+import { armedClick, clearFormErrors, importFile, listKeys, showFormErrors } from "./record_forms.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
@@ -505,48 +505,27 @@ function importActors() {
 
 // --------------------------------------------------------------------- wiring
 
-document.addEventListener("keydown", (e) => {
-  if (document.querySelector("dialog[open]")) return;
-  if (e.key === "/" && !typing(e.target)) {
-    e.preventDefault();
-    $("q").focus();
-    $("q").select();
-  }
-});
-
-$("q").addEventListener("input", () => reload({ resetPage: true, delay: 150 }));
-$("q").addEventListener("keydown", (e) => {
-  if (e.key === "ArrowDown") {
-    e.preventDefault();
+listKeys({
+  search: $("q"),
+  list: $("actor-rows"),
+  enterList: () => {
     list.active = Math.max(list.active, 0);
-    $("actor-rows").focus();
     drawList();
-  } else if (e.key === "Enter") {
-    e.preventDefault();
+  },
+  open: () => {
     const actor = list.actors[Math.max(list.active, 0)];
     if (actor) openActor(actor);
-  }
+  },
+  move: moveActive,
+  atTop: () => list.active <= 0,
+  more: (e) => {
+    const button = { PageDown: $("next"), PageUp: $("prev") }[e.key];
+    if (!button || button.disabled) return false;
+    button.click();
+    return true;
+  },
 });
-$("actor-rows").addEventListener("keydown", (e) => {
-  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-    e.preventDefault();
-    if (e.key === "ArrowUp" && list.active <= 0) {
-      $("q").focus();
-      return;
-    }
-    moveActive(e.key === "ArrowDown" ? 1 : -1);
-  } else if (e.key === "Enter") {
-    e.preventDefault();
-    const actor = list.actors[list.active];
-    if (actor) openActor(actor);
-  } else if (e.key === "PageDown" && !$("next").disabled) {
-    e.preventDefault();
-    $("next").click();
-  } else if (e.key === "PageUp" && !$("prev").disabled) {
-    e.preventDefault();
-    $("prev").click();
-  }
-});
+$("q").addEventListener("input", () => reload({ resetPage: true, delay: 150 }));
 $("kind").addEventListener("change", () => reload({ resetPage: true }));
 $("country").addEventListener("input", () => reload({ resetPage: true, delay: 150 }));
 $("show-merged").addEventListener("change", () => reload({ resetPage: true }));
