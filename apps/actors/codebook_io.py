@@ -19,8 +19,6 @@ import io
 import json
 from dataclasses import dataclass, field
 
-from apps.projects.inputs import unstorable
-
 from .codebook_rules import MAX_NAME, CodebookError, clean_keywords
 from .registry_io import (
     RegistryFormatError,
@@ -30,6 +28,7 @@ from .registry_io import (
     join_aliases,
     json_objects,
     split_aliases,
+    text_checker,
 )
 
 COLUMNS = ("name", "description", "parent", "keywords")
@@ -56,34 +55,12 @@ class ParsedCodebook:
 
 def _check(where, raw, keywords, errors):
     """A ConceptRecord from a dict of field -> value, or None (errors recorded)."""
+    text, failed = text_checker(where, raw, errors)
     ok = True
-
-    def text(name, required=False):
-        nonlocal ok
-        value = raw.get(name)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            _error(errors, where, name, f"must be text, got {value!r}")
-            ok = False
-            return ""
-        value = value.strip()
-        if problem := unstorable(value):
-            _error(errors, where, name, problem)
-            ok = False
-            return ""
-        if required and not value:
-            _error(errors, where, name, "is required")
-            ok = False
-        if name in ("name", "parent") and len(value) > MAX_NAME:
-            _error(errors, where, name, f"is longer than {MAX_NAME} characters")
-            ok = False
-        return value
-
-    name = text("name", required=True)
+    name = text("name", required=True, limit=MAX_NAME)
     description = text("description")
-    parent = text("parent")
-    if ok and parent == name:
+    parent = text("parent", limit=MAX_NAME)
+    if not failed() and parent == name:
         _error(errors, where, "parent", "a concept cannot be its own parent")
         ok = False
     try:
@@ -91,7 +68,7 @@ def _check(where, raw, keywords, errors):
     except CodebookError as exc:
         _error(errors, where, "keywords", str(exc))
         ok = False
-    if not ok:
+    if not ok or failed():
         return None
     return ConceptRecord(where, name, description, parent, keywords)
 

@@ -91,32 +91,40 @@ def split_aliases(value):
 # --------------------------------------------------------------------------- checking a record
 
 
-def _check(where, raw, errors):
-    """An ActorRecord from a dict of field -> value, or None (errors recorded)."""
-    ok = True
+def text_checker(where, raw, errors):
+    """`text(name, required=False, limit=None)`: the stripped text of field
+    `name` of `raw` ("" when absent), a problem recorded in `errors`; and
+    `failed()`, whether any field read so far had one."""
+    problems = []
 
     def text(name, required=False, limit=None):
-        nonlocal ok
         value = raw.get(name)
         if value is None:
             value = ""
         if not isinstance(value, str):
+            problems.append(name)
             _error(errors, where, name, f"must be text, got {value!r}")
-            ok = False
             return ""
         value = value.strip()
         if problem := unstorable(value):
+            problems.append(name)
             _error(errors, where, name, problem)
-            ok = False
             return ""
         if required and not value:
+            problems.append(name)
             _error(errors, where, name, "is required")
-            ok = False
         if limit and len(value) > limit:
+            problems.append(name)
             _error(errors, where, name, f"is longer than {limit} characters")
-            ok = False
         return value
 
+    return text, lambda: bool(problems)
+
+
+def _check(where, raw, errors):
+    """An ActorRecord from a dict of field -> value, or None (errors recorded)."""
+    text, failed = text_checker(where, raw, errors)
+    ok = True
     name = text("name", required=True, limit=MAX_NAME)
     kind = text("kind") or DEFAULT_KIND
     if kind not in KINDS:
@@ -148,7 +156,7 @@ def _check(where, raw, errors):
             continue
         seen.add(alias)
         aliases.append((alias, case_sensitive))
-    if not ok:
+    if not ok or failed():
         return None
     return ActorRecord(where, name, kind, country, wikidata_id, description, aliases)
 
