@@ -1,6 +1,7 @@
 """The codebook in the database: its hierarchy as plain data, storing an
-import, merging two concepts and saying what keeps a concept from being
-deleted. The rules themselves are `codebook_rules` (pure).
+import, and saying what keeps a concept from being deleted. The rules
+themselves are `codebook_rules` (pure); merging two concepts, which
+rewrites stances, is `apps.mentions.merge.merge_concepts`.
 
 Every write that can change the hierarchy (create, edit, import, merge)
 first locks the project row (`lock_codebook`), so two of them never check
@@ -15,16 +16,13 @@ All or nothing: one transaction, and any bad row stores nothing.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
-from django.utils import timezone
+from django.db.models import Count
 
-from apps.annotations.models import AnnotationSet, Stance
-from apps.annotations.sets import documents_of, refresh_sort_keys
 from apps.projects.errors import Conflict
 from apps.projects.models import Project
 
 from .codebook_io import ConceptRecord
-from .codebook_rules import CodebookError, clean_keywords, cycle_of, doubled_claims, tree_order
+from .codebook_rules import CodebookError, clean_keywords, cycle_of, tree_order
 from .models import Concept
 from .registry import _row_error
 from .search import search_key
@@ -39,10 +37,6 @@ class CodebookConflict(Conflict):
 class _Refused(Exception):  # rolls an import back, carrying its errors
     def __init__(self, errors):
         self.errors = errors
-
-
-class MergeError(Conflict):
-    """The two concepts cannot be merged as they are."""
 
 
 def lock_codebook(project):
@@ -185,66 +179,6 @@ def import_codebook(project, records: list[ConceptRecord]):
             "same concept); nothing was stored. Run the import again."
         ) from exc
     return {"created": len(made), "updated": len(changed), "unchanged": unchanged, "errors": []}
-
-
-def merge_concepts(source, survivor, user):
-    """Merge `source` into `survivor`. Every stance on `source` is then on
-    `survivor`; a set left holding the same claim twice (same holder, concept
-    and polarity) keeps one (`doubled_claims` says which). The sub-concepts
-    of `source` move under `survivor` (when `survivor` was itself under
-    `source`, it first takes the place of `source`); `source` leaves the
-    tree and stays as the record of the merge. Every set that changed gets
-    a new version, so an editor holding the old stances gets a conflict.
-    Returns ``{"stances_moved", "stances_dropped", "children_moved"}``."""
-    if source.pk == survivor.pk:
-        raise MergeError("A concept cannot be merged into itself.")
-    if source.project_id != survivor.project_id:
-        raise MergeError("Both concepts must belong to the same project.")
-    with transaction.atomic():
-        lock_codebook(source.project)
-        locked = {
-            c.pk: c
-            for c in Concept.objects.select_for_update().filter(pk__in=[source.pk, survivor.pk])
-        }
-        source, survivor = locked[source.pk], locked[survivor.pk]
-        for concept in (source, survivor):
-            if concept.merged_into_id is not None:
-                raise MergeError(
-                    f"{concept.name} was already merged into concept {concept.merged_into_id}."
-                )
-        stances = Stance.objects.filter(concept=source)
-        set_ids = list(stances.values_list("set_id", flat=True).distinct())
-        moved = stances.update(concept=survivor)
-        rows = Stance.objects.filter(set_id__in=set_ids, concept=survivor).values_list(
-            "id", "set_id", "holder_id", "concept_id", "polarity_id", "cue_id"
-        )
-        doomed = doubled_claims(list(rows))
-        Stance.objects.filter(pk__in=doomed).delete()
-        parents, _ = hierarchy(source.project)
-        above = parents.get(survivor.pk)
-        while above is not None and above != source.pk:
-            above = parents.get(above)
-        if above == source.pk:  # survivor is under source: it takes source's place
-            survivor.parent_id = source.parent_id
-            survivor.save(update_fields=["parent"])
-        children = Concept.objects.filter(parent=source).exclude(pk=survivor.pk)
-        children_moved = children.filter(merged_into=None).count()
-        children.update(parent=survivor)
-        if set_ids:
-            AnnotationSet.objects.filter(pk__in=set_ids).update(
-                version=F("version") + 1, updated_at=timezone.now()
-            )
-            refresh_sort_keys(documents_of(set_ids))
-        source.parent = None
-        source.merged_into = survivor
-        source.merged_at = timezone.now()
-        source.merged_by = user
-        source.save(update_fields=["parent", "merged_into", "merged_at", "merged_by"])
-    return {
-        "stances_moved": moved,
-        "stances_dropped": len(doomed),
-        "children_moved": children_moved,
-    }
 
 
 def delete_problem(concept):

@@ -3,9 +3,9 @@ that lets annotators add concepts, and merges."""
 
 import pytest
 
-from apps.actors.codebook import merge_concepts
 from apps.actors.models import Concept
 from apps.annotations.models import AnnotationSet, Stance
+from apps.mentions.merge import merge_concepts
 from tests.builders import annotate, concept_stance, make_document, span_of
 
 pytestmark = pytest.mark.django_db

@@ -3,11 +3,10 @@ the paths production uses (builders, the review API, merges, releases)."""
 
 from django.contrib.auth import get_user_model
 
-from apps.actors.codebook import merge_concepts
 from apps.actors.models import Actor, Alias, Concept
 from apps.annotations.members import remove_member
 from apps.datasets.releases import create_release
-from apps.mentions.merge import merge_actors
+from apps.mentions.merge import merge_actors, merge_concepts
 from apps.projects.models import Label, Membership, Role
 from tests.builders import (
     TRICKY,

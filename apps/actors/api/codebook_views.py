@@ -15,6 +15,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.mentions.merge import merge_concepts
 from apps.projects.api.schema import SCOPED, errors, model_viewset_errors
 from apps.projects.errors import Conflict
 from apps.projects.inputs import fits_id
@@ -23,13 +24,7 @@ from apps.projects.parsers import JSONParser
 from apps.projects.permissions import ProjectScopedMixin
 
 from .. import codebook_io
-from ..codebook import (
-    codebook_concepts,
-    delete_problem,
-    import_codebook,
-    lock_codebook,
-    merge_concepts,
-)
+from ..codebook import codebook_concepts, delete_problem, import_codebook, lock_codebook
 from ..codebook_rules import paths
 from ..models import Concept
 from ..search import search_key
