@@ -91,32 +91,40 @@ def split_aliases(value):
 # --------------------------------------------------------------------------- checking a record
 
 
-def _check(where, raw, errors):
-    """An ActorRecord from a dict of field -> value, or None (errors recorded)."""
-    ok = True
+def text_checker(where, raw, errors):
+    """`text(name, required=False, limit=None)`: the stripped text of field
+    `name` of `raw` ("" when absent), a problem recorded in `errors`; and
+    `failed()`, whether any field read so far had one."""
+    problems = []
 
     def text(name, required=False, limit=None):
-        nonlocal ok
         value = raw.get(name)
         if value is None:
             value = ""
         if not isinstance(value, str):
+            problems.append(name)
             _error(errors, where, name, f"must be text, got {value!r}")
-            ok = False
             return ""
         value = value.strip()
         if problem := unstorable(value):
+            problems.append(name)
             _error(errors, where, name, problem)
-            ok = False
             return ""
         if required and not value:
+            problems.append(name)
             _error(errors, where, name, "is required")
-            ok = False
         if limit and len(value) > limit:
+            problems.append(name)
             _error(errors, where, name, f"is longer than {limit} characters")
-            ok = False
         return value
 
+    return text, lambda: bool(problems)
+
+
+def _check(where, raw, errors):
+    """An ActorRecord from a dict of field -> value, or None (errors recorded)."""
+    text, failed = text_checker(where, raw, errors)
+    ok = True
     name = text("name", required=True, limit=MAX_NAME)
     kind = text("kind") or DEFAULT_KIND
     if kind not in KINDS:
@@ -148,7 +156,7 @@ def _check(where, raw, errors):
             continue
         seen.add(alias)
         aliases.append((alias, case_sensitive))
-    if not ok:
+    if not ok or failed():
         return None
     return ActorRecord(where, name, kind, country, wikidata_id, description, aliases)
 
@@ -179,71 +187,87 @@ def _decode(data):
         ) from None
 
 
-def parse_csv(data):
-    text = _decode(data)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+def csv_rows(data, columns, errors, format_error=RegistryFormatError):
+    """``(where, row)`` of each row of a CSV file whose header names `name`
+    and only `columns`; blank lines are skipped, a row with more cells than
+    the header is recorded in `errors`. A file that cannot be read as such
+    raises `format_error`."""
+    reader = csv.DictReader(io.StringIO(_decode(data), newline=""))
     header = reader.fieldnames
     if not header:
-        raise RegistryFormatError("The CSV file is empty; it needs a header row with `name`.")
+        raise format_error("The CSV file is empty; it needs a header row with `name`.")
     header = [column.strip() if column else column for column in header]
     reader.fieldnames = header
     if "name" not in header:
-        raise RegistryFormatError(
+        raise format_error(
             f"The CSV header has no `name` column (it has {', '.join(map(str, header))})."
         )
-    unknown = [c for c in header if c not in COLUMNS]
+    unknown = [c for c in header if c not in columns]
     if unknown:
-        raise RegistryFormatError(
+        raise format_error(
             f"Unknown CSV column(s) {', '.join(map(repr, unknown))}; "
-            f"the columns are {', '.join(COLUMNS)}."
+            f"the columns are {', '.join(columns)}."
         )
-    records, errors = [], []
     try:
         for row in reader:
             where = f"row {reader.line_num}"
             if None in row:
                 _error(errors, where, "row", "has more cells than the header has columns")
                 continue
-            if not any((value or "").strip() for value in row.values()):
-                continue  # a blank line
-            aliases = [
-                (alias, True, "aliases") for alias in split_aliases(row.get("aliases") or "")
-            ] + [
-                (alias, False, "aliases_case_insensitive")
-                for alias in split_aliases(row.get("aliases_case_insensitive") or "")
-            ]
-            record = _check(where, {**row, "_aliases": aliases}, errors)
-            if record:
-                records.append(record)
+            if any((value or "").strip() for value in row.values()):
+                yield where, row
     except csv.Error as exc:
-        raise RegistryFormatError(
+        raise format_error(
             f"The CSV file cannot be read near row {reader.line_num}: {exc}"
         ) from None
+
+
+def parse_csv(data):
+    records, errors = [], []
+    for where, row in csv_rows(data, COLUMNS, errors):
+        aliases = [
+            (alias, True, "aliases") for alias in split_aliases(row.get("aliases") or "")
+        ] + [
+            (alias, False, "aliases_case_insensitive")
+            for alias in split_aliases(row.get("aliases_case_insensitive") or "")
+        ]
+        record = _check(where, {**row, "_aliases": aliases}, errors)
+        if record:
+            records.append(record)
     _check_duplicates(records, errors)
     return ParsedRegistry(records, errors)
 
 
-def parse_items(items):
-    """Check a list of actor objects (the JSON format, already decoded)."""
-    if isinstance(items, dict) and isinstance(items.get("actors"), list):
-        items = items["actors"]
+def json_objects(items, key, fields, errors, format_error=RegistryFormatError):
+    """``(where, item)`` of each object of a decoded JSON list (or of
+    ``{key: [...]}``) that holds only `fields` (and an ignored `id`); other
+    items are recorded in `errors`. `key` names the list ("actors"), its
+    singular an item that is not an object."""
+    if isinstance(items, dict) and isinstance(items.get(key), list):
+        items = items[key]
     if not isinstance(items, list):
-        raise RegistryFormatError('A JSON registry is a list of actors, or {"actors": [...]}.')
-    records, errors = [], []
+        raise format_error(f'A JSON file of {key} is a list of {key}, or {{"{key}": [...]}}.')
     for index, item in enumerate(items):
-        where = f"actors[{index}]"
+        where = f"{key}[{index}]"
         if not isinstance(item, dict):
-            _error(errors, where, "actor", "must be an object with at least a name")
+            _error(errors, where, key[:-1], "must be an object with at least a name")
             continue
-        unknown = sorted(set(item) - set(JSON_FIELDS) - {"id"})
+        unknown = sorted(set(item) - set(fields) - {"id"})
         if unknown:
             _error(
                 errors,
                 where,
                 unknown[0],
-                f"unknown field(s) {', '.join(unknown)}; the fields are {', '.join(JSON_FIELDS)}",
+                f"unknown field(s) {', '.join(unknown)}; the fields are {', '.join(fields)}",
             )
             continue
+        yield where, item
+
+
+def parse_items(items):
+    """Check a list of actor objects (the JSON format, already decoded)."""
+    records, errors = [], []
+    for where, item in json_objects(items, "actors", JSON_FIELDS, errors):
         aliases_in = item.get("aliases") or []
         aliases = []
         if not isinstance(aliases_in, list):

@@ -7,6 +7,7 @@ from apps.projects.logins import SignInForm, answers_throttled
 
 from .views import (
     actors,
+    codebook,
     datasets,
     documents,
     imports,
@@ -61,6 +62,7 @@ urlpatterns = [
     path(f"{project}documents/<id:document_pk>/", workspace.workspace, name="workspace"),
     path(f"{project}next/", workspace.next_document_page, name="next-document"),
     path(f"{project}actors/", actors.registry, name="actor-registry"),
+    path(f"{project}codebook/", codebook.codebook_page, name="codebook-page"),
     path(f"{project}review/", review.queue_page, name="review-queue-page"),
     path(f"{project}review/<id:document_pk>/", review.adjudicate_page, name="adjudicate-page"),
     path(f"{project}dashboard/", review.dashboard_page, name="dashboard-page"),

@@ -70,6 +70,10 @@ class Project(models.Model):
     # Pre-annotation: the entity label given to a matched actor of each kind,
     # e.g. {"person": "PERSON", "state": "GPE"}; kinds not listed are skipped.
     actor_kind_labels = models.JSONField(default=dict, blank=True)
+    # The codebook: owners manage it; with this on, every member may add concepts.
+    annotators_create_concepts = models.BooleanField(
+        default=False, help_text="Annotators may add concepts to the codebook."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -151,6 +151,17 @@ export class Api {
       // A FormData with the file (and the form's CSRF field).
       import: (form) => send("POST", "actors/import/", form),
     };
+    // The codebook's concepts (params: q, include_merged, page, page_size).
+    this.concepts = {
+      list: (params) => send("GET", `concepts/${query(params)}`),
+      get: (id) => send("GET", `concepts/${id}/`),
+      create: (fields) => send("POST", "concepts/", fields),
+      update: (id, fields) => send("PATCH", `concepts/${id}/`, fields),
+      delete: (id) => send("DELETE", `concepts/${id}/`),
+      merge: (id, into) => send("POST", `concepts/${id}/merge/`, { into }),
+      // A FormData with the file (and the form's CSRF field).
+      import: (form) => send("POST", "concepts/import/", form),
+    };
     // The review decisions on a document, each one change to its gold set.
     this.decisions = {
       list: (d) => send("GET", `documents/${d}/decisions/`),

@@ -18,7 +18,7 @@ const NUMBERS = [
   "annotators_per_document", "assignment_seed", "max_unfinished_per_annotator",
   "routing_threshold", "routing_max_annotators",
 ];
-const CHECKS = ["blind", "anonymous_review", "routing_enabled"];
+const CHECKS = ["blind", "anonymous_review", "routing_enabled", "annotators_create_concepts"];
 const control = (name) => form.elements.namedItem(name);
 
 // ------------------------------------------------------------------ the fields

@@ -3,10 +3,11 @@
 // picker), each actor's mentions, import and export. Everything goes through
 // the REST API; every piece of data reaches the page as text (textContent).
 
-import { Api, ApiError, errorText, fieldErrors } from "./api.js";
+import { Api, ApiError, errorText } from "./api.js";
 import { el } from "./dom.js";
 import { ActorPicker } from "./picker.js";
 import { plural } from "./plural.js";
+import { armedClick, clearFormErrors, importFile, listKeys, showFormErrors } from "./record_forms.js";
 
 const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
@@ -228,18 +229,11 @@ function drawDetail(actor) {
   detail.replaceChildren(...parts);
 }
 
-async function deleteActor(actor, button) {
-  // Two steps instead of a native confirm(): a second click within a few
-  // seconds deletes.
-  if (button.dataset.armed !== "true") {
-    button.dataset.armed = "true";
-    button.textContent = "Really delete?";
-    setTimeout(() => {
-      button.dataset.armed = "false";
-      button.textContent = "Delete";
-    }, 4000);
-    return;
-  }
+function deleteActor(actor, button) {
+  armedClick(button, () => removeActor(actor));
+}
+
+async function removeActor(actor) {
   try {
     await api.actors.delete(actor.id);
     list.selected = null;
@@ -355,10 +349,7 @@ function aliasRow(alias = { text: "", case_sensitive: true }) {
 }
 
 function clearEditorErrors() {
-  for (const p of document.querySelectorAll("#edit-form .error")) {
-    p.hidden = true;
-    p.textContent = "";
-  }
+  clearFormErrors($("edit-form"));
 }
 
 function openEditor(actor) {
@@ -393,18 +384,7 @@ function editorPayload() {
 }
 
 function showEditorErrors(error) {
-  let placed = false;
-  for (const [field, message] of Object.entries(fieldErrors(error))) {
-    const target = document.querySelector(`#edit-form .field-error[data-field="${CSS.escape(field)}"]`);
-    if (!target) continue;
-    target.textContent = message;
-    target.hidden = false;
-    placed = true;
-  }
-  if (!placed) {
-    $("edit-error").textContent = errorText(error);
-    $("edit-error").hidden = false;
-  }
+  showFormErrors($("edit-form"), error, $("edit-error"));
 }
 
 async function saveEditor(event) {
@@ -512,112 +492,40 @@ async function runMerge(event) {
 
 // --------------------------------------------------------------------- import
 
-async function importFile() {
-  const form = $("import-form");
-  const input = $("import-file");
-  if (!input.files.length) return;
-  const box = $("import-result");
-  box.hidden = false;
-  box.className = "import-result";
-  box.replaceChildren(el("p", { text: `Importing ${input.files[0].name}…` }));
-  // The form carries Django's CSRF token (csrfmiddlewaretoken) beside the file.
-  const body = new FormData(form);
-  input.value = "";
-  let data;
-  try {
-    data = await api.actors.import(body);
-  } catch (error) {
-    if (!(error instanceof ApiError)) {
-      box.replaceChildren(el("p", { class: "error", text: errorText(error) }));
-      return;
-    }
-    box.classList.add("failed");
-    showImportErrors(box, error);
-    return;
-  }
-  box.classList.add("ok");
-  box.replaceChildren(
-    el("p", {
-      text: `Imported: ${data.created} created, ${data.updated} updated, ${data.unchanged} unchanged, ${plural(data.aliases_added, "alias", "aliases")} added.`,
-    }),
+function importActors() {
+  importFile(
+    $("import-form"),
+    $("import-result"),
+    (body) => api.actors.import(body),
+    (data) =>
+      `Imported: ${data.created} created, ${data.updated} updated, ${data.unchanged} unchanged, ${plural(data.aliases_added, "alias", "aliases")} added.`,
+    () => reload({ resetPage: true }),
   );
-  reload({ resetPage: true });
-}
-
-// The refusal's detail, and its errors in a table: the import report's rows
-// ({where, field, message}) as they are, a DRF field error as the file's.
-function showImportErrors(box, error) {
-  const parts = [el("p", { class: "error", id: "import-detail", text: error.message })];
-  const rows = Array.isArray(error.body.errors)
-    ? error.body.errors
-    : Object.entries(fieldErrors(error)).map(([field, message]) => ({ where: "file", field, message }));
-  if (rows.length) {
-    parts.push(
-      el(
-        "table",
-        { class: "import-errors", id: "import-errors" },
-        el("thead", {}, el("tr", {}, el("th", { text: "Where" }), el("th", { text: "Field" }), el("th", { text: "Problem" }))),
-        el(
-          "tbody",
-          {},
-          ...rows.map((r) =>
-            el("tr", {}, el("td", { text: r.where || "" }), el("td", { text: r.field || "" }), el("td", { text: r.message || "" })),
-          ),
-        ),
-      ),
-    );
-  }
-  box.replaceChildren(...parts);
 }
 
 // --------------------------------------------------------------------- wiring
 
-function typing(target) {
-  return target.closest("input, textarea, select, [contenteditable=true]") !== null;
-}
-
-document.addEventListener("keydown", (e) => {
-  if (document.querySelector("dialog[open]")) return;
-  if (e.key === "/" && !typing(e.target)) {
-    e.preventDefault();
-    $("q").focus();
-    $("q").select();
-  }
-});
-
-$("q").addEventListener("input", () => reload({ resetPage: true, delay: 150 }));
-$("q").addEventListener("keydown", (e) => {
-  if (e.key === "ArrowDown") {
-    e.preventDefault();
+listKeys({
+  search: $("q"),
+  list: $("actor-rows"),
+  enterList: () => {
     list.active = Math.max(list.active, 0);
-    $("actor-rows").focus();
     drawList();
-  } else if (e.key === "Enter") {
-    e.preventDefault();
+  },
+  open: () => {
     const actor = list.actors[Math.max(list.active, 0)];
     if (actor) openActor(actor);
-  }
+  },
+  move: moveActive,
+  atTop: () => list.active <= 0,
+  more: (e) => {
+    const button = { PageDown: $("next"), PageUp: $("prev") }[e.key];
+    if (!button || button.disabled) return false;
+    button.click();
+    return true;
+  },
 });
-$("actor-rows").addEventListener("keydown", (e) => {
-  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-    e.preventDefault();
-    if (e.key === "ArrowUp" && list.active <= 0) {
-      $("q").focus();
-      return;
-    }
-    moveActive(e.key === "ArrowDown" ? 1 : -1);
-  } else if (e.key === "Enter") {
-    e.preventDefault();
-    const actor = list.actors[list.active];
-    if (actor) openActor(actor);
-  } else if (e.key === "PageDown" && !$("next").disabled) {
-    e.preventDefault();
-    $("next").click();
-  } else if (e.key === "PageUp" && !$("prev").disabled) {
-    e.preventDefault();
-    $("prev").click();
-  }
-});
+$("q").addEventListener("input", () => reload({ resetPage: true, delay: 150 }));
 $("kind").addEventListener("change", () => reload({ resetPage: true }));
 $("country").addEventListener("input", () => reload({ resetPage: true, delay: 150 }));
 $("show-merged").addEventListener("change", () => reload({ resetPage: true }));
@@ -650,6 +558,6 @@ $("edit-form").addEventListener("submit", saveEditor);
 $("edit-cancel").addEventListener("click", () => $("edit-dialog").close());
 $("merge-form").addEventListener("submit", runMerge);
 $("merge-cancel").addEventListener("click", () => $("merge-dialog").close());
-if ($("import-file")) $("import-file").addEventListener("change", importFile);
+if ($("import-file")) $("import-file").addEventListener("change", importActors);
 
 loadList();

@@ -252,6 +252,7 @@ PAGES = [
     Row("project-settings-page", "/projects/{p}/settings/", owner_may(), page=True),
     Row("workspace", "/projects/{p}/documents/{d2}/", member_may(), page=True),
     Row("actor-registry", "/projects/{p}/actors/", member_may(), page=True),
+    Row("codebook-page", "/projects/{p}/codebook/", member_may(), page=True),
     Row("review-queue-page", "/projects/{p}/review/", reviewer_may(), named=True, page=True),
     Row("adjudicate-page", "/projects/{p}/review/{d1}/", reviewer_may(), page=True),
     Row("dashboard-page", "/projects/{p}/dashboard/", reviewer_may(), named=True, page=True),

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.actors.models import Actor, Alias
+from apps.actors.models import Actor, Alias, Concept
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.validation import CleanSet
@@ -85,6 +85,12 @@ def build(users, n):
         for actor in actors
         for alias in ("alias", "nickname")
     )
+    # Concepts, each under the one before: paths grow as deep as the codebook.
+    parent = None
+    for i in range(n):
+        parent = Concept.objects.create(
+            project=project, name=f"Concept {i}", parent=parent, keywords=[f"word {i}"]
+        )
     # Documents, each with ana's and ben's sets (in progress), in bulk rather
     # than through tests/builders.py: the sizes here would take minutes one set
     # at a time. The counters are set to what claim() would leave.
@@ -128,6 +134,8 @@ ENDPOINTS = {
     "documents+annotations": ("documents/", {"page_size": 100, "include": "annotations"}, 6),
     "document sets": ("documents/{d}/annotations/", {}, 6),
     "actors": ("actors/", {"page_size": 1000}, 4),
+    "concepts": ("concepts/", {"page_size": 1000}, 4),
+    "concepts?q=": ("concepts/", {"page_size": 1000, "q": "WORD"}, 5),
     "labels": ("labels/", {"page_size": 1000}, 3),
     "members": ("members/", {"page_size": 1000}, 3),
     "projects": (None, {"page_size": 1000}, 2),

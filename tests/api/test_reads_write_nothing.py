@@ -22,6 +22,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
 
+from apps.actors.models import Concept
 from apps.annotations.models import AnnotationSet
 from apps.datasets.releases import create_release
 from apps.documents.models import Document
@@ -54,7 +55,8 @@ def ids(users, project, settings, tmp_path):
         project, {"name": "v1", "formats": ["jsonl"], "ratios": {"train": 1.0}}, users["olga"]
     )
     group = CategoryGroup.objects.create(project=project, name="TONE")
-    return world.ids(r=release.pk, decision=1, group=group.pk)
+    concept = Concept.objects.create(project=project, name="Sovereignty")
+    return world.ids(r=release.pk, decision=1, group=group.pk, concept=concept.pk)
 
 
 # URL name -> the one table its read may write (see the module's docstring).

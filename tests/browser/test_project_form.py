@@ -121,6 +121,8 @@ def test_settings_edit(page, live_server, users, project, screenshot_path):
 
     page.fill("#f-threshold", "0.7")
     page.fill("#f-unfinished", "2")
+    expect(page.locator("#f-create-concepts")).not_to_be_checked()
+    page.check("#f-create-concepts")
     page.click("#save")
     expect(page.locator("#save-status")).to_have_text("Saved.")
     expect(page.locator("#e-routing_threshold")).to_be_hidden()
@@ -131,6 +133,7 @@ def test_settings_edit(page, live_server, users, project, screenshot_path):
     assert project.routing_enabled is True
     assert project.routing_threshold == 0.7
     assert project.actor_kind_labels == {"state": "GPE"}
+    assert project.annotators_create_concepts is True
     page.screenshot(path=str(screenshot_path("project-settings.png")), full_page=True)
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from apps.actors.models import Actor, Alias, Concept
 from apps.annotations.members import remove_member
 from apps.datasets.releases import create_release
-from apps.mentions.merge import merge_actors
+from apps.mentions.merge import merge_actors, merge_concepts
 from apps.projects.models import Label, Membership, Role
 from tests.builders import (
     TRICKY,
@@ -69,8 +69,7 @@ def rich_project(users, client_for, name="Venezuela crisis"):
         span_of("s2", FLAG, "Moscow", "GPE", ussr.pk),
         span_of("s3", FLAG, "rejected", "CUE"),
     ]
-    # The codebook: a hierarchy, and a concept merged into another (as a
-    # merge leaves it: the survivor keeps the name, the merged one points to it).
+    # The codebook: a hierarchy, and (below) a concept merged into another.
     law = Concept.objects.create(project=project, name="International law", keywords=["law"])
     Concept.objects.create(
         project=project, name="UN Charter", parent=law, description="The Charter of 1945."
@@ -91,9 +90,8 @@ def rich_project(users, client_for, name="Venezuela crisis"):
     # Merges after the links: USSR → Russian Federation → Russia, a chain.
     merge_actors(ussr, federation, users["rita"])
     merge_actors(federation, russia, olga)
-    # Until the codebook has its own merge, a merged concept is made as one.
-    Concept.objects.create(
-        project=project, name="Sovereignty", merged_into=sovereignty, merged_by=users["rita"]
+    merge_concepts(
+        Concept.objects.create(project=project, name="Sovereignty"), sovereignty, users["rita"]
     )
 
     marks = make_document(project, "marks", TRICKY["marks"])

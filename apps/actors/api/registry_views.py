@@ -36,6 +36,65 @@ class JSONErrorsMixin:
         return renderer, renderer.media_type
 
 
+def file_response(request, io, items, stem):
+    """`items()` written by `io` as the CSV or JSON file `?format=` asks for."""
+    fmt = request.query_params.get("format", "csv").lower()
+    if fmt not in CONTENT_TYPES:
+        raise ValidationError({"format": f"{fmt!r} is not csv or json."})
+    body = io.write_csv(items()) if fmt == "csv" else io.write_json(items())
+    response = HttpResponse(body.encode("utf-8"), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+def run_import(request, io, key, store, project):
+    """An import's request read by `io` (a multipart `file`, or a JSON list of
+    `key` or ``{key: [...]}``) and stored by `store(project, records)`: the
+    answer is its report (201 when it created something), or a 400 listing
+    every bad row with its field."""
+    check_request_size(request)
+    try:
+        if "file" not in request.FILES:
+            # A JSON body: a list, or {key: [...]}. Anything else (a form
+            # without a file, a JSON string) names `file`.
+            data = request.data
+            if not isinstance(data, list) and not (
+                isinstance(data, dict) and not isinstance(data, QueryDict) and key in data
+            ):
+                raise ValidationError(
+                    {
+                        "file": "Send a .csv or .json file as multipart field `file`, "
+                        f"or a JSON list of {key}."
+                    }
+                )
+            parsed = io.parse_items(data)
+        else:
+            upload = request.FILES["file"]
+            check_upload_size(upload)
+            fmt = request.data.get("format") or request.query_params.get("format")
+            parsed = io.parse(upload.read(), upload.name, fmt)
+    except registry_io.RegistryFormatError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    if parsed.errors:
+        return _refused(parsed.errors)
+    if not parsed.records:
+        raise ValidationError({"file": f"The file holds no {key}."})
+    report = store(project, parsed.records)
+    if report["errors"]:
+        return _refused(report["errors"])
+    del report["errors"]
+    code = status.HTTP_201_CREATED if report["created"] else status.HTTP_200_OK
+    return Response(report, status=code)
+
+
+def _refused(errors):
+    more = f" ({len(errors) - 1} more listed in `errors`)" if len(errors) > 1 else ""
+    return Response(
+        {"detail": f"Nothing was imported. {errors[0]['message']}{more}", "errors": errors},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
 class RegistryExportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
     """The project's registry (actors not merged away, with their aliases) as a
     CSV or JSON file, in two queries whatever its size."""
@@ -51,16 +110,12 @@ class RegistryExportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
         },
     )
     def get(self, request, *args, **kwargs):
-        fmt = request.query_params.get("format", "csv").lower()
-        if fmt not in CONTENT_TYPES:
-            raise ValidationError({"format": f"{fmt!r} is not csv or json."})
-        actors = registry_actors(self.project)
-        body = registry_io.write_csv(actors) if fmt == "csv" else registry_io.write_json(actors)
-        response = HttpResponse(body.encode("utf-8"), content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = (
-            f'attachment; filename="actors-project-{self.project.pk}.{fmt}"'
+        return file_response(
+            request,
+            registry_io,
+            lambda: registry_actors(self.project),
+            f"actors-project-{self.project.pk}",
         )
-        return response
 
 
 class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
@@ -85,44 +140,4 @@ class RegistryImportView(JSONErrorsMixin, ProjectScopedMixin, APIView):
         },
     )
     def post(self, request, *args, **kwargs):
-        check_request_size(request)
-        try:
-            if "file" not in request.FILES:
-                # A JSON body: a list of actors, or {"actors": [...]}. Anything
-                # else (a form without a file, a JSON string) names `file`.
-                data = request.data
-                if not isinstance(data, list) and not (
-                    isinstance(data, dict) and not isinstance(data, QueryDict) and "actors" in data
-                ):
-                    raise ValidationError(
-                        {
-                            "file": "Send a .csv or .json file as multipart field `file`, "
-                            "or a JSON list of actors."
-                        }
-                    )
-                parsed = registry_io.parse_items(data)
-            else:
-                upload = request.FILES["file"]
-                check_upload_size(upload)
-                fmt = request.data.get("format") or request.query_params.get("format")
-                parsed = registry_io.parse(upload.read(), upload.name, fmt)
-        except registry_io.RegistryFormatError as exc:
-            raise ValidationError({"file": str(exc)}) from exc
-        if parsed.errors:
-            return self._refused(parsed.errors)
-        if not parsed.records:
-            raise ValidationError({"file": "The file holds no actors."})
-        report = import_registry(self.project, parsed.records)
-        if report["errors"]:
-            return self._refused(report["errors"])
-        del report["errors"]
-        code = status.HTTP_201_CREATED if report["created"] else status.HTTP_200_OK
-        return Response(report, status=code)
-
-    @staticmethod
-    def _refused(errors):
-        more = f" ({len(errors) - 1} more listed in `errors`)" if len(errors) > 1 else ""
-        return Response(
-            {"detail": f"Nothing was imported. {errors[0]['message']}{more}", "errors": errors},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
+        return run_import(request, registry_io, "actors", import_registry, self.project)

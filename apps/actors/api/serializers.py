@@ -1,7 +1,11 @@
 from django.db import transaction
 from rest_framework import serializers
 
-from ..models import Actor, Alias
+from apps.projects.errors import Conflict
+
+from ..codebook import hierarchy
+from ..codebook_rules import CodebookError, clean_keywords, parent_problem
+from ..models import Actor, Alias, Concept
 
 
 class AliasSerializer(serializers.ModelSerializer):
@@ -88,3 +92,82 @@ class ActorSerializer(serializers.ModelSerializer):
             # Drop the prefetched aliases so the response shows the new ones.
             instance._prefetched_objects_cache = {}
         return instance
+
+
+class ConceptSerializer(serializers.ModelSerializer):
+    """A concept of the codebook. `path` and `uses` are read from the view's
+    context (`codebook_paths`) and the queryset's `stance_count`, so a list
+    costs a constant number of queries."""
+
+    parent = serializers.IntegerField(
+        source="parent_id",
+        allow_null=True,
+        required=False,
+        help_text="The id of the concept above this one, or null.",
+    )
+    keywords = serializers.JSONField(
+        required=False, help_text="Words or phrases, at most 50 of at most 100 characters."
+    )
+    path = serializers.SerializerMethodField(help_text='"International law › UN Charter".')
+    uses = serializers.SerializerMethodField(help_text='{"stances": n}: stances on this concept.')
+    merged_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Concept
+        fields = [
+            "id",
+            "name",
+            "description",
+            "parent",
+            "keywords",
+            "merged_into",
+            "path",
+            "uses",
+            "created_at",
+            "merged_at",
+            "merged_by",
+        ]
+        read_only_fields = ["created_at", "merged_into", "merged_at"]
+
+    def get_path(self, concept) -> str:
+        return self.context["codebook_paths"]().get(concept.pk, concept.name)
+
+    def get_uses(self, concept) -> dict:
+        return {"stances": getattr(concept, "stance_count", 0)}
+
+    def validate(self, attrs):
+        if self.instance is not None and self.instance.merged_into_id is not None:
+            raise Conflict(
+                f"{self.instance.name} was merged into concept {self.instance.merged_into_id}; "
+                "a merged concept stays as the record of the merge and is not edited."
+            )
+        return attrs
+
+    def validate_name(self, value):
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("A concept needs a name.")
+        others = Concept.objects.filter(
+            project=self.context["project"], name=value, merged_into=None
+        )
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(f"There is already a concept named {value!r}.")
+        return value
+
+    def validate_parent(self, value):
+        parents, names = hierarchy(self.context["project"])
+        own = self.instance.pk if self.instance is not None else None
+        if problem := parent_problem(own, value, parents, names):
+            raise serializers.ValidationError(problem)
+        return value
+
+    def validate_keywords(self, value):
+        try:
+            return clean_keywords(value)
+        except CodebookError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def create(self, validated_data):
+        return Concept.objects.create(project=self.context["project"], **validated_data)

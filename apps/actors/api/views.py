@@ -14,25 +14,33 @@ from ..search import search_key
 from .serializers import ActorSerializer
 
 
-class ActorFilter(django_filters.FilterSet):
+class MergedHiddenFilter(django_filters.FilterSet):
+    """A registry's list filters: merged records (actors, concepts) are
+    records of a merge, hidden unless `include_merged` asks for them."""
+
+    include_merged = django_filters.BooleanFilter(
+        method="filter_merged", help_text="Also list those merged into others."
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data.setdefault("include_merged", "false")
+        super().__init__(data, *args, **kwargs)
+
+    def filter_merged(self, queryset, name, value):
+        return queryset if value else queryset.filter(merged_into=None)
+
+
+class ActorFilter(MergedHiddenFilter):
     q = django_filters.CharFilter(
         method="filter_q", help_text="Part of a name or an alias; accents and case optional."
     )
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices)
     country = django_filters.CharFilter()
-    include_merged = django_filters.BooleanFilter(
-        method="filter_merged", help_text="Also list actors merged into others."
-    )
 
     class Meta:
         model = Actor
         fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        # Merged actors are records of a merge, hidden unless asked for.
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        data.setdefault("include_merged", "false")
-        super().__init__(data, *args, **kwargs)
 
     def filter_q(self, queryset, name, value):
         # Accents and case are optional in a query ("nguyen" finds "Nguyễn").
@@ -40,9 +48,6 @@ class ActorFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name_key__contains=key) | Q(aliases__text_key__contains=key)
         ).distinct()
-
-    def filter_merged(self, queryset, name, value):
-        return queryset if value else queryset.filter(merged_into=None)
 
 
 @model_viewset_errors(ActorSerializer, list_codes=(400, *SCOPED), conflict=True)

@@ -58,6 +58,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "routing_threshold",
             "routing_max_annotators",
             "actor_kind_labels",
+            "annotators_create_concepts",
             "created_at",
             "role",
             "documents",

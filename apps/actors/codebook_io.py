@@ -1,0 +1,154 @@
+"""Reading and writing the codebook as CSV or JSON. Pure: bytes and plain
+dicts in, plain data out; storing is `apps.actors.codebook`.
+
+CSV: a header row, then one concept a row. Columns: ``name`` (required),
+``description``, ``parent`` (the parent's name: a concept of the same file
+or of the codebook; it may come after its child) and ``keywords``, separated
+by ``|`` (a literal ``|`` or ``\\`` inside a keyword is written ``\\|`` or
+``\\\\``, as the registry writes aliases). Rows are numbered as a spreadsheet
+shows them: the header is row 1.
+
+JSON: a list of objects (or ``{"concepts": [...]}``) with the same fields;
+``parent`` is a name or null, ``keywords`` a list of strings.
+
+Every problem is reported at once, each naming its row and field.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from .codebook_rules import MAX_NAME, CodebookError, clean_keywords
+from .registry_io import (
+    RegistryFormatError,
+    _decode,
+    _error,
+    csv_rows,
+    join_aliases,
+    json_objects,
+    split_aliases,
+    text_checker,
+)
+
+COLUMNS = ("name", "description", "parent", "keywords")
+
+
+class CodebookFormatError(RegistryFormatError):
+    """The file as a whole cannot be read (not its rows)."""
+
+
+@dataclass
+class ConceptRecord:
+    where: str
+    name: str
+    description: str = ""
+    parent: str = ""  # a name, "" for none
+    keywords: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedCodebook:
+    records: list
+    errors: list  # [{"where", "field", "message"}]
+
+
+def _check(where, raw, keywords, errors):
+    """A ConceptRecord from a dict of field -> value, or None (errors recorded)."""
+    text, failed = text_checker(where, raw, errors)
+    ok = True
+    name = text("name", required=True, limit=MAX_NAME)
+    description = text("description")
+    parent = text("parent", limit=MAX_NAME)
+    if not failed() and parent == name:
+        _error(errors, where, "parent", "a concept cannot be its own parent")
+        ok = False
+    try:
+        keywords = clean_keywords(keywords)
+    except CodebookError as exc:
+        _error(errors, where, "keywords", str(exc))
+        ok = False
+    if not ok or failed():
+        return None
+    return ConceptRecord(where, name, description, parent, keywords)
+
+
+def _check_duplicates(records, errors):
+    first = {}
+    for record in records:
+        seen = first.setdefault(record.name, record.where)
+        if seen != record.where:
+            _error(errors, record.where, "name", f"{record.name!r} repeats {seen}")
+
+
+def parse_csv(data):
+    records, errors = [], []
+    for where, row in csv_rows(data, COLUMNS, errors, CodebookFormatError):
+        record = _check(where, row, split_aliases(row.get("keywords") or ""), errors)
+        if record:
+            records.append(record)
+    _check_duplicates(records, errors)
+    return ParsedCodebook(records, errors)
+
+
+def parse_items(items):
+    """Check a list of concept objects (the JSON format, already decoded)."""
+    records, errors = [], []
+    for where, item in json_objects(items, "concepts", COLUMNS, errors, CodebookFormatError):
+        keywords = item.get("keywords")
+        record = _check(where, item, [] if keywords is None else keywords, errors)
+        if record:
+            records.append(record)
+    _check_duplicates(records, errors)
+    return ParsedCodebook(records, errors)
+
+
+def parse_json(data):
+    try:
+        items = json.loads(_decode(data))
+    except ValueError as exc:
+        raise CodebookFormatError(f"The file is not valid JSON: {exc}.") from None
+    except RecursionError:
+        raise CodebookFormatError("The file is not valid JSON: it nests too deeply.") from None
+    return parse_items(items)
+
+
+FORMATS = {"csv": parse_csv, "json": parse_json}
+
+
+def parse(data, filename=None, fmt=None):
+    fmt = (fmt or "").lower().lstrip(".")
+    if not fmt and filename and "." in filename:
+        fmt = filename.rsplit(".", 1)[1].lower()
+    if fmt not in FORMATS:
+        raise CodebookFormatError(
+            f"Cannot tell the codebook format of {filename or 'the upload'!r}; "
+            "send a .csv or .json file, or give format=csv|json."
+        )
+    return FORMATS[fmt](data)
+
+
+def write_csv(concepts):
+    """CSV text of concepts given as dicts (name, description, parent name
+    or "", keywords), in the order given."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for c in concepts:
+        writer.writerow(
+            [c["name"], c["description"], c["parent"] or "", join_aliases(c["keywords"])]
+        )
+    return out.getvalue()
+
+
+def write_json(concepts):
+    items = [
+        {
+            "name": c["name"],
+            "description": c["description"],
+            "parent": c["parent"] or None,
+            "keywords": list(c["keywords"]),
+        }
+        for c in concepts
+    ]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
