@@ -140,6 +140,13 @@ export class Api {
       // A FormData with the file (and the form's CSRF field).
       import: (form) => send("POST", "actors/import/", form),
     };
+    // The codebook (concepts a stance can be on). search: the live concepts
+    // whose name or keywords match q, each with its hierarchy `path`.
+    this.concepts = {
+      search: (q) => send("GET", `concepts/${query({ page_size: 20, q })}`),
+      get: (id) => send("GET", `concepts/${id}/`),
+      create: (fields) => send("POST", "concepts/", fields),
+    };
     // The review decisions on a document, each one change to its gold set.
     this.decisions = {
       list: (d) => send("GET", `documents/${d}/decisions/`),
