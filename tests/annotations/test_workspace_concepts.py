@@ -2,13 +2,13 @@
 member may see are on them) and whether the workspace offers to create one."""
 
 import pytest
-from django.test import Client
 
 from apps.actors.models import Concept
 from apps.annotations.visibility import linked_concepts
 from apps.documents.models import Document
 from apps.front.views.workspace import may_create_concepts
 from apps.projects.models import Membership
+from tests.annotations.test_workspace_actors import config_on_page
 from tests.builders import add_gold, annotate, concept_stance, span_of
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +40,6 @@ def linked(project, users):
         else:
             add_gold(document, spans=spans, stances=stances, adjudicate=False)
     return document
-
-
-def config_on_page(users, username, url):
-    client = Client()
-    client.force_login(users[username])
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.context["config"]
 
 
 def paths(config):

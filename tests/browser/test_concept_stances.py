@@ -15,7 +15,7 @@ from apps.actors.models import Concept
 from apps.actors.search import search_key
 from apps.annotations.models import Stance
 from apps.documents.models import Document
-from tests.browser.test_workspace import drag
+from tests.browser.test_workspace import drag, saved
 from tests.builders import (
     add_prediction,
     annotate,
@@ -102,10 +102,6 @@ def concepts_api(page, project, codebook):
         )
 
     page.route(re.compile(rf"/api/v1/projects/{project.pk}/concepts/"), handle)
-
-
-def saved(page):
-    expect(page.locator("#save-state")).to_have_attribute("data-state", "saved", timeout=5000)
 
 
 def moscow(page):
