@@ -289,3 +289,38 @@ def test_the_document_page_shows_concept_stances(
     expect(page.locator("#stance-list li")).to_have_attribute(
         "title", "“Moscow” SUPPORT concept “International law › State sovereignty”"
     )
+
+
+def test_badges_of_nested_holders_stay_legible(
+    page, document, codebook, users, concepts_api, open_workspace, screenshot_path
+):
+    text = "The European Union said Washington had acted alone, while Brazil urged talks."
+    Document.objects.filter(pk=document.pk).update(text=text)
+    annotate(
+        document,
+        users["ana"],
+        spans=[
+            span_of("s1", text, "European Union", "ORG"),
+            span_of("s2", text, "Union", "GPE"),
+            span_of("s3", text, "Washington", "GPE"),
+            span_of("s4", text, "Brazil", "GPE"),
+        ],
+        stances=[
+            concept_stance("t1", "s1", codebook["sovereignty"].pk, "SUPPORT"),
+            concept_stance("t2", "s2", codebook["trade"].pk, "OPPOSE"),
+            concept_stance("t3", "s3", codebook["trade"].pk, "SUPPORT"),
+            {"id": "t4", "holder": "s4", "target": "s3", "polarity": "OPPOSE", "cue": None},
+        ],
+        submit=False,
+    )
+    open_workspace(page, document)
+    # Both holders end after "Union": one badge there, each stance in turn.
+    union = page.locator("#text .seg[data-badge*='Free trade OPPOSE']")
+    expect(union).to_have_attribute(
+        "data-badge", "→ State sovereignty SUPPORT · → Free trade OPPOSE"
+    )
+    expect(union).to_have_text("Union")
+    expect(page.locator("#text .seg[data-badge]")).to_have_count(2)
+    expect(page.locator("svg.arcs g.arc")).to_have_count(1)  # the stance on a span only
+    expect(page.locator("#stance-list li")).to_have_count(4)
+    page.screenshot(path=screenshot_path("workspace-concept-badges.png"), full_page=True)
