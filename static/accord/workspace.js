@@ -621,7 +621,7 @@ function drawPanel() {
       // Refused (a same stance exists): the select shows the polarity it keeps.
       change: (e) => { if (!setStancePolarity(t.id, e.target.value)) e.target.value = W.model.stances.get(t.id).polarity; },
     } }, ...[...W.labels.stance.keys()].map((name) => el("option", { value: name, text: name, selected: name === t.polarity })));
-    return el("li", { class: `${W.stance === t.id ? "current" : ""}${t.concept != null ? " on-concept" : ""}`, dataset: { stance: t.id },
+    return el("li", { class: W.stance === t.id ? "current" : "", dataset: { stance: t.id },
       on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => selectStance(t.id) } },
       el("span", { class: "txt full", title: stanceLine(t),
         text: `${spanText(holder)} → ${stanceOn(t)}${cue ? ` (cue: ${spanText(cue)})` : ""}` }),
