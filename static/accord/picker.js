@@ -14,6 +14,7 @@ export class SearchPicker {
     this.list = document.getElementById(`${prefix}-results`);
     this.error = document.getElementById(`${prefix}-error`);
     this.results = [];
+    this.shown = null; // the query `results` answer
     this.active = 0;
     this.timer = null;
     this.seq = 0;
@@ -47,6 +48,7 @@ export class SearchPicker {
       const results = await this.find(q);
       if (seq !== this.seq) return; // a newer search is under way
       this.results = results;
+      this.shown = q;
       this.active = 0;
       this.draw();
     } catch (error) {
@@ -79,9 +81,21 @@ export class SearchPicker {
       this.draw();
     } else if (e.key === "Enter") {
       e.preventDefault();
-      if (e.ctrlKey || e.metaKey || !this.results.length) this.create();
-      else this.choose(this.results[this.active]);
+      // Enter on an empty list creates (as Ctrl+Enter always does); typed
+      // faster than the search, it takes from the results of what was typed.
+      const create = e.ctrlKey || e.metaKey || !this.results.length;
+      this.settle().then(() => {
+        if (create) this.create();
+        else if (this.results.length) this.choose(this.results[this.active]);
+      });
     }
+  }
+
+  // The results of what the input says now, searched at once if not yet.
+  async settle() {
+    if (this.input.value.trim() === this.shown) return;
+    clearTimeout(this.timer);
+    await this.run();
   }
 
   showError(error) {
