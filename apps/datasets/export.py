@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 
 from apps.actors.models import Actor, Concept
-from apps.annotations.models import AnnotationSet, Span, Stance
+from apps.annotations.models import AnnotationSet, SetCategory, Span, Stance
 from apps.annotations.sets import load_contents
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document
 from apps.projects.errors import Forbidden
@@ -83,7 +83,7 @@ class Exporter:
         labels = list(
             Label.objects.filter(project=self.project)
             .order_by("name")
-            .values_list("name", "kind", "group__name")
+            .values_list("name", "kind", "group__name", "group__multiple")
         )
         actors = {
             row[0]: ActorRecord(*row)
@@ -100,9 +100,10 @@ class Exporter:
         return ExportContext(
             actors=actors,
             concepts=concepts,
-            entity_labels=[n for n, k, _ in labels if k == Label.Kind.ENTITY],
-            stance_labels=[n for n, k, _ in labels if k == Label.Kind.STANCE],
-            category_groups={n: g for n, k, g in labels if k == Label.Kind.CATEGORY},
+            entity_labels=[n for n, k, _, _ in labels if k == Label.Kind.ENTITY],
+            stance_labels=[n for n, k, _, _ in labels if k == Label.Kind.STANCE],
+            category_groups={n: g for n, k, g, _ in labels if k == Label.Kind.CATEGORY},
+            multiple_groups={g for _, k, g, m in labels if k == Label.Kind.CATEGORY and m},
             include_text=self.options.include_text,
             multi_layer=self.options.source == "all",
             project=self.project.name,
@@ -142,6 +143,8 @@ class Exporter:
                 rows = Span.objects.filter(label__name=o.label)
             elif self.label_kind == Label.Kind.STANCE:
                 rows = Stance.objects.filter(polarity__name=o.label)
+            elif self.label_kind == Label.Kind.CATEGORY:
+                rows = SetCategory.objects.filter(label__name=o.label)
             else:
                 return queryset.none()
             queryset = queryset.filter(
@@ -245,15 +248,24 @@ class Exporter:
 
     @staticmethod
     def keep_label(record: SetRecord, label: str, kind: str) -> None:
-        """Keep the spans of an entity label (and the stances among them), or the
-        stances of a stance label; ``kind`` is the label's kind in the schema."""
+        """Keep the spans of an entity label (and the stances among them), the
+        stances of a stance label, or a category label (and no spans nor
+        stances); ``kind`` is the label's kind in the schema. Categories stay
+        only under a category label's filter."""
+        if kind == Label.Kind.CATEGORY:
+            record.categories = [c for c in record.categories if c == label]
+            record.spans, record.stances = [], []
+            return
+        record.categories = []
         if kind == Label.Kind.ENTITY:
             record.spans = [s for s in record.spans if s.label == label]
             kept = {s.id for s in record.spans}
             record.stances = [
                 t
                 for t in record.stances
-                if t.holder in kept and t.target in kept and (t.cue is None or t.cue in kept)
+                if t.holder in kept
+                and (t.target is None or t.target in kept)
+                and (t.cue is None or t.cue in kept)
             ]
         else:
             record.stances = [t for t in record.stances if t.polarity == label]

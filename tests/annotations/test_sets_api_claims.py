@@ -78,3 +78,17 @@ def test_two_categories_of_a_single_choice_group_store_nothing(world, api, clien
     assert r.status_code == 400
     assert "FRAME takes one category" in r.json()["detail"]
     assert not SetCategory.objects.exists()
+
+
+def test_deleting_a_project_takes_its_codebook_and_claims(world, api, client_for, project):
+    document, sovereignty = world
+    sub = Concept.objects.create(project=project, name="Borders", parent=sovereignty)
+    claims = [
+        {"holder": "m", "concept": sovereignty.pk, "polarity": "SUPPORT"},
+        {"holder": "m", "concept": sub.pk, "polarity": "OPPOSE"},
+    ]
+    _, r = write(client_for("ana"), api, document, claims, ["FRAME_LAW"])
+    assert r.status_code == 200, r.content
+    project.delete()
+    assert not Concept.objects.exists() and not Stance.objects.exists()
+    assert not SetCategory.objects.exists()

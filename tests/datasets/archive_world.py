@@ -78,7 +78,12 @@ def rich_project(users, client_for, name="Venezuela crisis"):
     sovereignty = Concept.objects.create(project=project, name="State sovereignty")
     make_category_group(project, "FRAME", ["FRAME_CONFLICT", "FRAME_LAW"], keys={"FRAME_LAW": "l"})
     make_category_group(project, "TOPIC", ["TOPIC_MILITARY", "TOPIC_OIL"], multiple=True)
-    stances = [stance("t1", "s1", "s2", "OPPOSE", cue="s3")]
+    # Ana's stances: Caracas OPPOSEs Moscow, and Moscow SUPPORTs State
+    # sovereignty (a stance on a concept, which the review accepts below).
+    stances = [
+        stance("t1", "s1", "s2", "OPPOSE", cue="s3"),
+        concept_stance("t2", "s2", sovereignty.pk),
+    ]
     annotate(
         flag, users["ana"], spans, stances, categories=["FRAME_LAW", "TOPIC_MILITARY", "TOPIC_OIL"]
     )
@@ -98,19 +103,18 @@ def rich_project(users, client_for, name="Venezuela crisis"):
 
     rtl = make_document(project, "rtl", TRICKY["rtl"])
     text = TRICKY["rtl"]
-    # A stance on a concept, in a prediction (review does not read those).
     add_prediction(
         rtl,
         "model",
         [span_of("s1", text, "موسكو", "GPE", russia.pk)],
-        [concept_stance("t1", "s1", sovereignty.pk)],
         categories=["FRAME_CONFLICT"],
     )
     add_prediction(rtl, "other", [span_of("x", text, "كاراكاس", "GPE")])
     make_document(project, "empty", "Nothing here.\r\n")
 
-    # Review of the flag document through the API: decisions (one reversed),
-    # an accept, a reopen with its reason, and an accept again.
+    # Review of the flag document through the API: decisions (one reversed;
+    # one on a stance on a concept, one on a category), an accept, a reopen
+    # with its reason, and an accept again.
     rita = client_for("rita")
     base = f"/api/v1/projects/{project.pk}/documents/{flag.pk}/"
     caracas = {k: spans[0][k] for k in ("start", "end", "label")}
@@ -126,6 +130,13 @@ def rich_project(users, client_for, name="Venezuela crisis"):
     decide(
         {"action": "accept", "stance": {"holder": caracas, "target": moscow, "polarity": "OPPOSE"}}
     )
+    decide(
+        {
+            "action": "accept",
+            "concept_stance": {"holder": moscow, "concept": sovereignty.pk, "polarity": "SUPPORT"},
+        }
+    )
+    decide({"action": "accept", "category": {"label": "FRAME_LAW"}, "rationale": "the Charter"})
     added = decide({"action": "add", "span": {**span_of("a", FLAG, "said", "CUE"), "actor": None}})
     reversed_ = rita.post(
         f"{base}decisions/{added['id']}/reverse/", {"rationale": "no"}, format="json"

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.actors.models import Actor
+from apps.actors.models import Actor, Concept
 from apps.annotations.counters import recount
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.datasets.archive import ArchiveError, restore_archive, write_archive
@@ -116,6 +116,18 @@ def test_restored_rows_keep_text_offsets_merges_history(rich):
     assert (
         Decision.objects.filter(document__project=restored, reversed_at__isnull=False).count() == 1
     )
+    # A decision on a stance on a concept names the restored concept; one on
+    # a category its label; both name who made them.
+    claim = Decision.objects.get(document__project=restored, item_type="concept_stance")
+    concept = Concept.objects.get(pk=claim.item["concept"])
+    assert (concept.project, concept.name) == (restored, "State sovereignty")
+    assert claim.after["concept_stances"][0]["concept"] == concept.pk
+    assert len(claim.annotators) == 1
+    category = Decision.objects.get(document__project=restored, item_type="category")
+    assert (category.item, category.rationale) == ({"label": "FRAME_LAW"}, "the Charter")
+    gold = AnnotationSet.objects.get(document__project=restored, kind="gold")
+    assert list(gold.categories.values_list("label__name", flat=True)) == ["FRAME_LAW"]
+    assert gold.stances.filter(concept=concept).count() == 1
     events = AdjudicationEvent.objects.filter(document__project=restored).order_by("id")
     assert [(e.action, e.reason) for e in events] == [
         ("accept", ""),
