@@ -7,10 +7,11 @@ accepted or rejected by annotators).
 
 from django.db.models import Q
 
-from apps.actors.models import Actor
+from apps.actors.codebook_rules import paths as concept_paths
+from apps.actors.models import Actor, Concept
 from apps.projects.models import Role
 
-from .models import AnnotationSet, Span
+from .models import AnnotationSet, Span, Stance
 
 
 def sets_visible_to(membership, queryset):
@@ -44,3 +45,25 @@ def linked_actor_names(membership, document):
             project_id=membership.project_id, pk__in=actor_ids
         ).values_list("id", "name")
     }
+
+
+def linked_concepts(membership, document):
+    """``{concept id (str): {"name", "path"}}`` of the concepts the stances
+    of the document's sets the member may see are on, as linked_actor_names()
+    does for actors: in two queries (the second, the codebook's names and
+    parents for the paths, only when there is such a stance)."""
+    sets = sets_visible_to(membership, AnnotationSet.objects.filter(document=document))
+    wanted = set(
+        Stance.objects.filter(set__in=sets, concept__isnull=False).values_list(
+            "concept_id", flat=True
+        )
+    )
+    if not wanted:
+        return {}
+    parents, names = {}, {}
+    for pk, name, parent in Concept.objects.filter(project_id=membership.project_id).values_list(
+        "id", "name", "parent_id"
+    ):
+        parents[pk], names[pk] = parent, name
+    paths = concept_paths(parents, names)
+    return {str(pk): {"name": names[pk], "path": paths[pk]} for pk in wanted & names.keys()}

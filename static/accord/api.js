@@ -161,6 +161,8 @@ export class Api {
       merge: (id, into) => send("POST", `concepts/${id}/merge/`, { into }),
       // A FormData with the file (and the form's CSRF field).
       import: (form) => send("POST", "concepts/import/", form),
+      // The live concepts whose name or keywords match q, each with its `path`.
+      search: (q) => send("GET", `concepts/${query({ page_size: 20, q })}`),
     };
     // The review decisions on a document, each one change to its gold set.
     this.decisions = {

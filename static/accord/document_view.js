@@ -3,12 +3,14 @@
 // [ and ]. It reads documents/{d}/, documents/{d}/annotations/ and labels/;
 // the API decides which sets come back (blind projects, anonymous review).
 // Each set's document categories show above its spans.
-// Drawing is render.js, stances as arcs arcs.js (as in the workspace); offsets go through offsets.js (the API counts code
+// Drawing is render.js, stances as arcs arcs.js, stances on concepts as a badge
+// on their holder and a line in the list concepts.js (as in the workspace); offsets go through offsets.js (the API counts code
 // points, the page UTF-16). Nothing here writes. All text goes in through
 // textContent.
 
 import { Api, errorText } from "./api.js";
 import { ArcLayer, stanceTitle } from "./arcs.js";
+import { conceptBadge, conceptNames, conceptStanceTitle, conceptStancesByHolder, conceptText } from "./concepts.js";
 import { el } from "./dom.js";
 import { LabelSet } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
@@ -18,6 +20,7 @@ const config = JSON.parse(document.getElementById("accord-config").textContent);
 const api = new Api(config.api);
 const $ = (id) => document.getElementById(id);
 const actors = new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v]));
+const concepts = conceptNames(config.concepts);
 
 const V = { labels: new LabelSet(), sets: [], current: 0, offsets: null, view: null, arcs: null, text: "" };
 
@@ -41,6 +44,7 @@ function show(index) {
   $("set-choice").value = String(index);
   const spans = s ? s.spans : [];
   const stances = s ? s.stances : [];
+  const onConcepts = conceptStancesByHolder(stances);
   V.view.renderAll(
     spans.map((sp) => ({
       key: sp.id,
@@ -50,6 +54,7 @@ function show(index) {
       tag: sp.label,
       pred: s.kind === "prediction",
       selected: false,
+      ...conceptBadge(concepts, onConcepts.get(sp.id) || [], quote(sp.start, sp.end)),
     })),
   );
   const byId = new Map(spans.map((sp) => [sp.id, sp]));
@@ -71,7 +76,10 @@ function show(index) {
     return sp ? quote(sp.start, sp.end) : id;
   };
   const u = (cp) => V.offsets.toUtf16(cp);
-  const title = (t) => stanceTitle(side(t.holder), t.polarity, side(t.target), t.cue && side(t.cue));
+  const title = (t) =>
+    t.concept != null
+      ? conceptStanceTitle(side(t.holder), t.polarity, conceptText(concepts, t.concept), t.cue && side(t.cue))
+      : stanceTitle(side(t.holder), t.polarity, side(t.target), t.cue && side(t.cue));
   V.arcs.set(
     stances
       .filter((t) => byId.has(t.holder) && byId.has(t.target))
@@ -91,7 +99,7 @@ function show(index) {
           on: { mouseenter: () => V.arcs.hover(t.id), mouseleave: () => V.arcs.hover(null) } },
         el("span", { class: "txt", text: side(t.holder) }),
         V.labels.chip(t.polarity),
-        el("span", { class: "txt", text: side(t.target) }),
+        el("span", { class: "txt", text: t.concept != null ? `◇ ${conceptText(concepts, t.concept)}` : side(t.target) }),
         t.cue && el("span", { class: "actor", text: `cue: ${side(t.cue)}` }),
       ),
     ),

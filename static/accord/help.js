@@ -12,6 +12,7 @@ export const HELP = [
   ["Delete / Backspace", "Remove the selected span (or reject a suggestion)"],
   ["Enter", "Link the selected span to an actor; accept a suggestion; confirm a choice"],
   ["/", "Start a stance from the selected span: then choose the target, Enter, then the polarity key"],
+  ["/ (choosing the target)", "Take the stance on a concept of the codebook instead: search, ↑/↓, Enter (Ctrl + Enter creates it, when allowed)"],
   ["polarity key", "While drawing a stance: set its polarity"],
   ["category key", "Choose or clear a document category (in a group that takes one, it replaces the other)"],
   [". / ,", "Select the next / previous stance (or click its arc in the text, or its row in the side list)"],

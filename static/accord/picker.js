@@ -1,34 +1,34 @@
-// The actor picker: search-as-you-type over the project's actors and their
-// aliases, keyboard-driven, with "create actor" inline. Names are text only.
+// Search-as-you-type pickers in a dialog, keyboard-driven (↑/↓ choose, Enter
+// takes, Ctrl+Enter creates, Esc closes): SearchPicker is the dialog and its
+// keys; ActorPicker searches the project's actors and their aliases and
+// creates one inline (concepts.js has the codebook's). Names are text only.
 
 import { errorText } from "./api.js";
 import { el } from "./dom.js";
 
-export class ActorPicker {
-  constructor(api, actorNames) {
-    this.api = api;
-    this.names = actorNames; // Map id -> name, shared with the workspace
-    this.dialog = document.getElementById("actor-dialog");
-    this.input = document.getElementById("actor-q");
-    this.list = document.getElementById("actor-results");
-    this.kind = document.getElementById("actor-kind");
-    this.error = document.getElementById("actor-error");
+export class SearchPicker {
+  // prefix: the dialog's ids are {prefix}-dialog, -q, -results and -error.
+  constructor(prefix) {
+    this.dialog = document.getElementById(`${prefix}-dialog`);
+    this.input = document.getElementById(`${prefix}-q`);
+    this.list = document.getElementById(`${prefix}-results`);
+    this.error = document.getElementById(`${prefix}-error`);
     this.results = [];
+    this.shown = null; // the query `results` answer
     this.active = 0;
     this.timer = null;
     this.seq = 0;
     this.input.addEventListener("input", () => this.search());
     this.input.addEventListener("keydown", (e) => this.onKey(e));
-    document.getElementById("actor-create").addEventListener("click", () => this.create());
-    document.getElementById("actor-unlink").addEventListener("click", () => this.choose(null));
     this.dialog.addEventListener("close", () => this.onClose && this.onClose());
   }
 
-  // `exclude`: an actor id never offered (a merge's own source).
-  open(query, onPick, onClose, { exclude = null } = {}) {
+  // Subclasses: find(q) -> the results; describe(result) -> the nodes of its
+  // row; none() -> what an empty list says; create() makes one from the query.
+
+  open(query, onPick, onClose) {
     this.onPick = onPick;
     this.onClose = onClose;
-    this.exclude = exclude;
     this.input.value = query;
     this.error.hidden = true;
     this.dialog.showModal();
@@ -45,9 +45,10 @@ export class ActorPicker {
     const seq = ++this.seq;
     const q = this.input.value.trim();
     try {
-      const page = await this.api.actors.search(q);
+      const results = await this.find(q);
       if (seq !== this.seq) return; // a newer search is under way
-      this.results = page.results.filter((actor) => actor.id !== this.exclude);
+      this.results = results;
+      this.shown = q;
       this.active = 0;
       this.draw();
     } catch (error) {
@@ -56,21 +57,18 @@ export class ActorPicker {
   }
 
   draw() {
-    const items = this.results.map((actor, i) => {
-      const aliases = (actor.aliases || []).map((a) => a.text).join(", ");
-      const meta = ` ${actor.kind}${actor.country ? ` · ${actor.country}` : ""}${aliases ? ` · ${aliases}` : ""}`;
+    const items = this.results.map((result, i) => {
       const choose = (e) => {
         e.preventDefault();
-        this.choose(actor);
+        this.choose(result);
       };
       return el(
         "li",
         { role: "option", "aria-selected": String(i === this.active), on: { mousedown: choose } },
-        el("strong", { text: actor.name }),
-        el("span", { class: "aliases", text: meta }),
+        ...this.describe(result),
       );
     });
-    if (!items.length) items.push(el("li", { class: "muted", text: "No actor matches. Create it below." }));
+    if (!items.length) items.push(el("li", { class: "muted", text: this.none() }));
     this.list.replaceChildren(...items);
   }
 
@@ -83,9 +81,65 @@ export class ActorPicker {
       this.draw();
     } else if (e.key === "Enter") {
       e.preventDefault();
-      if (e.ctrlKey || e.metaKey || !this.results.length) this.create();
-      else this.choose(this.results[this.active]);
+      // Enter on an empty list creates (as Ctrl+Enter always does); typed
+      // faster than the search, it takes from the results of what was typed.
+      const create = e.ctrlKey || e.metaKey || !this.results.length;
+      this.settle().then(() => {
+        if (create) this.create();
+        else if (this.results.length) this.choose(this.results[this.active]);
+      });
     }
+  }
+
+  // The results of what the input says now, searched at once if not yet.
+  async settle() {
+    if (this.input.value.trim() === this.shown) return;
+    clearTimeout(this.timer);
+    await this.run();
+  }
+
+  showError(error) {
+    this.error.hidden = false;
+    this.error.textContent = errorText(error);
+  }
+
+  choose(result) {
+    const pick = this.onPick;
+    this.onPick = null;
+    this.dialog.close();
+    if (pick) pick(result);
+  }
+}
+
+export class ActorPicker extends SearchPicker {
+  constructor(api, actorNames) {
+    super("actor");
+    this.api = api;
+    this.names = actorNames; // Map id -> name, shared with the workspace
+    this.kind = document.getElementById("actor-kind");
+    document.getElementById("actor-create").addEventListener("click", () => this.create());
+    document.getElementById("actor-unlink").addEventListener("click", () => this.choose(null));
+  }
+
+  // `exclude`: an actor id never offered (a merge's own source).
+  open(query, onPick, onClose, { exclude = null } = {}) {
+    this.exclude = exclude;
+    super.open(query, onPick, onClose);
+  }
+
+  async find(q) {
+    const page = await this.api.actors.search(q);
+    return page.results.filter((actor) => actor.id !== this.exclude);
+  }
+
+  describe(actor) {
+    const aliases = (actor.aliases || []).map((a) => a.text).join(", ");
+    const meta = ` ${actor.kind}${actor.country ? ` · ${actor.country}` : ""}${aliases ? ` · ${aliases}` : ""}`;
+    return [el("strong", { text: actor.name }), el("span", { class: "aliases", text: meta })];
+  }
+
+  none() {
+    return "No actor matches. Create it below.";
   }
 
   async create() {
@@ -99,16 +153,8 @@ export class ActorPicker {
     }
   }
 
-  showError(error) {
-    this.error.hidden = false;
-    this.error.textContent = errorText(error);
-  }
-
   choose(actor) {
     if (actor) this.names.set(actor.id, actor.name);
-    const pick = this.onPick;
-    this.onPick = null;
-    this.dialog.close();
-    if (pick) pick(actor);
+    super.choose(actor);
   }
 }

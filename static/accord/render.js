@@ -104,7 +104,7 @@ export class TextView {
     return lo;
   }
 
-  // items: [{key, s, e, label, tag, pred, selected}] sorted or not.
+  // items: [{key, s, e, label, tag, pred, selected, badge?, badgeTitle?}] sorted or not.
   renderAll(items) {
     const perChunk = this.chunks.map(() => []);
     for (const item of items) {
@@ -198,6 +198,14 @@ export class TextView {
           seg.dataset.tag = tags.map((c) => c.it.tag).join(" · ");
           seg.style.setProperty("--tc", this.colorOf(tags[0].it));
           if (tags.every((c) => c.it.pred)) seg.classList.add("tag-pred");
+        }
+        // A span's badge (its stances on concepts) after its last segment, in
+        // words on hover.
+        const badged = open.filter((c) => c.it.badge && c.it.e === q);
+        if (badged.length) {
+          seg.dataset.badge = badged.map((c) => c.it.badge).join(" · ");
+          seg.title = badged.map((c) => c.it.badgeTitle || c.it.badge).join("\n");
+          seg.classList.add("badged");
         }
       }
       starts.push(p);

@@ -4,6 +4,8 @@
 // never outlives its holder or target; ids are unique across spans and stances.
 // The set's document categories (label names) are kept as a set of names;
 // categories.js knows their groups and which of them take only one.
+// A stance is on a target span or on a concept of the codebook (`concept`, its
+// id), the other null.
 
 let counter = 0;
 function newId(prefix, taken) {
@@ -36,8 +38,8 @@ export class SetModel {
     }
     for (const t of payload.stances || []) {
       this.stances.set(String(t.id), {
-        id: String(t.id), holder: String(t.holder), target: String(t.target),
-        polarity: t.polarity, cue: t.cue == null ? null : String(t.cue),
+        id: String(t.id), holder: String(t.holder), target: t.target == null ? null : String(t.target),
+        concept: t.concept ?? null, polarity: t.polarity, cue: t.cue == null ? null : String(t.cue),
       });
     }
   }
@@ -125,25 +127,28 @@ export class SetModel {
     return true;
   }
 
-  findStance(holder, target, polarity) {
+  // target: a span id, or null with `concept` (a concept id).
+  findStance(holder, target, polarity, concept = null) {
     for (const t of this.stances.values()) {
-      if (t.holder === holder && t.target === target && t.polarity === polarity) return t;
+      if (t.holder === holder && t.target === target && t.concept === concept && t.polarity === polarity) return t;
     }
     return null;
   }
 
-  addStance(holder, target, polarity, cue = null) {
-    if (holder === target || !this.spans.has(holder) || !this.spans.has(target)) return null;
-    const same = this.findStance(holder, target, polarity);
+  // On a target span, or (target null) on a concept.
+  addStance(holder, target, polarity, cue = null, concept = null) {
+    if (!this.spans.has(holder)) return null;
+    if (concept == null ? holder === target || !this.spans.has(target) : target != null) return null;
+    const same = this.findStance(holder, target, polarity, concept);
     if (same) return same;
-    const stance = { id: newId("t", this.taken), holder, target, polarity, cue };
+    const stance = { id: newId("t", this.taken), holder, target, concept, polarity, cue };
     this.stances.set(stance.id, stance);
     return stance;
   }
 
   setPolarity(id, polarity) {
     const t = this.stances.get(id);
-    if (!t || this.findStance(t.holder, t.target, polarity)) return false;
+    if (!t || this.findStance(t.holder, t.target, polarity, t.concept)) return false;
     t.polarity = polarity;
     return true;
   }
@@ -200,9 +205,11 @@ export function rebase(base, mine, theirs, excludes = () => []) {
   const seenStances = new Set();
   for (const raw of apply("stances")) {
     const t = { ...raw, holder: resolve(raw.holder), target: resolve(raw.target), cue: resolve(raw.cue) };
-    if (!ids.has(String(t.holder)) || !ids.has(String(t.target))) continue;
+    // On a concept: no target span to keep, only its holder.
+    const onConcept = t.concept != null && t.target == null;
+    if (!ids.has(String(t.holder)) || !(onConcept || ids.has(String(t.target)))) continue;
     if (String(t.holder) === String(t.target)) continue;
-    const key = `${t.holder}:${t.target}:${t.polarity}`;
+    const key = `${t.holder}:${t.target}:${onConcept ? t.concept : ""}:${t.polarity}`;
     if (seenStances.has(key) || ids.has(String(t.id))) continue;
     seenStances.add(key);
     stances.push({ ...t, cue: t.cue != null && ids.has(String(t.cue)) ? t.cue : null });

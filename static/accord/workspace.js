@@ -3,12 +3,16 @@
 // (word snapping), render.js (drawing), store.js (the set and its rules,
 // drafts, rebasing after a conflict), autosave.js (saving, retrying,
 // conflicts), arcs.js (stances drawn in the text), selection.js, labels.js and status.js (shared with the
-// adjudication screen), picker.js (actor links), categories.js (document categories).
+// adjudication screen), picker.js (actor links), categories.js (document categories),
+// concepts.js (stances on concepts).
 
 import { Api, ApiError, errorText } from "./api.js";
 import { ArcLayer, stanceTitle } from "./arcs.js";
 import { Autosave } from "./autosave.js";
 import { acceptSuggestions, CategoryPanel, CategorySchema, clearGroup, suggestions, toggleCategory } from "./categories.js";
+import {
+  ConceptPicker, conceptBadge, conceptNames, conceptSource, conceptStanceTitle, conceptStancesByHolder, conceptText,
+} from "./concepts.js";
 import { el, syncList } from "./dom.js";
 import { fillHelp } from "./help.js";
 import { LabelSet } from "./labels.js";
@@ -31,6 +35,7 @@ const W = {
   save: null, // the Autosave of the model
   labels: new LabelSet(),
   actors: new Map(Object.entries(config.actors).map(([k, v]) => [Number(k), v])),
+  concepts: conceptNames(config.concepts), // id -> {name, path}
   preds: [],
   items: [], selected: null, stance: null, pending: null, kb: null, mode: null,
   categories: new CategorySchema(), categoryPanel: null,
@@ -69,10 +74,12 @@ function visiblePreds() {
 
 function buildItems() {
   const items = [];
+  const onConcepts = conceptStancesByHolder(W.model.stances.values());
   for (const span of W.model.spans.values()) {
     items.push({
       key: span.id, s: W.offsets.toUtf16(span.start), e: W.offsets.toUtf16(span.end),
       label: span.label, tag: tagOf(span), pred: false, selected: W.selected === span.id,
+      ...conceptBadge(W.concepts, onConcepts.get(span.id) || [], spanText(span)),
     });
   }
   for (const p of visiblePreds()) {
@@ -105,8 +112,20 @@ function stanceArcs() {
 
 function stanceLine(t) {
   const cue = t.cue ? W.model.spans.get(t.cue) : null;
-  return stanceTitle(spanText(W.model.spans.get(t.holder)), t.polarity, spanText(W.model.spans.get(t.target)),
-    cue && spanText(cue));
+  const holder = spanText(W.model.spans.get(t.holder));
+  if (t.concept != null) return conceptStanceTitle(holder, t.polarity, conceptText(W.concepts, t.concept), cue && spanText(cue));
+  return stanceTitle(holder, t.polarity, spanText(W.model.spans.get(t.target)), cue && spanText(cue));
+}
+
+// What a stance is on, as its row and banner say it: the target's text, or the concept.
+function stanceOn(t) {
+  return t.concept != null ? `◇ ${conceptText(W.concepts, t.concept)}` : spanText(W.model.spans.get(t.target));
+}
+
+// The text a stance's change redraws: a stance on a concept is a badge on its holder.
+function stanceRanges(id) {
+  const t = W.model.stances.get(id);
+  return t?.concept != null ? [rangeOfKey(t.holder)] : [];
 }
 
 // Redraw the chunks touching these UTF-16 ranges (or everything); the arcs
@@ -183,7 +202,7 @@ function selectStance(id) {
   W.arcs.select(id);
   showLinked(t);
   schedulePanel();
-  banner(`Stance ${spanText(W.model.spans.get(t.holder))} → ${spanText(W.model.spans.get(t.target))} (${t.polarity}): a polarity key changes it, Delete removes it.`);
+  banner(`Stance ${spanText(W.model.spans.get(t.holder))} → ${stanceOn(t)} (${t.polarity}): a polarity key changes it, Delete removes it.`);
 }
 
 // The next (dir 1) or previous (-1) stance, in the side list's order.
@@ -206,20 +225,21 @@ function editStance(id) {
 function setStancePolarity(id, polarity) {
   if (!editable()) return false;
   if (!W.model.setPolarity(id, polarity)) {
-    banner(`There is already a ${polarity} stance between these spans.`);
+    banner(`There is already a ${polarity} stance ${W.model.stances.get(id)?.concept != null ? "of this span on this concept" : "between these spans"}.`);
     return false;
   }
-  changed([]);
+  changed(stanceRanges(id));
   return true;
 }
 
 function removeStance(id) {
   if (!editable()) return;
+  const ranges = stanceRanges(id);
   W.model.removeStance(id);
   if (W.stance === id) W.stance = null;
   banner(null);
   showLinked();
-  changed([]);
+  changed(ranges);
 }
 
 function setPending(range, kb = null) {
@@ -377,9 +397,9 @@ function acceptAll() {
   for (const p of W.predSets) {
     for (const t of p.stances) {
       const h = ids.get(`${p.id}:${t.holder}`);
-      const g = ids.get(`${p.id}:${t.target}`);
-      if (h && g && W.labels.stance.has(t.polarity)) {
-        W.model.addStance(h, g, t.polarity, ids.get(`${p.id}:${t.cue}`) ?? null);
+      const g = t.concept != null ? null : ids.get(`${p.id}:${t.target}`);
+      if (h && (g || t.concept != null) && W.labels.stance.has(t.polarity)) {
+        W.model.addStance(h, g, t.polarity, ids.get(`${p.id}:${t.cue}`) ?? null, t.concept ?? null);
       }
     }
   }
@@ -436,7 +456,28 @@ function startStance() {
   const key = W.selected;
   if (!key || key.startsWith("p:") || !editable()) return;
   W.mode = { kind: "target", holder: key };
-  banner(`Stance from “${spanText(W.model.spans.get(key))}”: choose the target span ([ ] or Tab, or click), then Enter. Esc cancels.`);
+  banner(`Stance from “${spanText(W.model.spans.get(key))}”: choose the target span ([ ] or Tab, or click), then Enter; or / again for a concept. Esc cancels.`);
+  $("banner").append(" ", el("button", { type: "button", class: "small", id: "stance-on-concept", text: "On a concept… (/)",
+    on: { click: pickConcept } }));
+}
+
+// While choosing a stance's target: a concept of the codebook instead
+// (concepts.js), then the polarity as for a span.
+function pickConcept() {
+  const mode = W.mode;
+  if (mode?.kind !== "target") return;
+  W.conceptPicker.open("", (concept) => {
+    if (W.mode !== mode || !concept) return;
+    W.mode = { kind: "polarity", holder: mode.holder, concept: concept.id };
+    select(mode.holder, false);
+    askPolarity(`On ${conceptText(W.concepts, concept.id)}. `);
+  }, () => $("text").focus());
+}
+
+function askPolarity(what = "") {
+  const keys = [...W.labels.stance.values()].map((l) => `${l.shortcut || "?"} ${l.name}`).join(", ");
+  banner(`${what}Polarity: press ${keys}. Esc cancels.`);
+  drawPolarityButtons();
 }
 
 function pickForMode(key) {
@@ -446,9 +487,7 @@ function pickForMode(key) {
     if (key === mode.holder) return banner("The target must be another span than the holder. Choose another span, or Esc.");
     W.mode = { kind: "polarity", holder: mode.holder, target: key };
     select(key, false);
-    const keys = [...W.labels.stance.values()].map((l) => `${l.shortcut || "?"} ${l.name}`).join(", ");
-    banner(`Polarity: press ${keys}. Esc cancels.`);
-    drawPolarityButtons();
+    askPolarity();
   } else if (mode.kind === "cue") {
     W.model.setCue(mode.stance, key);
     W.mode = null;
@@ -468,7 +507,7 @@ function drawPolarityButtons() {
 function applyPolarity(polarity) {
   const mode = W.mode;
   if (!mode || mode.kind !== "polarity") return;
-  const stance = W.model.addStance(mode.holder, mode.target, polarity);
+  const stance = W.model.addStance(mode.holder, mode.target ?? null, polarity, null, mode.concept ?? null);
   W.mode = stance ? { kind: "cue", stance: stance.id } : null;
   banner(stance ? "Stance added. Optional: choose its cue span and press Enter (or click it); Esc to skip." : null);
   changed([rangeOfKey(mode.holder), rangeOfKey(mode.target)]);
@@ -538,7 +577,7 @@ function onKey(e) {
   }
   if (k === "/") {
     e.preventDefault();
-    return startStance();
+    return W.mode?.kind === "target" ? pickConcept() : startStance();
   }
   if (k === "A") {
     e.preventDefault();
@@ -613,9 +652,8 @@ function drawPanel() {
   $("stance-count").textContent = `(${stances.length})`;
   const at = (id) => { const s = W.model.spans.get(id); return s ? `${s.start}-${s.end}` : ""; };
   syncList($("stance-list"), stances, (t) => t.id,
-    (t) => `${t.polarity} ${at(t.holder)} ${at(t.target)} ${at(t.cue)} ${W.stance === t.id} ${readonly()}`, (t) => {
+    (t) => `${t.polarity} ${at(t.holder)} ${at(t.target)} ${t.concept} ${t.concept != null && conceptText(W.concepts, t.concept)} ${at(t.cue)} ${W.stance === t.id} ${readonly()}`, (t) => {
     const holder = W.model.spans.get(t.holder);
-    const tgt = W.model.spans.get(t.target);
     const cue = t.cue ? W.model.spans.get(t.cue) : null;
     // A submitted set is read-only: the controls are disabled, and each
     // handler checks again (editable()) so nothing changes it locally.
@@ -627,7 +665,7 @@ function drawPanel() {
     return el("li", { class: W.stance === t.id ? "current" : "", dataset: { stance: t.id },
       on: { mouseenter: () => showLinked(t), mouseleave: () => showLinked(), click: () => selectStance(t.id) } },
       el("span", { class: "txt full", title: stanceLine(t),
-        text: `${spanText(holder)} → ${spanText(tgt)}${cue ? ` (cue: ${spanText(cue)})` : ""}` }),
+        text: `${spanText(holder)} → ${stanceOn(t)}${cue ? ` (cue: ${spanText(cue)})` : ""}` }),
       polarity,
       el("button", { type: "button", text: cue ? "cue ×" : "+cue", title: cue ? "Remove the cue" : "Choose a cue span",
         disabled: readonly(), on: { click: (e) => { e.stopPropagation(); pickCue(t); } } }),
@@ -878,13 +916,19 @@ async function start() {
   // Actors linked from spans the page did not know about (e.g. linked in another tab).
   const unknown = new Set([...W.preds.map((p) => p.span.actor), ...mine.spans.map((s) => s.actor)]
     .filter((id) => id != null && !W.actors.has(id)));
-  await Promise.all([...unknown].map((id) => api.actors.get(id).then((a) => W.actors.set(a.id, a.name), () => null)));
+  // The same for concepts (stances on concepts made elsewhere since the page's config).
+  const unknownConcepts = new Set(mine.stances.map((t) => t.concept).filter((id) => id != null && !W.concepts.has(id)));
+  await Promise.all([
+    ...[...unknown].map((id) => api.actors.get(id).then((a) => W.actors.set(a.id, a.name), () => null)),
+    ...[...unknownConcepts].map((id) => api.concepts.get(id).then((c) => W.concepts.set(c.id, { name: c.name, path: c.path || c.name }), () => null)),
+  ]);
 
   W.view = new TextView($("text"), W.text, itemColor);
   W.arcs = new ArcLayer(W.view, { onPick: (id) => { $("text").focus(); selectStance(id); } });
   W.selection = new TextSelection(W.view, W.tokens, W.offsets);
   W.selection.listen($("text"), { onSelect, onClick: onSpanClick, current: () => W.selected });
   W.picker = new ActorPicker(api, W.actors);
+  W.conceptPicker = new ConceptPicker(conceptSource(api), W.concepts, { canCreate: config.createConcepts });
   redraw();
 
   const draft = drafts.load();

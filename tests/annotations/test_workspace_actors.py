@@ -37,12 +37,17 @@ def linked(project, users):
     return document
 
 
-def names_on_page(users, username, url):
+def config_on_page(users, username, url):
+    """The config the page at `url` hands its script, for `username`."""
     client = Client()
     client.force_login(users[username])
     response = client.get(url)
     assert response.status_code == 200
-    return sorted(response.context["config"]["actors"].values())
+    return response.context["config"]
+
+
+def names_on_page(users, username, url):
+    return sorted(config_on_page(users, username, url)["actors"].values())
 
 
 def test_a_blind_workspace_names_only_the_actors_of_visible_sets(project, users, linked):

@@ -413,6 +413,8 @@ def test_the_reviewer_links_an_actor_draws_a_stance_and_rejects_a_candidate_in_g
     page.fill("#actor-q", "Venez")
     expect(page.locator("#actor-results li").first).to_contain_text("Venezuela")
     page.keyboard.press("Enter")
+    # Enter takes from the results of what was typed (picker.js): once they came.
+    expect(page.locator("#actor-dialog")).to_be_hidden()
     settled(page)
     gold = api_get(page, live_server, f"projects/{project.pk}/documents/{doc.pk}/gold/")
     assert [(s["start"], s["actor"]) for s in gold["spans"]] == [

@@ -2,8 +2,9 @@
 
 The page is only a shell: the workspace (static/accord/workspace.js) reads and
 writes everything through the REST API. The page hands it the ids it needs,
-the URLs, and the names of the actors the visible sets link to, so spans can
-show their actor without one request per actor.
+the URLs, and the names of the actors the visible sets link to and of the
+concepts their stances are on, so spans can show their actor and stances
+their concept without one request each.
 """
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.annotations.assignment import next_document
-from apps.annotations.visibility import linked_actor_names
+from apps.annotations.visibility import linked_actor_names, linked_concepts
 from apps.documents.models import Document
 from apps.projects.guidelines import render_guidelines
 from apps.projects.models import Role
@@ -36,8 +37,18 @@ def document_page_config(request, membership, document_pk, *fields):
         "user": request.user.username,
         "api": project_api(project),
         "actors": linked_actor_names(membership, document),
+        "concepts": linked_concepts(membership, document),
     }
     return document, config
+
+
+def may_create_concepts(membership):
+    """Whether the workspace offers "Create concept" while drawing a stance:
+    owners always; annotators and reviewers when the project lets annotators
+    add to the codebook (its `annotators_create_concepts` setting, which the
+    concepts API checks on the POST)."""
+    project = membership.project
+    return membership.has_role(Role.OWNER) or bool(project.annotators_create_concepts)
 
 
 @project_page(Role.ANNOTATOR)
@@ -49,6 +60,7 @@ def workspace(request, membership, document_pk):
     config["projectPage"] = reverse("project-page", args=[project.pk])
     # The workspace of document d is documentsPage + d + "/".
     config["documentsPage"] = reverse("project-page", args=[project.pk]) + "documents/"
+    config["createConcepts"] = may_create_concepts(membership)
     return render(
         request,
         "annotations/workspace.html",
