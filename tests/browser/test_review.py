@@ -123,7 +123,7 @@ def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3, screens
     assert gold["stances"] == []
     assert gold["adjudicated"] is True
     doc.refresh_from_db()
-    assert doc.status_for(3) == Document.Status.ADJUDICATED
+    assert doc.status_for() == Document.Status.ADJUDICATED
     decisions = list(
         Decision.objects.filter(document=doc)
         .order_by("id")

@@ -130,14 +130,8 @@ class ReviewQueueView(ReviewerView):
         },
     )
     def get(self, request, *args, **kwargs):
-        k = self.project.annotators_per_document
         rows = review_queue(self.project).values(
-            "id",
-            "external_id",
-            "title",
-            "submitted_count",
-            "annotators_wanted",
-            "disagreement",
+            "id", "external_id", "title", "submitted_count", "wanted", "disagreement"
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
@@ -147,7 +141,7 @@ class ReviewQueueView(ReviewerView):
                 "external_id": row["external_id"],
                 "title": row["title"],
                 "annotators": row["submitted_count"],
-                "annotators_wanted": row["annotators_wanted"] or k,
+                "annotators_wanted": row["wanted"],
                 "disagreement": row["disagreement"],
             }
             for row in page
@@ -288,7 +282,6 @@ class DocumentReviewDetailView(DocumentReviewView):
                     "in_gold": cand["key"] in in_gold.stances,
                 }
             )
-        k = self.project.annotators_per_document
         return Response(
             {
                 "document": {
@@ -298,7 +291,7 @@ class DocumentReviewDetailView(DocumentReviewView):
                     "text": text,
                     # Selections snap to the tokens the exports write.
                     "tokens": token_offsets(text),
-                    "annotators_wanted": document.annotators_wanted or k,
+                    "annotators_wanted": document.wanted,
                     "submitted": document.submitted_count,
                     "adjudicated_at": document.adjudicated_at,
                 },
