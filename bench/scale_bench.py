@@ -331,9 +331,20 @@ def mark_done(project, share):
         .order_by("id")
         .values_list("id", flat=True)[int(share * Document.objects.filter(project=project).count())]
     )
-    Document.objects.filter(project=project, id__lt=cutoff, annotator_count__lt=F("wanted")).update(
-        annotator_count=F("wanted")
-    )
+    done = Document.objects.filter(project=project, id__lt=cutoff, annotator_count__lt=F("wanted"))
+    if connection.vendor != "postgresql":
+        done.update(annotator_count=F("wanted"))
+        return
+    # Setup, not a figure: updating 900,000 rows under the search's GIN index
+    # costs several times dropping it and building it again afterwards.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'document_search'")
+        (definition,) = cursor.fetchone()
+        cursor.execute("DROP INDEX document_search")
+        done.update(annotator_count=F("wanted"))
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute(definition)
+        cursor.execute("RESET maintenance_work_mem")
     analyze()
 
 
