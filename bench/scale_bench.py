@@ -22,7 +22,8 @@ Beside each path the old one runs in the same database, the baseline: the
 query shape before this change (COALESCE(annotators_wanted, k), `UPPER(text)
 LIKE`) with the new indexes dropped, inside a transaction that is rolled
 back. Sizes grow one project, so `--sizes 10000,200000,1000000` builds 1M
-documents once (about 15-20 minutes on 2 cores).
+documents once: 10k then 200k took 10 minutes on a loaded two-core machine; at
+the import rate measured there (1,000-2,000 a second) 1M takes 10-20 more.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=bench_scale \\
         nice .venv/bin/python bench/scale_bench.py                      # 10,000: about a minute
