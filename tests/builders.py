@@ -18,7 +18,7 @@ from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows, replace_set, submit_set
 from apps.datasets.models import Release
 from apps.documents.models import Document
-from apps.projects.models import Job, Label, Membership, Project, Role
+from apps.projects.models import CategoryGroup, Job, Label, Membership, Project, Role
 from apps.review import gold as review_gold
 
 ENTITY_LABELS = {"PERSON": "p", "ORG": "o", "GPE": "g"}
@@ -95,9 +95,37 @@ def stance(sid, holder, target, polarity="OPPOSE", cue=None):
     return {"id": sid, "holder": holder, "target": target, "polarity": polarity, "cue": cue}
 
 
-def _clean(document, spans, stances):
+def concept_stance(sid, holder, concept, polarity="SUPPORT", cue=None):
+    """A stance on a concept of the codebook (`concept`: its id)."""
+    return {
+        "id": sid,
+        "holder": holder,
+        "target": None,
+        "concept": concept,
+        "polarity": polarity,
+        "cue": cue,
+    }
+
+
+def make_category_group(project, name, labels, multiple=False, keys=None):
+    """A category group and its category labels (`keys`: label -> shortcut)."""
+    group = CategoryGroup.objects.create(project=project, name=name, multiple=multiple)
+    for position, label in enumerate(labels):
+        Label.objects.create(
+            project=project,
+            kind=Label.Kind.CATEGORY,
+            name=label,
+            group=group,
+            shortcut=(keys or {}).get(label, ""),
+            position=position,
+        )
+    return group
+
+
+def _clean(document, spans, stances, categories=()):
     schema = ProjectSchema(document.project)
-    clean, errors = schema.validate(document.text, {"spans": list(spans), "stances": list(stances)})
+    payload = {"spans": list(spans), "stances": list(stances), "categories": list(categories)}
+    clean, errors = schema.validate(document.text, payload)
     assert not errors, errors
     return clean, schema.label_ids
 
@@ -139,12 +167,12 @@ def tricky_payloads(actors=None):
 # --------------------------------------------------------------------------- sets
 
 
-def annotate(document, user, spans=(), stances=(), submit=True):
+def annotate(document, user, spans=(), stances=(), submit=True, categories=()):
     """The user's annotator set on the document, written (and submitted) as
     the workspace's API does: claim, replace_set, submit_set."""
     document.refresh_from_db()
     aset, _ = claim(document, user)
-    clean, label_ids = _clean(document, spans, stances)
+    clean, label_ids = _clean(document, spans, stances, categories)
     replace_set(aset, aset.version, clean, label_ids)
     aset.refresh_from_db()
     if submit:
@@ -154,13 +182,15 @@ def annotate(document, user, spans=(), stances=(), submit=True):
     return aset
 
 
-def add_gold(document, reviewer=None, spans=(), stances=(), adjudicate=True, author=None):
+def add_gold(
+    document, reviewer=None, spans=(), stances=(), adjudicate=True, author=None, categories=()
+):
     """The document's gold set, written as review writes it (gold_set_of,
     replace_set) and, unless `adjudicate` is false, accepted by `reviewer`
     (by default the project's first reviewer, else its owner), as accept leaves it.
     `author` is the set's author: None, as when auto-merge made it."""
     aset = review_gold.gold_set_of(document, author)
-    clean, label_ids = _clean(document, spans, stances)
+    clean, label_ids = _clean(document, spans, stances, categories)
     replace_set(aset, aset.version, clean, label_ids)
     if adjudicate:
         review_gold.accept(document, reviewer or _a_reviewer(document.project))
@@ -175,10 +205,10 @@ def _a_reviewer(project):
     return reviewer.user
 
 
-def add_prediction(document, source="model", spans=(), stances=()):
+def add_prediction(document, source="model", spans=(), stances=(), categories=()):
     """A prediction set, stored as the importers and pre-annotation store one:
     submitted at once, rows in bulk."""
-    clean, label_ids = _clean(document, spans, stances)
+    clean, label_ids = _clean(document, spans, stances, categories)
     aset = AnnotationSet.objects.create(
         document=document,
         kind=AnnotationSet.Kind.PREDICTION,

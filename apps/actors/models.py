@@ -100,3 +100,49 @@ class Alias(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Concept(models.Model):
+    """An entry of the project's codebook: what an actor can take a position
+    on without it being one span of the text ("state sovereignty", "the UN
+    Charter"). Concepts form a hierarchy through `parent`; a merged concept
+    stays as a record of the merge, like a merged actor, and its stances
+    point to the survivor."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="concepts")
+    name = models.CharField(max_length=300)
+    name_key = SearchKeyField(source="name")
+    description = models.TextField(blank=True)
+    # RESTRICT: a concept with sub-concepts cannot be deleted on its own.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="children"
+    )
+    # Words or phrases that pre-annotation may look for, ["sovereignty", ...].
+    keywords = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="merged_from"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                condition=Q(merged_into=None),
+                name="concept_unique_name",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")), name="concept_not_merged_into_itself"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="concept_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

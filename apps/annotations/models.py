@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from apps.actors.models import Actor
+from apps.actors.models import Actor, Concept
 from apps.documents.models import Document
 from apps.projects.models import Label
 
@@ -103,7 +103,18 @@ class Stance(models.Model):
     # Without a Python-side cascade, deleting a set's spans is one DELETE
     # instead of a SELECT of every span and a DELETE per hundred.
     holder = models.ForeignKey(Span, on_delete=models.DO_NOTHING, related_name="held_stances")
-    target = models.ForeignKey(Span, on_delete=models.DO_NOTHING, related_name="targeted_stances")
+    # A stance is taken on a span of the text (target) or on a concept of
+    # the codebook, never both.
+    target = models.ForeignKey(
+        Span,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="targeted_stances",
+    )
+    concept = models.ForeignKey(
+        Concept, null=True, blank=True, on_delete=models.RESTRICT, related_name="stances"
+    )
     polarity = models.ForeignKey(Label, on_delete=models.RESTRICT, related_name="stances")
     cue = models.ForeignKey(
         Span, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="cued_stances"
@@ -116,7 +127,30 @@ class Stance(models.Model):
             models.CheckConstraint(
                 condition=~Q(holder=F("target")), name="stance_holder_not_target"
             ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=False, concept__isnull=True)
+                | Q(target__isnull=True, concept__isnull=False),
+                name="stance_target_or_concept",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.sid}: {self.holder_id} {self.polarity_id} {self.target_id}"
+        on = self.target_id if self.concept_id is None else f"concept {self.concept_id}"
+        return f"{self.sid}: {self.holder_id} {self.polarity_id} {on}"
+
+
+class SetCategory(models.Model):
+    """A document category chosen in a set (a label of kind category)."""
+
+    set = models.ForeignKey(AnnotationSet, on_delete=models.CASCADE, related_name="categories")
+    label = models.ForeignKey(Label, on_delete=models.RESTRICT, related_name="set_categories")
+
+    class Meta:
+        ordering = ["set", "id"]
+        verbose_name_plural = "set categories"
+        constraints = [
+            models.UniqueConstraint(fields=["set", "label"], name="set_category_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.label_id} in set {self.set_id}"

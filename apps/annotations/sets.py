@@ -2,23 +2,24 @@
 
 Every write goes through here: one transaction, a version check that cannot
 race (a conditional UPDATE), and the cleaned data of `validation.py`. Reads
-go through `load_contents`, the one bulk loader of sets' spans and stances
-(the API's set shape, review's agreement and merge, the exports): two
-queries for any number of sets.
+go through `load_contents`, the one bulk loader of sets' spans, stances and
+categories (the API's set shape, review's agreement and merge, the exports):
+three queries for any number of sets.
 """
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
-from apps.actors.models import Actor
+from apps.actors.models import Actor, Concept
 from apps.documents.models import Document
 from apps.projects.errors import Conflict
 from apps.projects.models import Label
 
-from .models import AnnotationSet, Span, Stance
+from .models import AnnotationSet, SetCategory, Span, Stance
 from .pseudonyms import document_names
 from .signals import annotator_set_submitted
 from .validation import Schema, validate_set
@@ -31,42 +32,74 @@ class SetConflict(Conflict):
         super().__init__(message, version=version)
 
 
+def _ids_in(payloads, key, field):
+    """The integer `field` values of the `key` items of payloads (actor ids
+    of spans, concept ids of stances), for one lookup of what they name."""
+    wanted = set()
+    for payload in payloads:
+        items = payload.get(key) if isinstance(payload, dict) else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict):
+                value = item.get(field)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    wanted.add(value)
+    return wanted
+
+
+def _live_and_merged(model, project, wanted):
+    """Of the `wanted` ids of a registry model (actors, concepts), those of
+    the project still in use, and those merged away (id -> survivor)."""
+    live, merged = set(), {}
+    if wanted:
+        rows = model.objects.filter(project=project, id__in=wanted).values_list(
+            "id", "merged_into_id"
+        )
+        for pk, merged_into in rows:
+            if merged_into is None:
+                live.add(pk)
+            else:
+                merged[pk] = merged_into
+    return live, merged
+
+
 class ProjectSchema:
-    """The labels of a project, loaded once per request, and the actors a
-    payload refers to."""
+    """The labels of a project, loaded once per request, and the actors and
+    concepts a payload refers to."""
 
     def __init__(self, project):
         self.project = project
         self.label_ids = {}
-        entity, stance = set(), set()
-        for label_id, name, kind in Label.objects.filter(project=project).values_list(
-            "id", "name", "kind"
-        ):
+        entity, stance, categories = set(), set(), {}
+        rows = Label.objects.filter(project=project).values_list(
+            "id", "name", "kind", "group__name", "group__multiple"
+        )
+        for label_id, name, kind, group, multiple in rows:
             self.label_ids[name] = label_id
-            (entity if kind == Label.Kind.ENTITY else stance).add(name)
+            if kind == Label.Kind.ENTITY:
+                entity.add(name)
+            elif kind == Label.Kind.STANCE:
+                stance.add(name)
+            else:
+                categories[name] = (group, multiple)
         self.entity_labels, self.stance_labels = entity, stance
+        self.categories = categories
 
     def for_payloads(self, payloads):
-        """A validation Schema that knows the actors these payloads link to."""
-        wanted = set()
-        for payload in payloads:
-            spans = payload.get("spans") if isinstance(payload, dict) else None
-            for span in spans if isinstance(spans, list) else ():
-                if isinstance(span, dict):
-                    actor = span.get("actor")
-                    if isinstance(actor, int) and not isinstance(actor, bool):
-                        wanted.add(actor)
-        actors, merged = set(), {}
-        if wanted:
-            rows = Actor.objects.filter(project=self.project, id__in=wanted).values_list(
-                "id", "merged_into_id"
-            )
-            for actor_id, merged_into in rows:
-                if merged_into is None:
-                    actors.add(actor_id)
-                else:
-                    merged[actor_id] = merged_into
-        return Schema(self.entity_labels, self.stance_labels, actors, merged)
+        """A validation Schema that knows the actors and concepts these
+        payloads refer to."""
+        actors, merged = _live_and_merged(Actor, self.project, _ids_in(payloads, "spans", "actor"))
+        concepts, merged_concepts = _live_and_merged(
+            Concept, self.project, _ids_in(payloads, "stances", "concept")
+        )
+        return Schema(
+            self.entity_labels,
+            self.stance_labels,
+            actors,
+            merged,
+            concepts=concepts,
+            merged_concepts=merged_concepts,
+            categories=self.categories,
+        )
 
     def validate(self, text, payload):
         return validate_set(text, payload, self.for_payloads([payload]))
@@ -101,8 +134,8 @@ def documents_of(set_ids):
 
 
 def insert_rows(sets, label_ids):
-    """Insert the spans and stances of cleaned sets, given as
-    ``[(set_id, CleanSet), ...]``, in three queries whatever their number.
+    """Insert the spans, stances and categories of cleaned sets, given as
+    ``[(set_id, CleanSet), ...]``, in four queries whatever their number.
 
     Every write of a set's content ends here (the API, review's gold, imports,
     pre-annotation), so here the documents' sort keys follow (refresh_sort_keys)."""
@@ -127,7 +160,8 @@ def insert_rows(sets, label_ids):
             set_id=set_id,
             sid=t["id"],
             holder_id=pk_by_sid[set_id, t["holder"]],
-            target_id=pk_by_sid[set_id, t["target"]],
+            target_id=pk_by_sid[set_id, t["target"]] if t["target"] else None,
+            concept_id=t.get("concept"),
             polarity_id=label_ids[t["polarity"]],
             cue_id=pk_by_sid[set_id, t["cue"]] if t["cue"] else None,
         )
@@ -136,6 +170,13 @@ def insert_rows(sets, label_ids):
     ]
     if stances:
         Stance.objects.bulk_create(stances)
+    categories = [
+        SetCategory(set_id=set_id, label_id=label_ids[name])
+        for set_id, clean in sets
+        for name in clean.categories
+    ]
+    if categories:
+        SetCategory.objects.bulk_create(categories)
 
 
 def replace_set(aset, expected_version, clean, label_ids, rejected=None):
@@ -167,6 +208,7 @@ def replace_set(aset, expected_version, clean, label_ids, rejected=None):
             )
         Stance.objects.filter(set_id=aset.pk).delete()
         Span.objects.filter(set_id=aset.pk).delete()
+        SetCategory.objects.filter(set_id=aset.pk).delete()
         insert_rows([(aset.pk, clean)], label_ids)
     return expected_version + 1
 
@@ -206,22 +248,41 @@ def submit_set(aset, expected_version=None):
 
 # The columns of the rows `load_contents` returns, in order.
 SPAN_COLUMNS = ("set_id", "id", "sid", "start", "end", "label__name", "actor_id")
-STANCE_COLUMNS = ("set_id", "sid", "holder__sid", "target__sid", "polarity__name", "cue__sid")
+STANCE_COLUMNS = (
+    "set_id",
+    "sid",
+    "holder__sid",
+    "target__sid",
+    "polarity__name",
+    "cue__sid",
+    "concept_id",
+)
+
+
+class Contents(NamedTuple):
+    """What one set holds: rows of SPAN_COLUMNS and STANCE_COLUMNS, and its
+    category label names (sorted)."""
+
+    spans: list
+    stances: list
+    categories: list
 
 
 def load_contents(sets, chunk_size=None):
-    """The spans and stances of `sets`, in two queries whatever their number.
+    """The spans, stances and categories of `sets`, in three queries
+    whatever their number.
 
     `sets` is an AnnotationSet queryset (read as a subquery: a large project
     has more sets than SQLite takes parameters) or a list of set ids. Returns
-    ``{set_id: (span rows, stance rows)}``, rows being tuples of SPAN_COLUMNS
-    and STANCE_COLUMNS (a stance names its spans by their ``sid``); spans in
-    text order (start, longest first), stances in creation order. A set that
-    has neither is absent. Each caller keeps only the sets it read, so a set
-    that appears between its own query and these two is ignored there.
-    `chunk_size` streams the rows from the database in chunks.
+    ``{set_id: Contents}``, rows being tuples of SPAN_COLUMNS and
+    STANCE_COLUMNS (a stance names its spans by their ``sid``; a stance on a
+    concept has no target sid and a concept id); spans in text order (start,
+    longest first), stances in creation order. A set that holds nothing is
+    absent. Each caller keeps only the sets it read, so a set that appears
+    between its own query and these is ignored there. `chunk_size` streams
+    the rows from the database in chunks.
     """
-    contents = defaultdict(lambda: ([], []))
+    contents = defaultdict(lambda: Contents([], [], []))
     span_rows = (
         Span.objects.filter(set__in=sets)
         .order_by("set_id", "start", "-end", "id")
@@ -230,11 +291,16 @@ def load_contents(sets, chunk_size=None):
     stance_rows = (
         Stance.objects.filter(set__in=sets).order_by("set_id", "id").values_list(*STANCE_COLUMNS)
     )
-    for rows, index in ((span_rows, 0), (stance_rows, 1)):
+    category_rows = (
+        SetCategory.objects.filter(set__in=sets)
+        .order_by("set_id", "label__name")
+        .values_list("set_id", "label__name")
+    )
+    for rows, index in ((span_rows, 0), (stance_rows, 1), (category_rows, 2)):
         if chunk_size:
             rows = rows.iterator(chunk_size=chunk_size)
         for row in rows:
-            contents[row[0]][index].append(row)
+            contents[row[0]][index].append(row if index < 2 else row[1])
     return contents
 
 
@@ -251,8 +317,21 @@ SET_FIELDS = (
 )
 
 
+def stance_payload(sid, holder, target, polarity, cue, concept):
+    """A stance as the API shows it: `target` (a span id) or `concept` (a
+    concept id), the other null."""
+    return {
+        "id": sid,
+        "holder": holder,
+        "target": target,
+        "concept": concept,
+        "polarity": polarity,
+        "cue": cue,
+    }
+
+
 def set_payloads(sets, texts, anonymous=False):
-    """The API shape of every set in `sets` (a queryset), in three queries
+    """The API shape of every set in `sets` (a queryset), in four queries
     (the sets, then `load_contents`).
 
     `texts` maps document id to its text, for each span's covered `text`.
@@ -281,8 +360,9 @@ def set_payloads(sets, texts, anonymous=False):
             "rejected_predictions": row["rejected_predictions"],
             "spans": [],
             "stances": [],
+            "categories": [],
         }
-    for set_id, (spans, stances) in load_contents(list(by_id)).items():
+    for set_id, (spans, stances, categories) in load_contents(list(by_id)).items():
         payload = by_id.get(set_id)
         if payload is None:
             continue
@@ -298,8 +378,6 @@ def set_payloads(sets, texts, anonymous=False):
             }
             for _, _, sid, start, end, label, actor in spans
         ]
-        payload["stances"] = [
-            {"id": sid, "holder": holder, "target": target, "polarity": polarity, "cue": cue}
-            for _, sid, holder, target, polarity, cue in stances
-        ]
+        payload["stances"] = [stance_payload(*row[1:]) for row in stances]
+        payload["categories"] = categories
     return [by_id[row["id"]] for row in rows]

@@ -25,7 +25,12 @@ class SpanSerializer(serializers.Serializer):
 class StanceSerializer(serializers.Serializer):
     id = serializers.CharField()
     holder = serializers.CharField(help_text="The id of the holder's span.")
-    target = serializers.CharField(help_text="The id of the target's span.")
+    target = serializers.CharField(
+        allow_null=True, help_text="The id of the target's span; null for a stance on a concept."
+    )
+    concept = serializers.IntegerField(
+        allow_null=True, help_text="The concept (codebook) id the stance is on; null with a target."
+    )
     polarity = serializers.CharField(help_text="A stance label.")
     cue = serializers.CharField(allow_null=True, help_text="The id of the cue's span.")
 
@@ -56,6 +61,9 @@ class AnnotationSetSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     spans = SpanSerializer(many=True)
     stances = StanceSerializer(many=True)
+    categories = serializers.ListField(
+        child=serializers.CharField(), help_text="The document categories chosen (label names)."
+    )
     rejected_predictions = RejectedPredictionSerializer(
         many=True, help_text="The suggestions the annotator rejected (annotator sets)."
     )
@@ -78,7 +86,12 @@ class SpanInputSerializer(serializers.Serializer):
 class StanceInputSerializer(serializers.Serializer):
     id = serializers.CharField()
     holder = serializers.CharField()
-    target = serializers.CharField()
+    target = serializers.CharField(
+        required=False, allow_null=True, help_text="A span id; or give `concept` instead."
+    )
+    concept = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A concept id; or give `target` instead."
+    )
     polarity = serializers.CharField()
     cue = serializers.CharField(required=False, allow_null=True)
 
@@ -90,6 +103,12 @@ class SetWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="The version last read.")
     spans = SpanInputSerializer(many=True, required=False)
     stances = StanceInputSerializer(many=True, required=False)
+    categories = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Document categories (category label names); "
+        "at most one per single-choice group.",
+    )
     rejected_predictions = RejectedPredictionSerializer(
         many=True,
         required=False,

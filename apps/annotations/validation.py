@@ -26,12 +26,19 @@ class Schema:
     actors: set[int] | None = None
     # Actors that were merged away: id -> survivor id, for a helpful message.
     merged_actors: dict[int, int] = field(default_factory=dict)
+    # Concept ids that stances may be taken on; None leaves them unchecked.
+    concepts: set[int] | None = None
+    merged_concepts: dict[int, int] = field(default_factory=dict)
+    # Category label name -> (its group's name, whether the group allows several).
+    categories: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 @dataclass
 class CleanSet:
     spans: list[dict]
     stances: list[dict]
+    # Category label names, each once, sorted.
+    categories: list[str] = field(default_factory=list)
 
 
 def _error(errors, path, message):
@@ -173,27 +180,74 @@ def _check_span(index, span, text, schema, errors):
     return {"id": span_id, "start": start, "end": end, "label": label, "actor": actor}
 
 
+def _check_reference(stance, name, span_ids, path, errors):
+    """The span id a stance field refers to, None when absent; False when wrong."""
+    value = stance.get(name)
+    if value is None:
+        return None
+    if _is_int(value):
+        value = str(value)
+    if not isinstance(value, str) or value not in span_ids:
+        _error(errors, f"{path}.{name}", f"refers to span {value!r}, which is not in this set")
+        return False
+    return value
+
+
+def _check_concept(value, path, schema, errors):
+    """The concept id of a stance, or None after an error."""
+    if not _is_int(value):
+        _error(errors, f"{path}.concept", f"must be a concept id (an integer), got {value!r}")
+        return None
+    if value in schema.merged_concepts:
+        _error(
+            errors,
+            f"{path}.concept",
+            f"concept {value} was merged into concept "
+            f"{schema.merged_concepts[value]}; use that one",
+        )
+        return None
+    if (
+        value < 1
+        or value > MAX_ID
+        or (schema.concepts is not None and value not in schema.concepts)
+    ):
+        _error(errors, f"{path}.concept", f"there is no concept {value} in this project's codebook")
+        return None
+    return value
+
+
 def _check_stance(index, stance, span_ids, schema, errors):
     path = f"stances[{index}]"
     if not isinstance(stance, dict):
-        _error(errors, path, "must be an object with holder, target and polarity")
+        _error(errors, path, "must be an object with holder, target or concept, and polarity")
         return None
     ok = True
     refs = {}
     for name in ("holder", "target", "cue"):
-        value = stance.get(name)
-        if value is None:
-            if name != "cue":
-                _error(errors, f"{path}.{name}", "is required: the id of a span in this set")
-                ok = False
-            refs[name] = None
-            continue
-        if _is_int(value):
-            value = str(value)
-        if not isinstance(value, str) or value not in span_ids:
-            _error(errors, f"{path}.{name}", f"refers to span {value!r}, which is not in this set")
-            ok = False
-        refs[name] = value
+        refs[name] = _check_reference(stance, name, span_ids, path, errors)
+        ok = ok and refs[name] is not False
+    if refs["holder"] is None:
+        _error(errors, f"{path}.holder", "is required: the id of a span in this set")
+        ok = False
+    # A stance is on a span of the text or on a concept of the codebook.
+    concept = stance.get("concept")
+    if concept is not None and stance.get("target") is not None:
+        _error(
+            errors,
+            f"{path}.concept",
+            "a stance is taken on a target span or on a concept, not both; drop one of them",
+        )
+        ok = False
+    elif concept is not None:
+        concept = _check_concept(concept, path, schema, errors)
+        ok = ok and concept is not None
+    elif stance.get("target") is None:
+        _error(
+            errors,
+            f"{path}.target",
+            "is required: the id of a span in this set, or give a concept id instead",
+        )
+        ok = False
     if ok and refs["holder"] == refs["target"]:
         _error(errors, f"{path}.target", "must be a different span from the holder")
         ok = False
@@ -216,7 +270,52 @@ def _check_stance(index, stance, span_ids, schema, errors):
         ok = ok and stance_id is not None
     if not ok:
         return None
-    return {"id": stance_id, "polarity": polarity, **refs}
+    return {"id": stance_id, "polarity": polarity, "concept": concept, **refs}
+
+
+CATEGORY_FIELD = "categories"
+
+
+def clean_categories(value, schema) -> tuple[list[str], list[dict]]:
+    """The document categories of a set write, a list of category label
+    names: each once, at most one per single-choice group; sorted. Returns
+    ``(names, errors)``, errors in validate_set's shape."""
+    errors = []
+    if value is None:
+        return [], errors
+    if not isinstance(value, list):
+        _error(errors, CATEGORY_FIELD, "must be a list of category label names")
+        return [], errors
+    chosen, by_group = {}, {}
+    for i, name in enumerate(value):
+        path = f"{CATEGORY_FIELD}[{i}]"
+        if not isinstance(name, str) or not name:
+            _error(errors, path, f"must be a category label name, got {name!r}")
+            continue
+        if name not in schema.categories:
+            if name in schema.entity_labels or name in schema.stance_labels:
+                message = f"{name} is not a category label; categories name document labels"
+            else:
+                message = f"unknown category {name}; this project's categories are " + (
+                    ", ".join(sorted(schema.categories)) or "not defined yet"
+                )
+            _error(errors, path, message)
+            continue
+        if name in chosen:
+            _error(errors, path, f"repeats {chosen[name]}")
+            continue
+        group, multiple = schema.categories[name]
+        if not multiple and group in by_group:
+            _error(
+                errors,
+                path,
+                f"{group} takes one category and {by_group[group]} is already chosen; "
+                f"drop one of {by_group[group]} and {name}",
+            )
+            continue
+        chosen[name] = path
+        by_group.setdefault(group, name)
+    return sorted(chosen), errors
 
 
 def _assign_ids(items, taken, prefix):
@@ -234,7 +333,8 @@ def _assign_ids(items, taken, prefix):
 def validate_set(text, data, schema):
     """Return ``(CleanSet | None, errors)``; the set is None when there are errors.
 
-    `data` is ``{"spans": [...], "stances": [...]}`` as a client sent it.
+    `data` is ``{"spans": [...], "stances": [...], "categories": [...]}`` as
+    a client sent it (categories optional).
     Span and stance ids share one namespace in the set, so a reference is
     never ambiguous.
     """
@@ -301,23 +401,27 @@ def validate_set(text, data, schema):
                 )
                 continue
             seen_ids[stance["id"]] = f"stances[{index}]"
-        key = (stance["holder"], stance["target"], stance["polarity"])
+        key = (stance["holder"], stance["target"], stance["concept"], stance["polarity"])
         if key in seen_stances:
+            on = "target" if stance["concept"] is None else "concept"
             _error(
                 errors,
                 f"stances[{index}]",
-                f"repeats {seen_stances[key]} (same holder, target and polarity)",
+                f"repeats {seen_stances[key]} (same holder, {on} and polarity)",
             )
             continue
         seen_stances[key] = f"stances[{index}]"
         stances.append(stance)
+
+    categories, category_errors = clean_categories(data.get(CATEGORY_FIELD), schema)
+    errors.extend(category_errors)
 
     if errors:
         return None, errors
     taken = set(seen_ids)
     _assign_ids(spans, taken, "s")
     _assign_ids(stances, taken, "t")
-    return CleanSet(spans=spans, stances=stances), []
+    return CleanSet(spans=spans, stances=stances, categories=categories), []
 
 
 def describe(errors, limit=5):

@@ -2,9 +2,9 @@
 
 Documents are read by keyset (``id > last``) ``chunk_size`` at a time, and
 each chunk costs the same queries whatever its size: the documents, their
-sets, the sets' spans, their stances, and (for gold and predictions) who
-annotated them — five queries per chunk of 500 documents, plus two at the
-start (labels, actors). Only one chunk is ever in memory; the format writer
+sets, the sets' spans, stances and categories, and (for gold and predictions) who
+annotated them — six queries per chunk of 500 documents, plus three at the
+start (labels, actors, concepts). Only one chunk is ever in memory; the format writer
 turns the records into bytes as they come, so an export of any size streams
 in flat memory.
 """
@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 
-from apps.actors.models import Actor
-from apps.annotations.models import AnnotationSet, Span, Stance
+from apps.actors.models import Actor, Concept
+from apps.annotations.models import AnnotationSet, SetCategory, Span, Stance
 from apps.annotations.sets import load_contents
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document
 from apps.projects.errors import Forbidden
@@ -27,6 +27,7 @@ from apps.projects.models import Label, Role
 from .formats import FORMATS
 from .formats.records import (
     ActorRecord,
+    ConceptRecord,
     DocumentRecord,
     ExportContext,
     SetRecord,
@@ -80,7 +81,9 @@ class Exporter:
 
     def context(self) -> ExportContext:
         labels = list(
-            Label.objects.filter(project=self.project).order_by("name").values_list("name", "kind")
+            Label.objects.filter(project=self.project)
+            .order_by("name")
+            .values_list("name", "kind", "group__name", "group__multiple")
         )
         actors = {
             row[0]: ActorRecord(*row)
@@ -88,10 +91,19 @@ class Exporter:
                 "id", "name", "kind", "country", "wikidata_id"
             )
         }
+        concepts = {
+            row[0]: ConceptRecord(*row)
+            for row in Concept.objects.filter(project=self.project).values_list(
+                "id", "name", "parent_id", "description"
+            )
+        }
         return ExportContext(
             actors=actors,
-            entity_labels=[n for n, k in labels if k == Label.Kind.ENTITY],
-            stance_labels=[n for n, k in labels if k == Label.Kind.STANCE],
+            concepts=concepts,
+            entity_labels=[n for n, k, _, _ in labels if k == Label.Kind.ENTITY],
+            stance_labels=[n for n, k, _, _ in labels if k == Label.Kind.STANCE],
+            category_groups={n: g for n, k, g, _ in labels if k == Label.Kind.CATEGORY},
+            multiple_groups={g for _, k, g, m in labels if k == Label.Kind.CATEGORY and m},
             include_text=self.options.include_text,
             multi_layer=self.options.source == "all",
             project=self.project.name,
@@ -131,6 +143,8 @@ class Exporter:
                 rows = Span.objects.filter(label__name=o.label)
             elif self.label_kind == Label.Kind.STANCE:
                 rows = Stance.objects.filter(polarity__name=o.label)
+            elif self.label_kind == Label.Kind.CATEGORY:
+                rows = SetCategory.objects.filter(label__name=o.label)
             else:
                 return queryset.none()
             queryset = queryset.filter(
@@ -179,7 +193,7 @@ class Exporter:
             record = SetRecord(owner=owner, kind=self.kind)
             by_id[set_id] = record
             sets_of[document_id].append(record)
-        for set_id, (spans, stances) in load_contents(sets).items():
+        for set_id, (spans, stances, categories) in load_contents(sets).items():
             record = by_id.get(set_id)
             if record is None:
                 continue
@@ -188,9 +202,10 @@ class Exporter:
                 for _, _, sid, start, end, label, actor in spans
             ]
             record.stances = [
-                StanceRecord(sid, holder, target, polarity, cue)
-                for _, sid, holder, target, polarity, cue in stances
+                StanceRecord(sid, holder, target, polarity, cue, concept)
+                for _, sid, holder, target, polarity, cue, concept in stances
             ]
+            record.categories = categories
         if self.options.label:
             for record in by_id.values():
                 self.keep_label(record, self.options.label, self.label_kind)
@@ -233,15 +248,24 @@ class Exporter:
 
     @staticmethod
     def keep_label(record: SetRecord, label: str, kind: str) -> None:
-        """Keep the spans of an entity label (and the stances among them), or the
-        stances of a stance label; ``kind`` is the label's kind in the schema."""
+        """Keep the spans of an entity label (and the stances among them), the
+        stances of a stance label, or a category label (and no spans nor
+        stances); ``kind`` is the label's kind in the schema. Categories stay
+        only under a category label's filter."""
+        if kind == Label.Kind.CATEGORY:
+            record.categories = [c for c in record.categories if c == label]
+            record.spans, record.stances = [], []
+            return
+        record.categories = []
         if kind == Label.Kind.ENTITY:
             record.spans = [s for s in record.spans if s.label == label]
             kept = {s.id for s in record.spans}
             record.stances = [
                 t
                 for t in record.stances
-                if t.holder in kept and t.target in kept and (t.cue is None or t.cue in kept)
+                if t.holder in kept
+                and (t.target is None or t.target in kept)
+                and (t.cue is None or t.cue in kept)
             ]
         else:
             record.stances = [t for t in record.stances if t.polarity == label]

@@ -163,6 +163,14 @@ def parse_export(data) -> tuple[str, ExportOptions]:
     slice_by = choice(data, "slice", SLICES, None)
     if slice_by:
         options.format_options["slice"] = slice_by
+    # The time window of the claims network, [start, end).
+    for name in ("start", "end"):
+        value = date(data, name)
+        if value:
+            options.format_options[name] = value
+    window = options.format_options
+    if "start" in window and "end" in window and window["start"] >= window["end"]:
+        raise OptionsError("end", "end must be after start: the window is [start, end).")
     return format_name, options
 
 

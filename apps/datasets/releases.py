@@ -338,11 +338,13 @@ def set_payload(aset) -> dict:
                 "id": t.id,
                 "holder": t.holder,
                 "target": t.target,
+                "concept": t.concept,
                 "polarity": t.polarity,
                 "cue": t.cue,
             }
             for t in aset.stances
         ],
+        "categories": list(aset.categories),
     }
 
 
@@ -375,6 +377,7 @@ def agreement_for(annotator_sets, seed) -> dict:
                     "polarity": t["polarity"],
                 }
                 for t in payload["stances"]
+                if t["target"] is not None  # stances on concepts are not measured here yet
             ]
 
     def layer(measure_name, parameters, documents, measure, pick):

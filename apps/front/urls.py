@@ -13,6 +13,7 @@ from .views import (
     jobs,
     labels,
     members,
+    network,
     preannotate,
     project_settings,
     projects,
@@ -65,6 +66,7 @@ urlpatterns = [
     path(f"{project}dashboard/", review.dashboard_page, name="dashboard-page"),
     path(f"{project}members/", members.members_page, name="members-page"),
     path(f"{project}datasets/", datasets.datasets_page, name="datasets-page"),
+    path(f"{project}network/", network.network_page, name="network-page"),
     path(f"{project}jobs/", jobs.jobs_page, name="jobs-page"),
     path(f"{project}labels/", labels.labels_page, name="labels-page"),
 ]

@@ -6,7 +6,10 @@ quotes, an emoji flag, a name in decomposed Unicode, a CRLF line break and a
 right-to-left quotation, so every screen shows those cases working.
 
 Annotations name their spans by a quoted surface string (and which occurrence
-of it), so the offsets are computed from the text and cannot drift.
+of it), so the offsets are computed from the text and cannot drift; claims
+(stances on a concept of the codebook) and categories name theirs by name.
+The two annotators disagree on a few claims and categories; the gold sets of
+three documents settle them, so the network page has statements to draw.
 """
 
 from apps.actors.starters import NEWS_LABELS
@@ -32,6 +35,73 @@ ACTORS = [
     ("Elena Sobolenko", "person", "RU", "", ["Sobolenko"]),
     ("Nguyễn Quốc Bảo", "person", "VN", "", []),
     ("Arab League", "igo", "", "Q7172", []),
+]
+
+# The codebook, written for the stories: name, parent, description, keywords.
+CONCEPTS = [
+    (
+        "Sovereignty",
+        None,
+        "A state decides its own affairs; others respect its borders and government.",
+        ["sovereign", "sovereignty"],
+    ),
+    (
+        "Non-intervention",
+        None,
+        "Foreign states should not intervene, militarily or otherwise, in the crisis.",
+        ["intervention", "interference"],
+    ),
+    (
+        "Dialogue and de-escalation",
+        None,
+        "Talks and restraint, not force or sanctions, should settle the crisis.",
+        ["dialogue", "talks", "restraint", "calm"],
+    ),
+    (
+        "International law",
+        None,
+        "The crisis should be judged, and settled, by international law.",
+        ["lawful", "legal", "law"],
+    ),
+    (
+        "UN Charter",
+        "International law",
+        "The Charter's ban on the use of force and its rules for the Security Council.",
+        ["charter", "aggression", "use of force"],
+    ),
+    (
+        "Legitimacy of the interim government",
+        None,
+        "The interim government in Caracas is the legitimate government of Venezuela.",
+        ["interim government", "interim president", "elections"],
+    ),
+]
+
+# Document categories: group, several may be chosen, description, and its
+# labels (name, key, description).
+CATEGORY_GROUPS = [
+    (
+        "FRAME",
+        False,
+        "The story's main frame: one per document.",
+        [
+            ("CONFLICT", "1", "Force, threats and the military balance."),
+            ("LEGALITY", "2", "Whether what was done is lawful."),
+            ("DIPLOMACY", "3", "Talks, mediation, statements between governments."),
+            ("GOVERNANCE", "4", "Who governs Venezuela, and how."),
+        ],
+    ),
+    (
+        "TOPIC",
+        True,
+        "What the story is about: as many as apply.",
+        [
+            ("MILITARY", "5", "Strikes, troops, military sites."),
+            ("ELECTIONS", "6", "Votes, their timing and observers."),
+            ("SANCTIONS", "7", "Economic pressure."),
+            ("REGIONAL", "8", "The neighbours and regional bodies."),
+        ],
+    ),
 ]
 
 QUOC = "Nguye\u0302\u0303n Quo\u0302\u0301c Ba\u0309o"  # decomposed: base letters + combining marks
@@ -120,7 +190,15 @@ ARTICLES = [
 ]
 
 # Annotations by the demo annotators. A span is (id, surface, occurrence, label, actor name);
-# a stance is (holder id, target id, polarity, cue id or None).
+# a stance is (holder id, target id, polarity, cue id or None); a claim is
+# (holder id, concept name, polarity); categories are label names.
+#
+# The annotators code claims and disagree on a few (a concept, a polarity, a
+# claim one of them did not see), so agreement on claims has something to
+# say and demo-004 waits in the review queue with claims to adjudicate. The
+# gold sets below carry the claims of the adjudicated documents. Sets are
+# written in this order, and an annotator holds one unfinished document at a
+# time: each one's last.
 ANNOTATIONS = {
     "demo-001": {
         "ana": {
@@ -141,6 +219,12 @@ ANNOTATIONS = {
                 ("a4", "a6", "SUPPORT", None),
                 ("a7", "a8", "NEUTRAL", None),
             ],
+            "claims": [
+                ("a1", "Sovereignty", "SUPPORT"),
+                ("a1", "UN Charter", "SUPPORT"),
+                ("a4", "Legitimacy of the interim government", "SUPPORT"),
+            ],
+            "categories": ["CONFLICT", "MILITARY", "SANCTIONS"],
             "submit": True,
         },
         "ben": {
@@ -159,6 +243,13 @@ ANNOTATIONS = {
                 ("b3", "b5", "SUPPORT", None),
                 ("b6", "b7", "OPPOSE", None),
             ],
+            # ben hears non-intervention where ana hears the Charter.
+            "claims": [
+                ("b1", "Sovereignty", "SUPPORT"),
+                ("b1", "Non-intervention", "SUPPORT"),
+                ("b3", "Legitimacy of the interim government", "SUPPORT"),
+            ],
+            "categories": ["LEGALITY", "MILITARY"],
             "submit": True,
         },
     },
@@ -177,6 +268,11 @@ ANNOTATIONS = {
                 ("a4", "a7", "OPPOSE", None),
                 ("a4", "a5", "OPPOSE", None),
             ],
+            "claims": [
+                ("a4", "Non-intervention", "SUPPORT"),
+                ("a6", "Non-intervention", "OPPOSE"),
+            ],
+            "categories": ["DIPLOMACY", "ELECTIONS", "MILITARY", "REGIONAL"],
             "submit": True,
         },
         "ben": {
@@ -189,6 +285,78 @@ ANNOTATIONS = {
                 ("b6", "United States", 0, "GPE", "United States"),
             ],
             "stances": [("b4", "b5", "OPPOSE", None)],
+            "claims": [
+                ("b4", "Non-intervention", "SUPPORT"),
+                ("b6", "Non-intervention", "OPPOSE"),
+                ("b4", "Legitimacy of the interim government", "OPPOSE"),
+            ],
+            "categories": ["DIPLOMACY", "REGIONAL"],
+            "submit": True,
+        },
+    },
+    "demo-005": {
+        "ana": {
+            "spans": [
+                ("a1", "Marta Quintero", 0, "PERSON", "Marta Quintero"),
+                ("a2", "Russia", 0, "GPE", "Russia"),
+                ("a3", "Brazil", 0, "GPE", "Brazil"),
+                ("a4", "OAS", 0, "IGO", "Organization of American States"),
+                ("a5", "Washington", 0, "GPE", "United States"),
+            ],
+            "stances": [("a1", "a2", "SUPPORT", None), ("a1", "a3", "SUPPORT", None)],
+            "claims": [
+                ("a1", "Legitimacy of the interim government", "SUPPORT"),
+                ("a5", "Legitimacy of the interim government", "OPPOSE"),
+            ],
+            "categories": ["GOVERNANCE", "ELECTIONS"],
+            "submit": True,
+        },
+        "ben": {
+            "spans": [
+                ("b1", "Marta Quintero", 0, "PERSON", "Marta Quintero"),
+                ("b2", "Russia", 0, "GPE", "Russia"),
+                ("b3", "Brazil", 0, "GPE", "Brazil"),
+                ("b4", "OAS", 0, "IGO", "Organization of American States"),
+                ("b5", "Washington", 0, "GPE", "United States"),
+            ],
+            "stances": [("b1", "b2", "SUPPORT", None), ("b1", "b3", "SUPPORT", None)],
+            "claims": [
+                ("b1", "Legitimacy of the interim government", "SUPPORT"),
+                ("b4", "Legitimacy of the interim government", "SUPPORT"),
+            ],
+            "categories": ["GOVERNANCE", "ELECTIONS"],
+            "submit": True,
+        },
+    },
+    "demo-004": {
+        "ana": {
+            "spans": [
+                ("a1", "Arab League", 0, "IGO", "Arab League"),
+                ("a2", "Washington", 0, "GPE", "United States"),
+                ("a3", "Caracas", 0, "GPE", "Venezuela"),
+                ("a4", "Moscow", 0, "GPE", "Russia"),
+                ("a5", "White House", 0, "GPE", "United States"),
+            ],
+            "stances": [],
+            "claims": [
+                ("a1", "Dialogue and de-escalation", "SUPPORT"),
+                ("a4", "Dialogue and de-escalation", "SUPPORT"),
+            ],
+            "categories": ["DIPLOMACY", "REGIONAL"],
+            "submit": True,
+        },
+        "ben": {
+            "spans": [
+                ("b1", "Arab League", 0, "IGO", "Arab League"),
+                ("b4", "Moscow", 0, "GPE", "Russia"),
+            ],
+            "stances": [],
+            # ben reads Moscow's welcome as a reaction, not a position.
+            "claims": [
+                ("b1", "Dialogue and de-escalation", "SUPPORT"),
+                ("b4", "Dialogue and de-escalation", "NEUTRAL"),
+            ],
+            "categories": ["DIPLOMACY"],
             "submit": True,
         },
     },
@@ -205,4 +373,31 @@ ANNOTATIONS = {
             "submit": False,
         },
     },
+}
+
+# The documents a reviewer adjudicated: their gold sets, accepted. Each is
+# ana's reading (the disagreements over categories settled her way) with the
+# claims the reviewer coded. demo-003 and demo-004 are left to annotate.
+GOLD_CLAIMS = {
+    "demo-001": [
+        ("a1", "Sovereignty", "SUPPORT"),
+        ("a1", "UN Charter", "SUPPORT"),
+        ("a4", "Legitimacy of the interim government", "SUPPORT"),
+        ("a7", "Dialogue and de-escalation", "SUPPORT"),
+    ],
+    "demo-002": [
+        ("a1", "Dialogue and de-escalation", "SUPPORT"),
+        ("a4", "Non-intervention", "SUPPORT"),
+        ("a4", "Legitimacy of the interim government", "OPPOSE"),
+        ("a6", "Non-intervention", "OPPOSE"),
+    ],
+    "demo-005": [
+        ("a1", "Legitimacy of the interim government", "SUPPORT"),
+        ("a4", "Legitimacy of the interim government", "SUPPORT"),
+        ("a5", "Legitimacy of the interim government", "OPPOSE"),
+    ],
+}
+GOLD = {
+    external_id: {**ANNOTATIONS[external_id]["ana"], "claims": claims}
+    for external_id, claims in GOLD_CLAIMS.items()
 }

@@ -101,7 +101,7 @@ class Plan:
 
 
 def _empty(group):
-    return not group.spans and not group.stances and not group.problems
+    return not group.spans and not group.stances and not group.categories and not group.problems
 
 
 def _described(group, record):

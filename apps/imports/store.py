@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from apps.actors.models import Concept
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.signals import gold_sets_imported
@@ -23,6 +24,7 @@ from apps.projects.errors import Conflict
 from apps.projects.models import Membership
 
 from .destination import ANNOTATORS, GOLD, Destination, Member, plan
+from .parsers import show
 
 IMPORT_SOURCE = "import"
 # Ids are looked up this many at a time (SQLite limits query parameters).
@@ -192,15 +194,19 @@ def check_records(project, parsed, destination=None, user=None):
     schema = ProjectSchema(project)
     by_record = {r.external_id: r for r in parsed.records if r.external_id in planned.sets}
     pairs = [(by_record[ext], p) for ext, plans in planned.sets.items() for p in plans]
-    validation = schema.for_payloads([{"spans": p.group.spans} for _, p in pairs])
+    groups = [p.group for _, p in pairs if not p.group.problems]
+    for problem in name_concepts(groups, _concepts_named(project, groups)):
+        errors.append(problem.as_dict())
+    validation = schema.for_payloads(
+        [{"spans": g.spans, "stances": g.stances} for g in groups if not g.problems]
+    )
     cleaned = {}
     for record, set_plan in pairs:
         group = set_plan.group
         if group.problems:
             continue  # already reported; the spans it kept may not make sense alone
-        clean, problems = validate_set(
-            record.text, {"spans": group.spans, "stances": group.stances}, validation
-        )
+        payload = {"spans": group.spans, "stances": group.stances, "categories": group.categories}
+        clean, problems = validate_set(record.text, payload, validation)
         for problem in problems:
             field = group.path(problem["field"])
             errors.append(
@@ -213,6 +219,54 @@ def check_records(project, parsed, destination=None, user=None):
         if clean is not None:
             cleaned.setdefault(record.external_id, []).append((set_plan, clean))
     return Checked(errors, cleaned, schema, planned.authors)
+
+
+def _named(stance):
+    """The concept name a stance gives (``concept_name``, or ``concept`` as a
+    string), or None when it gives an id or nothing."""
+    if not isinstance(stance, dict):
+        return None
+    name = stance.get("concept_name")
+    if isinstance(name, str) and name:
+        return name
+    concept = stance.get("concept")
+    return concept if isinstance(concept, str) else None
+
+
+def _concepts_named(project, groups):
+    """{name: id} of the project's live concepts that the groups name, in one query."""
+    names = {n for g in groups for t in g.stances if (n := _named(t)) is not None}
+    if not names:
+        return {}
+    rows = Concept.objects.filter(project=project, merged_into=None, name__in=names)
+    return dict(rows.values_list("name", "id"))
+
+
+def name_concepts(groups, ids_by_name):
+    """Replace each concept named in the groups' stances by its id in this
+    project's codebook (a name wins over an id beside it: ids belong to the
+    project a file came from). A name the codebook lacks is an error of the
+    stance's ``concept`` field: imports create no concepts, as they create no
+    labels. Returns the problems (each also in its group's ``problems``)."""
+    problems = []
+    for group in groups:
+        for n, stance in enumerate(group.stances):
+            name = _named(stance)
+            if name is None:
+                continue
+            concept_id = ids_by_name.get(name)
+            if concept_id is None:
+                group.error(
+                    f"stances[{n}].concept",
+                    f"stances[{n}].concept: there is no concept named {show(name)} in this "
+                    "project's codebook (create it there first, or import the codebook)",
+                )
+                problems.append(group.problems[-1])
+                continue
+            stance = group.stances[n] = dict(stance)
+            stance.pop("concept_name", None)
+            stance["concept"] = concept_id
+    return problems
 
 
 PREVIEW_TEXT = 300  # characters of each previewed text

@@ -229,10 +229,33 @@ class Membership(models.Model):
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
 
 
+class CategoryGroup(models.Model):
+    """A set of document categories ("FRAME", "TOPIC"), of which an annotator
+    chooses one, or several when `multiple`."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="category_groups")
+    name = models.CharField(max_length=64, validators=[label_name_validator])
+    multiple = models.BooleanField(
+        default=False, help_text="Several categories of the group may be chosen for a document."
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="category_group_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Label(models.Model):
     class Kind(models.TextChoices):
         ENTITY = "entity", "Entity"
         STANCE = "stance", "Stance"
+        CATEGORY = "category", "Document category"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -245,10 +268,20 @@ class Label(models.Model):
     # Where the label stands in the project's schema (palettes, lists, keys);
     # labels of equal position fall back to kind, then name.
     position = models.PositiveIntegerField(default=0)
+    # The group of a category label; categories only. RESTRICT: a group with
+    # labels cannot be deleted on its own.
+    group = models.ForeignKey(
+        CategoryGroup, null=True, blank=True, on_delete=models.RESTRICT, related_name="labels"
+    )
 
     class Meta:
         ordering = ["position", "kind", "name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="category", group__isnull=False)
+                | (~Q(kind="category") & Q(group__isnull=True)),
+                name="label_group_iff_category",
+            ),
             models.UniqueConstraint(fields=["project", "name"], name="label_unique_name"),
             models.UniqueConstraint(
                 fields=["project", "shortcut"],

@@ -882,23 +882,27 @@ def stance_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
             for i, j in _greedy(candidates, a_stances, b_stances, _stance_signature):
                 polarity_pairs[(a_stances[i][2], b_stances[j][2])] += 1
 
+    return _stance_result(by_pair, polarity_pairs, REASON_NO_STANCES, REASON_NO_MATCHED_STANCES)
+
+
+def _stance_result(by_pair, polarity_pairs, no_items, no_matches) -> dict:
+    """``{"f1", "polarity_kappa", "pairs"}`` from per-pair ``[matched, size,
+    documents]`` and the counts of matched (polarity a, polarity b) pairs."""
     pairs_out = []
     matched_total = size_total = 0
     for a, b in _sorted(by_pair):
         matched, size, n_docs = by_pair[(a, b)]
         matched_total += matched
         size_total += size
-        pairs_out.append(
-            {"a": a, "b": b, "f1": _f1(matched, size, REASON_NO_STANCES), "documents": n_docs}
-        )
+        pairs_out.append({"a": a, "b": b, "f1": _f1(matched, size, no_items), "documents": n_docs})
     if not pairs_out:
         f1 = _undefined(0, REASON_NO_SHARED_DOCUMENT, matched=0)
         kappa = _undefined(0, REASON_NO_SHARED_DOCUMENT, observed=None, expected=None)
     else:
-        f1 = _f1(matched_total, size_total, REASON_NO_STANCES)
+        f1 = _f1(matched_total, size_total, no_items)
         kappa = _cohen_from_pair_counts(polarity_pairs)
         if kappa["items"] == 0:
-            kappa["reason"] = REASON_NO_MATCHED_STANCES
+            kappa["reason"] = no_matches
     return {"f1": f1, "polarity_kappa": kappa, "pairs": pairs_out}
 
 
@@ -963,6 +967,203 @@ def actor_link_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dic
     if items == 0:
         return _undefined(0, REASON_NO_ACTOR_LINKS, agreed=0)
     return _result(agreed / items, items, agreed=agreed)
+
+
+# ---------------------------------------------------------------------------
+# Document categories
+# ---------------------------------------------------------------------------
+
+
+def masi_distance(a: Iterable, b: Iterable) -> float:
+    """MASI distance between two label sets (Passonneau 2006): 1 - J * M.
+
+    J is the Jaccard coefficient |A & B| / |A | B| and M the monotonicity:
+    1 when the sets are equal, 2/3 when one is a subset of the other, 1/3
+    when they overlap otherwise, 0 when they are disjoint.  Two empty sets
+    are equal (distance 0).
+    """
+    a, b = frozenset(a), frozenset(b)
+    if a == b:
+        return 0.0
+    common = len(a & b)
+    if not common:
+        return 1.0
+    monotonicity = 2 / 3 if a <= b or b <= a else 1 / 3
+    return 1.0 - common / len(a | b) * monotonicity
+
+
+def alpha_with_distance(units: Sequence[Sequence[Any]], distance: Callable) -> dict:
+    """Krippendorff's alpha for any distance between values.
+
+    ``units`` lists, per unit, the values its coders gave (None = missing).
+    Units with fewer than two values are skipped; ``items`` counts the units
+    used and ``pairable_values`` their values (n..).  alpha = 1 - (n.. - 1) *
+    sum over units of (sum of distances of ordered pairs in the unit) /
+    (m_u - 1), divided by the sum of distances of all ordered pairs of
+    pairable values.  Values are grouped by identity, so the cost grows with
+    the distinct values, not with their number.
+    """
+    unit_counts = []
+    for values in units:
+        counts = Counter(v for v in values if v is not None)
+        if counts.total() >= 2:
+            unit_counts.append(counts)
+    if not unit_counts:
+        reason = REASON_ONE_ANNOTATOR if units else REASON_NO_ITEMS
+        return _undefined(0, reason, pairable_values=0)
+    totals = Counter()
+    for counts in unit_counts:
+        totals.update(counts)
+    n = totals.total()
+    if len(totals) < 2:
+        return _undefined(len(unit_counts), REASON_ONE_CATEGORY, pairable_values=n)
+    memo = {}
+
+    def d(x, y):
+        key = (x, y)
+        if key not in memo:
+            memo[key] = memo[(y, x)] = distance(x, y)
+        return memo[key]
+
+    def pairs(counts):
+        return sum(nx * ny * d(x, y) for x, nx in counts.items() for y, ny in counts.items())
+
+    observed = sum(pairs(counts) / (counts.total() - 1) for counts in unit_counts)
+    expected = pairs(totals)
+    if expected == 0:
+        return _undefined(len(unit_counts), REASON_ONE_CATEGORY, pairable_values=n)
+    return _result(1.0 - (n - 1) * observed / expected, len(unit_counts), pairable_values=n)
+
+
+def _nominal(x, y) -> float:
+    return 0.0 if x == y else 1.0
+
+
+def _kappa(units: list[dict]) -> dict:
+    """Cohen's kappa when the units have two annotators in all, else Fleiss'
+    kappa; values are compared as they are (nominal).  ``measure`` names it."""
+    annotators = _sorted({who for unit in units for who in unit})
+    if len(annotators) == 2:
+        a, b = annotators
+        result = _cohen_from_pair_counts(Counter((u.get(a), u.get(b)) for u in units))
+        return {"measure": "cohen", **result}
+    rows = [[u.get(who) for who in annotators] for u in units]
+    return {"measure": "fleiss", **fleiss_kappa_from_labels(rows)}
+
+
+def category_agreement(documents: Mapping[Any, Mapping[Any, Sequence]], groups: Mapping) -> dict:
+    """Agreement on document categories, per category group.
+
+    ``documents`` is ``{doc_id: {annotator: [category label names]}}`` (the
+    annotators who submitted a set) and ``groups`` ``{label: (group name,
+    multiple)}``.  Per group and document each annotator gives one value:
+    the set of that group's labels they chose.  Choosing none is a value of
+    its own (the empty set: "none of these" for a single-choice group), not
+    missing data, because every annotator saw the group.
+
+    Returns ``{group: {"multiple", "documents", "alpha", "kappa"}}``:
+    ``alpha`` is Krippendorff's alpha, nominal for a group that takes one
+    category and MASI-weighted (``masi_distance``) for one that takes
+    several (``alpha["distance"]`` says which); ``kappa`` is Cohen's (two
+    annotators) or Fleiss' kappa (more) over the values compared whole.
+    ``items`` is the number of documents compared.
+    """
+    by_group = defaultdict(set)
+    for label, (group, multiple) in groups.items():
+        by_group[(group, multiple)].add(label)
+    out = {}
+    for (group, multiple), labels in sorted(by_group.items(), key=lambda g: str(g[0][0])):
+        units = []
+        for sets in documents.values():
+            if len(sets) < 2:
+                continue
+            units.append(
+                {
+                    who: tuple(sorted(label for label in chosen if label in labels))
+                    for who, chosen in sets.items()
+                }
+            )
+        values = [list(unit.values()) for unit in units]
+        distance = masi_distance if multiple else _nominal
+        alpha = alpha_with_distance(values, distance)
+        alpha["distance"] = "masi" if multiple else "nominal"
+        if not units:
+            alpha = _undefined(
+                0, REASON_NO_SHARED_DOCUMENT, pairable_values=0, distance=alpha["distance"]
+            )
+            kappa = {
+                "measure": None,
+                **_undefined(0, REASON_NO_SHARED_DOCUMENT, observed=None, expected=None),
+            }
+        else:
+            kappa = _kappa(units)
+        out[group] = {"multiple": multiple, "documents": len(units), "alpha": alpha, "kappa": kappa}
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Stances on concepts
+# ---------------------------------------------------------------------------
+
+REASON_NO_CONCEPT_STANCES = "neither annotator took a stance on a concept"
+REASON_NO_MATCHED_CONCEPT_STANCES = "no stances of two annotators matched on holder and concept"
+
+
+def _holder_identity(holder) -> tuple:
+    """A holder is its actor when linked, else its span's offsets."""
+    span = as_span(holder)
+    if span.actor is not None:
+        return ("actor", span.actor)
+    return ("span", span.start, span.end)
+
+
+def concept_stance_agreement(documents: Mapping[Any, Mapping[Any, Sequence]]) -> dict:
+    """Stance-on-concept F1 per annotator pair and overall, and Cohen's kappa on polarity.
+
+    ``documents`` is ``{doc_id: {annotator: [stances]}}`` with stances
+    ``{"holder": span, "concept": id, "polarity"}``.  A stance is the triple
+    (holder, concept, polarity), the holder being its linked actor or, when
+    unlinked, its span's start and end; two stances match when the triples
+    are equal (one-to-one).  F1 is micro over documents and pairs; ``items``
+    is |A| + |B| summed.  ``polarity_kappa`` is Cohen's kappa over the
+    polarities of stance pairs matched on holder and concept alone (one to
+    one, in polarity order), pooled; its ``items`` counts those pairs.
+    """
+    by_pair = {}  # (a, b) -> [matched, size, documents]
+    polarity_pairs = Counter()
+    for sets in documents.values():
+        if len(sets) < 2:
+            continue
+        names = _sorted(sets)
+        triples = {
+            name: Counter(
+                (_holder_identity(s["holder"]), s["concept"], s["polarity"]) for s in sets[name]
+            )
+            for name in names
+        }
+        for a, b in combinations(names, 2):
+            pair = by_pair.setdefault((a, b), [0, 0, 0])
+            pair[0] += (triples[a] & triples[b]).total()
+            pair[1] += triples[a].total() + triples[b].total()
+            pair[2] += 1
+            on = {name: defaultdict(list) for name in (a, b)}
+            for name in (a, b):
+                for (holder, concept, polarity), count in triples[name].items():
+                    on[name][(holder, concept)] += [polarity] * count
+            for key, a_polarities in on[a].items():
+                b_polarities = on[b].get(key)
+                if not b_polarities:
+                    continue
+                x, y = _sorted(a_polarities), _sorted(b_polarities)
+                # Equal polarities pair first, then the rest in order.
+                common = Counter(x) & Counter(y)
+                polarity_pairs.update({(p, p): n for p, n in common.items()})
+                rest_x = list((Counter(x) - common).elements())
+                rest_y = list((Counter(y) - common).elements())
+                polarity_pairs.update(zip(_sorted(rest_x), _sorted(rest_y), strict=False))
+    return _stance_result(
+        by_pair, polarity_pairs, REASON_NO_CONCEPT_STANCES, REASON_NO_MATCHED_CONCEPT_STANCES
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -1045,7 +1246,8 @@ def bootstrap_interval(
 
 
 def _set_items(annotation_set: Mapping) -> Counter:
-    """Exact-identity items of one set: its spans and its stances."""
+    """Exact-identity items of one set: its spans, its stances (on a target
+    span or on a concept) and its categories."""
     spans = [as_span(s) for s in annotation_set.get("spans") or []]
     by_id = {span.id: span for span in spans if span.id is not None}
 
@@ -1060,20 +1262,25 @@ def _set_items(annotation_set: Mapping) -> Counter:
     items = Counter(("span", span.key) for span in spans)
     for stance in annotation_set.get("stances") or []:
         holder = resolve(stance["holder"])
-        target = resolve(stance["target"])
-        items[("stance", holder.key, target.key, stance["polarity"])] += 1
+        if stance.get("target") is None:
+            items[("concept_stance", holder.key, stance["concept"], stance["polarity"])] += 1
+        else:
+            target = resolve(stance["target"])
+            items[("stance", holder.key, target.key, stance["polarity"])] += 1
+    items.update(("category", label) for label in annotation_set.get("categories") or [])
     return items
 
 
 def disagreement_score(doc_sets: Mapping[Any, Mapping]) -> float | None:
     """How much the annotators of one document disagree, for ranking the review queue.
 
-    ``doc_sets`` is ``{annotator: {"spans": [...], "stances": [...]}}``.  Spans
-    (start, end, label) and stances (holder span, target span, polarity, spans
-    by start, end, label; holder and target inline or by span id) are all
-    items, matched exactly.  The score is 1 - micro F1 over all annotator
-    pairs: 0.0 when all sets agree (including all empty), None with fewer than
-    two annotators.
+    ``doc_sets`` is ``{annotator: {"spans": [...], "stances": [...],
+    "categories": [...]}}``.  Spans (start, end, label), stances (holder span,
+    target span, polarity, spans by start, end, label; holder and target
+    inline or by span id), stances on a concept (holder span, concept id,
+    polarity) and categories (label names) are all items, matched exactly.
+    The score is 1 - micro F1 over all annotator pairs: 0.0 when all sets
+    agree (including all empty), None with fewer than two annotators.
     """
     if len(doc_sets) < 2:
         return None

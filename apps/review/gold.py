@@ -130,14 +130,15 @@ def _check_open(review):
         raise Frozen(current_version(review))
 
 
-def write_gold(review, project, user, new_gold, version, decisions):
+def write_gold(review, project, user, new_gold, version, decisions, schema=None):
     """Replace the gold set by `new_gold` (a merge.Gold) if the gold set is
     still at `version`, and store `decisions`: ``[(action, item_type, Change,
     extra fields)]``. Returns the new version; raises Frozen, Invalid or
-    annotations' SetConflict. Returns ``(new version, [Decision])``."""
+    annotations' SetConflict. Returns ``(new version, [Decision])``.
+    `schema`: the project's ProjectSchema when the caller has loaded it."""
     document = review.document
     payload = merge.gold_to_payload(new_gold)
-    schema = ProjectSchema(project)
+    schema = schema or ProjectSchema(project)
     clean, errors = schema.validate(document.text, payload)
     if errors:
         raise Invalid(errors)
@@ -168,7 +169,7 @@ def write_gold(review, project, user, new_gold, version, decisions):
 def _decided_item(item_type, change, extra):
     if "item" in extra:
         return extra["item"]
-    key = "spans" if item_type == "span" else "stances"
+    key = merge.LAYERS[item_type]
     items = change.after.get(key) or change.before.get(key)
     return items[0]
 
@@ -177,31 +178,24 @@ def _makers(review, item_type, change, item=None):
     """User ids of the annotators who made the decided item (as it was before
     an edit or reject, as it is after an accept or add; for the reject of a
     candidate not in gold, which changes nothing, the item itself)."""
-    key = "spans" if item_type == "span" else "stances"
+    key = merge.LAYERS[item_type]
     items = change.before.get(key) if not change.after.get(key) else change.after.get(key)
     items = items or [item]
-    if item_type == "span":
-        wanted = merge.parse_span_item(items[0])[0]
-        cands = review.cands["spans"]
-    else:
-        wanted = merge.parse_stance_item(items[0])[0]
-        cands = review.cands["stances"]
-    for cand in cands:
-        if cand["key"] == wanted:
-            return [review.annotator_ids[u] for u in cand["annotators"]]
-    if change.before.get(key):
+    who = merge.makers(review.cands, item_type, merge.item_key(item_type, items[0]))
+    if not who and change.before.get(key):
         # An edit: who made the item it changed.
         original = change.before[key][0]
-        parse = merge.parse_span_item if item_type == "span" else merge.parse_stance_item
-        original_key = parse(original)[0]
-        for cand in cands:
-            if cand["key"] == original_key:
-                return [review.annotator_ids[u] for u in cand["annotators"]]
-    return []
+        who = merge.makers(review.cands, item_type, merge.item_key(item_type, original))
+    return [review.annotator_ids[u] for u in who]
 
 
 def current_version(review):
     return review.gold_set.version if review.gold_set is not None else 1
+
+
+def _clean_payload(clean):
+    """A validated set (annotations' CleanSet) in the set shape merge reads."""
+    return {"spans": clean.spans, "stances": clean.stances, "categories": clean.categories}
 
 
 def put_gold(review, project, user, payload, version, rationale=""):
@@ -210,19 +204,20 @@ def put_gold(review, project, user, payload, version, rationale=""):
     clean, errors = schema.validate(review.document.text, payload)
     if errors:
         raise Invalid(errors)
-    new_gold = merge.gold_from_payload({"spans": clean.spans, "stances": clean.stances})
+    new_gold = merge.gold_from_payload(_clean_payload(clean))
     changes = merge.diff(review.gold, new_gold, review.cands)
     decisions = [
         (action, item_type, change, {"rationale": rationale, "source": "set"})
         for action, item_type, change in changes
     ]
-    return write_gold(review, project, user, new_gold, version, decisions)[0]
+    return write_gold(review, project, user, new_gold, version, decisions, schema)[0]
 
 
 def decide(review, project, user, action, item_type, item, edited_to, rationale, version):
     """One reviewer decision on one item; returns (Decision, new version)."""
+    schema = ProjectSchema(project)
     try:
-        change = merge.plan(review.gold, action, item_type, item, edited_to)
+        change = merge.plan(review.gold, action, item_type, item, edited_to, schema.categories)
     except merge.MergeError as exc:
         exc.field = exc.field or item_type  # the request's item is what is at fault
         raise
@@ -237,7 +232,7 @@ def decide(review, project, user, action, item_type, item, edited_to, rationale,
     if edited_to is not None:
         extra["edited_to"] = edited_to
     new_version, [decision] = write_gold(
-        review, project, user, new_gold, version, [(action, item_type, change, extra)]
+        review, project, user, new_gold, version, [(action, item_type, change, extra)], schema
     )
     return decision, new_version
 
@@ -245,7 +240,8 @@ def decide(review, project, user, action, item_type, item, edited_to, rationale,
 def auto_merge(review, project, user, min_agreement, version):
     """Merge every candidate made by at least `min_agreement` annotators into
     gold, each recorded as an accept decision. Returns (MergeResult, version)."""
-    result = merge.auto_merge(review.cands, review.gold, min_agreement)
+    schema = ProjectSchema(project)
+    result = merge.auto_merge(review.cands, review.gold, min_agreement, schema.categories)
     note = f"auto-merge: made by at least {min_agreement} annotators"
     decisions = []
     for cand in result.spans:
@@ -259,7 +255,18 @@ def auto_merge(review, project, user, min_agreement, version):
         change = merge.Change({"stances": []}, {"stances": [merge.stance_item(cand["key"], cue)]})
         extra = {"rationale": note, "source": "auto", "min_agreement": min_agreement}
         decisions.append(("accept", "stance", change, extra))
-    new_version, _ = write_gold(review, project, user, result.gold, version, decisions)
+    for cand in result.concept_stances:
+        cue = result.gold.concept_stances[cand["key"]]["cue"]
+        item = merge.concept_stance_item(cand["key"], cue)
+        change = merge.Change({"concept_stances": []}, {"concept_stances": [item]})
+        extra = {"rationale": note, "source": "auto", "min_agreement": min_agreement}
+        decisions.append(("accept", "concept_stance", change, extra))
+    for cand in result.categories:
+        item = merge.category_item(cand["key"])
+        change = merge.Change({"categories": []}, {"categories": [item]})
+        extra = {"rationale": note, "source": "auto", "min_agreement": min_agreement}
+        decisions.append(("accept", "category", change, extra))
+    new_version, _ = write_gold(review, project, user, result.gold, version, decisions, schema)
     return result, new_version
 
 
@@ -301,7 +308,7 @@ def record_imported(sets, user_id):
     nobody = merge.candidates({})
     decisions, events = [], []
     for document_id, clean in sets:
-        gold = merge.gold_from_payload({"spans": clean.spans, "stances": clean.stances})
+        gold = merge.gold_from_payload(_clean_payload(clean))
         for action, item_type, change in merge.diff(merge.Gold(), gold, nobody):
             decisions.append(
                 Decision(

@@ -34,12 +34,14 @@ def submitted_sets(documents):
     out = defaultdict(dict)
     by_set = {}
     for set_id, document_id, username, rejected in rows:
-        payload = {"spans": [], "stances": [], "rejected_predictions": rejected}
+        payload = {"spans": [], "stances": [], "categories": [], "rejected_predictions": rejected}
         out[document_id][username] = payload
         by_set[set_id] = payload
     if not rows:
         return {}
-    for set_id, (span_rows, stance_rows) in load_contents(sets, chunk_size=10_000).items():
+    for set_id, (span_rows, stance_rows, categories) in load_contents(
+        sets, chunk_size=10_000
+    ).items():
         payload = by_set.get(set_id)
         if payload is None:
             continue  # submitted after the sets were read
@@ -51,12 +53,14 @@ def submitted_sets(documents):
         payload["stances"] = [
             {
                 "holder": by_sid[holder],
-                "target": by_sid[target],
+                "target": by_sid[target] if target else None,
+                "concept": concept,
                 "polarity": polarity,
                 "cue": by_sid[cue]["id"] if cue else None,
             }
-            for _, _, holder, target, polarity, cue in stance_rows
+            for _, _, holder, target, polarity, cue, concept in stance_rows
         ]
+        payload["categories"] = categories
     return dict(out)
 
 

@@ -14,8 +14,9 @@ class Decision(models.Model):
     """One reviewer's accept / reject / edit / add of an item of the gold set.
 
     `before` and `after` are the gold items the decision removed and put in
-    (``{"spans": [...], "stances": [...]}`` in merge.py's item shape), so a
-    decision can be reversed exactly: take `after` out, put `before` back.
+    (``{"spans": [...], "stances": [...], "concept_stances": [...],
+    "categories": [...]}`` in merge.py's item shape), so a decision can be
+    reversed exactly: take `after` out, put `before` back.
     """
 
     class Action(models.TextChoices):
@@ -27,6 +28,8 @@ class Decision(models.Model):
     class ItemType(models.TextChoices):
         SPAN = "span", "Span"
         STANCE = "stance", "Stance"
+        CONCEPT_STANCE = "concept_stance", "Stance on a concept"
+        CATEGORY = "category", "Document category"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="decisions")
     reviewer = models.ForeignKey(
@@ -34,7 +37,7 @@ class Decision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=8, choices=Action.choices)
-    item_type = models.CharField(max_length=8, choices=ItemType.choices)
+    item_type = models.CharField(max_length=16, choices=ItemType.choices)
     # The item decided on, and for an edit what it became.
     item = models.JSONField()
     edited_to = models.JSONField(null=True, blank=True)

@@ -35,6 +35,14 @@ class _Tokens(Mapping):
         return len(self.texts)
 
 
+def category_groups(project):
+    """The project's category labels: ``{label: (group name, multiple)}``."""
+    rows = Label.objects.filter(project=project, kind=Label.Kind.CATEGORY).values_list(
+        "name", "group__name", "group__multiple"
+    )
+    return {name: (group, multiple) for name, group, multiple in rows}
+
+
 class ReportError(Invalid):
     """A filter of the report names nothing in the project."""
 
@@ -47,10 +55,11 @@ def agreement_report(project, label=None, annotator=None, documents=None):
     annotator sets.
 
     Filters: `label` (an entity label restricts spans, tokens and actor links
-    to it; a stance label restricts stances to that polarity), `annotator`
-    (a username: the documents they annotated, and only the pairs they are
-    in), `documents` (a list of document ids). Eight queries whatever the
-    size of the project.
+    to it; a stance label restricts stances, on spans and on concepts, to
+    that polarity; a category label restricts categories to its group),
+    `annotator` (a username: the documents they annotated, and only the
+    pairs they are in), `documents` (a list of document ids). Nine queries
+    whatever the size of the project.
     """
     label_kind = None
     if label is not None:
@@ -72,9 +81,13 @@ def agreement_report(project, label=None, annotator=None, documents=None):
     # A document counts when two of its sets are still there to compare.
     sets = {doc: by_user for doc, by_user in sets.items() if len(by_user) >= 2}
 
-    spans, stances = {}, {}
+    groups = category_groups(project)
+    if label_kind == Label.Kind.CATEGORY:
+        group = groups[label][0]
+        groups = {name: g for name, g in groups.items() if g[0] == group}
+    spans, stances, concept_stances, categories = {}, {}, {}, {}
     for doc, by_user in sets.items():
-        spans[doc], stances[doc] = {}, {}
+        spans[doc], stances[doc], concept_stances[doc], categories[doc] = {}, {}, {}, {}
         for who, payload in by_user.items():
             doc_spans, doc_stances = payload["spans"], payload["stances"]
             if label_kind == Label.Kind.ENTITY:
@@ -82,15 +95,18 @@ def agreement_report(project, label=None, annotator=None, documents=None):
             elif label_kind == Label.Kind.STANCE:
                 doc_stances = [s for s in doc_stances if s["polarity"] == label]
             spans[doc][who] = doc_spans
-            stances[doc][who] = doc_stances
+            stances[doc][who] = [s for s in doc_stances if s["target"] is not None]
+            concept_stances[doc][who] = [s for s in doc_stances if s["target"] is None]
+            categories[doc][who] = payload["categories"]
 
     texts = Document.objects.filter(pk__in=list(sets)).values_list("id", "text")
     tokens = _Tokens(dict(texts.iterator(2000)))
 
     span_result = agreement.span_agreement(spans)
     stance_result = agreement.stance_agreement(stances)
+    concept_result = agreement.concept_stance_agreement(concept_stances)
     if annotator is not None:
-        for result in (span_result, stance_result):
+        for result in (span_result, stance_result, concept_result):
             result["pairs"] = [p for p in result["pairs"] if annotator in (p["a"], p["b"])]
     links = agreement.actor_link_agreement(spans)
     # How annotators took the suggestions: accepted, or rejected (stored with
@@ -119,6 +135,8 @@ def agreement_report(project, label=None, annotator=None, documents=None):
         "spans": span_result,
         "tokens": agreement.token_agreement(spans, tokens),
         "stances": stance_result,
+        "concept_stances": concept_result,
+        "categories": agreement.category_agreement(categories, groups),
         "actors": {"link_agreement": links, "items": links["items"]},
         "predictions": agreement.prediction_agreement(predicted, reviewers),
     }
@@ -136,7 +154,9 @@ def pseudonymous_report(report, names):
     out["annotators"] = [names[u] for u in sorted(report["annotators"], key=rank.__getitem__)]
     annotator = report["filters"]["annotator"]
     out["filters"] = {**report["filters"], "annotator": names.get(annotator, annotator)}
-    for part in ("spans", "stances"):
+    for part in ("spans", "stances", "concept_stances"):
+        if part not in report:
+            continue  # a partial report (the tests build some)
         pairs = []
         for pair in report[part]["pairs"]:
             a, b = sorted((pair["a"], pair["b"]), key=rank.__getitem__)

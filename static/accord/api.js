@@ -87,6 +87,11 @@ export class Api {
     // One typed call per endpoint a page uses, grouped by resource. The names
     // follow one rule: list / get / create / update (PATCH) / put (PUT) /
     // delete for the resource itself, a verb for an action on it.
+    // The discourse networks of the gold statements, and a node's statements.
+    this.networks = {
+      get: (params) => send("GET", `networks/${query(params)}`),
+      statements: (params) => send("GET", `networks/statements/${query(params)}`),
+    };
     this.documents = {
       list: (params) => send("GET", `documents/${query(params)}`),
       get: (d, params) => send("GET", `documents/${d}/${query(params)}`),

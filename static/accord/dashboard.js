@@ -42,6 +42,65 @@ function drawFigures(report) {
     figure("Stance F1", stances.f1, "stance"),
     figure("Stance polarity κ", stances.polarity_kappa, "matched stance pair"),
     figure("Actor links agree", actors.link_agreement, "linked span pair"),
+    figure(
+      "Stance on concept F1", report.concept_stances.f1, "stance on a concept", "stances on concepts",
+    ),
+    figure(
+      "Concept stance polarity κ", report.concept_stances.polarity_kappa,
+      "pair matched on holder and concept", "pairs matched on holder and concept",
+    ),
+  );
+}
+
+// One row per category group: α (nominal for a group that takes one
+// category, MASI-weighted for one that takes several) and κ (Cohen's for
+// two annotators, Fleiss' for more), each with what it rests on or why it
+// cannot be computed.
+function measureCell(result, item, items) {
+  const cell = el("td", { class: "num" });
+  if (result.value == null) {
+    cell.append(el("span", { class: "na", text: `not computable: ${result.reason}` }));
+  } else {
+    cell.append(el("strong", { text: fmt(result.value) }));
+  }
+  cell.append(el("div", { class: "muted small", text: plural(result.items, item, items) }));
+  return cell;
+}
+
+function drawCategories(categories) {
+  const host = $("category-agreement");
+  const groups = Object.entries(categories);
+  if (!groups.length) {
+    host.replaceChildren(el("p", { class: "muted", text: "This project has no category groups." }));
+    return;
+  }
+  const KAPPA = { cohen: "Cohen's κ", fleiss: "Fleiss' κ" };
+  const rows = groups.map(([name, g]) => {
+    const row = el(
+      "tr", {},
+      el("th", { scope: "row", text: name }),
+      el("td", { text: g.multiple ? "several" : "one" }),
+      measureCell(g.alpha, "document"),
+      el("td", { class: "muted small", text: g.alpha.distance === "masi" ? "MASI" : "nominal" }),
+      measureCell(g.kappa, "document"),
+      el("td", { class: "muted small", text: KAPPA[g.kappa.measure] || "—" }),
+    );
+    row.dataset.group = name;
+    return row;
+  });
+  host.replaceChildren(
+    el(
+      "table", { class: "compact categories", id: "category-table" },
+      el(
+        "thead", {},
+        el(
+          "tr", {},
+          ...["Group", "Takes", "α", "α distance", "κ", "κ measure"].map((h) =>
+            el("th", { scope: "col", text: h })),
+        ),
+      ),
+      el("tbody", {}, ...rows),
+    ),
   );
 }
 
@@ -201,6 +260,7 @@ async function start() {
     ? "" : "No document has two submitted sets yet: the figures below say what is missing.";
   $("agreement-state").hidden = report.documents > 0;
   drawFigures(report);
+  drawCategories(report.categories);
   drawLabelChart(report.spans.per_label);
   drawMatrix(report.annotators, report.spans.pairs);
   fillAgreementColumn(report.spans.pairs);

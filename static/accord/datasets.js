@@ -88,6 +88,9 @@ const exportForm = $("export-form");
 const link = $("export-link");
 let exportQuery = null; // the export request the form describes, as its parameters
 
+// The formats that can write one network per year or month.
+const SLICED = new Set(["network", "claims-network"]);
+
 function exportParams() {
   const data = new FormData(exportForm);
   const params = new URLSearchParams();
@@ -104,7 +107,7 @@ function exportParams() {
   params.set("seed", data.get("seed") || "0");
   params.set("ratios", data.get("ratios").replace(/\s+/g, ""));
   if (!$("x-text").checked) params.set("include_text", "false");
-  if (format === "network" && data.get("slice") && data.get("slice") !== "none") {
+  if (SLICED.has(format) && data.get("slice") && data.get("slice") !== "none") {
     params.set("slice", data.get("slice"));
   }
   return params;
@@ -132,7 +135,7 @@ function refreshExport() {
   if (format.needsText) text.checked = true;
   $("x-text-needed").hidden = !format.needsText;
   $("x-text-needed").textContent = format.needsText ? `${format.name} needs the text: it cannot be exported standoff.` : "";
-  $("x-slice-field").hidden = format.name !== "network";
+  $("x-slice-field").hidden = !SLICED.has(format.name);
   exportQuery = exportParams();
   link.href = api.exports.url(exportQuery);
   $("export-url").textContent = api.exports.url(exportQuery);

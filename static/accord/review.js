@@ -28,8 +28,8 @@ const doc = config.document;
 
 const KEYS = [
   ["j / ↓, k / ↑", "Next / previous candidate"],
-  [". / ,", "Next / previous stance candidate (or click its arc in the text)"],
-  ["a", "Accept the current candidate into gold"],
+  [". / ,", "Next / previous stance candidate, on a span or on a concept (or click its arc in the text)"],
+  ["a", "Accept the current candidate into gold (a category of a group that takes one replaces the group's)"],
   ["r", "Reject the current item: take it out of gold, or record that it stays out"],
   ["Enter", "Link the current span to an actor (or unlink it); in the stance mode, take the current span as the target"],
   ["/", "New stance from the current gold span: choose the target (j / k then Enter, or click it), then a polarity key"],
@@ -65,6 +65,15 @@ function quote(start, end) {
 
 const spanKey = (s) => `${s.start}:${s.end}:${s.label}`;
 const stanceKey = (t) => `${spanKey(t.holder)}>${spanKey(t.target)}:${t.polarity}`;
+const claimKey = (t) => `${spanKey(t.holder)}>#${t.concept}:${t.polarity}`;
+const conceptName = (id) => R.review.concepts[id] || `concept #${id}`;
+// A row's key, from its type and a decision item (rejectedKeys) or row.
+const ROW_KEY = {
+  span: (item) => `s:${spanKey(item)}`,
+  stance: (item) => `t:${stanceKey(item)}`,
+  concept_stance: (item) => `c:${claimKey(item)}`,
+  category: (item) => `g:${item.label}`,
+};
 const bare = (s) => ({ start: s.start, end: s.end, label: s.label });
 const actorName = (id) => (id == null ? null : R.actors.get(id) || `actor #${id}`);
 
@@ -79,11 +88,21 @@ const banner = (message, kind = "info") => notice.show(message, kind);
 // per stance candidate (and gold-only stance): the list j/k walks through.
 function buildRows() {
   const review = R.review;
-  const gold = review.gold || { spans: [], stances: [], provenance: { spans: {}, stances: {} } };
+  const gold = review.gold || {
+    spans: [], stances: [], categories: [],
+    provenance: { spans: {}, stances: {}, concept_stances: {}, categories: {} },
+  };
   const goldSpans = new Map(gold.spans.map((s) => [spanKey(s), s]));
   const goldById = new Map(gold.spans.map((s) => [s.id, s]));
   const goldStances = new Map();
+  const goldClaims = new Map();
   for (const t of gold.stances) {
+    if (t.concept != null) {
+      const holder = goldById.get(t.holder);
+      const cue = t.cue ? goldById.get(t.cue) : null;
+      if (holder) goldClaims.set(claimKey({ ...t, holder }), { ...t, holder, cue });
+      continue;
+    }
     const holder = goldById.get(t.holder);
     const target = goldById.get(t.target);
     if (!holder || !target) continue;
@@ -131,7 +150,30 @@ function buildRows() {
       goldCue: g.cue ? bare(g.cue) : null, origin: gold.provenance.stances[g.id], candidate: false,
     });
   }
-  R.rows = [...spans, ...stances];
+  const claimRow = (c, g) => ({
+    type: "claim", key: `c:${claimKey(c)}`, holder: bare(c.holder), concept: c.concept,
+    polarity: c.polarity, cue: c.cue ? bare(c.cue) : null, annotators: c.annotators || [],
+    votes: c.votes || `0/${R.voters.length}`, unanimous: Boolean(c.unanimous), inGold: Boolean(g),
+    goldCue: g && g.cue ? bare(g.cue) : null,
+    origin: g ? gold.provenance.concept_stances[g.id] : null, candidate: Boolean(c.votes),
+  });
+  const claims = review.candidates.concept_stances.map((c) => claimRow(c, goldClaims.get(claimKey(c))));
+  const madeClaims = new Set(review.candidates.concept_stances.map(claimKey));
+  for (const [key, g] of goldClaims) if (!madeClaims.has(key)) claims.push(claimRow(g, g));
+  // Every category label of the project, by group, with its votes: the
+  // reviewer can also add one nobody chose.
+  const chosen = new Map(review.candidates.categories.map((c) => [c.label, c]));
+  const inGoldCategories = new Set(gold.categories || []);
+  const categories = review.category_labels.map((l) => {
+    const c = chosen.get(l.label);
+    return {
+      type: "category", key: `g:${l.label}`, label: l.label, group: l.group, multiple: l.multiple,
+      annotators: c ? c.annotators : [], votes: c ? c.votes : `0/${R.voters.length}`,
+      unanimous: Boolean(c && c.unanimous), inGold: inGoldCategories.has(l.label),
+      origin: (gold.provenance.categories || {})[l.label] || null, candidate: Boolean(c),
+    };
+  });
+  R.rows = [...spans, ...stances, ...claims, ...categories];
   R.byKey = new Map(R.rows.map((r) => [r.key, r]));
   if (R.current && !R.byKey.has(R.current)) R.current = null;
 }
@@ -181,7 +223,7 @@ function lanes(row) {
   const cells = R.voters.map((name) => el("span", {
     class: row.annotators.includes(name) ? "lane on" : "lane",
     title: `${name}: ${row.annotators.includes(name) ? "made it" : "did not make it"}`,
-    style: { "--c": colorOf(row.type === "span" ? row.label : row.polarity) },
+    style: { "--c": colorOf(row.type === "span" || row.type === "category" ? row.label : row.polarity) },
   }));
   return el("span", { class: "lanes", "aria-label": `made by ${row.annotators.join(", ") || "no annotator"}` }, ...cells);
 }
@@ -198,7 +240,7 @@ function rowNode(row) {
     on: { click: () => select(row.key, true) },
   });
   const votes = el("span", {
-    class: "votes", text: row.candidate ? row.votes : "added",
+    class: "votes", text: row.candidate || row.type === "category" ? row.votes : "added",
     title: row.candidate ? `made by ${row.annotators.join(", ")}` : "added or changed by a reviewer",
   });
   let what;
@@ -208,6 +250,12 @@ function rowNode(row) {
       el("span", { text: spanLabel(row) }),
       actor ? el("span", { class: "actor", text: ` → ${actor}` }) : null,
       row.tie ? el("span", { class: "tie", text: " actor tie", title: "The annotators linked different actors equally often" }) : null);
+  } else if (row.type === "claim") {
+    what = el("span", { class: "txt full" }, el("span", { text: spanLabel(row.holder) }), " ",
+      chip(row.polarity), " ", el("span", { class: "concept", text: `⟨${conceptName(row.concept)}⟩` }),
+      row.cue ? el("span", { class: "muted", text: ` cue ${spanLabel(row.cue)}` }) : null);
+  } else if (row.type === "category") {
+    what = el("span", { class: "txt" }, chip(row.label));
   } else {
     what = el("span", { class: "txt full", title: stanceRowTitle(row) }, el("span", { text: spanLabel(row.holder) }), " ",
       chip(row.polarity), " ", el("span", { text: spanLabel(row.target) }),
@@ -220,14 +268,15 @@ function rowNode(row) {
       on: { click: (e) => { e.stopPropagation(); select(row.key); accept(row); } } }),
     el("button", { type: "button", class: "small", text: "✗", title: "Reject (r)", disabled: R.frozen,
       on: { click: (e) => { e.stopPropagation(); select(row.key); reject(row); } } }),
-    el("button", { type: "button", class: "small", text: "✎", title: "Edit (e)", disabled: R.frozen,
+    row.type === "category" ? null : el("button", { type: "button", class: "small", text: "✎", title: "Edit (e)", disabled: R.frozen,
       on: { click: (e) => { e.stopPropagation(); select(row.key); openEdit(row); } } }));
   // A candidate left out of gold by a recorded reject says so.
   const rejected = !row.inGold && rejectedKeys().has(row.key);
   if (rejected) li.dataset.rejected = "true";
   li.append(votes, lanes(row), what, el("span", { class: "gold-mark", text: row.inGold ? "✓" : rejected ? "✗" : "",
     title: rejected ? "rejected: recorded as a decision" : status }), buttons);
-  li.setAttribute("aria-label", `${row.type} ${row.type === "span" ? row.label : row.polarity}, ${row.votes}, ${status}`);
+  const named = row.type === "span" || row.type === "category" ? row.label : row.polarity;
+  li.setAttribute("aria-label", `${row.type} ${named}, ${row.votes}, ${status}`);
   return li;
 }
 
@@ -236,7 +285,7 @@ function rejectedKeys() {
   const keys = new Set();
   for (const d of R.decisions) {
     if (d.reversed || !d.item) continue;
-    const key = d.item_type === "span" ? `s:${spanKey(d.item)}` : `t:${stanceKey(d.item)}`;
+    const key = ROW_KEY[d.item_type](d.item);
     if (d.action === "reject") keys.add(key);
     else keys.delete(key);
   }
@@ -248,6 +297,10 @@ function drawLists() {
   const stances = R.rows.filter((r) => r.type === "stance");
   $("span-list").replaceChildren(...spans.map(rowNode));
   $("stance-list").replaceChildren(...stances.map(rowNode));
+  const claims = R.rows.filter((r) => r.type === "claim");
+  $("claim-list").replaceChildren(...claims.map(rowNode));
+  $("claim-count").textContent = `${claims.length} · ${claims.filter((r) => r.unanimous).length} unanimous`;
+  drawCategories(R.rows.filter((r) => r.type === "category"));
   const agreed = (rows) => rows.filter((r) => r.unanimous).length;
   $("span-count").textContent = `${spans.length} · ${agreed(spans)} unanimous`;
   $("stance-count").textContent = `${stances.length} · ${agreed(stances)} unanimous`;
@@ -261,6 +314,25 @@ function drawLists() {
   );
 }
 
+// The categories panel: one block per group (does it take one category or
+// several), each category with its votes and lanes, accepted / rejected by
+// its row like any candidate.
+function drawCategories(rows) {
+  const groups = new Map();
+  for (const row of rows) {
+    if (!groups.has(row.group)) groups.set(row.group, { multiple: row.multiple, rows: [] });
+    groups.get(row.group).rows.push(row);
+  }
+  $("category-count").textContent = rows.length ? plural(rows.filter((r) => r.inGold).length, "category", "categories") + " in gold" : "";
+  if (!rows.length) {
+    $("category-groups").replaceChildren(el("p", { class: "muted small", text: "This project has no document categories." }));
+    return;
+  }
+  $("category-groups").replaceChildren(...[...groups].map(([name, g]) => el("div", { class: "category-group", dataset: { group: name } },
+    el("h3", {}, el("span", { text: name }), el("span", { class: "muted small", text: g.multiple ? " · takes several" : " · takes one" })),
+    el("ol", { class: "item-list cand-list" }, ...g.rows.map(rowNode)))));
+}
+
 function drawGold() {
   const gold = R.review.gold;
   const list = $("gold-list");
@@ -272,9 +344,12 @@ function drawGold() {
   }
   const byId = new Map(gold.spans.map((s) => [s.id, s]));
   // Who made exactly this item, then who made which close item instead.
-  const madeItem = (m) => (m.span
-    ? `${m.span.label} ${spanLabel(m.span)}${m.span.actor != null ? ` → ${actorName(m.span.actor)}` : ""}`
-    : `${spanLabel(m.stance.holder)} ${m.stance.polarity} ${spanLabel(m.stance.target)}`);
+  const madeItem = (m) => {
+    if (m.span) return `${m.span.label} ${spanLabel(m.span)}${m.span.actor != null ? ` → ${actorName(m.span.actor)}` : ""}`;
+    if (m.category) return m.category.label;
+    if (m.concept_stance) return `${spanLabel(m.concept_stance.holder)} ${m.concept_stance.polarity} ⟨${conceptName(m.concept_stance.concept)}⟩`;
+    return `${spanLabel(m.stance.holder)} ${m.stance.polarity} ${spanLabel(m.stance.target)}`;
+  };
   const origin = (o) => {
     if (!o) return "";
     const others = (o.from || []).map((m) => `${m.annotators.join(", ")}: ${madeItem(m)}`).join("; ");
@@ -287,14 +362,26 @@ function drawGold() {
     el("span", { class: "prov", text: origin(gold.provenance.spans[s.id]) })));
   for (const t of gold.stances) {
     const h = byId.get(t.holder);
+    if (t.concept != null) {
+      items.push(el("li", { dataset: { kind: "claim" } },
+        el("span", { class: "txt full", text: `${spanLabel(h)} ` }), chip(t.polarity),
+        el("span", { class: "txt full", text: ` ⟨${conceptName(t.concept)}⟩` }),
+        el("span", { class: "prov", text: origin(gold.provenance.concept_stances[t.id]) })));
+      continue;
+    }
     const g = byId.get(t.target);
     items.push(el("li", {},
       el("span", { class: "txt full", text: `${spanLabel(h)} ` }), chip(t.polarity),
       el("span", { class: "txt full", text: ` ${spanLabel(g)}` }),
       el("span", { class: "prov", text: origin(gold.provenance.stances[t.id]) })));
   }
+  for (const label of gold.categories || []) {
+    items.push(el("li", { dataset: { kind: "category" } }, chip(label),
+      el("span", { class: "prov", text: origin(gold.provenance.categories[label]) })));
+  }
   list.replaceChildren(...items);
-  $("gold-count").textContent = `${plural(gold.spans.length, "span")} · ${plural(gold.stances.length, "stance")} · version ${gold.version}`;
+  $("gold-count").textContent = `${plural(gold.spans.length, "span")} · ${plural(gold.stances.length, "stance")} · ` +
+    `${plural((gold.categories || []).length, "category", "categories")} · version ${gold.version}`;
   $("history").replaceChildren(...gold.history.map((h) =>
     el("li", { text: `${h.action === "accept" ? "Accepted" : "Reopened"} by ${h.by} ${new Date(h.at).toLocaleString()}${h.reason ? `: ${h.reason}` : ""}` })));
 }
@@ -302,6 +389,8 @@ function drawGold() {
 function describeItem(d) {
   const item = d.item || {};
   if (d.item_type === "span") return `${item.label} ${spanLabel(item)}`;
+  if (d.item_type === "category") return `category ${item.label}`;
+  if (d.item_type === "concept_stance") return `${spanLabel(item.holder)} ${item.polarity} ⟨${conceptName(item.concept)}⟩`;
   return `${spanLabel(item.holder)} ${item.polarity} ${spanLabel(item.target)}`;
 }
 
@@ -311,7 +400,8 @@ function drawDecisions() {
   $("decision-list").replaceChildren(...rows.map((d) => {
     let what = `${d.action} ${describeItem(d)}`;
     if (d.edited_to) {
-      const to = d.item_type === "span" ? `${d.edited_to.label} ${spanLabel(d.edited_to)}` : d.edited_to.polarity;
+      const to = d.item_type === "span" ? `${d.edited_to.label} ${spanLabel(d.edited_to)}`
+        : d.item_type === "category" ? d.edited_to.label : d.edited_to.polarity;
       what += ` → ${to}`;
     }
     const li = el("li", { class: d.reversed ? "reversed" : "", dataset: { decision: String(d.id), action: d.action } },
@@ -362,7 +452,7 @@ function markCurrent(scroll) {
     li.classList.add("current");
     if (scroll) li.scrollIntoView({ block: "nearest" });
   }
-  if (row && scroll) {
+  if (row && scroll && row.type !== "category") {
     const at = row.type === "span" ? row.start : row.holder.start;
     R.view.scrollTo(R.offsets.toUtf16(at));
   }
@@ -387,7 +477,7 @@ function move(dir) {
 
 // The next (dir 1) or previous (-1) stance row, as . and , do in the workspace.
 function moveStance(dir) {
-  const stances = R.rows.filter((r) => r.type === "stance");
+  const stances = R.rows.filter((r) => r.type === "stance" || r.type === "claim");
   if (!stances.length) return banner("No stance candidate on this document.");
   const at = stances.findIndex((r) => r.key === R.current);
   const next = at < 0 ? (dir > 0 ? 0 : stances.length - 1) : (at + dir + stances.length) % stances.length;
@@ -508,13 +598,24 @@ function stanceItem(row, cue) {
   return { holder: row.holder, target: row.target, polarity: row.polarity, cue };
 }
 
+function claimItem(row, cue) {
+  return { holder: row.holder, concept: row.concept, polarity: row.polarity, cue };
+}
+
+// A decision on a row: {action, <item type>: item}; `inGold` takes the item
+// as gold holds it (its actor, its cue), else as the annotators made it.
+function decisionOn(action, row, inGold = false) {
+  if (row.type === "span") return { action, span: spanItem(row, inGold ? row.goldActor : row.actor) };
+  if (row.type === "stance") return { action, stance: stanceItem(row, inGold ? row.goldCue : row.cue) };
+  if (row.type === "claim") return { action, concept_stance: claimItem(row, inGold ? row.goldCue : row.cue) };
+  // Nobody chose it: an add, which the decision records as such.
+  return { action: action === "accept" && !row.candidate ? "add" : action, category: { label: row.label } };
+}
+
 function accept(row) {
   if (!row) return;
   if (row.inGold) return banner("Already in the gold set.");
-  const body = row.type === "span"
-    ? { action: "accept", span: spanItem(row, row.actor) }
-    : { action: "accept", stance: stanceItem(row, row.cue) };
-  run("Accepting", () => decide(body));
+  run("Accepting", () => decide(decisionOn("accept", row)));
 }
 
 function reject(row) {
@@ -522,18 +623,14 @@ function reject(row) {
   if (!row.inGold) {
     if (rejectedKeys().has(row.key)) return banner("Already rejected: the decision is in the list below.");
     // Left out of gold either way; the reject records the reviewer's decision.
-    const body = row.type === "span"
-      ? { action: "reject", span: spanItem(row, row.actor) }
-      : { action: "reject", stance: stanceItem(row, row.cue) };
+    if (!row.candidate) return banner("Nobody chose it and it is not in gold: there is nothing to reject.");
+    const body = decisionOn("reject", row);
     return run("Rejecting", async () => {
       await decide(body);
       return { message: "Rejected: it stays out of gold, and the decision is recorded." };
     });
   }
-  const body = row.type === "span"
-    ? { action: "reject", span: spanItem(row, row.goldActor) }
-    : { action: "reject", stance: stanceItem(row, row.goldCue) };
-  run("Rejecting", () => decide(body));
+  run("Rejecting", () => decide(decisionOn("reject", row, true)));
 }
 
 function addSpan(label) {
@@ -635,10 +732,12 @@ function saveEdit(row, to) {
     return run("Saving the edit", () => decide(body));
   }
   if (to.polarity === row.polarity) return banner("Nothing changed.");
-  const next = { ...stanceItem(row, row.inGold ? row.goldCue : row.cue), polarity: to.polarity };
+  const type = row.type === "claim" ? "concept_stance" : "stance";
+  const item = (cue) => (row.type === "claim" ? claimItem(row, cue) : stanceItem(row, cue));
+  const next = { ...item(row.inGold ? row.goldCue : row.cue), polarity: to.polarity };
   const body = row.inGold
-    ? { action: "edit", stance: stanceItem(row, row.goldCue), edited_to: next }
-    : { action: "add", stance: next };
+    ? { action: "edit", [type]: item(row.goldCue), edited_to: next }
+    : { action: "add", [type]: next };
   return run("Saving the edit", () => decide(body));
 }
 
@@ -649,6 +748,14 @@ function autoMerge() {
     const parts = [`Accepted ${plural(out.merged.spans.length, "span")} and ${plural(out.merged.stances.length, "stance")} made by at least ${plural(n, "annotator")}.`];
     if (out.ties.length) parts.push(`${out.ties.length} with tied actor links went in unlinked.`);
     if (out.skipped_stances.length) parts.push(`${out.skipped_stances.length} stances skipped: their spans are not in gold.`);
+    const merged = out.merged;
+    if (merged.concept_stances.length || merged.categories.length) {
+      parts.push(`Also ${plural(merged.concept_stances.length, "stance on a concept", "stances on concepts")} and ` +
+        `${plural(merged.categories.length, "category", "categories")}.`);
+    }
+    for (const tie of out.category_ties) {
+      parts.push(`${tie.group} takes one category and ${tie.categories.map((c) => c.label).join(" and ")} tied: choose one.`);
+    }
     return { message: parts.join(" ") };
   });
 }
@@ -692,6 +799,7 @@ function previewEdit() {
 
 function openEdit(row) {
   if (!row) return;
+  if (row.type === "category") return banner("A category is accepted (a) or rejected (r); in a group that takes one, accepting another replaces it.");
   if (R.frozen) return banner("This document is adjudicated: reopen it to change it.", "warn");
   R.editing = row;
   const panel = $("edit");
@@ -706,7 +814,7 @@ function openEdit(row) {
       el("option", { value: l.name, text: l.shortcut ? `${l.name} (${l.shortcut})` : l.name })));
   labelSelect.value = row.type === "span" ? row.label : row.polarity;
   const form = el("form", { on: { submit: (e) => { e.preventDefault(); save(); } } },
-    el("h2", { text: `Edit ${row.type}${row.inGold ? "" : " (not in gold: saving adds the changed item)"}` }),
+    el("h2", { text: `Edit ${row.type === "claim" ? "stance on a concept" : row.type}${row.inGold ? "" : " (not in gold: saving adds the changed item)"}` }),
     el("div", { class: "row" }, el("label", { text: row.type === "span" ? "Label " : "Polarity " }), labelSelect));
   if (row.type === "span") {
     const num = (id, value) => el("input", { type: "number", id, value: String(value), min: "0", class: "num-input",
@@ -717,7 +825,8 @@ function openEdit(row) {
       el("p", { class: "muted small", text: "Or select the new extent in the text." }),
       el("p", { id: "edit-preview", class: "quote" }));
   } else {
-    form.append(el("p", { class: "quote", text: `${spanLabel(row.holder)} → ${spanLabel(row.target)}` }));
+    const on = row.type === "claim" ? `⟨${conceptName(row.concept)}⟩` : spanLabel(row.target);
+    form.append(el("p", { class: "quote", text: `${spanLabel(row.holder)} → ${on}` }));
   }
   form.append(el("div", { class: "row" },
     el("button", { type: "submit", id: "edit-save", class: "primary", text: "Save (Enter)" }),
@@ -816,6 +925,7 @@ function onKey(e) {
     return openEdit(row);
   }
   if (k.length !== 1 || COMMANDS.has(k) || !row || R.frozen) return;
+  if (row.type === "category") return;
   if (row.type === "span") {
     const label = R.labels.entityKey(k);
     if (label && label !== row.label) saveEdit(row, { label });

@@ -218,7 +218,7 @@ def _more_documents(world, n):
 @pytest.mark.parametrize(
     ("name", "ceiling"),
     [
-        ("documents with annotations", 6),
+        ("documents with annotations", 7),
         ("mentions", 6),
         ("agreement", 11),
     ],

@@ -151,7 +151,14 @@ def test_put_and_get_return_each_spans_text(ana, mine):
     got = read(ana, mine)
     assert {s["id"]: s["text"] for s in got["spans"]} == {"m": "Moscow", "v": "Venezuela"}
     assert got["stances"] == [
-        {"id": "t", "holder": "m", "target": "v", "polarity": "OPPOSE", "cue": None}
+        {
+            "id": "t",
+            "holder": "m",
+            "target": "v",
+            "concept": None,
+            "polarity": "OPPOSE",
+            "cue": None,
+        }
     ]
 
 
@@ -161,7 +168,7 @@ def test_stance_cue_round_trips(ana, mine):
     r = put(ana, mine, take(ana, mine)["version"], [MOSCOW, VENEZUELA, cue], [stance])
     assert r.status_code == 200, r.content
     assert read(ana, mine)["stances"] == [
-        {"id": "t", "holder": "m", "target": "v", "polarity": "OPPOSE", "cue": "c"}
+        {"id": "t", "holder": "m", "target": "v", "concept": None, "polarity": "OPPOSE", "cue": "c"}
     ]
 
 

@@ -22,10 +22,18 @@ def test_the_backfill_gives_every_document_what_its_sets_say(project, users):
     assert want[0][0] and want[1][1] and want[2] == (None, None)
 
     executor = MigrationExecutor(connection)
-    executor.migrate([BEFORE])
-    # As the rows were before the columns existed.
-    Document.objects.update(last_submitted_at=None, last_activity=None)
-    executor.loader.build_graph()
-    executor.migrate([BACKFILL])
-    got = list(Document.objects.order_by("pk").values_list("last_submitted_at", "last_activity"))
+    try:
+        executor.migrate([BEFORE])
+        # As the rows were before the columns existed.
+        Document.objects.update(last_submitted_at=None, last_activity=None)
+        executor.loader.build_graph()
+        executor.migrate([BACKFILL])
+        got = list(
+            Document.objects.order_by("pk").values_list("last_submitted_at", "last_activity")
+        )
+    finally:
+        # Back to the latest schema: migrating to BEFORE also undid every
+        # later migration, whose tables the tests after this one need.
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
     assert got == want

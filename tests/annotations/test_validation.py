@@ -41,7 +41,14 @@ def test_valid_set_is_cleaned():
         {"id": "b", "start": 44, "end": 53, "label": "GPE", "actor": None},
     ]
     assert clean.stances == [
-        {"id": "x", "polarity": "OPPOSE", "holder": "a", "target": "b", "cue": None}
+        {
+            "id": "x",
+            "polarity": "OPPOSE",
+            "holder": "a",
+            "target": "b",
+            "concept": None,
+            "cue": None,
+        }
     ]
 
 

@@ -206,6 +206,8 @@ API = [
         owner_may(),
         named=True,
     ),
+    Row("networks", "projects/{p}/networks/?kind=affiliation", reviewer_may()),
+    Row("network statements", "projects/{p}/networks/statements/", reviewer_may()),
     Row("releases", "projects/{p}/releases/", reviewer_may()),
     Row("named release", "projects/{p}/releases/{named}/", owner_may(), named=True),
     Row(
@@ -255,6 +257,7 @@ PAGES = [
     Row("dashboard-page", "/projects/{p}/dashboard/", reviewer_may(), named=True, page=True),
     Row("members-page", "/projects/{p}/members/", member_may(), page=True),
     Row("datasets-page", "/projects/{p}/datasets/", reviewer_may(), page=True),
+    Row("network-page", "/projects/{p}/network/", reviewer_may(), page=True),
     Row("jobs-page", "/projects/{p}/jobs/", reviewer_may(), page=True),
     Row("labels-page", "/projects/{p}/labels/", member_may(), page=True),
 ]
@@ -440,7 +443,7 @@ def test_the_dashboard_lists_annotators_in_pseudonym_order(world, users):
 @pytest.mark.parametrize(
     ("path", "ceiling"),
     [
-        ("documents/?include=annotations&assigned_to=Annotator%203", 7),
+        ("documents/?include=annotations&assigned_to=Annotator%203", 8),
         ("agreement/?annotator=Annotator%203", 11),
     ],
 )

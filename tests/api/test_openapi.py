@@ -19,8 +19,9 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 
+from apps.actors.models import Concept
 from apps.documents.models import Document
-from tests.builders import make_project, span_of
+from tests.builders import add_gold, concept_stance, make_project, span_of
 
 
 @pytest.fixture(scope="module")
@@ -267,6 +268,16 @@ def test_responses_match_the_schema(openapi, users, client_for, settings):
     check(owner.get(f"{base}releases/{release}/files/jsonl/"))
     check(owner.get(f"{base}export/?source=nope"))
     check(owner.get(f"{base}export/"))
+
+    # Discourse networks: a gold claim on a concept, by Maduro.
+    concept = Concept.objects.create(project=project, name="Sovereignty").pk
+    claim = concept_stance("t1", "s2", concept)
+    add_gold(Document.objects.get(pk=second), spans=spans, stances=[claim])
+    for kind in ("congruence", "affiliation", "nope"):
+        check(reviewer.get(f"{base}networks/?kind={kind}"))
+    check(reviewer.get(f"{base}networks/statements/?actor={maduro}"))
+    check(reviewer.get(f"{base}networks/statements/?concept=x"))
+    check(ana.get(f"{base}networks/"))  # 403
 
     check(owner.delete(f"{base}documents/{doc}/"))
     assert len(check.checked) > 70

@@ -1,7 +1,7 @@
 """Who may export and who may see, build and download releases.
 
-Reviewers and owners export and read releases (gold data is hidden from
-annotators); only owners build releases.
+Reviewers and owners export, read releases and the discourse networks
+(gold data is hidden from annotators); only owners build releases.
 """
 
 import pytest
@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db
 
 MATRIX = [
     Row("export", "GET", "projects/{p}/export/?format=jsonl", reviewer_may(200)),
+    Row("network", "GET", "projects/{p}/networks/?kind=affiliation", reviewer_may(200)),
+    Row("network-statements", "GET", "projects/{p}/networks/statements/", reviewer_may(200)),
     Row("release-list", "GET", "projects/{p}/releases/", reviewer_may(200)),
     Row(
         "release-list",

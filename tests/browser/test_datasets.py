@@ -270,3 +270,23 @@ def test_the_page_says_what_a_conll_download_leaves_out(
     page.locator("#export-form").screenshot(path=screenshot_path("datasets-conll-drops.png"))
     page.select_option("#x-format", "jsonl")
     expect(drops).to_be_hidden()
+
+
+def test_the_claims_formats_are_offered_with_what_they_leave_out(
+    page, live_server, sign_in, gold_project, screenshot_path
+):
+    """Issue 13: the statements table and the claims network come from the
+    catalog, each saying before the download what it cannot hold."""
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    page.select_option("#x-format", "statements")
+    expect(page.locator("#x-format-help")).to_contain_text("one row per claim")
+    expect(page.locator("#x-format-drops")).to_contain_text("statements_without_actor")
+    page.select_option("#x-format", "claims-network")
+    expect(page.locator("#x-format-help")).to_contain_text("congruence and conflict")
+    expect(page.locator("#x-format-drops")).to_contain_text("linked to no actor")
+    href = page.get_attribute("#export-link", "href")
+    assert href.startswith(f"/api/v1/projects/{gold_project.pk}/export/?format=claims-network")
+    expect(page.locator("#x-slice-field")).to_be_visible()
+    page.select_option("#x-slice", "month")
+    assert "slice=month" in page.get_attribute("#export-link", "href")
+    page.locator("#export-form").screenshot(path=screenshot_path("datasets-claims-network.png"))

@@ -3,7 +3,7 @@ the paths production uses (builders, the review API, merges, releases)."""
 
 from django.contrib.auth import get_user_model
 
-from apps.actors.models import Actor, Alias
+from apps.actors.models import Actor, Alias, Concept
 from apps.annotations.members import remove_member
 from apps.datasets.releases import create_release
 from apps.mentions.merge import merge_actors
@@ -12,6 +12,8 @@ from tests.builders import (
     TRICKY,
     add_prediction,
     annotate,
+    concept_stance,
+    make_category_group,
     make_document,
     make_project,
     span_of,
@@ -67,12 +69,32 @@ def rich_project(users, client_for, name="Venezuela crisis"):
         span_of("s2", FLAG, "Moscow", "GPE", ussr.pk),
         span_of("s3", FLAG, "rejected", "CUE"),
     ]
-    stances = [stance("t1", "s1", "s2", "OPPOSE", cue="s3")]
-    annotate(flag, users["ana"], spans, stances)
+    # The codebook: a hierarchy, and a concept merged into another (as a
+    # merge leaves it: the survivor keeps the name, the merged one points to it).
+    law = Concept.objects.create(project=project, name="International law", keywords=["law"])
+    Concept.objects.create(
+        project=project, name="UN Charter", parent=law, description="The Charter of 1945."
+    )
+    sovereignty = Concept.objects.create(project=project, name="State sovereignty")
+    make_category_group(project, "FRAME", ["FRAME_CONFLICT", "FRAME_LAW"], keys={"FRAME_LAW": "l"})
+    make_category_group(project, "TOPIC", ["TOPIC_MILITARY", "TOPIC_OIL"], multiple=True)
+    # Ana's stances: Caracas OPPOSEs Moscow, and Moscow SUPPORTs State
+    # sovereignty (a stance on a concept, which the review accepts below).
+    stances = [
+        stance("t1", "s1", "s2", "OPPOSE", cue="s3"),
+        concept_stance("t2", "s2", sovereignty.pk),
+    ]
+    annotate(
+        flag, users["ana"], spans, stances, categories=["FRAME_LAW", "TOPIC_MILITARY", "TOPIC_OIL"]
+    )
     annotate(flag, users["ben"], [*spans[:2], span_of("s4", FLAG, "U.S.", "GPE")], [])
     # Merges after the links: USSR → Russian Federation → Russia, a chain.
     merge_actors(ussr, federation, users["rita"])
     merge_actors(federation, russia, olga)
+    # Until the codebook has its own merge, a merged concept is made as one.
+    Concept.objects.create(
+        project=project, name="Sovereignty", merged_into=sovereignty, merged_by=users["rita"]
+    )
 
     marks = make_document(project, "marks", TRICKY["marks"])
     annotate(marks, users["ana"], [span_of("s1", TRICKY["marks"], "Hanoi", "GPE")], submit=False)
@@ -81,12 +103,18 @@ def rich_project(users, client_for, name="Venezuela crisis"):
 
     rtl = make_document(project, "rtl", TRICKY["rtl"])
     text = TRICKY["rtl"]
-    add_prediction(rtl, "model", [span_of("s1", text, "موسكو", "GPE", russia.pk)])
+    add_prediction(
+        rtl,
+        "model",
+        [span_of("s1", text, "موسكو", "GPE", russia.pk)],
+        categories=["FRAME_CONFLICT"],
+    )
     add_prediction(rtl, "other", [span_of("x", text, "كاراكاس", "GPE")])
     make_document(project, "empty", "Nothing here.\r\n")
 
-    # Review of the flag document through the API: decisions (one reversed),
-    # an accept, a reopen with its reason, and an accept again.
+    # Review of the flag document through the API: decisions (one reversed;
+    # one on a stance on a concept, one on a category), an accept, a reopen
+    # with its reason, and an accept again.
     rita = client_for("rita")
     base = f"/api/v1/projects/{project.pk}/documents/{flag.pk}/"
     caracas = {k: spans[0][k] for k in ("start", "end", "label")}
@@ -102,6 +130,13 @@ def rich_project(users, client_for, name="Venezuela crisis"):
     decide(
         {"action": "accept", "stance": {"holder": caracas, "target": moscow, "polarity": "OPPOSE"}}
     )
+    decide(
+        {
+            "action": "accept",
+            "concept_stance": {"holder": moscow, "concept": sovereignty.pk, "polarity": "SUPPORT"},
+        }
+    )
+    decide({"action": "accept", "category": {"label": "FRAME_LAW"}, "rationale": "the Charter"})
     added = decide({"action": "add", "span": {**span_of("a", FLAG, "said", "CUE"), "actor": None}})
     reversed_ = rita.post(
         f"{base}decisions/{added['id']}/reverse/", {"rationale": "no"}, format="json"

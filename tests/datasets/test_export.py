@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.annotations.models import AnnotationSet
 from apps.datasets.export import Exporter, ExportOptions, pseudonym
+from apps.datasets.formats import FORMATS
 from apps.documents.models import Document
 from tests.builders import add_set, annotate, make_project, span_of, tricky_payloads
 
@@ -187,18 +188,7 @@ def test_source_all_names_annotators_by_pseudonym_unless_the_owner_asks(project,
 
 
 def test_every_format_streams_over_the_api(gold_project, client_for):
-    for fmt in (
-        "jsonl",
-        "conll",
-        "spacy",
-        "spacy-docbin",
-        "brat",
-        "doccano",
-        "label-studio",
-        "xmi",
-        "stances-csv",
-        "network",
-    ):
+    for fmt in (name for name, f in FORMATS.items() if f.available()):
         response = export(client_for("olga"), gold_project, format=fmt)
         assert content(response), fmt
         assert response["Content-Disposition"].startswith("attachment;")
@@ -241,12 +231,13 @@ def test_the_export_runs_a_fixed_number_of_queries_per_chunk(project):
     make_documents(project, 30, start=10)
     large, records = count_queries(project, chunk_size=500)
     assert len(records) == 40
-    # Two at the start (labels, actors), five per chunk: whatever the number of documents.
-    assert small == large == 2 + 5
-    # Four chunks of ten: five queries each, and one read that finds the end.
+    # Three at the start (labels, actors, concepts), six per chunk: whatever
+    # the number of documents.
+    assert small == large == 3 + 6
+    # Four chunks of ten: six queries each, and one read that finds the end.
     chunked, records = count_queries(project, chunk_size=10)
     assert len(records) == 40
-    assert chunked == 2 + 4 * 5 + 1
+    assert chunked == 3 + 4 * 6 + 1
 
 
 def test_the_export_response_is_a_generator(project, client_for, django_assert_max_num_queries):

@@ -6,6 +6,7 @@ import io
 import xml.etree.ElementTree as ET
 
 from apps.datasets.networks import (
+    OPPOSITES,
     Statement,
     affiliation,
     conflict,
@@ -97,3 +98,124 @@ def test_edge_rows_write_a_csv_edge_list():
     rows = list(csv.reader(io.StringIO(buffer.getvalue())))
     assert rows[0] == ["source", "target", "kind", "weight", "support", "oppose"]
     assert rows[1] == ["Iran", "United States", "conflict", "2", "0", "0"]
+
+
+def test_statements_are_read_from_gold_claims_with_an_actor():
+    from collections import Counter
+
+    from apps.datasets.formats.records import (
+        ActorRecord,
+        ConceptRecord,
+        DocumentRecord,
+        ExportContext,
+        SetRecord,
+        SpanRecord,
+        StanceRecord,
+    )
+    from apps.datasets.networks import statements_of
+
+    context = ExportContext(
+        actors={1: ActorRecord(1, "Russia")}, concepts={7: ConceptRecord(7, "Sovereignty")}
+    )
+    spans = [SpanRecord("m", 0, 6, "GPE", 1), SpanRecord("u", 10, 14, "GPE", None)]
+    stances = [
+        StanceRecord("t1", "m", None, "SUPPORT", concept=7),
+        StanceRecord("t2", "u", None, "OPPOSE", concept=7),  # no actor: counted
+        StanceRecord("t3", "m", "u", "OPPOSE"),  # on a span: not a statement
+    ]
+    document = DocumentRecord(
+        1,
+        "d1",
+        "x" * 20,
+        "",
+        20,
+        published="2026-01-05",
+        sets=[
+            SetRecord("gold", "gold", spans, stances),
+            SetRecord("ana", "annotator", spans, stances),
+        ],
+    )
+    unlinked = Counter()
+    found = list(statements_of([document], context, unlinked=unlinked))
+    assert found == [Statement("d1", datetime.date(2026, 1, 5), "Russia", "Sovereignty", "SUPPORT")]
+    assert unlinked == {"statements_without_actor": 1}
+
+
+def test_a_concept_family_is_the_concept_and_everything_below_it():
+    from apps.datasets.formats.records import ConceptRecord
+    from apps.datasets.networks import concept_family
+
+    concepts = {
+        1: ConceptRecord(1, "International law"),
+        2: ConceptRecord(2, "UN Charter", parent=1),
+        3: ConceptRecord(3, "Article 2(4)", parent=2),
+        4: ConceptRecord(4, "Sovereignty"),
+    }
+    assert concept_family([1], concepts) == {1, 2, 3}
+    assert concept_family([2, 4], concepts) == {2, 3, 4}
+    assert concept_family([], concepts) == set()
+
+
+def test_network_of_names_nodes_by_kind_and_carries_their_ids():
+    from apps.datasets.networks import Claim, network_of
+
+    ids = {"Russia": 1, "Iran": 2, "United States": 3, "Brazil": 4}
+    concept_ids = {"sovereignty": 10, "intervention": 11}
+    claims = [Claim(s, None, None, ids[s.actor], concept_ids[s.concept]) for s in STATEMENTS]
+    net = network_of("affiliation", claims)
+    assert net["statements"] == len(STATEMENTS)
+    nodes = {n["id"]: n for n in net["nodes"]}
+    assert nodes["c:sovereignty"] == {
+        "id": "c:sovereignty",
+        "label": "sovereignty",
+        "kind": "concept",
+        "statements": 4,
+        "ref": 10,
+    }
+    assert nodes["a:Russia"]["ref"] == 1
+    edge = next(
+        e for e in net["edges"] if e["source"] == "a:Russia" and e["target"] == "c:sovereignty"
+    )
+    assert (edge["weight"], edge["support"], edge["oppose"]) == (2, 2, 0)
+    conflict_net = network_of("conflict", claims)
+    assert {(e["source"], e["target"]) for e in conflict_net["edges"]} == {
+        ("a:Iran", "a:United States"),
+        ("a:Russia", "a:United States"),
+    }
+
+
+def reference(statements, opposites):
+    """Congruence and conflict by their definitions, over every pair of actors."""
+    held = {}
+    for s in statements:
+        held.setdefault(s.actor, set()).add((s.concept, s.position))
+    same, opposed = {}, {}
+    actors = sorted(held)
+    for i, a in enumerate(actors):
+        for b in actors[i + 1 :]:
+            shared = {c for c, p in held[a] for d, q in held[b] if c == d and p == q}
+            disputed = {c for c, p in held[a] for d, q in held[b] if c == d and (p, q) in opposites}
+            if shared:
+                same[a, b] = len(shared)
+            if disputed:
+                opposed[a, b] = len(disputed)
+    return same, opposed
+
+
+def test_the_bit_sliced_counts_match_the_definitions_on_random_statements():
+    import random
+
+    rng = random.Random(7)
+    positions = ("SUPPORT", "OPPOSE", "NEUTRAL")
+    for opposites in (OPPOSITES, frozenset({("SUPPORT", "NEUTRAL")})):  # one-way, too
+        statements = [
+            Statement(
+                "d", None, f"a{rng.randrange(70)}", f"c{rng.randrange(40)}", rng.choice(positions)
+            )
+            for _ in range(2500)
+        ]
+        same, opposed = reference(statements, opposites)
+        assert max(same.values()) > 8  # weights of several bits
+        assert weights(congruence(statements)) == same
+        assert weights(conflict(statements, opposites)) == opposed
+        assert [(e.source, e.target) for e in congruence(statements)] == sorted(same)

@@ -85,7 +85,7 @@ def test_a_bad_completed_by_or_result_stays_with_its_group():
     result = label_studio(
         task(
             annotation(True, region("a", 0, 6)),
-            annotation(11, {"type": "choices", "value": {"choices": ["x"]}}),
+            annotation(11, {"type": "rating", "value": {"rating": 4}}),
         )
     )
     assert result.errors == []
@@ -96,7 +96,7 @@ def test_a_bad_completed_by_or_result_stays_with_its_group():
     assert problem.where == "task 1"
     assert problem.field == "annotations[1].result[0].type"
     assert problem.message == (
-        'task 1: annotations[1]: result[0]: results of type "choices" are not imported'
+        'task 1: annotations[1]: result[0]: results of type "rating" are not imported'
     )
 
 

@@ -2,8 +2,17 @@
 k = 3. Sets are written by tests/builders.py, through the real write path, so
 routing runs as in production."""
 
-from apps.actors.models import Actor
-from tests.builders import add_member, annotate, make_document, make_project, span_at, stance
+from apps.actors.models import Actor, Concept
+from tests.builders import (
+    add_member,
+    annotate,
+    concept_stance,
+    make_category_group,
+    make_document,
+    make_project,
+    span_at,
+    stance,
+)
 
 TEXT = "Moscow condemned the operation against Venezuela and welcomed Rodriguez."
 #       0     6              21       30       39       48           62       71
@@ -77,3 +86,27 @@ def k3_project(users, make_user):
     doc = document(project)
     three_way(doc, users["ana"], users["ben"], cai)
     return project, doc
+
+
+def claims_project(users, make_user):
+    """k = 3, a codebook of two concepts, two category groups (FRAME takes
+    one, TOPIC several) and ana, ben and cai's claims on one document:
+    Moscow SUPPORTs the UN Charter (ana, ben; ben's cue is Moscow), OPPOSEs
+    it (cai); FRAME_LAW (ana, ben), FRAME_CONFLICT (cai); TOPIC_OIL (ana,
+    ben), TOPIC_MILITARY (ben, cai). Returns (project, document, charter, sanctions)."""
+    project = make_project(users, annotators_per_document=3)
+    charter = Concept.objects.create(project=project, name="UN Charter")
+    sanctions = Concept.objects.create(project=project, name="Sanctions")
+    make_category_group(project, "FRAME", ["FRAME_LAW", "FRAME_CONFLICT"])
+    make_category_group(project, "TOPIC", ["TOPIC_OIL", "TOPIC_MILITARY"], multiple=True)
+    (cai,) = add_annotators(project, make_user, "cai")
+    doc = document(project)
+    moscow = span_at("s1", MOSCOW)
+    for who, polarity, cue, categories in (
+        (users["ana"], "SUPPORT", None, ["FRAME_LAW", "TOPIC_OIL"]),
+        (users["ben"], "SUPPORT", "s1", ["FRAME_LAW", "TOPIC_OIL", "TOPIC_MILITARY"]),
+        (cai, "OPPOSE", None, ["FRAME_CONFLICT", "TOPIC_MILITARY"]),
+    ):
+        claim = concept_stance("t1", "s1", charter.pk, polarity, cue)
+        annotate(doc, who, [moscow, span_at("s2", VENEZUELA)], [claim], categories=categories)
+    return project, doc, charter, sanctions

@@ -136,7 +136,14 @@ def test_gold_payload_round_trip_keeps_ids_and_gives_new_ones():
     payload = merge.gold_to_payload(gold)
     assert [s["id"] for s in payload["spans"]] == ["s1", "s2"]
     assert payload["stances"] == [
-        {"id": "t1", "holder": "s1", "target": "s2", "polarity": "OPPOSE", "cue": None}
+        {
+            "id": "t1",
+            "holder": "s1",
+            "target": "s2",
+            "concept": None,
+            "polarity": "OPPOSE",
+            "cue": None,
+        }
     ]
     again = merge.gold_from_payload(payload)
     assert set(again.spans) == set(gold.spans) and set(again.stances) == set(gold.stances)
@@ -225,9 +232,8 @@ def test_reversing_an_accepted_span_under_a_stance_is_refused():
 
 
 def test_rejecting_what_is_not_in_gold_changes_nothing_and_editing_it_is_refused():
-    assert merge.plan(Gold(), "reject", "span", item(MOSCOW)) == Change(
-        {"spans": [], "stances": []}, {"spans": [], "stances": []}
-    )
+    nothing = {"spans": [], "stances": [], "concept_stances": [], "categories": []}
+    assert merge.plan(Gold(), "reject", "span", item(MOSCOW)) == Change(nothing, nothing)
     with pytest.raises(MergeError, match="not in the gold set"):
         merge.plan(Gold(), "edit", "span", item(MOSCOW), item(VENEZUELA))
     cands = merge.candidates(three_annotators())
@@ -331,4 +337,6 @@ def test_change_shape_is_plain_json():
     assert change.after == {
         "spans": [{"start": 0, "end": 6, "label": "GPE", "actor": 1}],
         "stances": [],
+        "concept_stances": [],
+        "categories": [],
     }

@@ -130,7 +130,12 @@ def test_auto_merge_k3_n2(k3, client_for):
     ]
     # Running it again adds nothing.
     again = rita.post(base(project, doc) + "gold/auto-merge/", {"min_agreement": 2}, format="json")
-    assert again.json()["merged"] == {"spans": [], "stances": []}
+    assert again.json()["merged"] == {
+        "spans": [],
+        "stances": [],
+        "concept_stances": [],
+        "categories": [],
+    }
     assert Decision.objects.count() == 3
 
 

@@ -6,9 +6,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.actors.models import Actor
+from apps.actors.models import Actor, Concept
 from apps.review.models import ReviewScore
-from tests.builders import annotate, make_project, span_at, stance
+from tests.builders import (
+    annotate,
+    concept_stance,
+    make_category_group,
+    make_project,
+    span_at,
+    stance,
+)
 
 from .helpers import add_annotators, document
 
@@ -19,7 +26,8 @@ WORDS = "Moscow condemned Caracas and Havana welcomed Minsk while Paris said not
 
 
 def build(users, make_user, n, suffix):
-    """n documents, n annotators (k = n) each marking n spans and n - 1 stances."""
+    """n documents, n annotators (k = n) each marking n spans, n - 1 stances,
+    n stances on concepts and a category in each of two groups."""
     project = make_project(users, annotators_per_document=n)
     people = [
         users["ana"],
@@ -27,6 +35,9 @@ def build(users, make_user, n, suffix):
         *add_annotators(project, make_user, *[f"a{suffix}{i}" for i in range(n - 2)]),
     ]
     actors = [Actor.objects.create(project=project, name=f"actor {i}") for i in range(n)]
+    concepts = [Concept.objects.create(project=project, name=f"concept {i}") for i in range(n)]
+    make_category_group(project, "FRAME", ["FRAME_A", "FRAME_B"])
+    make_category_group(project, "TOPIC", ["TOPIC_A", "TOPIC_B"], multiple=True)
     text = WORDS * n
     docs = [document(project, f"d{i}", text) for i in range(n)]
     for d_index, doc in enumerate(docs):
@@ -44,7 +55,11 @@ def build(users, make_user, n, suffix):
                 for i in range(n)
             ]
             stances = [stance(f"t{i}", f"s{i}", f"s{i + 1}") for i in range(n - 1)]
-            annotate(doc, person, spans, stances)
+            stances += [
+                concept_stance(f"c{i}", f"s{i}", concepts[(i + p_index) % n].pk) for i in range(n)
+            ]
+            categories = [["FRAME_A", "TOPIC_A"], ["FRAME_B", "TOPIC_A", "TOPIC_B"]][p_index % 2]
+            annotate(doc, person, spans, stances, categories=categories)
     return project, docs
 
 

@@ -107,3 +107,89 @@ class ReleaseStartedSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "ReleaseStarted"
+
+
+# --------------------------------------------------------------------------- networks
+
+
+class NetworkNodeSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text='"a:" + an actor\'s name, or "c:" + a concept\'s.')
+    label = serializers.CharField()
+    kind = serializers.CharField(help_text='"actor" or "concept".')
+    statements = serializers.IntegerField(
+        help_text="The statements it made, or was the concept of."
+    )
+    ref = serializers.IntegerField(help_text="The actor's or concept's id.")
+
+    class Meta:
+        ref_name = "NetworkNode"
+
+
+class NetworkEdgeSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    target = serializers.CharField()
+    weight = serializers.FloatField()
+    kind = serializers.CharField(help_text='"congruence", "conflict" or "affiliation".')
+    support = serializers.IntegerField()
+    oppose = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "NetworkEdge"
+
+
+class NetworkSerializer(serializers.Serializer):
+    """A discourse network of the gold statements (views: networks.network_payload)."""
+
+    kind = serializers.CharField(help_text='"congruence", "conflict" or "affiliation".')
+    nodes = NetworkNodeSerializer(many=True)
+    edges = NetworkEdgeSerializer(many=True)
+    statements = serializers.IntegerField()
+    statements_without_actor = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "Network"
+
+
+class NamedRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+    class Meta:
+        ref_name = "NamedRef"
+
+
+class StatementDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    external_id = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    published = serializers.DateField(allow_null=True)
+    url = serializers.CharField(help_text="The read-only document view.")
+
+    class Meta:
+        ref_name = "StatementDocument"
+
+
+class StatementHolderSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The holder span's id within the gold set.")
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+
+    class Meta:
+        ref_name = "StatementHolder"
+
+
+class StatementSerializer(serializers.Serializer):
+    document = StatementDocumentSerializer()
+    actor = NamedRefSerializer()
+    concept = NamedRefSerializer()
+    position = serializers.CharField()
+    holder = StatementHolderSerializer()
+    before = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+    after = serializers.CharField(allow_blank=True)
+    clipped_before = serializers.BooleanField()
+    clipped_after = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "Statement"

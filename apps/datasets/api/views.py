@@ -61,6 +61,12 @@ class ExportView(ProjectScopedMixin, APIView):
             OpenApiParameter("ratios", str, description='e.g. "train:0.8,dev:0.1,test:0.1"'),
             OpenApiParameter("split", str),
             OpenApiParameter("slice", str, enum=["none", "year", "month"]),
+            OpenApiParameter(
+                "start", OpenApiTypes.DATE, description="claims-network: window start"
+            ),
+            OpenApiParameter(
+                "end", OpenApiTypes.DATE, description="claims-network: window end (exclusive)"
+            ),
         ],
         responses={
             (200, "*/*"): OpenApiResponse(

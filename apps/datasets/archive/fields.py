@@ -15,10 +15,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from apps.actors.models import Actor, Alias
-from apps.annotations.models import AnnotationSet, Span, Stance
+from apps.actors.models import Actor, Alias, Concept
+from apps.annotations.models import AnnotationSet, SetCategory, Span, Stance
 from apps.documents.models import Document
-from apps.projects.models import ApiToken, Job, JobFile, Label, Membership, Project
+from apps.projects.models import (
+    ApiToken,
+    CategoryGroup,
+    Job,
+    JobFile,
+    Label,
+    Membership,
+    Project,
+)
 from apps.review.models import AdjudicationEvent, Decision, ReviewScore
 
 from ..models import Release, ReleaseFile
@@ -48,8 +56,12 @@ class Spec:
 SPECS = {
     "project": Spec(Project, carried=("created_by",)),
     "member": Spec(Membership, carried=("project", "user")),
-    "label": Spec(Label, carried=("project",)),
+    "category_group": Spec(CategoryGroup, carried=("project",)),
+    "label": Spec(Label, carried=("project", "group")),
     "actor": Spec(Actor, carried=("project", "merged_into", "merged_by"), derived=("name_key",)),
+    "concept": Spec(
+        Concept, carried=("project", "parent", "merged_into", "merged_by"), derived=("name_key",)
+    ),
     "alias": Spec(Alias, carried=("actor",), derived=("text_key",)),
     "document": Spec(
         Document,
@@ -64,7 +76,11 @@ SPECS = {
     ),
     "set": Spec(AnnotationSet, carried=("document", "author")),
     "span": Spec(Span, carried=("set", "label", "actor")),
-    "stance": Spec(Stance, carried=("set", "sid", "holder", "target", "polarity", "cue")),
+    "stance": Spec(
+        Stance, carried=("set", "sid", "holder", "target", "concept", "polarity", "cue")
+    ),
+    # A set's categories are the label names in its record's `categories`.
+    "set_category": Spec(SetCategory, carried=("set", "label")),
     "decision": Spec(Decision, carried=("document", "reviewer", "reversed_by", "annotators")),
     "event": Spec(AdjudicationEvent, carried=("document", "user")),
     "release": Spec(Release, carried=("project", "created_by", "manifest_file"), instance=("job",)),

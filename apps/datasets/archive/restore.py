@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
-from apps.actors.models import Actor, Alias
+from apps.actors.models import Actor, Alias, Concept
 from apps.annotations.counters import recount
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import insert_rows, refresh_sort_keys
@@ -30,7 +30,7 @@ from apps.annotations.validation import Schema, validate_set
 from apps.documents.models import Document
 from apps.projects.errors import Invalid
 from apps.projects.inputs import MAX_BODY_DEPTH, json_problem
-from apps.projects.models import Label, Membership, Project, Role
+from apps.projects.models import CategoryGroup, Label, Membership, Project, Role
 from apps.review.models import AdjudicationEvent, Decision
 from apps.review.queue import refresh_scores
 
@@ -40,11 +40,25 @@ from .fields import SPECS, decode, unknown_keys
 from .writer import ARCHIVED_RELEASES, CHUNK, FORMAT, VERSION, remap_actors, text_sha256
 
 # The record types, in the order an archive holds them.
-ORDER = ("header", "user", "project", "label", "member", "actor", "document", "release", "end")
+ORDER = (
+    "header",
+    "user",
+    "project",
+    "category_group",
+    "label",
+    "member",
+    "actor",
+    "concept",
+    "document",
+    "release",
+    "end",
+)
 COUNTED = {
     "member": "members",
+    "category_group": "category_groups",
     "label": "labels",
     "actor": "actors",
+    "concept": "concepts",
     "document": "documents",
     "release": "releases",
 }
@@ -124,12 +138,16 @@ class Restorer:
         self.project = None
         self.archive_users = {}  # username in the archive -> line
         self.users = {}  # username in the archive -> user id here
+        self.groups, self.group_ids, self.group_multiple = [], {}, {}
+        self.categories = {}  # category label name -> (group name, multiple)
         self.labels, self.label_ids = [], {}
         self.members = []
         self.actor_ids = {}  # archive id -> id here
         self.merged = {}  # id here -> survivor's id here, for merged actors
         self.names = set()  # names of actors not merged away (unique in a project)
         self.pending_actors = []
+        self.concepts = []  # (where, number, parent, merged_into, merged_by, values)
+        self.concept_ids = {}  # archive id -> id here
         self.documents = []
         self.stored = []  # manifest files written to storage
         self.tally = Counter()
@@ -168,7 +186,8 @@ class Restorer:
             if ORDER[self.stage] == "project" and kind != "project":
                 self.refuse("type", "the archive has no project record before this one")
         label = record.get("external_id") or record.get("name") or record.get("username")
-        if kind in ("document", "actor", "label", "release", "user") and label is not None:
+        named = ("document", "actor", "concept", "category_group", "label", "release", "user")
+        if kind in named and label is not None:
             self.where = f'line {number} ({kind} "{label}")'
         elif kind != "header":
             self.where = f"line {number} ({kind})"
@@ -192,7 +211,8 @@ class Restorer:
             problems.append(("documents", "counts", f"{len(wrong)} documents' counts are wrong"))
         if problems:
             raise ArchiveError(problems)
-        return self.project, dict(self.tally)
+        # Every kind the header counts, none of it read or not.
+        return self.project, {name: 0 for name in self.header["counts"]} | dict(self.tally)
 
     def fields(self, kind, record, extra=(), exclude=()):
         spec = SPECS[kind]
@@ -288,14 +308,37 @@ class Restorer:
             Project.objects.filter(pk=project.pk).update(created_at=values["created_at"])
         self.project = project
 
+    def read_category_group(self, record):
+        values = self.fields("category_group", record)
+        if any(other["name"] == values.get("name") for other in self.groups):
+            self.refuse("name", "is already the name of another category group")
+        self.groups.append(values)
+
+    def leave_category_group(self):
+        created = _create(
+            CategoryGroup,
+            [CategoryGroup(project=self.project, **v) for v in self.groups],
+            self.groups,
+        )
+        self.group_ids = {group.name: group.pk for group in created}
+        self.group_multiple = {group.name: group.multiple for group in created}
+
     def read_label(self, record):
-        values = self.fields("label", record)
+        values = self.fields("label", record, extra=("group",))
         for other in self.labels:
             if other["name"] == values.get("name"):
                 self.refuse("name", "is already the name of another label")
             if values.get("shortcut") and other.get("shortcut") == values["shortcut"]:
                 self.refuse("shortcut", f"{values['shortcut']!r} is another label's key")
+        group = record.get("group")
+        if (group is None) != (values.get("kind") != Label.Kind.CATEGORY):
+            self.refuse("group", "a category label needs its group, and only it has one")
+        if group is not None and group not in self.group_ids:
+            self.refuse("group", f"names category group {group!r}, which is not in the archive")
+        values["group_id"] = self.group_ids.get(group)
         self.labels.append(values)
+        if group is not None:
+            self.categories[values["name"]] = (group, self.group_multiple[group])
 
     def leave_label(self):
         created = _create(
@@ -386,7 +429,66 @@ class Restorer:
     def leave_actor(self):
         self.flush_actors()
         survivors = set(self.actor_ids.values()) - set(self.merged)
-        self.schema = Schema(self.entity, self.stance, survivors, self.merged)
+        self.schema = Schema(
+            self.entity, self.stance, survivors, self.merged, categories=self.categories
+        )
+
+    def read_concept(self, record):
+        values = self.fields("concept", record, extra=("id", "parent", "merged_into", "merged_by"))
+        number = record.get("id")
+        if not _is_int(number) or any(number == c[1] for c in self.concepts):
+            self.refuse("id", f"must be a number no other concept has, got {number!r}")
+        links = [record.get(name) for name in ("parent", "merged_into")]
+        for name, value in zip(("parent", "merged_into"), links, strict=True):
+            if value is not None and not _is_int(value):
+                self.refuse(name, f"must be a concept number, got {value!r}")
+        merged_by = self.user(record.get("merged_by"), "merged_by")
+        self.concepts.append((self.where, number, *links, merged_by, values))
+
+    def leave_concept(self):
+        """Store the codebook, then link parents and survivors (an archive
+        may name a concept before its parent); every link must name a
+        concept of the archive and the hierarchy must have no cycle."""
+        numbers = {c[1] for c in self.concepts}
+        names = set()
+        for where, number, parent, into, _, values in self.concepts:
+            for name, value in (("parent", parent), ("merged_into", into)):
+                if value is not None and (value not in numbers or value == number):
+                    self.refuse(name, f"names concept {value!r}, not another of the archive", where)
+            if into is None:
+                if values.get("name") in names:
+                    self.refuse("name", "is the name of another concept not merged away", where)
+                names.add(values.get("name"))
+        parents = {c[1]: c[2] for c in self.concepts}
+        for where, number, *_ in self.concepts:
+            seen, node = set(), number
+            while node is not None:
+                if node in seen:
+                    self.refuse("parent", "makes the hierarchy a cycle", where)
+                seen.add(node)
+                node = parents[node]
+        concepts = [
+            Concept(project=self.project, merged_by_id=merged_by, **values)
+            for _, _, _, _, merged_by, values in self.concepts
+        ]
+        created = _create(Concept, concepts, [c[5] for c in self.concepts])
+        self.concept_ids = {
+            c[1]: concept.pk for c, concept in zip(self.concepts, created, strict=True)
+        }
+        for (_, _, parent, into, _, _), concept in zip(self.concepts, created, strict=True):
+            concept.parent_id = self.concept_ids.get(parent)
+            concept.merged_into_id = self.concept_ids.get(into)
+        Concept.objects.bulk_update(created, ["parent", "merged_into"])
+        merged = {self.concept_ids[c[1]]: self.concept_ids[c[3]] for c in self.concepts if c[3]}
+        self.schema.concepts = set(self.concept_ids.values()) - set(merged)
+        self.schema.merged_concepts = merged
+
+    def concept(self, number, field):
+        if number is None:
+            return None
+        if not _is_int(number) or number not in self.concept_ids:
+            self.refuse(field, f"names concept {number!r}, which is not in the archive")
+        return self.concept_ids[number]
 
     def actor(self, number, field):
         if number is None:
@@ -432,7 +534,7 @@ class Restorer:
 
     def read_set(self, index, record, text):
         path = f"sets[{index}]"
-        values = self.nested("set", path, record, ("author", "spans", "stances"))
+        values = self.nested("set", path, record, ("author", "spans", "stances", "categories"))
         author = self.user(record.get("author"), f"{path}.author")
         if values.get("kind") == AnnotationSet.Kind.ANNOTATOR and author is None:
             self.refuse(f"{path}.author", "is required for an annotator's set")
@@ -445,7 +547,15 @@ class Restorer:
             else s
             for i, s in enumerate(spans)
         ]
-        data = {"spans": spans, "stances": record.get("stances") or []}
+        stances = record.get("stances") or []
+        if isinstance(stances, list):
+            stances = [
+                {**t, "concept": self.concept(t.get("concept"), f"{path}.stances[{i}].concept")}
+                if isinstance(t, dict)
+                else t
+                for i, t in enumerate(stances)
+            ]
+        data = {"spans": spans, "stances": stances, "categories": record.get("categories")}
         for item in (*spans, *(data["stances"] if isinstance(data["stances"], list) else ())):
             if isinstance(item, dict) and item.get("id") is None:
                 self.refuse(f"{path}.spans", "every span and stance needs its id")
@@ -455,6 +565,7 @@ class Restorer:
         self.tally["sets"] += 1
         self.tally["spans"] += len(clean.spans)
         self.tally["stances"] += len(clean.stances)
+        self.tally["categories"] += len(clean.categories)
         return values, author, clean
 
     def read_decision(self, index, record):
@@ -473,7 +584,7 @@ class Restorer:
                 unknown = _unknown_actors(values[name], reverse)
                 if unknown:
                     self.refuse(f"{path}.{name}", f"names actor {unknown[0]!r}, not in the archive")
-                values[name] = remap_actors(values[name], reverse)
+                values[name] = remap_actors(values[name], reverse, self.concept_ids)
         self.tally["decisions"] += 1
         return Decision(
             reviewer_id=reviewer,

@@ -1,8 +1,8 @@
 """Writing a project's archive: gzip'd JSON Lines, streamed in chunks.
 
-Documents are read by keyset, `chunk_size` at a time, each chunk in six
-queries whatever its size (the documents, their sets, the sets' spans and
-stances, their decisions, their adjudication events), and everything is
+Documents are read by keyset, `chunk_size` at a time, each chunk in seven
+queries whatever its size (the documents, their sets, the sets' spans,
+stances and categories, their decisions, their adjudication events), and everything is
 read in one snapshot (releases.snapshot), so the archive is one consistent
 state of the project while annotation goes on. The registry is read the
 same way, two queries per chunk of actors.
@@ -19,11 +19,11 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.actors.models import Actor, Alias
-from apps.annotations.models import AnnotationSet, Span, Stance
-from apps.annotations.sets import load_contents
+from apps.actors.models import Actor, Alias, Concept
+from apps.annotations.models import AnnotationSet, SetCategory, Span, Stance
+from apps.annotations.sets import load_contents, stance_payload
 from apps.documents.models import Document
-from apps.projects.models import Label, Membership
+from apps.projects.models import CategoryGroup, Label, Membership
 from apps.review.models import AdjudicationEvent, Decision
 
 from ..models import Release
@@ -41,18 +41,22 @@ def text_sha256(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def remap_actors(value, actors):
+def remap_actors(value, actors, concepts=None):
     """`value` (a decision's item, edited_to, before or after) with the actor
-    of every span item in it replaced through `actors`; an actor the mapping
-    does not know (deleted since the decision) becomes None."""
+    of every span item in it replaced through `actors`, and the concept of
+    every stance item through `concepts`; an id the mapping does not know
+    (deleted since the decision) becomes None."""
     if isinstance(value, list):
-        return [remap_actors(v, actors) for v in value]
+        return [remap_actors(v, actors, concepts) for v in value]
     if not isinstance(value, dict):
         return value
-    out = {k: remap_actors(v, actors) for k, v in value.items()}
+    out = {k: remap_actors(v, actors, concepts) for k, v in value.items()}
     actor = value.get("actor")
     if "start" in value and isinstance(actor, int) and not isinstance(actor, bool):
         out["actor"] = actors.get(actor)
+    concept = value.get("concept")
+    if concepts is not None and isinstance(concept, int) and not isinstance(concept, bool):
+        out["concept"] = concepts.get(concept)
     return out
 
 
@@ -72,6 +76,7 @@ class ArchiveWriter:
         self.events = AdjudicationEvent.objects.filter(document__project=project)
         self.releases = Release.objects.filter(project=project, status__in=ARCHIVED_RELEASES)
         self.actor_ids = {}  # database id -> archive id
+        self.concept_ids = {}  # database id -> archive id
         self.usernames = {}  # user id -> username
         self.documents_written = 0
         self.written = None  # the counts, once the header is out
@@ -83,13 +88,16 @@ class ArchiveWriter:
         return {
             "users": len(self.usernames),
             "members": Membership.objects.filter(project=p).count(),
+            "category_groups": CategoryGroup.objects.filter(project=p).count(),
             "labels": Label.objects.filter(project=p).count(),
             "actors": Actor.objects.filter(project=p).count(),
+            "concepts": Concept.objects.filter(project=p).count(),
             "aliases": Alias.objects.filter(actor__project=p).count(),
             "documents": self.documents.count(),
             "sets": self.sets.count(),
             "spans": Span.objects.filter(set__document__project=p).count(),
             "stances": Stance.objects.filter(set__document__project=p).count(),
+            "categories": SetCategory.objects.filter(set__document__project=p).count(),
             "decisions": self.decisions.count(),
             "events": self.events.count(),
             "releases": self.releases.count(),
@@ -106,6 +114,7 @@ class ArchiveWriter:
             (self.decisions, "reversed_by_id"),
             (self.events, "user_id"),
             (Actor.objects.filter(project=p), "merged_by_id"),
+            (Concept.objects.filter(project=p), "merged_by_id"),
             (self.releases, "created_by_id"),
         )
         for rows, column in sources:
@@ -135,6 +144,7 @@ class ArchiveWriter:
             yield {"type": "user", "username": username}
         yield from self.project_records()
         yield from self.actor_records()
+        yield from self.concept_records()
         yield from self.document_records()
         yield from self.release_records()
         yield {"type": "end", "counts": counts}
@@ -146,9 +156,12 @@ class ArchiveWriter:
         spec = SPECS["project"]
         row = type(self.project).objects.filter(pk=self.project.pk).values(*spec.plain).get()
         yield {"type": "project", **row, "created_by": self.user(self.project.created_by_id)}
+        spec = SPECS["category_group"]
+        for row in CategoryGroup.objects.filter(project=self.project).values(*spec.plain):
+            yield {"type": "category_group", **row}
         spec = SPECS["label"]
-        for row in Label.objects.filter(project=self.project).values(*spec.plain):
-            yield {"type": "label", **row}
+        for row in Label.objects.filter(project=self.project).values("group__name", *spec.plain):
+            yield {"type": "label", **_plain(spec, row), "group": row["group__name"]}
         spec = SPECS["member"]
         members = Membership.objects.filter(project=self.project).order_by("user__username")
         for row in members.values("user_id", *spec.plain):
@@ -204,6 +217,26 @@ class ArchiveWriter:
                     "aliases": aliases.get(pk, []),
                 }
 
+    def concept_records(self):
+        """The codebook, in id order, numbered from 1; a concept names its
+        parent and survivor by number (restore links them once all are in)."""
+        spec = SPECS["concept"]
+        rows = list(
+            Concept.objects.filter(project=self.project)
+            .order_by("pk")
+            .values("id", "parent_id", "merged_into_id", "merged_by_id", *spec.plain)
+        )
+        self.concept_ids = {row["id"]: number for number, row in enumerate(rows, start=1)}
+        for row in rows:
+            yield {
+                "type": "concept",
+                "id": self.concept_ids[row["id"]],
+                **_plain(spec, row),
+                "parent": self.concept_ids.get(row["parent_id"]),
+                "merged_into": self.concept_ids.get(row["merged_into_id"]),
+                "merged_by": self.user(row["merged_by_id"]),
+            }
+
     def document_records(self):
         last = 0
         spec = SPECS["document"]
@@ -236,16 +269,17 @@ class ArchiveWriter:
 
     def chunk_children(self, within):
         """{document id: [records]} of the sets, decisions and adjudication
-        events of the documents `within` selects, in five queries."""
+        events of the documents `within` selects, in six queries."""
         spec = SPECS["set"]
         set_rows = AnnotationSet.objects.filter(within).order_by("document_id", "pk")
         by_set, sets = {}, {}
         for row in set_rows.values("id", "document_id", "author_id", *spec.plain):
             record = {**_plain(spec, row), "author": self.user(row["author_id"])}
-            record["spans"], record["stances"] = [], []
+            record["spans"], record["stances"], record["categories"] = [], [], []
             by_set[row["id"]] = record
             sets.setdefault(row["document_id"], []).append(record)
-        for set_id, (spans, stances) in load_contents(AnnotationSet.objects.filter(within)).items():
+        within_sets = AnnotationSet.objects.filter(within)
+        for set_id, (spans, stances, categories) in load_contents(within_sets).items():
             record = by_set[set_id]
             record["spans"] = [
                 {"id": sid, "start": s, "end": e, "label": label, "actor": self.actor_ids[actor]}
@@ -254,9 +288,10 @@ class ArchiveWriter:
                 for _, _, sid, s, e, label, actor in spans
             ]
             record["stances"] = [
-                {"id": sid, "holder": holder, "target": target, "polarity": pol, "cue": cue}
-                for _, sid, holder, target, pol, cue in stances
+                {**stance, "concept": self.concept_ids.get(stance["concept"])}
+                for stance in (stance_payload(*row[1:]) for row in stances)
             ]
+            record["categories"] = categories
         spec = SPECS["decision"]
         decisions = {}
         for row in (
@@ -266,7 +301,7 @@ class ArchiveWriter:
         ):
             record = _plain(spec, row)
             for name in ("item", "edited_to", "before", "after"):
-                record[name] = remap_actors(record[name], self.actor_ids)
+                record[name] = remap_actors(record[name], self.actor_ids, self.concept_ids)
             record["reviewer"] = self.user(row["reviewer_id"])
             record["reversed_by"] = self.user(row["reversed_by_id"])
             record["annotators"] = [

@@ -82,7 +82,8 @@ FORMATS = {
             "jsonl",
             NDJSON,
             "code_point",
-            "text, metadata, spans, stances, actors, provenance",
+            "text, metadata, spans, stances (on spans and concepts), categories, actors, "
+            "concepts, provenance",
             "One JSON object a line: text (or its SHA-256), spans, stances and actors; "
             "Accord imports it back.",
         ),
@@ -98,7 +99,9 @@ FORMATS = {
             needs_text=True,
             drops="IOB2 cannot hold a span that overlaps another or does not fit token "
             "boundaries: such spans are left out, and the file then ends with a comment "
-            "line “# accord-dropped: …” that counts them and names the first.",
+            "line “# accord-dropped: …” that counts them and names the first. "
+            "Document categories have no place in CoNLL: the report counts them "
+            "(categories_dropped).",
         ),
         Format(
             "spacy",
@@ -106,8 +109,8 @@ FORMATS = {
             "jsonl",
             NDJSON,
             "code_point",
-            "text and spans",
-            "spaCy's character-offset JSON lines (text, entities), for training pipelines.",
+            "text, spans and categories (cats, one-hot)",
+            "spaCy's character-offset JSON lines (text, entities, cats), for training pipelines.",
             needs_text=True,
         ),
         Format(
@@ -116,7 +119,7 @@ FORMATS = {
             "zip",
             ZIP,
             "token (spaCy Doc built on Accord's tokens)",
-            "tokens, aligned spans as ents, every span in doc.spans with its actor",
+            "tokens, aligned spans as ents, every span in doc.spans with its actor, doc.cats",
             "A .spacy DocBin that spacy.tokens.DocBin loads directly.",
             needs_text=True,
             writer="write_docbin",
@@ -128,7 +131,8 @@ FORMATS = {
             "zip",
             ZIP,
             "code_point",
-            "text, spans, stances, actors and cues as notes",
+            "text, spans, stances, actors, cues and claims on concepts as notes; "
+            "categories in documents.tsv",
             "A zip of brat standoff .txt/.ann files: T lines for spans, R lines for stances.",
         ),
         Format(
@@ -137,8 +141,10 @@ FORMATS = {
             "jsonl",
             NDJSON,
             "utf16_code_unit",
-            "text, spans and stances (no cues, no actors)",
-            "doccano's JSONL (entities and relations); its offsets count UTF-16 code units.",
+            "text, spans, stances on spans and categories (no cues, no actors)",
+            "doccano's JSONL (entities, relations, cats); its offsets count UTF-16 code units.",
+            drops="doccano's relations join two entities, so stances on concepts are left "
+            "out and counted in the report (concept_stances_dropped).",
         ),
         Format(
             "label-studio",
@@ -146,7 +152,8 @@ FORMATS = {
             "json",
             "application/json",
             "code_point",
-            "text, metadata, spans with actors, stances (no cues)",
+            "text, metadata, spans with actors, stances (on concepts as a per-region "
+            "taxonomy; no cues), categories as choices",
             "Label Studio task JSON: one annotation per set, its results, and who completed it.",
         ),
         Format(
@@ -155,7 +162,7 @@ FORMATS = {
             "zip",
             ZIP,
             "utf16_code_unit",
-            "text, spans with actors, stances with cues",
+            "text, spans with actors, stances (on spans and concepts) with cues, categories",
             "A zip of UIMA CAS XMI files and the type system, loadable by INCEpTION.",
             needs_text=True,
             requires="cassis",
@@ -166,7 +173,7 @@ FORMATS = {
             "csv",
             "text/csv; charset=utf-8",
             "code_point",
-            "stances with their holder, target, cue, actors and evidence sentences",
+            "stances with their holder, target or concept, cue, actors and evidence sentences",
             "One row per stance: holder, target, polarity, cue and their actors.",
         ),
         Format(
@@ -177,6 +184,33 @@ FORMATS = {
             None,
             "actors and signed stance counts between them",
             "The signed actor network: GraphML and a CSV edge list (support − oppose).",
+            drops="Stances on concepts have no target actor: they are counted in "
+            "report.json (concept_stances) and make the claims network instead.",
+        ),
+        Format(
+            "statements",
+            "statements",
+            "csv",
+            "text/csv; charset=utf-8",
+            "code_point",
+            "claims (stances on concepts) with holder actor, concept, agreement and cue",
+            "The statements table of discourse network analysis: one row per claim, "
+            "with document, date, outlet, actor, concept and agreement.",
+            drops="A claim whose holder is linked to no actor is listed with the actor "
+            "empty and counted (statements_without_actor); stances on spans are not listed.",
+        ),
+        Format(
+            "claims-network",
+            "claims_network",
+            "zip",
+            ZIP,
+            None,
+            "actor–concept affiliation, actor congruence and conflict networks of the gold claims",
+            "Discourse networks of the gold claims: affiliation (signed, bipartite), "
+            "congruence and conflict, as GraphML and CSV, optionally per year or month.",
+            drops="Claims whose holder is linked to no actor cannot be in a network: "
+            "report.json counts them (statements_without_actor), and, with the "
+            "export's start/end window, those outside it.",
         ),
     )
 }

@@ -9,6 +9,13 @@ one line, so a span over a line break is written as fragments
 ``annotation.conf`` declares the labels; ``documents.tsv`` maps file names to
 external ids, URLs and text hashes. With ``source=all`` each annotator's files
 are in a folder of their own. In standoff mode no ``.txt`` is written.
+
+brat's relations join two annotations, so a stance on a concept of the
+codebook is an AnnotatorNotes on its holder:
+``claim:s3 SUPPORT concept:7 UN Charter`` (stance id, polarity, concept id and
+name), with ``cue:T4`` appended when it has a cue. brat has no document-level
+annotation: the categories are a ``categories`` column of ``documents.tsv``
+(names joined by ``|``).
 """
 
 import re
@@ -46,7 +53,17 @@ def ann(document: DocumentRecord, aset, context: ExportContext) -> str:
             actor = context.actors.get(span.actor)
             name = f" {actor.name}" if actor else ""
             lines.append(f"#{note}\tAnnotatorNotes T{number}\tactor:{span.actor}{name}")
-    for number, t in enumerate(aset.stances, start=1):
+    number = 0
+    for t in aset.stances:
+        if t.concept is not None:
+            note += 1
+            claim = (
+                f"claim:{t.id} {t.polarity} concept:{t.concept} {context.concept_name(t.concept)}"
+            )
+            cue = f" cue:{t_of[t.cue]}" if t.cue else ""
+            lines.append(f"#{note}\tAnnotatorNotes {t_of[t.holder]}\t{claim.strip()}{cue}")
+            continue
+        number += 1
         lines.append(f"R{number}\t{t.polarity} Arg1:{t_of[t.holder]} Arg2:{t_of[t.target]}")
         if t.cue:
             note += 1
@@ -62,7 +79,7 @@ def annotation_conf(context: ExportContext) -> str:
 
 def members(documents: Iterable[DocumentRecord], context: ExportContext):
     names = FileNames()
-    index = ["file\texternal_id\turl\ttext_sha256\tsplit\tlayer\n"]
+    index = ["file\texternal_id\turl\ttext_sha256\tsplit\tlayer\tcategories\n"]
     yield "annotation.conf", annotation_conf(context)
     for document in documents:
         for aset in document.sets:
@@ -72,7 +89,7 @@ def members(documents: Iterable[DocumentRecord], context: ExportContext):
                 yield f"{name}.txt", document.text
             yield f"{name}.ann", ann(document, aset, context)
             cells = (name, document.external_id, document.url, document.text_sha256)
-            cells = (*cells, document.split or "", aset.owner)
+            cells = (*cells, document.split or "", aset.owner, "|".join(aset.categories))
             index.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
     yield "documents.tsv", "".join(index)
 

@@ -14,6 +14,9 @@ counted as ``spans_across_sentences``. When spans were left out the file
 ends with one comment line saying how many and which first
 (``dropped_trailer``): a streamed download cannot add a header after it
 started, and the line names them without opening the release manifest.
+CoNLL holds tokens and tags only: stances (on spans or concepts) are not
+written, and document categories neither — sets with categories are counted
+in the report (``categories_dropped``).
 """
 
 from collections.abc import Iterable, Iterator
@@ -27,6 +30,8 @@ DOCSTART = "-DOCSTART- -X- -X- O\n\n"
 
 def document_lines(document: DocumentRecord, aset, context: ExportContext) -> str:
     text = document.text
+    if aset.categories:
+        context.count("categories_dropped", len(aset.categories), example=document.external_id)
     sentences = split_sentences(text)
     tokens = [token for sentence in sentences for token in sentence.tokens]
     spans = [(s.start, s.end, s.label) for s in aset.spans]

@@ -4,8 +4,13 @@
 "relations": [{"id", "from_id", "to_id", "type"}]}`` — offsets in UTF-16 code
 units, because doccano's browser front end counts JavaScript string indices
 (an emoji outside the BMP is two). Entity and relation ids are numbered 1..n
-per line, as doccano numbers its own. Extra keys (``external_id``, ``url``,
-``split``, ``annotator``) become doccano metadata on import.
+per line, as doccano numbers its own. Document categories are ``cats`` (a
+list of label names, as doccano's intent-detection-and-slot-filling projects
+write them). doccano's relations join two entities, so a stance on a concept
+of the codebook has no place: such stances are left out and counted in the
+report (``concept_stances_dropped``), as cues are (``stance_cues_dropped``).
+Extra keys (``external_id``, ``url``, ``split``, ``annotator``) become
+doccano metadata on import.
 """
 
 from collections.abc import Iterable, Iterator
@@ -27,10 +32,17 @@ def record(document: DocumentRecord, aset, context: ExportContext) -> dict:
         entities.append(
             {"id": index, "label": span.label, "start_offset": start, "end_offset": end}
         )
+    on_spans = [t for t in aset.stances if t.concept is None]
     relations = [
         {"id": index, "from_id": number[t.holder], "to_id": number[t.target], "type": t.polarity}
-        for index, t in enumerate(aset.stances, start=1)
+        for index, t in enumerate(on_spans, start=1)
     ]
+    if len(on_spans) < len(aset.stances):
+        context.count(
+            "concept_stances_dropped",
+            len(aset.stances) - len(on_spans),
+            example={"document": document.external_id, "layer": aset.owner},
+        )
     if any(t.cue for t in aset.stances):
         context.count("stance_cues_dropped", sum(1 for t in aset.stances if t.cue))
     item = {"external_id": document.external_id}
@@ -38,7 +50,8 @@ def record(document: DocumentRecord, aset, context: ExportContext) -> dict:
         item["text"] = text
     else:
         item["text_sha256"] = document.text_sha256
-    item.update(entities=entities, relations=relations, url=document.url, split=document.split)
+    item.update(entities=entities, relations=relations, cats=aset.categories)
+    item.update(url=document.url, split=document.split)
     if context.multi_layer:
         item["annotator"] = aset.owner
     return item

@@ -2,16 +2,23 @@
 
 Readable back by the JSON Lines importer (apps/imports/parsers/jsonl.py):
 ``id``, ``text``, the news metadata, and ``spans`` / ``stances`` in the API's
-set shape. With one layer (gold, or predictions) spans and stances are at the
-top level; with ``source=all`` each annotator's set is under ``annotations``.
-``provenance`` (who annotated) and ``split`` are extra keys the importer ignores.
-In standoff mode ``text`` and each span's ``text`` are left out; ``text_sha256``
-and ``url`` let the user fetch the text and check it is the same.
+set shape (a stance on a concept has ``target`` null, ``concept`` its id and
+``concept_name`` its name: ids are the project's own, the name is what
+another project's importer matches), and ``categories`` (category label
+names). With one layer (gold, or predictions) spans, stances and categories
+are at the top level; with ``source=all`` each annotator's set is under
+``annotations``. ``actors`` lists the linked actors and ``concepts`` the
+concepts the stances name (id, name, parent). ``provenance`` (who annotated)
+and ``split`` are extra keys the importer ignores. In standoff mode ``text``
+and each span's ``text`` are left out; ``text_sha256`` and ``url`` let the
+user fetch the text and check it is the same.
 """
 
 from collections.abc import Iterable, Iterator
 
 import orjson
+
+from apps.annotations.sets import stance_payload
 
 from .records import DocumentRecord, ExportContext, SetRecord
 
@@ -28,11 +35,14 @@ def _spans(document: DocumentRecord, aset: SetRecord, context: ExportContext) ->
     return out
 
 
-def _stances(aset: SetRecord) -> list[dict]:
-    return [
-        {"id": t.id, "holder": t.holder, "target": t.target, "polarity": t.polarity, "cue": t.cue}
-        for t in aset.stances
-    ]
+def _stances(aset: SetRecord, context: ExportContext) -> list[dict]:
+    out = []
+    for t in aset.stances:
+        item = stance_payload(t.id, t.holder, t.target, t.polarity, t.cue, t.concept)
+        if t.concept is not None:
+            item["concept_name"] = context.concept_name(t.concept)
+        out.append(item)
+    return out
 
 
 def record(document: DocumentRecord, context: ExportContext) -> dict:
@@ -60,14 +70,16 @@ def record(document: DocumentRecord, context: ExportContext) -> dict:
                 "annotator": aset.owner,
                 "kind": aset.kind,
                 "spans": _spans(document, aset, context),
-                "stances": _stances(aset),
+                "stances": _stances(aset, context),
+                "categories": aset.categories,
             }
             for aset in document.sets
         ]
     else:
         aset = document.sets[0] if document.sets else SetRecord(owner="")
         item["spans"] = _spans(document, aset, context)
-        item["stances"] = _stances(aset)
+        item["stances"] = _stances(aset, context)
+        item["categories"] = aset.categories
     item["actors"] = [
         {
             "id": a.id,
@@ -77,6 +89,13 @@ def record(document: DocumentRecord, context: ExportContext) -> dict:
             "wikidata_id": a.wikidata_id,
         }
         for a in (context.actors[i] for i in actor_ids if i in context.actors)
+    ]
+    concept_ids = sorted(
+        {t.concept for aset in document.sets for t in aset.stances if t.concept is not None}
+    )
+    item["concepts"] = [
+        {"id": c.id, "name": c.name, "parent": c.parent}
+        for c in (context.concepts[i] for i in concept_ids if i in context.concepts)
     ]
     item["provenance"] = {"annotators": document.annotators}
     return item

@@ -10,7 +10,10 @@ date (``undated`` when a document has none); GraphML then carries a
 
 A stance whose holder or target span is linked to no actor cannot be an edge:
 it is counted in ``report.json`` (``stances_without_actor``, split into
-``holder``, ``target`` and ``both``), never dropped silently.
+``holder``, ``target`` and ``both``), never dropped silently. A stance on a
+concept of the codebook has no target actor: it belongs to the claims
+network (formats/claims_network.py) and is counted here as
+``concept_stances``, not as an edge.
 
 Output: a zip of ``network.graphml``, ``edges.csv``, ``nodes.csv`` and
 ``report.json``. The network is an aggregate, so it is written after the last
@@ -42,12 +45,15 @@ def build(documents: Iterable[DocumentRecord], context: ExportContext) -> dict:
     slice_by = context.options.get("slice") or "none"
     edges: dict[tuple, Counter] = defaultdict(Counter)
     missing = Counter()
-    stances = 0
+    stances = concept_stances = 0
     for document in documents:
         period = period_of(document.published, slice_by)
         for aset in document.sets:
             actor_of = {s.id: s.actor for s in aset.spans}
             for t in aset.stances:
+                if t.concept is not None:
+                    concept_stances += 1
+                    continue
                 stances += 1
                 holder, target = actor_of.get(t.holder), actor_of.get(t.target)
                 if holder is None or target is None:
@@ -59,7 +65,13 @@ def build(documents: Iterable[DocumentRecord], context: ExportContext) -> dict:
                     missing[which] += 1
                     continue
                 edges[(period, holder, target)][t.polarity] += 1
-    return {"edges": edges, "missing": missing, "stances": stances, "slice": slice_by}
+    return {
+        "edges": edges,
+        "missing": missing,
+        "stances": stances,
+        "concept_stances": concept_stances,
+        "slice": slice_by,
+    }
 
 
 def _net(counts: Counter, context: ExportContext) -> int:
@@ -174,6 +186,7 @@ def report(network, context) -> dict:
     return {
         "stances": network["stances"],
         "edges": len(network["edges"]),
+        "concept_stances": network["concept_stances"],
         "slice": network["slice"],
         "net": {
             "positive": context.options.get("positive") or ["SUPPORT"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -26,9 +26,10 @@ class SpanRecord:
 class StanceRecord:
     id: str
     holder: str  # span ids of the same set
-    target: str
+    target: str | None  # None for a stance on a concept
     polarity: str
     cue: str | None = None
+    concept: int | None = None  # a concept id (ExportContext.concepts)
 
 
 @dataclass(slots=True)
@@ -39,6 +40,7 @@ class SetRecord:
     kind: str = "gold"
     spans: list[SpanRecord] = field(default_factory=list)
     stances: list[StanceRecord] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # category label names
 
 
 @dataclass(slots=True)
@@ -71,13 +73,26 @@ class ActorRecord:
     wikidata_id: str = ""
 
 
+@dataclass(slots=True)
+class ConceptRecord:
+    id: int
+    name: str
+    parent: int | None = None
+    description: str = ""
+
+
 @dataclass
 class ExportContext:
     """What a writer needs besides the documents, and where it reports problems."""
 
     actors: dict[int, ActorRecord] = field(default_factory=dict)
+    concepts: dict[int, ConceptRecord] = field(default_factory=dict)
     entity_labels: list[str] = field(default_factory=list)
     stance_labels: list[str] = field(default_factory=list)
+    # Category label name -> its group's name; groups in schema order.
+    category_groups: dict[str, str] = field(default_factory=dict)
+    # The names of the groups that take several categories.
+    multiple_groups: set[str] = field(default_factory=set)
     include_text: bool = True
     # Several layers per document (source=all): writers keep them apart by owner.
     multi_layer: bool = False
@@ -87,6 +102,20 @@ class ExportContext:
     # Filled by the writers while they run: counts and a few examples of what
     # a format could not express (misaligned spans, stances without actors ...).
     report: dict = field(default_factory=dict)
+
+    def concept_name(self, concept_id: int | None) -> str:
+        concept = self.concepts.get(concept_id)
+        return concept.name if concept else ""
+
+    def concept_path(self, concept_id: int) -> list[str]:
+        """The concept's names from the top of the codebook down to it."""
+        path, seen = [], set()
+        while concept_id in self.concepts and concept_id not in seen:
+            seen.add(concept_id)
+            concept = self.concepts[concept_id]
+            path.append(concept.name)
+            concept_id = concept.parent
+        return path[::-1]
 
     def count(self, key: str, n: int = 1, example=None, limit: int = 20) -> None:
         self.report[key] = self.report.get(key, 0) + n
@@ -125,6 +154,28 @@ class FileNames:
             name = f"{base}-{n}"
         self.used.add((prefix, name.lower()))
         return name
+
+
+# --------------------------------------------------------------------------- streaming csv
+
+
+def csv_pieces(header, rows_of: Callable, documents: Iterable[DocumentRecord], limit=65536):
+    """A CSV file (CRLF lines) in pieces of about `limit` characters: the
+    header, then ``rows_of(document, aset)`` for every layer of every document."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for document in documents:
+        for aset in document.sets:
+            writer.writerows(rows_of(document, aset))
+        if buffer.tell() > limit:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- streaming zip

@@ -4,6 +4,9 @@ JSON (``spacy``): one JSON object a line, ``{"text", "entities": [[start, end,
 label], ...], "id", "split"}`` (plus ``annotator`` with ``source=all``), offsets
 in code points (Python ``str`` indices, as spaCy's ``Doc.char_span`` takes
 them). Overlapping spans are all kept; it is the user's choice how to resolve them.
+``cats`` is one-hot over the project's category labels (1.0 for those chosen,
+0.0 for the others), as ``doc.cats`` and spaCy's textcat components take it.
+Neither form carries stances (on spans or on concepts).
 
 DocBin (``spacy-docbin``): a zip of ``.spacy`` files of at most ``PART_SIZE``
 documents each (``spacy train`` reads a folder of them). Each ``Doc`` is built
@@ -11,7 +14,8 @@ on Accord's own tokens (apps/documents/text.py), with the whitespace between
 tokens kept as spaCy keeps it, so ``doc.text`` is the text exactly and spans on
 token boundaries become ``doc.ents``. Misaligned or overlapping spans cannot
 be ents: they are counted in the report, and every span (aligned) is also in
-``doc.spans["sc"]`` with its id and actor in ``span.id_``/``kb_id_``.
+``doc.spans["sc"]`` with its id and actor in ``span.id_``/``kb_id_``; the
+categories are ``doc.cats``, one-hot as in the JSON.
 """
 
 from collections.abc import Iterable, Iterator
@@ -25,6 +29,12 @@ from .records import DocumentRecord, ExportContext, stream_zip
 PART_SIZE = 500
 
 
+def cats(aset, context: ExportContext) -> dict[str, float]:
+    """One-hot over the project's category labels."""
+    chosen = set(aset.categories)
+    return {name: 1.0 if name in chosen else 0.0 for name in context.category_groups}
+
+
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[bytes]:
     for document in documents:
         for aset in document.sets:
@@ -32,6 +42,7 @@ def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterat
                 "id": document.external_id,
                 "text": document.text,
                 "entities": [[s.start, s.end, s.label] for s in aset.spans],
+                "cats": cats(aset, context),
                 "split": document.split,
             }
             if context.multi_layer:
@@ -92,6 +103,7 @@ def make_doc(vocab, document: DocumentRecord, aset, context: ExportContext):
                 piece.kb_id_ = str(span.actor)
             group.append(piece)
     doc.spans["sc"] = group
+    doc.cats = cats(aset, context)
     misaligned = set(misaligned)
     for k in skipped:
         span = aset.spans[k]

@@ -1,21 +1,21 @@
 """One stance a row, with the sentence that carries it.
 
 Columns: document, split, layer, stance, polarity, holder (span id, text,
-label, start, end, actor id, actor name), target (the same), cue text, and
+label, start, end, actor id, actor name), target (the same; empty for a
+stance on a concept), the concept (id and name; empty for a stance on a
+span), cue text, and
 the evidence: the sentences (apps/documents/text.py) from the one holding the
 first of holder and target to the one holding the last, with their offsets.
 Offsets are code points. In standoff mode the text columns are empty and the
 offsets stay.
 """
 
-import csv
-import io
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from apps.documents.text import split_sentences
 
-from .records import DocumentRecord, ExportContext
+from .records import DocumentRecord, ExportContext, csv_pieces
 
 HEADER = [
     "document",
@@ -28,6 +28,8 @@ HEADER = [
         for role in ("holder", "target")
         for part in ("span", "text", "label", "start", "end", "actor_id", "actor")
     ),
+    "concept_id",
+    "concept",
     "cue_text",
     "evidence",
     "evidence_start",
@@ -51,9 +53,13 @@ def rows(document: DocumentRecord, aset, context: ExportContext):
     sentences = split_sentences(text) if aset.stances else []
     starts = [s.start for s in sentences]
     for t in aset.stances:
-        holder, target = spans[t.holder], spans[t.target]
+        holder = spans[t.holder]
+        target = spans[t.target] if t.target is not None else None
         row = [document.external_id, document.split or "", aset.owner, t.id, t.polarity]
         for span in (holder, target):
+            if span is None:
+                row += [""] * 7
+                continue
             actor = context.actors.get(span.actor) if span.actor is not None else None
             row += [
                 span.id,
@@ -64,24 +70,15 @@ def rows(document: DocumentRecord, aset, context: ExportContext):
                 "" if span.actor is None else span.actor,
                 actor.name if actor else "",
             ]
+        row += ["" if t.concept is None else t.concept, context.concept_name(t.concept)]
         cue = spans.get(t.cue) if t.cue else None
         row.append(text[cue.start : cue.end] if cue and show else "")
-        low = min(holder.start, target.start)
-        high = max(holder.end, target.end)
+        low = min(holder.start, (target or holder).start)
+        high = max(holder.end, (target or holder).end)
         start, end = evidence(sentences, starts, low, high)
         row += [text[start:end] if show else "", start, end]
         yield row
 
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for document in documents:
-        for aset in document.sets:
-            writer.writerows(rows(document, aset, context))
-        if buffer.tell() > 65536:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_pieces(HEADER, lambda document, aset: rows(document, aset, context), documents)

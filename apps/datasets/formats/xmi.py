@@ -8,7 +8,11 @@ project with the same layers imports them:
 - ``webanno.custom.Entity`` (span layer): ``label``, ``actorId``, ``actorName``, ``spanId``;
 - ``webanno.custom.Stance`` (relation layer): ``Governor`` (the holder entity),
   ``Dependent`` (the target entity), ``polarity``, ``cue`` (an entity or
-  null), ``stanceId``; like INCEpTION's relations it spans its dependent.
+  null), ``stanceId``, and for a stance on a concept of the codebook
+  ``conceptId`` and ``concept`` (its name) with no ``Dependent``; like
+  INCEpTION's relations it spans its dependent (its holder, on a concept);
+- ``webanno.custom.Category`` (span layer over the whole text, one per
+  chosen document category): ``label`` and ``group``.
 
 UIMA counts offsets in UTF-16 code units: cassis takes code points and writes
 UTF-16 in the XMI (and converts back when it loads one), so an emoji shifts
@@ -21,6 +25,7 @@ from .records import DocumentRecord, ExportContext, FileNames, stream_zip
 
 ENTITY = "webanno.custom.Entity"
 STANCE = "webanno.custom.Stance"
+CATEGORY = "webanno.custom.Category"
 
 
 def type_system():
@@ -36,6 +41,11 @@ def type_system():
     ts.create_feature(stance, "cue", ENTITY)
     ts.create_feature(stance, "polarity", "uima.cas.String")
     ts.create_feature(stance, "stanceId", "uima.cas.String")
+    ts.create_feature(stance, "conceptId", "uima.cas.String")
+    ts.create_feature(stance, "concept", "uima.cas.String")
+    category = ts.create_type(CATEGORY, supertypeName="uima.tcas.Annotation")
+    for name in ("label", "group"):
+        ts.create_feature(category, name, "uima.cas.String")
     return ts
 
 
@@ -60,18 +70,25 @@ def cas_for(ts, document: DocumentRecord, aset, context: ExportContext):
         cas.add(annotation)
         by_id[span.id] = annotation
     for t in aset.stances:
-        target = by_id[t.target]
+        target = by_id[t.target] if t.target is not None else None
+        covered = target if target is not None else by_id[t.holder]
         cas.add(
             Stance(
-                begin=target.begin,
-                end=target.end,
+                begin=covered.begin,
+                end=covered.end,
                 Governor=by_id[t.holder],
                 Dependent=target,
                 cue=by_id.get(t.cue) if t.cue else None,
                 polarity=t.polarity,
                 stanceId=t.id,
+                conceptId=None if t.concept is None else str(t.concept),
+                concept=context.concept_name(t.concept) if t.concept is not None else None,
             )
         )
+    Category = ts.get_type(CATEGORY)
+    for name in aset.categories:
+        group = context.category_groups.get(name)
+        cas.add(Category(begin=0, end=len(document.text), label=name, group=group))
     return cas
 
 

@@ -122,7 +122,8 @@ class PeerAuthor:
 
 @dataclass
 class AnnotationGroup:
-    """The spans and stances one author made on one record (or predictions).
+    """The spans, stances and document categories one author made on one
+    record (or predictions).
 
     ``where`` is the line or task it was read from (a doccano document in
     several per-user files has a group from each); ``prefix`` the path of the
@@ -143,6 +144,7 @@ class AnnotationGroup:
     author_problem: str | None = None
     predicted: bool = False
     problems: list = field(default_factory=list)
+    categories: list = field(default_factory=list)  # category label names
 
     def error(self, inner, message):
         """A problem at `inner`, a path inside the group; the message is
@@ -428,10 +430,10 @@ class Collector:
                 self.mergeable[external_id] = record
 
     def _own_group(self, item, where):
-        """The spans and stances of a record in Accord's own shape, as one
-        group without an author (none when it has neither)."""
+        """The spans, stances and categories of a record in Accord's own
+        shape, as one group without an author (none when it has none)."""
         values = {}
-        for name in ("spans", "stances"):
+        for name in ("spans", "stances", "categories"):
             value = item.get(name)
             if value is None:
                 continue
@@ -439,9 +441,16 @@ class Collector:
                 values[name] = value
             else:
                 self.error(where, name, f'"{name}" must be a list, got {show(value)}')
-        if not values.get("spans") and not values.get("stances"):
+        if not any(values.values()):
             return []
-        return [AnnotationGroup(values.get("spans", []), values.get("stances", []), where)]
+        return [
+            AnnotationGroup(
+                values.get("spans", []),
+                values.get("stances", []),
+                where,
+                categories=values.get("categories", []),
+            )
+        ]
 
     def _merge(self, record, values, groups, where):
         """Add another author's groups to `record`: the document itself must

@@ -2,7 +2,11 @@
 
 Each line: ``text``, ``entities`` (``id``, ``label``, ``start_offset``,
 ``end_offset``) and ``relations`` (``from_id``, ``to_id``, ``type``), or the
-older ``label`` list of ``[start, end, label]``. doccano counts offsets in
+older ``label`` list of ``[start, end, label]``. Document categories come
+from ``cats`` (intent detection and slot filling; Accord's export writes it)
+or from a text-classification line's ``label`` list of names
+(``{"text", "label": ["Diplomacy"]}``); they must be category labels of the
+project, as spans' labels must be its entity labels. doccano counts offsets in
 UTF-16 code units (JavaScript string indices); they are converted to code
 points here, and an offset that falls inside a surrogate pair (half an
 emoji) is reported, not rounded. The id comes from ``external_id`` (as
@@ -30,6 +34,7 @@ from .jsonl import json_lines
 
 KNOWN = {
     "text",
+    "cats",
     "entities",
     "relations",
     "label",
@@ -88,7 +93,10 @@ def convert(item, where, file_author=None):
     )
     offsets = OffsetMap(text)  # doccano counts UTF-16 code units
     entities = item.get("entities")
-    if entities is None and isinstance(item.get("label"), list):
+    group.categories = _categories(item, group)
+    # A text-classification line's "label" names categories, not entities.
+    classified = "cats" not in item and group.categories is not None
+    if entities is None and not classified and isinstance(item.get("label"), list):
         entities = [
             {"id": n, "start_offset": e[0], "end_offset": e[1], "label": e[2]}
             if isinstance(e, list) and len(e) == 3
@@ -148,9 +156,27 @@ def convert(item, where, file_author=None):
             }
         )
     group.spans, group.stances = spans, stances
+    group.categories = group.categories or []
     # Nothing annotated (and nothing wrong): no group, whoever's file it is.
-    empty = not spans and not stances and not group.problems
+    empty = not spans and not stances and not group.categories and not group.problems
     return record, [] if empty else [group], merge
+
+
+def _categories(item, group):
+    """The category names of a line (``cats``, or a ``label`` list of names),
+    or None when it has none of those."""
+    key = "cats" if "cats" in item else "label"
+    value = item.get(key)
+    if key == "label" and not (
+        isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+    ):
+        return None  # the older entity list, or nothing
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        group.error(key, f'"{key}" must be a list of category names, got {show(value)}')
+        return None
+    return list(value)
 
 
 def read_doccano(text, collector, prefix="", file_author=None):

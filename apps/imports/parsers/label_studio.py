@@ -8,7 +8,13 @@ an annotation group, and each prediction a predicted one: ``labels`` regions
 are spans (``value.start``/``end`` in code points, as Label Studio counts
 them; the region's ``id`` is the span id; ``meta.actor`` a linked actor) and
 ``relation`` results are stances from ``from_id`` to ``to_id`` with the
-relation's first label as polarity.
+relation's first label as polarity. ``choices`` results (not per region)
+are document categories, whatever control (``from_name``) they come from:
+each choice must be a category label of the project. A per-region
+``taxonomy`` result (Accord's own encoding of stances on concepts, see
+apps/datasets/formats/label_studio.py) is a stance of the region's span on
+each path: the first element its polarity, the last the concept's name in
+the project's codebook.
 
 Who annotated is the annotation's ``completed_by``: the user's id in Label
 Studio's own export (which only Label Studio can resolve, so it must be
@@ -125,6 +131,51 @@ def _read_result(result, group):
                     "actor": actor,
                 }
             )
+        elif kind == "choices":
+            value = item.get("value") if isinstance(item.get("value"), dict) else {}
+            choices = value.get("choices")
+            if "start" in value or not isinstance(choices, list):
+                group.error(
+                    f"{path}.value",
+                    f"{path}: only document-level choices (categories) are imported",
+                )
+                continue
+            for k, name in enumerate(choices):
+                if not isinstance(name, str):
+                    group.error(
+                        f"{path}.value.choices[{k}]",
+                        f"{path}.value.choices[{k}] must be a name, got {show(name)}",
+                    )
+                elif name not in group.categories:
+                    group.categories.append(name)
+        elif kind == "taxonomy":
+            value = item.get("value") if isinstance(item.get("value"), dict) else {}
+            paths = value.get("taxonomy")
+            if not isinstance(paths, list):
+                group.error(f"{path}.value.taxonomy", f"{path} must have a taxonomy list")
+                continue
+            for k, claim in enumerate(paths):
+                if (
+                    not isinstance(claim, list)
+                    or len(claim) < 2
+                    or not all(isinstance(part, str) for part in claim)
+                ):
+                    group.error(
+                        f"{path}.value.taxonomy[{k}]",
+                        f"{path}.value.taxonomy[{k}] must be [polarity, …, concept name], "
+                        f"got {show(claim)}",
+                    )
+                    continue
+                stances.append(
+                    {
+                        "id": None,
+                        "holder": item.get("id"),
+                        "target": None,
+                        "concept": claim[-1],
+                        "polarity": claim[0],
+                        "cue": None,
+                    }
+                )
         elif kind == "relation":
             labels = item.get("labels") or []
             if not labels:

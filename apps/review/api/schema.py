@@ -58,6 +58,21 @@ class StanceAgreementSerializer(serializers.Serializer):
         ref_name = "StanceAgreement"
 
 
+class CategoryGroupAgreementSerializer(serializers.Serializer):
+    multiple = serializers.BooleanField(help_text="Whether the group takes several categories.")
+    documents = serializers.IntegerField()
+    alpha = serializers.JSONField(
+        help_text="Krippendorff's alpha, {value, items, reason, distance: nominal|masi}."
+    )
+    kappa = serializers.JSONField(
+        help_text="{measure: cohen|fleiss|null, value, items, reason}: Cohen's for two "
+        "annotators, Fleiss' for more."
+    )
+
+    class Meta:
+        ref_name = "CategoryGroupAgreement"
+
+
 class ActorAgreementSerializer(serializers.Serializer):
     link_agreement = serializers.DictField()
     items = serializers.IntegerField()
@@ -91,6 +106,12 @@ class AgreementReportSerializer(serializers.Serializer):
     spans = SpanAgreementSerializer()
     tokens = TokenAgreementSerializer()
     stances = StanceAgreementSerializer()
+    concept_stances = StanceAgreementSerializer(
+        help_text="Stances on concepts: F1 over (holder, concept, polarity), polarity kappa."
+    )
+    categories = serializers.DictField(
+        child=CategoryGroupAgreementSerializer(), help_text="By category group name."
+    )
     actors = ActorAgreementSerializer()
     predictions = PredictionAgreementSerializer(
         help_text="How annotators took each prediction source's suggestions."
@@ -169,9 +190,31 @@ class CandidateStanceSerializer(serializers.Serializer):
         ref_name = "CandidateStance"
 
 
+class CandidateConceptStanceSerializer(CandidateStanceSerializer):
+    target = None  # a stance on a concept has none
+    concept = serializers.IntegerField(help_text="The concept's id in the project's codebook.")
+
+    class Meta:
+        ref_name = "CandidateConceptStance"
+
+
+class CandidateCategorySerializer(serializers.Serializer):
+    label = serializers.CharField()
+    group = serializers.CharField(allow_null=True, help_text="The label's category group.")
+    annotators = _names()
+    votes = serializers.CharField()
+    unanimous = serializers.BooleanField()
+    in_gold = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "CandidateCategory"
+
+
 class CandidatesSerializer(serializers.Serializer):
     spans = CandidateSpanSerializer(many=True)
     stances = CandidateStanceSerializer(many=True)
+    concept_stances = CandidateConceptStanceSerializer(many=True)
+    categories = CandidateCategorySerializer(many=True)
 
     class Meta:
         ref_name = "Candidates"
@@ -180,6 +223,10 @@ class CandidatesSerializer(serializers.Serializer):
 class MadeItemSerializer(serializers.Serializer):
     span = serializers.DictField(required=False, help_text="A span item, for a span's origin.")
     stance = serializers.DictField(required=False, help_text="A stance item, for a stance's.")
+    concept_stance = serializers.DictField(
+        required=False, help_text="A concept stance item, for a concept stance's."
+    )
+    category = serializers.DictField(required=False, help_text="{label}, for a category's.")
     annotators = _names()
 
     class Meta:
@@ -205,6 +252,12 @@ ProvenanceSerializer._declared_fields["from"] = ProvenanceSerializer._declared_f
 class GoldProvenanceSerializer(serializers.Serializer):
     spans = serializers.DictField(child=ProvenanceSerializer(), help_text="By span id.")
     stances = serializers.DictField(child=ProvenanceSerializer(), help_text="By stance id.")
+    concept_stances = serializers.DictField(
+        child=ProvenanceSerializer(), help_text="By stance id, the stances on concepts."
+    )
+    categories = serializers.DictField(
+        child=ProvenanceSerializer(), help_text="By category label name."
+    )
 
     class Meta:
         ref_name = "GoldProvenance"
@@ -253,6 +306,13 @@ class DocumentReviewSerializer(serializers.Serializer):
     annotators = _names()
     disagreement = serializers.FloatField(allow_null=True)
     sets = AnnotationSetSerializer(many=True)
+    concepts = serializers.DictField(
+        child=serializers.CharField(), help_text="Concept id -> name, for those named here."
+    )
+    category_labels = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Every category label of the project: {label, group, multiple}.",
+    )
     candidates = CandidatesSerializer()
     gold = GoldSerializer(allow_null=True, help_text="None until the gold set is first read.")
 
@@ -264,6 +324,11 @@ class GoldWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
     spans = SpanInputSerializer(many=True, required=False)
     stances = StanceInputSerializer(many=True, required=False)
+    categories = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Document categories (label names); left out, the gold set has none.",
+    )
     rationale = serializers.CharField(required=False, allow_blank=True)
 
     class Meta:
@@ -306,9 +371,38 @@ class MergedStanceSerializer(serializers.Serializer):
         ref_name = "MergedStance"
 
 
+class MergedConceptStanceSerializer(serializers.Serializer):
+    holder = SpanKeySerializer()
+    concept = serializers.IntegerField()
+    polarity = serializers.CharField()
+    cue = SpanKeySerializer(allow_null=True)
+    annotators = _names()
+
+    class Meta:
+        ref_name = "MergedConceptStance"
+
+
+class MergedCategorySerializer(serializers.Serializer):
+    label = serializers.CharField()
+    annotators = _names()
+
+    class Meta:
+        ref_name = "MergedCategory"
+
+
+class CategoryTieSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    categories = MergedCategorySerializer(many=True, help_text="Tied for the most votes.")
+
+    class Meta:
+        ref_name = "CategoryTie"
+
+
 class MergedSerializer(serializers.Serializer):
     spans = MergedSpanSerializer(many=True)
     stances = MergedStanceSerializer(many=True)
+    concept_stances = MergedConceptStanceSerializer(many=True)
+    categories = MergedCategorySerializer(many=True)
 
     class Meta:
         ref_name = "Merged"
@@ -319,6 +413,10 @@ class AutoMergeResultSerializer(serializers.Serializer):
     merged = MergedSerializer()
     ties = TiedSpanSerializer(many=True)
     skipped_stances = MergedStanceSerializer(many=True)
+    skipped_concept_stances = MergedConceptStanceSerializer(many=True)
+    category_ties = CategoryTieSerializer(
+        many=True, help_text="Single-choice groups whose top categories tied: none merged."
+    )
 
     class Meta:
         ref_name = "AutoMergeResult"
@@ -354,7 +452,9 @@ class DecisionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action = serializers.ChoiceField(choices=Decision.Action.choices)
     item_type = serializers.ChoiceField(choices=Decision.ItemType.choices)
-    item = serializers.DictField(help_text="The span or stance decided on (merge.py's shape).")
+    item = serializers.DictField(
+        help_text="The span, stance, concept stance or category decided on (merge.py's shape)."
+    )
     edited_to = serializers.DictField(allow_null=True, help_text="For an edit, what it became.")
     annotators = _names(help_text="Who made the item (empty for an added item).")
     rationale = serializers.CharField(allow_blank=True)
@@ -380,6 +480,10 @@ class DecisionRequestSerializer(serializers.Serializer):
     stance = serializers.DictField(
         required=False, help_text="{holder, target, polarity, cue?}, spans inline"
     )
+    concept_stance = serializers.DictField(
+        required=False, help_text="{holder, concept, polarity, cue?}, spans inline"
+    )
+    category = serializers.DictField(required=False, help_text="{label}")
     edited_to = serializers.DictField(required=False, help_text="For an edit only.")
     rationale = serializers.CharField(required=False, allow_blank=True)
     version = serializers.IntegerField(min_value=1, required=False)

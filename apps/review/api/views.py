@@ -12,12 +12,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.actors.models import Concept
 from apps.annotations.pseudonyms import (
     display_names,
     filter_username,
     hides_names,
     project_names,
 )
+from apps.annotations.sets import ProjectSchema
 from apps.documents.models import Document
 from apps.documents.text import token_offsets
 from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors, page
@@ -165,6 +167,21 @@ class DocumentReviewView(ReviewerView):
         self.review = gold_ops.load(self.get_document())
         return self.review
 
+    def groups(self):
+        """The project's category labels: ``{label: (group, multiple)}``, read once."""
+        if not hasattr(self, "_groups"):
+            self._groups = ProjectSchema(self.project).categories
+        return self._groups
+
+    def concept_names(self, review):
+        """``{id: name}`` of the concepts the candidates and gold name, in one query."""
+        ids = {cand["key"][1] for cand in review.cands["concept_stances"]}
+        ids |= {key[1] for key in review.gold.concept_stances}
+        if not ids:
+            return {}
+        rows = Concept.objects.filter(project=self.project, pk__in=ids).values_list("id", "name")
+        return {str(pk): name for pk, name in rows}
+
     def names(self, review):
         names = display_names(review.usernames, hides_names(self.membership))
         by_id = {uid: names.get(u, u) for u, uid in review.annotator_ids.items()}
@@ -187,9 +204,10 @@ class DocumentReviewView(ReviewerView):
             return None
         payload = dict(review.gold_payload)
         gold = review.gold
-        origins = merge.provenance(gold, review.cands)
+        origins = merge.provenance(gold, review.cands, self.groups())
         by_span = {v["id"]: k for k, v in gold.spans.items()}
         by_stance = {v["id"]: k for k, v in gold.stances.items()}
+        by_claim = {v["id"]: k for k, v in gold.concept_stances.items()}
 
         def shown(entry):
             return {
@@ -204,6 +222,12 @@ class DocumentReviewView(ReviewerView):
         payload["provenance"] = {
             "spans": {sid: shown(origins["spans"][key]) for sid, key in by_span.items()},
             "stances": {sid: shown(origins["stances"][key]) for sid, key in by_stance.items()},
+            "concept_stances": {
+                sid: shown(origins["concept_stances"][key]) for sid, key in by_claim.items()
+            },
+            "categories": {
+                label: shown(entry) for label, entry in sorted(origins["categories"].items())
+            },
         }
         document = review.document
         payload["adjudicated"] = document.adjudicated_at is not None
@@ -282,6 +306,33 @@ class DocumentReviewDetailView(DocumentReviewView):
                     "in_gold": cand["key"] in in_gold.stances,
                 }
             )
+        concept_stances = []
+        for cand in review.cands["concept_stances"]:
+            holder, concept, polarity = cand["key"]
+            concept_stances.append(
+                {
+                    "holder": span_out(holder),
+                    "concept": concept,
+                    "polarity": polarity,
+                    "cue": span_out(cand["cue"]) if cand["cue"] else None,
+                    "annotators": [names[a] for a in cand["annotators"]],
+                    "votes": f"{len(cand['annotators'])}/{voters}",
+                    "unanimous": len(cand["annotators"]) == voters,
+                    "in_gold": cand["key"] in in_gold.concept_stances,
+                }
+            )
+        groups = self.groups()
+        categories = [
+            {
+                "label": cand["key"],
+                "group": groups.get(cand["key"], (None, True))[0],
+                "annotators": [names[a] for a in cand["annotators"]],
+                "votes": f"{len(cand['annotators'])}/{voters}",
+                "unanimous": len(cand["annotators"]) == voters,
+                "in_gold": cand["key"] in in_gold.categories,
+            }
+            for cand in review.cands["categories"]
+        ]
         return Response(
             {
                 "document": {
@@ -299,7 +350,19 @@ class DocumentReviewDetailView(DocumentReviewView):
                 "annotators": [names[s["author"]] for s in review.sets],
                 "disagreement": disagreement_score(submitted),
                 "sets": sets,
-                "candidates": {"spans": spans, "stances": stances},
+                "concepts": self.concept_names(review),
+                "category_labels": [
+                    {"label": label, "group": group, "multiple": multiple}
+                    for label, (group, multiple) in sorted(
+                        groups.items(), key=lambda kv: (str(kv[1][0]), kv[0])
+                    )
+                ],
+                "candidates": {
+                    "spans": spans,
+                    "stances": stances,
+                    "concept_stances": concept_stances,
+                    "categories": categories,
+                },
                 "gold": self.gold_response(review, names),
             }
         )
@@ -343,7 +406,10 @@ class AutoMergeView(DocumentReviewView):
     """`{"min_agreement": N}`: every span made by at least N annotators goes
     into gold with the actor most of them linked (a tie links none and is
     listed under `ties`); then every stance made by at least N annotators
-    whose holder and target are in gold. Optional `version`."""
+    whose holder and target are in gold, every concept stance whose holder
+    is, and every category (in a single-choice group the one with the most
+    votes; a tie merges none and is listed under `category_ties`). Optional
+    `version`."""
 
     @extend_schema(
         request=schema.AutoMergeRequestSerializer,
@@ -386,6 +452,15 @@ class AutoMergeView(DocumentReviewView):
                 "annotators": [names[a] for a in cand["annotators"]],
             }
 
+        def concept_stance(cand):
+            return {
+                **merge.concept_stance_item(cand["key"], None),
+                "annotators": [names[a] for a in cand["annotators"]],
+            }
+
+        def category(cand):
+            return {"label": cand["key"], "annotators": [names[a] for a in cand["annotators"]]}
+
         _, gold = self.reload()
         return Response(
             {
@@ -393,12 +468,21 @@ class AutoMergeView(DocumentReviewView):
                 "merged": {
                     "spans": [span(c) for c in result.spans],
                     "stances": [stance(c) for c in result.stances],
+                    "concept_stances": [concept_stance(c) for c in result.concept_stances],
+                    "categories": [category(c) for c in result.categories],
                 },
                 "ties": [
                     {**span(c), "linked": sorted({a for a in c["actors"].values() if a})}
                     for c in result.ties
                 ],
                 "skipped_stances": [stance(c) for c in result.skipped_stances],
+                "skipped_concept_stances": [
+                    concept_stance(c) for c in result.skipped_concept_stances
+                ],
+                "category_ties": [
+                    {"group": tie["group"], "categories": [category(c) for c in tie["categories"]]}
+                    for tie in result.category_ties
+                ],
             }
         )
 
@@ -481,8 +565,9 @@ def decision_payload(row, names_by_id):
 
 class DecisionsView(DocumentReviewView):
     """GET: the document's decisions, oldest first. POST: decide on one item:
-    `{"action": "accept"|"reject"|"edit"|"add", "span": {...}}` or
-    `"stance": {...}` (holder and target inline), `"edited_to"` for an edit,
+    `{"action": "accept"|"reject"|"edit"|"add", "span": {...}}`, or
+    `"stance": {...}` (holder and target inline), `"concept_stance": {...}`
+    (holder inline, concept id) or `"category": {"label"}`; `"edited_to"` for an edit,
     optional `"rationale"` and `"version"` of the gold set."""
 
     @extend_schema(responses={200: schema.DecisionSerializer(many=True), **errors(*SCOPED)})
@@ -505,9 +590,11 @@ class DecisionsView(DocumentReviewView):
             raise ValidationError(
                 {"action": f"must be one of {', '.join(Decision.Action.values)}."}
             )
-        kinds = [kind for kind in ("span", "stance") if kind in data]
+        kinds = [kind for kind in Decision.ItemType.values if kind in data]
         if len(kinds) != 1:
-            raise ValidationError({"span": "give exactly one of span or stance."})
+            raise ValidationError(
+                {"span": "give exactly one of span, stance, concept_stance or category."}
+            )
         item_type = kinds[0]
         edited_to = data.get("edited_to")
         if (action == "edit") != (edited_to is not None):

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", help="default 0")
         parser.add_argument("--ratios", help="e.g. train:0.8,dev:0.1,test:0.1")
-        parser.add_argument("--slice", help=f"{', '.join(SLICES)} (network only)")
+        parser.add_argument("--slice", help=f"{', '.join(SLICES)} (network, claims-network)")
+        parser.add_argument("--start", help="claims-network window start, e.g. 2024-01-01")
+        parser.add_argument("--end", help="claims-network window end (exclusive)")
 
     def handle(self, project, **o):
         project = find_project(project)

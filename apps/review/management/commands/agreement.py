@@ -66,6 +66,11 @@ class Command(BaseCommand):
             ["stances: F1", *figure(stances["f1"])],
             ["stances: polarity kappa", *figure(stances["polarity_kappa"])],
             ["actors: link agreement", *figure(report["actors"]["link_agreement"])],
+            ["stances on concepts: F1", *figure(report["concept_stances"]["f1"])],
+            [
+                "stances on concepts: polarity kappa",
+                *figure(report["concept_stances"]["polarity_kappa"]),
+            ],
         ]
         parts = [
             f"{project.name}: {report['documents']} documents, "
@@ -79,6 +84,29 @@ class Command(BaseCommand):
                 for name, r in spans["per_label"].items()
             ]
             parts += ["", table(["label", "F1 exact", "F1 partial", "support"], rows)]
+        if report["categories"]:
+            rows = [
+                [
+                    group,
+                    "several" if r["multiple"] else "one",
+                    figure(r["alpha"])[0],
+                    r["alpha"]["distance"],
+                    figure(r["kappa"])[0],
+                    r["kappa"]["measure"] or "—",
+                    str(r["documents"]),
+                ]
+                for group, r in report["categories"].items()
+            ]
+            header = [
+                "category group",
+                "takes",
+                "alpha",
+                "distance",
+                "kappa",
+                "kappa of",
+                "documents",
+            ]
+            parts += ["", table(header, rows)]
         if spans["pairs"]:
             stance_f1 = {(p["a"], p["b"]): p["f1"] for p in stances["pairs"]}
             rows = [

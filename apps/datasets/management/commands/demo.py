@@ -1,17 +1,33 @@
+"""`manage.py demo`: a ready demo project, from articles and users to gold.
+
+It lives in the datasets app, the layer above imports and review, because it
+uses both: the import of the articles (imports) and the accepted gold sets
+(review) whose claims the network page draws. Its content is
+apps/imports/demo_data.py.
+"""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from apps.actors.models import Actor, Alias
+from apps.actors.models import Actor, Alias, Concept
 from apps.actors.starters import NEWS_KIND_LABELS
 from apps.annotations.assignment import claim
 from apps.annotations.sets import ProjectSchema, replace_set, submit_set
 from apps.documents.models import Document
+from apps.imports.demo_data import (
+    ACTORS,
+    ANNOTATIONS,
+    ARTICLES,
+    CATEGORY_GROUPS,
+    CONCEPTS,
+    GOLD,
+    LABELS,
+)
 from apps.imports.parsers import parse_records
-from apps.projects.models import Label, Membership, Project, Role
-
-from ...demo_data import ACTORS, ANNOTATIONS, ARTICLES, LABELS
-from ...store import import_records
+from apps.imports.store import import_records
+from apps.projects.models import CategoryGroup, Label, Membership, Project, Role
+from apps.review import gold
 
 PROJECT_NAME = "Demo: Venezuela crisis, January 2026"
 PASSWORD = "accord-demo"
@@ -31,7 +47,11 @@ GUIDELINES = """\
 3. Mark **events** that actors take a position on (EVENT), e.g. "the U.S. air strikes".
 4. Draw a **stance** from the holder to the target: SUPPORT, OPPOSE or NEUTRAL.
    Mark the cue word ("condemned", "welcomed") when there is one.
-5. Offsets are exact: include the whole name, no surrounding spaces or quotes.
+5. Code each **claim**: a stance from the holder to a concept of the
+   codebook ("Sovereignty", "UN Charter"), when the actor argues for or
+   against it rather than about a mention in the text.
+6. Choose the story's **FRAME** (one) and its **TOPIC**s (as many as apply).
+7. Offsets are exact: include the whole name, no surrounding spaces or quotes.
 """
 
 
@@ -42,6 +62,33 @@ def find(text, surface, occurrence):
         if start < 0:
             raise CommandError(f"Demo data: {surface!r} not found in the text.")
     return start, start + len(surface)
+
+
+def set_payload(text, work, actors, concepts):
+    """The API's set payload of one set of demo_data: spans found in the text,
+    stances between them, claims on concepts and categories by name."""
+    spans = []
+    for sid, surface, occurrence, label, actor in work["spans"]:
+        start, end = find(text, surface, occurrence)
+        spans.append(
+            {
+                "id": sid,
+                "start": start,
+                "end": end,
+                "label": label,
+                "text": surface,
+                "actor": actors[actor] if actor else None,
+            }
+        )
+    stances = [
+        {"id": f"t{n}", "holder": h, "target": t, "polarity": p, "cue": c}
+        for n, (h, t, p, c) in enumerate(work["stances"], 1)
+    ]
+    stances += [
+        {"id": f"k{n}", "holder": h, "target": None, "concept": concepts[c], "polarity": p}
+        for n, (h, c, p) in enumerate(work.get("claims", ()), 1)
+    ]
+    return {"spans": spans, "stances": stances, "categories": list(work.get("categories", ()))}
 
 
 class Command(BaseCommand):
@@ -108,38 +155,62 @@ class Command(BaseCommand):
             Alias.objects.bulk_create(Alias(actor=actor, text=alias) for alias in aliases)
             actors[name] = actor.pk
 
+        concepts = {}
+        for name, parent, description, keywords in CONCEPTS:
+            concepts[name] = Concept.objects.create(
+                project=project,
+                name=name,
+                parent_id=concepts[parent] if parent else None,
+                description=description,
+                keywords=keywords,
+            ).pk
+        for position, (name, multiple, description, labels) in enumerate(CATEGORY_GROUPS):
+            group = CategoryGroup.objects.create(
+                project=project,
+                name=name,
+                multiple=multiple,
+                description=description,
+                position=position,
+            )
+            for label_position, (label, key, text) in enumerate(labels):
+                Label.objects.create(
+                    project=project,
+                    kind=Label.Kind.CATEGORY,
+                    name=label,
+                    group=group,
+                    shortcut=key,
+                    description=text,
+                    position=label_position,
+                )
+
         report = import_records(project, parse_records(ARTICLES))
         if report["errors"]:
             raise CommandError(f"Demo data is invalid: {report['errors']}")
 
         schema = ProjectSchema(project)
         documents = {d.external_id: d for d in Document.objects.filter(project=project)}
+
+        def write(aset, document, work):
+            """Write `work` (demo_data's shape) into the set, as the API writes one."""
+            payload = set_payload(document.text, work, actors, concepts)
+            clean, errors = schema.validate(document.text, payload)
+            if errors:
+                raise CommandError(
+                    f"Demo annotations of {document.external_id} are invalid: {errors}"
+                )
+            replace_set(aset, aset.version, clean, schema.label_ids)
+
         for external_id, by_user in ANNOTATIONS.items():
             document = documents[external_id]
             document.project = project
             for username, work in by_user.items():
-                spans = []
-                for sid, surface, occurrence, label, actor in work["spans"]:
-                    start, end = find(document.text, surface, occurrence)
-                    spans.append(
-                        {
-                            "id": sid,
-                            "start": start,
-                            "end": end,
-                            "label": label,
-                            "text": surface,
-                            "actor": actors[actor] if actor else None,
-                        }
-                    )
-                stances = [
-                    {"holder": h, "target": t, "polarity": p, "cue": c}
-                    for h, t, p, c in work["stances"]
-                ]
-                clean, errors = schema.validate(document.text, {"spans": spans, "stances": stances})
-                if errors:
-                    raise CommandError(f"Demo annotations of {external_id} are invalid: {errors}")
                 aset, _ = claim(document, users[username])
-                replace_set(aset, aset.version, clean, schema.label_ids)
+                write(aset, document, work)
                 if work["submit"]:
                     submit_set(aset)
+        # The reviewer's gold, written and accepted as adjudication does.
+        for external_id, work in GOLD.items():
+            document = documents[external_id]
+            write(gold.gold_set_of(document, users["rita"]), document, work)
+            gold.accept(document, users["rita"])
         return project

@@ -1,0 +1,71 @@
+"""The demo project (`manage.py demo`): its codebook, categories, claims and
+gold, and the network they make."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from apps.actors.models import Concept
+from apps.annotations.models import AnnotationSet, SetCategory, Stance
+from apps.datasets.management.commands.demo import PROJECT_NAME
+from apps.projects.models import CategoryGroup, Project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("demo", stdout=io.StringIO())
+    return Project.objects.get(name=PROJECT_NAME)
+
+
+def test_the_codebook_and_the_category_groups(demo):
+    concepts = {c.name: c for c in Concept.objects.filter(project=demo)}
+    assert concepts["UN Charter"].parent == concepts["International law"]
+    assert "Legitimacy of the interim government" in concepts
+    groups = {g.name: g for g in CategoryGroup.objects.filter(project=demo)}
+    assert not groups["FRAME"].multiple and groups["TOPIC"].multiple
+    keys = list(groups["FRAME"].labels.values_list("shortcut", flat=True))
+    assert all(keys)
+
+
+def test_annotators_code_claims_and_categories_and_disagree(demo):
+    def coded(username, external_id):
+        aset = AnnotationSet.objects.get(
+            author__username=username, document__external_id=external_id
+        )
+        claims = set(
+            Stance.objects.filter(set=aset, concept__isnull=False).values_list(
+                "holder__start", "concept__name", "polarity__name"
+            )
+        )
+        categories = set(SetCategory.objects.filter(set=aset).values_list("label__name", flat=True))
+        return claims, categories
+
+    ana_claims, _ = coded("ana", "demo-004")
+    ben_claims, _ = coded("ben", "demo-004")
+    assert ana_claims and ben_claims and ana_claims != ben_claims
+    _, ana_categories = coded("ana", "demo-001")
+    _, ben_categories = coded("ben", "demo-001")
+    assert ana_categories and ben_categories and ana_categories != ben_categories
+
+
+def test_gold_on_some_documents_makes_a_network(demo):
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    gold = AnnotationSet.objects.filter(
+        document__project=demo, kind=AnnotationSet.Kind.GOLD, document__adjudicated_at__isnull=False
+    )
+    assert gold.count() == 3
+    assert Stance.objects.filter(set__in=gold, concept__isnull=False).count() >= 10
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username="rita"))
+    base = f"/api/v1/projects/{demo.pk}/networks/"
+    congruence = client.get(base).json()
+    conflict = client.get(f"{base}?kind=conflict").json()
+    assert congruence["statements_without_actor"] == 0
+    assert len(congruence["edges"]) >= 3 and len(conflict["edges"]) >= 3
+    pairs = {(e["source"], e["target"]) for e in conflict["edges"]}
+    assert ("a:Brazil", "a:United States") in pairs
