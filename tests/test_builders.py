@@ -21,7 +21,7 @@ def test_annotate_counts_the_set_and_its_submission(project, users):
     )
     document.refresh_from_db()
     assert (document.annotator_count, document.submitted_count) == (2, 1)
-    assert document.status_for(project.annotators_per_document) == Document.Status.IN_PROGRESS
+    assert document.status_for() == Document.Status.IN_PROGRESS
     with pytest.raises(DocumentFull):  # k = 2: claim refuses a third annotator
         builders.annotate(document, users["rita"])
 

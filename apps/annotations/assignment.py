@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.utils import timezone
 
-from apps.documents.models import Document, wanted
+from apps.documents.models import CLAIMABLE, Document
 from apps.projects.errors import Conflict, Invalid, NotFound
 from apps.projects.models import Membership, Project
 
@@ -147,7 +147,7 @@ def claim(document, user):
             )
         locked = Document.objects.select_for_update().get(pk=document.pk)
         check_open(locked.adjudicated_at, None)
-        k = locked.annotators_wanted or project.annotators_per_document
+        k = locked.wanted
         if locked.annotator_count >= k:
             raise DocumentFull(
                 f"This document already has its {k} annotator{'s' if k != 1 else ''}."
@@ -235,12 +235,11 @@ def next_document(project, user):
         document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author=user
     )
     candidates = _order(
-        Document.objects.filter(
-            project=project,
-            # A document routed for one more annotator wants more than k.
-            annotator_count__lt=wanted(project.annotators_per_document),
-            adjudicated_at=None,
-        ).filter(~Exists(mine)),
+        # Room for one more annotator (a document routed for one more wants
+        # more than k), not adjudicated: the condition of the partial index
+        # document_claimable, so the first one is found without walking
+        # the documents already taken.
+        Document.objects.filter(CLAIMABLE, project=project).filter(~Exists(mine)),
         project,
     )
     with transaction.atomic():

@@ -13,9 +13,10 @@ decide; here a filter only selects.
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from apps.documents.models import Document
+from apps.documents.search import search
 from apps.projects.errors import Invalid
 
 from .models import AnnotationSet
@@ -26,7 +27,11 @@ class DocumentFilter(django_filters.FilterSet):
 
     external_id = django_filters.CharFilter()
     status = django_filters.ChoiceFilter(choices=Document.Status.choices, method="filter_status")
-    q = django_filters.CharFilter(method="filter_q", help_text="Words in the title or text.")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Words that must all be in the title or text (whole words, any case, "
+        "on PostgreSQL; anywhere in a word on SQLite).",
+    )
     assigned_to = django_filters.CharFilter(
         method="filter_assigned_to",
         help_text="An annotator with a set on it: their username, or under anonymous review "
@@ -56,12 +61,10 @@ class DocumentFilter(django_filters.FilterSet):
         self.project = project
 
     def filter_status(self, queryset, name, value):
-        return queryset.with_status(value, self.project.annotators_per_document)
+        return queryset.with_status(value)
 
     def filter_q(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(Q(title__icontains=word) | Q(text__icontains=word))
-        return queryset
+        return search(queryset, value)
 
     def filter_assigned_to(self, queryset, name, value):
         sets = AnnotationSet.objects.filter(

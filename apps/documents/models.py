@@ -1,24 +1,16 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 
 from apps.projects.models import Project
 
 from .fields import CONTENT_FIELDS, METADATA_FIELDS, STRING_FIELDS  # noqa: F401 (re-exported)
 
 
-def wanted(k):
-    """The number of annotators a document wants: its own (set by review's
-    routing) or the project's k. `k` is a number or an expression (e.g.
-    ``F("project__annotators_per_document")`` across projects)."""
-    return Coalesce(F("annotators_wanted"), k if hasattr(k, "resolve_expression") else Value(k))
-
-
 def document_status(annotator_count, submitted_count, adjudicated_at, wanted):
     """A document's status from its counts; `wanted` is the number of
-    annotators it wants (its own routed count or the project's k). Value
-    rows and model instances both use this, so the rule is written once."""
+    annotators it wants (Document.wanted). Value rows and model instances
+    both use this, so the rule is written once."""
     if adjudicated_at is not None:
         return Document.Status.ADJUDICATED
     if submitted_count >= wanted:
@@ -28,26 +20,54 @@ def document_status(annotator_count, submitted_count, adjudicated_at, wanted):
     return Document.Status.NEW
 
 
-def status_q(status, k):
+# The documents a claim may take, and those the review queue holds: each the
+# condition of a partial index, and written here once, so that the filters
+# of next, the queue and the status filter say exactly what the index says
+# (PostgreSQL uses a partial index only for a query that implies its condition).
+CLAIMABLE = Q(adjudicated_at=None) & Q(annotator_count__lt=F("wanted"))
+REVIEWABLE = Q(adjudicated_at=None) & Q(submitted_count__gte=F("wanted"))
+ADJUDICATED = Q(adjudicated_at__isnull=False)
+
+
+def status_q(status):
     """document_status() as a filter: the Q of documents with `status`, for
-    filters and conditional counts. `k` as for wanted(); an unknown status
-    matches nothing."""
+    filters and conditional counts; an unknown status matches nothing."""
     open_ = Q(adjudicated_at=None)
     if status == Document.Status.NEW:
-        return open_ & Q(annotator_count=0) & Q(submitted_count__lt=wanted(k))
+        return open_ & Q(annotator_count=0) & Q(submitted_count__lt=F("wanted"))
     if status == Document.Status.IN_PROGRESS:
-        return open_ & Q(annotator_count__gt=0) & Q(submitted_count__lt=wanted(k))
+        return open_ & Q(annotator_count__gt=0) & Q(submitted_count__lt=F("wanted"))
     if status == Document.Status.ANNOTATED:
-        return open_ & Q(submitted_count__gte=wanted(k))
+        return REVIEWABLE
     if status == Document.Status.ADJUDICATED:
-        return ~open_
+        return ADJUDICATED
     return Q(pk__in=[])
 
 
+def fill_wanted(documents):
+    """Give each new Document without `wanted` its project's k (or its own
+    routed count), in one query for the projects not loaded with them."""
+    missing = [d for d in documents if d.wanted is None and d.annotators_wanted is None]
+    unloaded = {d.project_id for d in missing if not Document.project.is_cached(d)}
+    ks = dict(Project.objects.filter(pk__in=unloaded).values_list("pk", "annotators_per_document"))
+    for d in documents:
+        if d.wanted is None:
+            d.wanted = d.annotators_wanted or (
+                d.project.annotators_per_document
+                if Document.project.is_cached(d)
+                else ks[d.project_id]
+            )
+
+
 class DocumentQuerySet(models.QuerySet):
-    def with_status(self, status, k):
-        """Filter by the derived status; `k` is the project's overlap."""
-        return self.filter(status_q(status, k))
+    def with_status(self, status):
+        """Filter by the derived status."""
+        return self.filter(status_q(status))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_wanted(objs)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Document(models.Model):
@@ -79,6 +99,14 @@ class Document(models.Model):
     # disagreed too much: this document wants more annotators than the
     # project's k. Null means the project's k.
     annotators_wanted = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # The number of annotators the document wants: annotators_wanted, or the
+    # project's k. Stored (never null) so that "has room for one more" and
+    # "all wanted annotators submitted" compare two columns of the row, which
+    # partial indexes can hold, instead of a COALESCE no index can serve.
+    # Written on insert (fill_wanted: save, bulk_create, the import's
+    # INSERT), by routing with annotators_wanted, and for every unrouted
+    # document when the project's k changes (signals.py).
+    wanted = models.PositiveSmallIntegerField(editable=False)
     # Sort keys of the documents list, kept by apps.annotations where sets are
     # written (sets.py, assignment.py): keyset pages need a stored, indexed
     # column, never a per-row aggregate. Null: no set submitted / no set yet.
@@ -101,12 +129,23 @@ class Document(models.Model):
         indexes = [
             # Keyset paging: WHERE project = p AND id > cursor ORDER BY id.
             models.Index(fields=["project", "id"]),
-            models.Index(fields=["project", "annotator_count"]),
+            # status=new (no annotator yet) in id order.
+            models.Index(fields=["project", "annotator_count", "id"]),
             models.Index(fields=["project", "outlet"]),
             # The documents list's other orderings, ties broken by id.
             models.Index(fields=["project", "published", "id"]),
             models.Index(fields=["project", "last_submitted_at", "id"]),
             models.Index(fields=["project", "last_activity", "id"]),
+            # Only the documents each condition holds: next's first open
+            # document, the review queue and status=adjudicated cost the
+            # same in a project of a million documents as in one of ten.
+            models.Index(fields=["project", "id"], condition=CLAIMABLE, name="document_claimable"),
+            models.Index(
+                fields=["project", "id"], condition=REVIEWABLE, name="document_reviewable"
+            ),
+            models.Index(
+                fields=["project", "id"], condition=ADJUDICATED, name="document_adjudicated"
+            ),
         ]
 
     def __str__(self):
@@ -122,6 +161,8 @@ class Document(models.Model):
                 raise ValidationError(
                     {"text": "This document has annotations, so its text cannot change."}
                 )
+        if self._state.adding:
+            fill_wanted([self])
         super().save(*args, **kwargs)
 
     def text_is_annotated(self):
@@ -134,10 +175,7 @@ class Document(models.Model):
             if getattr(relation.related_model, "holds_offsets_into_document", False)
         )
 
-    def status_for(self, k):
+    def status_for(self):
         return document_status(
-            self.annotator_count,
-            self.submitted_count,
-            self.adjudicated_at,
-            self.annotators_wanted or k,
+            self.annotator_count, self.submitted_count, self.adjudicated_at, self.wanted
         )

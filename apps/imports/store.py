@@ -58,6 +58,7 @@ DOCUMENT_COLUMNS = (
     "annotator_count",
     "submitted_count",
     "adjudicated_at",
+    "wanted",
 )
 BATCH = 1000
 
@@ -105,6 +106,7 @@ def _insert_documents(project, records, progress, sets=None, now=None):
                         *(adapt[name](getattr(r, name)) for name in METADATA_FIELDS),
                         now,
                         *counts(r.external_id),
+                        project.annotators_per_document,
                     )
                     for r in records[start : start + BATCH]
                 ],

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -97,6 +97,12 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # One transaction with what follows a new k (documents.signals: the
+        # number of annotators each document wants).
+        with transaction.atomic():
+            super().save(*args, **kwargs)
 
     def clean(self):
         problem = limits.routing_ceiling_problem(

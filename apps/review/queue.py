@@ -10,7 +10,7 @@ because ordering the queue by it must not read every set of the project.
 from django.db import transaction
 from django.db.models import F
 
-from apps.documents.models import Document, wanted
+from apps.documents.models import REVIEWABLE, Document
 
 from .agreement import disagreement_score
 from .loading import submitted_sets
@@ -19,18 +19,18 @@ from .models import ReviewScore
 
 def queue_documents(project):
     """Documents awaiting review (not yet scored ones included)."""
-    return Document.objects.filter(
-        project=project,
-        adjudicated_at=None,
-        submitted_count__gte=wanted(project.annotators_per_document),
-    )
+    # The condition of the partial index document_reviewable: the queue
+    # reads only the documents in it, however large the project.
+    return Document.objects.filter(REVIEWABLE, project=project)
 
 
 def refresh_scores(documents):
     """Compute and store the score of every document in `documents` (a
     queryset) whose cached score is missing or counts another number of sets.
     Five queries whatever their number."""
-    stale = documents.exclude(review_score__sets=F("submitted_count"))
+    # Unordered: ordered by id, PostgreSQL may walk every document of the
+    # table in id order rather than read the few in the queue's index.
+    stale = documents.exclude(review_score__sets=F("submitted_count")).order_by()
     counts = dict(stale.values_list("id", "submitted_count"))
     if not counts:
         return 0
@@ -81,7 +81,7 @@ def route(document_id):
         if document is None or document.adjudicated_at is not None:
             return None
         project = document.project
-        want = document.annotators_wanted or project.annotators_per_document
+        want = document.wanted
         if document.submitted_count < want:
             return None
         refresh_scores(Document.objects.filter(pk=document.pk))
@@ -93,7 +93,7 @@ def route(document_id):
             and want < project.routing_max_annotators
         ):
             want += 1
-            Document.objects.filter(pk=document.pk).update(annotators_wanted=want)
+            Document.objects.filter(pk=document.pk).update(annotators_wanted=want, wanted=want)
         return want
 
 

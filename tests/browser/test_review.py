@@ -56,6 +56,9 @@ def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3, screens
     sign_in(page, "rita")
     page.click(f"a[href='/projects/{project.pk}/']")  # the project list, then the project page
     page.click("#review-links >> text=Review queue")
+    # Submitted of wanted: the document's stored count of wanted annotators.
+    expect(page.locator("#queue")).to_contain_text("(3/3)")
+    page.screenshot(path=screenshot_path("queue.png"))
     page.click(f"#queue a[href='/projects/{project.pk}/review/{doc.pk}/']")
     page.wait_for_selector("body[data-ready=true]")
     # Opening the queue and the adjudication screen only reads: no gold set
@@ -123,7 +126,7 @@ def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3, screens
     assert gold["stances"] == []
     assert gold["adjudicated"] is True
     doc.refresh_from_db()
-    assert doc.status_for(3) == Document.Status.ADJUDICATED
+    assert doc.status_for() == Document.Status.ADJUDICATED
     decisions = list(
         Decision.objects.filter(document=doc)
         .order_by("id")

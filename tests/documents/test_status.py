@@ -39,25 +39,24 @@ def documents(project):
     }
 
 
-def expected(documents, k):
-    return {pk: d.status_for(k) for pk, d in ((d.pk, d) for d in documents.values())}
+def expected(documents):
+    return {pk: d.status_for() for pk, d in ((d.pk, d) for d in documents.values())}
 
 
 def test_with_status_agrees_with_document_status(project, documents):
-    k = project.annotators_per_document
-    want = expected(documents, k)
+    want = expected(documents)
     for status in Document.Status:
         got = set(
             Document.objects.filter(project=project)
-            .with_status(status, k)
+            .with_status(status)
             .values_list("pk", flat=True)
         )
         assert got == {pk for pk, s in want.items() if s == status}, status
-    assert Document.objects.with_status(Document.Status.NEW, k).get().external_id == "new"
+    assert Document.objects.with_status(Document.Status.NEW).get().external_id == "new"
 
 
 def test_the_dashboard_counts_agree_with_document_status(project, documents):
-    want = list(expected(documents, project.annotators_per_document).values())
+    want = list(expected(documents).values())
     counts = status_counts(project)
     assert counts["total"] == len(SHAPES)
     for status in Document.Status:
@@ -67,7 +66,7 @@ def test_the_dashboard_counts_agree_with_document_status(project, documents):
 def test_the_project_list_counts_a_routed_document_as_done_only_when_it_is(
     project, documents, users
 ):
-    want = list(expected(documents, project.annotators_per_document).values())
+    want = list(expected(documents).values())
     done = want.count(Document.Status.ANNOTATED) + want.count(Document.Status.ADJUDICATED)
     progress = _progress([project.pk], users["olga"])[project.pk]
     assert progress["submitted"] == done == 4

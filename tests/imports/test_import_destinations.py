@@ -140,7 +140,7 @@ def test_annotators_become_submitted_sets_of_the_mapped_users(run, project, user
     assert sets_of("prediction").get().spans.get().label.name == "GPE"
     # The counters as claim() and submit_set() keep them: k = 2 submitted.
     assert (document.annotator_count, document.submitted_count) == (2, 2)
-    assert document.status_for(project.annotators_per_document) == "annotated"
+    assert document.status_for() == "annotated"
     assert list(queue_documents(project)) == [document]
     assert recount(dry_run=True) == (1, [])
 
@@ -302,7 +302,7 @@ def test_gold_is_stored_adjudicated_with_its_provenance(run, project, users, cli
     gold = sets_of("gold").get()
     assert (gold.status, gold.author, gold.source) == ("submitted", users["olga"], "import")
     assert document.adjudicated_at is not None
-    assert document.status_for(project.annotators_per_document) == "adjudicated"
+    assert document.status_for() == "adjudicated"
     assert (document.annotator_count, document.submitted_count) == (0, 0)
     decisions = list(Decision.objects.order_by("item_type", "id"))
     assert [(d.action, d.item_type, d.source, d.reviewer_id) for d in decisions] == [

@@ -36,7 +36,7 @@ def test_disagreement_above_threshold_asks_for_a_third_annotator(users, make_use
     doc = document(project)
     disagree(doc, users)
     assert doc.annotators_wanted == 3
-    assert doc.status_for(project.annotators_per_document) == Document.Status.IN_PROGRESS
+    assert doc.status_for() == Document.Status.IN_PROGRESS
     assert list(review_queue(project)) == []
     queue = client_for("rita").get(f"/api/v1/projects/{project.pk}/review/queue/").json()
     assert queue["results"] == []

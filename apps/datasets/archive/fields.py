@@ -66,7 +66,13 @@ SPECS = {
     "document": Spec(
         Document,
         carried=("project",),
-        derived=("annotator_count", "submitted_count", "last_submitted_at", "last_activity"),
+        derived=(
+            "annotator_count",
+            "submitted_count",
+            "wanted",
+            "last_submitted_at",
+            "last_activity",
+        ),
     ),
     "set": Spec(AnnotationSet, carried=("document", "author")),
     "span": Spec(Span, carried=("set", "label", "actor")),

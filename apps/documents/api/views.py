@@ -49,7 +49,7 @@ DOCUMENT_FIELDS = (
     "annotator_count",
     "submitted_count",
     "adjudicated_at",
-    "annotators_wanted",
+    "wanted",
     "last_submitted_at",
     "last_activity",
 )
@@ -68,13 +68,13 @@ ORDERINGS = {
 }
 
 
-def document_payload(row, k):
+def document_payload(row):
     """The API shape of a document from a `.values(*DOCUMENT_FIELDS)` row."""
     doc_status = document_status(
         row["annotator_count"],
         row["submitted_count"],
         row["adjudicated_at"],
-        row["annotators_wanted"] or k,
+        row["wanted"],
     )
     return {
         **{name: row[name] for name in CONTENT_FIELDS},
@@ -191,10 +191,6 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
     lookup_value_converter = "id"
     queryset = Document.objects.none()
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.project_k = self.project.annotators_per_document
-
     def get_project_queryset(self):
         return Document.objects.filter(project=self.project)
 
@@ -210,7 +206,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         return asked
 
     def _payloads(self, rows):
-        payloads = [document_payload(row, self.project_k) for row in rows]
+        payloads = [document_payload(row) for row in rows]
         includes = self._includes()
         if "tokens" in includes:
             # The server's word boundaries, the ones CoNLL and the token
@@ -315,7 +311,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
             return Response(status=status.HTTP_204_NO_CONTENT)
         document, aset = found
         row = Document.objects.filter(pk=document.pk).values(*DOCUMENT_FIELDS).get()
-        payload = document_payload(row, self.project_k)
+        payload = document_payload(row)
         payload["set"] = set_payloads(
             AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
         )[0]

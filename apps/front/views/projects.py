@@ -6,7 +6,7 @@ sign in. Data reaches templates as plain values and is escaped there.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
 from apps.annotations.models import AnnotationSet
@@ -28,7 +28,6 @@ def _progress(project_ids, user):
     """{project id: counts} for the project list, in two queries whatever the number."""
     zero = {"total": 0, "assigned": 0, "submitted": 0, "mine": 0, "mine_done": 0}
     counts = {pk: dict(zero) for pk in project_ids}
-    k = F("project__annotators_per_document")
     rows = (
         Document.objects.filter(project_id__in=project_ids)
         .values("project_id")
@@ -36,11 +35,10 @@ def _progress(project_ids, user):
             total=Count("id"),
             assigned=Count("id", filter=Q(annotator_count__gt=0)),
             # Done as the document's status says: all the annotators it
-            # wants (its routed count, else k) submitted, or adjudicated.
+            # wants submitted, or adjudicated.
             submitted=Count(
                 "id",
-                filter=status_q(Document.Status.ANNOTATED, k)
-                | status_q(Document.Status.ADJUDICATED, k),
+                filter=status_q(Document.Status.ANNOTATED) | status_q(Document.Status.ADJUDICATED),
             ),
         )
     )

@@ -59,7 +59,7 @@ def _annotators_by_document(membership, document_ids):
 def queue_page(request, membership):
     project = membership.project
     rows = review_queue(project).values(
-        "id", "external_id", "title", "submitted_count", "annotators_wanted", "disagreement"
+        "id", "external_id", "title", "submitted_count", "wanted", "disagreement"
     )
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     documents = list(page.object_list)
@@ -67,7 +67,6 @@ def queue_page(request, membership):
     for d in documents:
         d["annotators"], started = names[d["id"]]
         d["status"] = "in review" if started else "awaiting review"
-        d["wanted"] = d["annotators_wanted"] or project.annotators_per_document
         d["score_pct"] = None if d["disagreement"] is None else round(100 * d["disagreement"])
         d["score_segments"] = [("score", d["score_pct"])]
         d["score_label"] = f"{d['score_pct']}% disagreement"
@@ -104,11 +103,10 @@ STATUSES = [
 
 def status_counts(project):
     """{status: count} of the project's documents, in one query."""
-    k = project.annotators_per_document
     # status_q is document_status() as a filter: one rule for every count.
     return Document.objects.filter(project=project).aggregate(
         total=Count("id"),
-        **{status.value: Count("id", filter=status_q(status, k)) for status, _ in STATUSES},
+        **{status.value: Count("id", filter=status_q(status)) for status, _ in STATUSES},
     )
 
 

@@ -132,14 +132,8 @@ class ReviewQueueView(ReviewerView):
         },
     )
     def get(self, request, *args, **kwargs):
-        k = self.project.annotators_per_document
         rows = review_queue(self.project).values(
-            "id",
-            "external_id",
-            "title",
-            "submitted_count",
-            "annotators_wanted",
-            "disagreement",
+            "id", "external_id", "title", "submitted_count", "wanted", "disagreement"
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
@@ -149,7 +143,7 @@ class ReviewQueueView(ReviewerView):
                 "external_id": row["external_id"],
                 "title": row["title"],
                 "annotators": row["submitted_count"],
-                "annotators_wanted": row["annotators_wanted"] or k,
+                "annotators_wanted": row["wanted"],
                 "disagreement": row["disagreement"],
             }
             for row in page
@@ -339,7 +333,6 @@ class DocumentReviewDetailView(DocumentReviewView):
             }
             for cand in review.cands["categories"]
         ]
-        k = self.project.annotators_per_document
         return Response(
             {
                 "document": {
@@ -349,7 +342,7 @@ class DocumentReviewDetailView(DocumentReviewView):
                     "text": text,
                     # Selections snap to the tokens the exports write.
                     "tokens": token_offsets(text),
-                    "annotators_wanted": document.annotators_wanted or k,
+                    "annotators_wanted": document.wanted,
                     "submitted": document.submitted_count,
                     "adjudicated_at": document.adjudicated_at,
                 },

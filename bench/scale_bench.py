@@ -1,0 +1,476 @@
+"""Scale benchmark: one project grown to 10k / 200k / 1M documents on PostgreSQL.
+
+The documents arrive through the import path, the code an import job runs
+(`parse`, then `import_records`: validation, the batched INSERT), in files of
+10,000 news-like articles (a Zipf vocabulary of ~16,000 words, 150 words
+each, outlet, author, section, URL and day). On the first 10,000, 300
+documents get 3 submitted annotator sets each through the write path the
+API uses (claim, replace_set, submit_set; k = 3), so the review queue holds
+300 and agreement and export have work. At each size, through the real views
+in-process (Django's test client: middleware, authentication, permissions,
+filters, serialisation), it prints the median of:
+
+- a page of 100 documents, unfiltered and with every filter of the list;
+- `q=`: a word in ~50% of the documents, one in ~3%, one in 0.1%, one in none;
+- `review/queue/`, the agreement report, a streamed export (jsonl, source=all);
+- importing one more file of 10,000, with the new indexes and without them;
+- `documents/next/`: one annotator, then 20 annotators in 20 threads at once;
+  then again once 90% of the documents are fully assigned (their counts set
+  directly: what next reads of a document is its counts).
+
+Beside each path the old one runs in the same database, the baseline: the
+query shape before this change (COALESCE(annotators_wanted, k), `UPPER(text)
+LIKE`) with the new indexes dropped, inside a transaction that is rolled
+back. Sizes grow one project, so `--sizes 10000,200000,1000000` builds 1M
+documents once: 10k then 200k took 10 minutes on a loaded two-core machine; at
+the import rate measured there (1,000-2,000 a second) 1M takes 10-20 more.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=bench_scale \\
+        nice .venv/bin/python bench/scale_bench.py                      # 10,000: about a minute
+    ... bench/scale_bench.py --sizes 10000,200000,1000000 --repeat 7
+"""
+
+import argparse
+import datetime
+import json
+import random
+import statistics
+import threading
+import time
+
+import common  # sets Django up: keep it before Django and apps imports
+from django.contrib.auth import get_user_model
+from django.db import connection, connections, transaction
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from apps.annotations.assignment import claim
+from apps.annotations.models import AnnotationSet
+from apps.annotations.sets import ProjectSchema, replace_set, submit_set
+from apps.documents.api.views import DOCUMENT_FIELDS
+from apps.documents.models import Document
+from apps.imports.parsers import parse
+from apps.imports.store import import_records
+from apps.projects.models import Label, Membership, Project, Role
+from apps.review.models import ReviewScore
+
+FILE = 10_000  # documents per imported file
+K = 3
+REVIEWED = 300  # documents with K submitted sets
+THREADS = 20
+PAGE = 100
+# Words put into the articles at a known rate, and one that is nowhere.
+COMMON, MIDDLE, RARE, ABSENT = "minister", "caracas", "zelenskyy", "qwxzyvk"
+RATES = {COMMON: 2, MIDDLE: 30, RARE: 1000}  # one document in n
+# The indexes this change adds; the baseline runs without them.
+NEW_INDEXES = (
+    "document_claimable",
+    "document_reviewable",
+    "document_adjudicated",
+    "document_search",
+)
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "sa",
+    "tor",
+    "vi",
+    "dan",
+    "re",
+    "pu",
+    "gi",
+    "ost",
+    "bel",
+    "ar",
+    "un",
+    "che",
+    "zo",
+    "fa",
+    "qui",
+    "len",
+]
+
+
+class Corpus:
+    """News-like articles: words of a Zipf vocabulary, and the marker words."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        vocab = {"".join(rng.choices(SYLLABLES, k=rng.randint(1, 4))) for _ in range(40_000)}
+        self.vocab = sorted(vocab - set(RATES) - {ABSENT})
+        rng.shuffle(self.vocab)
+        total, self.cumulative = 0.0, []
+        for rank in range(len(self.vocab)):
+            total += 1 / (rank + 1)
+            self.cumulative.append(total)
+        self.day0 = datetime.date(2020, 1, 1)
+
+    def record(self, i):
+        rng = self.rng
+        words = rng.choices(self.vocab, cum_weights=self.cumulative, k=150)
+        for word, every in RATES.items():
+            if i % every == 0:
+                words[rng.randrange(len(words))] = word
+        return {
+            "id": f"doc-{i}",
+            "title": f"Article {i}: {' '.join(words[:6])}",
+            "text": " ".join(words).capitalize() + ".",
+            "outlet": rng.choice(["El Nacional", "TASS", "Reuters"]),
+            "author": f"Author {rng.randrange(200)}",
+            "section": rng.choice(["world", "politics", "economy", "opinion", "energy"]),
+            "url": f"https://news.example.org/{i}",
+            "published": (self.day0 + datetime.timedelta(days=rng.randrange(1500))).isoformat(),
+        }
+
+    def file(self, first, n):
+        lines = (json.dumps(self.record(i), ensure_ascii=False) for i in range(first, first + n))
+        return ("\n".join(lines) + "\n").encode()
+
+
+def grow(project, corpus, start, stop):
+    """Import documents start..stop-1 in files of FILE; returns documents a second."""
+    began = time.perf_counter()
+    for first in range(start, stop, FILE):
+        data = corpus.file(first, min(FILE, stop - first))
+        report = import_records(project, parse(data, "bench.jsonl", "jsonl"))
+        assert not report["errors"], report["errors"][:3]
+    analyze()
+    return (stop - start) / (time.perf_counter() - began)
+
+
+def import_rates(project, corpus, first):
+    """Documents a second importing one more file, with the new indexes and
+    without them (the baseline), each in a transaction rolled back."""
+
+    def one():
+        data = corpus.file(first, FILE)
+        began = time.perf_counter()
+        assert not import_records(project, parse(data, "bench.jsonl", "jsonl"))["errors"]
+        return FILE / (time.perf_counter() - began)
+
+    rates = {}
+    for name, drop in (("with", ()), ("without", NEW_INDEXES)):
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    for index in drop:
+                        cursor.execute(f"DROP INDEX IF EXISTS {index}")
+                rates[name] = one()
+                raise Rollback
+        except Rollback:
+            pass
+    return rates
+
+
+def analyze():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE documents_document")
+
+
+def annotate_some(project, annotators, rng):
+    """REVIEWED documents of the first file, K submitted sets each, through
+    the API's write path; the annotators agree on some spans only."""
+    schema = ProjectSchema(project)
+    step = FILE // REVIEWED
+    documents = Document.objects.filter(project=project).order_by("id")[:FILE:step]
+    for document in list(documents)[:REVIEWED]:
+        starts = [0] + [i + 1 for i, ch in enumerate(document.text) if ch == " "]
+        ends = [document.text.find(" ", s) for s in starts]
+        words = [(s, e) for s, e in zip(starts, ends, strict=True) if e > s][:20]
+        for user in annotators:
+            chosen = rng.sample(words, 6)
+            spans = [
+                {"id": f"s{n}", "start": s, "end": e, "label": rng.choice(["GPE", "PERSON"])}
+                for n, (s, e) in enumerate(sorted(chosen))
+            ]
+            stances = [{"id": "t1", "holder": "s0", "target": "s1", "polarity": "OPPOSE"}]
+            clean, errors = schema.validate(document.text, {"spans": spans, "stances": stances})
+            assert not errors, errors
+            aset, _ = claim(document, user)
+            replace_set(aset, aset.version, clean, schema.label_ids)
+            aset.refresh_from_db()
+            submit_set(aset)
+
+
+def timed(fn, repeat):
+    """(median ms, queries of one call, what the last call returned)."""
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            began = time.perf_counter()
+            result = fn()
+            times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times), len(queries), result
+
+
+def get(client, url, params=None, stream=False):
+    response = client.get(url, params or {})
+    assert response.status_code == 200, (url, params, response.status_code)
+    if stream:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return response.json()
+
+
+def old_shapes(project):
+    """The queries of each path as they were: COALESCE(annotators_wanted, k)
+    and the substring search (rows only, no view around them)."""
+    k = project.annotators_per_document
+    old_wanted = Coalesce(F("annotators_wanted"), Value(k))
+    documents = Document.objects.filter(project=project)
+
+    def page(queryset):
+        return lambda: len(list(queryset.order_by("id").values(*DOCUMENT_FIELDS)[: PAGE + 1]))
+
+    def substring(word):
+        return page(documents.filter(Q(title__icontains=word) | Q(text__icontains=word)))
+
+    def queue():
+        reviewable = documents.filter(adjudicated_at=None, submitted_count__gte=old_wanted)
+        stale = list(reviewable.exclude(review_score__sets=F("submitted_count")).values("id"))
+        rows = reviewable.annotate(disagreement=F("review_score__score")).order_by(
+            F("disagreement").desc(nulls_last=True), "id"
+        )
+        return reviewable.count(), stale, list(rows.values("id", "disagreement")[:50])
+
+    return {
+        "status=adjudicated": page(documents.filter(adjudicated_at__isnull=False)),
+        f"q={ABSENT} (absent)": substring(ABSENT),
+        f"q={MIDDLE} (3%)": substring(MIDDLE),
+        "review/queue/": queue,
+    }
+
+
+def old_next(project, user):
+    """The old candidates query of next: the first open document by id."""
+    mine = AnnotationSet.objects.filter(
+        document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author=user
+    )
+    wanted = Coalesce(F("annotators_wanted"), Value(project.annotators_per_document))
+    candidates = (
+        Document.objects.filter(project=project, annotator_count__lt=wanted, adjudicated_at=None)
+        .filter(~Exists(mine))
+        .order_by("id")
+        .select_for_update(skip_locked=True, of=("self",))
+    )
+    return lambda: candidates.values_list("id", flat=True).first()
+
+
+class Rollback(Exception):
+    pass
+
+
+def without_new_indexes(fns, repeat):
+    """{name: median ms} of each fn run with the new indexes dropped, in a
+    transaction rolled back afterwards (PostgreSQL: DROP INDEX is transactional)."""
+    figures = {}
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    for name in NEW_INDEXES:
+                        cursor.execute(f"DROP INDEX IF EXISTS {name}")
+            for name, fn in fns.items():
+                figures[name] = timed(fn, repeat)[0]
+            raise Rollback
+    except Rollback:
+        pass
+    return figures
+
+
+def next_once(client, url):
+    response = client.post(url)
+    assert response.status_code in (200, 204), response.status_code
+    return response.status_code
+
+
+def next_concurrent(users, url, per_thread):
+    """THREADS annotators asking for their next document at once, each
+    `per_thread` times: (median ms, 95th percentile ms, requests a second)."""
+    latencies, errors = [], []
+    barrier = threading.Barrier(len(users))
+
+    def work(user):
+        try:
+            client = APIClient()
+            client.force_authenticate(user)
+            barrier.wait()
+            for _ in range(per_thread):
+                began = time.perf_counter()
+                next_once(client, url)
+                latencies.append((time.perf_counter() - began) * 1000)
+        except Exception as exc:  # reported below, never hidden
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(u,)) for u in users]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    assert not errors, errors[:3]
+    latencies.sort()
+    return (
+        statistics.median(latencies),
+        latencies[int(0.95 * (len(latencies) - 1))],
+        len(latencies) / elapsed,
+    )
+
+
+def mark_done(project, share):
+    """Give the first `share` of the documents all the annotators they want
+    (counts only), as if that much of the project were taken."""
+    cutoff = (
+        Document.objects.filter(project=project)
+        .order_by("id")
+        .values_list("id", flat=True)[int(share * Document.objects.filter(project=project).count())]
+    )
+    done = Document.objects.filter(project=project, id__lt=cutoff, annotator_count__lt=F("wanted"))
+    if connection.vendor != "postgresql":
+        done.update(annotator_count=F("wanted"))
+        return
+    # Setup, not a figure: updating 900,000 rows under the search's GIN index
+    # costs several times dropping it and building it again afterwards.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'document_search'")
+        (definition,) = cursor.fetchone()
+        cursor.execute("DROP INDEX document_search")
+        done.update(annotator_count=F("wanted"))
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute(definition)
+        cursor.execute("RESET maintenance_work_mem")
+    analyze()
+
+
+def measure(project, corpus, people, size, repeat):
+    owner, reviewer, solo, crowd = people
+    base = f"/api/v1/projects/{project.pk}/"
+    client = APIClient()
+    client.force_authenticate(owner)
+    reviewing = APIClient()
+    reviewing.force_authenticate(reviewer)
+    get(client, base + "documents/")  # warm up
+    rows = []
+
+    def row(name, fn, old=None, n=repeat):
+        ms, queries, _ = timed(fn, n)
+        rows.append((name, ms, queries, old))
+
+    documents = base + "documents/"
+    filters = {
+        "page 1, no filter": {},
+        "status=new": {"status": "new"},
+        "status=in_progress": {"status": "in_progress"},
+        "status=annotated": {"status": "annotated"},
+        "status=adjudicated": {"status": "adjudicated"},
+        "outlet": {"outlet": "TASS"},
+        "author": {"author": "Author 7"},
+        "section": {"section": "energy"},
+        "published_after": {"published_after": "2023-06-01"},
+        "published_before": {"published_before": "2020-03-01"},
+        "submitted_after": {"submitted_after": "2020-01-01"},
+        "active_after": {"active_after": "2020-01-01"},
+        "assigned_to": {"assigned_to": "a0"},
+        "external_id": {"external_id": f"doc-{size // 2}"},
+        f"q={COMMON} (50%)": {"q": COMMON},
+        f"q={MIDDLE} (3%)": {"q": MIDDLE},
+        f"q={RARE} (0.1%)": {"q": RARE},
+        f"q={ABSENT} (absent)": {"q": ABSENT},
+        f"q={COMMON} {MIDDLE}": {"q": f"{COMMON} {MIDDLE}"},
+    }
+    old = without_new_indexes(old_shapes(project), repeat)
+    for name, params in filters.items():
+        row(name, lambda p=params: get(client, documents, {**p, "page_size": PAGE}), old.get(name))
+    row("review/queue/", lambda: get(reviewing, base + "review/queue/"), old["review/queue/"])
+    row("agreement/", lambda: get(reviewing, base + "agreement/"), n=max(3, repeat // 3))
+    row(
+        "export jsonl, source=all",
+        lambda: get(reviewing, base + "export/", {"format": "jsonl", "source": "all"}, True),
+        n=max(3, repeat // 3),
+    )
+    solo_client = APIClient()
+    solo_client.force_authenticate(solo)
+    next_url = base + "documents/next/"
+    old = without_new_indexes({"next": old_next(project, solo)}, repeat)
+    row("next, one annotator", lambda: next_once(solo_client, next_url), old["next"])
+    concurrent = next_concurrent(crowd, next_url, per_thread=3)
+    mark_done(project, 0.9)
+    old = without_new_indexes({"next": old_next(project, solo)}, repeat)
+    row("next, 90% taken", lambda: next_once(solo_client, next_url), old["next"])
+    concurrent_done = next_concurrent(crowd, next_url, per_thread=3)
+    rates = import_rates(project, corpus, size)
+    print(f"\n{size:,} documents ({connection.vendor})")
+    print(
+        f"import {FILE:,} more: {rates['with']:,.0f} a second; "
+        f"without the new indexes {rates['without']:,.0f}"
+    )
+    print(f"{'path':<28}{'p50 ms':>9}{'queries':>9}{'baseline ms':>13}")
+    for name, ms, queries, before in rows:
+        was = f"{before:>13.1f}" if before is not None else f"{'':>13}"
+        print(f"{name:<28}{ms:>9.1f}{queries:>9}{was}")
+    for label, (p50, p95, rate) in (("", concurrent), (", 90% taken", concurrent_done)):
+        print(f"next, {THREADS} threads{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {rate:.0f}/s")
+    return {name: ms for name, ms, _, _ in rows}
+
+
+def people(project):
+    model = get_user_model()
+    owner = model.objects.create_user("owner")
+    reviewer = model.objects.create_user("reviewer")
+    annotators = [model.objects.create_user(f"a{i}") for i in range(K)]
+    solo = model.objects.create_user("solo")
+    crowd = [model.objects.create_user(f"crowd{i}") for i in range(THREADS)]
+    roles = [(owner, Role.OWNER), (reviewer, Role.REVIEWER)]
+    roles += [(u, Role.ANNOTATOR) for u in (*annotators, solo, *crowd)]
+    Membership.objects.bulk_create(Membership(project=project, user=u, role=r) for u, r in roles)
+    return annotators, (owner, reviewer, solo, crowd)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000", help="comma-separated, growing")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    assert sizes == sorted(sizes), "sizes grow one project: give them in order"
+    with common.throwaway_database():
+        rng = random.Random(15)
+        corpus = Corpus(rng)
+        project = Project.objects.create(
+            name="scale", annotators_per_document=K, max_unfinished_per_annotator=100
+        )
+        for name in ("GPE", "PERSON"):
+            Label.objects.create(project=project, kind=Label.Kind.ENTITY, name=name)
+        Label.objects.create(project=project, kind=Label.Kind.STANCE, name="OPPOSE")
+        annotators, who = people(project)
+        done, summary = 0, {}
+        for size in sizes:
+            rate = grow(project, corpus, done, size)
+            if done == 0:
+                began = time.perf_counter()
+                annotate_some(project, annotators, rng)
+                sets = REVIEWED * K
+                print(f"{sets} sets submitted in {time.perf_counter() - began:.1f} s")
+                assert ReviewScore.objects.filter(document__project=project).count() == REVIEWED
+            print(f"imported {size - done:,} documents at {rate:,.0f} a second")
+            done = size
+            summary[size] = measure(project, corpus, who, size, args.repeat)
+        if len(sizes) > 1:
+            print(f"\n{'p50 ms':<28}" + "".join(f"{s:>12,}" for s in sizes))
+            for name in summary[sizes[0]]:
+                print(f"{name:<28}" + "".join(f"{summary[s][name]:>12.1f}" for s in sizes))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_database_size(current_database())")
+                print(f"\ndatabase: {cursor.fetchone()[0] / done / 1024:.2f} KB a document")
+
+
+if __name__ == "__main__":
+    main()
