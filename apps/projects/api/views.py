@@ -94,7 +94,7 @@ class SchemaViewSet(ProjectScopedMixin, viewsets.ModelViewSet):
         return {**super().get_serializer_context(), "project": getattr(self, "project", None)}
 
 
-@model_viewset_errors(LabelSerializer, conflict=True)
+@model_viewset_errors(LabelSerializer, conflict=True, write=(400, *SCOPED, 409))
 class LabelViewSet(SchemaViewSet):
     """The label schema. Members read it; owners change it."""
 
