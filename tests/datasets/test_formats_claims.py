@@ -158,12 +158,15 @@ def test_label_studio_writes_choices_per_group_and_claims_as_a_region_taxonomy()
     assert [c.get("value") for c in law] == ["UN Charter"]
 
 
-def test_doccano_writes_cats_and_reports_the_claims_it_cannot_hold():
+def test_doccano_writes_cats_and_the_claims_by_concept_name():
     ctx = context()
     item = json.loads(joined(doccano.write([claims_doc()], ctx)))
     assert item["cats"] == ["Diplomacy", "Europe"]
     assert len(item["relations"]) == 1 and item["relations"][0]["type"] == "OPPOSE"
-    assert ctx.report["concept_stances_dropped"] == 4
+    holders = {e["id"] for e in item["entities"]}
+    assert len(item["claims"]) == 4 and {c["from_id"] for c in item["claims"]} <= holders
+    assert all(isinstance(c["concept"], str) and c["type"] for c in item["claims"])
+    assert "concept_stances_dropped" not in ctx.report
 
 
 def test_spacy_cats_are_one_hot_over_the_category_labels():

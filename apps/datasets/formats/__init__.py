@@ -141,10 +141,10 @@ FORMATS = {
             "jsonl",
             NDJSON,
             "utf16_code_unit",
-            "text, spans, stances on spans and categories (no cues, no actors)",
+            "text, spans, stances, claims and categories (no cues, no actors)",
             "doccano's JSONL (entities, relations, cats); its offsets count UTF-16 code units.",
-            drops="doccano's relations join two entities, so stances on concepts are left "
-            "out and counted in the report (concept_stances_dropped).",
+            drops="Cues and actor links; stances on concepts go in Accord's own `claims` key "
+            "(by concept name), which doccano keeps as metadata.",
         ),
         Format(
             "label-studio",

@@ -7,10 +7,13 @@ units, because doccano's browser front end counts JavaScript string indices
 per line, as doccano numbers its own. Document categories are ``cats`` (a
 list of label names, as doccano's intent-detection-and-slot-filling projects
 write them). doccano's relations join two entities, so a stance on a concept
-of the codebook has no place: such stances are left out and counted in the
-report (``concept_stances_dropped``), as cues are (``stance_cues_dropped``).
-Extra keys (``external_id``, ``url``, ``split``, ``annotator``) become
-doccano metadata on import.
+of the codebook goes in a key of its own, ``claims``: ``[{"id", "from_id",
+"concept", "type"}]``, the holder entity's id, the concept by name (ids are
+one project's) and the polarity. doccano keeps unknown keys as metadata, so
+a file that went through doccano still carries them, and Accord's doccano
+import reads them back. Cues have no place and are counted in the report
+(``stance_cues_dropped``). Extra keys (``external_id``, ``url``, ``split``,
+``annotator``) become doccano metadata on import.
 """
 
 from collections.abc import Iterable, Iterator
@@ -37,12 +40,16 @@ def record(document: DocumentRecord, aset, context: ExportContext) -> dict:
         {"id": index, "from_id": number[t.holder], "to_id": number[t.target], "type": t.polarity}
         for index, t in enumerate(on_spans, start=1)
     ]
-    if len(on_spans) < len(aset.stances):
-        context.count(
-            "concept_stances_dropped",
-            len(aset.stances) - len(on_spans),
-            example={"document": document.external_id, "layer": aset.owner},
-        )
+    on_concepts = [t for t in aset.stances if t.concept is not None]
+    claims = [
+        {
+            "id": index,
+            "from_id": number[t.holder],
+            "concept": context.concepts[t.concept].name,
+            "type": t.polarity,
+        }
+        for index, t in enumerate(on_concepts, start=1)
+    ]
     if any(t.cue for t in aset.stances):
         context.count("stance_cues_dropped", sum(1 for t in aset.stances if t.cue))
     item = {"external_id": document.external_id}
@@ -50,7 +57,7 @@ def record(document: DocumentRecord, aset, context: ExportContext) -> dict:
         item["text"] = text
     else:
         item["text_sha256"] = document.text_sha256
-    item.update(entities=entities, relations=relations, cats=aset.categories)
+    item.update(entities=entities, relations=relations, claims=claims, cats=aset.categories)
     item.update(url=document.url, split=document.split)
     if context.multi_layer:
         item["annotator"] = aset.owner

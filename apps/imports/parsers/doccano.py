@@ -11,8 +11,9 @@ UTF-16 code units (JavaScript string indices); they are converted to code
 points here, and an offset that falls inside a surrogate pair (half an
 emoji) is reported, not rounded. The id comes from ``external_id`` (as
 Accord's doccano export writes it), else ``id``; other keys go into ``meta``.
-Entities become spans ``e<id>`` and relations stances ``r<n>``: one
-annotation group per line.
+Entities become spans ``e<id>``, relations stances ``r<n>`` and Accord's
+``claims`` (``{"id", "from_id", "concept": a concept's name, "type"}``)
+stances on concepts ``c<n>``: one annotation group per line.
 
 Who annotated: doccano's export of a project without shared annotations is a
 ZIP of one ``<username>.jsonl`` per member (``all.jsonl`` when annotations
@@ -37,6 +38,7 @@ KNOWN = {
     "cats",
     "entities",
     "relations",
+    "claims",
     "label",
     "id",
     "external_id",
@@ -152,6 +154,32 @@ def convert(item, where, file_author=None):
                 "holder": holder,
                 "target": target,
                 "polarity": relation.get("type"),
+                "cue": None,
+            }
+        )
+    for n, claim in enumerate(item.get("claims") or []):
+        path = f"claims[{n}]"
+        if not isinstance(claim, dict):
+            group.error(path, f"{path} must be an object, got {describe_type(claim)}")
+            continue
+        holder = ids.get(claim.get("from_id"))
+        if holder is None:
+            group.error(
+                f"{path}.from_id",
+                f"{path} is held by entity {show(claim.get('from_id'))}, which is not in this line",
+            )
+            continue
+        concept = claim.get("concept")
+        if not isinstance(concept, str) or not concept:
+            group.error(f"{path}.concept", f"{path}.concept must be a concept's name")
+            continue
+        stances.append(
+            {
+                "id": f"c{claim.get('id', n + 1)}",
+                "holder": holder,
+                "target": None,
+                "concept_name": concept,
+                "polarity": claim.get("type"),
                 "cue": None,
             }
         )
