@@ -208,7 +208,11 @@ def test_status_adjudicated_and_search_read_their_indexes(busy, client_for):
     # The list's page of 101 from a table of 30 rows is cheapest through the
     # id index whatever the search; what must hold is that the search's own
     # expression is the index's, so that on a large table it can be used.
-    plans = plans_of(lambda: list(search(Document.objects.all(), "nowhere")), "plainto_tsquery")
+    # Unordered: an ORDER BY id lets the planner walk the primary key instead
+    # (seen in a full run, where the table's statistics differ).
+    plans = plans_of(
+        lambda: list(search(Document.objects.order_by(), "nowhere")), "plainto_tsquery"
+    )
     assert all("document_search" in plan for plan in plans), plans
 
 
