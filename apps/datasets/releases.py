@@ -360,10 +360,11 @@ def annotator_payloads(project, document_ids) -> dict:
 
 def agreement_for(annotator_sets, seed) -> dict:
     """Agreement per layer among the annotators of the released documents."""
-    spans_by_doc, stances_by_doc = {}, {}
+    spans_by_doc, stances_by_doc, claims_by_doc = {}, {}, {}
     for document_id, sets in annotator_sets.items():
         spans_by_doc[document_id] = {}
         stances_by_doc[document_id] = {}
+        claims_by_doc[document_id] = {}
         for owner, payload in sets.items():
             spans = {
                 s["id"]: {k: s[k] for k in ("start", "end", "label", "actor")}
@@ -377,7 +378,12 @@ def agreement_for(annotator_sets, seed) -> dict:
                     "polarity": t["polarity"],
                 }
                 for t in payload["stances"]
-                if t["target"] is not None  # stances on concepts are not measured here yet
+                if t["target"] is not None
+            ]
+            claims_by_doc[document_id][owner] = [
+                {"holder": spans[t["holder"]], "concept": t["concept"], "polarity": t["polarity"]}
+                for t in payload["stances"]
+                if t["concept"] is not None
             ]
 
     def layer(measure_name, parameters, documents, measure, pick):
@@ -425,6 +431,21 @@ def agreement_for(annotator_sets, seed) -> dict:
             {},
             stances_by_doc,
             agreement.stance_agreement,
+            lambda r: r["polarity_kappa"],
+        ),
+        "concept_stances": layer(
+            "stance-on-concept F1 (holder actor or span, concept, polarity), "
+            "micro over annotator pairs",
+            {"holder_match": "the same actor, else the same span"},
+            claims_by_doc,
+            agreement.concept_stance_agreement,
+            lambda r: r["f1"],
+        ),
+        "concept_stance_polarity": layer(
+            "Cohen's kappa on polarity of stances on concepts matched on holder and concept",
+            {},
+            claims_by_doc,
+            agreement.concept_stance_agreement,
             lambda r: r["polarity_kappa"],
         ),
         "actor_links": layer(

@@ -204,3 +204,27 @@ def test_a_release_whose_build_was_lost_reads_as_failed(gold_project, users, cli
     assert [r["status"] for r in listed] == ["failed"]
     # Reading wrote nothing: the row keeps what the dead build left.
     assert Release.objects.get(pk=release.pk).status == Release.Status.RUNNING
+
+
+def test_release_agreement_measures_stances_on_concepts():
+    from apps.datasets.releases import agreement_for
+
+    def payload(polarity, concept=7):
+        moscow = {"id": "s1", "start": 0, "end": 6, "label": "GPE", "actor": None}
+        claim = {"id": "t1", "holder": "s1", "target": None, "concept": concept}
+        return {"spans": [moscow], "stances": [{**claim, "polarity": polarity, "cue": None}]}
+
+    sets = {1: {"A": payload("SUPPORT"), "B": payload("SUPPORT"), "C": payload("OPPOSE")}}
+    layers = agreement_for(sets, seed=1)
+    claims, polarity = layers["concept_stances"], layers["concept_stance_polarity"]
+    # One matched claim of the three pairs' six: F1 = 2·1/6.
+    assert claims["value"] == pytest.approx(1 / 3) and claims["items"] == 6
+    assert polarity["items"] == 3
+    # Stances on spans are measured apart: none here.
+    assert layers["stances"]["items"] == 0
+    nothing = {"spans": [], "stances": []}
+    one_sided = agreement_for({1: {"A": payload("SUPPORT"), "B": nothing}}, 1)["concept_stances"]
+    assert (one_sided["value"], one_sided["items"]) == (0.0, 1)
+    none = agreement_for({1: {"A": nothing, "B": nothing}}, 1)["concept_stances"]
+    assert none["value"] is None
+    assert none["reason"] == "neither annotator took a stance on a concept"
