@@ -159,7 +159,12 @@ def test_owner_builds_a_release_and_downloads_a_file_matching_its_sha256(
     )
     summary = page.locator(f"#release-{release.pk}")
     expect(summary).to_have_attribute("open", "")
-    expect(summary.locator("table.agreement tbody tr")).to_have_count(5)
+    # One row per layer: entities (exact, partial), stances (F1, polarity),
+    # stances on concepts (F1, polarity), actor links.
+    expect(summary.locator("table.agreement tbody tr")).to_have_count(7)
+    expect(summary.locator("tr[data-layer=concept_stances] th")).to_contain_text(
+        "stance-on-concept F1"
+    )
     exact = release.manifest["agreement"]["entities"]
     expect(summary.locator("tr[data-layer=entities] td").first).to_have_text(
         f"{exact['value']:.3f}"
