@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from .codebook_rules import MAX_NAME, CodebookError, clean_keywords
 from .registry_io import (
     RegistryFormatError,
-    _decode,
     _error,
     csv_rows,
+    detect_format,
     join_aliases,
     json_objects,
+    load_json,
     split_aliases,
     text_checker,
 )
@@ -104,28 +105,14 @@ def parse_items(items):
 
 
 def parse_json(data):
-    try:
-        items = json.loads(_decode(data))
-    except ValueError as exc:
-        raise CodebookFormatError(f"The file is not valid JSON: {exc}.") from None
-    except RecursionError:
-        raise CodebookFormatError("The file is not valid JSON: it nests too deeply.") from None
-    return parse_items(items)
+    return parse_items(load_json(data, CodebookFormatError))
 
 
 FORMATS = {"csv": parse_csv, "json": parse_json}
 
 
 def parse(data, filename=None, fmt=None):
-    fmt = (fmt or "").lower().lstrip(".")
-    if not fmt and filename and "." in filename:
-        fmt = filename.rsplit(".", 1)[1].lower()
-    if fmt not in FORMATS:
-        raise CodebookFormatError(
-            f"Cannot tell the codebook format of {filename or 'the upload'!r}; "
-            "send a .csv or .json file, or give format=csv|json."
-        )
-    return FORMATS[fmt](data)
+    return FORMATS[detect_format(filename, fmt, FORMATS, "codebook", CodebookFormatError)](data)
 
 
 def write_csv(concepts):

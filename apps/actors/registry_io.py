@@ -297,26 +297,33 @@ def parse_items(items):
     return ParsedRegistry(records, errors)
 
 
-def parse_json(data):
+def load_json(data, format_error=RegistryFormatError):
+    """The decoded JSON of an uploaded file, or `format_error` saying why not."""
     try:
-        items = json.loads(_decode(data))
+        return json.loads(_decode(data))
     except ValueError as exc:
-        raise RegistryFormatError(f"The file is not valid JSON: {exc}.") from None
+        raise format_error(f"The file is not valid JSON: {exc}.") from None
     except RecursionError:
-        raise RegistryFormatError("The file is not valid JSON: it nests too deeply.") from None
-    return parse_items(items)
+        raise format_error("The file is not valid JSON: it nests too deeply.") from None
+
+
+def parse_json(data):
+    return parse_items(load_json(data))
 
 
 FORMATS = {"csv": parse_csv, "json": parse_json}
 
 
-def detect_format(filename, given=None):
+def detect_format(
+    filename, given=None, formats=FORMATS, what="registry", format_error=RegistryFormatError
+):
+    """The format of an upload: `given`, else its file name's extension."""
     fmt = (given or "").lower().lstrip(".")
     if not fmt and filename and "." in filename:
         fmt = filename.rsplit(".", 1)[1].lower()
-    if fmt not in FORMATS:
-        raise RegistryFormatError(
-            f"Cannot tell the registry format of {filename or 'the upload'!r}; "
+    if fmt not in formats:
+        raise format_error(
+            f"Cannot tell the {what} format of {filename or 'the upload'!r}; "
             "send a .csv or .json file, or give format=csv|json."
         )
     return fmt
