@@ -24,7 +24,7 @@ from apps.projects.models import Project
 from .codebook_io import ConceptRecord
 from .codebook_rules import CodebookError, clean_keywords, cycle_of, tree_order
 from .models import Concept
-from .registry import _row_error
+from .registry import _row_error, create_named
 from .search import search_key
 
 FIELDS = ("id", "name", "description", "parent", "keywords")
@@ -116,23 +116,19 @@ def import_codebook(project, records: list[ConceptRecord]):
             if errors:
                 return {"created": 0, "updated": 0, "unchanged": 0, "errors": errors}
             fresh = [r for r in records if r.name not in current]
-            made = Concept.objects.bulk_create(
-                Concept(
-                    project=project,
-                    name=r.name,
-                    description=r.description,
-                    keywords=r.keywords,
-                )
-                for r in fresh
+            made = create_named(
+                Concept,
+                project,
+                [
+                    Concept(
+                        project=project,
+                        name=r.name,
+                        description=r.description,
+                        keywords=r.keywords,
+                    )
+                    for r in fresh
+                ],
             )
-            if made and made[0].pk is None:  # backends without RETURNING
-                ids = dict(
-                    Concept.objects.filter(
-                        project=project, merged_into=None, name__in=[r.name for r in fresh]
-                    ).values_list("name", "id")
-                )
-                for concept in made:
-                    concept.pk = ids[concept.name]
             id_of = {name: c["id"] for name, c in current.items()}
             id_of.update((c.name, c.pk) for c in made)
             changed, placed, late, unchanged = [], [], [], 0

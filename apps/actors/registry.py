@@ -91,6 +91,21 @@ def _conflicts(records, current):
     return errors, targets
 
 
+def create_named(model, project, objects):
+    """bulk_create registry rows (actors, concepts) of `project`, each with
+    its pk: read back by name where the backend returns none."""
+    made = model.objects.bulk_create(objects)
+    if made and made[0].pk is None:  # backends without RETURNING
+        ids = dict(
+            model.objects.filter(
+                project=project, merged_into=None, name__in=[o.name for o in made]
+            ).values_list("name", "id")
+        )
+        for row in made:
+            row.pk = ids[row.name]
+    return made
+
+
 def _row_error(record, column, message):
     return {
         "where": record.where,
@@ -156,25 +171,21 @@ def import_registry(project, records: list[ActorRecord]):
                     ["name", "name_key", "kind", "country", "wikidata_id", "description"],
                     batch_size=500,
                 )
-            actors = Actor.objects.bulk_create(
-                Actor(
-                    project=project,
-                    name=r.name,
-                    kind=r.kind,
-                    country=r.country,
-                    wikidata_id=r.wikidata_id,
-                    description=r.description,
-                )
-                for r in created
+            actors = create_named(
+                Actor,
+                project,
+                [
+                    Actor(
+                        project=project,
+                        name=r.name,
+                        kind=r.kind,
+                        country=r.country,
+                        wikidata_id=r.wikidata_id,
+                        description=r.description,
+                    )
+                    for r in created
+                ],
             )
-            if actors and actors[0].pk is None:  # backends without RETURNING
-                ids = dict(
-                    Actor.objects.filter(
-                        project=project, merged_into=None, name__in=[r.name for r in created]
-                    ).values_list("name", "id")
-                )
-                for actor in actors:
-                    actor.pk = ids[actor.name]
             for actor, record in zip(actors, created, strict=True):
                 new_aliases += [
                     Alias(actor_id=actor.pk, text=text, case_sensitive=cs)
