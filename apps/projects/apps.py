@@ -6,7 +6,14 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from . import checks  # noqa: F401  (registers the deployment checks)
         from .ids import register
+        from .labels import on_schema_row_saved
+        from .models import CategoryGroup, Label
 
         register()
+        for model in (Label, CategoryGroup):
+            for signal in (post_save, post_delete):
+                signal.connect(on_schema_row_saved, sender=model, dispatch_uid=f"schema-{model}")

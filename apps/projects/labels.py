@@ -4,12 +4,39 @@ A label's `position` is its place in the project's list of labels (both
 kinds in one list); palettes, key lists and the schema editor show labels in
 that order. Moving a label renumbers the project's labels 0..n-1 under a row
 lock, so two owners reordering at once cannot leave two labels in one place.
+
+Saving or deleting a label or a category group advances the project's
+`schema_version` (`schema_changed`, connected in apps.py): what is cached per
+process about a project's labels, and the ETags of its documents and sets,
+key on that number. A path that writes labels without saving each one
+(`bulk_create`, `QuerySet.update`) calls `schema_changed` itself, unless the
+project is new in the same transaction (nothing can have cached it).
 """
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
-from .models import Label
+from .models import Label, Project
+
+
+def schema_changed(project_id):
+    """Advance the project's schema version: every cached label map and ETag
+    of the project is stale from the next request on."""
+    Project.objects.filter(pk=project_id).update(schema_version=F("schema_version") + 1)
+
+
+def on_schema_row_saved(sender, instance, **kwargs):
+    """post_save / post_delete of a Label or CategoryGroup. The project object
+    the row was saved with, when it holds one, learns the new version too, so
+    code that goes on with that object reads the labels it just wrote."""
+    schema_changed(instance.project_id)
+    project = instance._state.fields_cache.get("project")
+    if project is not None:
+        project.schema_version = (
+            Project.objects.filter(pk=project.pk).values_list("schema_version", flat=True).first()
+            or project.schema_version
+        )
+
 
 ORDER = ("position", "kind", "name", "id")
 

@@ -74,6 +74,11 @@ class Project(models.Model):
     annotators_create_concepts = models.BooleanField(
         default=False, help_text="Annotators may add concepts to the codebook."
     )
+    # Advanced whenever a label or category group of the project is saved or
+    # deleted (apps/projects/labels.py, schema_changed): the label map cached
+    # per process and the ETags of documents and sets key on it, since a
+    # renamed label changes a set's payload without changing the set.
+    schema_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
