@@ -62,27 +62,52 @@ def _live_and_merged(model, project, wanted):
     return live, merged
 
 
+# (project id, created, schema version) -> what ProjectSchema reads from the
+# labels (created: an id that a rolled-back transaction handed out again names
+# another project).
+# Per process and safe across processes: the version is read with the
+# caller's membership on every request, and any label change advances it
+# (apps/projects/labels.py), so a stale entry is never asked for again.
+_LABEL_MAPS = {}
+_LABEL_MAPS_KEPT = 256
+
+
+def label_map(project):
+    """``(label_ids, entity names, stance names, categories)`` of the project's
+    labels at its `schema_version`: one query the first time, none after."""
+    key = (project.pk, project.created_at, project.schema_version)
+    found = _LABEL_MAPS.get(key)
+    if found is not None:
+        return found
+    label_ids, entity, stance, categories = {}, set(), set(), {}
+    rows = Label.objects.filter(project=project).values_list(
+        "id", "name", "kind", "group__name", "group__multiple"
+    )
+    for label_id, name, kind, group, multiple in rows:
+        label_ids[name] = label_id
+        if kind == Label.Kind.ENTITY:
+            entity.add(name)
+        elif kind == Label.Kind.STANCE:
+            stance.add(name)
+        else:
+            categories[name] = (group, multiple)
+    found = (label_ids, frozenset(entity), frozenset(stance), categories)
+    if len(_LABEL_MAPS) >= _LABEL_MAPS_KEPT:
+        _LABEL_MAPS.clear()
+    _LABEL_MAPS[key] = found
+    return found
+
+
 class ProjectSchema:
-    """The labels of a project, loaded once per request, and the actors and
-    concepts a payload refers to."""
+    """The labels of a project (label_map: cached per schema version), and
+    the actors and concepts a payload refers to."""
 
     def __init__(self, project):
         self.project = project
-        self.label_ids = {}
-        entity, stance, categories = set(), set(), {}
-        rows = Label.objects.filter(project=project).values_list(
-            "id", "name", "kind", "group__name", "group__multiple"
-        )
-        for label_id, name, kind, group, multiple in rows:
-            self.label_ids[name] = label_id
-            if kind == Label.Kind.ENTITY:
-                entity.add(name)
-            elif kind == Label.Kind.STANCE:
-                stance.add(name)
-            else:
-                categories[name] = (group, multiple)
-        self.entity_labels, self.stance_labels = entity, stance
-        self.categories = categories
+        label_ids, self.entity_labels, self.stance_labels, categories = label_map(project)
+        # Copies: a caller may not change what the next request reads.
+        self.label_ids = dict(label_ids)
+        self.categories = dict(categories)
 
     def for_payloads(self, payloads):
         """A validation Schema that knows the actors and concepts these
@@ -330,15 +355,30 @@ def stance_payload(sid, holder, target, polarity, cue, concept):
     }
 
 
-def set_payloads(sets, texts, anonymous=False):
+def set_rows(sets):
+    """The SET_FIELDS rows of `sets` (a queryset): what set_payloads reads
+    first, and what a set's ETag is made of (set_tag_parts)."""
+    return list(sets.values(*SET_FIELDS))
+
+
+def set_tag_parts(rows):
+    """What the payloads of these set rows depend on besides the project's
+    schema and who reads them: each set's id and version (every change of a
+    set's content, status or rejections advances its version)."""
+    return tuple((row["id"], row["version"]) for row in rows)
+
+
+def set_payloads(sets, texts, anonymous=False, rows=None):
     """The API shape of every set in `sets` (a queryset), in four queries
-    (the sets, then `load_contents`).
+    (the sets, then `load_contents`); three when `rows` (set_rows of `sets`,
+    already read) is given.
 
     `texts` maps document id to its text, for each span's covered `text`.
     `anonymous`: annotator sets name their author by the document's
     pseudonym (pseudonyms.document_names, one more query).
     """
-    rows = list(sets.values(*SET_FIELDS))
+    if rows is None:
+        rows = set_rows(sets)
     if not rows:
         return []
     if anonymous:

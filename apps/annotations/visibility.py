@@ -27,6 +27,14 @@ def sets_visible_to(membership, queryset):
     return queryset
 
 
+def visibility_key(membership):
+    """What decides which sets, and which names, a member sees: part of the
+    ETag of anything showing sets, so it differs between callers who may
+    see different things."""
+    project = membership.project
+    return (membership.user_id, membership.role, project.blind, project.anonymous_review)
+
+
 def visible_sets(view, queryset):
     """sets_visible_to() for a ProjectScopedMixin view."""
     return sets_visible_to(view.membership, queryset)

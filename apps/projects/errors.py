@@ -76,6 +76,13 @@ class Conflict(AccordError):
         return {**super().payload(), "version": self.version}
 
 
+class PreconditionFailed(Conflict):
+    """An If-Match that no longer holds (412): what the request was written
+    against has changed. Like a 409, it carries the current `version`."""
+
+    status = 412
+
+
 class TooLarge(AccordError):
     """The upload is over the configured limit (413)."""
 

@@ -1,5 +1,7 @@
 """The caller's own set (`mine`), submitting it, and every visible set of a document."""
 
+from contextlib import contextmanager
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -8,22 +10,57 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.documents.models import Document
-from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors
-from apps.projects.errors import NotFound
+from apps.projects.api.conditional import answer, check_if_match, tag_headers
+from apps.projects.api.schema import (
+    IF_MATCH,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    SCOPED,
+    VersionConflictSerializer,
+    errors,
+)
+from apps.projects.conditional import etag
+from apps.projects.errors import NotFound, PreconditionFailed
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..assignment import check_open, claim, own_set
 from ..models import AnnotationSet
 from ..pseudonyms import hides_names
-from ..sets import ProjectSchema, replace_set, set_payloads, submit_set
+from ..sets import ProjectSchema, SetConflict, replace_set, set_payloads, submit_set
 from ..shapes import AnnotationSetSerializer, ClaimConflictSerializer, SetWriteSerializer
 from ..validation import REJECTION_FIELD, clean_rejections, describe
-from ..visibility import visible_sets
+from ..visibility import visibility_key, visible_sets
 
 
 def _is_version(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def set_tag(membership, set_id, version):
+    """The ETag of a set as `membership` reads it: its id and version, the
+    project's schema version (a renamed label changes the payload, not the
+    set) and what decides the caller's view of it."""
+    return etag(
+        "set", set_id, version, membership.project.schema_version, visibility_key(membership)
+    )
+
+
+def read_set(document, aset):
+    """The API shape of `aset` as stored now."""
+    return set_payloads(AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text})[0]
+
+
+@contextmanager
+def as_precondition(by_tag):
+    """A write sent with If-Match instead of a version: losing the race to
+    another writer after the If-Match check is the same refusal, 412."""
+    try:
+        yield
+    except SetConflict as conflict:
+        if not by_tag:
+            raise
+        raise PreconditionFailed(str(conflict), version=conflict.version) from None
 
 
 class DocumentScopedView(ProjectScopedMixin, APIView):
@@ -68,15 +105,21 @@ class MySetView(DocumentScopedView):
 
     def _answer(self, document, aset, code=status.HTTP_200_OK):
         # The same shape as GET, PUT and submit, read back from what was stored.
-        payload = set_payloads(
-            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
-        )
-        return Response(payload[0], status=code)
+        payload = read_set(document, aset)
+        tag = set_tag(self.membership, aset.pk, payload["version"])
+        return Response(payload, status=code, headers=tag_headers(tag))
 
-    @extend_schema(responses={200: AnnotationSetSerializer, **errors(*SCOPED, 409)})
+    @extend_schema(
+        responses={200: AnnotationSetSerializer, 304: NOT_MODIFIED, **errors(*SCOPED, 409)},
+        parameters=[IF_NONE_MATCH],
+    )
     def get(self, request, *args, **kwargs):
+        """The set, with its ETag: If-None-Match with it answers 304 until the
+        set or the project's labels change."""
         document = self.get_document()
-        return self._answer(document, self._own(document))
+        aset = self._own(document)
+        tag = set_tag(self.membership, aset.pk, aset.version)
+        return answer(request, tag, lambda: read_set(document, aset))
 
     @extend_schema(
         request=None,
@@ -95,20 +138,28 @@ class MySetView(DocumentScopedView):
         request=SetWriteSerializer,
         responses={
             200: AnnotationSetSerializer,
-            **errors(400, *SCOPED, 409),
+            **errors(400, *SCOPED, 409, 412, e412=VersionConflictSerializer),
         },
+        parameters=[IF_MATCH],
     )
     def put(self, request, *args, **kwargs):
         data = request.data
         if not isinstance(data, dict):
             raise ValidationError({"detail": "Send the set as a JSON object."})
         version = data.get("version")
-        if not _is_version(version):
+        by_tag = version is None and "If-Match" in request.headers
+        if not by_tag and not _is_version(version):
             raise ValidationError(
-                {"version": "is required: the version of the set you last read (an integer)."}
+                {
+                    "version": "is required: the version of the set you last read (an "
+                    "integer), unless an If-Match header carries its ETag."
+                }
             )
         document = self.get_document()
         aset = self._own(document)
+        check_if_match(request, set_tag(self.membership, aset.pk, aset.version), aset.version)
+        if by_tag:
+            version = aset.version
         schema = ProjectSchema(self.project)
         clean, errors = schema.validate(document.text, data)
         rejected = None
@@ -119,7 +170,8 @@ class MySetView(DocumentScopedView):
             return Response(
                 {"detail": describe(errors), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
             )
-        replace_set(aset, version, clean, schema.label_ids, rejected)
+        with as_precondition(by_tag):
+            replace_set(aset, version, clean, schema.label_ids, rejected)
         return self._answer(document, aset)
 
 
@@ -132,8 +184,16 @@ class SubmitMySetView(DocumentScopedView):
         ),
         responses={
             200: AnnotationSetSerializer,
-            **errors(400, *SCOPED, 409, e409=VersionConflictSerializer),
+            **errors(
+                400,
+                *SCOPED,
+                409,
+                412,
+                e409=VersionConflictSerializer,
+                e412=VersionConflictSerializer,
+            ),
         },
+        parameters=[IF_MATCH],
     )
     def post(self, request, *args, **kwargs):
         document = self.get_document()
@@ -143,11 +203,13 @@ class SubmitMySetView(DocumentScopedView):
         version = request.data.get("version") if isinstance(request.data, dict) else None
         if version is not None and not _is_version(version):
             raise ValidationError({"version": "must be the version of the set (an integer)."})
-        submit_set(aset, version)
-        payload = set_payloads(
-            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
-        )
-        return Response(payload[0])
+        check_if_match(request, set_tag(self.membership, aset.pk, aset.version), aset.version)
+        by_tag = version is None and "If-Match" in request.headers
+        with as_precondition(by_tag):
+            submit_set(aset, aset.version if by_tag else version)
+        payload = read_set(document, aset)
+        tag = set_tag(self.membership, aset.pk, payload["version"])
+        return Response(payload, headers=tag_headers(tag))
 
 
 class DocumentSetsView(DocumentScopedView):

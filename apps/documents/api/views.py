@@ -22,14 +22,16 @@ from apps.annotations.assignment import next_document, reassign
 from apps.annotations.document_filter import DocumentFilter
 from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import filter_username, hides_names
-from apps.annotations.sets import set_payloads
+from apps.annotations.sets import set_payloads, set_rows, set_tag_parts
 from apps.annotations.shapes import AnnotationSetSerializer
-from apps.annotations.visibility import visible_sets
+from apps.annotations.visibility import visibility_key, visible_sets
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document, document_status
 from apps.documents.text import token_offsets
 from apps.imports.parsers import parse_records
 from apps.imports.store import import_records, refusal
-from apps.projects.api.schema import SCOPED, errors
+from apps.projects.api.conditional import answer
+from apps.projects.api.schema import IF_NONE_MATCH, NOT_MODIFIED, SCOPED, errors
+from apps.projects.conditional import etag
 from apps.projects.errors import Conflict
 from apps.projects.inputs import json_problem
 from apps.projects.models import Role
@@ -205,7 +207,9 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
             )
         return asked
 
-    def _payloads(self, rows):
+    def _payloads(self, rows, sets_read=None):
+        """The payloads of document rows; `sets_read`: the set_rows of their
+        visible sets, when the caller has read them already."""
         payloads = [document_payload(row) for row in rows]
         includes = self._includes()
         if "tokens" in includes:
@@ -219,7 +223,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
             sets = visible_sets(self, AnnotationSet.objects.filter(document_id__in=list(texts)))
             by_document = {}
             anonymous = hides_names(self.membership)
-            for payload in set_payloads(sets, texts, anonymous=anonymous):
+            for payload in set_payloads(sets, texts, anonymous=anonymous, rows=sets_read):
                 by_document.setdefault(payload["document"], []).append(payload)
             for payload in payloads:
                 payload["annotations"] = by_document.get(payload["id"], [])
@@ -249,14 +253,30 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self._payloads(page))
 
     @extend_schema(
-        parameters=[INCLUDE],
-        responses={200: DocumentSerializer, **errors(400, *SCOPED)},
+        parameters=[INCLUDE, IF_NONE_MATCH],
+        responses={200: DocumentSerializer, 304: NOT_MODIFIED, **errors(400, *SCOPED)},
     )
     def retrieve(self, request, *args, **kwargs):
+        """One document. Its ETag covers the document's row and the parts
+        asked for; with annotations, also the id and version of every set the
+        caller may see, the project's schema version and what decides the
+        caller's view: If-None-Match answers 304 before any set is loaded."""
         row = self.get_queryset().filter(pk=kwargs["pk"]).values(*DOCUMENT_FIELDS).first()
         if row is None:
             return Response({"detail": "No such document."}, status=status.HTTP_404_NOT_FOUND)
-        return Response(self._payloads([row])[0])
+        includes = self._includes()
+        parts = ["document", tuple(row.items()), tuple(sorted(includes))]
+        sets_read = None
+        if "annotations" in includes:
+            sets_read = set_rows(
+                visible_sets(self, AnnotationSet.objects.filter(document_id=row["id"]))
+            )
+            parts += [
+                self.project.schema_version,
+                visibility_key(self.membership),
+                set_tag_parts(sets_read),
+            ]
+        return answer(request, etag(*parts), lambda: self._payloads([row], sets_read)[0])
 
     @extend_schema(
         request=DocumentCreateSerializer,

@@ -4,7 +4,9 @@ answers with, and the page envelope of views that page by hand.
 The views build plain dicts for speed; these only describe them.
 """
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -53,9 +55,30 @@ ERROR_DESCRIPTIONS = {
     403: "Signed in, but the caller's role does not allow this.",
     404: "No such object (or page of a list), or the caller is not a member of the project.",
     409: "The request conflicts with the current state.",
+    412: "`If-Match` names another version than the current one; `version` is the current one.",
     413: "The upload is larger than the import limit.",
     429: "Too many failed sign-in attempts; try again after `Retry-After` seconds.",
 }
+
+
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag of the representation held: 304, no body, while it is current.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The set's ETag, instead of `version` in the body: 412 when the set "
+    "has changed since (a body `version` is still checked, 409 when stale).",
+)
+NOT_MODIFIED = OpenApiResponse(
+    description="Not modified: `If-None-Match` names the current ETag; no body."
+)
 
 
 def errors(*codes, **overrides):
