@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
+from apps.projects import tokens
 from tests import builders
 
 
@@ -64,5 +65,7 @@ def api(project):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Sign-in counts live in the cache (the process's own memory in tests):
-    each test starts with none."""
+    each test starts with none; nor does any test start with tokens this
+    process remembers having checked."""
     cache.clear()
+    tokens._checked.clear()

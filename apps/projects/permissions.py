@@ -20,27 +20,37 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as PagePermissionDenied
+from django.db.models import Exists
 from django.http import Http404
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
-from .models import Membership, Project, Role
+from . import tokens
+from .models import ApiToken, Membership, Project, Role
 
 
-def get_membership(user, project_id):
-    """The user's membership of the project, or Http404 for non-members and bad ids."""
+def get_membership(user, project_id, token=None):
+    """The user's membership of the project, or Http404 for non-members and bad ids.
+
+    `token`: an API token not yet confirmed (tokens.authenticate answered it
+    from memory); the same query reads whether it still exists and the user
+    as stored now, and tokens.confirm refuses it (TokenRefused) if it no
+    longer works."""
     if not user.is_authenticated:
         raise Http404
     try:
         project_id = int(project_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    membership = (
-        Membership.objects.select_related("project")
-        .filter(project_id=project_id, user=user)
-        .first()
-    )
+    rows = Membership.objects.select_related("project").filter(project_id=project_id, user=user)
+    if token is not None:
+        rows = rows.select_related("user").annotate(
+            token_live=Exists(ApiToken.objects.filter(pk=token.pk, user_id=user.pk))
+        )
+    membership = rows.first()
     if membership is None:
         raise Http404
+    if token is not None:
+        tokens.confirm(token, membership.user, membership.token_live)
     return membership
 
 
@@ -91,6 +101,8 @@ class ProjectScopedMixin:
 
     project_kwarg = "project_pk"
     roles: dict = {}
+    # The membership query confirms a token answered from memory (tokens.py).
+    confirms_token = True
 
     def check_permissions(self, request):
         # DRF calls this from initial() for the request, and the browsable API
@@ -98,7 +110,19 @@ class ProjectScopedMixin:
         # method): checking the role here hides forms the caller may not use.
         super().check_permissions(request)
         if not hasattr(self, "membership"):
-            self.membership = get_membership(request.user, self.kwargs.get(self.project_kwarg))
+            token = request.auth
+            unconfirmed = getattr(token, "confirmed", True) is False
+            try:
+                self.membership = get_membership(
+                    request.user,
+                    self.kwargs.get(self.project_kwarg),
+                    token if unconfirmed else None,
+                )
+            except tokens.TokenRefused as refused:
+                raise AuthenticationFailed(str(refused)) from None
+            if unconfirmed:
+                # The user as stored now, not as this process remembered it.
+                request.user = self.membership.user
             self.project: Project = self.membership.project
         role = role_needed(
             self.roles,

@@ -9,6 +9,7 @@ was issued under: any password change, by any path (the set-password link, the
 admin, `manage.py changepassword`), ends every token of the user.
 """
 
+import copy
 import hashlib
 import hmac
 import secrets
@@ -24,6 +25,16 @@ from .models import ApiToken
 
 # last_used is written when it is older than this, not on every request.
 TOUCH_SECONDS = 300
+
+# A token this process has checked in the last CACHE_SECONDS is not looked
+# up again by a request under /projects/{p}/: the query that reads the
+# caller's membership there checks it instead (permissions.get_membership,
+# `confirm`), so a token revoked by any process, or whose user's password
+# or activity changed, is refused by the very next request, and the lookup
+# costs no query of its own. digest -> (token fields, user, cached until).
+CACHE_SECONDS = 60
+CACHE_KEPT = 10_000
+_checked = {}
 
 
 class TokenRefused(Exception):
@@ -67,26 +78,79 @@ def issue(user, name=""):
     return token, secret
 
 
-def authenticate(secret):
-    """(user, token) for `secret`, else TokenRefused. One query (the token with
-    its user), and an UPDATE of last_used at most once per TOUCH_SECONDS."""
-    try:
-        token = ApiToken.objects.select_related("user").get(digest=digest_of(secret))
-    except ApiToken.DoesNotExist:
-        raise TokenRefused("Invalid token.") from None
-    now = timezone.now()
+def _refuse_unless_valid(token, user, now):
+    """TokenRefused when the token no longer works for `user` as stored now
+    (expired: deleted; issued under another password: deleted; inactive user)."""
     if token.expires_at <= now:
         token.delete()
         raise TokenRefused("The token has expired; sign in again for a new one.")
-    if not hmac.compare_digest(token.password_check, password_check(token.user)):
+    if not hmac.compare_digest(token.password_check, password_check(user)):
         token.delete()
         raise TokenRefused("The password has changed since this token was issued; sign in again.")
-    if not token.user.is_active:
+    if not user.is_active:
         raise TokenRefused("User inactive or deleted.")
-    if token.last_used is None or now - token.last_used >= timedelta(seconds=TOUCH_SECONDS):
+
+
+def _touch_due(token, now):
+    return token.last_used is None or now - token.last_used >= timedelta(seconds=TOUCH_SECONDS)
+
+
+def authenticate(secret, confirmed_later=False):
+    """(user, token) for `secret`, else TokenRefused. One query (the token with
+    its user), and an UPDATE of last_used at most once per TOUCH_SECONDS.
+
+    `confirmed_later`: the caller will `confirm` the token in a query it makes
+    anyway (get_membership does). A token this process checked within
+    CACHE_SECONDS is then answered without a query, as a copy whose
+    `confirmed` is False; until confirmed, nothing may be done with it."""
+    digest = digest_of(secret)
+    now = timezone.now()
+    if confirmed_later:
+        known = _checked.get(digest)
+        if known is not None:
+            fields, user, until = known
+            token = ApiToken(**fields)
+            if now < until and token.expires_at > now and not _touch_due(token, now):
+                token.confirmed = False
+                return copy.copy(user), token
+    try:
+        token = ApiToken.objects.select_related("user").get(digest=digest)
+    except ApiToken.DoesNotExist:
+        raise TokenRefused("Invalid token.") from None
+    _refuse_unless_valid(token, token.user, now)
+    if _touch_due(token, now):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         token.last_used = now
+    if len(_checked) >= CACHE_KEPT:
+        _checked.clear()
+    fields = {f.attname: getattr(token, f.attname) for f in ApiToken._meta.concrete_fields}
+    _checked[digest] = (fields, copy.copy(token.user), now + timedelta(seconds=CACHE_SECONDS))
+    token.confirmed = True
     return token.user, token
+
+
+def confirm(token, user, live):
+    """Check a token `authenticate` answered from memory against the rows just
+    read: `live`, whether its row still exists; `user`, its user as stored
+    now. TokenRefused (and forgotten) when it no longer works."""
+    if not live:
+        forget(token.digest)
+        raise TokenRefused("Invalid token.")
+    try:
+        _refuse_unless_valid(token, user, timezone.now())
+    except TokenRefused:
+        forget(token.digest)
+        raise
+    token.confirmed = True
+
+
+def forget(digest):
+    """Drop a token from this process's memory (on delete; on refusal)."""
+    _checked.pop(digest, None)
+
+
+def on_token_deleted(sender, instance, **kwargs):
+    forget(instance.digest)
 
 
 def revoke_current(token):

@@ -249,3 +249,71 @@ def test_an_administrator_revokes_a_token_in_the_admin(users):
         admin.post(f"/admin/projects/apitoken/{row.pk}/delete/", {"post": "yes"}).status_code == 302
     )
     assert with_token(secret).get("/api/v1/projects/").status_code == 401
+
+
+# A token this process checked lately is not looked up again under
+# /projects/{p}/: the membership query confirms it. Every way a token ends
+# must still end it on the very next request, also when the end happened in
+# another process (the row deleted without this process hearing of it).
+
+
+@pytest.fixture
+def member_url(users):
+    from tests.builders import make_project
+
+    project = make_project(users)
+    return f"/api/v1/projects/{project.pk}/labels/"
+
+
+def test_a_checked_token_costs_no_query_of_its_own_in_a_project(users, member_url):
+    client = with_token(obtain()["token"])
+    assert client.get(member_url).status_code == 200  # checked, remembered
+    forced = APIClient()
+    forced.force_authenticate(users["ana"])
+    with CaptureQueriesContext(connection) as without:
+        forced.get(member_url)
+    with CaptureQueriesContext(connection) as with_token_:
+        assert client.get(member_url).status_code == 200
+    assert len(with_token_) == len(without), [q["sql"] for q in with_token_]
+
+
+@pytest.mark.parametrize("how", ["api", "this process", "another process"])
+def test_a_revoked_token_stops_at_once(users, member_url, how):
+    answer = obtain()
+    client = with_token(answer["token"])
+    assert client.get(member_url).status_code == 200
+    if how == "api":
+        assert client.delete(f"{TOKENS_URL}current/").status_code == 204
+    elif how == "this process":
+        ApiToken.objects.filter(pk=answer["id"]).delete()
+    else:  # a raw DELETE: no signal reaches this process's memory
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {ApiToken._meta.db_table} WHERE id = %s", [answer["id"]])
+    response = client.get(member_url)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert client.get("/api/v1/projects/").status_code == 401
+
+
+def test_a_password_change_elsewhere_ends_a_remembered_token(users, member_url):
+    client = with_token(obtain()["token"])
+    assert client.get(member_url).status_code == 200
+    # Written as another process would: no signal, no save() of this user object.
+    get_user_model().objects.filter(pk=users["ana"].pk).update(password="md5$other$hash")
+    response = client.get(member_url)
+    assert response.status_code == 401
+    assert "password" in response.json()["detail"]
+
+
+def test_a_deactivated_user_ends_a_remembered_token(users, member_url):
+    client = with_token(obtain()["token"])
+    assert client.get(member_url).status_code == 200
+    get_user_model().objects.filter(pk=users["ana"].pk).update(is_active=False)
+    assert client.get(member_url).status_code == 401
+
+
+def test_a_remembered_token_of_a_non_member_is_404(users, member_url):
+    client = with_token(obtain("oscar")["token"])
+    assert client.get("/api/v1/projects/").status_code == 200
+    assert client.get(member_url).status_code == 404
+    assert client.get(member_url).status_code == 404
