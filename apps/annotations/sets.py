@@ -358,6 +358,10 @@ def stance_payload(sid, holder, target, polarity, cue, concept):
 def set_rows(sets):
     """The SET_FIELDS rows of `sets` (a queryset): what set_payloads reads
     first, and what a set's ETag is made of (set_tag_parts)."""
+    if not sets.query.order_by:
+        # AnnotationSet's own order (document, kind, id), by the column:
+        # ordering by the relation would join the documents table to sort.
+        sets = sets.order_by("document_id", "kind", "id")
     return list(sets.values(*SET_FIELDS))
 
 

@@ -46,9 +46,12 @@ def get_membership(user, project_id, token=None):
         rows = rows.select_related("user").annotate(
             token_live=Exists(ApiToken.objects.filter(pk=token.pk, user_id=user.pk))
         )
-    membership = rows.first()
-    if membership is None:
-        raise Http404
+    try:
+        # get(): the pair is unique, so no ORDER BY (Membership's ordering
+        # would join the project and user tables only to sort one row).
+        membership = rows.get()
+    except Membership.DoesNotExist:
+        raise Http404 from None
     if token is not None:
         tokens.confirm(token, membership.user, membership.token_live)
     return membership
