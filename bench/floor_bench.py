@@ -375,6 +375,7 @@ def main():
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--annotated", type=int, default=500)
     parser.add_argument("--requests", type=int, default=100, help="per endpoint and checkout")
+    parser.add_argument("--reads", type=int, default=60, help="per thread, concurrent reads")
     parser.add_argument("--count", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count:
@@ -428,13 +429,13 @@ def main():
             server = Server(tree, 1, env)
             try:
                 timings[label] = measure(server, world, args.requests)
-                reads[label, 1] = concurrent_reads(server, world)
+                reads[label, 1] = concurrent_reads(server, world, per_thread=args.reads)
             finally:
                 server.stop()
             server = Server(tree, 2, env)
             try:
                 concurrent_reads(server, world, per_thread=5)  # both workers warm
-                reads[label, 2] = concurrent_reads(server, world)
+                reads[label, 2] = concurrent_reads(server, world, per_thread=args.reads)
             finally:
                 server.stop()
         print(
