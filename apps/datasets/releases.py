@@ -19,6 +19,7 @@ from django.utils import timezone
 from apps.projects.jobs import JobError, start_job
 from apps.projects.models import Job
 from apps.review import agreement
+from apps.review.report import category_groups
 
 from .export import Exporter, buffered, check_names_allowed
 from .formats import FORMATS
@@ -238,7 +239,7 @@ def manifest_for(release) -> dict:
                 gold_sets[record.id] = set_payload(record.sets[0])
     annotator_sets = annotator_payloads(project, released)
     creator = release.created_by.username if release.created_by else None
-    agreement_layers = agreement_for(annotator_sets, release.seed)
+    agreement_layers = agreement_for(annotator_sets, release.seed, category_groups(project))
     return {
         "project": {"id": project.pk, "name": project.name, "description": project.description},
         "release": {
@@ -358,13 +359,21 @@ def annotator_payloads(project, document_ids) -> dict:
     }
 
 
-def agreement_for(annotator_sets, seed) -> dict:
-    """Agreement per layer among the annotators of the released documents."""
-    spans_by_doc, stances_by_doc, claims_by_doc = {}, {}, {}
+def agreement_for(annotator_sets, seed, groups=None) -> dict:
+    """Agreement per layer among the annotators of the released documents.
+
+    ``groups`` is the project's category labels, ``{label: (group, multiple)}``
+    (review.report.category_groups): each category group adds two layers,
+    ``categories:{group}`` (Krippendorff's alpha, nominal or MASI-weighted)
+    and ``categories_kappa:{group}`` (Cohen's or Fleiss' kappa)."""
+    spans_by_doc, stances_by_doc, claims_by_doc, categories_by_doc = {}, {}, {}, {}
     for document_id, sets in annotator_sets.items():
         spans_by_doc[document_id] = {}
         stances_by_doc[document_id] = {}
         claims_by_doc[document_id] = {}
+        categories_by_doc[document_id] = {
+            owner: payload.get("categories", []) for owner, payload in sets.items()
+        }
         for owner, payload in sets.items():
             spans = {
                 s["id"]: {k: s[k] for k in ("start", "end", "label", "actor")}
@@ -404,7 +413,7 @@ def agreement_for(annotator_sets, seed) -> dict:
             "interval": interval,
         }
 
-    return {
+    layers = {
         "entities": layer(
             "span F1, exact match, micro over annotator pairs",
             {"match": "exact (start, end, label)"},
@@ -456,3 +465,40 @@ def agreement_for(annotator_sets, seed) -> dict:
             lambda r: r,
         ),
     }
+    layers.update(category_layers(categories_by_doc, groups or {}, layer))
+    return layers
+
+
+def category_layers(categories_by_doc, groups, layer) -> dict:
+    """Two layers per category group, in the order of the group names."""
+    out = {}
+    multiple_of = {group: multiple for group, multiple in groups.values()}
+    for group in sorted(multiple_of, key=str):
+        multiple = multiple_of[group]
+        members = {name: g for name, g in groups.items() if g[0] == group}
+
+        def measure(documents, members=members):
+            return agreement.category_agreement(documents, members)
+
+        parameters = {"group": group, "multiple": multiple}
+        alpha_name = (
+            "Krippendorff's alpha, MASI-weighted (several categories per document)"
+            if multiple
+            else "Krippendorff's alpha, nominal (one category per document)"
+        )
+        out[f"categories:{group}"] = layer(
+            alpha_name,
+            {**parameters, "distance": "masi" if multiple else "nominal"},
+            categories_by_doc,
+            measure,
+            lambda r, group=group: r[group]["alpha"],
+        )
+        out[f"categories_kappa:{group}"] = layer(
+            "Cohen's kappa (two annotators) or Fleiss' kappa (more) on the categories "
+            "chosen, compared whole",
+            parameters,
+            categories_by_doc,
+            measure,
+            lambda r, group=group: r[group]["kappa"],
+        )
+    return out

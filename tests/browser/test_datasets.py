@@ -15,6 +15,8 @@ from apps.documents.models import Document
 from apps.projects.models import Job
 from tests.builders import (
     add_set,
+    annotate,
+    make_category_group,
     make_project,
     release_being_built,
     reopened,
@@ -130,15 +132,18 @@ def test_a_bad_ratio_shows_the_apis_error_at_the_field(page, live_server, sign_i
 def test_owner_builds_a_release_and_downloads_a_file_matching_its_sha256(
     page, live_server, sign_in, gold_project, users, screenshot_path
 ):
-    # Two annotators who partly agree, so the manifest has agreement figures.
-    for document in Document.objects.filter(project=gold_project):
+    # Two annotators who partly agree, so the manifest has agreement figures;
+    # they choose a FRAME for each document too, agreeing on all but the first.
+    make_category_group(gold_project, "FRAME", ["Conflict", "Diplomacy"])
+    for index, document in enumerate(Document.objects.filter(project=gold_project).order_by("pk")):
         spans = [
             {"id": s.sid, "start": s.start, "end": s.end, "label": s.label.name}
             for s in AnnotationSet.objects.get(document=document, kind="gold").spans.all()
         ]
+        frame = ["Conflict"] if index % 2 else ["Diplomacy"]
         with reopened(document, users["rita"]):  # the gold fixture came first
-            add_set(document, AnnotationSet.Kind.ANNOTATOR, spans, author=users["ana"])
-            add_set(document, AnnotationSet.Kind.ANNOTATOR, spans[:1], author=users["ben"])
+            annotate(document, users["ana"], spans, categories=frame)
+            annotate(document, users["ben"], spans[:1], categories=frame if index else ["Conflict"])
     open_page(page, live_server, sign_in, gold_project, "olga")
     expect(page.locator("#releases-state")).to_have_text("No release yet.")
     page.click("#build > summary")
@@ -160,8 +165,19 @@ def test_owner_builds_a_release_and_downloads_a_file_matching_its_sha256(
     summary = page.locator(f"#release-{release.pk}")
     expect(summary).to_have_attribute("open", "")
     # One row per layer: entities (exact, partial), stances (F1, polarity),
-    # stances on concepts (F1, polarity), actor links.
-    expect(summary.locator("table.agreement tbody tr")).to_have_count(7)
+    # stances on concepts (F1, polarity), actor links, and the FRAME group
+    # (alpha, kappa).
+    expect(summary.locator("table.agreement tbody tr")).to_have_count(9)
+    frame = release.manifest["agreement"]["categories:FRAME"]
+    assert frame["items"] == Document.objects.filter(project=gold_project).count()
+    frame_row = summary.locator('tr[data-layer="categories:FRAME"]')
+    expect(frame_row.locator("th")).to_contain_text("Krippendorff's alpha, nominal")
+    expect(frame_row.locator("td").first).to_have_text(
+        f"{frame['value']:.3f}"
+        if frame["value"] is not None
+        else f"not computable: {frame['reason']}"
+    )
+    expect(summary.locator('tr[data-layer="categories_kappa:FRAME"]')).to_be_visible()
     expect(summary.locator("tr[data-layer=concept_stances] th")).to_contain_text(
         "stance-on-concept F1"
     )
