@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.actors.models import Concept
 from apps.projects.jobs import JobError, start_job
 from apps.projects.models import Job
 from apps.review import agreement
@@ -24,7 +25,7 @@ from apps.review.report import category_groups
 from .export import Exporter, buffered, check_names_allowed
 from .formats import FORMATS
 from .models import Release, ReleaseFile
-from .options import ExportOptions, OptionsError, parse_release
+from .options import CLAIMS_FORMATS, ExportOptions, OptionsError, parse_release
 from .provenance import gold_provenance
 
 BOOTSTRAP_ITERATIONS = 200
@@ -33,6 +34,7 @@ BOOTSTRAP_ITERATIONS = 200
 def create_release(project, data, user):
     """Create a pending release and start the job that builds it; returns (release, job)."""
     clean = parse_release(data)
+    check_concepts(project, clean["claims_window"].get("concepts"))
     try:
         with transaction.atomic():
             release = Release.objects.create(project=project, created_by=user, **clean)
@@ -46,6 +48,21 @@ def create_release(project, data, user):
     Release.objects.filter(pk=release.pk, job=None).update(job=job)
     release.refresh_from_db()
     return release, job
+
+
+def check_concepts(project, ids):
+    """Every concept a release's window names is a current concept of the project."""
+    if not ids:
+        return
+    live = set(
+        Concept.objects.filter(project=project, pk__in=ids, merged_into=None).values_list(
+            "pk", flat=True
+        )
+    )
+    missing = [pk for pk in ids if pk not in live]
+    if missing:
+        listed = ", ".join(map(str, missing))
+        raise OptionsError("concepts", f"No current concept {listed} in this project's codebook.")
 
 
 def carries_names(release) -> bool:
@@ -62,8 +79,8 @@ def check_may_read(membership, release):
         check_names_allowed(membership, "read a release that names the annotators")
 
 
-def options_for(release, split=None) -> ExportOptions:
-    return ExportOptions(
+def options_for(release, split=None, format_name=None) -> ExportOptions:
+    options = ExportOptions(
         source=release.source,
         split=split,
         include_text=release.include_text,
@@ -71,6 +88,13 @@ def options_for(release, split=None) -> ExportOptions:
         ratios=release.ratios,
         annotators=release.annotators,
     )
+    window = release.claims_window or {}
+    if format_name in CLAIMS_FORMATS:
+        # The release's window and concepts select the claims of these files.
+        for key in ("start", "end", "concepts"):
+            if window.get(key) is not None:
+                options.format_options[key] = window[key]
+    return options
 
 
 def store(path, pieces, stored=None):
@@ -145,7 +169,7 @@ def _build(job, release, stored):
     for format_name in release.formats:
         fmt = FORMATS[format_name]
         for split in splits:
-            exporter = Exporter(project, options_for(release, split))
+            exporter = Exporter(project, options_for(release, split, format_name))
             context = exporter.context()
             name = f"{split}.{fmt.suffix}"
             saved, size, sha = store(
@@ -251,6 +275,7 @@ def manifest_for(release) -> dict:
             "ratios": release.ratios,
             "formats": release.formats,
             "annotator_names": release.annotators,
+            "claims_window": claims_window_record(release, context),
         },
         "schema": {
             "entity_labels": context.entity_labels,
@@ -287,6 +312,23 @@ def manifest_for(release) -> dict:
             "Formats that cannot express something (IOB2 and overlapping or misaligned spans, "
             "stance cues in doccano and Label Studio) list what was left out in format_reports.",
         ],
+    }
+
+
+def claims_window_record(release, context) -> dict:
+    """What the claims files hold: the window, and the concepts by id and
+    name (each keeps the concepts below it too)."""
+    window = release.claims_window or {}
+    ids = window.get("concepts")
+    concepts = None
+    if ids is not None:
+        concepts = [{"id": pk, "name": context.concept_name(pk)} for pk in ids]
+    return {
+        "formats": [f for f in release.formats if f in CLAIMS_FORMATS],
+        "start": window.get("start"),
+        "end": window.get("end"),
+        "concepts": concepts,
+        "includes_sub_concepts": True,
     }
 
 

@@ -311,3 +311,52 @@ def test_the_claims_formats_are_offered_with_what_they_leave_out(
     page.select_option("#x-slice", "month")
     assert "slice=month" in page.get_attribute("#export-link", "href")
     page.locator("#export-form").screenshot(path=screenshot_path("datasets-claims-network.png"))
+
+
+def test_a_release_of_the_claims_takes_a_window_and_concepts(
+    page, live_server, sign_in, gold_project
+):
+    """The window and concepts are offered once a claims format is ticked,
+    reached by keyboard; a bad window shows at its field; the release
+    records what it chose and its summary says so."""
+    from apps.actors.models import Concept
+
+    law = Concept.objects.create(project=gold_project, name="International law")
+    Concept.objects.create(project=gold_project, name="UN Charter", parent=law)
+    Concept.objects.create(project=gold_project, name="Sovereignty")
+    open_page(page, live_server, sign_in, gold_project, "olga")
+    page.click("#build > summary")
+    claims = page.locator("#r-claims")
+    expect(claims).to_be_hidden()  # jsonl only: no claims to select
+    page.fill("#r-name", "claims 2024")
+    box = page.locator("#release-form input[name=formats][value=claims-network]")
+    box.focus()
+    page.keyboard.press("Space")
+    expect(claims).to_be_visible()
+    expect(page.locator("#r-concepts option")).to_have_text(
+        ["International law", "International law › UN Charter", "Sovereignty"]
+    )
+    page.fill("#r-start", "2024-06-01")
+    page.fill("#r-end", "2024-01-01")
+    page.click("#build-release")
+    expect(page.locator("#r-error-end")).to_contain_text("must come after start")
+    expect(page.locator("#r-end")).to_have_attribute("aria-invalid", "true")
+    assert not Release.objects.exists()
+    page.fill("#r-start", "2024-01-01")
+    page.fill("#r-end", "2025-01-01")
+    page.select_option("#r-concepts", label="International law")
+    page.click("#build-release")
+    row = page.locator("#release-rows tr[data-release]")
+    expect(row).to_have_attribute("data-status", "ready", timeout=10000)
+    release = Release.objects.get()
+    assert release.claims_window == {
+        "start": "2024-01-01",
+        "end": "2025-01-01",
+        "concepts": [law.pk],
+    }
+    summary = page.locator(f"#release-{release.pk}")
+    expect(summary.locator(".claims-window-summary")).to_have_text(
+        "claims-network: the claims of documents published from 2024-01-01 before 2025-01-01, "
+        "on International law (and the concepts below them)."
+    )
+    page.screenshot(path="/tmp/shots-claims/datasets-claims-release.png", full_page=True)
