@@ -108,6 +108,28 @@ def statements_of(documents, context, layer="gold", unlinked=None) -> Iterator[S
         yield claim.statement
 
 
+def shared_concepts(positions: dict, kind: str = "any", opposites=OPPOSITES) -> set:
+    """The concepts that tie two actors, from ``{actor: {concept: {positions}}}``
+    (exactly two actors): those on which both took the same position
+    (``congruence``), opposite positions (``conflict``), or any position
+    (``any``). The edge of two actors in a network stands for these."""
+    if len(positions) != 2:
+        return set()
+    a, b = positions.values()
+    out = set()
+    for concept in a.keys() & b.keys():
+        mine, theirs = a[concept], b[concept]
+        if kind == "congruence":
+            tied = bool(mine & theirs)
+        elif kind == "conflict":
+            tied = any((x, y) in opposites for x in mine for y in theirs)
+        else:
+            tied = True
+        if tied:
+            out.add(concept)
+    return out
+
+
 def concept_family(ids: Iterable[int], concepts: dict) -> set[int]:
     """The concepts `ids` name and every concept below them in the codebook
     (`concepts`: {id: ConceptRecord}); choosing "International law" keeps
