@@ -111,7 +111,7 @@ def merge_concepts(source, survivor, user):
         survivor.keywords = merged_keywords(
             survivor.name, survivor.keywords, source.name, source.keywords
         )
-        survivor.save(update_fields=["parent", "keywords"])
+        survivor.save(update_fields=["parent", "keywords", "keywords_key"])
         children = Concept.objects.filter(parent=source).exclude(pk=survivor.pk)
         children_moved = children.filter(merged_into=None).count()
         children.update(parent=survivor)
