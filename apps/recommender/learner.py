@@ -53,6 +53,7 @@ the record (and for callers that shuffle or split with it).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -382,8 +383,15 @@ class Model:
     # -- storage -----------------------------------------------------------
 
     def to_bytes(self) -> bytes:
-        """A header line, a JSON metadata line, then the crfsuite model."""
+        """A header line, a JSON metadata line, then the crfsuite model.
+
+        The metadata holds the model's length and SHA-256: crfsuite reads a
+        model without checking it and crashes the process on a truncated or
+        damaged one, so ``from_bytes`` checks both before crfsuite sees a byte.
+        """
         meta = {
+            "crf_bytes": len(self._crf),
+            "crf_sha256": hashlib.sha256(self._crf).hexdigest(),
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "labels": list(self.labels),
@@ -417,6 +425,13 @@ class Model:
             raise LearnerError("the model's labels are unreadable")
         if not crf:
             raise LearnerError("the model has no CRF weights")
+        if len(crf) != meta.get("crf_bytes"):
+            raise LearnerError(
+                f"the model is cut short or padded: {len(crf)} bytes of weights, "
+                f"{meta.get('crf_bytes')!r} expected"
+            )
+        if hashlib.sha256(crf).hexdigest() != meta.get("crf_sha256"):
+            raise LearnerError("the model's weights are damaged (their checksum does not match)")
         return cls(
             labels=labels,
             crf=crf,
