@@ -16,7 +16,10 @@ For each training size the bench reports, in the same run:
 - the share of gold spans an annotator must add or fix, and the share of
   suggestions to delete, starting from: nothing, the alias-matcher baseline
   (every name seen in training, labelled as it was most often labelled,
-  found by apps/actors/matcher.py), and the model's suggestions.
+  found by apps/actors/matcher.py), and the model's suggestions;
+- how often the model's suggestions are right in each confidence band, and
+  the share of its errors found in the 20% of documents it is least certain
+  of (the "least certain first" queue; a random 20% holds about 20%).
 
 Each training and each loaded model runs in a fresh process (multiprocessing
 "spawn"), so the RSS figures are that process's own peak (getrusage), which
@@ -139,7 +142,9 @@ def main():
     rows = []
     for size in sizes:
         data, train_s, train_before, train_peak, counts = in_child(_train_job, size, args.seed)
-        spans, pred_s, load_before, load_peak = in_child(_predict_job, data, args.test, args.seed)
+        spans, uncertainties, pred_s, load_before, load_peak = in_child(
+            _predict_job, data, args.test, args.seed
+        )
         predicted = [[(s["start"], s["end"], s["label"]) for s in doc] for doc in spans]
         result = score(gold, predicted, LABELS)
         alias = alias_baseline(train_pool[:size], test_docs)
@@ -160,6 +165,7 @@ def main():
                 "fix_alias": fix_share(gold, alias),
                 "score_alias": score(gold, alias, LABELS),
                 "confidence": _calibration(gold, spans),
+                "errors_first": _errors_in_least_certain(gold, predicted, uncertainties),
             }
         )
         print(f"  trained on {size} documents in {train_s:.1f} s", flush=True)
@@ -208,6 +214,27 @@ def main():
     for r in rows:
         cells = [f"{pct(c / n) if n else '  n/a'} of {n}" for c, n in r["confidence"]]
         print(f"| {r['size']} | " + " | ".join(cells) + " |")
+
+    print()
+    print("least certain first: share of all the model's errors (spans to add, fix or delete) in")
+    print("the 20% of held-out documents it is least certain of (a random 20% holds about 20%)")
+    print("| training docs | errors in the least certain 20% |")
+    print("|---:|---|")
+    for r in rows:
+        print(f"| {r['size']} | {pct(r['errors_first'])} |")
+
+
+def _errors_in_least_certain(gold, predicted, uncertainties, share=0.2):
+    errors = []
+    for g, p in zip(gold, predicted, strict=True):
+        f = fix_share([g], [p])
+        errors.append(f["missing"] + f["wrong_label"] + f["wrong_boundary"] + f["to_delete"])
+    total = sum(errors)
+    if not total:
+        return None
+    order = sorted(range(len(gold)), key=lambda i: (-uncertainties[i], i))
+    top = order[: max(1, round(share * len(order)))]
+    return sum(errors[i] for i in top) / total
 
 
 BANDS = [("<0.5", 0.5), ("0.5–0.8", 0.8), ("0.8–0.95", 0.95), ("≥0.95", 1.01)]
