@@ -100,6 +100,11 @@ def spacy_job(n_train, n_test, seed, epochs):
     return train_s, pred_s, len(data), peak, predicted, dropped
 
 
+def pct(value):
+    """A share as a percentage; n/a where it is undefined (nothing predicted, say)."""
+    return "n/a" if value is None else f"{100 * value:.1f}"
+
+
 def in_child(fn, *args):
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(fn, args)
@@ -134,11 +139,11 @@ def main():
         train_s, pred_s, size, peak, predicted = result[:5]
         s = score(gold, predicted, LABELS)
         m = s["micro"]
-        per = " | ".join(f"{100 * s['labels'][label]['f1']:.1f}" for label in LABELS)
+        per = " | ".join(pct(s["labels"][label]["f1"]) for label in LABELS)
         print(
             f"| {name} | {train_s:.1f} | {len(test_docs) / pred_s:.0f} | {size / 1024:.0f} | "
-            f"{peak:.0f} | {per} | {100 * m['precision']:.1f} / {100 * m['recall']:.1f} / "
-            f"{100 * m['f1']:.1f} | {conf} |"
+            f"{peak:.0f} | {per} | {pct(m['precision'])} / {pct(m['recall'])} / "
+            f"{pct(m['f1'])} | {conf} |"
         )
 
 
