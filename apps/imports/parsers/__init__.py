@@ -218,9 +218,16 @@ def detect_format(filename: str, format: str | None = None) -> str:
 
 
 def parse(
-    data: bytes, filename: str = "", format: str | None = None, max_bytes: int | None = None
+    data: bytes,
+    filename: str = "",
+    format: str | None = None,
+    max_bytes: int | None = None,
+    collector=None,
 ) -> ParseResult:
-    """Parse the bytes of one upload. Raise ImportFormatError if unreadable."""
+    """Parse the bytes of one upload. Raise ImportFormatError if unreadable.
+
+    ``collector``: a Collector with a sink, to have the records handed on in
+    batches as they are read (see Collector) instead of returned."""
     # Imported here because the format modules import from this package.
     from . import archive, doccano, jsonl, label_studio, plain, table
 
@@ -228,7 +235,9 @@ def parse(
     label = filename or "the file"
     if max_bytes is not None and len(data) > max_bytes:
         raise ImportFormatError(f"{label} is {len(data)} bytes; the limit is {max_bytes} bytes")
-    collector = Collector(AUTHORSHIP[fmt])
+    if collector is None:
+        collector = Collector()
+    collector.authorship = AUTHORSHIP[fmt]
     if fmt == "zip":
         archive.read_zip(data, filename, collector, max_bytes=max_bytes)
     elif fmt == "doccano" and archive.is_zip(data):
@@ -333,15 +342,32 @@ class Collector:
     everything added, so repeats are caught across all members of a zip.
     """
 
-    def __init__(self, authorship=NO_AUTHORS):
+    def __init__(self, authorship=NO_AUTHORS, sink=None, batch=1000):
         self.records = []
         self.errors = []
         self.seen = {}  # external id -> where it first appeared
         self.mergeable = {}  # external id -> a record other authors' groups may join
         self.authorship = authorship
+        # With a sink, records are handed to it `batch` at a time as they are
+        # read and not kept, so a large input is never all in memory; a
+        # mergeable record (one author's copy of a doccano document) is kept
+        # until the end, since a later line may still add its groups.
+        self.sink = sink
+        self.batch = batch
+        self.held = []
+        self.count = 0  # records read, handed on or kept
+        # How far through its input the reader is, 0 to 1 (None: not known).
+        self.fraction = None
 
     def result(self):
+        if self.sink is not None:
+            self._flush(self.records + self.held)
+            self.records, self.held = [], []
         return ParseResult(records=self.records, errors=self.errors, authorship=self.authorship)
+
+    def _flush(self, records):
+        for start in range(0, len(records), self.batch):
+            self.sink(records[start : start + self.batch])
 
     def error(self, where, field, message):
         self.errors.append(record_error(where, field, message))
@@ -425,9 +451,16 @@ class Collector:
             self._check_repeat(external_id, where, derived=derived)
         if len(self.errors) == errors_before:
             record = DocumentRecord(external_id=external_id, where=where, groups=groups, **values)
-            self.records.append(record)
+            self.count += 1
             if merge:
                 self.mergeable[external_id] = record
+            if merge and self.sink is not None:
+                self.held.append(record)
+                return
+            self.records.append(record)
+            if self.sink is not None and len(self.records) >= self.batch:
+                records, self.records = self.records, []
+                self.sink(records)
 
     def _own_group(self, item, where):
         """The spans, stances and categories of a record in Accord's own

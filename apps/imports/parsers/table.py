@@ -23,23 +23,22 @@ def read_csv(text, collector, prefix=""):
     # newline="" keeps CRLF inside quoted cells as written; strict=True makes
     # an unclosed quote an error instead of swallowing the rest of the file.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    # Read every row before adding any, so an unreadable file adds nothing
-    # (this matters inside a zip, where other members go on).
-    rows = []
-    try:
-        for row in reader:
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportFormatError(f"the CSV cannot be read at row {len(rows) + 1}: {exc}") from None
+    # Rows are added as they are read, so a large file is never all in
+    # memory; a row that cannot be read is an error of the whole input, and an
+    # import with any error stores nothing (rows added before it included).
     header = None
-    for number, row in enumerate(rows, start=1):
-        if not any(row):
-            # Blank rows are skipped, but they still have a row number.
-            continue
-        if header is None:
-            header = _read_header(row)
-        else:
-            _read_row(header, row, f"{prefix}row {number}", collector)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            if not any(row):
+                # Blank rows are skipped, but they still have a row number.
+                continue
+            if header is None:
+                header = _read_header(row)
+            else:
+                _read_row(header, row, f"{prefix}row {number}", collector)
+    except csv.Error as exc:
+        raise ImportFormatError(f"the CSV cannot be read at row {number + 1}: {exc}") from None
     if header is None:
         raise ImportFormatError('the CSV is empty; it needs a header row with a "text" column')
 
