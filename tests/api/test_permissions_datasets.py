@@ -27,6 +27,12 @@ pytestmark = pytest.mark.django_db
 
 MATRIX = [
     Row("export", "GET", "projects/{p}/export/?format=jsonl", reviewer_may(200)),
+    Row(
+        "export-every",
+        "GET",
+        "projects/{p}/export/?format=jsonl&source=all&documents=every",
+        reviewer_may(200),
+    ),
     Row("network", "GET", "projects/{p}/networks/?kind=affiliation", reviewer_may(200)),
     Row("network-statements", "GET", "projects/{p}/networks/statements/", reviewer_may(200)),
     Row("release-list", "GET", "projects/{p}/releases/", reviewer_may(200)),
