@@ -97,6 +97,7 @@ function exportParams() {
   const format = data.get("format");
   params.set("format", format);
   params.set("source", data.get("source"));
+  if (data.get("documents") === "every") params.set("documents", "every");
   if (data.get("annotators") && data.get("annotators") !== "pseudonyms") {
     params.set("annotators", data.get("annotators"));
   }

@@ -295,3 +295,25 @@ def test_the_claims_formats_are_offered_with_what_they_leave_out(
     page.select_option("#x-slice", "month")
     assert "slice=month" in page.get_attribute("#export-link", "href")
     page.locator("#export-form").screenshot(path=screenshot_path("datasets-claims-network.png"))
+
+
+def test_reviewer_downloads_every_document_with_or_without_gold(
+    page, live_server, sign_in, gold_project, users
+):
+    Document.objects.create(project=gold_project, external_id="bare", text="Nobody annotated me.")
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    page.select_option("#x-format", "jsonl")
+    page.focus("input[name=documents][value=annotated]")
+    page.keyboard.press("ArrowDown")  # keyboard: the radio group moves to "every"
+    expect(page.locator("input[name=documents][value=every]")).to_be_checked()
+    href = page.get_attribute("#export-link", "href")
+    assert "documents=every" in href
+    page.screenshot(path="/tmp/shots-ioscale/datasets-every.png", full_page=True)
+    with page.expect_download() as info:
+        page.focus("#export-link")
+        page.keyboard.press("Enter")
+    download = info.value
+    assert download.suggested_filename == "venezuela-crisis-gold-every.jsonl"
+    body = Path(download.path()).read_bytes()
+    assert body == api_bytes(users, "rita", href)
+    assert body.count(b"\n") == 4 and b'"bare"' in body
