@@ -6,8 +6,10 @@ Nothing here touches the database: ``parse()`` turns bytes into a
 problem, so the caller can show every problem before saving anything.
 """
 
+import codecs
 import datetime
 import hashlib
+import io
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -25,6 +27,7 @@ __all__ = [
     "PeerAuthor",
     "RecordError",
     "detect_format",
+    "open_text",
     "parse",
     "parse_records",
 ]
@@ -246,16 +249,18 @@ def parse(
         archive.read_zip(
             data, filename, collector, max_bytes=max_bytes, member_reader=doccano.read_member
         )
+    elif fmt == "jsonl":
+        jsonl.read_jsonl(open_text(data, label), collector)
+    elif fmt == "doccano":
+        doccano.read_doccano(open_text(data, label), collector)
+    elif fmt == "csv":
+        table.read_csv(open_text(data, label, newline=""), collector)
     else:
+        # A JSON list is decoded item by item from its whole text; a .txt
+        # file is one document anyway.
         text = decode(data, label)
-        if fmt == "jsonl":
-            jsonl.read_jsonl(text, collector)
-        elif fmt == "json":
+        if fmt == "json":
             jsonl.read_json(text, label, collector)
-        elif fmt == "csv":
-            table.read_csv(text, collector)
-        elif fmt == "doccano":
-            doccano.read_doccano(text, collector)
         elif fmt == "label-studio":
             label_studio.read_label_studio(text, label, collector)
         else:
@@ -278,14 +283,48 @@ def decode(data, label):
     try:
         return bytes(data[skipped:]).decode("utf-8")
     except UnicodeDecodeError as exc:
-        offset = exc.start + skipped
-        hint = ""
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            hint = " It looks like UTF-16; save it as UTF-8."
-        raise ImportFormatError(
-            f"{label} is not UTF-8 text: invalid byte 0x{data[offset]:02x} "
-            f"at byte offset {offset}.{hint}"
-        ) from None
+        raise _not_utf8(data, exc.start + skipped, label) from None
+
+
+def _not_utf8(data, offset, label):
+    hint = ""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        hint = " It looks like UTF-16; save it as UTF-8."
+    return ImportFormatError(
+        f"{label} is not UTF-8 text: invalid byte 0x{data[offset]:02x} "
+        f"at byte offset {offset}.{hint}"
+    )
+
+
+CHECK_CHUNK = 1 << 20  # bytes checked for UTF-8 at a time
+
+
+def open_text(data, label, newline="\n"):
+    """UTF-8 bytes as a text file read line by line, without one leading
+    byte order mark: the text is decoded as it is read, never all at once
+    beside the bytes (a large import holds its bytes and one batch). The
+    bytes are checked first, a chunk at a time, so a file that is not UTF-8
+    is refused as ``decode`` refuses it, before anything is read.
+    ``newline``: as io.TextIOWrapper takes it ("\n": lines end at "\n" only,
+    which JSON Lines needs; "": as csv needs)."""
+    data = data if isinstance(data, bytes) else bytes(data)
+    skipped = len(BOM) if data.startswith(BOM) else 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(skipped, len(data), CHECK_CHUNK):
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(view[start : start + CHECK_CHUNK])
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(data, start - pending + exc.start, label) from None
+    pending = len(decoder.getstate()[0])
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(data, len(data) - pending + exc.start, label) from None
+    raw = io.BytesIO(data)  # shares the bytes, no copy
+    raw.seek(skipped)
+    return io.TextIOWrapper(raw, encoding="utf-8", newline=newline)
 
 
 def content_id(text):

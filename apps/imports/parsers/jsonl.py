@@ -19,19 +19,20 @@ def loads(text):
     return json.loads(text, parse_constant=_reject_constant)
 
 
-def lines(text, collector=None):
-    """``(number, line)`` for each line of `text`, split on "\n" only, one at
-    a time (no list of every line beside the text); the collector's
-    ``fraction`` follows how far through the text it is."""
-    start, number, length = 0, 1, len(text)
-    while start <= length:
-        end = text.find("\n", start)
-        if end < 0:
-            end = length
-        if collector is not None and length:
-            collector.fraction = min(end + 1, length) / length
-        yield number, text[start:end]
-        start, number = end + 1, number + 1
+def lines(source, collector=None):
+    """``(number, line)`` for each line of a text file (parsers.open_text:
+    lines end at "\n" only), one at a time; the collector's ``fraction``
+    follows how far through the file it is."""
+    raw = getattr(source, "buffer", None)
+    size = raw.getbuffer().nbytes if raw is not None else 0
+    read = 0  # bytes of the lines so far (the file reads ahead in blocks)
+    for number, line in enumerate(source, start=1):
+        if collector is not None and size:
+            read += len(line) if line.isascii() else len(line.encode("utf-8"))
+            collector.fraction = min(read / size, 1.0)
+        if line.endswith("\n"):
+            line = line[:-1]
+        yield number, line
 
 
 def items(text, label, what, collector=None):
@@ -91,12 +92,14 @@ def _not_json(label, exc):
     return ImportFormatError(f"{label} is not valid JSON: {message}")
 
 
-def json_lines(text, collector, prefix=""):
-    """``(where, value)`` for each non-blank line that is JSON; where is "line N".
-    A line that is not JSON is reported to the collector and skipped."""
-    # Split on "\n" only: str.splitlines() would also split on U+2028, U+0085
-    # and others, which may sit unescaped inside a JSON string.
-    for number, line in lines(text, collector):
+def json_lines(source, collector, prefix=""):
+    """``(where, value)`` for each non-blank line of a text file
+    (parsers.open_text) that is JSON; where is "line N". A line that is not
+    JSON is reported to the collector and skipped."""
+    # Split on "\n" only (open_text's newline): str.splitlines() would also
+    # split on U+2028, U+0085 and others, which may sit unescaped inside a
+    # JSON string.
+    for number, line in lines(source, collector):
         where = f"{prefix}line {number}"
         if line.endswith("\r"):
             line = line[:-1]
@@ -112,9 +115,9 @@ def json_lines(text, collector, prefix=""):
             collector.error(where, None, f"not valid JSON: {message}")
 
 
-def read_jsonl(text, collector, prefix=""):
-    """Add one record per non-blank line."""
-    for where, item in json_lines(text, collector, prefix):
+def read_jsonl(source, collector, prefix=""):
+    """Add one record per non-blank line of a text file (parsers.open_text)."""
+    for where, item in json_lines(source, collector, prefix):
         collector.add(item, where)
 
 
