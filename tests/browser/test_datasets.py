@@ -317,3 +317,18 @@ def test_reviewer_downloads_every_document_with_or_without_gold(
     body = Path(download.path()).read_bytes()
     assert body == api_bytes(users, "rita", href)
     assert body.count(b"\n") == 4 and b'"bare"' in body
+
+
+def test_every_document_is_not_offered_for_a_network(page, live_server, sign_in, gold_project):
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    page.check("input[name=documents][value=every]")
+    page.select_option("#x-format", "network")
+    every = page.locator("input[name=documents][value=every]")
+    expect(every).to_be_disabled()
+    expect(page.locator("input[name=documents][value=annotated]")).to_be_checked()
+    expect(page.locator("#x-documents-help")).to_contain_text("not written per document")
+    assert "documents=" not in page.get_attribute("#export-link", "href")
+    page.screenshot(path="/tmp/shots-ioscale/datasets-network.png", full_page=True)
+    page.select_option("#x-format", "conll")
+    expect(every).to_be_enabled()
+    expect(page.locator("#x-documents-help")).to_have_text("")
