@@ -125,9 +125,21 @@ class Exporter:
 
     def documents(self):
         o = self.options
-        queryset = Document.objects.filter(project=self.project).filter(
+        queryset = Document.objects.filter(project=self.project)
+        if o.documents == "every":
+            # The whole corpus: filters on dates still apply; a label keeps
+            # only its annotations (keep_label), not only its documents.
+            return self._dated(queryset)
+        queryset = queryset.filter(
             Exists(AnnotationSet.objects.filter(document=OuterRef("pk"), **self.set_filter()))
         )
+        queryset = self._dated(queryset)
+        if o.label:
+            queryset = self._labelled(queryset)
+        return queryset
+
+    def _dated(self, queryset):
+        o = self.options
         if o.published_from:
             queryset = queryset.filter(published__gte=o.published_from)
         if o.published_to:
@@ -139,18 +151,22 @@ class Exporter:
                 .values_list("kind", flat=True)
                 .first()
             )
-            if self.label_kind == Label.Kind.ENTITY:
-                rows = Span.objects.filter(label__name=o.label)
-            elif self.label_kind == Label.Kind.STANCE:
-                rows = Stance.objects.filter(polarity__name=o.label)
-            elif self.label_kind == Label.Kind.CATEGORY:
-                rows = SetCategory.objects.filter(label__name=o.label)
-            else:
-                return queryset.none()
-            queryset = queryset.filter(
-                Exists(rows.filter(set__document=OuterRef("pk"), **self.set_filter("set__")))
-            )
         return queryset
+
+    def _labelled(self, queryset):
+        """Only the documents whose sets of the source hold the label."""
+        o = self.options
+        if self.label_kind == Label.Kind.ENTITY:
+            rows = Span.objects.filter(label__name=o.label)
+        elif self.label_kind == Label.Kind.STANCE:
+            rows = Stance.objects.filter(polarity__name=o.label)
+        elif self.label_kind == Label.Kind.CATEGORY:
+            rows = SetCategory.objects.filter(label__name=o.label)
+        else:
+            return queryset.none()
+        return queryset.filter(
+            Exists(rows.filter(set__document=OuterRef("pk"), **self.set_filter("set__")))
+        )
 
     def name_of(self, user_id, username):
         if user_id is None:

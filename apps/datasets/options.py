@@ -19,6 +19,10 @@ from .formats.network import SLICES
 from .splits import DEFAULT_RATIOS, DEFAULT_SEED, SplitError, check_ratios, parse_ratios
 
 SOURCES = ("gold", "all", "prediction")
+# Which documents an export includes: those with a set of its source (the
+# default), or every document of the project, each with the sets of its
+# source it has, or none (the whole corpus, as Label Studio and doccano export).
+DOCUMENTS = ("annotated", "every")
 ANNOTATOR_NAMING = ("pseudonyms", "names")
 CHUNK_SIZE = 500
 MAX_NAME = 100
@@ -28,6 +32,7 @@ MAX_LICENCE = 200
 @dataclass
 class ExportOptions:
     source: str = "gold"  # gold | all (each annotator's submitted set) | prediction
+    documents: str = "annotated"  # annotated | every (see DOCUMENTS)
     split: str | None = None
     label: str | None = None
     published_from: datetime.date | None = None
@@ -153,7 +158,16 @@ def parse_export(data) -> tuple[str, ExportOptions]:
     if problem:
         raise OptionsError("format", problem)
     common = _common(data)
+    documents = choice(data, "documents", DOCUMENTS, "annotated")
+    if documents == "every" and not FORMATS[format_name].per_document:
+        every = [n for n, f in FORMATS.items() if f.per_document]
+        raise OptionsError(
+            "documents",
+            f"{format_name} has no place for a document without annotations, so "
+            f"documents=every is for the formats written per document: {', '.join(every)}",
+        )
     options = ExportOptions(
+        documents=documents,
         label=data.get("label") or None,
         published_from=date(data, "published_from"),
         published_to=date(data, "published_to"),

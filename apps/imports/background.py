@@ -4,8 +4,9 @@ A file larger than ACCORD_IMPORT_BACKGROUND_BYTES is not parsed in the
 request: `start_import` keeps its bytes as the job's JobFile (in the
 database, where a worker on any host reads it) and starts the job; the
 request answers 202 with the job's id. `run`, the job's handler, reads the
-file, parses, validates and stores it in ONE transaction, reporting progress
-as it stores; the job is marked done inside that same transaction
+file, parses, validates and stores it batch by batch in ONE transaction
+(store.import_file: memory flat in the number of records), reporting progress
+as it goes; the job is marked done inside that same transaction
 (`finish_within`), so a worker killed at any point leaves nothing stored;
 once its lease runs out the job is queued again with its file (an import is
 retryable, jobs.KINDS) until ACCORD_JOB_MAX_ATTEMPTS, then failed.
@@ -22,14 +23,11 @@ from django.db import transaction
 from apps.projects.jobs import JobError, finish_within, job_file, start_job
 
 from .destination import Destination
-from .parsers import ImportFormatError, parse
-from .store import ImportConflict, import_records, refusal, unreadable
+from .parsers import ImportFormatError
+from .store import ImportConflict, import_file, refusal, unreadable
 
 KIND = "import"
 HANDLER = "apps.imports.background.run"
-# The share of the progress bar that reading and checking the file take;
-# storing the documents, batch by batch, takes the rest.
-READ_SHARE = 0.1
 
 
 def runs_in_background(size):
@@ -47,28 +45,28 @@ def start_import(project, name, fmt, data, user, destination=None):
 
 
 def run(job, format, destination=None):
-    """The job handler: the import of the job's file, in one transaction."""
+    """The job handler: the import of the job's file, in one transaction,
+    parsed and stored batch by batch (store.import_file)."""
     with transaction.atomic():
         name, data = job_file(job)
-        try:
-            parsed = parse(data, name, format, max_bytes=settings.ACCORD_IMPORT_MAX_BYTES)
-        except ImportFormatError as exc:
-            answer = unreadable(str(exc))
-            raise JobError(answer["detail"], result=answer) from exc
-        del data
-        job.set_progress(READ_SHARE, 1)
 
-        def storing(done, total):
-            job.set_progress(READ_SHARE + (1 - READ_SHARE) * done / total, 1)
+        def storing(fraction):
+            job.set_progress(fraction, 1)
 
         try:
-            report = import_records(
+            report = import_file(
                 job.project,
-                parsed,
+                data,
+                name,
+                format,
                 progress=storing,
                 destination=Destination.from_data(destination or {}),
                 user=job.created_by,
+                max_bytes=settings.ACCORD_IMPORT_MAX_BYTES,
             )
+        except ImportFormatError as exc:
+            answer = unreadable(str(exc))
+            raise JobError(answer["detail"], result=answer) from exc
         except ImportConflict as exc:
             raise JobError(str(exc)) from exc
         if report["errors"]:

@@ -161,116 +161,176 @@ def plan(records, destination, members, k, known_users=frozenset(), authorship="
     `k`: the most annotators a document may have; `known_users`: the
     usernames in user_map that have an account (for the messages);
     `authorship`: the format's sentence on who annotated (parsers.AUTHORSHIP)."""
-    resolver = Resolver(destination.user_map, members, known_users)
-    mode = destination.annotations
-    sets, errors = {}, []
-    authors, peers = {}, {}  # key -> summary, key -> PeerAuthor
-    unresolved = {}  # key -> [first where, first field, records]
+    planner = Planner(destination, k, authorship)
+    planner.meet(members, known_users)
+    sets, errors = planner.add(records)
+    errors += planner.finish()
+    return Plan(sets=sets, errors=errors, authors=planner.authors())
 
-    def fail(where, field_, message):
-        errors.append(record_error(where, field_, message).as_dict())
 
-    def store(record, kind, group, user_id=None):
-        if _empty(group) and kind == "prediction":
-            return  # an empty prediction set says nothing; none is made, as before
-        sets.setdefault(record.external_id, []).append(SetPlan(kind, group, user_id))
-        errors.extend(p.as_dict() for p in group.problems)
+class Planner:
+    """`plan` for an input read in batches: ``add`` each batch (its sets and
+    the problems found in it), then ``finish`` for the problems only the
+    whole input shows. What spans batches is kept here: who is named, the
+    peer authors and the ones no member matches, each reported once."""
 
-    anyone_named = any(g.author is not None for r in records for g in r.annotations)
-    for record in records:
-        annotations, predictions = record.annotations, record.predictions
-        for group in annotations:
-            if group.author is not None:
-                summary = authors.setdefault(
-                    group.author.key,
-                    {
-                        "peer": group.author.key,
-                        "name": group.author.shown,
-                        "kind": group.author.kind,
-                        "documents": 0,
-                    },
-                )
-                summary["documents"] += 1
-                peers.setdefault(group.author.key, group.author)
-        if mode == PREDICTION:
-            first = annotations[0] if annotations else (predictions[0] if predictions else None)
-            if first is not None:
-                store(record, "prediction", first)
-            continue
-        if predictions:
-            store(record, "prediction", predictions[0])
-        if mode == GOLD:
-            if len(annotations) > 1:
-                names = ", ".join(_described(g, record) for g in annotations)
+    def __init__(self, destination, k, authorship=""):
+        self.mode = destination.annotations
+        self.user_map = destination.user_map
+        self.k = k
+        self.authorship = authorship
+        self.resolver = Resolver(self.user_map, [], frozenset())
+        self.met = False
+        self.named = False  # whether any record so far names an author
+        self.annotated = False  # whether any record so far has annotations
+        # The problems of annotations read before anyone was named: they are
+        # reported at the end if someone is named later, else one error says
+        # that nobody is.
+        self.pending = []
+        self.summaries, self.peers = {}, {}  # key -> summary, key -> PeerAuthor
+        self.unresolved = {}  # key -> [first group, problem, records]
+
+    def meet(self, members, known_users=frozenset()):
+        """The project's Members, before any record that names an author is added."""
+        self.resolver = Resolver(self.user_map, members, known_users)
+        self.met = True
+
+    def needs_members(self, records):
+        """Whether adding `records` needs the members (someone is named, or
+        annotators' sets are asked for), when they are not met yet."""
+        if self.met:
+            return False
+        return self.mode == ANNOTATORS or any(
+            g.author is not None for r in records for g in r.annotations
+        )
+
+    def add(self, records):
+        """``(sets, errors)`` of a batch: external id -> [SetPlan], and RecordError dicts."""
+        mode, k = self.mode, self.k
+        sets, errors = {}, []
+
+        def fail(where, field_, message, into=errors):
+            into.append(record_error(where, field_, message).as_dict())
+
+        def store(record, kind, group, user_id=None):
+            if _empty(group) and kind == "prediction":
+                return  # an empty prediction set says nothing; none is made, as before
+            sets.setdefault(record.external_id, []).append(SetPlan(kind, group, user_id))
+            errors.extend(p.as_dict() for p in group.problems)
+
+        self.named = self.named or any(g.author is not None for r in records for g in r.annotations)
+        for record in records:
+            annotations, predictions = record.annotations, record.predictions
+            self.annotated = self.annotated or bool(annotations)
+            for group in annotations:
+                if group.author is not None:
+                    summary = self.summaries.setdefault(
+                        group.author.key,
+                        {
+                            "peer": group.author.key,
+                            "name": group.author.shown,
+                            "kind": group.author.kind,
+                            "documents": 0,
+                        },
+                    )
+                    summary["documents"] += 1
+                    self.peers.setdefault(group.author.key, group.author)
+            if mode == PREDICTION:
+                first = annotations[0] if annotations else (predictions[0] if predictions else None)
+                if first is not None:
+                    store(record, "prediction", first)
+                continue
+            if predictions:
+                store(record, "prediction", predictions[0])
+            if mode == GOLD:
+                if len(annotations) > 1:
+                    names = ", ".join(_described(g, record) for g in annotations)
+                    fail(
+                        record.where,
+                        annotations[1].prefix or annotations[1].author_field,
+                        f"has {len(annotations)} annotation groups ({names}); gold is one set, "
+                        "so import them as annotators' sets, or keep one per document",
+                    )
+                elif annotations:
+                    store(record, "gold", annotations[0])
+                continue
+            # ANNOTATORS: until someone is named, these problems wait (see pending).
+            into = errors if self.named else self.pending
+            taken = {}  # user id -> the group that has it
+            stored = []
+            for group in annotations:
+                if group.author_problem:
+                    fail(group.where, group.author_field, group.author_problem, into)
+                    continue
+                if group.author is None:
+                    fail(
+                        group.where,
+                        group.author_field or group.prefix,
+                        "names no annotator, so it cannot become an annotator's set",
+                        into,
+                    )
+                    continue
+                member, _, problem = self.resolver.resolve(group.author)
+                if member is None:
+                    entry = self.unresolved.setdefault(group.author.key, [group, problem, 0])
+                    entry[2] += 1
+                    continue
+                if member.id in taken:
+                    fail(
+                        group.where,
+                        group.author_field,
+                        f"{group.author.shown} and {taken[member.id].author.shown} are both "
+                        f"{member.username} here: an annotator has one set per document",
+                    )
+                    continue
+                taken[member.id] = group
+                stored.append((group, member))
+            if len(annotations) > k:
                 fail(
                     record.where,
-                    annotations[1].prefix or annotations[1].author_field,
-                    f"has {len(annotations)} annotation groups ({names}); gold is one set, "
-                    "so import them as annotators' sets, or keep one per document",
-                )
-            elif annotations:
-                store(record, "gold", annotations[0])
-            continue
-        # ANNOTATORS
-        if annotations and not anyone_named:
-            continue  # one error for the whole input, below
-        taken = {}  # user id -> the group that has it
-        stored = []
-        for group in annotations:
-            if group.author_problem:
-                fail(group.where, group.author_field, group.author_problem)
-                continue
-            if group.author is None:
-                fail(
-                    group.where,
-                    group.author_field or group.prefix,
-                    "names no annotator, so it cannot become an annotator's set",
+                    annotations[k].author_field or annotations[k].prefix,
+                    f"has {len(annotations)} annotators' groups; the project takes {k} "
+                    f"annotator{'s' if k != 1 else ''} per document (annotators_per_document): "
+                    "raise it first",
+                    into,
                 )
                 continue
-            member, _, problem = resolver.resolve(group.author)
-            if member is None:
-                entry = unresolved.setdefault(group.author.key, [group, problem, 0])
-                entry[2] += 1
-                continue
-            if member.id in taken:
-                fail(
-                    group.where,
-                    group.author_field,
-                    f"{group.author.shown} and {taken[member.id].author.shown} are both "
-                    f"{member.username} here: an annotator has one set per document",
-                )
-                continue
-            taken[member.id] = group
-            stored.append((group, member))
-        if len(annotations) > k:
-            fail(
-                record.where,
-                annotations[k].author_field or annotations[k].prefix,
-                f"has {len(annotations)} annotators' groups; the project takes {k} "
-                f"annotator{'s' if k != 1 else ''} per document (annotators_per_document): "
-                "raise it first",
-            )
-            continue
-        for group, member in stored:
-            store(record, "annotator", group, member.id)
-    if mode == ANNOTATORS:
-        if not anyone_named and any(r.annotations for r in records):
+            for group, member in stored:
+                store(record, "annotator", group, member.id)
+        return sets, errors
+
+    def finish(self):
+        """The problems of the whole input, once every batch is added."""
+        errors = []
+        if self.mode != ANNOTATORS:
+            return errors
+        if self.named:
+            errors += self.pending
+        elif self.annotated:
             errors.append(
                 {
                     "where": "input",
                     "field": "annotations",
-                    "message": f"Nobody is named as annotator: {authorship}. "
+                    "message": f"Nobody is named as annotator: {self.authorship}. "
                     "Import the annotations as predictions or gold.",
                 }
             )
-        for key, (group, problem, count) in unresolved.items():
+        for key, (group, problem, count) in self.unresolved.items():
             others = f" (and {count - 1} more records)" if count > 1 else ""
-            fail(
-                group.where,
-                group.author_field,
-                f"{authors[key]['name']} {problem}{others}",
+            errors.append(
+                record_error(
+                    group.where,
+                    group.author_field,
+                    f"{self.summaries[key]['name']} {problem}{others}",
+                ).as_dict()
             )
-    for key, summary in authors.items():
-        member, how, problem = resolver.resolve(peers[key])
-        summary.update(user=member.username if member else None, matched_by=how, problem=problem)
-    return Plan(sets=sets, errors=errors, authors=list(authors.values()))
+        return errors
+
+    def authors(self):
+        """One summary per peer author, in order of appearance, with whom it maps to."""
+        for key, summary in self.summaries.items():
+            member, how, problem = self.resolver.resolve(self.peers[key])
+            summary.update(
+                user=member.username if member else None, matched_by=how, problem=problem
+            )
+        return list(self.summaries.values())

@@ -23,8 +23,8 @@ from apps.documents.models import METADATA_FIELDS, Document
 from apps.projects.errors import Conflict
 from apps.projects.models import Membership
 
-from .destination import ANNOTATORS, GOLD, Destination, Member, plan
-from .parsers import show
+from .destination import GOLD, Destination, Member, Planner
+from .parsers import Collector, parse, show
 
 IMPORT_SOURCE = "import"
 # Ids are looked up this many at a time (SQLite limits query parameters).
@@ -136,12 +136,9 @@ class Checked:
     authors: list
 
 
-def _members(project, destination, records):
+def _members(project, destination):
     """The project's members as plain data, and which usernames user_map
-    names that exist but are no members; read only when someone is named."""
-    named = any(g.author is not None for r in records for g in r.annotations)
-    if not named and destination.annotations != ANNOTATORS:
-        return [], frozenset()
+    names that exist but are no members (read when the Planner needs them)."""
     members = [
         Member(user_id, username, email or "")
         for user_id, username, email in Membership.objects.filter(project=project).values_list(
@@ -165,35 +162,32 @@ def destination_of(value):
     return Destination.from_data(value)
 
 
-def check_records(project, parsed, destination=None, user=None):
-    """Every problem of a ParseResult against the project and the
-    destination of its annotations, without storing: a Checked."""
-    destination = destination_of(destination)
-    errors = [error.as_dict() for error in parsed.errors]
-    if not parsed.records and not errors:
-        errors.append({"where": "input", "field": None, "message": "The input holds no documents."})
+def _gold_needs_user(destination, user):
     if destination.annotations == GOLD and user is None:
-        errors.append(
+        return [
             {
                 "where": "input",
                 "field": "annotations",
                 "message": "Gold is recorded as adjudicated by whoever imports it; "
                 "name the importing user.",
             }
-        )
-    members, known = _members(project, destination, parsed.records)
-    planned = plan(
-        parsed.records,
-        destination,
-        members,
-        project.annotators_per_document,
-        known_users=known,
-        authorship=parsed.authorship,
-    )
-    errors += planned.errors
-    schema = ProjectSchema(project)
-    by_record = {r.external_id: r for r in parsed.records if r.external_id in planned.sets}
-    pairs = [(by_record[ext], p) for ext, plans in planned.sets.items() for p in plans]
+        ]
+    return []
+
+
+NO_DOCUMENTS = {"where": "input", "field": None, "message": "The input holds no documents."}
+
+
+def check_batch(project, records, planner, schema, destination):
+    """Every problem of one batch of records against the project and the
+    destination, storing nothing: ``(errors, cleaned)``, where cleaned is
+    external id -> [(SetPlan, CleanSet)] of the sets without problems. The
+    planner carries what spans batches (see destination.Planner)."""
+    if planner.needs_members(records):
+        planner.meet(*_members(project, destination))
+    planned, errors = planner.add(records)
+    by_record = {r.external_id: r for r in records if r.external_id in planned}
+    pairs = [(by_record[ext], p) for ext, plans in planned.items() for p in plans]
     groups = [p.group for _, p in pairs if not p.group.problems]
     for problem in name_concepts(groups, _concepts_named(project, groups)):
         errors.append(problem.as_dict())
@@ -218,7 +212,22 @@ def check_records(project, parsed, destination=None, user=None):
             )
         if clean is not None:
             cleaned.setdefault(record.external_id, []).append((set_plan, clean))
-    return Checked(errors, cleaned, schema, planned.authors)
+    return errors, cleaned
+
+
+def check_records(project, parsed, destination=None, user=None):
+    """Every problem of a ParseResult against the project and the
+    destination of its annotations, without storing: a Checked."""
+    destination = destination_of(destination)
+    errors = [error.as_dict() for error in parsed.errors]
+    if not parsed.records and not errors:
+        errors.append(dict(NO_DOCUMENTS))
+    errors += _gold_needs_user(destination, user)
+    planner = Planner(destination, project.annotators_per_document, parsed.authorship)
+    schema = ProjectSchema(project)
+    found, cleaned = check_batch(project, parsed.records, planner, schema, destination)
+    errors += found + planner.finish()
+    return Checked(errors, cleaned, schema, planner.authors())
 
 
 def _named(stance):
@@ -320,8 +329,126 @@ def preview_records(project, parsed, limit=5, destination=None, user=None):
 SET_BATCH = 1000
 
 
+class Refused(Exception):
+    """Raised inside an import's transaction to roll it back: the input has problems."""
+
+
+class ImportRun:
+    """One import, fed its records batch by batch inside ONE transaction.
+
+    Each batch is checked (its records against the project, the schema and
+    the destination) and, while no problem has been found in the input,
+    stored at once: its new documents, then their sets. After the first
+    problem nothing more is stored, but every later batch is still checked,
+    so the refusal lists every bad record; `finish` then raises Refused and
+    the transaction rolls back whatever was stored. Only one batch of records
+    is in memory at a time (the caller drops each after `add`); what spans
+    batches is small: the ids of the new documents, the counts, and the
+    Planner's peer authors.
+    """
+
+    def __init__(self, project, destination, user, authorship="", on_batch=None):
+        self.project = project
+        self.destination = destination_of(destination)
+        self.user = user
+        self.planner = Planner(self.destination, project.annotators_per_document, authorship)
+        self.schema = ProjectSchema(project)
+        self.errors = _gold_needs_user(self.destination, user)
+        self.now = timezone.now()
+        self.read = 0  # records checked
+        self.created = []  # ids of the new documents, in input order
+        self.sets_made = dict.fromkeys(AnnotationSet.Kind.values, 0)
+        self.on_batch = on_batch
+
+    def add(self, records):
+        """Check one batch, and store it while the input is still clean."""
+        self.read += len(records)
+        errors, cleaned = check_batch(
+            self.project, records, self.planner, self.schema, self.destination
+        )
+        self.errors += errors
+        if not self.errors:
+            self._store(records, cleaned)
+        if self.on_batch:
+            self.on_batch(self.read)
+
+    def _store(self, records, cleaned):
+        existing = _existing_ids(self.project, [r.external_id for r in records])
+        new = [r for r in records if r.external_id not in existing]
+        planned = {r.external_id: [p for p, _ in cleaned.get(r.external_id, ())] for r in new}
+        _check_still_members(self.project, planned)
+        _insert_documents(self.project, new, None, planned, self.now)
+        ids = _ids_of(self.project, [r.external_id for r in new])
+        self.created += [ids[r.external_id] for r in new]
+        rows = [
+            (ids[external_id], set_plan, clean)
+            for external_id in planned
+            for set_plan, clean in cleaned.get(external_id, ())
+        ]
+        if not rows:
+            return
+        user = self.user
+        sets = AnnotationSet.objects.bulk_create(
+            (
+                AnnotationSet(
+                    document_id=document_id,
+                    kind=set_plan.kind,
+                    author_id=user.pk if set_plan.kind == GOLD else set_plan.user_id,
+                    source=IMPORT_SOURCE,
+                    status=AnnotationSet.Status.SUBMITTED,
+                    # When a peer's annotator submitted is not known.
+                    submitted_at=self.now if set_plan.kind == GOLD else None,
+                )
+                for document_id, set_plan, _ in rows
+            ),
+            batch_size=SET_BATCH,
+        )
+        insert_rows(
+            [(aset.pk, clean) for aset, (_, _, clean) in zip(sets, rows, strict=True)],
+            self.schema.label_ids,
+        )
+        for _, set_plan, _ in rows:
+            self.sets_made[set_plan.kind] += 1
+        gold = [(document_id, clean) for document_id, p, clean in rows if p.kind == GOLD]
+        if gold:
+            gold_sets_imported.send(sender=AnnotationSet, sets=gold, user_id=user.pk)
+
+    def finish(self, parse_errors=()):
+        """The report once every batch is added; raises Refused (after which
+        the caller's transaction rolls back) when anything is wrong."""
+        errors = [e.as_dict() for e in parse_errors] + self.errors + self.planner.finish()
+        if not self.read and not errors:
+            errors.append(dict(NO_DOCUMENTS))
+        if errors:
+            raise Refused(errors)
+        return {
+            "created": len(self.created),
+            "skipped": self.read - len(self.created),
+            "errors": [],
+            "documents": self.created,
+            "sets": self.sets_made,
+        }
+
+
+def _run(project, feed, destination, user, on_batch=None):
+    """Run an import whose records `feed(run)` adds to an ImportRun, in one
+    transaction; the report (nothing stored when it has errors)."""
+    try:
+        with transaction.atomic():
+            return feed(ImportRun(project, destination, user, on_batch=on_batch))
+    except Refused as refused:
+        errors = refused.args[0]
+        return {"created": 0, "skipped": 0, "errors": errors, "documents": [], "sets": {}}
+    except IntegrityError as exc:
+        raise ImportConflict(
+            "Another import stored some of these documents at the same time; "
+            "nothing from this one was stored. Run it again: documents already "
+            "there will be skipped."
+        ) from exc
+
+
 def import_records(project, parsed, progress=None, destination=None, user=None):
-    """Validate and store a ParseResult. Returns a report dict:
+    """Validate and store a ParseResult (records already in memory). Returns a report dict:
 
     ``{"created": n, "skipped": n, "errors": [...], "documents": [ids],
     "sets": {kind: n}}``; when ``errors`` is not empty nothing was stored.
@@ -330,64 +457,42 @@ def import_records(project, parsed, progress=None, destination=None, user=None):
     default: prediction sets); ``user``: who imports, needed for gold, which
     is recorded as adjudicated by them.
     """
-    destination = destination_of(destination)
-    checked = check_records(project, parsed, destination, user)
-    if checked.errors:
-        return {"created": 0, "skipped": 0, "errors": checked.errors, "documents": [], "sets": {}}
+    records, total = parsed.records, len(parsed.records)
 
-    existing = _existing_ids(project, [r.external_id for r in parsed.records])
-    new = [r for r in parsed.records if r.external_id not in existing]
-    planned = {r.external_id: [p for p, _ in checked.sets.get(r.external_id, ())] for r in new}
-    total = len(new)
-    now = timezone.now()
-    sets_made = dict.fromkeys(AnnotationSet.Kind.values, 0)
-    try:
-        with transaction.atomic():
-            _check_still_members(project, planned)
-            _insert_documents(project, new, progress, planned, now)
-            ids = _ids_of(project, [r.external_id for r in new])
-            rows = [
-                (ids[external_id], set_plan, clean)
-                for external_id in planned
-                for set_plan, clean in checked.sets.get(external_id, ())
-            ]
-            sets = AnnotationSet.objects.bulk_create(
-                (
-                    AnnotationSet(
-                        document_id=document_id,
-                        kind=set_plan.kind,
-                        author_id=user.pk if set_plan.kind == GOLD else set_plan.user_id,
-                        source=IMPORT_SOURCE,
-                        status=AnnotationSet.Status.SUBMITTED,
-                        # When a peer's annotator submitted is not known.
-                        submitted_at=now if set_plan.kind == GOLD else None,
-                    )
-                    for document_id, set_plan, _ in rows
-                ),
-                batch_size=SET_BATCH,
-            )
-            insert_rows(
-                [(aset.pk, clean) for aset, (_, _, clean) in zip(sets, rows, strict=True)],
-                checked.schema.label_ids,
-            )
-            for _, set_plan, _ in rows:
-                sets_made[set_plan.kind] += 1
-            gold = [(document_id, clean) for document_id, p, clean in rows if p.kind == GOLD]
-            if gold:
-                gold_sets_imported.send(sender=AnnotationSet, sets=gold, user_id=user.pk)
-    except IntegrityError as exc:
-        raise ImportConflict(
-            "Another import stored some of these documents at the same time; "
-            "nothing from this one was stored. Run it again: documents already "
-            "there will be skipped."
-        ) from exc
-    return {
-        "created": total,
-        "skipped": len(parsed.records) - total,
-        "errors": [],
-        "documents": [ids[r.external_id] for r in new],
-        "sets": sets_made,
-    }
+    def feed(run):
+        run.planner.authorship = parsed.authorship
+        for start in range(0, total, BATCH):
+            run.add(records[start : start + BATCH])
+        return run.finish(parsed.errors)
+
+    on_batch = (lambda done: progress(done, total)) if progress else None
+    return _run(project, feed, destination, user, on_batch)
+
+
+def import_file(
+    project, data, name, fmt, progress=None, destination=None, user=None, max_bytes=None
+):
+    """Parse, validate and store the bytes of an uploaded file in one
+    transaction, `BATCH` records at a time as the parser reads them, so an
+    import's memory is the file's bytes and text plus one batch, whatever
+    the number of records. The report is import_records'. Raises
+    ImportFormatError when the file cannot be read at all (nothing stored).
+    ``progress(fraction)`` is called after each batch with how far through
+    the file the parser is (0 to 1)."""
+    collector = Collector()
+
+    def feed(run):
+        collector.sink = run.add
+        collector.batch = BATCH
+        result = parse(data, name, fmt, max_bytes=max_bytes, collector=collector)
+        run.planner.authorship = result.authorship
+        return run.finish(result.errors)
+
+    def on_batch(_done):
+        if progress and collector.fraction is not None:
+            progress(collector.fraction)
+
+    return _run(project, feed, destination, user, on_batch)
 
 
 def _check_still_members(project, planned):

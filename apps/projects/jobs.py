@@ -162,7 +162,8 @@ def job_file(job):
     if row is None:
         raise JobError("The uploaded file of this job is gone; upload it again.")
     name, data = row
-    return name, bytes(data)
+    # A driver that gives a memoryview gets it copied once; bytes stay as they are.
+    return name, data if isinstance(data, bytes) else bytes(data)
 
 
 class OutsideWriter:

@@ -99,6 +99,7 @@ function exportParams() {
   const format = data.get("format");
   params.set("format", format);
   params.set("source", data.get("source"));
+  if (data.get("documents") === "every") params.set("documents", "every");
   if (data.get("annotators") && data.get("annotators") !== "pseudonyms") {
     params.set("annotators", data.get("annotators"));
   }
@@ -138,6 +139,13 @@ function refreshExport() {
   $("x-text-needed").hidden = !format.needsText;
   $("x-text-needed").textContent = format.needsText ? `${format.name} needs the text: it cannot be exported standoff.` : "";
   $("x-slice-field").hidden = !SLICED.has(format.name);
+  // Every document only where a document without annotations has a place.
+  const every = exportForm.querySelector("input[name=documents][value=every]");
+  every.disabled = !format.perDocument;
+  if (!format.perDocument && every.checked) {
+    exportForm.querySelector("input[name=documents][value=annotated]").checked = true;
+  }
+  $("x-documents-help").textContent = format.perDocument ? "" : `${format.name} is not written per document, so it exports the annotated documents only.`;
   exportQuery = exportParams();
   link.href = api.exports.url(exportQuery);
   $("export-url").textContent = api.exports.url(exportQuery);

@@ -79,6 +79,28 @@ def test_datasets_permission_matrix(row, role, release_world, users, client_for)
     check_row(row, role, world, users, client_for, state=datasets_snapshot, ids=ids)
 
 
+# The same route with other options: the whole corpus (documents=every) of
+# every source is exported to whoever may export, and to nobody else.
+CORPUS = [
+    Row(
+        "export",
+        "GET",
+        f"projects/{{p}}/export/?format=jsonl&source={source}&documents=every",
+        reviewer_may(200),
+    )
+    for source in ("gold", "all", "prediction")
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", CORPUS, ids=lambda r: r.path.split("source=")[1])
+def test_the_whole_corpus_is_exported_only_to_exporters(
+    row, role, release_world, users, client_for
+):
+    world, _release = release_world
+    check_row(row, role, world, users, client_for, state=datasets_snapshot, ids=world.ids())
+
+
 @pytest.mark.parametrize("row", [r for r in MATRIX if "{r}" in r.path], ids=lambda r: r.id)
 @pytest.mark.parametrize("role", MEMBER_ROLES)
 def test_a_missing_release_is_404(row, role, release_world, client_for):

@@ -269,7 +269,7 @@ def test_badges_of_nested_holders_stay_legible(
 
 
 def test_a_concept_merged_while_the_workspace_is_open_moves_the_stance_to_the_survivor(
-    page, document, codebook, open_workspace, users
+    page, document, codebook, open_workspace, users, screenshot_path
 ):
     from apps.mentions.merge import merge_concepts
 
@@ -294,4 +294,4 @@ def test_a_concept_merged_while_the_workspace_is_open_moves_the_stance_to_the_su
     saved(page)
     assert concept_stances(document) == [(0, None, "State sovereignty", "OPPOSE", None)]
     expect(badge(page)).to_have_attribute("data-badge", "→ State sovereignty OPPOSE")
-    page.screenshot(path="/tmp/shots-claims/workspace-merged-concept.png", full_page=True)
+    page.screenshot(path=screenshot_path("workspace-merged-concept.png"), full_page=True)

@@ -314,7 +314,7 @@ def test_the_claims_formats_are_offered_with_what_they_leave_out(
 
 
 def test_a_release_of_the_claims_takes_a_window_and_concepts(
-    page, live_server, sign_in, gold_project
+    page, live_server, sign_in, gold_project, screenshot_path
 ):
     """The window and concepts are offered once a claims format is ticked,
     reached by keyboard; a bad window shows at its field; the release
@@ -359,4 +359,43 @@ def test_a_release_of_the_claims_takes_a_window_and_concepts(
         "claims-network: the claims of documents published from 2024-01-01 before 2025-01-01, "
         "on International law (and the concepts below them)."
     )
-    page.screenshot(path="/tmp/shots-claims/datasets-claims-release.png", full_page=True)
+    page.screenshot(path=screenshot_path("datasets-claims-release.png"), full_page=True)
+
+
+def test_reviewer_downloads_every_document_with_or_without_gold(
+    page, live_server, sign_in, gold_project, users, screenshot_path
+):
+    Document.objects.create(project=gold_project, external_id="bare", text="Nobody annotated me.")
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    page.select_option("#x-format", "jsonl")
+    page.focus("input[name=documents][value=annotated]")
+    page.keyboard.press("ArrowDown")  # keyboard: the radio group moves to "every"
+    expect(page.locator("input[name=documents][value=every]")).to_be_checked()
+    href = page.get_attribute("#export-link", "href")
+    assert "documents=every" in href
+    page.screenshot(path=screenshot_path("datasets-every.png"), full_page=True)
+    with page.expect_download() as info:
+        page.focus("#export-link")
+        page.keyboard.press("Enter")
+    download = info.value
+    assert download.suggested_filename == "venezuela-crisis-gold-every.jsonl"
+    body = Path(download.path()).read_bytes()
+    assert body == api_bytes(users, "rita", href)
+    assert body.count(b"\n") == 4 and b'"bare"' in body
+
+
+def test_every_document_is_not_offered_for_a_network(
+    page, live_server, sign_in, gold_project, screenshot_path
+):
+    open_page(page, live_server, sign_in, gold_project, "rita")
+    page.check("input[name=documents][value=every]")
+    page.select_option("#x-format", "network")
+    every = page.locator("input[name=documents][value=every]")
+    expect(every).to_be_disabled()
+    expect(page.locator("input[name=documents][value=annotated]")).to_be_checked()
+    expect(page.locator("#x-documents-help")).to_contain_text("not written per document")
+    assert "documents=" not in page.get_attribute("#export-link", "href")
+    page.screenshot(path=screenshot_path("datasets-network.png"), full_page=True)
+    page.select_option("#x-format", "conll")
+    expect(every).to_be_enabled()
+    expect(page.locator("#x-documents-help")).to_have_text("")

@@ -199,7 +199,9 @@ def overlapping(boxes):
     ]
 
 
-def test_an_edge_lists_the_statements_behind_it_by_click_and_keyboard(page, live_server, demo):
+def test_an_edge_lists_the_statements_behind_it_by_click_and_keyboard(
+    page, live_server, demo, screenshot_path
+):
     open_network(page, live_server.url, demo, "rita", PASSWORD)
     edges = page.locator("#network .edge")
     expect(edges).not_to_have_count(0)
@@ -247,7 +249,7 @@ def test_an_edge_lists_the_statements_behind_it_by_click_and_keyboard(page, live
     expect(page.locator("#statements-state")).to_contain_text("opposite positions")
     positions = set(page.locator("#statement-list .position").all_text_contents())
     assert positions == {"SUPPORT", "OPPOSE"}
-    page.screenshot(path="/tmp/shots-claims/network-edge-conflict.png")
+    page.screenshot(path=screenshot_path("network-edge-conflict.png"))
 
 
 def test_a_chosen_node_s_neighbours_labels_do_not_overlap(
@@ -278,4 +280,4 @@ def test_a_chosen_node_s_neighbours_labels_do_not_overlap(
         hidden.first.hover()
         expect(hidden.first.locator(".label")).to_be_visible()
     page.mouse.move(0, 0)
-    page.locator("#network").screenshot(path="/tmp/shots-claims/network-neighbour-labels.png")
+    page.locator("#network").screenshot(path=screenshot_path("network-neighbour-labels.png"))

@@ -277,14 +277,14 @@ def test_a_member_removed_between_the_check_and_the_store_stores_nothing(
 ):
     from apps.imports import store
 
-    real = store.check_records
+    real = store.check_batch
 
     def then_ben_leaves(*args, **kwargs):
         checked = real(*args, **kwargs)
         Membership.objects.filter(project=project, user=users["ben"]).delete()
         return checked
 
-    monkeypatch.setattr(store, "check_records", then_ben_leaves)
+    monkeypatch.setattr(store, "check_batch", then_ben_leaves)
     r = run([ls_task(1, by("ben", MADURO))], annotations="annotators")
     assert r.status_code == 409, r.content
     assert "left the project" in r.json()["detail"]

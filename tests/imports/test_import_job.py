@@ -191,7 +191,7 @@ def test_a_job_declared_lost_while_it_stored_keeps_nothing(
     """The worker was slow, the lease ran out and the page was told the job
     failed; when the worker then finishes, its import must not commit."""
     settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
-    real = background.import_records
+    real = background.import_file
 
     def slow_then_declared_lost(*args, **kwargs):
         report = real(*args, **kwargs)
@@ -199,7 +199,7 @@ def test_a_job_declared_lost_while_it_stored_keeps_nothing(
         assert expire_stale(Job.objects.filter(project=project)) == 1
         return report
 
-    monkeypatch.setattr(background, "import_records", slow_then_declared_lost)
+    monkeypatch.setattr(background, "import_file", slow_then_declared_lost)
     job = job_of(upload(owner, url, "big.jsonl", GOOD))
     assert job.status == Job.Status.FAILED and job.result is None
     # Here the declaration ran in the worker's own transaction and was rolled
@@ -223,5 +223,6 @@ def test_progress_rises_while_storing(owner, url, settings, project, monkeypatch
     monkeypatch.setattr(Job, "set_progress", recording)
     records = [{"id": f"d{n}", "text": f"Document {n}."} for n in range(6)]
     job_of(upload(owner, url, "big.jsonl", jsonl(*records)))
-    # Read and checked (10%), then each batch of two stored, up to the whole.
-    assert seen == [0.1, 0.4, 0.7, 1.0]
+    # Each batch of two is read, checked and stored before the next is read:
+    # the share of the file read so far, up to the whole.
+    assert seen == [0.333, 0.667, 1.0]

@@ -19,7 +19,7 @@ from apps.projects.permissions import ProjectScopedMixin
 from ..export import check_names_allowed, export
 from ..formats import FORMATS
 from ..models import Release
-from ..options import SOURCES, parse_export
+from ..options import DOCUMENTS, SOURCES, parse_export
 from ..releases import carries_names, check_may_read, create_release, release_state
 from . import schema
 
@@ -52,6 +52,15 @@ class ExportView(ProjectScopedMixin, APIView):
         parameters=[
             OpenApiParameter("format", str, description="A format name; default jsonl."),
             OpenApiParameter("source", str, enum=list(SOURCES), default="gold"),
+            OpenApiParameter(
+                "documents",
+                str,
+                enum=list(DOCUMENTS),
+                default="annotated",
+                description="annotated: the documents with a set of the source; every: every "
+                "document of the project, with the sets of the source it has or none "
+                "(formats written per document only).",
+            ),
             OpenApiParameter("annotators", str, enum=["pseudonyms", "names"]),
             OpenApiParameter("label", str),
             OpenApiParameter("published_from", OpenApiTypes.DATE),
@@ -82,7 +91,8 @@ class ExportView(ProjectScopedMixin, APIView):
         response = StreamingHttpResponse(stream, content_type=fmt.content_type)
         name = slugify(self.project.name) or f"project-{self.project.pk}"
         split = f"-{options.split}" if options.split else ""
-        filename = f"{name}-{options.source}{split}.{fmt.suffix}"
+        every = "-every" if options.documents == "every" else ""
+        filename = f"{name}-{options.source}{every}{split}.{fmt.suffix}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 

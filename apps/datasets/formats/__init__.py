@@ -44,6 +44,10 @@ class Format:
     # What a download of it may leave out, and how the file says so (shown
     # on the datasets page before anyone downloads), or "" when nothing.
     drops: str = ""
+    # Whether it writes one entry per document, so that a document without
+    # annotations has a place in it (documents=every); False for the tables
+    # and networks made of stances or actors, where it would add nothing.
+    per_document: bool = True
 
     def load(self):
         return import_module(f"{__name__}.{self.module}")
@@ -175,6 +179,7 @@ FORMATS = {
             "code_point",
             "stances with their holder, target or concept, cue, actors and evidence sentences",
             "One row per stance: holder, target, polarity, cue and their actors.",
+            per_document=False,
         ),
         Format(
             "network",
@@ -186,6 +191,7 @@ FORMATS = {
             "The signed actor network: GraphML and a CSV edge list (support − oppose).",
             drops="Stances on concepts have no target actor: they are counted in "
             "report.json (concept_stances) and make the claims network instead.",
+            per_document=False,
         ),
         Format(
             "statements",
@@ -198,6 +204,7 @@ FORMATS = {
             "with document, date, outlet, actor, concept and agreement.",
             drops="A claim whose holder is linked to no actor is listed with the actor "
             "empty and counted (statements_without_actor); stances on spans are not listed.",
+            per_document=False,
         ),
         Format(
             "claims-network",
@@ -211,6 +218,7 @@ FORMATS = {
             drops="Claims whose holder is linked to no actor cannot be in a network: "
             "report.json counts them (statements_without_actor), and, with the "
             "export's start/end window, those outside it.",
+            per_document=False,
         ),
     )
 }

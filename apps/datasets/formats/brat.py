@@ -21,7 +21,7 @@ annotation: the categories are a ``categories`` column of ``documents.tsv``
 import re
 from collections.abc import Iterable, Iterator
 
-from .records import DocumentRecord, ExportContext, FileNames, stream_zip
+from .records import DocumentRecord, ExportContext, FileNames, sets_of, stream_zip
 
 _BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
@@ -82,8 +82,8 @@ def members(documents: Iterable[DocumentRecord], context: ExportContext):
     index = ["file\texternal_id\turl\ttext_sha256\tsplit\tlayer\tcategories\n"]
     yield "annotation.conf", annotation_conf(context)
     for document in documents:
-        for aset in document.sets:
-            folder = f"{FileNames()(aset.owner)}/" if context.multi_layer else ""
+        for aset in sets_of(document):
+            folder = f"{FileNames()(aset.owner)}/" if context.multi_layer and aset.owner else ""
             name = folder + names(document.external_id, folder)
             if context.include_text:
                 yield f"{name}.txt", document.text

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from apps.documents.text import iob2_tags, split_sentences, token_index_for_spans
 
-from .records import DocumentRecord, ExportContext
+from .records import DocumentRecord, ExportContext, sets_of
 
 DOCSTART = "-DOCSTART- -X- -X- O\n\n"
 
@@ -90,7 +90,7 @@ def dropped_trailer(report: dict) -> str:
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[str]:
     for document in documents:
-        for aset in document.sets:
+        for aset in sets_of(document):
             yield document_lines(document, aset, context)
     trailer = dropped_trailer(context.report)
     if trailer:

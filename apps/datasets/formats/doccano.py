@@ -22,7 +22,7 @@ import orjson
 
 from apps.documents.offsets import OffsetMap
 
-from .records import DocumentRecord, ExportContext
+from .records import DocumentRecord, ExportContext, sets_of
 
 
 def record(document: DocumentRecord, aset, context: ExportContext) -> dict:
@@ -66,5 +66,5 @@ def record(document: DocumentRecord, aset, context: ExportContext) -> dict:
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[bytes]:
     for document in documents:
-        for aset in document.sets:
+        for aset in sets_of(document):
             yield orjson.dumps(record(document, aset, context)) + b"\n"

@@ -43,6 +43,13 @@ class SetRecord:
     categories: list[str] = field(default_factory=list)  # category label names
 
 
+def sets_of(document) -> list:
+    """The sets a per-document writer writes for `document`: its sets, or one
+    empty layer (owner "") when it has none, so that a document without
+    annotations (an export with documents=every) still has its entry."""
+    return document.sets or [SetRecord(owner="", kind="")]
+
+
 @dataclass(slots=True)
 class DocumentRecord:
     id: int
@@ -130,9 +137,9 @@ def text_sha256(text: str) -> str:
 
 
 def layers(documents: Iterable[DocumentRecord]) -> Iterator[tuple[DocumentRecord, SetRecord]]:
-    """Every (document, set) pair, in order."""
+    """Every (document, set) pair, in order (a document without sets: one empty layer)."""
     for document in documents:
-        for aset in document.sets:
+        for aset in sets_of(document):
             yield document, aset
 
 

@@ -24,7 +24,7 @@ import orjson
 
 from apps.documents.text import iob2_tags, token_index_for_spans, tokenize
 
-from .records import DocumentRecord, ExportContext, stream_zip
+from .records import DocumentRecord, ExportContext, sets_of, stream_zip
 
 PART_SIZE = 500
 
@@ -37,7 +37,7 @@ def cats(aset, context: ExportContext) -> dict[str, float]:
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[bytes]:
     for document in documents:
-        for aset in document.sets:
+        for aset in sets_of(document):
             item = {
                 "id": document.external_id,
                 "text": document.text,
@@ -127,7 +127,7 @@ def _parts(documents, context):
     vocab = spacy.blank("xx").vocab
     part, number = DocBin(store_user_data=True), 0
     for document in documents:
-        for aset in document.sets:
+        for aset in sets_of(document):
             part.add(make_doc(vocab, document, aset, context))
             if len(part) >= PART_SIZE:
                 number += 1

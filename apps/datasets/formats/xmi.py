@@ -21,7 +21,7 @@ the XMI's ``begin``/``end`` exactly as Java would see them.
 
 from collections.abc import Iterable, Iterator
 
-from .records import DocumentRecord, ExportContext, FileNames, stream_zip
+from .records import DocumentRecord, ExportContext, FileNames, sets_of, stream_zip
 
 ENTITY = "webanno.custom.Entity"
 STANCE = "webanno.custom.Stance"
@@ -97,8 +97,8 @@ def members(documents: Iterable[DocumentRecord], context: ExportContext):
     yield "TypeSystem.xml", ts.to_xml()
     names = FileNames()
     for document in documents:
-        for aset in document.sets:
-            folder = f"{FileNames()(aset.owner)}/" if context.multi_layer else ""
+        for aset in sets_of(document):
+            folder = f"{FileNames()(aset.owner)}/" if context.multi_layer and aset.owner else ""
             name = folder + names(document.external_id, folder)
             yield f"{name}.xmi", cas_for(ts, document, aset, context).to_xmi()
 

@@ -30,6 +30,7 @@ def format_choices():
             "description": fmt.description,
             "unit": fmt.unit_name,
             "needsText": fmt.needs_text,
+            "perDocument": fmt.per_document,
             "drops": fmt.drops,
             "available": fmt.available(),
         }

@@ -19,7 +19,7 @@ from apps.projects.permissions import ProjectScopedMixin
 from ..background import runs_in_background, start_import
 from ..destination import CHOICES, Destination
 from ..parsers import FORMATS, ImportFormatError, detect_format, parse, parse_records
-from ..store import import_records, preview_records, refusal, unreadable
+from ..store import import_file, import_records, preview_records, refusal, unreadable
 from .schema import DESTINATION_PARAMETERS, ImportPreviewSerializer, ImportSetsSerializer
 
 IMPORT_RESULT = inline_serializer(
@@ -162,10 +162,25 @@ class ImportView(ProjectScopedMixin, APIView):
                     self.project, upload.name, fmt, upload.read(), request.user, destination
                 )
                 return Response({"job": job.pk}, status=status.HTTP_202_ACCEPTED)
-            parsed = parse_upload(request, upload, fmt)
+            if upload is None:
+                report = import_records(
+                    self.project,
+                    parse_records(request.data),
+                    destination=destination,
+                    user=request.user,
+                )
+            else:
+                report = import_file(
+                    self.project,
+                    upload.read(),
+                    upload.name,
+                    fmt,
+                    destination=destination,
+                    user=request.user,
+                    max_bytes=upload_limit(),
+                )
         except ImportFormatError as exc:
             return unreadable_response(exc)
-        report = import_records(self.project, parsed, destination=destination, user=request.user)
         if report["errors"]:
             return Response(refusal(report), status=status.HTTP_400_BAD_REQUEST)
         del report["documents"]

@@ -6,8 +6,10 @@ Nothing here touches the database: ``parse()`` turns bytes into a
 problem, so the caller can show every problem before saving anything.
 """
 
+import codecs
 import datetime
 import hashlib
+import io
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -25,6 +27,7 @@ __all__ = [
     "PeerAuthor",
     "RecordError",
     "detect_format",
+    "open_text",
     "parse",
     "parse_records",
 ]
@@ -218,9 +221,16 @@ def detect_format(filename: str, format: str | None = None) -> str:
 
 
 def parse(
-    data: bytes, filename: str = "", format: str | None = None, max_bytes: int | None = None
+    data: bytes,
+    filename: str = "",
+    format: str | None = None,
+    max_bytes: int | None = None,
+    collector=None,
 ) -> ParseResult:
-    """Parse the bytes of one upload. Raise ImportFormatError if unreadable."""
+    """Parse the bytes of one upload. Raise ImportFormatError if unreadable.
+
+    ``collector``: a Collector with a sink, to have the records handed on in
+    batches as they are read (see Collector) instead of returned."""
     # Imported here because the format modules import from this package.
     from . import archive, doccano, jsonl, label_studio, plain, table
 
@@ -228,7 +238,9 @@ def parse(
     label = filename or "the file"
     if max_bytes is not None and len(data) > max_bytes:
         raise ImportFormatError(f"{label} is {len(data)} bytes; the limit is {max_bytes} bytes")
-    collector = Collector(AUTHORSHIP[fmt])
+    if collector is None:
+        collector = Collector()
+    collector.authorship = AUTHORSHIP[fmt]
     if fmt == "zip":
         archive.read_zip(data, filename, collector, max_bytes=max_bytes)
     elif fmt == "doccano" and archive.is_zip(data):
@@ -237,16 +249,18 @@ def parse(
         archive.read_zip(
             data, filename, collector, max_bytes=max_bytes, member_reader=doccano.read_member
         )
+    elif fmt == "jsonl":
+        jsonl.read_jsonl(open_text(data, label), collector)
+    elif fmt == "doccano":
+        doccano.read_doccano(open_text(data, label), collector)
+    elif fmt == "csv":
+        table.read_csv(open_text(data, label, newline=""), collector)
     else:
+        # A JSON list is decoded item by item from its whole text; a .txt
+        # file is one document anyway.
         text = decode(data, label)
-        if fmt == "jsonl":
-            jsonl.read_jsonl(text, collector)
-        elif fmt == "json":
+        if fmt == "json":
             jsonl.read_json(text, label, collector)
-        elif fmt == "csv":
-            table.read_csv(text, collector)
-        elif fmt == "doccano":
-            doccano.read_doccano(text, collector)
         elif fmt == "label-studio":
             label_studio.read_label_studio(text, label, collector)
         else:
@@ -269,14 +283,48 @@ def decode(data, label):
     try:
         return bytes(data[skipped:]).decode("utf-8")
     except UnicodeDecodeError as exc:
-        offset = exc.start + skipped
-        hint = ""
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            hint = " It looks like UTF-16; save it as UTF-8."
-        raise ImportFormatError(
-            f"{label} is not UTF-8 text: invalid byte 0x{data[offset]:02x} "
-            f"at byte offset {offset}.{hint}"
-        ) from None
+        raise _not_utf8(data, exc.start + skipped, label) from None
+
+
+def _not_utf8(data, offset, label):
+    hint = ""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        hint = " It looks like UTF-16; save it as UTF-8."
+    return ImportFormatError(
+        f"{label} is not UTF-8 text: invalid byte 0x{data[offset]:02x} "
+        f"at byte offset {offset}.{hint}"
+    )
+
+
+CHECK_CHUNK = 1 << 20  # bytes checked for UTF-8 at a time
+
+
+def open_text(data, label, newline="\n"):
+    """UTF-8 bytes as a text file read line by line, without one leading
+    byte order mark: the text is decoded as it is read, never all at once
+    beside the bytes (a large import holds its bytes and one batch). The
+    bytes are checked first, a chunk at a time, so a file that is not UTF-8
+    is refused as ``decode`` refuses it, before anything is read.
+    ``newline``: as io.TextIOWrapper takes it ("\n": lines end at "\n" only,
+    which JSON Lines needs; "": as csv needs)."""
+    data = data if isinstance(data, bytes) else bytes(data)
+    skipped = len(BOM) if data.startswith(BOM) else 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(skipped, len(data), CHECK_CHUNK):
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(view[start : start + CHECK_CHUNK])
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(data, start - pending + exc.start, label) from None
+    pending = len(decoder.getstate()[0])
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(data, len(data) - pending + exc.start, label) from None
+    raw = io.BytesIO(data)  # shares the bytes, no copy
+    raw.seek(skipped)
+    return io.TextIOWrapper(raw, encoding="utf-8", newline=newline)
 
 
 def content_id(text):
@@ -333,15 +381,32 @@ class Collector:
     everything added, so repeats are caught across all members of a zip.
     """
 
-    def __init__(self, authorship=NO_AUTHORS):
+    def __init__(self, authorship=NO_AUTHORS, sink=None, batch=1000):
         self.records = []
         self.errors = []
         self.seen = {}  # external id -> where it first appeared
         self.mergeable = {}  # external id -> a record other authors' groups may join
         self.authorship = authorship
+        # With a sink, records are handed to it `batch` at a time as they are
+        # read and not kept, so a large input is never all in memory; a
+        # mergeable record (one author's copy of a doccano document) is kept
+        # until the end, since a later line may still add its groups.
+        self.sink = sink
+        self.batch = batch
+        self.held = []
+        self.count = 0  # records read, handed on or kept
+        # How far through its input the reader is, 0 to 1 (None: not known).
+        self.fraction = None
 
     def result(self):
+        if self.sink is not None:
+            self._flush(self.records + self.held)
+            self.records, self.held = [], []
         return ParseResult(records=self.records, errors=self.errors, authorship=self.authorship)
+
+    def _flush(self, records):
+        for start in range(0, len(records), self.batch):
+            self.sink(records[start : start + self.batch])
 
     def error(self, where, field, message):
         self.errors.append(record_error(where, field, message))
@@ -425,9 +490,16 @@ class Collector:
             self._check_repeat(external_id, where, derived=derived)
         if len(self.errors) == errors_before:
             record = DocumentRecord(external_id=external_id, where=where, groups=groups, **values)
-            self.records.append(record)
+            self.count += 1
             if merge:
                 self.mergeable[external_id] = record
+            if merge and self.sink is not None:
+                self.held.append(record)
+                return
+            self.records.append(record)
+            if self.sink is not None and len(self.records) >= self.batch:
+                records, self.records = self.records, []
+                self.sink(records)
 
     def _own_group(self, item, where):
         """The spans, stances and categories of a record in Accord's own

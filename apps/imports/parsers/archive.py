@@ -4,7 +4,7 @@ import io
 import zipfile
 import zlib
 
-from . import EXTENSIONS, ImportFormatError, decode, jsonl, plain, table
+from . import EXTENSIONS, ImportFormatError, decode, jsonl, open_text, plain, table
 
 MEMBER_EXTENSIONS = tuple(extension for extension in EXTENSIONS if extension != ".zip")
 
@@ -76,16 +76,15 @@ def read_zip(data, filename, collector, max_bytes=None, member_reader=None):
 
 
 def _read_content(content, name, where, collector):
-    text = decode(content, "the file")
     fmt = EXTENSIONS[extension(name)]
     if fmt == "jsonl":
-        jsonl.read_jsonl(text, collector, prefix=f"{where} ")
-    elif fmt == "json":
-        jsonl.read_json(text, "the file", collector, prefix=f"{where} ")
+        jsonl.read_jsonl(open_text(content, "the file"), collector, prefix=f"{where} ")
     elif fmt == "csv":
-        table.read_csv(text, collector, prefix=f"{where} ")
+        table.read_csv(open_text(content, "the file", newline=""), collector, prefix=f"{where} ")
+    elif fmt == "json":
+        jsonl.read_json(decode(content, "the file"), "the file", collector, prefix=f"{where} ")
     else:
-        plain.read_text(text, name, collector, where=where)
+        plain.read_text(decode(content, "the file"), name, collector, where=where)
 
 
 def member_name(info):

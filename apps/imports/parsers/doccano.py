@@ -30,7 +30,7 @@ group for each, once their text and metadata agree.
 from apps.documents.fields import METADATA_FIELDS
 from apps.documents.offsets import OffsetMap
 
-from . import AnnotationGroup, PeerAuthor, decode, describe_type, show
+from . import AnnotationGroup, PeerAuthor, describe_type, open_text, show
 from .jsonl import json_lines
 
 KNOWN = {
@@ -207,8 +207,9 @@ def _categories(item, group):
     return list(value)
 
 
-def read_doccano(text, collector, prefix="", file_author=None):
-    for where, item in json_lines(text, collector, prefix):
+def read_doccano(source, collector, prefix="", file_author=None):
+    """Add the lines of a text file (parsers.open_text)."""
+    for where, item in json_lines(source, collector, prefix):
         if not isinstance(item, dict):
             collector.error(where, None, f"a line must be a JSON object, got {describe_type(item)}")
             continue
@@ -222,7 +223,7 @@ def read_member(content, name, where, collector):
     base = name.rsplit("/", 1)[-1]
     stem = base[: base.rfind(".")]
     author = None if stem == SHARED_FILE else stem
-    read_doccano(decode(content, "the file"), collector, prefix=f"{where} ", file_author=author)
+    read_doccano(open_text(content, "the file"), collector, prefix=f"{where} ", file_author=author)
 
 
 read_member.extensions = (".jsonl",)

@@ -25,8 +25,8 @@ the annotator's username there).
 
 from apps.documents.fields import METADATA_FIELDS
 
-from . import AnnotationGroup, ImportFormatError, PeerAuthor, describe_type, show
-from .jsonl import loads
+from . import AnnotationGroup, PeerAuthor, describe_type, show
+from .jsonl import items
 
 # The metadata a record passes on as it is; the rest of the object goes into meta.
 PASSED = tuple(name for name in METADATA_FIELDS if name != "meta")
@@ -229,15 +229,8 @@ def convert(task, where, collector):
 
 
 def read_label_studio(text, label, collector):
-    try:
-        tasks = loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise ImportFormatError(f"{label} is not valid JSON: {exc}") from None
-    if not isinstance(tasks, list):
-        raise ImportFormatError(
-            f"{label} must hold a JSON list of Label Studio tasks, got {describe_type(tasks)}"
-        )
-    for number, task in enumerate(tasks, start=1):
+    """Add the tasks of a Label Studio JSON export, one at a time."""
+    for number, task in enumerate(items(text, label, "Label Studio tasks", collector), start=1):
         where = f"task {number}"
         converted = convert(task, where, collector)
         if converted is not None:

@@ -1,7 +1,6 @@
 """CSV with a header row; one record per row."""
 
 import csv
-import io
 
 from apps.documents.fields import METADATA_FIELDS
 
@@ -11,35 +10,38 @@ from . import ImportFormatError
 KNOWN_COLUMNS = ("id", "text", *(name for name in METADATA_FIELDS if name != "meta"))
 
 
-def read_csv(text, collector, prefix=""):
+def read_csv(source, collector, prefix=""):
     """
-    Add one record per row. Rows are numbered as a spreadsheet shows them: the
-    header is row 1, and a quoted multi-line cell still counts as one row.
+    Add one record per row of a text file (parsers.open_text with newline="",
+    which keeps CRLF inside quoted cells as written). Rows are numbered as a
+    spreadsheet shows them: the header is row 1, and a quoted multi-line cell
+    still counts as one row.
     """
     # No field can be longer than the whole input, so that is the only limit
     # needed; the csv default of 128 KiB is shorter than some articles.
-    if len(text) > csv.field_size_limit():
-        csv.field_size_limit(len(text))
-    # newline="" keeps CRLF inside quoted cells as written; strict=True makes
-    # an unclosed quote an error instead of swallowing the rest of the file.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    # Read every row before adding any, so an unreadable file adds nothing
-    # (this matters inside a zip, where other members go on).
-    rows = []
-    try:
-        for row in reader:
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportFormatError(f"the CSV cannot be read at row {len(rows) + 1}: {exc}") from None
+    raw = getattr(source, "buffer", None)
+    size = raw.getbuffer().nbytes if raw is not None else 0
+    if size > csv.field_size_limit():
+        csv.field_size_limit(size)
+    # strict=True makes an unclosed quote an error instead of swallowing the
+    # rest of the file.
+    reader = csv.reader(source, strict=True)
+    # Rows are added as they are read, so a large file is never all in
+    # memory; a row that cannot be read is an error of the whole input, and an
+    # import with any error stores nothing (rows added before it included).
     header = None
-    for number, row in enumerate(rows, start=1):
-        if not any(row):
-            # Blank rows are skipped, but they still have a row number.
-            continue
-        if header is None:
-            header = _read_header(row)
-        else:
-            _read_row(header, row, f"{prefix}row {number}", collector)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            if not any(row):
+                # Blank rows are skipped, but they still have a row number.
+                continue
+            if header is None:
+                header = _read_header(row)
+            else:
+                _read_row(header, row, f"{prefix}row {number}", collector)
+    except csv.Error as exc:
+        raise ImportFormatError(f"the CSV cannot be read at row {number + 1}: {exc}") from None
     if header is None:
         raise ImportFormatError('the CSV is empty; it needs a header row with a "text" column')
 

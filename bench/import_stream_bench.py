@@ -1,0 +1,220 @@
+"""Streaming imports: documents/s and peak memory of a background import job
+at growing sizes, this tree against a baseline revision, in one run.
+
+Each measurement runs in a fresh process (so its peak RSS is its own) on a
+throwaway test database of whatever DATABASE_URL points at (SQLite by
+default; a file, so that stored rows are not counted as the job's memory,
+as they would be in SQLite's in-memory test database): a project, a
+news-like JSON Lines file of N documents (about
+1.5 KB of text each; every fifth one with 10 spans) kept as a job's file,
+then the import job run as a worker runs it (`jobs.run_job`: read the file,
+parse, check, store, one transaction). Timed: the job alone. Peak RSS: the
+process's high-water mark reset just before the job (Linux clear_refs),
+the file already stored and freed: what the job adds, the file's bytes read
+back from the database included; the
+baseline (`--baseline`, default the first parent of the commit that made
+imports stream) is unpacked with `git archive` and measured the same way.
+
+    .venv/bin/python bench/import_stream_bench.py                     # 2k 10k 50k
+    .venv/bin/python bench/import_stream_bench.py --sizes 2000 10000 --format json --repeat 2
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/import_stream_bench.py
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = "5794339^"
+WORDS_PER_DOCUMENT = 220
+
+
+def rss_mib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def records(n, words, rng):
+    for index in range(n):
+        chosen = [rng.choice(words) for _ in range(WORDS_PER_DOCUMENT)]
+        text = " ".join(chosen)
+        record = {
+            "id": f"doc-{index}",
+            "title": f"Report {index}",
+            "outlet": "Wire",
+            "published": "2024-05-31",
+            "text": text,
+            "meta": {"source": "wire", "tags": ["oil", "talks"]},
+        }
+        if index % 5 == 0:
+            spans, start = [], 0
+            for n_span, word in enumerate(chosen[:10]):
+                spans.append(
+                    {"id": f"s{n_span}", "start": start, "end": start + len(word), "label": "GPE"}
+                )
+                start += len(word) + 1
+            record["spans"] = spans
+        yield record
+
+
+def encode(n, fmt, words):
+    rng = random.Random(7)
+    if fmt == "json":
+        return json.dumps(list(records(n, words, rng))).encode()
+    return "\n".join(json.dumps(r) for r in records(n, words, rng)).encode()
+
+
+def child(tree, path, fmt):
+    """One measurement, in this process, on the code of `tree`, of the file
+    at `path`; prints JSON."""
+    sys.path.insert(0, str(tree))
+    os.chdir(tree)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from apps.documents.models import Document
+    from apps.projects.jobs import run_job
+    from apps.projects.models import Job, JobFile, Label, Membership, Project
+
+    setup_test_environment()
+    # A database of its own, outside this process: SQLite's test database is
+    # in memory by default, where every stored row would count as the job's
+    # memory; on PostgreSQL a name no test run uses.
+    test = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite":
+        test["NAME"] = str(Path(path).with_suffix(".sqlite3"))
+    else:
+        test["NAME"] = "test_import_stream_bench"
+    old = connection.creation.create_test_db(verbosity=0)
+    try:
+        owner = get_user_model().objects.create_user("olga", password="x")
+        project = Project.objects.create(name="bench")
+        Membership.objects.create(project=project, user=owner, role="owner")
+        Label.objects.create(project=project, kind="entity", name="GPE")
+        data = Path(path).read_bytes()
+        size = len(data)
+        job = Job.objects.create(
+            project=project,
+            kind="import",
+            handler="apps.imports.background.run",
+            params={"format": fmt},
+            created_by=owner,
+        )
+        JobFile.objects.create(job=job, name=f"bench.{fmt}", data=data, size=size)
+        del data
+        # Hand what was freed back to the system, so RSS is what is in use.
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        before = rss_mib("VmRSS")
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")  # resets VmHWM, the peak RSS, to the current RSS
+        started = time.perf_counter()
+        run_job.func(job.pk)
+        seconds = time.perf_counter() - started
+        peak = rss_mib("VmHWM")
+        job.refresh_from_db()
+        stored = Document.objects.filter(project=project).count()
+        assert job.status == "done", (job.status, job.error)
+        print(
+            json.dumps(
+                {
+                    "vendor": connection.vendor,
+                    "seconds": seconds,
+                    "before": before,
+                    "peak": peak,
+                    "bytes": size,
+                    "stored": stored,
+                }
+            )
+        )
+    finally:
+        connection.creation.destroy_test_db(old, verbosity=0)
+
+
+def measure(tree, path, n, fmt):
+    # A 50,000-document file is over the default upload limit of 50 MiB.
+    env = {**os.environ, "ACCORD_IMPORT_MAX_BYTES": str(2**30)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(tree), "--file", str(path), "--format", fmt],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode:
+        raise SystemExit(f"{tree} at {n}: {out.stderr[-2000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["stored"] != n:
+        raise SystemExit(f"{tree} at {n}: stored {result['stored']} documents")
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000, 50000])
+    parser.add_argument("--format", default="jsonl", choices=["jsonl", "json"])
+    parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each tree per size")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child), args.file, args.format)
+        return
+    sys.path.insert(0, str(ROOT / "bench"))
+    from common import WORDS
+
+    with tempfile.TemporaryDirectory() as baseline_tree, tempfile.TemporaryDirectory() as files:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", args.baseline], capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", baseline_tree], input=archive.stdout, check=True)
+        revision = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", args.baseline],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        print(f"import job of a {args.format} file; baseline {args.baseline} ({revision})")
+        print(
+            f"{'docs':>7} {'MB':>6}  {'tree':<9} {'docs/s':>8} {'s':>7} {'RSS before':>11} "
+            f"{'peak RSS':>9} {'added':>7}"
+        )
+        for n in args.sizes:
+            path = Path(files) / f"{n}.{args.format}"
+            path.write_bytes(encode(n, args.format, WORDS))
+            trees = {"baseline": Path(baseline_tree), "this": ROOT}
+            # Alternated (baseline, this, this, baseline, ...) so that a change
+            # in the machine's load weighs on both; the fastest run of each,
+            # with its peak, is shown.
+            order = ["baseline", "this", "this", "baseline"] * args.repeat
+            runs = {name: [] for name in trees}
+            for name in order[: 2 * args.repeat]:
+                runs[name].append(measure(trees[name], path, n, args.format))
+            for name, measured in runs.items():
+                m = min(measured, key=lambda r: r["seconds"])
+                print(
+                    f"{n:>7} {m['bytes'] / 1e6:6.1f}  {name:<9} {n / m['seconds']:8,.0f} "
+                    f"{m['seconds']:7.2f} {m['before']:8.0f} MiB {m['peak']:5.0f} MiB "
+                    f"{m['peak'] - m['before']:4.0f} MiB  ({m['vendor']}, best of "
+                    f"{len(measured)})"
+                )
+
+
+if __name__ == "__main__":
+    main()
