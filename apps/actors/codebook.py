@@ -56,17 +56,43 @@ def hierarchy(project):
     return parents, names
 
 
-def codebook_concepts(project):
+EXPORT_CHUNK = 500
+
+
+def codebook_concepts(project, chunk=EXPORT_CHUNK):
     """The current concepts as dicts (id, name, description, parent name or
-    None, keywords), parents first: what an export writes. One query."""
-    concepts = list(
-        Concept.objects.filter(project=project, merged_into=None).values(*FIELDS).order_by("id")
-    )
-    names = {c["id"]: c["name"] for c in concepts}
-    ordered = tree_order(concepts)
-    for concept in ordered:
-        concept["parent"] = names.get(concept["parent"])
-    return ordered
+    None, keywords), parents first: what an export writes, one at a time.
+
+    The order needs the whole tree, so one query reads the hierarchy (ids,
+    parents, names: small); the rest of each concept (description, keywords)
+    is read `chunk` concepts a query, in that order, so what is held at once
+    is the tree and one chunk, not the whole codebook."""
+    current = Concept.objects.filter(project=project, merged_into=None)
+    tree = [
+        {"id": pk, "parent": parent, "name": name}
+        for pk, parent, name in current.values_list("id", "parent", "name").order_by("id")
+    ]
+    names = {c["id"]: c["name"] for c in tree}
+    parents = {c["id"]: c["parent"] for c in tree}
+    ordered = [c["id"] for c in tree_order(tree)]
+    del tree
+    for start in range(0, len(ordered), chunk):
+        ids = ordered[start : start + chunk]
+        rows = {
+            row["id"]: row
+            for row in current.filter(pk__in=ids).values("id", "description", "keywords")
+        }
+        for pk in ids:
+            row = rows.get(pk)
+            if row is None:  # merged since the tree was read
+                continue
+            yield {
+                "id": pk,
+                "name": names[pk],
+                "description": row["description"],
+                "parent": names.get(parents[pk]),
+                "keywords": row["keywords"],
+            }
 
 
 def _plan(records, current):
@@ -163,8 +189,11 @@ def import_codebook(project, records: list[ConceptRecord]):
                 changed.append(Concept(pk=old["id"], name=record.name, **values))
             if late:
                 raise _Refused(late)
+            key_field = Concept._meta.get_field("keywords_key")
+            for concept in changed:
+                key_field.refresh(concept)  # bulk_update does not call pre_save
             Concept.objects.bulk_update(
-                changed, ["description", "parent", "keywords"], batch_size=500
+                changed, ["description", "parent", "keywords", "keywords_key"], batch_size=500
             )
             Concept.objects.bulk_update(placed, ["parent"], batch_size=500)
     except _Refused as refused:

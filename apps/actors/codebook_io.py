@@ -115,9 +115,10 @@ def parse(data, filename=None, fmt=None):
     return FORMATS[detect_format(filename, fmt, FORMATS, "codebook", CodebookFormatError)](data)
 
 
-def write_csv(concepts):
+def csv_pieces(concepts, limit=65536):
     """CSV text of concepts given as dicts (name, description, parent name
-    or "", keywords), in the order given."""
+    or "", keywords), in the order given, in pieces of about `limit`
+    characters: what is held at once is one piece, whatever the codebook."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -125,17 +126,37 @@ def write_csv(concepts):
         writer.writerow(
             [c["name"], c["description"], c["parent"] or "", join_aliases(c["keywords"])]
         )
-    return out.getvalue()
+        if out.tell() > limit:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
-def write_json(concepts):
-    items = [
-        {
+def json_pieces(concepts):
+    """The JSON list of the concepts, one item a piece, written exactly as
+    ``json.dumps(items, ensure_ascii=False, indent=2)`` would write it whole."""
+    first = True
+    for c in concepts:
+        item = {
             "name": c["name"],
             "description": c["description"],
             "parent": c["parent"] or None,
             "keywords": list(c["keywords"]),
         }
-        for c in concepts
-    ]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + text
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+# The streamed writers of each format (the export), and the whole-text ones.
+PIECES = {"csv": csv_pieces, "json": json_pieces}
+
+
+def write_csv(concepts):
+    return "".join(csv_pieces(concepts))
+
+
+def write_json(concepts):
+    return "".join(json_pieces(concepts))

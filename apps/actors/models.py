@@ -13,9 +13,23 @@ country_validator = RegexValidator(
 wikidata_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q159.")
 
 
+# Between the keys of a list's items (a concept's keywords): a line break,
+# which a search key of one query never matches across (filter_q drops it).
+KEY_SEPARATOR = "\n"
+
+
+def keys_of(value):
+    """The search key of a text, or of a list of texts each (joined by
+    KEY_SEPARATOR, so `contains` finds a query inside one of them)."""
+    if isinstance(value, list):
+        return KEY_SEPARATOR.join(search_key(str(item)) for item in value)
+    return search_key(value)
+
+
 class SearchKeyField(models.TextField):
     """The search key (apps/actors/search.py) of another column, written on
-    every save and bulk_create from that column, so no writer can forget it.
+    every save and bulk_create from that column, so no writer can forget it;
+    of a JSON list of texts, their keys one per line (keys_of).
     bulk_update does not call pre_save: a caller updating the source column
     that way lists this field too and calls `refresh` first."""
 
@@ -34,7 +48,7 @@ class SearchKeyField(models.TextField):
         return name, path, args, kwargs
 
     def refresh(self, instance):
-        value = search_key(getattr(instance, self.source))
+        value = keys_of(getattr(instance, self.source))
         setattr(instance, self.attname, value)
         return value
 
@@ -119,6 +133,8 @@ class Concept(models.Model):
     )
     # Words or phrases that pre-annotation may look for, ["sovereignty", ...].
     keywords = models.JSONField(default=list, blank=True)
+    # Their search keys, one a line: the keyword search is one LIKE in the database.
+    keywords_key = SearchKeyField(source="keywords")
     created_at = models.DateTimeField(auto_now_add=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="merged_from"

@@ -62,6 +62,34 @@ def _live_and_merged(model, project, wanted):
     return live, merged
 
 
+def _survivors(project, merged):
+    """The live concept each merged one ended in (a survivor may have been
+    merged in turn), and the names of both: ``({id: survivor}, {id: name})``.
+    One query per step of the longest chain of merges; none when nothing
+    was merged."""
+    if not merged:
+        return {}, {}
+    names, into = {}, {}
+    wanted = set(merged) | set(merged.values())
+    while wanted:
+        rows = Concept.objects.filter(project=project, id__in=wanted).values_list(
+            "id", "name", "merged_into_id"
+        )
+        wanted = set()
+        for pk, name, merged_into in rows:
+            names[pk], into[pk] = name, merged_into
+            if merged_into is not None and merged_into not in into:
+                wanted.add(merged_into)
+    out = {}
+    for pk in merged:
+        survivor, seen = merged[pk], {pk}
+        while into.get(survivor) is not None and survivor not in seen:
+            seen.add(survivor)
+            survivor = into[survivor]
+        out[pk] = survivor
+    return out, names
+
+
 class ProjectSchema:
     """The labels of a project, loaded once per request, and the actors and
     concepts a payload refers to."""
@@ -91,6 +119,7 @@ class ProjectSchema:
         concepts, merged_concepts = _live_and_merged(
             Concept, self.project, _ids_in(payloads, "stances", "concept")
         )
+        merged_concepts, concept_names = _survivors(self.project, merged_concepts)
         return Schema(
             self.entity_labels,
             self.stance_labels,
@@ -98,6 +127,7 @@ class ProjectSchema:
             merged,
             concepts=concepts,
             merged_concepts=merged_concepts,
+            concept_names=concept_names,
             categories=self.categories,
         )
 

@@ -28,7 +28,11 @@ class Schema:
     merged_actors: dict[int, int] = field(default_factory=dict)
     # Concept ids that stances may be taken on; None leaves them unchecked.
     concepts: set[int] | None = None
+    # Concepts merged away: id -> the live concept that survived them (at the
+    # end of a chain of merges), so a client can switch its stance to it.
     merged_concepts: dict[int, int] = field(default_factory=dict)
+    # Names of the merged concepts and their survivors, for the message.
+    concept_names: dict[int, str] = field(default_factory=dict)
     # Category label name -> (its group's name, whether the group allows several).
     categories: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
@@ -199,11 +203,20 @@ def _check_concept(value, path, schema, errors):
         _error(errors, f"{path}.concept", f"must be a concept id (an integer), got {value!r}")
         return None
     if value in schema.merged_concepts:
-        _error(
-            errors,
-            f"{path}.concept",
-            f"concept {value} was merged into concept "
-            f"{schema.merged_concepts[value]}; use that one",
+        survivor = schema.merged_concepts[value]
+        names = schema.concept_names
+
+        def named(pk):
+            return f"concept {pk} ({names[pk]})" if pk in names else f"concept {pk}"
+
+        errors.append(
+            {
+                "field": f"{path}.concept",
+                "message": f"{named(value)} was merged into {named(survivor)}; use that one",
+                # What a client needs to switch the stance and save again.
+                "merged_into": survivor,
+                "merged_into_name": names.get(survivor),
+            }
         )
         return None
     if (

@@ -28,6 +28,10 @@ class Release(models.Model):
     annotators = models.CharField(max_length=16, default="pseudonyms")
     licence_text = models.CharField(max_length=200, blank=True)
     licence_annotations = models.CharField(max_length=200, blank=True)
+    # Which claims the claims-network and statements files hold: {"start",
+    # "end" (ISO dates, [start, end), either open), "concepts" (ids, each with
+    # the concepts below it; null: all)}. Empty: every claim.
+    claims_window = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -108,6 +108,28 @@ def statements_of(documents, context, layer="gold", unlinked=None) -> Iterator[S
         yield claim.statement
 
 
+def shared_concepts(positions: dict, kind: str = "any", opposites=OPPOSITES) -> set:
+    """The concepts that tie two actors, from ``{actor: {concept: {positions}}}``
+    (exactly two actors): those on which both took the same position
+    (``congruence``), opposite positions (``conflict``), or any position
+    (``any``). The edge of two actors in a network stands for these."""
+    if len(positions) != 2:
+        return set()
+    a, b = positions.values()
+    out = set()
+    for concept in a.keys() & b.keys():
+        mine, theirs = a[concept], b[concept]
+        if kind == "congruence":
+            tied = bool(mine & theirs)
+        elif kind == "conflict":
+            tied = any((x, y) in opposites for x in mine for y in theirs)
+        else:
+            tied = True
+        if tied:
+            out.add(concept)
+    return out
+
+
 def concept_family(ids: Iterable[int], concepts: dict) -> set[int]:
     """The concepts `ids` name and every concept below them in the codebook
     (`concepts`: {id: ConceptRecord}); choosing "International law" keeps
@@ -364,11 +386,15 @@ def graphml(nodes: list[dict], edges: list[Edge]) -> Iterator[str]:
     yield "  </graph>\n</graphml>\n"
 
 
-EDGE_COLUMNS = ("source", "target", "kind", "weight", "support", "oppose")
+EDGE_COLUMNS = ("source", "target", "kind", "weight")
+# Only an affiliation (actor–concept) counts the positions behind its weight.
+AFFILIATION_COLUMNS = (*EDGE_COLUMNS, "support", "oppose")
 
 
-def edge_rows(edges: Iterable[Edge]) -> Iterator[tuple]:
-    """Rows for a CSV edge list (header first), as Gephi imports one."""
-    yield EDGE_COLUMNS
+def edge_rows(edges: Iterable[Edge], affiliation=False) -> Iterator[tuple]:
+    """Rows for a CSV edge list (header first), as Gephi imports one; with
+    `affiliation`, each edge's support and oppose counts too."""
+    yield AFFILIATION_COLUMNS if affiliation else EDGE_COLUMNS
     for e in edges:
-        yield (e.source, e.target, e.kind, f"{e.weight:g}", e.support, e.oppose)
+        row = (e.source, e.target, e.kind, f"{e.weight:g}")
+        yield (*row, e.support, e.oppose) if affiliation else row

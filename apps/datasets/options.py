@@ -174,6 +174,52 @@ def parse_export(data) -> tuple[str, ExportOptions]:
     return format_name, options
 
 
+# The formats of the claims whose files a release's window and concepts select.
+CLAIMS_FORMATS = ("claims-network", "statements")
+
+
+def concept_ids(data, name="concepts"):
+    """A list of concept ids (JSON) or ids separated by commas; None when absent."""
+    value = data.get(name)
+    if _blank(value):
+        return None
+    parts = value.split(",") if isinstance(value, str) else value
+    if not isinstance(parts, list):
+        raise OptionsError(name, f"{name} must be a list of concept ids, got {value!r}.")
+    out = []
+    for part in parts:
+        if isinstance(part, str) and part.strip().isdigit():
+            part = int(part)
+        if isinstance(part, bool) or not isinstance(part, int) or part < 1:
+            raise OptionsError(name, f"{name} must be concept ids (integers), got {part!r}.")
+        if part not in out:
+            out.append(part)
+    return out or None
+
+
+def claims_window(data, formats) -> dict:
+    """The time window and concepts of a release's claims files: ``{"start",
+    "end", "concepts"}`` (ISO dates or None, ids or None), or {} when none
+    is given. Only for the claims formats; the window is [start, end)."""
+    start, end, concepts = date(data, "start"), date(data, "end"), concept_ids(data)
+    if start is None and end is None and concepts is None:
+        return {}
+    if not set(formats) & set(CLAIMS_FORMATS):
+        given = next(n for n, v in (("start", start), ("end", end), ("concepts", concepts)) if v)
+        raise OptionsError(
+            given,
+            f"{given} selects the claims of the {' and '.join(CLAIMS_FORMATS)} formats; "
+            "choose one of them, or leave it empty.",
+        )
+    if start and end and end <= start:
+        raise OptionsError("end", f"end ({end}) must come after start ({start}).")
+    return {
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "concepts": concepts,
+    }
+
+
 def parse_release(data) -> dict:
     """The fields of a new Release from a request body."""
     if not isinstance(data, dict):
@@ -197,4 +243,11 @@ def parse_release(data) -> dict:
         if not isinstance(value, str) or len(value) > MAX_LICENCE:
             raise OptionsError(key, f"{key} must be a string of at most {MAX_LICENCE} characters.")
         licences[key] = value
-    return {"name": name.strip(), "formats": formats, **common, **licences}
+    window = claims_window(data, formats)
+    return {
+        "name": name.strip(),
+        "formats": formats,
+        **common,
+        **licences,
+        "claims_window": window,
+    }

@@ -16,14 +16,16 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.actors.models import Concept
 from apps.projects.jobs import JobError, start_job
 from apps.projects.models import Job
 from apps.review import agreement
+from apps.review.report import category_groups
 
 from .export import Exporter, buffered, check_names_allowed
 from .formats import FORMATS
 from .models import Release, ReleaseFile
-from .options import ExportOptions, OptionsError, parse_release
+from .options import CLAIMS_FORMATS, ExportOptions, OptionsError, parse_release
 from .provenance import gold_provenance
 
 BOOTSTRAP_ITERATIONS = 200
@@ -32,6 +34,7 @@ BOOTSTRAP_ITERATIONS = 200
 def create_release(project, data, user):
     """Create a pending release and start the job that builds it; returns (release, job)."""
     clean = parse_release(data)
+    check_concepts(project, clean["claims_window"].get("concepts"))
     try:
         with transaction.atomic():
             release = Release.objects.create(project=project, created_by=user, **clean)
@@ -45,6 +48,21 @@ def create_release(project, data, user):
     Release.objects.filter(pk=release.pk, job=None).update(job=job)
     release.refresh_from_db()
     return release, job
+
+
+def check_concepts(project, ids):
+    """Every concept a release's window names is a current concept of the project."""
+    if not ids:
+        return
+    live = set(
+        Concept.objects.filter(project=project, pk__in=ids, merged_into=None).values_list(
+            "pk", flat=True
+        )
+    )
+    missing = [pk for pk in ids if pk not in live]
+    if missing:
+        listed = ", ".join(map(str, missing))
+        raise OptionsError("concepts", f"No current concept {listed} in this project's codebook.")
 
 
 def carries_names(release) -> bool:
@@ -61,8 +79,8 @@ def check_may_read(membership, release):
         check_names_allowed(membership, "read a release that names the annotators")
 
 
-def options_for(release, split=None) -> ExportOptions:
-    return ExportOptions(
+def options_for(release, split=None, format_name=None) -> ExportOptions:
+    options = ExportOptions(
         source=release.source,
         split=split,
         include_text=release.include_text,
@@ -70,6 +88,13 @@ def options_for(release, split=None) -> ExportOptions:
         ratios=release.ratios,
         annotators=release.annotators,
     )
+    window = release.claims_window or {}
+    if format_name in CLAIMS_FORMATS:
+        # The release's window and concepts select the claims of these files.
+        for key in ("start", "end", "concepts"):
+            if window.get(key) is not None:
+                options.format_options[key] = window[key]
+    return options
 
 
 def store(path, pieces, stored=None):
@@ -144,7 +169,7 @@ def _build(job, release, stored):
     for format_name in release.formats:
         fmt = FORMATS[format_name]
         for split in splits:
-            exporter = Exporter(project, options_for(release, split))
+            exporter = Exporter(project, options_for(release, split, format_name))
             context = exporter.context()
             name = f"{split}.{fmt.suffix}"
             saved, size, sha = store(
@@ -238,7 +263,7 @@ def manifest_for(release) -> dict:
                 gold_sets[record.id] = set_payload(record.sets[0])
     annotator_sets = annotator_payloads(project, released)
     creator = release.created_by.username if release.created_by else None
-    agreement_layers = agreement_for(annotator_sets, release.seed)
+    agreement_layers = agreement_for(annotator_sets, release.seed, category_groups(project))
     return {
         "project": {"id": project.pk, "name": project.name, "description": project.description},
         "release": {
@@ -250,6 +275,7 @@ def manifest_for(release) -> dict:
             "ratios": release.ratios,
             "formats": release.formats,
             "annotator_names": release.annotators,
+            "claims_window": claims_window_record(release, context),
         },
         "schema": {
             "entity_labels": context.entity_labels,
@@ -286,6 +312,23 @@ def manifest_for(release) -> dict:
             "Formats that cannot express something (IOB2 and overlapping or misaligned spans, "
             "stance cues in doccano and Label Studio) list what was left out in format_reports.",
         ],
+    }
+
+
+def claims_window_record(release, context) -> dict:
+    """What the claims files hold: the window, and the concepts by id and
+    name (each keeps the concepts below it too)."""
+    window = release.claims_window or {}
+    ids = window.get("concepts")
+    concepts = None
+    if ids is not None:
+        concepts = [{"id": pk, "name": context.concept_name(pk)} for pk in ids]
+    return {
+        "formats": [f for f in release.formats if f in CLAIMS_FORMATS],
+        "start": window.get("start"),
+        "end": window.get("end"),
+        "concepts": concepts,
+        "includes_sub_concepts": True,
     }
 
 
@@ -358,13 +401,21 @@ def annotator_payloads(project, document_ids) -> dict:
     }
 
 
-def agreement_for(annotator_sets, seed) -> dict:
-    """Agreement per layer among the annotators of the released documents."""
-    spans_by_doc, stances_by_doc, claims_by_doc = {}, {}, {}
+def agreement_for(annotator_sets, seed, groups=None) -> dict:
+    """Agreement per layer among the annotators of the released documents.
+
+    ``groups`` is the project's category labels, ``{label: (group, multiple)}``
+    (review.report.category_groups): each category group adds two layers,
+    ``categories:{group}`` (Krippendorff's alpha, nominal or MASI-weighted)
+    and ``categories_kappa:{group}`` (Cohen's or Fleiss' kappa)."""
+    spans_by_doc, stances_by_doc, claims_by_doc, categories_by_doc = {}, {}, {}, {}
     for document_id, sets in annotator_sets.items():
         spans_by_doc[document_id] = {}
         stances_by_doc[document_id] = {}
         claims_by_doc[document_id] = {}
+        categories_by_doc[document_id] = {
+            owner: payload.get("categories", []) for owner, payload in sets.items()
+        }
         for owner, payload in sets.items():
             spans = {
                 s["id"]: {k: s[k] for k in ("start", "end", "label", "actor")}
@@ -404,7 +455,7 @@ def agreement_for(annotator_sets, seed) -> dict:
             "interval": interval,
         }
 
-    return {
+    layers = {
         "entities": layer(
             "span F1, exact match, micro over annotator pairs",
             {"match": "exact (start, end, label)"},
@@ -456,3 +507,40 @@ def agreement_for(annotator_sets, seed) -> dict:
             lambda r: r,
         ),
     }
+    layers.update(category_layers(categories_by_doc, groups or {}, layer))
+    return layers
+
+
+def category_layers(categories_by_doc, groups, layer) -> dict:
+    """Two layers per category group, in the order of the group names."""
+    out = {}
+    multiple_of = {group: multiple for group, multiple in groups.values()}
+    for group in sorted(multiple_of, key=str):
+        multiple = multiple_of[group]
+        members = {name: g for name, g in groups.items() if g[0] == group}
+
+        def measure(documents, members=members):
+            return agreement.category_agreement(documents, members)
+
+        parameters = {"group": group, "multiple": multiple}
+        alpha_name = (
+            "Krippendorff's alpha, MASI-weighted (several categories per document)"
+            if multiple
+            else "Krippendorff's alpha, nominal (one category per document)"
+        )
+        out[f"categories:{group}"] = layer(
+            alpha_name,
+            {**parameters, "distance": "masi" if multiple else "nominal"},
+            categories_by_doc,
+            measure,
+            lambda r, group=group: r[group]["alpha"],
+        )
+        out[f"categories_kappa:{group}"] = layer(
+            "Cohen's kappa (two annotators) or Fleiss' kappa (more) on the categories "
+            "chosen, compared whole",
+            parameters,
+            categories_by_doc,
+            measure,
+            lambda r, group=group: r[group]["kappa"],
+        )
+    return out

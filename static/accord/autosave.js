@@ -10,6 +10,7 @@
 //                     -> server  -> retry, backing off to SERVER_RETRY_MAX
 //                     -> conflict (409)    until resolve(keepMine)
 //                     -> error             (refused: kept in the draft)
+//                     -> pending -> …      (refused, but onRefused repaired the set)
 //
 // The local change stays in the draft (localStorage) until the server has it.
 
@@ -34,12 +35,16 @@ export class Autosave {
   // get() -> the set as the server has it}; drafts: {save(version, base,
   // mine), clear()} (store.js's Drafts); onState(state, message);
   // onConflict(theirs, error): show the choice, then call resolve().
-  constructor(model, { server, drafts, onState, onConflict = () => {}, clock = realClock, delays = DELAYS }) {
+  // onRefused(error, content): a 400 for `content` (what was sent); true when
+  // the page changed the model so that it can be saved again at once (a
+  // concept merged meanwhile: its stances moved to the survivor).
+  constructor(model, { server, drafts, onState, onConflict = () => {}, onRefused = () => false, clock = realClock, delays = DELAYS }) {
     this.model = model;
     this.server = server;
     this.drafts = drafts;
     this.onState = onState;
     this.onConflict = onConflict;
+    this.onRefused = onRefused;
     this.clock = clock;
     this.delays = delays;
     this.base = model.content(); // the server's content at model.version
@@ -115,6 +120,11 @@ export class Autosave {
         this.retry = this.clock.set(() => this.save(), this.delays.retry);
       } else if (error instanceof ApiError && error.status === 409) {
         await this.showConflict(error);
+      } else if (error instanceof ApiError && error.status === 400 && this.onRefused(error, content)) {
+        this.keepDraft();
+        this.report("pending");
+        this.clock.clear(this.timer);
+        this.timer = this.clock.set(() => this.save(), 0);
       } else {
         this.report("error", `Not saved: ${errorText(error)}`);
       }

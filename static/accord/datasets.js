@@ -90,6 +90,8 @@ let exportQuery = null; // the export request the form describes, as its paramet
 
 // The formats that can write one network per year or month.
 const SLICED = new Set(["network", "claims-network"]);
+// The formats whose claims a release selects by time window and concepts.
+const CLAIMS = new Set(["claims-network", "statements"]);
 
 function exportParams() {
   const data = new FormData(exportForm);
@@ -362,6 +364,12 @@ function manifestSummary(release) {
     `annotators as ${r.annotator_names}. `,
     m.text.included ? "Texts included." : m.text.standoff,
     ` Offsets in ${m.text.offset_unit === "code_point" ? "code points" : m.text.offset_unit}, end exclusive.`));
+  const w = r.claims_window;
+  if (w && w.formats && w.formats.length) {
+    const span = w.start || w.end ? `documents published ${w.start ? `from ${w.start}` : ""}${w.start && w.end ? " " : ""}${w.end ? `before ${w.end}` : ""}` : "every date";
+    const on = w.concepts ? `on ${w.concepts.map((c) => c.name || `concept ${c.id}`).join(", ")} (and the concepts below them)` : "on every concept";
+    box.append(el("p", { class: "small claims-window-summary" }, `${w.formats.join(" and ")}: the claims of ${span}, ${on}.`));
+  }
   box.append(el("h3", { text: "Files" }),
     el("table", { class: "compact files" },
       el("thead", {}, el("tr", {}, ...["Format", "Split", "Size", "SHA-256", ""].map((h) => el("th", { scope: "col", text: h })))),
@@ -419,7 +427,11 @@ function startBuildForm() {
   const form = $("release-form");
   if (!form) return; // reviewers do not build releases
   const text = $("r-text");
+  const claimsFields = $("r-claims");
+  const claimsChosen = () => [...form.querySelectorAll("input[name=formats]:checked")].some((box) => CLAIMS.has(box.value));
   const refresh = () => {
+    // The window and concepts are offered when a format of the claims is chosen.
+    claimsFields.hidden = !claimsChosen();
     const needing = [...form.querySelectorAll("input[name=formats]:checked")]
       .map((box) => formats.get(box.value)).filter((f) => f.needsText).map((f) => f.name);
     text.disabled = needing.length > 0;
@@ -445,6 +457,12 @@ function startBuildForm() {
       licence_annotations: data.get("licence_annotations"),
     };
     if (String(data.get("seed")).trim() !== "") body.seed = integerOrRaw(data.get("seed"));
+    if (claimsChosen()) {
+      if (data.get("start")) body.start = data.get("start");
+      if (data.get("end")) body.end = data.get("end");
+      const concepts = data.getAll("concepts").map(Number);
+      if (concepts.length) body.concepts = concepts;
+    }
     const button = $("build-release");
     const state = $("build-state");
     button.disabled = true;

@@ -148,3 +148,35 @@ export function sign(edge) {
   if (edge.weight < 0) return "dispute";
   return "mixed";
 }
+
+// Where the labels of a chosen node and its neighbours go, so that none
+// covers another or a node of theirs: each, in the order given (the chosen
+// node first), tries above its node, then below, right and left; a label
+// that fits nowhere is left out (it shows on hover and focus). Placed nodes
+// carry x, y and r. Returns Map id → {x, y, anchor} (anchor: the SVG
+// text-anchor; y: the baseline).
+export function placeLabels(nodes, { charWidth = 7, lineHeight = 15, gap = 5 } = {}) {
+  const overlaps = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const obstacles = nodes.map((p) => ({ left: p.x - p.r, right: p.x + p.r, top: p.y - p.r, bottom: p.y + p.r }));
+  const out = new Map();
+  for (const p of nodes) {
+    const width = p.label.length * charWidth;
+    const ascent = lineHeight * 0.8;
+    const middle = p.y + lineHeight * 0.3; // a baseline that centres the text on the node
+    const candidates = [
+      { x: p.x, y: p.y - p.r - gap, anchor: "middle", left: p.x - width / 2 },
+      { x: p.x, y: p.y + p.r + gap + ascent, anchor: "middle", left: p.x - width / 2 },
+      { x: p.x + p.r + gap, y: middle, anchor: "start", left: p.x + p.r + gap },
+      { x: p.x - p.r - gap, y: middle, anchor: "end", left: p.x - p.r - gap - width },
+    ];
+    for (const c of candidates) {
+      const box = { left: c.left, right: c.left + width, top: c.y - ascent, bottom: c.y + lineHeight * 0.2 };
+      const own = { left: p.x - p.r, right: p.x + p.r, top: p.y - p.r, bottom: p.y + p.r };
+      if (obstacles.some((o) => overlaps(box, o) && !(o.left === own.left && o.top === own.top && o.right === own.right))) continue;
+      obstacles.push(box);
+      out.set(p.id, { x: c.x, y: c.y, anchor: c.anchor });
+      break;
+    }
+  }
+  return out;
+}

@@ -154,6 +154,35 @@ function changed(ranges) {
   W.save.changed();
 }
 
+// A save refused because a concept was merged while this page was open: the
+// server names the survivor of each stance's concept. Move those stances to
+// it, say so, and let the autosave send the set again. False when the refusal
+// is anything else (then it is shown as it is).
+function switchMergedConcepts(error, content) {
+  const errors = Array.isArray(error.body && error.body.errors) ? error.body.errors : [];
+  const moves = errors.map((e) => {
+    const at = /^stances\[(\d+)\]\.concept$/.exec(e.field || "");
+    const sent = at && e.merged_into != null ? content.stances[Number(at[1])] : null;
+    const stance = sent && W.model.stances.get(String(sent.id));
+    return stance && stance.concept === sent.concept ? [stance, e] : null;
+  });
+  // Only a refusal that is all merges is repaired; anything else is shown.
+  if (!moves.length || moves.includes(null)) return false;
+  const switched = [];
+  for (const [stance, e] of moves) {
+    const before = conceptText(W.concepts, stance.concept);
+    if (!W.concepts.has(e.merged_into)) {
+      const name = e.merged_into_name || `concept ${e.merged_into}`;
+      W.concepts.set(e.merged_into, { name, path: name });
+    }
+    stance.concept = e.merged_into;
+    switched.push(`${before} → ${conceptText(W.concepts, e.merged_into)}`);
+  }
+  banner(`A concept was merged while you worked: ${plural(switched.length, "stance")} moved (${switched.join("; ")}). Saving again.`);
+  redraw();
+  return true;
+}
+
 // The conflict's choice, shown until the user makes it (see autosave.js).
 function showConflict(theirs, error) {
   $("conflict-detail").textContent =
@@ -911,7 +940,7 @@ async function start() {
       put: (version, content) => api.mine.put(config.document, { version, ...content }),
       get: () => api.mine.get(config.document),
     },
-    drafts, onState: setState, onConflict: showConflict,
+    drafts, onState: setState, onConflict: showConflict, onRefused: switchMergedConcepts,
   });
   // Actors linked from spans the page did not know about (e.g. linked in another tab).
   const unknown = new Set([...W.preds.map((p) => p.span.actor), ...mine.spans.map((s) => s.actor)]

@@ -52,14 +52,17 @@ def test_export_round_trips_parents_first(project, client_for, api):
     assert response["Content-Disposition"] == (
         f'attachment; filename="codebook-project-{project.pk}.csv"'
     )
-    text = response.content.decode()
+    assert response.streaming  # the file is written as it is read, never whole
+    text = b"".join(response.streaming_content).decode()
     assert text.splitlines() == [
         "name,description,parent,keywords",
         "International law,,,law",
         "UN Charter,The Charter of 1945.,International law,Charter|Carta de la ONU",
         "Sovereignty,,,souveraineté|sovereign \\| state",
     ]
-    body = client_for("ana").get(api("concepts/export/"), {"format": "json"}).json()
+    response = client_for("ana").get(api("concepts/export/"), {"format": "json"})
+    assert response["Content-Type"].startswith("application/json")
+    body = json.loads(b"".join(response.streaming_content))
     assert body[1] == {
         "name": "UN Charter",
         "description": "The Charter of 1945.",
@@ -193,3 +196,96 @@ def test_export_format_is_checked(project, client_for, api):
     response = client_for("ana").get(api("concepts/export/"), {"format": "xml"})
     assert response.status_code == 400
     assert "'xml' is not csv or json" in json.dumps(response.json())
+
+
+def test_the_streamed_writers_write_what_the_whole_ones_did(project):
+    """The pieces join to exactly what json.dumps and csv wrote whole."""
+    import csv
+    import io as stdio
+
+    concepts = [
+        {"name": "Law", "description": "", "parent": None, "keywords": ["law", "droit"]},
+        {
+            "name": "UN “Charter”",
+            "description": "1945\nSan Francisco",
+            "parent": "Law",
+            "keywords": [],
+        },
+    ]
+    items = [
+        {
+            "name": c["name"],
+            "description": c["description"],
+            "parent": c["parent"],
+            "keywords": c["keywords"],
+        }
+        for c in concepts
+    ]
+    assert (
+        codebook_io.write_json(concepts) == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    )
+    assert codebook_io.write_json([]) == "[]\n"
+    out = stdio.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(codebook_io.COLUMNS)
+    writer.writerows(
+        [["Law", "", "", "law|droit"], ["UN “Charter”", "1945\nSan Francisco", "Law", ""]]
+    )
+    assert codebook_io.write_csv(concepts) == out.getvalue()
+    # Small pieces: more of them, the same file.
+    assert "".join(codebook_io.csv_pieces(concepts, limit=10)) == out.getvalue()
+    assert len(list(codebook_io.csv_pieces(concepts, limit=10))) > 1
+
+
+def test_the_export_reads_the_codebook_a_chunk_at_a_time(
+    project, client_for, api, django_assert_num_queries
+):
+    """1,200 concepts under ten parents: in tree order, the hierarchy in one
+    query and the rest 500 concepts a query; a search stays one query."""
+    from apps.actors.codebook import codebook_concepts
+
+    parents = [Concept.objects.create(project=project, name=f"Top {n}") for n in range(10)]
+    Concept.objects.bulk_create(
+        Concept(project=project, name=f"Leaf {n:04d}", parent=parents[n % 10], keywords=[f"k{n}"])
+        for n in range(1190)
+    )
+    with django_assert_num_queries(4):  # the tree, then 3 chunks of at most 500
+        exported = list(codebook_concepts(project))
+    assert len(exported) == 1200
+    assert exported[0]["name"] == "Top 0" and exported[0]["parent"] is None
+    seen = set()
+    for concept in exported:
+        assert concept["parent"] is None or concept["parent"] in seen  # parents first
+        seen.add(concept["name"])
+    assert exported[1] == {
+        "id": exported[1]["id"],
+        "name": "Leaf 0000",
+        "description": "",
+        "parent": "Top 0",
+        "keywords": ["k0"],
+    }
+
+
+def test_the_keyword_search_runs_in_the_database_on_stored_keys(
+    project, client_for, api, django_assert_max_num_queries
+):
+    """An import that adds keywords to a concept (bulk_update) keys them too;
+    a query matches inside one keyword, never across two."""
+    olga = client_for("olga")
+    olga.post(
+        api("concepts/import/"), [{"name": "Law", "keywords": ["Völkerrecht"]}], format="json"
+    )
+    olga.post(api("concepts/import/"), [{"name": "Law", "keywords": ["charte"]}], format="json")
+    law = Concept.objects.get(project=project, name="Law")
+    assert law.keywords == ["Völkerrecht", "charte"]
+    assert law.keywords_key == "volkerrecht\ncharte"
+
+    def found(q):
+        with django_assert_max_num_queries(6):
+            body = client_for("ana").get(api("concepts/"), {"q": q}).json()
+        return [c["name"] for c in body["results"]]
+
+    assert found("VOLKER") == ["Law"]
+    assert found("chart") == ["Law"]
+    assert found("recht\ncha") == []  # across two keywords
+    assert found("nothing") == []

@@ -92,3 +92,40 @@ def test_deleting_a_project_takes_its_codebook_and_claims(world, api, client_for
     project.delete()
     assert not Concept.objects.exists() and not Stance.objects.exists()
     assert not SetCategory.objects.exists()
+
+
+def test_a_stance_on_a_merged_concept_is_refused_naming_the_survivor(world, api, client_for, users):
+    """A workspace opened before a merge still offers the merged concept: the
+    refusal names the live survivor (through a chain of merges), by id and
+    name, for the workspace to switch the stance and save again."""
+    from apps.mentions.merge import merge_concepts
+
+    document, sovereignty = world
+    project = document.project
+    old = Concept.objects.create(project=project, name="Sovereignty")
+    middle = Concept.objects.create(project=project, name="Sovereignty (states)")
+    merge_concepts(old, middle, users["olga"])
+    merge_concepts(middle, sovereignty, users["olga"])
+    claim = {"id": "t", "holder": "m", "concept": old.pk, "polarity": "SUPPORT"}
+    url, r = write(client_for("ana"), api, document, [claim])
+    assert r.status_code == 400
+    assert r.json()["errors"] == [
+        {
+            "field": "stances[0].concept",
+            "message": f"concept {old.pk} (Sovereignty) was merged into concept "
+            f"{sovereignty.pk} (State sovereignty); use that one",
+            "merged_into": sovereignty.pk,
+            "merged_into_name": "State sovereignty",
+        }
+    ]
+    assert not Stance.objects.filter(set__document=document).exists()
+    # Switched to the survivor, the same claim saves.
+    version = client_for("ana").get(url).json()["version"]
+    again = {
+        "version": version,
+        "spans": [MOSCOW],
+        "stances": [{**claim, "concept": sovereignty.pk}],
+    }
+    r = client_for("ana").put(url, again, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["stances"][0]["concept"] == sovereignty.pk

@@ -266,3 +266,32 @@ def test_badges_of_nested_holders_stay_legible(
     expect(page.locator("svg.arcs g.arc")).to_have_count(1)  # the stance on a span only
     expect(page.locator("#stance-list li")).to_have_count(4)
     page.screenshot(path=screenshot_path("workspace-concept-badges.png"), full_page=True)
+
+
+def test_a_concept_merged_while_the_workspace_is_open_moves_the_stance_to_the_survivor(
+    page, document, codebook, open_workspace, users
+):
+    from apps.mentions.merge import merge_concepts
+
+    open_workspace(page, document)
+    moscow(page)
+    page.keyboard.press("/")
+    page.keyboard.press("/")
+    page.keyboard.type("free")
+    expect(page.locator("#concept-results li")).to_have_count(1)
+    # The owner merges Free trade into State sovereignty meanwhile.
+    merge_concepts(codebook["trade"], codebook["sovereignty"], users["olga"])
+    page.keyboard.press("Enter")
+    expect(page.locator("#banner")).to_contain_text("On Free trade. Polarity")
+    page.keyboard.press("x")  # OPPOSE
+    expect(page.locator("#banner")).to_contain_text("Stance added")
+    page.keyboard.press("Escape")  # no cue
+    # The refusal named the survivor: the stance moved to it and was saved.
+    expect(page.locator("#banner")).to_contain_text(
+        "A concept was merged while you worked: 1 stance moved (Free trade → "
+    )
+    expect(page.locator("#banner")).to_contain_text("State sovereignty")
+    saved(page)
+    assert concept_stances(document) == [(0, None, "State sovereignty", "OPPOSE", None)]
+    expect(badge(page)).to_have_attribute("data-badge", "→ State sovereignty OPPOSE")
+    page.screenshot(path="/tmp/shots-claims/workspace-merged-concept.png", full_page=True)

@@ -15,6 +15,8 @@ from apps.documents.models import Document
 from apps.projects.models import Job
 from tests.builders import (
     add_set,
+    annotate,
+    make_category_group,
     make_project,
     release_being_built,
     reopened,
@@ -130,15 +132,18 @@ def test_a_bad_ratio_shows_the_apis_error_at_the_field(page, live_server, sign_i
 def test_owner_builds_a_release_and_downloads_a_file_matching_its_sha256(
     page, live_server, sign_in, gold_project, users, screenshot_path
 ):
-    # Two annotators who partly agree, so the manifest has agreement figures.
-    for document in Document.objects.filter(project=gold_project):
+    # Two annotators who partly agree, so the manifest has agreement figures;
+    # they choose a FRAME for each document too, agreeing on all but the first.
+    make_category_group(gold_project, "FRAME", ["Conflict", "Diplomacy"])
+    for index, document in enumerate(Document.objects.filter(project=gold_project).order_by("pk")):
         spans = [
             {"id": s.sid, "start": s.start, "end": s.end, "label": s.label.name}
             for s in AnnotationSet.objects.get(document=document, kind="gold").spans.all()
         ]
+        frame = ["Conflict"] if index % 2 else ["Diplomacy"]
         with reopened(document, users["rita"]):  # the gold fixture came first
-            add_set(document, AnnotationSet.Kind.ANNOTATOR, spans, author=users["ana"])
-            add_set(document, AnnotationSet.Kind.ANNOTATOR, spans[:1], author=users["ben"])
+            annotate(document, users["ana"], spans, categories=frame)
+            annotate(document, users["ben"], spans[:1], categories=frame if index else ["Conflict"])
     open_page(page, live_server, sign_in, gold_project, "olga")
     expect(page.locator("#releases-state")).to_have_text("No release yet.")
     page.click("#build > summary")
@@ -160,8 +165,19 @@ def test_owner_builds_a_release_and_downloads_a_file_matching_its_sha256(
     summary = page.locator(f"#release-{release.pk}")
     expect(summary).to_have_attribute("open", "")
     # One row per layer: entities (exact, partial), stances (F1, polarity),
-    # stances on concepts (F1, polarity), actor links.
-    expect(summary.locator("table.agreement tbody tr")).to_have_count(7)
+    # stances on concepts (F1, polarity), actor links, and the FRAME group
+    # (alpha, kappa).
+    expect(summary.locator("table.agreement tbody tr")).to_have_count(9)
+    frame = release.manifest["agreement"]["categories:FRAME"]
+    assert frame["items"] == Document.objects.filter(project=gold_project).count()
+    frame_row = summary.locator('tr[data-layer="categories:FRAME"]')
+    expect(frame_row.locator("th")).to_contain_text("Krippendorff's alpha, nominal")
+    expect(frame_row.locator("td").first).to_have_text(
+        f"{frame['value']:.3f}"
+        if frame["value"] is not None
+        else f"not computable: {frame['reason']}"
+    )
+    expect(summary.locator('tr[data-layer="categories_kappa:FRAME"]')).to_be_visible()
     expect(summary.locator("tr[data-layer=concept_stances] th")).to_contain_text(
         "stance-on-concept F1"
     )
@@ -295,3 +311,52 @@ def test_the_claims_formats_are_offered_with_what_they_leave_out(
     page.select_option("#x-slice", "month")
     assert "slice=month" in page.get_attribute("#export-link", "href")
     page.locator("#export-form").screenshot(path=screenshot_path("datasets-claims-network.png"))
+
+
+def test_a_release_of_the_claims_takes_a_window_and_concepts(
+    page, live_server, sign_in, gold_project
+):
+    """The window and concepts are offered once a claims format is ticked,
+    reached by keyboard; a bad window shows at its field; the release
+    records what it chose and its summary says so."""
+    from apps.actors.models import Concept
+
+    law = Concept.objects.create(project=gold_project, name="International law")
+    Concept.objects.create(project=gold_project, name="UN Charter", parent=law)
+    Concept.objects.create(project=gold_project, name="Sovereignty")
+    open_page(page, live_server, sign_in, gold_project, "olga")
+    page.click("#build > summary")
+    claims = page.locator("#r-claims")
+    expect(claims).to_be_hidden()  # jsonl only: no claims to select
+    page.fill("#r-name", "claims 2024")
+    box = page.locator("#release-form input[name=formats][value=claims-network]")
+    box.focus()
+    page.keyboard.press("Space")
+    expect(claims).to_be_visible()
+    expect(page.locator("#r-concepts option")).to_have_text(
+        ["International law", "International law › UN Charter", "Sovereignty"]
+    )
+    page.fill("#r-start", "2024-06-01")
+    page.fill("#r-end", "2024-01-01")
+    page.click("#build-release")
+    expect(page.locator("#r-error-end")).to_contain_text("must come after start")
+    expect(page.locator("#r-end")).to_have_attribute("aria-invalid", "true")
+    assert not Release.objects.exists()
+    page.fill("#r-start", "2024-01-01")
+    page.fill("#r-end", "2025-01-01")
+    page.select_option("#r-concepts", label="International law")
+    page.click("#build-release")
+    row = page.locator("#release-rows tr[data-release]")
+    expect(row).to_have_attribute("data-status", "ready", timeout=10000)
+    release = Release.objects.get()
+    assert release.claims_window == {
+        "start": "2024-01-01",
+        "end": "2025-01-01",
+        "concepts": [law.pk],
+    }
+    summary = page.locator(f"#release-{release.pk}")
+    expect(summary.locator(".claims-window-summary")).to_have_text(
+        "claims-network: the claims of documents published from 2024-01-01 before 2025-01-01, "
+        "on International law (and the concepts below them)."
+    )
+    page.screenshot(path="/tmp/shots-claims/datasets-claims-release.png", full_page=True)

@@ -3,6 +3,7 @@ statements listed by keyboard and by click, a window and concepts chosen, a
 network of 100+ actors kept legible; and force.js, its pure layout."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -174,3 +175,107 @@ def test_the_layout_is_stable_and_keeps_nodes_apart(page, live_server):
     small, large, among_many = out["radii"]
     assert small < among_many < large
     assert out["empty"] == []
+
+
+def visible_label_boxes(page):
+    """The boxes of the labels shown in the drawing, as the browser lays them out."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('#network .node .label')]
+            .filter((t) => getComputedStyle(t).display !== 'none')
+            .map((t) => { const b = t.getBBox();
+                return {id: t.parentNode.dataset.id, x: b.x, y: b.y, w: b.width, h: b.height}; })"""
+    )
+
+
+def overlapping(boxes):
+    return [
+        (a["id"], b["id"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x"] < b["x"] + b["w"]
+        and b["x"] < a["x"] + a["w"]
+        and a["y"] < b["y"] + b["h"]
+        and b["y"] < a["y"] + a["h"]
+    ]
+
+
+def test_an_edge_lists_the_statements_behind_it_by_click_and_keyboard(page, live_server, demo):
+    open_network(page, live_server.url, demo, "rita", PASSWORD)
+    edges = page.locator("#network .edge")
+    expect(edges).not_to_have_count(0)
+    # Click: the heaviest edge's hit line, as the mouse finds it.
+    first = page.locator("#edge-list .edge-choice").first
+    source, target = first.get_attribute("data-source"), first.get_attribute("data-target")
+    line = page.locator(f'#network .edge[data-source="{source}"][data-target="{target}"]')
+    index = line.get_attribute("data-edge")
+    hit = page.locator(f'#network .edge-hit[data-edge="{index}"]')
+    box = hit.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    names = [source[2:], target[2:]]
+    expect(page.locator("#statements-title")).to_have_text(
+        f"Statements behind {names[0]} – {names[1]}"
+    )
+    items = page.locator("#statement-list li")
+    expect(items).not_to_have_count(0)
+    # Both actors speak, each on a concept the other took the same position on.
+    actors = {t.split(" ")[0] for t in items.locator(".claim strong").all_text_contents()}
+    assert actors == {names[0].split(" ")[0], names[1].split(" ")[0]}
+    expect(items.first.locator("mark")).not_to_be_empty()
+    expect(page.locator("#statements-state")).to_contain_text(
+        "on which they take the same position"
+    )
+    expect(line).to_have_class(re.compile(r"\bchosen\b"))
+    page.keyboard.press("Escape")
+    expect(page.locator("#statements")).to_be_hidden()
+
+    # Keyboard: the edge list after the drawing; Enter opens one, Escape comes back to it.
+    page.locator("#edges-summary").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#statements")).to_be_visible()
+    expect(page.locator("#statements-title")).to_contain_text("Statements behind")
+    expect(first).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Escape")
+    expect(first).to_be_focused()
+
+    # The conflict network: the edge of the two who dispute lists both sides.
+    page.select_option("#n-kind", "conflict")
+    expect(page.locator("#network .edge.dispute")).not_to_have_count(0)
+    page.locator("#edge-list .edge-choice").first.click()
+    expect(page.locator("#statements-state")).to_contain_text("opposite positions")
+    positions = set(page.locator("#statement-list .position").all_text_contents())
+    assert positions == {"SUPPORT", "OPPOSE"}
+    page.screenshot(path="/tmp/shots-claims/network-edge-conflict.png")
+
+
+def test_a_chosen_node_s_neighbours_labels_do_not_overlap(
+    page, live_server, users, project, screenshot_path
+):
+    """A hub tied to twelve actors drawn close around it: once the hub is
+    chosen, the labels shown (its own and its neighbours') cover none other."""
+    hub = Actor.objects.create(project=project, name="Russian Federation")
+    others = [Actor.objects.create(project=project, name=f"Ministry {n:02d}") for n in range(12)]
+    concept = Concept.objects.create(project=project, name="Sovereignty")
+    for n, actor in enumerate([hub, *others]):
+        text = f"{actor.name} defended sovereignty."
+        document = make_document(project, f"d{n}", text, published=datetime.date(2026, 1, 6))
+        add_gold(
+            document,
+            spans=[span("s0", 0, len(actor.name), "GPE", actor.pk)],
+            stances=[concept_stance("t1", "s0", concept.pk)],
+        )
+    open_network(page, live_server.url, project, "rita")
+    page.locator(f'#network .node[data-id="a:{hub.name}"]').click()
+    expect(page.locator("#statements")).to_be_visible()
+    boxes = visible_label_boxes(page)
+    assert len(boxes) >= 2
+    assert overlapping(boxes) == []
+    # Hover a neighbour whose label found no room: it shows.
+    hidden = page.locator("#network .node.near.unplaced")
+    if hidden.count():
+        hidden.first.hover()
+        expect(hidden.first.locator(".label")).to_be_visible()
+    page.mouse.move(0, 0)
+    page.locator("#network").screenshot(path="/tmp/shots-claims/network-neighbour-labels.png")

@@ -274,7 +274,7 @@ def test_claims_network_over_the_api_with_a_window(claims_project, client_for):
         report = json.loads(archive.read("report.json"))
         conflict = archive.read("2024/conflict.csv").decode().splitlines()
     assert {"2024/affiliation.graphml", "2025/congruence.csv"} <= names
-    assert conflict[1:] == ["Russia,Ukraine,conflict,1,0,0"]
+    assert conflict[1:] == ["Russia,Ukraine,conflict,1"]
     assert report["statements"] == 6
     data = content(export(rita, claims_project, format="claims-network", start="2025-01-01"))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -316,3 +316,72 @@ def test_a_release_carries_the_statements_and_the_claims_network(
     assert (
         sum(r.get("statements", 0) for r in manifest["format_reports"]["statements"].values()) == 6
     )
+
+
+def test_a_release_selects_its_claims_by_window_and_concepts(
+    claims_project, client_for, settings, tmp_path
+):
+    """Only 2025 and International law (so the UN Charter below it): the
+    statements and networks of d1, not Sovereignty, not d0 (2024)."""
+    from apps.datasets.models import Release, ReleaseFile
+
+    settings.MEDIA_ROOT = tmp_path
+    law = Concept.objects.get(project=claims_project, name="International law")
+    url = f"/api/v1/projects/{claims_project.pk}/releases/"
+    body = {
+        "name": "2025 law",
+        "seed": 1,
+        "ratios": {"all": 1.0},
+        "formats": ["statements", "claims-network", "jsonl"],
+        "start": "2025-01-01",
+        "concepts": [law.pk],
+    }
+    olga = client_for("olga")
+    response = olga.post(url, body, format="json")
+    assert response.status_code == 202, response.json()
+    release = response.json()["release"]
+    assert release["claims_window"] == {"start": "2025-01-01", "end": None, "concepts": [law.pk]}
+    window = release["manifest"]["release"]["claims_window"]
+    assert window == {
+        "formats": ["statements", "claims-network"],
+        "start": "2025-01-01",
+        "end": None,
+        "concepts": [{"id": law.pk, "name": "International law"}],
+        "includes_sub_concepts": True,
+    }
+    stored = Release.objects.get(name="2025 law")
+    table = ReleaseFile.objects.get(release=stored, format="statements").file.read().decode()
+    lines = table.splitlines()[1:]
+    assert len(lines) == 2
+    assert {line.split(",")[0] for line in lines} == {"d1"}
+    assert all("UN Charter" in line for line in lines)
+    report = release["manifest"]["format_reports"]["statements"]["all"]
+    assert report["statements"] == 2
+    assert report["statements_outside_window"] == 3
+    assert report["statements_on_other_concepts"] == 1
+    network = release["manifest"]["format_reports"]["claims-network"]["all"]["claims_network"]
+    assert network["statements"] == 2 and network["concepts"] == [law.pk]
+    assert network["statements_on_other_concepts"] == 1
+    # jsonl is not a claims format: it carries every document.
+    jsonl = ReleaseFile.objects.get(release=stored, format="jsonl").file.read().decode()
+    assert len(jsonl.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "status"),
+    [
+        ({"concepts": [999999]}, "concepts", 400),
+        ({"start": "2025-02-01", "end": "2025-01-01"}, "end", 400),
+        ({"start": "soon"}, "start", 400),
+    ],
+)
+def test_a_release_window_refusal_names_the_field(
+    claims_project, client_for, extra, field, status, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    body = {"name": "bad", "formats": ["claims-network"], **extra}
+    response = client_for("olga").post(
+        f"/api/v1/projects/{claims_project.pk}/releases/", body, format="json"
+    )
+    assert response.status_code == status
+    assert list(response.json()["errors"]) == [field]

@@ -183,7 +183,75 @@ def test_queries_do_not_grow_with_the_documents(
             spans=[span_of("m", text, "Moscow", "GPE", russia)],
             stances=[concept_stance("t1", "m", world["sovereignty"].pk)],
         )
-    for path in ("networks/", f"networks/statements/?actor={russia}"):
+    brazil = world["brazil"].pk
+    paths = (
+        "networks/",
+        f"networks/statements/?actor={russia}",
+        f"networks/statements/?actors={russia},{brazil}&kind=congruence",
+    )
+    for path in paths:
         # The membership, the export's three context queries and six per chunk.
         with django_assert_max_num_queries(10):
             assert client.get(api(path)).status_code == 200
+
+
+def test_statements_behind_an_edge_between_two_actors(world, client_for, api):
+    """Russia and Brazil are tied (congruence) by Sovereignty and, under
+    International law, the UN Charter: the edge lists both actors' statements
+    on them; Russia and the U.S. are in conflict on Sovereignty only."""
+    client = client_for("rita")
+    russia, brazil, us = world["russia"].pk, world["brazil"].pk, world["us"].pk
+
+    def listed(query):
+        body = client.get(api(f"networks/statements/?{query}")).json()
+        return [
+            (r["document"]["external_id"], r["actor"]["name"], r["concept"]["name"], r["position"])
+            for r in body["results"]
+        ]
+
+    both = [
+        ("d1", "Russia", "Sovereignty", "SUPPORT"),
+        ("d1", "Brazil", "Sovereignty", "SUPPORT"),
+        ("d2", "Russia", "UN Charter", "SUPPORT"),
+        ("d3", "Brazil", "UN Charter", "SUPPORT"),
+    ]
+    assert listed(f"actors={russia},{brazil}&kind=congruence") == both
+    assert listed(f"actors={russia},{brazil}") == both  # any shared concept
+    assert listed(f"actors={russia},{brazil}&kind=conflict") == []
+    conflict = [
+        ("d1", "Russia", "Sovereignty", "SUPPORT"),
+        ("d2", "United States", "Sovereignty", "OPPOSE"),
+    ]
+    assert listed(f"actors={russia},{us}&kind=conflict") == conflict
+    assert listed(f"actors={russia},{us}&kind=congruence") == []
+    # The window and concepts of the network apply: 2026-01-07 on keeps d2 and d3.
+    assert listed(f"actors={russia},{brazil}&start=2026-01-07") == both[2:]
+    assert listed(f"actors={russia},{brazil}&concepts={world['sovereignty'].pk}") == both[:2]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("actors=1", "actors"),
+        ("actors=1,1", "actors"),
+        ("actors=1,2&actor=1", "actors"),
+        ("actors=1,2&kind=friendship", "kind"),
+    ],
+)
+def test_an_edge_needs_two_actors(world, client_for, api, query, field):
+    response = client_for("rita").get(api(f"networks/statements/?{query}"))
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_shared_concepts_by_kind():
+    from apps.datasets.networks import shared_concepts
+
+    positions = {
+        1: {"a": {"SUPPORT"}, "b": {"OPPOSE"}, "c": {"SUPPORT", "OPPOSE"}},
+        2: {"a": {"SUPPORT"}, "b": {"SUPPORT"}, "d": {"SUPPORT"}},
+    }
+    assert shared_concepts(positions, "congruence") == {"a"}
+    assert shared_concepts(positions, "conflict") == {"b"}
+    assert shared_concepts(positions, "any") == {"a", "b"}
+    assert shared_concepts({1: {"a": {"SUPPORT"}}}, "any") == set()

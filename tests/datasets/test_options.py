@@ -91,7 +91,36 @@ def test_a_release_request_is_parsed_to_release_fields():
         "ratios": dict(DEFAULT_RATIOS),
         "licence_text": "",
         "licence_annotations": "",
+        "claims_window": {},
     }
+
+
+def test_a_release_of_the_claims_takes_a_window_and_concepts():
+    data = {"name": "v1", "formats": ["claims-network", "jsonl"], "start": "2026-01-01"}
+    assert parse_release({**data, "concepts": [3, 7, 3]})["claims_window"] == {
+        "start": "2026-01-01",
+        "end": None,
+        "concepts": [3, 7],
+    }
+    assert parse_release({**data, "concepts": "3,7"})["claims_window"]["concepts"] == [3, 7]
+    window = parse_release({"name": "v1", "formats": ["statements"], "end": "2026-02-01"})
+    assert window["claims_window"] == {"start": None, "end": "2026-02-01", "concepts": None}
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"formats": ["jsonl"], "start": "2026-01-01"}, "start", "claims-network and statements"),
+        ({"formats": ["jsonl"], "concepts": [1]}, "concepts", "choose one of them"),
+        ({"formats": ["statements"], "start": "2026-13-01"}, "start", 'a date like "2024-05-31"'),
+        ({"formats": ["statements"], "start": "2026-02-01", "end": "2026-02-01"}, "end", "after"),
+        ({"formats": ["statements"], "concepts": ["x"]}, "concepts", "concept ids"),
+        ({"formats": ["statements"], "concepts": {"a": 1}}, "concepts", "a list of concept ids"),
+    ],
+)
+def test_a_release_window_error_names_its_field(data, field, words):
+    error = error_of(parse_release, {"name": "v1", **data})
+    assert error.field == field and words in error.message
 
 
 @pytest.mark.parametrize(

@@ -228,3 +228,50 @@ def test_release_agreement_measures_stances_on_concepts():
     none = agreement_for({1: {"A": nothing, "B": nothing}}, 1)["concept_stances"]
     assert none["value"] is None
     assert none["reason"] == "neither annotator took a stance on a concept"
+
+
+def test_release_agreement_measures_each_category_group():
+    from apps.datasets.releases import agreement_for
+
+    def payload(*categories):
+        return {"spans": [], "stances": [], "categories": list(categories)}
+
+    groups = {
+        "Conflict": ("FRAME", False),
+        "Economic": ("FRAME", False),
+        "Security": ("TOPIC", True),
+        "Diplomacy": ("TOPIC", True),
+    }
+    sets = {
+        1: {"A": payload("Conflict", "Security"), "B": payload("Conflict", "Security")},
+        2: {"A": payload("Economic", "Diplomacy"), "B": payload("Conflict", "Diplomacy")},
+        3: {"A": payload("Economic"), "B": payload("Economic", "Security")},
+    }
+    layers = agreement_for(sets, seed=1, groups=groups)
+    frame, frame_kappa = layers["categories:FRAME"], layers["categories_kappa:FRAME"]
+    topic = layers["categories:TOPIC"]
+    assert frame["parameters"] == {"group": "FRAME", "multiple": False, "distance": "nominal"}
+    assert topic["parameters"]["distance"] == "masi"
+    assert (frame["items"], frame["documents"]) == (3, 3)
+    # FRAME: agreement on 2 of 3 documents, by the pure measure itself.
+    from apps.review.agreement import category_agreement
+
+    expected = category_agreement(
+        {d: {w: p["categories"] for w, p in s.items()} for d, s in sets.items()}, groups
+    )
+    assert frame["value"] == pytest.approx(expected["FRAME"]["alpha"]["value"])
+    assert frame_kappa["value"] == pytest.approx(expected["FRAME"]["kappa"]["value"])
+    assert topic["value"] == pytest.approx(expected["TOPIC"]["alpha"]["value"])
+    assert frame["interval"]["valid"] > 0
+    # The other layers are still there, in their order, the groups after them.
+    assert list(layers)[-4:] == [
+        "categories:FRAME",
+        "categories_kappa:FRAME",
+        "categories:TOPIC",
+        "categories_kappa:TOPIC",
+    ]
+    # Nobody chose any category: not computable, with the reason.
+    blank = agreement_for({1: {"A": payload(), "B": payload()}}, 1, groups)["categories:FRAME"]
+    assert blank["value"] is None and blank["reason"]
+    # A project without category groups adds no layer.
+    assert not [k for k in agreement_for(sets, 1) if k.startswith("categories")]

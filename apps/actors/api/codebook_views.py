@@ -26,7 +26,7 @@ from apps.projects.permissions import ProjectScopedMixin
 from .. import codebook_io
 from ..codebook import codebook_concepts, delete_problem, import_codebook, lock_codebook
 from ..codebook_rules import paths
-from ..models import Concept
+from ..models import KEY_SEPARATOR, Concept
 from ..search import search_key
 from .registry_views import JSONErrorsMixin, file_response, run_import
 from .schema import (
@@ -50,16 +50,14 @@ class ConceptFilter(MergedHiddenFilter):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        # Keywords are a JSON list: their search keys are matched in Python
-        # over the project's concepts (a codebook is hundreds, not millions),
-        # names by the stored key, in one query either way.
+        # Names and keywords by their stored search keys (the keywords' one
+        # a line), in the database: one LIKE each. A query spanning a line
+        # break would join two keywords: it matches names only.
         key = search_key(value)
-        by_keyword = [
-            pk
-            for pk, keywords in queryset.values_list("id", "keywords")
-            if any(key in search_key(k) for k in keywords or ())
-        ]
-        return queryset.filter(Q(name_key__contains=key) | Q(pk__in=by_keyword))
+        found = Q(name_key__contains=key)
+        if KEY_SEPARATOR not in key:
+            found |= Q(keywords_key__contains=key)
+        return queryset.filter(found)
 
 
 def concepts_of(project):

@@ -1,6 +1,6 @@
 """Import and export of the actor registry (CSV or JSON)."""
 
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -37,12 +37,19 @@ class JSONErrorsMixin:
 
 
 def file_response(request, io, items, stem):
-    """`items()` written by `io` as the CSV or JSON file `?format=` asks for."""
+    """`items()` written by `io` as the CSV or JSON file `?format=` asks for.
+    An `io` with streamed writers (`PIECES`: format -> writer of pieces)
+    answers as a stream, the file never whole in memory; else whole."""
     fmt = request.query_params.get("format", "csv").lower()
     if fmt not in CONTENT_TYPES:
         raise ValidationError({"format": f"{fmt!r} is not csv or json."})
-    body = io.write_csv(items()) if fmt == "csv" else io.write_json(items())
-    response = HttpResponse(body.encode("utf-8"), content_type=CONTENT_TYPES[fmt])
+    pieces = getattr(io, "PIECES", None)
+    if pieces is not None:
+        body = (piece.encode("utf-8") for piece in pieces[fmt](items()))
+        response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    else:
+        body = io.write_csv(items()) if fmt == "csv" else io.write_json(items())
+        response = HttpResponse(body.encode("utf-8"), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
 

@@ -23,7 +23,14 @@ from apps.projects.pagination import PageNumberPagination
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..export import Exporter
-from ..networks import NETWORKS, claims_of, concept_family, dated_in, network_of
+from ..networks import (
+    NETWORKS,
+    claims_of,
+    concept_family,
+    dated_in,
+    network_of,
+    shared_concepts,
+)
 from ..options import ExportOptions, OptionsError, choice, date
 from . import schema
 
@@ -169,6 +176,20 @@ class NetworkStatementsView(ProjectScopedMixin, APIView):
         parameters=[
             OpenApiParameter("actor", int, description="An actor's id."),
             OpenApiParameter("concept", int, description="A concept's id."),
+            OpenApiParameter(
+                "actors",
+                str,
+                description="Two actor ids separated by a comma: the statements behind "
+                "their edge, both actors' on the concepts that tie them.",
+            ),
+            OpenApiParameter(
+                "kind",
+                str,
+                enum=[*NETWORKS, "any"],
+                default="any",
+                description="With actors: congruence keeps the concepts both took the same "
+                "position on, conflict opposite positions, any every shared concept.",
+            ),
             *WINDOW_PARAMETERS,
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
@@ -181,16 +202,39 @@ class NetworkStatementsView(ProjectScopedMixin, APIView):
     def get(self, request, project_pk):
         params = request.query_params
         actor, concept = _id(params, "actor"), _id(params, "concept")
+        pair = _ids(params, "actors")
+        if pair is not None and (len(set(pair)) != 2 or actor is not None):
+            raise OptionsError(
+                "actors", 'actors must be two different actor ids, like "3,7", without actor.'
+            )
+        kind = choice(params, "kind", (*NETWORKS, "any"), "any")
         selection = Selection.parse(params)
         if concept is not None:
             # The concept's node: its statements (and those below it), whatever `concepts` says.
             selection.concepts = [concept]
-        rows = [
-            statement_row(claim, self.project.pk)
-            for claim in selection.claims(self.project)
-            if actor is None or claim.actor_id == actor
-        ]
+        if pair is None:
+            rows = [
+                statement_row(claim, self.project.pk)
+                for claim in selection.claims(self.project)
+                if actor is None or claim.actor_id == actor
+            ]
+        else:
+            rows = self.edge_rows(selection, pair, kind)
         paginator = self.pagination_class()
         return paginator.get_paginated_response(
             paginator.paginate_queryset(rows, request, view=self)
         )
+
+    def edge_rows(self, selection, pair, kind):
+        """The statements behind an edge between two actors: both actors'
+        statements on the concepts that tie them in the `kind` network (the
+        same position for congruence, opposite ones for conflict, any for
+        `any`), in document order."""
+        rows, positions = [], {pk: {} for pk in pair}
+        for claim in selection.claims(self.project):
+            if claim.actor_id in positions:
+                held = positions[claim.actor_id].setdefault(claim.concept_id, set())
+                held.add(claim.statement.position)
+                rows.append((claim.concept_id, statement_row(claim, self.project.pk)))
+        tied = shared_concepts(positions, "any" if kind == "affiliation" else kind)
+        return [row for concept_id, row in rows if concept_id in tied]

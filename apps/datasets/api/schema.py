@@ -18,6 +18,18 @@ class ReleaseCreateSerializer(serializers.Serializer):
     annotators = serializers.ChoiceField(choices=["pseudonyms", "names"], required=False)
     licence_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
     licence_annotations = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    start = serializers.DateField(
+        required=False, allow_null=True, help_text="claims-network and statements: from this date"
+    )
+    end = serializers.DateField(
+        required=False, allow_null=True, help_text="claims-network and statements: before this date"
+    )
+    concepts = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        allow_null=True,
+        help_text="claims-network and statements: these concepts and those below them",
+    )
 
     class Meta:
         ref_name = "ReleaseCreate"
@@ -79,6 +91,9 @@ class ReleaseBaseSerializer(serializers.Serializer):
     )
     licence_text = serializers.CharField(allow_blank=True)
     licence_annotations = serializers.CharField(allow_blank=True)
+    claims_window = serializers.DictField(
+        help_text='{"start", "end", "concepts"} of the claims files; {} for every claim'
+    )
     created_at = serializers.DateTimeField()
     created_by = serializers.CharField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)

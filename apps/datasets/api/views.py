@@ -105,6 +105,7 @@ def release_payload(release, with_manifest=True):
         "carries_names": carries_names(release),
         "licence_text": release.licence_text,
         "licence_annotations": release.licence_annotations,
+        "claims_window": release.claims_window or {},
         "created_at": release.created_at,
         "created_by": release.created_by.username if release.created_by else None,
         "finished_at": release.finished_at,

@@ -60,7 +60,9 @@ SPECS = {
     "label": Spec(Label, carried=("project", "group")),
     "actor": Spec(Actor, carried=("project", "merged_into", "merged_by"), derived=("name_key",)),
     "concept": Spec(
-        Concept, carried=("project", "parent", "merged_into", "merged_by"), derived=("name_key",)
+        Concept,
+        carried=("project", "parent", "merged_into", "merged_by"),
+        derived=("name_key", "keywords_key"),
     ),
     "alias": Spec(Alias, carried=("actor",), derived=("text_key",)),
     "document": Spec(

@@ -17,7 +17,9 @@ Each network is a GraphML file (``<name>.graphml``) and a CSV edge list
 (dates) keep the statements of documents published in [start, end), and
 ``slice`` (``year`` or ``month``) writes one set of networks per period in
 a folder named for it (``2024/`` or ``2024-05/``; ``undated/`` for documents
-without a date when the window is open). ``report.json`` counts the
+without a date when the window is open); ``concepts`` (ids, a release's
+choice) keeps the statements on those concepts and the ones below them
+(``statements_on_other_concepts`` counts the rest). ``report.json`` counts the
 statements, the windows and their edges, and the claims left out: those whose
 holder links to no actor (``statements_without_actor``), those outside the
 window (``statements_outside_window``) and those of sets that are not gold
@@ -62,9 +64,15 @@ def tallies(documents: Iterable[DocumentRecord], context: ExportContext, skipped
                 skipped["sets_not_gold"] += len(others)
             yield document
 
-    for statement in networks.statements_of(gold(documents), context, GOLD, skipped):
+    concepts = options.get("concepts")
+    family = None if concepts is None else networks.concept_family(concepts, context.concepts)
+    for claim in networks.claims_of(gold(documents), context, GOLD, skipped):
+        statement = claim.statement
         if not networks.dated_in(statement.date, start, end):
             skipped["statements_outside_window"] += 1
+            continue
+        if family is not None and claim.concept_id not in family:
+            skipped["statements_on_other_concepts"] += 1
             continue
         published = statement.date.isoformat() if statement.date else None
         period = period_of(published, slice_by)
@@ -75,9 +83,10 @@ def tallies(documents: Iterable[DocumentRecord], context: ExportContext, skipped
     return out
 
 
-def edges_csv(edges) -> str:
+def edges_csv(edges, affiliation=False) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(networks.edge_rows(edges))
+    rows = networks.edge_rows(edges, affiliation)
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
 
 
@@ -89,10 +98,12 @@ def members(documents: Iterable[DocumentRecord], context: ExportContext):
         "start": str(context.options.get("start") or "") or None,
         "end": str(context.options.get("end") or "") or None,
         "slice": context.options.get("slice") or "none",
+        "concepts": context.options.get("concepts"),
         "windows": {},
         "statements_without_actor": skipped["statements_without_actor"],
         "statements_outside_window": skipped["statements_outside_window"],
         "sets_not_gold": skipped["sets_not_gold"],
+        "statements_on_other_concepts": skipped["statements_on_other_concepts"],
     }
     for period in sorted(windows) or [""]:
         tally = windows.get(period) or networks.Tally()
@@ -103,9 +114,14 @@ def members(documents: Iterable[DocumentRecord], context: ExportContext):
             counts[name] = len(edges)
             nodes = tally.nodes(edges)
             yield f"{folder}{name}.graphml", "".join(networks.graphml(nodes, edges))
-            yield f"{folder}{name}.csv", edges_csv(edges)
+            yield f"{folder}{name}.csv", edges_csv(edges, name == "affiliation")
         summary["windows"][period or "all"] = counts
-    for key in ("statements_without_actor", "statements_outside_window", "sets_not_gold"):
+    for key in (
+        "statements_without_actor",
+        "statements_outside_window",
+        "sets_not_gold",
+        "statements_on_other_concepts",
+    ):
         if summary[key]:
             context.count(key, summary[key])
     context.report["claims_network"] = summary

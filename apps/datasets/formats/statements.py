@@ -9,10 +9,17 @@ claim whose holder span is linked to no actor is listed with the actor
 columns empty and counted in the report (``statements_without_actor``, with
 examples); stances on spans are not statements and are not listed. In
 standoff mode the text columns are empty and the offsets stay.
+
+A release may select the claims: options ``start`` and ``end`` keep the
+documents published in [start, end) (undated ones only when both are open)
+and ``concepts`` (ids) those concepts and the ones below them; what is left
+out is counted (``statements_outside_window``, ``statements_on_other_concepts``).
 """
 
+import datetime
 from collections.abc import Iterable, Iterator
 
+from .. import networks
 from .records import DocumentRecord, ExportContext, csv_pieces
 
 HEADER = [
@@ -35,11 +42,35 @@ HEADER = [
 ]
 
 
-def rows(document: DocumentRecord, aset, context: ExportContext):
+def _date(value):
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+def selection(context: ExportContext):
+    """(start, end, concept ids or None) of the options: a release's window
+    and concepts (each concept with those below it in the codebook)."""
+    options = context.options
+    concepts = options.get("concepts")
+    family = None if concepts is None else networks.concept_family(concepts, context.concepts)
+    return _date(options.get("start")), _date(options.get("end")), family
+
+
+def rows(document: DocumentRecord, aset, context: ExportContext, chosen=(None, None, None)):
     text = document.text if context.include_text else None
     spans = {s.id: s for s in aset.spans}
+    start, end, family = chosen
+    published = _date(document.published) if document.published else None
+    in_window = networks.dated_in(published, start, end)
     for t in aset.stances:
         if t.concept is None:
+            continue
+        if not in_window:
+            context.count("statements_outside_window")
+            continue
+        if family is not None and t.concept not in family:
+            context.count("statements_on_other_concepts")
             continue
         holder = spans[t.holder]
         actor = context.actors.get(holder.actor) if holder.actor is not None else None
@@ -72,4 +103,7 @@ def rows(document: DocumentRecord, aset, context: ExportContext):
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[str]:
     context.report.setdefault("statements", 0)
-    return csv_pieces(HEADER, lambda document, aset: rows(document, aset, context), documents)
+    chosen = selection(context)
+    return csv_pieces(
+        HEADER, lambda document, aset: rows(document, aset, context, chosen), documents
+    )

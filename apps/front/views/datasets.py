@@ -4,7 +4,8 @@ Reviewers and owners only: an annotator gets 403, a non-member 404 (as in the
 API), an anonymous visitor is sent to sign in. The page is a shell:
 static/accord/datasets.js reads and writes everything through the export and
 release API; this view only hands it what the API cannot list (the formats
-with what they are, the project's labels, the caller's role).
+with what they are, the project's labels and, for an owner's release of
+the claims, its concepts; the caller's role).
 """
 
 from django.shortcuts import render
@@ -18,6 +19,7 @@ from apps.projects.models import Label, Role
 from apps.projects.permissions import project_page
 
 from .api_urls import api_root, project_api
+from .network import concept_choices
 
 
 def format_choices():
@@ -42,6 +44,7 @@ def datasets_page(request, membership):
         Label.objects.filter(project=project).order_by(*LABEL_ORDER).values("name", "kind")
     )
     is_owner = membership.has_role(Role.OWNER)
+    concepts = concept_choices(project) if is_owner else []
     # Whether the caller may take annotators' names out: export them, open a
     # release built with them (the API's rule, handed to the page).
     names_allowed = membership.has_role(NAMES_ROLE)
@@ -68,6 +71,8 @@ def datasets_page(request, membership):
             "default_ratios": config["ratios"],
             "default_seed": DEFAULT_SEED,
             "seed_range": (MIN_SEED, MAX_SEED),
+            "concepts": concepts,
+            "concept_rows": min(8, max(3, len(concepts))),
             "config": config,
         },
     )

@@ -54,7 +54,10 @@ class Command(BaseCommand):
                 combined.records.append(record)
         bar = ProgressBar(self.stdout, len(combined.records), "Storing")
         try:
-            report = import_records(project, combined, progress=bar.update)
+            # The store reports (done, total); the bar was told the total.
+            report = import_records(
+                project, combined, progress=lambda done, total: bar.update(done)
+            )
         except ImportConflict as exc:
             raise CommandError(str(exc)) from None
         if report["errors"]:
