@@ -47,7 +47,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from apps.annotations.assignment import claim
-from apps.annotations.models import AnnotationSet
+from apps.annotations.models import AnnotationSet, Span
 from apps.annotations.sets import ProjectSchema, replace_set, submit_set
 from apps.documents.api.views import DOCUMENT_FIELDS
 from apps.documents.models import Document
@@ -61,6 +61,10 @@ K = 3
 REVIEWED = 300  # documents with K submitted sets
 THREADS = 20
 PAGE = 100
+# The export's throughput is measured on the first EXPORT_DOCS annotated
+# documents (fewer at 10k), their sets SPANS spans each.
+EXPORT_DOCS = 20_000
+SPANS = 6
 # Words put into the articles at a known rate, and one that is nowhere.
 COMMON, MIDDLE, RARE, ABSENT = "minister", "caracas", "zelenskyy", "qwxzyvk"
 RATES = {COMMON: 2, MIDDLE: 30, RARE: 1000}  # one document in n
@@ -167,9 +171,12 @@ def import_rates(project, corpus, first):
 
 
 def analyze():
+    """Fresh planner statistics after bulk setup, as autovacuum would leave
+    them (a plan chosen on stale counts is not the one production runs)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE documents_document")
+            for model in (Document, AnnotationSet, Span):
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 
 def annotate_some(project, annotators, rng):
@@ -324,33 +331,120 @@ def next_concurrent(users, url, per_thread):
     )
 
 
-def mark_done(project, share):
-    """Give the first `share` of the documents all the annotators they want
-    (counts only), as if that much of the project were taken."""
-    cutoff = (
-        Document.objects.filter(project=project)
-        .order_by("id")
-        .values_list("id", flat=True)[int(share * Document.objects.filter(project=project).count())]
-    )
-    done = Document.objects.filter(project=project, id__lt=cutoff, annotator_count__lt=F("wanted"))
-    if connection.vendor != "postgresql":
-        done.update(annotator_count=F("wanted"))
-        return
-    # Setup, not a figure: updating 900,000 rows under the search's GIN index
-    # costs several times dropping it and building it again afterwards.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'document_search'")
-        (definition,) = cursor.fetchone()
-        cursor.execute("DROP INDEX document_search")
-        done.update(annotator_count=F("wanted"))
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        cursor.execute(definition)
-        cursor.execute("RESET maintenance_work_mem")
+def take_most(project, share, annotators, labels):
+    """Make the first `share` of the documents taken as a project 90% done
+    is: each document nobody holds yet gets one submitted set from each of
+    the K annotators, with its counts and sort keys, as replace_set and
+    submit_set leave them. Bulk (INSERT ... SELECT), not through the API:
+    setup, not a figure. The sets on the first EXPORT_DOCS documents get
+    SPANS spans each, what the export's throughput is measured on.
+    Returns what give_back needs to undo it."""
+    documents = Document.objects.filter(project=project)
+    cutoff = documents.order_by("id").values_list("id", flat=True)[int(share * documents.count())]
+    first_set = (
+        AnnotationSet.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    ) + 1
+    with_spans = documents.order_by("id").values_list("id", flat=True)[
+        min(EXPORT_DOCS, documents.count() - 1)
+    ]
+    doc = Document._meta.db_table
+    aset = AnnotationSet._meta.db_table
+    span = Span._meta.db_table
+    now = datetime.datetime.now(datetime.UTC)
+    authors = ",".join(str(int(u.pk)) for u in annotators)
+    with transaction.atomic(), connection.cursor() as cursor:
+        search = None
+        if connection.vendor == "postgresql":
+            # Updating 900,000 rows under the search's GIN index costs several
+            # times dropping it and building it again afterwards.
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'document_search'")
+            (search,) = cursor.fetchone()
+            cursor.execute("DROP INDEX document_search")
+        cursor.execute(
+            f"INSERT INTO {aset} (document_id, kind, author_id, source, status, version,"
+            " created_at, updated_at, submitted_at, rejected_predictions)"
+            f" SELECT d.id, 'annotator', u.id, '', 'submitted', 2, %s, %s, %s, '[]'"
+            f" FROM {doc} d CROSS JOIN {get_user_model()._meta.db_table} u"
+            f" WHERE d.project_id = %s AND d.id < %s AND d.annotator_count = 0"
+            f" AND u.id IN ({authors})",
+            [now, now, now, project.pk, cutoff],
+        )
+        cursor.execute(
+            f'INSERT INTO {span} (set_id, sid, start, "end", label_id)'
+            f" SELECT s.id, 's' || n.n, n.n * 7, n.n * 7 + 5,"
+            f" CASE WHEN n.n %% 2 = 0 THEN %s ELSE %s END"
+            f" FROM {aset} s JOIN {doc} d ON d.id = s.document_id"
+            f" CROSS JOIN (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2"
+            f" UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5) n"
+            f" WHERE s.id >= %s AND d.id <= %s",
+            [*labels, first_set, with_spans],
+        )
+        cursor.execute(
+            f"UPDATE {doc} SET annotator_count = %s, submitted_count = %s,"
+            f" last_submitted_at = %s, last_activity = %s"
+            f" WHERE project_id = %s AND id < %s AND annotator_count = 0",
+            [K, K, now, now, project.pk, cutoff],
+        )
+        if search:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute(search)
+    analyze()
+    return first_set, search
+
+
+def give_back(project, annotators, taken):
+    """Undo take_most: its sets and spans go, the documents' counts are 0
+    again, so the next size measures the queue and agreement as before."""
+    first_set, search = taken
+    doc = Document._meta.db_table
+    aset = AnnotationSet._meta.db_table
+    span = Span._meta.db_table
+    authors = ",".join(str(int(u.pk)) for u in annotators)
+    mine = f"id >= {int(first_set)} AND author_id IN ({authors})"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if search:
+            cursor.execute("DROP INDEX document_search")
+        cursor.execute(
+            f"UPDATE {doc} SET annotator_count = 0, submitted_count = 0,"
+            " last_submitted_at = NULL, last_activity = NULL"
+            f" WHERE id IN (SELECT document_id FROM {aset} WHERE {mine})"
+        )
+        cursor.execute(f"DELETE FROM {span} WHERE set_id IN (SELECT id FROM {aset} WHERE {mine})")
+        cursor.execute(f"DELETE FROM {aset} WHERE {mine}")
+        if search:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cursor.execute(search)
     analyze()
 
 
+def export_rate(client, url, repeat):
+    """(annotated documents a second, documents, MB) of a streamed jsonl
+    export, source=all, read until EXPORT_DOCS documents have come (the
+    first ones, whose sets have spans) and the response closed there."""
+    params = {"format": "jsonl", "source": "all"}
+    rates = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        response = client.get(url, params)
+        assert response.status_code == 200, response.status_code
+        size = lines = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+            if lines >= EXPORT_DOCS:
+                break
+        response.close()
+        rates.append(lines / (time.perf_counter() - began))
+    return statistics.median(rates), lines, size / 2**20
+
+
 def measure(project, corpus, people, size, repeat):
-    owner, reviewer, solo, crowd = people
+    (owner, reviewer, solo, crowd), annotators = people
+    labels = list(
+        Label.objects.filter(project=project, kind=Label.Kind.ENTITY)
+        .order_by("name")
+        .values_list("id", flat=True)
+    )
     base = f"/api/v1/projects/{project.pk}/"
     client = APIClient()
     client.force_authenticate(owner)
@@ -401,10 +495,12 @@ def measure(project, corpus, people, size, repeat):
     old = without_new_indexes({"next": old_next(project, solo)}, repeat)
     row("next, one annotator", lambda: next_once(solo_client, next_url), old["next"])
     concurrent = next_concurrent(crowd, next_url, per_thread=3)
-    mark_done(project, 0.9)
+    taken = take_most(project, 0.9, annotators, labels)
     old = without_new_indexes({"next": old_next(project, solo)}, repeat)
     row("next, 90% taken", lambda: next_once(solo_client, next_url), old["next"])
     concurrent_done = next_concurrent(crowd, next_url, per_thread=3)
+    exported = export_rate(reviewing, base + "export/", max(3, repeat // 3))
+    give_back(project, annotators, taken)
     rates = import_rates(project, corpus, size)
     print(f"\n{size:,} documents ({connection.vendor})")
     print(
@@ -417,6 +513,11 @@ def measure(project, corpus, people, size, repeat):
         print(f"{name:<28}{ms:>9.1f}{queries:>9}{was}")
     for label, (p50, p95, rate) in (("", concurrent), (", 90% taken", concurrent_done)):
         print(f"next, {THREADS} threads{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {rate:.0f}/s")
+    rate, lines, mib = exported
+    print(
+        f"export jsonl source=all, 90% taken, streamed: the first {lines:,} annotated documents"
+        f" ({K} sets x {SPANS} spans), {mib:.1f} MB, {rate:,.0f} documents a second"
+    )
     return {name: ms for name, ms, _, _ in rows}
 
 
@@ -461,7 +562,7 @@ def main():
                 assert ReviewScore.objects.filter(document__project=project).count() == REVIEWED
             print(f"imported {size - done:,} documents at {rate:,.0f} a second")
             done = size
-            summary[size] = measure(project, corpus, who, size, args.repeat)
+            summary[size] = measure(project, corpus, (who, annotators), size, args.repeat)
         if len(sizes) > 1:
             print(f"\n{'p50 ms':<28}" + "".join(f"{s:>12,}" for s in sizes))
             for name in summary[sizes[0]]:
