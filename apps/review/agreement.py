@@ -1365,3 +1365,28 @@ def prediction_agreement(predictions: Mapping, sets: Mapping) -> dict:
             }
         )
     return {"sources": out}
+
+
+def majority_spans(doc_sets: Mapping) -> set:
+    """The spans (start, end, label) more than half of a document's
+    annotators made: ``doc_sets`` is ``{annotator: {"spans": [...]}}``."""
+    votes = Counter()
+    for payload in doc_sets.values():
+        votes.update({as_span(s).key[:3] for s in payload.get("spans") or ()})
+    need = len(doc_sets) / 2
+    return {key for key, n in votes.items() if n > need}
+
+
+def model_disagreement(predicted: Iterable, doc_sets: Mapping) -> float | None:
+    """1 − exact span F1 between a model's suggestions on a document
+    (`predicted`, spans) and the spans most of its annotators made
+    (majority_spans of ``doc_sets``); 0.0 when both are empty, None when no
+    annotator has submitted (nothing to compare with)."""
+    if not doc_sets:
+        return None
+    model = {as_span(s).key[:3] for s in predicted}
+    majority = majority_spans(doc_sets)
+    size = len(model) + len(majority)
+    if size == 0:
+        return 0.0
+    return 1.0 - 2.0 * len(model & majority) / size
