@@ -16,6 +16,7 @@ from django.test import Client
 from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows, replace_set, submit_set
+from apps.annotations.validation import clean_rejections
 from apps.datasets.models import Release
 from apps.documents.models import Document
 from apps.projects.models import CategoryGroup, Job, Label, Membership, Project, Role
@@ -122,10 +123,10 @@ def make_category_group(project, name, labels, multiple=False, keys=None):
     return group
 
 
-def _clean(document, spans, stances, categories=()):
+def _clean(document, spans, stances, categories=(), scores=False):
     schema = ProjectSchema(document.project)
     payload = {"spans": list(spans), "stances": list(stances), "categories": list(categories)}
-    clean, errors = schema.validate(document.text, payload)
+    clean, errors = schema.validate(document.text, payload, scores)
     assert not errors, errors
     return clean, schema.label_ids
 
@@ -167,13 +168,17 @@ def tricky_payloads(actors=None):
 # --------------------------------------------------------------------------- sets
 
 
-def annotate(document, user, spans=(), stances=(), submit=True, categories=()):
+def annotate(document, user, spans=(), stances=(), submit=True, categories=(), rejected=None):
     """The user's annotator set on the document, written (and submitted) as
-    the workspace's API does: claim, replace_set, submit_set."""
+    the workspace's API does: claim, replace_set, submit_set. `rejected`:
+    the suggestions they rejected, ``[{"source", "start", "end", "label"}]``."""
     document.refresh_from_db()
     aset, _ = claim(document, user)
     clean, label_ids = _clean(document, spans, stances, categories)
-    replace_set(aset, aset.version, clean, label_ids)
+    if rejected is not None:
+        rejected, errors = clean_rejections(document.text, rejected)
+        assert not errors, errors
+    replace_set(aset, aset.version, clean, label_ids, rejected)
     aset.refresh_from_db()
     if submit:
         submit_set(aset)
@@ -207,8 +212,8 @@ def _a_reviewer(project):
 
 def add_prediction(document, source="model", spans=(), stances=(), categories=()):
     """A prediction set, stored as the importers and pre-annotation store one:
-    submitted at once, rows in bulk."""
-    clean, label_ids = _clean(document, spans, stances, categories)
+    submitted at once, rows in bulk; its spans may carry a ``score``."""
+    clean, label_ids = _clean(document, spans, stances, categories, scores=True)
     aset = AnnotationSet.objects.create(
         document=document,
         kind=AnnotationSet.Kind.PREDICTION,
