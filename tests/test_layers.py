@@ -18,7 +18,7 @@ LAYERS = (
     ("actors",),
     ("annotations",),
     ("imports", "mentions", "review"),
-    ("datasets",),
+    ("datasets", "recommender"),
     ("front",),
 )
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
