@@ -335,10 +335,7 @@ def run(job, reason="on demand"):
 
     data = read_training_data(project, recommender, labels, stage(0.0, 0.1))
     if len(data.gold) < MIN_DOCUMENTS:
-        raise JobError(
-            f"The recommender learns from adjudicated documents: this project has "
-            f"{len(data.gold)}, it needs at least {MIN_DOCUMENTS}."
-        )
+        raise JobError(too_few(len(data.gold)))
     try:
         model, scores, trained_on = fit(data, labels, stage(0.1, 0.5))
     except learner.LearnerError as exc:
@@ -436,6 +433,17 @@ def _next_version(project):
 
 
 def check_can_train(project):
-    """Invalid when a training could not start (no entity label)."""
+    """Invalid when a training could not start: no entity label, or fewer
+    than MIN_DOCUMENTS adjudicated documents (the job checks again)."""
     if not Label.objects.filter(project=project, kind=Label.Kind.ENTITY).exists():
         raise Invalid("This project has no entity label to learn; add one first.", field=None)
+    adjudicated = Document.objects.filter(project=project, adjudicated_at__isnull=False).count()
+    if adjudicated < MIN_DOCUMENTS:
+        raise Invalid(too_few(adjudicated), field=None)
+
+
+def too_few(documents):
+    return (
+        f"The recommender learns from adjudicated documents: this project has "
+        f"{documents}, it needs at least {MIN_DOCUMENTS}."
+    )
