@@ -55,7 +55,7 @@ CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for
 
 @pytest.mark.parametrize(("row", "role"), CASES)
 def test_permission_matrix_recommender(row, role, world, users, client_for):
-    response, before = check_row(row, role, world, users, client_for, state=state)
+    _, before = check_row(row, role, world, users, client_for, state=state)
     if row.method == "GET":
         assert state() == before, "reading the recommender changed the database"
 
