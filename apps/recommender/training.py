@@ -323,6 +323,14 @@ def _write_uncertainty(uncertainty):
 def run(job, reason="on demand"):
     """The `train` job's handler."""
     project = job.project
+    other = (
+        Job.objects.filter(project=project, kind=KIND, status=Job.Status.RUNNING)
+        .exclude(pk=job.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if other is not None:  # a failed training retried by hand while another runs
+        raise JobError(f"Training job {other} of this project is running; try again once it ends.")
     started = time.monotonic()
     read_at = timezone.now()
     recommender = settings_of(project)

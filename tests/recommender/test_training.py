@@ -6,6 +6,7 @@ import pytest
 from apps.actors.models import Actor, Alias
 from apps.annotations.models import AnnotationSet, Span
 from apps.annotations.sets import submit_set
+from apps.projects.jobs import run_job
 from apps.projects.models import Job
 from apps.recommender import learner, training
 from apps.recommender.models import RecommenderModel, RecommenderSettings
@@ -217,3 +218,19 @@ def test_no_retraining_when_off_or_on_demand_only(
     with django_capture_on_commit_callbacks(execute=True):
         build(project, gold=6, open_documents=0)
     assert not Job.objects.filter(kind="train").exists()
+
+
+def test_a_retried_training_does_not_run_beside_another(project, users):
+    switch_on(project)
+    build(project, gold=6, open_documents=0)
+    running = Job.objects.create(
+        project=project, kind="train", handler=training.HANDLER, status=Job.Status.RUNNING
+    )
+    job = Job.objects.create(
+        project=project, kind="train", handler=training.HANDLER, status=Job.Status.PENDING
+    )
+    run_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert f"Training job {running.pk} of this project is running" in job.error
+    assert not RecommenderModel.objects.exists()
