@@ -116,3 +116,27 @@ def test_the_versions_cost_the_same_queries_however_many(
         assert len(rita.get(url(project, "models/")).json()) == 3
     with django_assert_max_num_queries(12):
         assert rita.get(url(project)).status_code == 200
+
+
+def test_the_answers_match_the_openapi_schema(project, client_for):
+    from tests.api.test_openapi import Checker, openapi_schema
+
+    check = Checker(openapi_schema())
+    olga, rita, ana = client_for("olga"), client_for("rita"), client_for("ana")
+    check(rita.get(url(project)))
+    check(rita.get(url(project, "models/")))
+    check(ana.get(url(project)))
+    check(olga.post(url(project, "train/")))  # 400: nothing adjudicated
+    check(olga.patch(url(project), {"threshold": 2}, content_type="application/json"))
+    body = {"enabled": True, "threshold": 0.2, "labels": ["GPE"]}
+    check(olga.patch(url(project), body, content_type="application/json"))
+    build(project, gold=6, open_documents=2)
+    check(olga.post(url(project, "train/")))
+    olga.patch(url(project), {"threshold": 1.0}, content_type="application/json")
+    check(olga.post(url(project, "train/")))  # a second version, below the threshold
+    check(rita.get(url(project)))
+    check(rita.get(url(project, "models/")))
+    Job.objects.create(project=project, kind="train", handler=training.HANDLER)
+    check(olga.post(url(project, "train/")))  # 409
+    check(rita.get(url(project)))
+    assert {code for _, _, code in check.checked} == {"200", "202", "400", "403", "409"}
