@@ -122,10 +122,10 @@ def make_category_group(project, name, labels, multiple=False, keys=None):
     return group
 
 
-def _clean(document, spans, stances, categories=()):
+def _clean(document, spans, stances, categories=(), scores=False):
     schema = ProjectSchema(document.project)
     payload = {"spans": list(spans), "stances": list(stances), "categories": list(categories)}
-    clean, errors = schema.validate(document.text, payload)
+    clean, errors = schema.validate(document.text, payload, scores)
     assert not errors, errors
     return clean, schema.label_ids
 
@@ -207,8 +207,8 @@ def _a_reviewer(project):
 
 def add_prediction(document, source="model", spans=(), stances=(), categories=()):
     """A prediction set, stored as the importers and pre-annotation store one:
-    submitted at once, rows in bulk."""
-    clean, label_ids = _clean(document, spans, stances, categories)
+    submitted at once, rows in bulk; its spans may carry a ``score``."""
+    clean, label_ids = _clean(document, spans, stances, categories, scores=True)
     aset = AnnotationSet.objects.create(
         document=document,
         kind=AnnotationSet.Kind.PREDICTION,

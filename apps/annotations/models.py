@@ -81,11 +81,19 @@ class Span(models.Model):
     actor = models.ForeignKey(
         Actor, null=True, blank=True, on_delete=models.RESTRICT, related_name="spans"
     )
+    # A model's confidence in a suggestion, 0 to 1: only prediction sets'
+    # spans carry one (validation.validate_set refuses it elsewhere); null
+    # when the suggester gave none.
+    score = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["set", "start", "-end", "id"]
         constraints = [
             models.UniqueConstraint(fields=["set", "sid"], name="span_unique_id_in_set"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=1),
+                name="span_score_between_0_and_1",
+            ),
             models.CheckConstraint(condition=Q(start__gte=0), name="span_start_not_negative"),
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="span_start_before_end"),
         ]

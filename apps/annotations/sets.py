@@ -101,8 +101,8 @@ class ProjectSchema:
             categories=self.categories,
         )
 
-    def validate(self, text, payload):
-        return validate_set(text, payload, self.for_payloads([payload]))
+    def validate(self, text, payload, scores=False):
+        return validate_set(text, payload, self.for_payloads([payload]), scores)
 
 
 def refresh_sort_keys(documents):
@@ -150,6 +150,7 @@ def insert_rows(sets, label_ids):
             end=s["end"],
             label_id=label_ids[s["label"]],
             actor_id=s["actor"],
+            score=s.get("score"),
         )
         for set_id, clean in sets
         for s in clean.spans
@@ -247,7 +248,7 @@ def submit_set(aset, expected_version=None):
 
 
 # The columns of the rows `load_contents` returns, in order.
-SPAN_COLUMNS = ("set_id", "id", "sid", "start", "end", "label__name", "actor_id")
+SPAN_COLUMNS = ("set_id", "id", "sid", "start", "end", "label__name", "actor_id", "score")
 STANCE_COLUMNS = (
     "set_id",
     "sid",
@@ -375,8 +376,9 @@ def set_payloads(sets, texts, anonymous=False):
                 "label": label,
                 "text": text[start:end],
                 "actor": actor,
+                "score": score,
             }
-            for _, _, sid, start, end, label, actor in spans
+            for _, _, sid, start, end, label, actor, score in spans
         ]
         payload["stances"] = [stance_payload(*row[1:]) for row in stances]
         payload["categories"] = categories

@@ -17,6 +17,11 @@ class SpanSerializer(serializers.Serializer):
     label = serializers.CharField()
     text = serializers.CharField(help_text="The text the span covers.")
     actor = serializers.IntegerField(allow_null=True)
+    score = serializers.FloatField(
+        allow_null=True,
+        help_text="A prediction span's confidence, 0 to 1, where its model gave one; "
+        "null on annotator and gold spans.",
+    )
 
     class Meta:
         ref_name = "Span"

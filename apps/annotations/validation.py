@@ -103,7 +103,29 @@ def _check_id(value, path, errors):
     return value
 
 
-def _check_span(index, span, text, schema, errors):
+SCORE_FIELD = "score"
+
+
+def _check_score(value, path, scores, errors):
+    """A span's score: a model's confidence, a number from 0 to 1, kept only
+    on a prediction set's spans (`scores`); None when absent. False when wrong."""
+    if value is None:
+        return None
+    if not scores:
+        _error(
+            errors,
+            f"{path}.{SCORE_FIELD}",
+            "only a prediction set's spans carry a score (a model's confidence); "
+            "leave it out of annotator and gold sets",
+        )
+        return False
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        _error(errors, f"{path}.{SCORE_FIELD}", f"must be a number from 0 to 1, got {value!r}")
+        return False
+    return float(value)
+
+
+def _check_span(index, span, text, schema, errors, scores=False):
     path = f"spans[{index}]"
     if not isinstance(span, dict):
         _error(errors, path, "must be an object with start, end and label")
@@ -171,13 +193,22 @@ def _check_span(index, span, text, schema, errors):
         elif schema.actors is not None and actor not in schema.actors:
             _error(errors, f"{path}.actor", f"there is no actor {actor} in this project")
             ok = False
+    score = _check_score(span.get(SCORE_FIELD), path, scores, errors)
+    ok = ok and score is not False
     span_id = span.get("id")
     if span_id is not None:
         span_id = _check_id(span_id, f"{path}.id", errors)
         ok = ok and span_id is not None
     if not ok:
         return None
-    return {"id": span_id, "start": start, "end": end, "label": label, "actor": actor}
+    return {
+        "id": span_id,
+        "start": start,
+        "end": end,
+        "label": label,
+        "actor": actor,
+        "score": score,
+    }
 
 
 def _check_reference(stance, name, span_ids, path, errors):
@@ -330,11 +361,13 @@ def _assign_ids(items, taken, prefix):
             taken.add(item["id"])
 
 
-def validate_set(text, data, schema):
+def validate_set(text, data, schema, scores=False):
     """Return ``(CleanSet | None, errors)``; the set is None when there are errors.
 
     `data` is ``{"spans": [...], "stances": [...], "categories": [...]}`` as
-    a client sent it (categories optional).
+    a client sent it (categories optional). `scores`: the set is a
+    prediction set, whose spans may carry a ``score`` (0 to 1); in any other
+    set a span with a score is refused, naming it (``spans[2].score``).
     Span and stance ids share one namespace in the set, so a reference is
     never ambiguous.
     """
@@ -356,7 +389,7 @@ def validate_set(text, data, schema):
     seen_ids = {}
     seen_spans = {}
     for index, raw in enumerate(spans_in):
-        span = _check_span(index, raw, text, schema, errors)
+        span = _check_span(index, raw, text, schema, errors, scores)
         if span is None:
             continue
         if span["id"] is not None:

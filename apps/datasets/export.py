@@ -198,8 +198,8 @@ class Exporter:
             if record is None:
                 continue
             record.spans = [
-                SpanRecord(sid, start, end, label, actor)
-                for _, _, sid, start, end, label, actor in spans
+                SpanRecord(sid, start, end, label, actor, score)
+                for _, _, sid, start, end, label, actor, score in spans
             ]
             record.stances = [
                 StanceRecord(sid, holder, target, polarity, cue, concept)

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from apps.projects.models import Project
 
@@ -27,6 +28,11 @@ def document_status(annotator_count, submitted_count, adjudicated_at, wanted):
 CLAIMABLE = Q(adjudicated_at=None) & Q(annotator_count__lt=F("wanted"))
 REVIEWABLE = Q(adjudicated_at=None) & Q(submitted_count__gte=F("wanted"))
 ADJUDICATED = Q(adjudicated_at__isnull=False)
+# The sort key of "least certain first", descending: a document's
+# uncertainty (never negative), or -1 without one, so those come last on
+# every database (an index cannot say NULLS LAST on SQLite). The index
+# document_claimable_uncertain holds this very expression.
+UNCERTAINTY_KEY = Coalesce(F("uncertainty"), Value(-1.0), output_field=models.FloatField())
 
 
 def status_q(status):
@@ -112,6 +118,11 @@ class Document(models.Model):
     # column, never a per-row aggregate. Null: no set submitted / no set yet.
     last_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_activity = models.DateTimeField(null=True, blank=True, editable=False)
+    # How unsure the most recent model was about this document (higher: less
+    # sure), written with its prediction sets (mentions.preannotate's
+    # write_predictions); the "least certain first" order hands out the
+    # highest first. Null: no model has said.
+    uncertainty = models.FloatField(null=True, blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -145,6 +156,15 @@ class Document(models.Model):
             ),
             models.Index(
                 fields=["project", "id"], condition=ADJUDICATED, name="document_adjudicated"
+            ),
+            # "Least certain first": the claimable documents, most uncertain
+            # first and those without an uncertainty last (UNCERTAINTY_KEY),
+            # so a claim reads the first rows of the index.
+            models.Index(
+                F("project"),
+                UNCERTAINTY_KEY.desc(),
+                condition=CLAIMABLE,
+                name="document_claimable_uncertain",
             ),
         ]
 

@@ -206,7 +206,12 @@ def check_records(project, parsed, destination=None, user=None):
         if group.problems:
             continue  # already reported; the spans it kept may not make sense alone
         payload = {"spans": group.spans, "stances": group.stances, "categories": group.categories}
-        clean, problems = validate_set(record.text, payload, validation)
+        # A model's scores are kept on prediction sets; a file's spans
+        # imported as gold or an annotator's set leave them behind.
+        scores = set_plan.kind == AnnotationSet.Kind.PREDICTION
+        if not scores:
+            payload["spans"] = _without_scores(group.spans)
+        clean, problems = validate_set(record.text, payload, validation, scores)
         for problem in problems:
             field = group.path(problem["field"])
             errors.append(
@@ -219,6 +224,16 @@ def check_records(project, parsed, destination=None, user=None):
         if clean is not None:
             cleaned.setdefault(record.external_id, []).append((set_plan, clean))
     return Checked(errors, cleaned, schema, planned.authors)
+
+
+def _without_scores(spans):
+    """The spans of a file without their ``score`` (kept on prediction sets only)."""
+    if not isinstance(spans, list):
+        return spans
+    return [
+        {k: v for k, v in span.items() if k != "score"} if isinstance(span, dict) else span
+        for span in spans
+    ]
 
 
 def _named(stance):

@@ -17,12 +17,14 @@ Progress is reported per batch: the first half of the way is suggesting,
 the second writing.
 """
 
+import math
 import time
 from collections import Counter
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, FloatField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from apps.actors.registry import load_registry
@@ -223,7 +225,7 @@ def suggest_all(
             if not payload["spans"]:
                 cleaned[row["id"]] = None
                 continue
-            clean, errors = validate_set(row["text"], payload, validation)
+            clean, errors = validate_set(row["text"], payload, validation, scores=True)
             if errors:
                 raise PreannotateError(
                     f"Suggester {suggester.name!r} suggested invalid spans for document "
@@ -236,9 +238,56 @@ def suggest_all(
     return cleaned, schema
 
 
-def write_predictions(project, source, cleaned, label_ids, progress=None):
+def check_uncertainty(uncertainty):
+    """``{document id: float | None}`` as write_predictions takes it: each a
+    finite number of at least 0 (higher: the model is less sure) or None
+    (the model said nothing); PreannotateError naming the document otherwise."""
+    out = {}
+    for document_id, value in (uncertainty or {}).items():
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise PreannotateError(
+                f"The uncertainty of document {document_id} must be a finite number of at "
+                f"least 0 (or none), got {value!r}; nothing was stored.",
+                field="uncertainty",
+            )
+        out[document_id] = None if value is None else float(value)
+    return out
+
+
+def _write_uncertainty(project, uncertainty):
+    """Store `uncertainty` on the project's documents, one UPDATE per
+    BATCH documents (a CASE on the id)."""
+    ids = sorted(uncertainty)
+    for i in range(0, len(ids), BATCH):
+        chunk = ids[i : i + BATCH]
+        # Cast: PostgreSQL reads a CASE of bare parameters as text.
+        Document.objects.filter(project=project, pk__in=chunk).update(
+            uncertainty=Cast(
+                Case(
+                    *(When(pk=d, then=Value(uncertainty[d])) for d in chunk),
+                    default=F("uncertainty"),
+                    output_field=FloatField(),
+                ),
+                FloatField(),
+            )
+        )
+
+
+def write_predictions(project, source, cleaned, label_ids, progress=None, uncertainty=None):
     """Phase 2, one transaction: replace the `source` prediction set of every
-    document in `cleaned` (``{document id: CleanSet | None}``)."""
+    document in `cleaned` (``{document id: CleanSet | None}``).
+
+    `uncertainty`, ``{document id: float | None}``, is the model's
+    uncertainty on each document (higher: less sure), written to
+    ``Document.uncertainty`` in the same transaction, so the "least certain
+    first" order follows the most recent model; documents it leaves out
+    keep theirs."""
+    uncertainty = check_uncertainty(uncertainty)
     ids = sorted(cleaned)
     total = len(ids)
     created = replaced = deleted = spans = 0
@@ -297,6 +346,7 @@ def write_predictions(project, source, cleaned, label_ids, progress=None):
                 spans += sum(len(clean.spans) for _, clean in rows)
                 if progress:
                     progress(min(i + BATCH, total), total)
+            _write_uncertainty(project, uncertainty)
     except IntegrityError as exc:
         raise PreannotateError(
             "The documents or labels changed while pre-annotating; nothing was stored. "

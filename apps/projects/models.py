@@ -26,6 +26,10 @@ class Project(models.Model):
     class Order(models.TextChoices):
         IMPORT = "import", "Import order"
         RANDOM = "random", "Random (seeded)"
+        # The documents the most recent model is least sure of
+        # (Document.uncertainty, highest first); ties and documents without
+        # one in the seeded random order.
+        UNCERTAIN = "uncertain", "Least certain first"
 
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)

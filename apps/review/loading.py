@@ -46,7 +46,7 @@ def submitted_sets(documents):
         if payload is None:
             continue  # submitted after the sets were read
         by_sid = {}
-        for _, pk, sid, start, end, label, actor in span_rows:
+        for _, pk, sid, start, end, label, actor, _score in span_rows:
             span = {"id": pk, "start": start, "end": end, "label": label, "actor": actor}
             by_sid[sid] = span
             payload["spans"].append(span)

@@ -39,7 +39,7 @@ def test_spans_in_text_order_and_stances_naming_spans_by_sid(project, users):
     first, second, empty = two_sets(project, users)
     contents = load_contents([first.pk, second.pk, empty.pk])
     spans, stances, categories = contents[first.pk]
-    assert [(sid, start, end, label) for _, _, sid, start, end, label, _ in spans] == [
+    assert [(sid, start, end, label) for _, _, sid, start, end, label, _, _ in spans] == [
         ("c", 0, 12, "ORG"),  # same start: the longest first
         ("a", 0, 6, "GPE"),
         ("b", 13, 20, "GPE"),

@@ -37,8 +37,8 @@ def test_valid_set_is_cleaned():
     )
     assert errors == []
     assert clean.spans == [
-        {"id": "a", "start": 0, "end": 6, "label": "GPE", "actor": None},
-        {"id": "b", "start": 44, "end": 53, "label": "GPE", "actor": None},
+        {"id": "a", "start": 0, "end": 6, "label": "GPE", "actor": None, "score": None},
+        {"id": "b", "start": 44, "end": 53, "label": "GPE", "actor": None, "score": None},
     ]
     assert clean.stances == [
         {

@@ -137,6 +137,30 @@ def test_settings_edit(page, live_server, users, project, screenshot_path):
     page.screenshot(path=str(screenshot_path("project-settings.png")), full_page=True)
 
 
+def test_least_certain_first_is_chosen_with_the_keyboard(
+    page, live_server, users, project, screenshot_path
+):
+    open_page(page, live_server.url, f"/projects/{project.pk}/settings/", "olga")
+    order = page.locator("#f-order")
+    expect(order.locator("option")).to_have_text(
+        ["Import order", "Random (seeded)", "Least certain first"]
+    )
+    order.focus()
+    page.keyboard.press("End")  # a closed select moves to its last option
+    expect(order).to_have_value("uncertain")
+    expect(page.locator("#h-order")).to_contain_text("least certain first")
+    page.fill("#f-seed", "7")
+    page.press("#f-seed", "Enter")  # Enter in a field saves the form
+    expect(page.locator("#save-status")).to_have_text("Saved.")
+    project.refresh_from_db()
+    assert (project.assignment_order, project.assignment_seed) == ("uncertain", 7)
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#f-order")).to_have_value("uncertain")
+    page.locator("#f-order").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_path("project-settings-uncertain.png")))
+
+
 # (input, value typed, the field the error is shown beside, words of the message)
 OUT_OF_RANGE = [
     ("#f-k", "0", "annotators_per_document", "greater than or equal to 1"),

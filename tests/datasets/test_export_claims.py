@@ -144,12 +144,9 @@ def test_doccano_and_label_studio_round_trip_categories(
         first_tasks, again_tasks = json.loads(first), json.loads(again)
         for a, b in zip(first_tasks, again_tasks, strict=True):
             paths = [
-                [
-                    r["value"]["taxonomy"]
-                    for r in x["annotations"][0]["result"]
-                    if r["type"] == "taxonomy"
-                ]
-                for x in (a, b)
+                [r["value"]["taxonomy"] for r in layer["result"] if r["type"] == "taxonomy"]
+                # gold is an annotation there, the prediction set a prediction here
+                for layer in (a["annotations"][0], b["predictions"][0])
             ]
             assert paths[0] == paths[1] and paths[0]
     else:

@@ -559,7 +559,8 @@ class Restorer:
         for item in (*spans, *(data["stances"] if isinstance(data["stances"], list) else ())):
             if isinstance(item, dict) and item.get("id") is None:
                 self.refuse(f"{path}.spans", "every span and stance needs its id")
-        clean, errors = validate_set(text, data, self.schema)
+        scores = values.get("kind") == AnnotationSet.Kind.PREDICTION
+        clean, errors = validate_set(text, data, self.schema, scores)
         if errors:
             raise ArchiveError([(self.where, f"{path}.{e['field']}", e["message"]) for e in errors])
         self.tally["sets"] += 1

@@ -282,10 +282,15 @@ class ArchiveWriter:
         for set_id, (spans, stances, categories) in load_contents(within_sets).items():
             record = by_set[set_id]
             record["spans"] = [
-                {"id": sid, "start": s, "end": e, "label": label, "actor": self.actor_ids[actor]}
-                if actor is not None
-                else {"id": sid, "start": s, "end": e, "label": label, "actor": None}
-                for _, _, sid, s, e, label, actor in spans
+                {
+                    "id": sid,
+                    "start": s,
+                    "end": e,
+                    "label": label,
+                    "actor": None if actor is None else self.actor_ids[actor],
+                    "score": score,
+                }
+                for _, _, sid, s, e, label, actor, score in spans
             ]
             record["stances"] = [
                 {**stance, "concept": self.concept_ids.get(stance["concept"])}

@@ -9,7 +9,9 @@ names). With one layer (gold, or predictions) spans, stances and categories
 are at the top level; with ``source=all`` each annotator's set is under
 ``annotations``. ``actors`` lists the linked actors and ``concepts`` the
 concepts the stances name (id, name, parent). ``provenance`` (who annotated)
-and ``split`` are extra keys the importer ignores. In standoff mode ``text``
+and ``split`` are extra keys the importer ignores. A prediction span whose
+model gave a confidence has ``score`` (0 to 1), which an import into
+prediction sets keeps. In standoff mode ``text``
 and each span's ``text`` are left out; ``text_sha256`` and ``url`` let the
 user fetch the text and check it is the same.
 """
@@ -31,6 +33,8 @@ def _spans(document: DocumentRecord, aset: SetRecord, context: ExportContext) ->
         if text is not None:
             item["text"] = text[span.start : span.end]
         item["actor"] = span.actor
+        if span.score is not None:  # a prediction span's confidence, where its model gave one
+            item["score"] = span.score
         out.append(item)
     return out
 

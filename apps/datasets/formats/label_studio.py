@@ -7,6 +7,9 @@ as Label Studio's Python back end counts them, with the covered ``text``) and
 ``relation`` results from holder region to target region labelled with the
 polarity. The labelling config this matches is ``LABEL_CONFIG`` below.
 Actor links ride along in each region's ``meta`` (``{"actor": id}``).
+Prediction sets (``source=prediction``) are the task's ``predictions``
+instead, ``model_version`` naming their source, and a region whose model gave
+a confidence has Label Studio's per-region ``score`` (0 to 1).
 
 Document categories are ``choices`` results, one per category group, with
 the group's name as ``from_name`` (a ``<Choices>`` control of that name).
@@ -29,6 +32,7 @@ import orjson
 from .records import DocumentRecord, ExportContext
 
 FROM_NAME, TO_NAME = "label", "text"
+PREDICTION = "prediction"  # the kind of a layer written as a Label Studio prediction
 CLAIM = "claim"  # the per-region taxonomy of stances on concepts
 
 
@@ -87,6 +91,8 @@ def _result(document: DocumentRecord, aset, context: ExportContext) -> list[dict
         }
         if span.actor is not None:
             region["meta"] = {"actor": span.actor}
+        if span.score is not None:
+            region["score"] = span.score
         out.append(region)
     spans = {span.id: span for span in aset.spans}
     claims = defaultdict(list)
@@ -153,13 +159,22 @@ def task(document: DocumentRecord, context: ExportContext) -> dict:
         split=document.split,
         meta=document.meta,
     )
-    return {
+    out = {
         "data": data,
         "annotations": [
             {"completed_by": aset.owner, "result": _result(document, aset, context)}
             for aset in document.sets
+            if aset.kind != PREDICTION
         ],
     }
+    predictions = [
+        {"model_version": aset.owner, "result": _result(document, aset, context)}
+        for aset in document.sets
+        if aset.kind == PREDICTION
+    ]
+    if predictions:
+        out["predictions"] = predictions
+    return out
 
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[bytes]:

@@ -20,6 +20,8 @@ class SpanRecord:
     end: int
     label: str
     actor: int | None = None
+    # A prediction span's confidence (0 to 1), where its model gave one.
+    score: float | None = None
 
 
 @dataclass(slots=True)

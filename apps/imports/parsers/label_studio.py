@@ -6,7 +6,9 @@ Each task's ``data.text`` is the text; the id is ``data.external_id``, else
 ``data`` keys go into ``meta``. Each annotation that was not cancelled is
 an annotation group, and each prediction a predicted one: ``labels`` regions
 are spans (``value.start``/``end`` in code points, as Label Studio counts
-them; the region's ``id`` is the span id; ``meta.actor`` a linked actor) and
+them; the region's ``id`` is the span id; ``meta.actor`` a linked actor;
+``score``, a prediction's confidence, kept where the group lands in a
+prediction set) and
 ``relation`` results are stances from ``from_id`` to ``to_id`` with the
 relation's first label as polarity. ``choices`` results (not per region)
 are document categories, whatever control (``from_name``) they come from:
@@ -122,15 +124,17 @@ def _read_result(result, group):
                 if isinstance(item.get("meta"), dict)
                 else None
             )
-            spans.append(
-                {
-                    "id": item.get("id"),
-                    "start": value.get("start"),
-                    "end": value.get("end"),
-                    "label": labels[0],
-                    "actor": actor,
-                }
-            )
+            span = {
+                "id": item.get("id"),
+                "start": value.get("start"),
+                "end": value.get("end"),
+                "label": labels[0],
+                "actor": actor,
+            }
+            if item.get("score") is not None:
+                # A prediction's confidence in the region; kept on prediction sets.
+                span["score"] = item["score"]
+            spans.append(span)
         elif kind == "choices":
             value = item.get("value") if isinstance(item.get("value"), dict) else {}
             choices = value.get("choices")
