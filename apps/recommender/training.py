@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from apps.actors.registry import registry_actors
 from apps.annotations.models import AnnotationSet, Span, Stance
-from apps.annotations.sets import load_contents, refresh_sort_keys
+from apps.annotations.sets import SPAN_COLUMNS, load_contents, refresh_sort_keys
 from apps.documents.models import Document
 from apps.mentions.preannotate import PreannotateError, suggest_all, write_predictions
 from apps.projects.errors import Conflict, Invalid
@@ -133,6 +133,12 @@ class TrainingData:
         return dict(sorted(Counter(s[2] for e in examples for s in e.spans).items()))
 
 
+# Where load_contents puts each field of a span row.
+START, END, LABEL, ACTOR = (
+    SPAN_COLUMNS.index(c) for c in ("start", "end", "label__name", "actor_id")
+)
+
+
 def _sets(project, kind, labels, data, progress=None):
     if kind == AnnotationSet.Kind.GOLD:
         sets = AnnotationSet.objects.filter(
@@ -162,16 +168,14 @@ def _sets(project, kind, labels, data, progress=None):
                 continue  # deleted meanwhile
             span_rows = contents[set_id].spans if set_id in contents else []
             spans = tuple(
-                (start, end, label)
-                for _, _, _, start, end, label, _ in span_rows
-                if label in wanted
+                (row[START], row[END], row[LABEL]) for row in span_rows if row[LABEL] in wanted
             )
             example = learner.Example(text, spans=spans)
             if kind == AnnotationSet.Kind.GOLD:
                 data.gold[document_id] = example
                 data.gold_sets.append(set_id)
                 data.linked.append(
-                    (text, [(start, end, actor) for _, _, _, start, end, _, actor in span_rows])
+                    (text, [(row[START], row[END], row[ACTOR]) for row in span_rows])
                 )
             else:
                 data.submitted.setdefault(document_id, []).append(example)
@@ -194,18 +198,25 @@ def read_training_data(project, recommender, labels, progress=None):
 def fit(data, labels, progress=None):
     """(model, scores, training documents): scored on documents it did not
     see, trained on the documents whose model is kept. LearnerError when the
-    data cannot be learned from."""
+    data cannot be learned from.
+
+    Under SMALL_PROJECT gold documents the scores are k-fold's over the gold
+    documents alone (evaluation.cross_validate), and the stored model learns
+    from all of them and the chosen annotator sets; else one held-out fifth
+    of the gold documents is scored by the stored model, which learned from
+    the rest and the annotator sets."""
     documents = sorted(data.gold)
     if len(documents) < SMALL_PROJECT:
         folds = min(FOLDS, len(documents))
         scores = evaluation.cross_validate(
-            [data.gold[d] for d in documents],
-            labels,
-            folds=folds,
-            seed=SEED,
-            extra=[e for examples in data.submitted.values() for e in examples],
+            [data.gold[d] for d in documents], labels, k=folds, seed=SEED
         )
-        scores = {"method": "k-fold", "folds": folds, "held_out": len(documents), **scores}
+        scores = {
+            "method": "k-fold",
+            "folds": scores.pop("k"),
+            "held_out": len(documents),
+            **scores,
+        }
         if progress:
             progress(0.5)
         model = learner.train(data.examples(documents), labels, seed=SEED)
@@ -216,9 +227,7 @@ def fit(data, labels, progress=None):
         progress(0.8)
     predicted = model.predict_many([data.gold[d].text for d in held_out])
     scores = evaluation.score(
-        [data.gold[d] for d in held_out],
-        predicted,
-        labels=labels,
+        [data.gold[d].spans for d in held_out], [p.spans for p in predicted], labels
     )
     scores = {"method": "held-out", "folds": 1, "held_out": len(held_out), **scores}
     return model, scores, list(train_ids)
@@ -307,14 +316,6 @@ def _remove_older_sets(project, keep_source):
         AnnotationSet.objects.filter(pk__in=ids).delete()
         refresh_sort_keys(Document.objects.filter(pk__in={d for _, d in chunk}))
     return len(rows)
-
-
-def _write_uncertainty(uncertainty):
-    """Each suggested document's uncertainty (Document.uncertainty)."""
-    if not hasattr(Document, "uncertainty"):
-        return
-    rows = [Document(pk=pk, uncertainty=value) for pk, value in uncertainty.items()]
-    Document.objects.bulk_update(rows, ["uncertainty"], batch_size=BATCH)
 
 
 # --------------------------------------------------------------------------- the job
@@ -413,10 +414,18 @@ def run(job, reason="on demand"):
                 project=project, status=RecommenderModel.Status.ACTIVE
             ).update(status=RecommenderModel.Status.RETIRED)
             row.save()
-            written = write_predictions(project, row.source, cleaned, schema.label_ids)
+            try:
+                written = write_predictions(
+                    project,
+                    row.source,
+                    cleaned,
+                    schema.label_ids,
+                    uncertainty=suggester.uncertainty,
+                )
+            except PreannotateError as exc:
+                raise JobError(str(exc)) from exc
             written["removed_older"] = _remove_older_sets(project, row.source)
             written["documents"] = len(cleaned)
-            _write_uncertainty(suggester.uncertainty)
             row.suggestions = written
             row.save(update_fields=["suggestions"])
         else:

@@ -62,7 +62,16 @@ def test_a_training_stores_its_version_scores_and_suggestions(project, users):
     assert set(sets.values_list("document_id", flat=True)) <= {d.pk for d in rest}
     assert sets.exists()
     assert job.result["version"] == 1 and job.result["suggestions"]["created"] == sets.count()
-    assert learner.Model.from_bytes(bytes(model.data)).labels == model.labels
+    assert list(learner.Model.from_bytes(bytes(model.data)).labels) == model.labels
+    # Each suggestion with the model's confidence, each document with its uncertainty.
+    scores = list(Span.objects.filter(set__in=sets).values_list("score", flat=True))
+    assert scores and all(0 < score <= 1 for score in scores)
+    for document in rest:
+        document.refresh_from_db()
+        assert 0 <= document.uncertainty <= 1
+    for document in gold:
+        document.refresh_from_db()
+        assert document.uncertainty is None
 
 
 def test_below_the_threshold_nothing_is_suggested(project, users):

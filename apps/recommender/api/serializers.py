@@ -64,7 +64,10 @@ class ScoreSerializer(serializers.Serializer):
     precision = serializers.FloatField(allow_null=True)
     recall = serializers.FloatField(allow_null=True)
     f1 = serializers.FloatField(allow_null=True)
-    support = serializers.IntegerField()
+    support = serializers.IntegerField(help_text="Gold spans.")
+    predicted = serializers.IntegerField(help_text="The model's spans.")
+    correct = serializers.IntegerField(help_text="Exact matches: start, end and label.")
+    reason = serializers.CharField(allow_null=True, help_text="Why a value is null.")
 
     class Meta:
         ref_name = "RecommenderScore"
@@ -74,8 +77,19 @@ class ScoresSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=["held-out", "k-fold"])
     folds = serializers.IntegerField()
     held_out = serializers.IntegerField(help_text="Documents scored on.")
+    documents = serializers.IntegerField(help_text="Documents scored.")
     labels = serializers.DictField(child=ScoreSerializer())
     micro = ScoreSerializer()
+    fold_f1 = serializers.ListField(
+        child=serializers.FloatField(allow_null=True),
+        required=False,
+        help_text="k-fold: each fold's micro F1.",
+    )
+    folds_without_model = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="k-fold: the folds whose training part had no span to learn.",
+    )
 
     class Meta:
         ref_name = "RecommenderScores"
