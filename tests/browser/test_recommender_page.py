@@ -73,10 +73,19 @@ def test_switch_on_train_and_read_the_scores(page, live_server, project, screens
     )
     assert AnnotationSet.objects.filter(kind="prediction", source="recommender-v1").exists()
 
-    # A second version: two points on the curve, the first one replaced.
+    # Eight more adjudicated documents: the fifth queues a training by itself
+    # (retrain after 5), which learns from 17; "Train now" then from all 20.
+    build(project, gold=8, open_documents=0, offset=100)
+    versions = RecommenderModel.objects.order_by("version")
+    assert [(v.version, v.documents) for v in versions] == [(1, 12), (2, 17)]
+    assert versions[1].job.params == {"reason": "5 documents adjudicated"}
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#train-facts")).to_contain_text("3 since version 2 read its data")
     page.click("#train")
-    expect(page.locator("#version-rows tr")).to_have_count(2)
-    expect(page.locator("#curve svg circle")).to_have_count(2)
+    expect(page.locator("#version-rows tr")).to_have_count(3)
+    expect(page.locator("#curve svg circle")).to_have_count(3)
+    expect(page.locator("#version-rows tr").nth(0)).to_contain_text("20")
     expect(page.locator("#version-rows tr").nth(1)).to_contain_text("replaced")
     shot(page, screenshot_path, "recommender.png")
 
