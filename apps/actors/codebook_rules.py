@@ -49,6 +49,23 @@ def clean_keywords(value):
     return kept
 
 
+def merged_keywords(survivor_name, survivor_keywords, source_name, source_keywords):
+    """The survivor's keywords after a merge: its own, then the merged
+    concept's name and keywords, so that what found the merged concept (in a
+    search, in pre-annotation) finds the survivor. Repeats of a keyword or of
+    the survivor's name, as a search sees them, are dropped; a name longer
+    than a keyword may be is left out; at most MAX_KEYWORDS are kept."""
+    kept = list(survivor_keywords)
+    seen = {search_key(survivor_name), *map(search_key, kept)}
+    for keyword in [source_name, *source_keywords]:
+        key = search_key(keyword)
+        if key in seen or len(keyword) > MAX_KEYWORD:
+            continue
+        seen.add(key)
+        kept.append(keyword)
+    return kept[:MAX_KEYWORDS]
+
+
 def ancestors(concept_id, parents):
     """The ids above `concept_id`, nearest first. Stops at a cycle (which
     the rules below never let in) instead of looping."""

@@ -364,11 +364,15 @@ def graphml(nodes: list[dict], edges: list[Edge]) -> Iterator[str]:
     yield "  </graph>\n</graphml>\n"
 
 
-EDGE_COLUMNS = ("source", "target", "kind", "weight", "support", "oppose")
+EDGE_COLUMNS = ("source", "target", "kind", "weight")
+# Only an affiliation (actor–concept) counts the positions behind its weight.
+AFFILIATION_COLUMNS = (*EDGE_COLUMNS, "support", "oppose")
 
 
-def edge_rows(edges: Iterable[Edge]) -> Iterator[tuple]:
-    """Rows for a CSV edge list (header first), as Gephi imports one."""
-    yield EDGE_COLUMNS
+def edge_rows(edges: Iterable[Edge], affiliation=False) -> Iterator[tuple]:
+    """Rows for a CSV edge list (header first), as Gephi imports one; with
+    `affiliation`, each edge's support and oppose counts too."""
+    yield AFFILIATION_COLUMNS if affiliation else EDGE_COLUMNS
     for e in edges:
-        yield (e.source, e.target, e.kind, f"{e.weight:g}", e.support, e.oppose)
+        row = (e.source, e.target, e.kind, f"{e.weight:g}")
+        yield (*row, e.support, e.oppose) if affiliation else row

@@ -4,7 +4,8 @@ The merged actor stays as a record (`merged_into`, who and when); every span
 that linked it now links the survivor, its name and aliases become the
 survivor's aliases, and every set that changed gets a new version, so an
 editor still holding the old links gets a conflict instead of writing them
-back. A concept merge does the same for the stances on a concept.
+back. A concept merge does the same for the stances on a concept, and the
+merged concept's name and keywords become the survivor's keywords.
 """
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.actors.codebook import hierarchy, lock_codebook
-from apps.actors.codebook_rules import doubled_claims
+from apps.actors.codebook_rules import doubled_claims, merged_keywords
 from apps.actors.models import Actor, Alias, Concept
 from apps.annotations.models import AnnotationSet, Span, Stance
 from apps.annotations.sets import documents_of, refresh_sort_keys
@@ -107,7 +108,10 @@ def merge_concepts(source, survivor, user):
             above = parents.get(above)
         if above == source.pk:  # survivor is under source: it takes source's place
             survivor.parent_id = source.parent_id
-            survivor.save(update_fields=["parent"])
+        survivor.keywords = merged_keywords(
+            survivor.name, survivor.keywords, source.name, source.keywords
+        )
+        survivor.save(update_fields=["parent", "keywords"])
         children = Concept.objects.filter(parent=source).exclude(pk=survivor.pk)
         children_moved = children.filter(merged_into=None).count()
         children.update(parent=survivor)

@@ -386,9 +386,15 @@ function drawGold() {
     el("li", { text: `${h.action === "accept" ? "Accepted" : "Reopened"} by ${h.by} ${new Date(h.at).toLocaleString()}${h.reason ? `: ${h.reason}` : ""}` })));
 }
 
+// A span as a decision names it: with its actor, so that an edit that only
+// relinks the actor reads as one.
+function decidedSpan(span) {
+  return `${span.label} ${spanLabel(span)}${span.actor != null ? ` (${actorName(span.actor)})` : ""}`;
+}
+
 function describeItem(d) {
   const item = d.item || {};
-  if (d.item_type === "span") return `${item.label} ${spanLabel(item)}`;
+  if (d.item_type === "span") return decidedSpan(item);
   if (d.item_type === "category") return `category ${item.label}`;
   if (d.item_type === "concept_stance") return `${spanLabel(item.holder)} ${item.polarity} ⟨${conceptName(item.concept)}⟩`;
   return `${spanLabel(item.holder)} ${item.polarity} ${spanLabel(item.target)}`;
@@ -400,7 +406,7 @@ function drawDecisions() {
   $("decision-list").replaceChildren(...rows.map((d) => {
     let what = `${d.action} ${describeItem(d)}`;
     if (d.edited_to) {
-      const to = d.item_type === "span" ? `${d.edited_to.label} ${spanLabel(d.edited_to)}`
+      const to = d.item_type === "span" ? decidedSpan(d.edited_to)
         : d.item_type === "category" ? d.edited_to.label : d.edited_to.polarity;
       what += ` → ${to}`;
     }

@@ -240,6 +240,14 @@ def test_merge_moves_stances_sub_concepts_and_keeps_one_claim_per_set(
     assert "UN Charter" not in names(client_for("ana").get(api("concepts/")))
     listed = names(client_for("ana").get(api("concepts/"), {"include_merged": "true"}))
     assert "UN Charter" in listed
+    # What found the merged concept finds the survivor.
+    assert body["survivor"]["keywords"] == [
+        "sovereignty",
+        "UN Charter",
+        "Charter",
+        "Carta de la ONU",
+    ]
+    assert names(client_for("ana").get(api("concepts/"), {"q": "carta"})) == ["Souveraineté"]
 
 
 def test_merging_into_a_sub_concept_puts_it_in_the_merged_ones_place(codebook, users):

@@ -8,6 +8,7 @@ from apps.actors.codebook_rules import (
     clean_keywords,
     cycle_of,
     doubled_claims,
+    merged_keywords,
     parent_problem,
     paths,
     tree_order,
@@ -99,3 +100,14 @@ def test_doubled_claims_keep_the_one_with_a_cue_then_the_oldest():
     ]
     assert doubled_claims(stances) == [10, 14]
     assert doubled_claims([]) == []
+
+
+def test_a_merge_gives_the_survivor_the_merged_name_and_keywords_once():
+    kept = merged_keywords(
+        "Sovereignty", ["sovereign"], "State sovereignty", ["SOVEREIGN", "sovereignty", "état"]
+    )
+    # "SOVEREIGN" repeats a keyword and "sovereignty" the survivor's own name.
+    assert kept == ["sovereign", "State sovereignty", "état"]
+    assert merged_keywords("A", [], "x" * 101, ["b"]) == ["b"]  # too long for a keyword
+    full = [f"k{n}" for n in range(50)]
+    assert merged_keywords("A", full, "B", ["c"]) == full  # at most fifty

@@ -104,3 +104,27 @@ def test_a_merged_actors_name_finds_the_survivor(project, users, client_for):
     assert response.status_code == 200, response.content
     assert names(reviewer, project, "republica de turkiye") == ["Türkiye"]
     assert names(reviewer, project, "turk devleti") == ["Türkiye"]
+
+
+@pytest.mark.django_db
+def test_the_best_match_comes_first(project, client_for):
+    # The workspace's picker links its first result on Enter: a name that
+    # starts with the query must come before an alias that merely contains it.
+    def actor(name, *aliases):
+        made = Actor.objects.create(project=project, name=name, kind="other")
+        for text in aliases:
+            Alias.objects.create(actor=made, text=text)
+
+    actor("European Union", "Brussels")
+    actor("Russia", "Moscow")
+    actor("Belarus", "Russ")
+    actor("Prussia")
+    response = client_for("ana").get(f"/api/v1/projects/{project.pk}/actors/", {"q": "russ"})
+    assert response.status_code == 200, response.content
+    # An exact alias, then a name's start, a name containing it, an alias containing it.
+    assert [a["name"] for a in response.json()["results"]] == [
+        "Belarus",
+        "Russia",
+        "Prussia",
+        "European Union",
+    ]

@@ -27,6 +27,8 @@ def opens_at_its_top(page):
     assert dialog.evaluate("d => d.scrollHeight > d.clientHeight"), "the list must scroll here"
     assert dialog.evaluate("d => d.scrollTop") == 0
     expect(dialog.locator("h2")).to_be_in_viewport()
+    # Only what is meant for the reader: no template comment leaks into it.
+    assert "{#" not in dialog.inner_text() and "#}" not in dialog.inner_text()
 
 
 def test_the_workspace_keys_dialog_opens_at_its_top(page, users, open_workspace):

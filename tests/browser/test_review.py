@@ -107,6 +107,8 @@ def test_reviewer_adjudicates_a_document(page, live_server, sign_in, k3, screens
     expect(page.locator("#span-list li")).to_have_count(4)
     expect(page.locator("#gold-list")).to_contain_text("added by a reviewer")
     expect(page.locator("#decision-list li")).to_have_count(5)
+    # A decided span names its actor, so a relink alone reads as a change.
+    expect(page.locator("#decision-list")).to_contain_text(f"({russia.name})")
 
     screenshot = screenshot_path("review.png")
     page.screenshot(path=str(screenshot))

@@ -271,7 +271,7 @@ def test_claims_network_over_the_api_with_a_window(claims_project, client_for):
         report = json.loads(archive.read("report.json"))
         conflict = archive.read("2024/conflict.csv").decode().splitlines()
     assert {"2024/affiliation.graphml", "2025/congruence.csv"} <= names
-    assert conflict[1:] == ["Russia,Ukraine,conflict,1,0,0"]
+    assert conflict[1:] == ["Russia,Ukraine,conflict,1"]
     assert report["statements"] == 6
     data = content(export(rita, claims_project, format="claims-network", start="2025-01-01"))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -96,8 +96,13 @@ def test_edge_rows_write_a_csv_edge_list():
     buffer = io.StringIO()
     csv.writer(buffer).writerows(edge_rows(conflict(STATEMENTS)))
     rows = list(csv.reader(io.StringIO(buffer.getvalue())))
+    # Support and oppose count an affiliation's positions; a tie has none.
+    assert rows[0] == ["source", "target", "kind", "weight"]
+    assert rows[1] == ["Iran", "United States", "conflict", "2"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(edge_rows(affiliation(STATEMENTS), affiliation=True))
+    rows = list(csv.reader(io.StringIO(buffer.getvalue())))
     assert rows[0] == ["source", "target", "kind", "weight", "support", "oppose"]
-    assert rows[1] == ["Iran", "United States", "conflict", "2", "0", "0"]
 
 
 def test_statements_are_read_from_gold_claims_with_an_actor():

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import ProtectedError, Q, RestrictedError
+from django.db.models import Case, Exists, OuterRef, ProtectedError, Q, RestrictedError, Value, When
 from django.http import QueryDict
 from rest_framework import status, viewsets
 from rest_framework.response import Response
@@ -9,7 +9,7 @@ from apps.projects.errors import Conflict
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
 
-from ..models import Actor
+from ..models import Actor, Alias
 from ..search import search_key
 from .serializers import ActorSerializer
 
@@ -44,10 +44,25 @@ class ActorFilter(MergedHiddenFilter):
 
     def filter_q(self, queryset, name, value):
         # Accents and case are optional in a query ("nguyen" finds "Nguyễn").
+        # Best match first, so that Enter in a picker links what was meant:
+        # "Russ" is Russia before the European Union's alias "Brussels".
         key = search_key(value)
-        return queryset.filter(
-            Q(name_key__contains=key) | Q(aliases__text_key__contains=key)
-        ).distinct()
+        aliases = Alias.objects.filter(actor=OuterRef("pk"))
+        rank = Case(
+            When(name_key=key, then=Value(0)),
+            When(Exists(aliases.filter(text_key=key)), then=Value(1)),
+            When(name_key__startswith=key, then=Value(2)),
+            When(Exists(aliases.filter(text_key__startswith=key)), then=Value(3)),
+            When(name_key__contains=key, then=Value(4)),
+            default=Value(5),
+        )
+        return (
+            queryset.filter(
+                Q(name_key__contains=key) | Exists(aliases.filter(text_key__contains=key))
+            )
+            .alias(rank=rank)
+            .order_by("rank", "name", "id")
+        )
 
 
 @model_viewset_errors(ActorSerializer, list_codes=(400, *SCOPED), conflict=True)

@@ -75,9 +75,10 @@ def tallies(documents: Iterable[DocumentRecord], context: ExportContext, skipped
     return out
 
 
-def edges_csv(edges) -> str:
+def edges_csv(edges, affiliation=False) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(networks.edge_rows(edges))
+    rows = networks.edge_rows(edges, affiliation)
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
 
 
@@ -103,7 +104,7 @@ def members(documents: Iterable[DocumentRecord], context: ExportContext):
             counts[name] = len(edges)
             nodes = tally.nodes(edges)
             yield f"{folder}{name}.graphml", "".join(networks.graphml(nodes, edges))
-            yield f"{folder}{name}.csv", edges_csv(edges)
+            yield f"{folder}{name}.csv", edges_csv(edges, name == "affiliation")
         summary["windows"][period or "all"] = counts
     for key in ("statements_without_actor", "statements_outside_window", "sets_not_gold"):
         if summary[key]:
