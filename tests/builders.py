@@ -16,6 +16,7 @@ from django.test import Client
 from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows, replace_set, submit_set
+from apps.annotations.validation import clean_rejections
 from apps.datasets.models import Release
 from apps.documents.models import Document
 from apps.projects.models import CategoryGroup, Job, Label, Membership, Project, Role
@@ -167,13 +168,17 @@ def tricky_payloads(actors=None):
 # --------------------------------------------------------------------------- sets
 
 
-def annotate(document, user, spans=(), stances=(), submit=True, categories=()):
+def annotate(document, user, spans=(), stances=(), submit=True, categories=(), rejected=None):
     """The user's annotator set on the document, written (and submitted) as
-    the workspace's API does: claim, replace_set, submit_set."""
+    the workspace's API does: claim, replace_set, submit_set. `rejected`:
+    the suggestions they rejected, ``[{"source", "start", "end", "label"}]``."""
     document.refresh_from_db()
     aset, _ = claim(document, user)
     clean, label_ids = _clean(document, spans, stances, categories)
-    replace_set(aset, aset.version, clean, label_ids)
+    if rejected is not None:
+        rejected, errors = clean_rejections(document.text, rejected)
+        assert not errors, errors
+    replace_set(aset, aset.version, clean, label_ids, rejected)
     aset.refresh_from_db()
     if submit:
         submit_set(aset)

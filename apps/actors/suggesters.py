@@ -9,8 +9,10 @@ A suggester is called with a document and the registry and returns spans::
   with their aliases, and the project's `actor_kind_labels`;
 - each span has `start`, `end` (code points, end exclusive), `label` (an
   entity label of the project) and optionally `actor` (an actor id of the
-  project) and `text`. Pre-annotation validates every span like any other
-  write; a suggester that returns something invalid fails the whole run.
+  project), `text` and `score` (the model's confidence in it, 0 to 1, kept
+  on the prediction span and shown in the workspace). Pre-annotation
+  validates every span like any other write; a suggester that returns
+  something invalid fails the whole run.
 
 Three kinds ship:
 
@@ -201,6 +203,8 @@ class HTTPSuggester:
 
 
 def _spans_of(result, name, document):
+    """The spans of a suggester's answer, as they came (a span's ``score``
+    too): pre-annotation validates them."""
     if isinstance(result, dict) and "spans" in result:
         result = result["spans"]
     if not isinstance(result, list | tuple):

@@ -1297,6 +1297,41 @@ def disagreement_score(doc_sets: Mapping[Any, Mapping]) -> float | None:
 REASON_NO_REVIEWED_PREDICTIONS = "no annotator accepted or rejected a suggestion"
 
 
+def suggestion_outcomes(predictions: Mapping, sets: Mapping) -> dict:
+    """What became of each prediction source's suggestions, counted once per
+    suggestion and set that reviewed its document.
+
+    ``predictions`` is ``{document: {source: [spans]}}`` (spans with
+    ``start``, ``end``, ``label``) and ``sets`` ``{document: {set name:
+    {"spans": [...], "rejected_predictions": [{"source", "start", "end",
+    "label"}]}}}``: annotators' sets, a gold set, whichever the caller
+    counts. A suggestion is *accepted* by a set that has a span with its
+    start, end and label, *rejected* by one that rejected it (the set's
+    ``rejected_predictions``, by source and span), else *left*. Returns
+    ``{source: {"accepted": n, "rejected": n, "left": n}}`` for every source
+    with a suggestion on a document some set reviewed; a document no set
+    reviewed counts nothing."""
+    counts = {}
+    for doc, by_source in predictions.items():
+        for payload in (sets.get(doc) or {}).values():
+            made = {as_span(s).key[:3] for s in payload.get("spans") or ()}
+            rejected = {
+                (r["source"], r["start"], r["end"], r["label"])
+                for r in payload.get("rejected_predictions") or ()
+            }
+            for source, spans in by_source.items():
+                c = counts.setdefault(source, {"accepted": 0, "rejected": 0, "left": 0})
+                for span in spans:
+                    key = as_span(span).key[:3]
+                    if key in made:
+                        c["accepted"] += 1
+                    elif (source, *key) in rejected:
+                        c["rejected"] += 1
+                    else:
+                        c["left"] += 1
+    return counts
+
+
 def prediction_agreement(predictions: Mapping, sets: Mapping) -> dict:
     """How the annotators took each prediction source's suggestions.
 
@@ -1310,23 +1345,7 @@ def prediction_agreement(predictions: Mapping, sets: Mapping) -> dict:
     suggestion does not count. Returns ``{"sources": [{"source", "accepted",
     "rejected", "unreviewed", "acceptance": result}]}`` by source name.
     """
-    counts = defaultdict(Counter)
-    for doc, by_source in predictions.items():
-        for payload in (sets.get(doc) or {}).values():
-            made = {as_span(s).key[:3] for s in payload.get("spans") or ()}
-            rejected = {
-                (r["source"], r["start"], r["end"], r["label"])
-                for r in payload.get("rejected_predictions") or ()
-            }
-            for source, spans in by_source.items():
-                for span in spans:
-                    key = as_span(span).key[:3]
-                    if key in made:
-                        counts[source]["accepted"] += 1
-                    elif (source, *key) in rejected:
-                        counts[source]["rejected"] += 1
-                    else:
-                        counts[source]["unreviewed"] += 1
+    counts = suggestion_outcomes(predictions, sets)
     out = []
     for source in _sorted(counts):
         c = counts[source]
@@ -1341,8 +1360,33 @@ def prediction_agreement(predictions: Mapping, sets: Mapping) -> dict:
                 "source": source,
                 "accepted": c["accepted"],
                 "rejected": c["rejected"],
-                "unreviewed": c["unreviewed"],
+                "unreviewed": c["left"],
                 "acceptance": acceptance,
             }
         )
     return {"sources": out}
+
+
+def majority_spans(doc_sets: Mapping) -> set:
+    """The spans (start, end, label) more than half of a document's
+    annotators made: ``doc_sets`` is ``{annotator: {"spans": [...]}}``."""
+    votes = Counter()
+    for payload in doc_sets.values():
+        votes.update({as_span(s).key[:3] for s in payload.get("spans") or ()})
+    need = len(doc_sets) / 2
+    return {key for key, n in votes.items() if n > need}
+
+
+def model_disagreement(predicted: Iterable, doc_sets: Mapping) -> float | None:
+    """1 − exact span F1 between a model's suggestions on a document
+    (`predicted`, spans) and the spans most of its annotators made
+    (majority_spans of ``doc_sets``); 0.0 when both are empty, None when no
+    annotator has submitted (nothing to compare with)."""
+    if not doc_sets:
+        return None
+    model = {as_span(s).key[:3] for s in predicted}
+    majority = majority_spans(doc_sets)
+    size = len(model) + len(majority)
+    if size == 0:
+        return 0.0
+    return 1.0 - 2.0 * len(model & majority) / size

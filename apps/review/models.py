@@ -112,3 +112,33 @@ class ReviewScore(models.Model):
 
     def __str__(self):
         return f"document {self.document_id}: {self.score}"
+
+
+class ModelDisagreement(models.Model):
+    """How far a model's newest prediction set on a document is from what its
+    annotators agree on (agreement.model_disagreement), cached per document
+    and prediction source for ordering the review queue by it.
+
+    Right while the document's submitted sets are `sets` in number (they
+    never change once submitted) and its prediction set of `source` is at
+    `prediction_version` (0: the document has none).
+    """
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="model_disagreements"
+    )
+    source = models.CharField(max_length=100)
+    score = models.FloatField(null=True)
+    sets = models.PositiveIntegerField()
+    prediction_version = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "source"], name="model_disagreement_once_per_source"
+            )
+        ]
+
+    def __str__(self):
+        return f"document {self.document_id} against {self.source}: {self.score}"

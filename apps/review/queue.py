@@ -5,16 +5,27 @@ more when routing asked for more) have submitted, and leaves it when it is
 adjudicated. Its disagreement score (agreement.disagreement_score: 1 − exact
 F1 over spans and stances among its annotators) is cached in ReviewScore,
 because ordering the queue by it must not read every set of the project.
+
+The queue can also be ordered by the model's disagreement with the
+annotators (``sort=model``): agreement.model_disagreement of the newest
+prediction set of one source, cached in ModelDisagreement the same way.
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
+from apps.annotations.models import AnnotationSet
 from apps.documents.models import REVIEWABLE, Document
+from apps.projects.errors import Invalid
 
-from .agreement import disagreement_score
-from .loading import submitted_sets
-from .models import ReviewScore
+from .agreement import disagreement_score, model_disagreement
+from .loading import prediction_spans, submitted_sets
+from .models import ModelDisagreement, ReviewScore
+
+# How the queue may be ordered: by the annotators' disagreement among
+# themselves, or by the model's disagreement with them.
+SORTS = ("disagreement", "model")
 
 
 def queue_documents(project):
@@ -52,14 +63,97 @@ def refresh_scores(documents):
     return len(rows)
 
 
-def review_queue(project):
+def _prediction_version(source):
+    """The version of each document's prediction set of `source`, 0 without one."""
+    sets = AnnotationSet.objects.filter(
+        document=OuterRef("pk"), kind=AnnotationSet.Kind.PREDICTION, source=source
+    ).values("version")[:1]
+    return Coalesce(Subquery(sets), Value(0))
+
+
+def refresh_model_scores(documents, source):
+    """Compute and store the model disagreement of `source` for every
+    document in `documents` (a queryset) whose cached one is missing, counts
+    another number of submitted sets or another version of the prediction
+    set. Seven queries whatever their number."""
+    fresh = ModelDisagreement.objects.filter(
+        document=OuterRef("pk"),
+        source=source,
+        sets=OuterRef("submitted_count"),
+        prediction_version=OuterRef("predicted_version"),
+    )
+    stale = (
+        documents.annotate(predicted_version=_prediction_version(source))
+        .filter(~Exists(fresh))
+        .order_by()
+    )
+    rows = list(stale.values_list("id", "submitted_count", "predicted_version"))
+    if not rows:
+        return 0
+    ids = stale.values("pk")
+    sets = submitted_sets(ids)
+    predicted = prediction_spans(ids, [source])
+    scores = [
+        ModelDisagreement(
+            document_id=doc,
+            source=source,
+            # No prediction set of the source (version 0): nothing to compare.
+            score=model_disagreement(predicted.get(doc, {}).get(source, []), sets.get(doc, {}))
+            if version
+            else None,
+            sets=count,
+            prediction_version=version,
+        )
+        for doc, count, version in rows
+    ]
+    ModelDisagreement.objects.bulk_create(
+        scores,
+        update_conflicts=True,
+        unique_fields=["document", "source"],
+        update_fields=["score", "sets", "prediction_version", "computed_at"],
+    )
+    return len(scores)
+
+
+def model_source(project, source=None):
+    """The prediction source the queue is compared with: `source` (Invalid
+    naming ``source`` when no prediction set of the project has it), else the
+    source of the project's most recently written prediction set; None when
+    the project has none."""
+    sets = AnnotationSet.objects.filter(
+        document__project=project, kind=AnnotationSet.Kind.PREDICTION
+    )
+    if source is not None:
+        if not sets.filter(source=source).exists():
+            raise Invalid(
+                f"no prediction set of this project comes from {source!r}", field="source"
+            )
+        return source
+    return sets.order_by("-updated_at", "-id").values_list("source", flat=True).first()
+
+
+def review_queue(project, sort="disagreement", source=None):
     """The queue, most disagreement first (documents without a score last),
-    then import order; each document annotated with `disagreement`."""
+    then import order; each document annotated with `disagreement`.
+
+    With ``sort="model"``, most disagreement with the model first instead:
+    `source`'s prediction sets (model_source), each document annotated with
+    `model_disagreement` too (null without a prediction set of it)."""
+    if sort not in SORTS:
+        raise Invalid(f"must be one of {', '.join(SORTS)}, got {sort!r}", field="sort")
     documents = queue_documents(project)
     refresh_scores(documents)
-    return documents.annotate(disagreement=F("review_score__score")).order_by(
-        F("disagreement").desc(nulls_last=True), "id"
-    )
+    queue = documents.annotate(disagreement=F("review_score__score"))
+    if sort == "disagreement":
+        return queue.order_by(F("disagreement").desc(nulls_last=True), "id")
+    if source is not None:
+        refresh_model_scores(documents, source)
+    return queue.annotate(
+        model=FilteredRelation(
+            "model_disagreements", condition=Q(model_disagreements__source=source)
+        ),
+        model_disagreement=F("model__score"),
+    ).order_by(F("model_disagreement").desc(nulls_last=True), "id")
 
 
 def route(document_id):

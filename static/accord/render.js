@@ -44,9 +44,12 @@ function bands(items, colorOf) {
   const positions = [];
   for (const item of items) {
     const c = colorOf(item);
+    // A suggestion's band is as strong as its model is sure (weight 0 to 1).
+    const w = item.it?.weight;
+    const p = w == null ? c : `${c}${Math.round(64 + 191 * w).toString(16).padStart(2, "0")}`;
     images.push(
       item.pred
-        ? `repeating-linear-gradient(90deg, ${c} 0 5px, transparent 5px 8px)`
+        ? `repeating-linear-gradient(90deg, ${p} 0 5px, transparent 5px 8px)`
         : `linear-gradient(${c}, ${c})`,
     );
     positions.push(`0 calc(100% - ${item.layer * BAND}px)`);
@@ -104,7 +107,8 @@ export class TextView {
     return lo;
   }
 
-  // items: [{key, s, e, label, tag, pred, selected, badge?, badgeTitle?}] sorted or not.
+  // items: [{key, s, e, label, tag, pred, selected, badge?, badgeTitle?, weight?, hint?}]
+  // sorted or not; weight (0 to 1) sets a suggestion's band strength, hint its tooltip.
   renderAll(items) {
     const perChunk = this.chunks.map(() => []);
     for (const item of items) {
@@ -207,6 +211,9 @@ export class TextView {
           seg.title = badged.map((c) => c.it.badgeTitle || c.it.badge).join("\n");
           seg.classList.add("badged");
         }
+        // What an item says of itself on hover (a suggestion: its confidence).
+        const hints = byLayer.filter((c) => c.it.hint).map((c) => c.it.hint);
+        if (hints.length) seg.title = [seg.title, ...hints].filter(Boolean).join("\n");
       }
       starts.push(p);
       segs.push(seg);

@@ -66,6 +66,18 @@ function predKey(p) {
   return `p:${p.set}:${p.span.id}`;
 }
 
+// A suggestion's confidence, "87 %", when its model gave one (span.score, 0 to 1).
+function confidence(span) {
+  return span.score == null ? "" : `${Math.round(span.score * 100)}\u00a0%`;
+}
+
+// A suggestion in words, for its tooltip: "ORG, 87 % confident (ner-v2)".
+function predHint(p) {
+  const conf = confidence(p.span);
+  const source = p.source ? ` (${p.source})` : "";
+  return `Suggestion: ${p.span.label}${conf ? `, ${conf} confident` : ""}${source}. Enter accepts, Del rejects.`;
+}
+
 function visiblePreds() {
   return W.preds.filter(
     (p) => !W.model.isRejected(p.source, p.span) && !W.model.findSpan(p.span.start, p.span.end, p.span.label),
@@ -86,7 +98,8 @@ function buildItems() {
     const key = predKey(p);
     items.push({
       key, s: W.offsets.toUtf16(p.span.start), e: W.offsets.toUtf16(p.span.end),
-      label: p.span.label, tag: `${p.span.label}?`, pred: true, selected: W.selected === key,
+      label: p.span.label, tag: p.span.score == null ? `${p.span.label}?` : `${p.span.label} ${confidence(p.span)}`,
+      pred: true, selected: W.selected === key, weight: p.span.score, hint: predHint(p),
     });
   }
   W.items = items;
@@ -678,8 +691,10 @@ function drawPanel() {
   $("pred-count").textContent = `(${preds.length})`;
   $("pred-list").replaceChildren(...preds.map((p) => {
     const key = predKey(p);
-    return el("li", { class: W.selected === key ? "current" : "", on: { click: () => select(key) } },
+    const conf = confidence(p.span);
+    return el("li", { class: W.selected === key ? "current" : "", title: predHint(p), on: { click: () => select(key) } },
       chip(p.span.label, true), el("span", { class: "txt", text: W.text.slice(W.offsets.toUtf16(p.span.start), W.offsets.toUtf16(p.span.end)) }),
+      ...(conf ? [el("span", { class: "conf", text: conf, style: { "--w": String(p.span.score) } })] : []),
       el("button", { type: "button", text: "Accept", on: { click: (e) => { e.stopPropagation(); acceptPred(key); } } }),
       el("button", { type: "button", text: "Reject", on: { click: (e) => { e.stopPropagation(); select(key, false); removeSelected(); } } }));
   }));
@@ -708,8 +723,11 @@ function drawDetail() {
   node.hidden = false;
   if (key.startsWith("p:")) {
     const p = W.preds.find((x) => predKey(x) === key);
+    const conf = confidence(p.span);
     node.replaceChildren(el("h2", { text: "Suggestion" }), chip(p.span.label, true),
       el("p", { class: "quote", text: W.text.slice(W.offsets.toUtf16(p.span.start), W.offsets.toUtf16(p.span.end)) }),
+      el("p", { class: "muted small", id: "pred-confidence",
+        text: `${conf ? `${conf} confident` : "No confidence given"}${p.source ? `, from ${p.source}` : ""}` }),
       el("div", { class: "row" },
         el("button", { type: "button", class: "primary", text: "Accept (Enter)", on: { click: () => acceptPred(key) } }),
         el("button", { type: "button", text: "Reject (Del)", on: { click: removeSelected } })));

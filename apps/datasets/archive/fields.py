@@ -27,7 +27,7 @@ from apps.projects.models import (
     Membership,
     Project,
 )
-from apps.review.models import AdjudicationEvent, Decision, ReviewScore
+from apps.review.models import AdjudicationEvent, Decision, ModelDisagreement, ReviewScore
 
 from ..models import Release, ReleaseFile
 
@@ -92,6 +92,8 @@ NOT_ARCHIVED = {
     JobFile: "a job's upload, kept only until its job ends",
     ApiToken: "a person's credentials on the source instance, never carried elsewhere",
     ReviewScore: "a cache of each document's disagreement, recomputed on restore",
+    ModelDisagreement: "a cache of each document's disagreement with a model, "
+    "recomputed when the queue is next sorted by it",
     ReleaseFile: "a release's data files; the archive holds its manifest, not its files",
 }
 

@@ -7,6 +7,8 @@ and write everything through the review API. The queue and the dashboard's
 progress are rendered here, in a fixed number of queries.
 """
 
+from urllib.parse import quote
+
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
@@ -18,7 +20,7 @@ from apps.documents.models import Document, status_q
 from apps.projects.models import Role
 from apps.projects.permissions import project_page
 from apps.review.progress import annotator_progress
-from apps.review.queue import review_queue
+from apps.review.queue import SORTS, model_source, review_queue
 
 from .api_urls import project_api
 from .workspace import document_page_config
@@ -55,25 +57,60 @@ def _annotators_by_document(membership, document_ids):
     return out
 
 
+def _prediction_sources(project):
+    """The prediction sources of the project, by name, in one query."""
+    return list(
+        AnnotationSet.objects.filter(document__project=project, kind=AnnotationSet.Kind.PREDICTION)
+        .order_by("source")
+        .values_list("source", flat=True)
+        .distinct()
+    )
+
+
+def _pct(value):
+    return None if value is None else round(100 * value)
+
+
 @project_page(Role.REVIEWER)
 def queue_page(request, membership):
     project = membership.project
-    rows = review_queue(project).values(
-        "id", "external_id", "title", "submitted_count", "wanted", "disagreement"
-    )
+    sources = _prediction_sources(project)
+    # The controls offer only what exists; anything else is the default.
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "disagreement"
+    chosen = request.GET.get("source") if request.GET.get("source") in sources else None
+    source = model_source(project, chosen) if sort == "model" else None
+    fields = ["id", "external_id", "title", "submitted_count", "wanted", "disagreement"]
+    if sort == "model":
+        fields.append("model_disagreement")
+    rows = review_queue(project, sort, source).values(*fields)
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     documents = list(page.object_list)
     names = _annotators_by_document(membership, [d["id"] for d in documents])
     for d in documents:
         d["annotators"], started = names[d["id"]]
         d["status"] = "in review" if started else "awaiting review"
-        d["score_pct"] = None if d["disagreement"] is None else round(100 * d["disagreement"])
+        d["score_pct"] = _pct(d["disagreement"])
         d["score_segments"] = [("score", d["score_pct"])]
         d["score_label"] = f"{d['score_pct']}% disagreement"
+        if sort == "model":
+            d["model_pct"] = _pct(d["model_disagreement"])
+            d["model_segments"] = [("score", d["model_pct"])]
+            d["model_label"] = f"{d['model_pct']}% disagreement with {source}"
+    query = {"sort": sort, **({"source": chosen} if chosen else {})} if sort == "model" else {}
     return render(
         request,
         "review/queue.html",
-        {"project": project, "membership": membership, "page": page, "documents": documents},
+        {
+            "project": project,
+            "membership": membership,
+            "page": page,
+            "documents": documents,
+            "sort": sort,
+            "sources": sources,
+            "chosen_source": chosen,
+            "source": source,
+            "sort_query": "&".join(f"{k}={quote(v)}" for k, v in query.items()),
+        },
     )
 
 

@@ -131,9 +131,31 @@ class QueueItemSerializer(serializers.Serializer):
     annotators = serializers.IntegerField(help_text="Submitted annotator sets.")
     annotators_wanted = serializers.IntegerField()
     disagreement = serializers.FloatField(allow_null=True, help_text="1 - micro F1; 0 is full.")
+    model_disagreement = serializers.FloatField(
+        allow_null=True,
+        required=False,
+        help_text="With sort=model: 1 - span F1 between the model's prediction set and the "
+        "spans most annotators made; null without a prediction set of the source.",
+    )
 
     class Meta:
         ref_name = "ReviewQueueItem"
+
+
+class QueuePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = QueueItemSerializer(many=True)
+    source = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="With sort=model: the prediction source compared with (null: the project "
+        "has no prediction set).",
+    )
+
+    class Meta:
+        ref_name = "PaginatedReviewQueue"
 
 
 # --------------------------------------------------------------------------- one document

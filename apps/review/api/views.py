@@ -22,7 +22,7 @@ from apps.annotations.pseudonyms import (
 from apps.annotations.sets import ProjectSchema
 from apps.documents.models import Document
 from apps.documents.text import token_offsets
-from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors, page
+from apps.projects.api.schema import SCOPED, VersionConflictSerializer, errors
 from apps.projects.errors import NotFound
 from apps.projects.inputs import id_problem
 from apps.projects.limits import MAX_ANNOTATORS, MIN_ANNOTATORS
@@ -34,7 +34,7 @@ from .. import gold as gold_ops
 from .. import merge
 from ..agreement import disagreement_score
 from ..models import AdjudicationEvent, Decision
-from ..queue import review_queue
+from ..queue import SORTS, model_source, review_queue
 from ..report import agreement_report, pseudonymous_report
 from . import schema
 
@@ -122,23 +122,37 @@ class AgreementView(ReviewerView):
 
 class ReviewQueueView(ReviewerView):
     """Documents whose annotators have all submitted and that are not
-    adjudicated, most disagreement first."""
+    adjudicated, most disagreement first. ``sort=model`` orders them by the
+    model's disagreement with the annotators instead: the prediction sets of
+    ``source``, else of the most recently written prediction source; the
+    answer names it in ``source``."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+            OpenApiParameter("sort", str, enum=list(SORTS)),
+            OpenApiParameter("source", str),
+        ],
         responses={
-            200: page("PaginatedReviewQueue", schema.QueueItemSerializer),
-            **errors(*SCOPED),
+            200: schema.QueuePageSerializer,
+            **errors(400, *SCOPED),
         },
     )
     def get(self, request, *args, **kwargs):
-        rows = review_queue(self.project).values(
-            "id", "external_id", "title", "submitted_count", "wanted", "disagreement"
-        )
+        sort = request.query_params.get("sort") or "disagreement"
+        source = None
+        if sort == "model":
+            source = model_source(self.project, request.query_params.get("source"))
+        fields = ["id", "external_id", "title", "submitted_count", "wanted", "disagreement"]
+        if sort == "model":
+            fields.append("model_disagreement")
+        rows = review_queue(self.project, sort, source).values(*fields)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
-        results = [
-            {
+        results = []
+        for row in page:
+            item = {
                 "id": row["id"],
                 "external_id": row["external_id"],
                 "title": row["title"],
@@ -146,9 +160,13 @@ class ReviewQueueView(ReviewerView):
                 "annotators_wanted": row["wanted"],
                 "disagreement": row["disagreement"],
             }
-            for row in page
-        ]
-        return paginator.get_paginated_response(results)
+            if sort == "model":
+                item["model_disagreement"] = row["model_disagreement"]
+            results.append(item)
+        response = paginator.get_paginated_response(results)
+        if sort == "model":
+            response.data["source"] = source
+        return response
 
 
 # --------------------------------------------------------------------------- one document
