@@ -1,8 +1,9 @@
 """Recommender job benchmark: the whole `train` job through the database.
 
-A synthetic news corpus with known entities (PERSON, ORG, GPE; names drawn
-from pools large enough that held-out documents name people the training
-never saw) is stored as a project: `--gold` sizes of adjudicated documents
+The learner's synthetic news corpus with known entities
+(bench/recommender_corpus.py: PERSON, ORG, GPE; ambiguous names; the open
+documents are its test documents, half of whose names and sentences no
+training document has) is stored as a project: `--gold` sizes of adjudicated documents
 (gold sets, as an import of gold stores them) and `--open` documents not
 adjudicated, on which the model suggests. For each size, in the same run:
 
@@ -34,10 +35,10 @@ figures of one run with each other.
 """
 
 import argparse
-import random
 import time
 
 import common  # sets Django up: keep it before Django and apps imports
+import recommender_corpus
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
@@ -52,85 +53,6 @@ from apps.projects.models import Job, Label, Membership, Project, Role
 from apps.recommender import evaluation, learner, training
 from apps.recommender.linking import ActorLinker
 from apps.recommender.models import RecommenderModel, RecommenderSettings
-
-SYLLABLES = ["ka", "ro", "mi", "sa", "to", "vel", "dri", "gu", "nez", "lo", "ra", "an", "bel"]
-SYLLABLES += ["mo", "ta", "ri", "do", "ven", "sol", "mar", "ti", "na", "ha", "kov", "lez", "pa"]
-ORG_TAILS = ["Council", "Bank", "Party", "Ministry", "Union", "Front", "Commission", "Agency"]
-
-
-def word(rng, parts=(2, 3)):
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(*parts))).capitalize()
-
-
-def pools(rng, people=3000, places=300, orgs=400):
-    """Names made of syllables: far more people than any training set repeats,
-    so held-out documents name many the model never saw."""
-    first = [word(rng) for _ in range(200)]
-    return {
-        "P": [
-            f"{rng.choice(first)} {word(rng)}" if rng.random() < 0.7 else word(rng, (3, 4))
-            for _ in range(people)
-        ],
-        "G": [word(rng, (2, 4)) for _ in range(places)],
-        "O": [
-            word(rng, (2, 3)).upper()[: rng.randint(3, 5)]
-            if rng.random() < 0.4
-            else f"the {word(rng)} {rng.choice(ORG_TAILS)}"
-            for _ in range(orgs)
-        ],
-    }
-
-
-PATTERNS = [
-    "{P} said on Monday that {O} would meet in {G} to discuss the {w} {w}.",
-    "In {G}, {P} told reporters the {w} had {w} the {w} with {O}.",
-    "{O} criticised {P} after the {w} {w} in {G}.",
-    "Officials from {O} and {O} arrived in {G}, where {P} is expected.",
-    "The {w} {w}, {P} added, is a matter for {G} and {O}.",
-    "{P} and {P} left {G} for talks with {O} about the {w}.",
-    "{G} and {G} signed the {w} {w}, {O} said.",
-    "Asked about {P}, a {w} of {O} declined to comment.",
-    "The {w} in {G} grew after {P} met {O} officials.",
-    "Reporting by {P} in {G}; editing by {P}.",
-]
-
-
-LABEL_OF = {"P": "PERSON", "O": "ORG", "G": "GPE"}
-
-
-def document(rng, names, sentences=5):
-    """(text, [(start, end, label)]) of a news-like article."""
-    text, spans = "", []
-    for _ in range(sentences):
-        pattern = rng.choice(PATTERNS)
-        out = ""
-        i = 0
-        while i < len(pattern):
-            if (
-                pattern.startswith("{P}", i)
-                or pattern.startswith("{O}", i)
-                or pattern.startswith("{G}", i)
-            ):
-                key = pattern[i + 1]
-                value = rng.choice(names[key])
-                start = len(text) + len(out)
-                if value.startswith("the "):  # the article is not part of the name
-                    out += "the "
-                    start += 4
-                    value = value[4:]
-                out += value
-                spans.append(
-                    (start, start + len(value), {"P": "PERSON", "O": "ORG", "G": "GPE"}[key])
-                )
-                i += 3
-            elif pattern.startswith("{w}", i):
-                out += rng.choice(common.WORDS)
-                i += 3
-            else:
-                out += pattern[i]
-                i += 1
-        text += out + " "
-    return text.rstrip(), spans
 
 
 def make_project(name, owner):
@@ -208,16 +130,17 @@ def main():
     parser.add_argument("--open", type=int, default=500, help="documents to suggest on")
     args = parser.parse_args()
     sizes = [int(n) for n in args.gold.split(",")]
-    rng = random.Random(14)
-    names = pools(rng)
-    corpus = [document(rng, names) for _ in range(max(sizes) + args.open)]
+    gold_pool = [(e.text, list(e.spans)) for _, e in recommender_corpus.build(max(sizes), seed=14)]
+    open_corpus = [
+        (e.text, list(e.spans)) for _, e in recommender_corpus.build(args.open, seed=14, test=True)
+    ]
+    corpus = gold_pool + open_corpus
     print(
         f"corpus: {len(corpus):,} documents of ~{sum(len(t) for t, _ in corpus) // len(corpus)} "
         f"characters, {sum(len(s) for _, s in corpus):,} entity spans; database "
         f"{connection.vendor}; open documents {args.open:,}"
     )
     owner = get_user_model().objects.create_user("bench-owner")
-    open_corpus = corpus[-args.open :]
     print(
         f"{'gold':>6} {'learner s':>10} {'job s':>8} {'not learner':>12} {'F1':>6} "
         f"{'size KB':>8} {'sugg docs/s':>12} {'alias docs/s':>13} {'work with':>10} {'without':>8}"
@@ -225,7 +148,7 @@ def main():
     for size in sizes:
         project = make_project(f"bench {size}", owner)
         RecommenderSettings.objects.create(project=project, enabled=True, threshold=0.0)
-        gold_corpus = corpus[:size]
+        gold_corpus = gold_pool[:size]
         store(project, gold_corpus, adjudicated=True)
         open_documents = store(project, open_corpus, adjudicated=False, offset=len(corpus))
 
