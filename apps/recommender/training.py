@@ -22,9 +22,10 @@ One run, all or nothing:
    previous version's sets, the previous version retired. A failed or
    killed run stores none of it: the previous version stays in use.
 
-The previous version's suggestions are measured before they are replaced:
-how many the annotators accepted (an annotator span equal to one) and
-rejected (AnnotationSet.rejected_predictions), kept with the new version.
+The previous version's suggestions are measured before they are replaced
+(review/outcomes.py): how many the annotators' and the gold sets accepted
+(a span equal to one) and rejected (AnnotationSet.rejected_predictions),
+kept with the new version.
 """
 
 import time
@@ -42,8 +43,7 @@ from apps.mentions.preannotate import PreannotateError, suggest_all, write_predi
 from apps.projects.errors import Conflict, Invalid
 from apps.projects.jobs import JobError, finish_within, start_job
 from apps.projects.models import Job, Label
-from apps.review.agreement import prediction_agreement
-from apps.review.loading import prediction_spans, submitted_sets
+from apps.review.outcomes import suggestion_outcomes_of
 
 from . import evaluation, learner
 from .linking import ActorLinker, past_links
@@ -240,25 +240,24 @@ def micro_f1(scores):
 
 
 def acceptance_of(project, version):
-    """How annotators took the suggestions of `version`'s prediction sets:
-    ``{"source", "accepted", "rejected", "unreviewed", "acceptance"}`` (see
-    agreement.prediction_agreement), or None when it wrote none."""
+    """How the sets that reviewed `version`'s suggestions took them
+    (review.outcomes: every submitted annotator set and the gold set of each
+    document it suggested on): ``{"source", "accepted", "rejected", "left",
+    "acceptance"}``, acceptance being accepted / (accepted + rejected), None
+    when none was accepted or rejected; None when no set reviewed any."""
     source = source_of(version)
     documents = AnnotationSet.objects.filter(
         document__project=project, kind=AnnotationSet.Kind.PREDICTION, source=source
     ).values("document_id")
-    predictions = {
-        doc: {source: by_source[source]}
-        for doc, by_source in prediction_spans(documents).items()
-        if source in by_source
-    }
-    if not predictions:
+    counts = suggestion_outcomes_of(documents, [source]).get(source)
+    if counts is None:
         return None
-    result = prediction_agreement(predictions, submitted_sets(list(predictions)))
-    for row in result["sources"]:
-        if row["source"] == source:
-            return row
-    return None
+    decided = counts["accepted"] + counts["rejected"]
+    return {
+        "source": source,
+        **counts,
+        "acceptance": counts["accepted"] / decided if decided else None,
+    }
 
 
 # --------------------------------------------------------------------------- suggesting

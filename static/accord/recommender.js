@@ -92,8 +92,8 @@ function drawTraining() {
   drawScores(current, `Scored on ${plural(current.scores.held_out, "held-out document")} (${current.scores.method}${current.scores.method === "k-fold" ? `, ${current.scores.folds} folds` : ""}).`);
   const a = current.previous_acceptance;
   $("acceptance").textContent = a
-    ? `Version ${a.version}'s suggestions: ${a.accepted} accepted, ${a.rejected} rejected, ${a.unreviewed} not reviewed` +
-      (a.acceptance && a.acceptance.value !== null && a.acceptance.value !== undefined ? ` — ${Math.round(a.acceptance.value * 100)}% accepted.` : ".")
+    ? `Version ${a.version}'s suggestions: ${a.accepted} accepted, ${a.rejected} rejected, ${a.left} left as they were` +
+      (a.acceptance === null ? "." : ` — ${Math.round(a.acceptance * 100)}% of those decided were accepted.`)
     : "";
 }
 

@@ -123,7 +123,8 @@ def test_the_next_version_replaces_the_sets_and_measures_the_acceptance(project,
     acceptance = second.previous_acceptance
     assert acceptance["version"] == 1 and acceptance["source"] == "recommender-v1"
     assert acceptance["accepted"] == 1 and acceptance["rejected"] == 1
-    assert acceptance["acceptance"]["value"] == 0.5
+    assert acceptance["left"] == len(suggested) - 2
+    assert acceptance["acceptance"] == 0.5
     assert set(predictions(project).values_list("source", flat=True)) == {"recommender-v2"}
 
 

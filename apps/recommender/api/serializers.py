@@ -98,10 +98,12 @@ class ScoresSerializer(serializers.Serializer):
 class AcceptanceSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     source = serializers.CharField()
-    accepted = serializers.IntegerField()
-    rejected = serializers.IntegerField()
-    unreviewed = serializers.IntegerField()
-    acceptance = serializers.JSONField(help_text="A result of agreement.py: value, n, reason.")
+    accepted = serializers.IntegerField(help_text="Suggestions a reviewing set has as a span.")
+    rejected = serializers.IntegerField(help_text="Suggestions a reviewing set rejected.")
+    left = serializers.IntegerField(help_text="Suggestions a reviewing set did neither to.")
+    acceptance = serializers.FloatField(
+        allow_null=True, help_text="accepted / (accepted + rejected); null when both are 0."
+    )
 
     class Meta:
         ref_name = "RecommenderAcceptance"
