@@ -2,8 +2,6 @@
 labels by keyboard, train now, read the scores, the versions and the curve.
 Jobs run in the request here (the test settings' immediate backend)."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,13 +13,9 @@ from tests.recommender.corpus import build
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots-recapp")
-
 
 def shot(page, screenshot_path, name):
     page.screenshot(path=screenshot_path(name), full_page=True)
-    if SHOTS.is_dir():
-        page.screenshot(path=SHOTS / name, full_page=True)
 
 
 def test_switch_on_train_and_read_the_scores(page, live_server, project, screenshot_path):
