@@ -15,6 +15,7 @@ project_apis = [
     path("", include("apps.mentions.api.urls")),
     path("", include("apps.review.api.urls")),
     path("", include("apps.datasets.api.urls")),
+    path("", include("apps.recommender.api.urls")),
 ]
 
 urlpatterns = [

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.mentions",
     "apps.review",
     "apps.datasets",
+    "apps.recommender",
     "apps.front",
 ]
 

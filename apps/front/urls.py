@@ -18,6 +18,7 @@ from .views import (
     preannotate,
     project_settings,
     projects,
+    recommender,
     review,
     workspace,
 )
@@ -58,6 +59,7 @@ urlpatterns = [
     ),
     path(f"{project}import/", imports.import_page, name="import-page"),
     path(f"{project}preannotate/", preannotate.preannotate_page, name="preannotate-page"),
+    path(f"{project}recommender/", recommender.recommender_page, name="recommender-page"),
     path(f"{project}settings/", project_settings.project_settings, name="project-settings-page"),
     path(f"{project}documents/<id:document_pk>/", workspace.workspace, name="workspace"),
     path(f"{project}next/", workspace.next_document_page, name="next-document"),

@@ -88,6 +88,11 @@ KINDS = {
     # (jobs_seen_by), then its project's owners'. Not retried: the restore
     # writes release files to storage that a killed worker cannot remove.
     "restore": JobKind(sees=Role.OWNER, starts=Role.OWNER, retryable=False, reads_file=True),
+    # The project's recommender learning from its gold (apps/recommender):
+    # reviewers read its scores, so they see it; owners start it. Its model
+    # row, its suggestions and its outcome commit together (finish_within),
+    # so a lost attempt stored nothing and the previous model stays in use.
+    "train": JobKind(sees=Role.REVIEWER, starts=Role.OWNER, retryable=True),
 }
 UNKNOWN_KIND = JobKind(sees=Role.OWNER, starts=Role.OWNER, retryable=False)
 

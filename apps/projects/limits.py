@@ -35,3 +35,10 @@ def routing_ceiling_problem(annotators_per_document, routing_max_annotators, rou
             "routing only adds annotators to the k a document starts with."
         )
     return None
+
+
+# The recommender's threshold is a micro F1, from 0 to 1; its retrain_after
+# counts adjudicated documents (0: train only on demand).
+MIN_RECOMMENDER_THRESHOLD = 0.0
+MAX_RECOMMENDER_THRESHOLD = 1.0
+MAX_RETRAIN_AFTER = 100_000

@@ -22,6 +22,7 @@ from apps.projects.errors import Conflict
 
 from . import merge
 from .models import AdjudicationEvent, Decision
+from .signals import document_adjudicated
 
 NO_GOLD = (
     "This document has no gold set yet: the first decision, auto-merge, accept or "
@@ -359,6 +360,9 @@ def accept(document, user, reason=""):
         Document.objects.filter(pk=document.pk).update(adjudicated_at=now, last_activity=now)
         AdjudicationEvent.objects.create(
             document=document, action=AdjudicationEvent.Action.ACCEPT, user=user, reason=reason
+        )
+        document_adjudicated.send(
+            sender=accept, project_id=document.project_id, document_id=document.pk
         )
     return now
 

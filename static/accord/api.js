@@ -205,6 +205,14 @@ export class Api {
       // The same selection {documents?, filter?, unannotated?} → {documents: n}
       count: (body) => send("POST", "preannotate/count/", body),
     };
+    this.recommender = {
+      get: () => send("GET", "recommender/"),
+      // {enabled?, threshold?, retrain_after?, include_submitted?, labels?} → the summary
+      update: (fields) => send("PATCH", "recommender/", fields),
+      // → {job} (202); 409 while a training is queued or running
+      train: () => send("POST", "recommender/train/"),
+      models: () => send("GET", "recommender/models/"),
+    };
     this.project = {
       get: () => send("GET", ""),
       update: (fields) => send("PATCH", "", fields),

@@ -64,6 +64,7 @@ def build_world():
             project=project, kind="preannotate", handler="-", created_by=users["olga"]
         ),
         "import": Job.objects.create(project=project, kind="import", handler="-"),
+        "train": Job.objects.create(project=project, kind="train", handler="-"),
         # A row of a kind no longer registered: the owners' alone.
         "retired": Job.objects.create(project=project, kind="retired", handler="-"),
     }
@@ -239,6 +240,8 @@ API = [
     Row("named release job", "jobs/{job_named}/", reviewer_may()),
     Row("preannotate job", "jobs/{job_preannotate}/", owner_may()),
     Row("import job", "jobs/{job_import}/", owner_may()),
+    # A training: reviewers read the recommender's scores, so they see it.
+    Row("train job", "jobs/{job_train}/", reviewer_may()),
     Row("job of a retired kind", "jobs/{job_retired}/", owner_may()),
 ]
 
@@ -249,6 +252,7 @@ PAGES = [
     Row("document-view-page", "/projects/{p}/documents/{d1}/view/", member_may(), page=True),
     Row("import-page", "/projects/{p}/import/", owner_may(), page=True),
     Row("preannotate-page", "/projects/{p}/preannotate/", owner_may(), page=True),
+    Row("recommender-page", "/projects/{p}/recommender/", owner_may(), page=True),
     Row("project-settings-page", "/projects/{p}/settings/", owner_may(), page=True),
     Row("workspace", "/projects/{p}/documents/{d2}/", member_may(), page=True),
     Row("actor-registry", "/projects/{p}/actors/", member_may(), page=True),
@@ -515,8 +519,9 @@ def test_each_role_lists_the_jobs_whose_work_it_may_see(world, client_for):
         "release",
         "release",
         "retired",
+        "train",
     ]
-    assert listed_kinds(client_for, "rita", world) == ["release", "release"]
+    assert listed_kinds(client_for, "rita", world) == ["release", "release", "train"]
     assert listed_kinds(client_for, "ana", world) == []
     assert listed_kinds(client_for, "oscar", world) == []
 
@@ -543,7 +548,7 @@ def test_a_reviewer_lists_jobs_in_a_fixed_number_of_queries(
     for kind in ("release", "preannotate", "import") * 5:
         Job.objects.create(project=world["project"], kind=kind, handler="-")
     with django_assert_num_queries(len(small)):
-        assert len(rita.get(url).json()["results"]) == 7
+        assert len(rita.get(url).json()["results"]) == 8
 
 
 def test_a_set_author_seen_by_an_annotator_is_a_username(world):

@@ -24,10 +24,15 @@ from apps.documents.models import Document
 from tests.builders import add_gold, concept_stance, make_project, span_of
 
 
-@pytest.fixture(scope="module")
-def openapi():
+def openapi_schema():
+    """The API's OpenAPI document as JSON data (other apps' tests check with it too)."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return json.loads(OpenApiJsonRenderer().render(schema))
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    return openapi_schema()
 
 
 def strict(node):
