@@ -167,8 +167,14 @@ export class SetModel {
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-// A rejected suggestion's identity: its prediction set's source and the span.
-export const rejectionKey = (r) => JSON.stringify([r.source, r.start, r.end, r.label]);
+// The recommender writes each model version under a source of its own
+// ("recommender-v3"); a suggestion rejected from one version stays rejected
+// when a later version makes it again.
+const sourceFamily = (source) => (/^recommender-v\d+$/.test(source || "") ? "recommender" : source || "");
+
+// A rejected suggestion's identity: its prediction set's source (its family)
+// and the span.
+export const rejectionKey = (r) => JSON.stringify([sourceFamily(r.source), r.start, r.end, r.label]);
 
 // Re-apply my change (base -> mine) on top of theirs: what I added or edited
 // wins, what I deleted goes, everything else is theirs. The result keeps

@@ -125,3 +125,26 @@ def test_the_set_model_keeps_stances_on_concepts_apart(page, live_server):
         (None, 8, "OPPOSE"),
         ("b", None, "SUPPORT"),
     ]
+
+
+def test_a_rejection_outlives_the_recommender_version_that_made_it(page, live_server):
+    page.goto(f"{live_server.url}/static/accord/accord.css")
+    out = page.evaluate(
+        """async () => {
+            const { SetModel } = await import("/static/accord/store.js");
+            const m = new SetModel({ id: 1, version: 1, spans: [], stances: [],
+                rejected_predictions: [{ source: "recommender-v3", start: 0, end: 6, label: "GPE" }] });
+            const span = { start: 0, end: 6, label: "GPE" };
+            return {
+                nextVersion: m.isRejected("recommender-v4", span),
+                otherSource: m.isRejected("aliases", span),
+                again: m.rejectPrediction("recommender-v4", span),
+                kept: m.content().rejected_predictions,
+            };
+        }"""
+    )
+    assert out["nextVersion"] is True
+    assert out["otherSource"] is False  # another suggester's suggestion is its own
+    assert out["again"] is False
+    # The stored rejection keeps the version that was rejected (its outcomes count).
+    assert out["kept"] == [{"source": "recommender-v3", "start": 0, "end": 6, "label": "GPE"}]
