@@ -329,7 +329,8 @@ def test_archive_and_restore_cost_the_same_queries_for_each_chunk(rich):
 def test_every_model_and_column_is_archived_or_said_not_to_be():
     archived = {spec.model for spec in SPECS.values()}
     ours = {m for m in apps.get_models() if m.__module__.startswith("apps.")}
-    assert ours - archived - set(NOT_ARCHIVED) == set(), "say whether the archive holds it"
+    left_out = {apps.get_model(m) if isinstance(m, str) else m for m in NOT_ARCHIVED}
+    assert ours - archived - left_out == set(), "say whether the archive holds it"
     for spec in SPECS.values():
         named = {*spec.plain, *spec.carried, *spec.derived, *spec.instance}
         columns = {f.name for f in spec.model._meta.concrete_fields if not f.primary_key}

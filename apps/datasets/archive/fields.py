@@ -97,6 +97,11 @@ NOT_ARCHIVED = {
     ModelDisagreement: "a cache of each document's disagreement with a model, "
     "recomputed when the queue is next sorted by it",
     ReleaseFile: "a release's data files; the archive holds its manifest, not its files",
+    # By label: the recommender sits above the datasets app, which may not import it.
+    "recommender.RecommenderSettings": "the recommender is switched on per instance: a restored "
+    "project starts with it off, to be set on its recommender page",
+    "recommender.RecommenderModel": "trained versions are rebuilt from the restored gold by "
+    "training again; the bytes of a CRF are not a dataset",
 }
 
 
