@@ -144,7 +144,7 @@ def test_a_reviewer_follows_a_release_with_names_to_ready(page, live_server, ano
     )
 
 
-def test_the_jobs_page_shows_a_reviewer_the_release_jobs_only(
+def test_the_jobs_page_shows_a_reviewer_the_release_and_train_jobs_only(
     page, live_server, anonymous, users, screenshot_path
 ):
     create_release(anonymous, {"name": "v1", "formats": ["jsonl"]}, users["olga"])
@@ -163,7 +163,7 @@ def test_the_jobs_page_shows_a_reviewer_the_release_jobs_only(
     expect(page.locator("#job-rows tr .job-kind")).to_have_text("release")
     expect(page.locator(f'tr[data-job="{hidden.pk}"]')).to_have_count(0)
     expect(page.locator("#jobs-scope")).to_have_text(
-        "Shown to you as a reviewer: release jobs. "
+        "Shown to you as a reviewer: release jobs, train jobs. "
         "Not shown: import jobs (owners), preannotate jobs (owners), restore jobs (owners)."
     )
     page.screenshot(path=screenshot_path("jobs-reviewer.png"))
