@@ -317,6 +317,13 @@ def _remove_older_sets(project, keep_source):
     return len(rows)
 
 
+def withdraw_suggestions(project):
+    """Remove the prediction sets of every recommender version: switched
+    off, its suggestions leave the workspaces at once (annotators' sets and
+    their rejections stay). The next training once it is on writes them again."""
+    return _remove_older_sets(project, keep_source="")
+
+
 # --------------------------------------------------------------------------- the job
 
 

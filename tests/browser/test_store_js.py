@@ -132,8 +132,9 @@ def test_a_rejection_outlives_the_recommender_version_that_made_it(page, live_se
     out = page.evaluate(
         """async () => {
             const { SetModel } = await import("/static/accord/store.js");
+            const rejected = { source: "recommender-v3", start: 0, end: 6, label: "GPE" };
             const m = new SetModel({ id: 1, version: 1, spans: [], stances: [],
-                rejected_predictions: [{ source: "recommender-v3", start: 0, end: 6, label: "GPE" }] });
+                rejected_predictions: [rejected] });
             const span = { start: 0, end: 6, label: "GPE" };
             return {
                 nextVersion: m.isRejected("recommender-v4", span),

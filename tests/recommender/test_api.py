@@ -140,3 +140,32 @@ def test_the_answers_match_the_openapi_schema(project, client_for):
     check(olga.post(url(project, "train/")))  # 409
     check(rita.get(url(project)))
     assert {code for _, _, code in check.checked} == {"200", "202", "400", "403", "409"}
+
+
+def test_switching_it_off_withdraws_its_suggestions(project, client_for, users):
+    from apps.annotations.models import AnnotationSet
+    from apps.documents.models import Document
+    from tests.builders import annotate
+
+    olga = client_for("olga")
+    olga.patch(url(project), {"enabled": True, "threshold": 0.2}, content_type="application/json")
+    build(project, gold=8, open_documents=2)
+    assert olga.post(url(project, "train/")).status_code == 202
+    predictions = AnnotationSet.objects.filter(
+        document__project=project, kind=AnnotationSet.Kind.PREDICTION
+    )
+    assert predictions.filter(source="recommender-v1").exists()
+    open_document = Document.objects.filter(project=project, adjudicated_at=None).first()
+    AnnotationSet.objects.create(
+        document=open_document, kind="prediction", source="aliases", status="submitted"
+    )
+    rejected = [{"source": "recommender-v1", "start": 0, "end": 3, "label": "GPE"}]
+    mine = annotate(open_document, users["ana"], rejected=rejected, submit=False)
+
+    off = olga.patch(url(project), {"enabled": False}, content_type="application/json")
+    assert off.status_code == 200, off.content
+    # The recommender's suggestions are gone; another suggester's and the
+    # annotator's set, with what they rejected, stay.
+    assert list(predictions.values_list("source", flat=True)) == ["aliases"]
+    mine.refresh_from_db()
+    assert mine.rejected_predictions == rejected

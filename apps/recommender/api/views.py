@@ -13,7 +13,13 @@ from apps.projects.models import Label, Role
 from apps.projects.permissions import ProjectScopedMixin
 
 from ..models import RecommenderModel, RecommenderSettings
-from ..training import check_can_train, running_training, settings_of, start_training
+from ..training import (
+    check_can_train,
+    running_training,
+    settings_of,
+    start_training,
+    withdraw_suggestions,
+)
 from .serializers import (
     RecommenderModelSerializer,
     RecommenderSerializer,
@@ -74,11 +80,14 @@ class RecommenderView(ProjectScopedMixin, APIView):
     def patch(self, request, *args, **kwargs):
         with transaction.atomic():
             recommender, _ = RecommenderSettings.objects.get_or_create(project=self.project)
+            was_on = recommender.enabled
             serializer = RecommenderSettingsSerializer(
                 recommender, data=request.data, partial=True, context={"project": self.project}
             )
             serializer.is_valid(raise_exception=True)
             serializer.save()
+            if was_on and not recommender.enabled:
+                withdraw_suggestions(self.project)
         return Response(summary(self.project))
 
 
