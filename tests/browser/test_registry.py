@@ -250,6 +250,9 @@ def test_mentions_link_to_the_workspace_only_from_the_callers_own_set(
     assert {links.nth(i).get_attribute("href") for i in range(2)} == {review}
     links.first.click()
     page.wait_for_url(f"{live_server.url}{review}")
+    # Until the review screen has read the document, a write from this
+    # thread can meet its reads on the shared in-memory SQLite ("table is locked").
+    page.wait_for_selector("body[data-ready=true]")
     assert not AnnotationSet.objects.filter(author=users["rita"]).exists()
 
     # An annotator of an open (not blind) project sees a colleague's mention
