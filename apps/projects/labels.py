@@ -29,6 +29,10 @@ def on_schema_row_saved(sender, instance, **kwargs):
     """post_save / post_delete of a Label or CategoryGroup. The project object
     the row was saved with, when it holds one, learns the new version too, so
     code that goes on with that object reads the labels it just wrote."""
+    origin = kwargs.get("origin")
+    model = getattr(origin, "model", type(origin))
+    if model is Project:
+        return  # the project itself is being deleted: nothing is left to cache
     schema_changed(instance.project_id)
     project = instance._state.fields_cache.get("project")
     if project is not None:

@@ -218,3 +218,21 @@ def test_a_label_added_is_seen_by_the_next_put(client_for, api, document, projec
     r = client_for("olga").post(api("labels/"), {"kind": "entity", "name": "CITY"}, format="json")
     assert r.status_code == 201, r.content
     assert ana.put(url, body, format="json").status_code == 200
+
+
+def test_deleting_a_label_advances_the_schema_but_deleting_a_project_does_not_per_label(
+    project, django_assert_max_num_queries
+):
+    from apps.projects.models import Project
+
+    before = Project.objects.get(pk=project.pk).schema_version
+    Label.objects.create(project=project, kind="entity", name="EXTRA").delete()
+    assert Project.objects.get(pk=project.pk).schema_version == before + 2
+    for n in range(30):
+        Label.objects.create(project=project, kind="entity", name=f"MORE{n}")
+    # The cascade deletes the labels with the project: no UPDATE of the
+    # project's schema version per label on the way out.
+    with django_assert_max_num_queries(60) as captured:
+        Project.objects.get(pk=project.pk).delete()
+    updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert updates == []
