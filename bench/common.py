@@ -50,7 +50,9 @@ WORDS = [
 @contextlib.contextmanager
 def throwaway_database():
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
+    # A run killed before its cleanup leaves its database behind: replace it
+    # rather than stop at Django's "delete it?" prompt.
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield
     finally:
