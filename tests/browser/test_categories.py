@@ -187,3 +187,19 @@ def test_the_document_view_shows_each_sets_categories(
     page.keyboard.press("]")
     expect(categories).to_contain_text("NEGATIVE")
     expect(categories).not_to_contain_text("POSITIVE")
+
+
+def test_the_project_page_lists_the_categories_with_their_keys_and_groups(
+    page, live_server, project, screenshot_path
+):
+    from tests import builders
+
+    builders.sign_in(page, live_server.url, "ana")
+    page.goto(f"{live_server.url}/projects/{project.pk}/")  # server-rendered, no script
+    rows = page.locator("#category-labels tr")
+    expect(rows).to_have_count(4)
+    security = rows.filter(has_text="SECURITY")
+    expect(security.locator("kbd")).to_have_text("4")
+    expect(security).to_contain_text("FRAME")
+    expect(rows.filter(has_text="NEGATIVE")).to_contain_text("TONE")
+    page.locator(".labels").screenshot(path=screenshot_path("project-labels-categories.png"))

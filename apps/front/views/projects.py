@@ -85,7 +85,9 @@ def project_list(request):
 @project_page(Role.ANNOTATOR)
 def project_detail(request, membership):
     project = membership.project
-    labels = list(Label.objects.filter(project=project).order_by(*LABEL_ORDER))
+    labels = list(
+        Label.objects.filter(project=project).select_related("group").order_by(*LABEL_ORDER)
+    )
     queue = list(
         AnnotationSet.objects.filter(
             kind=AnnotationSet.Kind.ANNOTATOR, author=request.user, document__project=project
@@ -108,6 +110,11 @@ def project_detail(request, membership):
         "guidelines": render_guidelines(project.guidelines),
         "entity_labels": [label for label in labels if label.kind == Label.Kind.ENTITY],
         "stance_labels": [label for label in labels if label.kind == Label.Kind.STANCE],
+        # Group by group, each in the schema's order, as the workspace shows them.
+        "category_labels": sorted(
+            (label for label in labels if label.kind == Label.Kind.CATEGORY),
+            key=lambda label: (label.group.position, label.group.name) if label.group else (0, ""),
+        ),
         "in_progress": [s for s in queue if s.status == AnnotationSet.Status.IN_PROGRESS],
         "submitted": [s for s in queue if s.status == AnnotationSet.Status.SUBMITTED],
         "progress": _progress([project.pk], request.user)[project.pk],
