@@ -188,6 +188,26 @@ def documents_of(set_ids):
     )
 
 
+def clear_contents(set_ids):
+    """Delete the spans, stances and categories of these sets (ids) before
+    their content is written again or the sets are deleted: three DELETEs,
+    where Django's cascade would first load every row it deletes."""
+    Stance.objects.filter(set_id__in=set_ids).delete()
+    Span.objects.filter(set_id__in=set_ids).delete()
+    SetCategory.objects.filter(set_id__in=set_ids).delete()
+
+
+def delete_sets(sets):
+    """Delete sets, given as ``[(set_id, document_id), ...]``, with their
+    content, and bring their documents' sort keys up to date."""
+    if not sets:
+        return
+    ids = [set_id for set_id, _ in sets]
+    clear_contents(ids)
+    AnnotationSet.objects.filter(pk__in=ids).delete()
+    refresh_sort_keys(Document.objects.filter(pk__in={document for _, document in sets}))
+
+
 def insert_rows(sets, label_ids):
     """Insert the spans, stances and categories of cleaned sets, given as
     ``[(set_id, CleanSet), ...]``, in four queries whatever their number.
@@ -262,9 +282,7 @@ def replace_set(aset, expected_version, clean, label_ids, rejected=None):
                 f"now {current['version']}). Reload it and apply your change again.",
                 current["version"],
             )
-        Stance.objects.filter(set_id=aset.pk).delete()
-        Span.objects.filter(set_id=aset.pk).delete()
-        SetCategory.objects.filter(set_id=aset.pk).delete()
+        clear_contents([aset.pk])
         insert_rows([(aset.pk, clean)], label_ids)
     return expected_version + 1
 

@@ -30,8 +30,8 @@ from django.utils import timezone
 from apps.actors.registry import load_registry
 from apps.actors.suggesters import DEFAULT, SuggesterError, get_suggester
 from apps.annotations.document_filter import filter_documents
-from apps.annotations.models import AnnotationSet, Span, Stance
-from apps.annotations.sets import ProjectSchema, insert_rows, refresh_sort_keys
+from apps.annotations.models import AnnotationSet
+from apps.annotations.sets import ProjectSchema, clear_contents, delete_sets, insert_rows
 from apps.annotations.validation import describe, validate_set
 from apps.documents.models import Document
 from apps.projects.errors import Invalid
@@ -305,21 +305,12 @@ def write_predictions(project, source, cleaned, label_ids, progress=None, uncert
                         document_id__in=chunk, kind=AnnotationSet.Kind.PREDICTION, source=source
                     ).values_list("document_id", "id")
                 )
-                old = list(existing.values())
-                if old:
-                    Stance.objects.filter(set_id__in=old).delete()
-                    Span.objects.filter(set_id__in=old).delete()
-                gone = [existing[d] for d in chunk if d in existing and cleaned[d] is None]
-                if gone:
-                    AnnotationSet.objects.filter(pk__in=gone).delete()
-                    deleted += len(gone)
-                    refresh_sort_keys(
-                        Document.objects.filter(
-                            pk__in=[d for d in chunk if d in existing and cleaned[d] is None]
-                        )
-                    )
+                gone = [(existing[d], d) for d in chunk if d in existing and cleaned[d] is None]
+                delete_sets(gone)
+                deleted += len(gone)
                 kept = [existing[d] for d in chunk if d in existing and cleaned[d] is not None]
                 if kept:
+                    clear_contents(kept)
                     AnnotationSet.objects.filter(pk__in=kept).update(
                         version=F("version") + 1, updated_at=now
                     )

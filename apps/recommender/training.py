@@ -36,8 +36,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.actors.registry import registry_actors
-from apps.annotations.models import AnnotationSet, Span, Stance
-from apps.annotations.sets import SPAN_COLUMNS, load_contents, refresh_sort_keys
+from apps.annotations.models import AnnotationSet
+from apps.annotations.sets import SPAN_COLUMNS, delete_sets, load_contents
 from apps.documents.models import Document
 from apps.mentions.preannotate import PreannotateError, suggest_all, write_predictions
 from apps.projects.errors import Conflict, Invalid
@@ -308,12 +308,7 @@ def _remove_older_sets(project, keep_source):
     ).exclude(source=keep_source)
     rows = list(old.values_list("pk", "document_id"))
     for i in range(0, len(rows), BATCH):
-        chunk = rows[i : i + BATCH]
-        ids = [pk for pk, _ in chunk]
-        Stance.objects.filter(set_id__in=ids).delete()
-        Span.objects.filter(set_id__in=ids).delete()
-        AnnotationSet.objects.filter(pk__in=ids).delete()
-        refresh_sort_keys(Document.objects.filter(pk__in={d for _, d in chunk}))
+        delete_sets(rows[i : i + BATCH])
     return len(rows)
 
 
