@@ -120,10 +120,9 @@ def build_world(project, suffix=""):
     )
 
 
-@pytest.fixture
-def world(users, project):
-    get_user_model().objects.create_user("zoe", password="pw")  # a user to invite
-    return build_world(project)
+def matrix_cases(matrix):
+    """The parameters of a matrix test: every row of `matrix` as every role."""
+    return [pytest.param(row, role, id=f"{row.id} as {role}") for row in matrix for role in ROLES]
 
 
 # --------------------------------------------------------------------------- the matrix
@@ -354,7 +353,7 @@ MATRIX = [
     ),
 ]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 PROJECT_ROWS = [row for row in MATRIX if "{p}" in row.path]
 SUB_OBJECT_ROWS = [row for row in MATRIX if row.has_sub_object]
 

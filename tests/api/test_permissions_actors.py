@@ -5,11 +5,10 @@ import pytest
 from apps.projects.models import Job
 
 from .test_permissions import (
-    ROLES,
     Row,
-    build_world,
     call,
     check_row,
+    matrix_cases,
     member_may,
     owner_may,
     reviewer_may,
@@ -17,11 +16,6 @@ from .test_permissions import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(users, project):
-    return build_world(project)
 
 
 def map_kinds(world, user):
@@ -55,7 +49,7 @@ MATRIX = [
     ),
 ]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)

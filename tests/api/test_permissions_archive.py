@@ -5,13 +5,21 @@ import gzip
 import orjson
 import pytest
 
-from tests.api.test_permissions import ROLES, USERNAME, Row, build_world, call, check_row, owner_may
+from tests.api.test_permissions import (
+    USERNAME,
+    Row,
+    build_world,
+    call,
+    check_row,
+    matrix_cases,
+    owner_may,
+)
 
 pytestmark = pytest.mark.django_db
 
 MATRIX = [Row("archive", "GET", "projects/{p}/archive/", owner_may(200))]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)

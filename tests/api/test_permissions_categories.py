@@ -7,14 +7,13 @@ from apps.projects.models import CategoryGroup, Label
 
 from .test_permissions import (
     MISSING,
-    ROLES,
     Row,
     call,
     check_row,
+    matrix_cases,
     member_may,
     owner_may,
     snapshot,
-    world,  # noqa: F401  (the fixture)
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +40,11 @@ MATRIX = [
     Row("category-group-detail", "DELETE", "projects/{p}/category-groups/{group}/", owner_may(204)),
 ]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.fixture
-def groups(world):  # noqa: F811
+def groups(world):
     """A group in use by a label (FRAME) and the spare one the rows act on."""
     frame = CategoryGroup.objects.create(project=world.project, name="FRAME", multiple=True)
     Label.objects.create(project=world.project, kind="category", name="SOVEREIGNTY", group=frame)
@@ -57,11 +56,11 @@ def state():
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)
-def test_permission_matrix_categories(row, role, world, groups, users, client_for):  # noqa: F811
+def test_permission_matrix_categories(row, role, world, groups, users, client_for):
     check_row(row, role, world, users, client_for, state=state, ids=world.ids(group=groups.pk))
 
 
 @pytest.mark.parametrize("row", [r for r in MATRIX if "{group}" in r.path], ids=lambda r: r.id)
-def test_a_missing_group_is_404_even_to_an_owner(row, world, groups, client_for):  # noqa: F811
+def test_a_missing_group_is_404_even_to_an_owner(row, world, groups, client_for):
     response = call(client_for("olga"), row, world, "olga", world.ids(group=MISSING))
     assert response.status_code == 404

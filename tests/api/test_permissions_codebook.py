@@ -18,6 +18,7 @@ from .test_permissions import (
     build_world,
     call,
     check_row,
+    matrix_cases,
     member_may,
     owner_may,
     snapshot,
@@ -85,7 +86,7 @@ MATRIX = [
     ),
 ]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 CONCEPT_ROWS = [row for row in MATRIX if "{concept}" in row.path]
 
 

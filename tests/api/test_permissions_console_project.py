@@ -2,14 +2,9 @@
 
 import pytest
 
-from .test_permissions import ROLES, Row, build_world, check_row, signed_in_may
+from .test_permissions import Row, check_row, matrix_cases, signed_in_may
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(users, project):
-    return build_world(project)
 
 
 MATRIX = [
@@ -22,7 +17,7 @@ MATRIX = [
     ),
 ]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)

@@ -17,6 +17,7 @@ from tests.api.test_permissions import (
     build_world,
     call,
     check_row,
+    matrix_cases,
     owner_may,
     reviewer_may,
     snapshot,
@@ -47,7 +48,7 @@ MATRIX = [
     Row("release-manifest", "GET", "projects/{p}/releases/{r}/files/manifest/", reviewer_may(200)),
 ]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ from tests.builders import make_project
 
 from .test_permissions import (
     MEMBER_ROLES,
-    ROLES,
     USERNAME,
     Row,
     build_world,
     call,
     check_row,
+    matrix_cases,
     member_may,
     snapshot,
 )
@@ -19,16 +19,11 @@ from .test_permissions import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(users, project):
-    return build_world(project)
-
-
 MATRIX = [
     Row("actor-mentions", "GET", "projects/{p}/actors/{actor}/mentions/", member_may(200)),
 ]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)

@@ -8,23 +8,17 @@ from apps.recommender.models import RecommenderModel, RecommenderSettings
 
 from .test_permissions import (
     MEMBER_ROLES,
-    ROLES,
     USERNAME,
     Row,
-    build_world,
     call,
     check_row,
+    matrix_cases,
     owner_may,
     reviewer_may,
     snapshot,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(users, project):
-    return build_world(project)
 
 
 def state():
@@ -50,7 +44,7 @@ MATRIX = [
     Row("recommender-models", "GET", "projects/{p}/recommender/models/", reviewer_may(200)),
 ]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)

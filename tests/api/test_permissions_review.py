@@ -12,13 +12,12 @@ from tests.builders import annotate, make_project, span_at
 
 from .test_permissions import (
     MISSING,
-    ROLES,
     Row,
     call,
     check_row,
+    matrix_cases,
     reviewer_may,
     snapshot,
-    world,  # noqa: F401  (the fixture)
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,11 +75,11 @@ MATRIX = [
     ),
 ]
 
-CASES = [pytest.param(row, role, id=f"{row.id} as {role}") for row in MATRIX for role in ROLES]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.fixture
-def review_world(world, users):  # noqa: F811
+def review_world(world, users):
     """The world's document annotated by ben and max (k = 2), and one decision."""
     annotate(world.document, users["ben"], [span_at("s1", MOSCOW)])
     annotate(world.document, world.member.user, [span_at("s1", VENEZUELA)])
