@@ -69,3 +69,12 @@ def test_gold_on_some_documents_makes_a_network(demo):
     assert len(congruence["edges"]) >= 3 and len(conflict["edges"]) >= 3
     pairs = {(e["source"], e["target"]) for e in conflict["edges"]}
     assert ("a:Brazil", "a:United States") in pairs
+
+
+def test_the_dashboard_shows_how_long_the_annotators_took(demo):
+    from apps.review.progress import annotator_progress
+
+    rows = {row["username"]: row for row in annotator_progress(demo)}
+    # Minutes, as a person takes over a story: not the instant the demo wrote it in.
+    assert 120 < rows["ana"]["median_seconds"] < 900
+    assert 120 < rows["ben"]["median_seconds"] < 900
