@@ -71,6 +71,11 @@ def test_confidence_is_shown_and_keys_accept_and_reject(
         for i in images
     ]
     assert alphas == pytest.approx([230 / 255, 123 / 255, 1.0], abs=0.02), images
+    # In the list, a suggestion's chip is outlined dashed, as its band on the text.
+    outlines = items.locator(".chip").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).outlineStyle)"
+    )
+    assert outlines == ["dashed"] * 3
     page.screenshot(path=str(screenshot_path("workspace-confidence.png")))
 
     # Keyboard as before: ] to the first item, Enter accepts; ] again, Del rejects.
