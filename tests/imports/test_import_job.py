@@ -10,7 +10,7 @@ import pytest
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
 from apps.imports import background
-from apps.projects.jobs import LOST_MEANWHILE, expire_stale, run_job
+from apps.projects.jobs import LOST_MEANWHILE, expire_stale, job_file, run_job
 from apps.projects.models import Job, JobFile
 from tests.builders import make_document
 from tests.imports.test_import_api import jsonl, upload
@@ -86,7 +86,8 @@ def test_the_file_waits_in_the_database_for_a_worker_and_goes_when_the_job_ends(
         "destination": {"annotations": "prediction", "user_map": {}},
     }
     kept = JobFile.objects.get(job=job)
-    assert (kept.name, bytes(kept.data), kept.size) == ("big.jsonl", GOOD, len(GOOD))
+    name, data = job_file(job)
+    assert (kept.name, name, data.read(), kept.size) == ("big.jsonl", "big.jsonl", GOOD, len(GOOD))
     assert list(tmp_path.iterdir()) == []  # nothing in the media folder to serve
     assert not Document.objects.exists()
 
