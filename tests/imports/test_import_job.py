@@ -227,3 +227,52 @@ def test_progress_rises_while_storing(owner, url, settings, project, monkeypatch
     # Each batch of two is read, checked and stored before the next is read:
     # the share of the file read so far, up to the whole.
     assert seen == [0.333, 0.667, 1.0]
+
+
+def test_a_file_of_many_chunks_is_imported_as_the_same_bytes_would_be(
+    owner, url, settings, project, monkeypatch
+):
+    from apps.projects import jobs
+
+    monkeypatch.setattr(jobs, "FILE_CHUNK", 7)  # the records and the emoji cross chunks
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    job = job_of(upload(owner, url, "big.jsonl", GOOD))
+    assert job.status == Job.Status.DONE, job.error
+    stored = dict(Document.objects.filter(project=project).values_list("external_id", "text"))
+    assert stored == {
+        "a": "Moscow backs Caracas.",
+        "b": "Caracas answers 🇻🇪.",
+        "c": "Already here.",
+    }
+
+
+def test_a_bad_byte_in_a_later_chunk_is_named_at_its_offset_in_the_file(
+    owner, url, settings, project, monkeypatch
+):
+    from apps.projects import jobs
+
+    monkeypatch.setattr(jobs, "FILE_CHUNK", 16)
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    data = GOOD + b'{"id": "d", "text": "caf\xe9"}\n'
+    job = job_of(upload(owner, url, "big.jsonl", data))
+    assert job.status == Job.Status.FAILED
+    offset = data.index(b"\xe9")
+    assert f"invalid byte 0xe9 at byte offset {offset}" in job.error
+    assert not Document.objects.exists()
+
+
+def test_a_zip_of_many_chunks_is_read_from_the_job_file(owner, url, settings, project, monkeypatch):
+    import io
+    import zipfile
+
+    from apps.projects import jobs
+
+    monkeypatch.setattr(jobs, "FILE_CHUNK", 50)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("one.jsonl", GOOD)
+        archive.writestr("two.txt", "A plain text document.")
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    job = job_of(upload(owner, url, "both.zip", buffer.getvalue()))
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result["created"] == 4
