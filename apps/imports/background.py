@@ -4,8 +4,9 @@ A file larger than ACCORD_IMPORT_BACKGROUND_BYTES is not parsed in the
 request: `start_import` keeps its bytes as the job's JobFile (in the
 database, where a worker on any host reads it) and starts the job; the
 request answers 202 with the job's id. `run`, the job's handler, reads the
-file, parses, validates and stores it batch by batch in ONE transaction
-(store.import_file: memory flat in the number of records), reporting progress
+file a chunk at a time, parses, validates and stores it batch by batch in
+ONE transaction (store.import_file: memory flat in the size of the file for
+JSON Lines, doccano and CSV), reporting progress
 as it goes; the job is marked done inside that same transaction
 (`finish_within`), so a worker killed at any point leaves nothing stored;
 once its lease runs out the job is queued again with its file (an import is
@@ -48,7 +49,7 @@ def run(job, format, destination=None):
     """The job handler: the import of the job's file, in one transaction,
     parsed and stored batch by batch (store.import_file)."""
     with transaction.atomic():
-        name, data = job_file(job)
+        name, data = job_file(job)  # a file, read a chunk at a time
 
         def storing(fraction):
             job.set_progress(fraction, 1)

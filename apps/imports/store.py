@@ -11,7 +11,7 @@ wrong is anything written, in one transaction.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.actors.models import Concept
@@ -20,6 +20,7 @@ from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.signals import gold_sets_imported
 from apps.annotations.validation import validate_set
 from apps.documents.models import METADATA_FIELDS, Document
+from apps.projects import bulk
 from apps.projects.errors import Conflict
 from apps.projects.models import Membership
 
@@ -47,10 +48,10 @@ def _existing_ids(project, external_ids):
     return found
 
 
-# The columns one INSERT writes: the content fields (the one list in
-# documents.models), then what the import itself sets.
+# The columns one import writes of each document: the content fields (the
+# one list in documents.models), then what the import itself sets.
 DOCUMENT_COLUMNS = (
-    "project",
+    "project_id",
     "external_id",
     "text",
     *METADATA_FIELDS,
@@ -63,56 +64,44 @@ DOCUMENT_COLUMNS = (
 BATCH = 1000
 
 
-def _insert_documents(project, records, progress, sets=None, now=None):
-    """INSERT the documents with executemany, in batches.
+def _insert_documents(project, records, sets, now):
+    """Insert the new documents of one batch (bulk.insert: COPY on
+    PostgreSQL) and return their ids, in the order of `records`. ``sets``:
+    external id -> its planned sets, which give the document its counts
+    (every imported annotator set is submitted) and, with a gold set, its
+    adjudication at ``now``.
 
-    bulk_create spends most of an import compiling each of the ~14 fields of
-    every row through the ORM (about 0.9 s for 10,000 documents); the values
-    here are already validated, so they are adapted once per column type and
-    sent as they are. ``sets``: external id -> its planned sets, which give
-    the document its counts (every imported annotator set is submitted) and,
-    with a gold set, its adjudication at ``now``.
-    """
-    fields = [Document._meta.get_field(name) for name in DOCUMENT_COLUMNS]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(Document._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    meta = Document._meta.get_field("meta")
-    now = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    sets = sets or {}
+    On PostgreSQL the ids are reserved first and written with the rows;
+    elsewhere they are read back by external id, in one query per
+    LOOKUP_CHUNK."""
 
     def counts(external_id):
         kinds = [p.kind for p in sets.get(external_id, ())]
         annotators = kinds.count(AnnotationSet.Kind.ANNOTATOR)
         return annotators, annotators, now if AnnotationSet.Kind.GOLD in kinds else None
 
-    # Strings go as they are; the JSON and date columns need their adapters.
-    adapt = dict.fromkeys(METADATA_FIELDS, lambda value: value)
-    adapt["meta"] = lambda value: meta.get_db_prep_save(value, connection)
-    adapt["published"] = connection.ops.adapt_datefield_value
-    total = len(records)
-    with connection.cursor() as cursor:
-        for start in range(0, total, BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    (
-                        project.pk,
-                        r.external_id,
-                        r.text,
-                        *(adapt[name](getattr(r, name)) for name in METADATA_FIELDS),
-                        now,
-                        *counts(r.external_id),
-                        project.annotators_per_document,
-                    )
-                    for r in records[start : start + BATCH]
-                ],
-            )
-            if progress:
-                progress(min(start + BATCH, total), total)
+    k = project.annotators_per_document
+    rows = (
+        (
+            project.pk,
+            r.external_id,
+            r.text,
+            *(getattr(r, name) for name in METADATA_FIELDS),
+            now,
+            *counts(r.external_id),
+            k,
+        )
+        for r in records
+    )
+    if not bulk.copies():
+        bulk.insert(Document, DOCUMENT_COLUMNS, rows)
+        ids = _ids_of(project, [r.external_id for r in records])
+        return [ids[r.external_id] for r in records]
+    ids = bulk.reserve_ids(Document, len(records))
+    bulk.insert(
+        Document, ("id", *DOCUMENT_COLUMNS), ((i, *row) for i, row in zip(ids, rows, strict=False))
+    )
+    return ids
 
 
 def _ids_of(project, external_ids):
@@ -341,6 +330,51 @@ def preview_records(project, parsed, limit=5, destination=None, user=None):
     }
 
 
+SET_COLUMNS = (
+    "document_id",
+    "kind",
+    "author_id",
+    "submitted_at",
+    "source",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+    "rejected_predictions",
+)
+
+
+def _insert_sets(sets, now):
+    """Insert the submitted sets an import makes, ``[(document_id, kind,
+    author_id, submitted_at)]``, and return their ids in that order:
+    reserved and COPYed on PostgreSQL, bulk_create (which reads them back)
+    elsewhere."""
+    if bulk.copies():
+        ids = bulk.reserve_ids(AnnotationSet, len(sets))
+        fixed = (IMPORT_SOURCE, AnnotationSet.Status.SUBMITTED, 1, now, now, [])
+        bulk.insert(
+            AnnotationSet,
+            ("id", *SET_COLUMNS),
+            ((i, *values, *fixed) for i, values in zip(ids, sets, strict=True)),
+        )
+        return ids
+    made = AnnotationSet.objects.bulk_create(
+        (
+            AnnotationSet(
+                document_id=document_id,
+                kind=kind,
+                author_id=author_id,
+                source=IMPORT_SOURCE,
+                status=AnnotationSet.Status.SUBMITTED,
+                submitted_at=submitted_at,
+            )
+            for document_id, kind, author_id, submitted_at in sets
+        ),
+        batch_size=SET_BATCH,
+    )
+    return [s.pk for s in made]
+
+
 SET_BATCH = 1000
 
 
@@ -392,9 +426,14 @@ class ImportRun:
         new = [r for r in records if r.external_id not in existing]
         planned = {r.external_id: [p for p, _ in cleaned.get(r.external_id, ())] for r in new}
         _check_still_members(self.project, planned)
-        _insert_documents(self.project, new, None, planned, self.now)
-        ids = _ids_of(self.project, [r.external_id for r in new])
-        self.created += [ids[r.external_id] for r in new]
+        ids = dict(
+            zip(
+                [r.external_id for r in new],
+                _insert_documents(self.project, new, planned, self.now),
+                strict=True,
+            )
+        )
+        self.created += ids.values()
         rows = [
             (ids[external_id], set_plan, clean)
             for external_id in planned
@@ -403,24 +442,23 @@ class ImportRun:
         if not rows:
             return
         user = self.user
-        sets = AnnotationSet.objects.bulk_create(
-            (
-                AnnotationSet(
-                    document_id=document_id,
-                    kind=set_plan.kind,
-                    author_id=user.pk if set_plan.kind == GOLD else set_plan.user_id,
-                    source=IMPORT_SOURCE,
-                    status=AnnotationSet.Status.SUBMITTED,
+        set_ids = _insert_sets(
+            [
+                (
+                    document_id,
+                    set_plan.kind,
+                    user.pk if set_plan.kind == GOLD else set_plan.user_id,
                     # When a peer's annotator submitted is not known.
-                    submitted_at=self.now if set_plan.kind == GOLD else None,
+                    self.now if set_plan.kind == GOLD else None,
                 )
                 for document_id, set_plan, _ in rows
-            ),
-            batch_size=SET_BATCH,
+            ],
+            self.now,
         )
         insert_rows(
-            [(aset.pk, clean) for aset, (_, _, clean) in zip(sets, rows, strict=True)],
+            [(set_id, clean) for set_id, (_, _, clean) in zip(set_ids, rows, strict=True)],
             self.schema.label_ids,
+            copy=True,
         )
         for _, set_plan, _ in rows:
             self.sets_made[set_plan.kind] += 1
@@ -487,10 +525,11 @@ def import_records(project, parsed, progress=None, destination=None, user=None):
 def import_file(
     project, data, name, fmt, progress=None, destination=None, user=None, max_bytes=None
 ):
-    """Parse, validate and store the bytes of an uploaded file in one
-    transaction, `BATCH` records at a time as the parser reads them, so an
-    import's memory is the file's bytes and text plus one batch, whatever
-    the number of records. The report is import_records'. Raises
+    """Parse, validate and store an uploaded file (its bytes, or a binary
+    file such as a job's, see parsers.parse) in one transaction, `BATCH`
+    records at a time as the parser reads them, so an import's memory is one
+    batch (and the bytes, when given as bytes), whatever the number of
+    records. The report is import_records'. Raises
     ImportFormatError when the file cannot be read at all (nothing stored).
     ``progress(fraction)`` is called after each batch with how far through
     the file the parser is (0 to 1)."""

@@ -24,6 +24,7 @@ commit its outcome, so an attempt that was slow rather than dead cannot
 store its work beside the attempt that replaced it.
 """
 
+import io
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,7 +38,7 @@ from django.utils.module_loading import import_string
 from django_tasks import task
 
 from .errors import Conflict
-from .models import ROLE_RANK, Job, JobFile, Role
+from .models import ROLE_RANK, Job, JobFile, JobFileChunk, Role
 
 logger = logging.getLogger(__name__)
 
@@ -153,22 +154,77 @@ def start_job(project, kind, handler, params, user=None, file=None):
             project=project, kind=kind, handler=handler, params=params, created_by=user
         )
         if file is not None:
-            name, data = file
-            JobFile.objects.create(job=job, name=name[:255], data=data, size=len(data))
+            keep_file(job, *file)
     # Enqueued once both are committed: the worker must find the file, and the
     # immediate backend runs the job here, outside any transaction.
     run_job.enqueue(job.pk)
     return job
 
 
+# Bytes of each JobFileChunk: what a worker reading a job's file holds of it at a time.
+FILE_CHUNK = 1 << 20
+
+
+def keep_file(job, name, data):
+    """Keep `data` (bytes) as the file of `job`, in FILE_CHUNK pieces."""
+    job_file = JobFile.objects.create(job=job, name=name[:255], size=len(data))
+    view = memoryview(data)
+    for start in range(0, len(data), FILE_CHUNK * 16):
+        JobFileChunk.objects.bulk_create(
+            JobFileChunk(file=job_file, number=at // FILE_CHUNK, data=view[at : at + FILE_CHUNK])
+            for at in range(start, min(start + FILE_CHUNK * 16, len(data)), FILE_CHUNK)
+        )
+
+
 def job_file(job):
-    """The name and bytes of the file kept for `job`; JobError when it is gone."""
-    row = JobFile.objects.filter(job_id=job.pk).values_list("name", "data").first()
+    """The name of the file kept for `job` and its bytes as a binary file
+    (FileReader) that reads them a chunk at a time; JobError when it is gone."""
+    row = JobFile.objects.filter(job_id=job.pk).values_list("name", "size").first()
     if row is None:
         raise JobError("The uploaded file of this job is gone; upload it again.")
-    name, data = row
-    # A driver that gives a memoryview gets it copied once; bytes stay as they are.
-    return name, data if isinstance(data, bytes) else bytes(data)
+    name, size = row
+    return name, io.BufferedReader(FileReader(job.pk, size), buffer_size=FILE_CHUNK)
+
+
+class FileReader(io.RawIOBase):
+    """A job's file read from its JobFileChunks, one query per chunk and only
+    one chunk held, so a worker's memory does not grow with the file.
+    Seekable (a ZIP is read from its end); ``size`` is the file's length."""
+
+    def __init__(self, job_id, size):
+        self.job_id = job_id
+        self.size = size
+        self.position = 0
+        self.number, self.chunk = None, b""
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self.position
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        self.position = max(base + offset, 0)
+        return self.position
+
+    def readinto(self, buffer):
+        if self.position >= self.size:
+            return 0
+        number, offset = divmod(self.position, FILE_CHUNK)
+        if number != self.number:
+            rows = JobFileChunk.objects.filter(file_id=self.job_id, number=number)
+            data = rows.values_list("data", flat=True).first()
+            if data is None:
+                raise JobError("The uploaded file of this job is gone; upload it again.")
+            self.number, self.chunk = number, data
+        piece = self.chunk[offset : offset + len(buffer)]
+        buffer[: len(piece)] = piece
+        self.position += len(piece)
+        return len(piece)
 
 
 class OutsideWriter:

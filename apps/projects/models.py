@@ -192,6 +192,8 @@ class JobFile(models.Model):
     """The file a background job reads: an upload kept in the database until
     the job ends, so that a worker on any host can read it (it needs the
     database anyway) and nothing under MEDIA_ROOT or any URL ever serves it.
+    Its bytes are JobFileChunks, so a worker reads a large file a chunk at a
+    time (jobs.job_file) instead of holding all of it.
 
     Deleted when the job ends, done or failed (jobs.run_job, jobs.finish_within),
     and when a lost job is failed rather than queued again (jobs.expire_stale);
@@ -200,12 +202,28 @@ class JobFile(models.Model):
 
     job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="file")
     name = models.CharField(max_length=255, help_text="The uploaded file's name.")
-    data = models.BinaryField()
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
         return f"{self.name} ({self.size:,} bytes) for job {self.job_id}"
+
+
+class JobFileChunk(models.Model):
+    """One piece of a JobFile's bytes, in order by `number` from 0; every
+    piece but the last is jobs.FILE_CHUNK bytes long."""
+
+    file = models.ForeignKey(JobFile, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["file", "number"], name="job_file_chunk_once")
+        ]
+
+    def __str__(self):
+        return f"chunk {self.number} of {self.file_id}"
 
 
 class Role(models.TextChoices):

@@ -10,7 +10,7 @@ import pytest
 from apps.annotations.models import AnnotationSet
 from apps.documents.models import Document
 from apps.imports import background
-from apps.projects.jobs import LOST_MEANWHILE, expire_stale, run_job
+from apps.projects.jobs import LOST_MEANWHILE, expire_stale, job_file, run_job
 from apps.projects.models import Job, JobFile
 from tests.builders import make_document
 from tests.imports.test_import_api import jsonl, upload
@@ -86,7 +86,8 @@ def test_the_file_waits_in_the_database_for_a_worker_and_goes_when_the_job_ends(
         "destination": {"annotations": "prediction", "user_map": {}},
     }
     kept = JobFile.objects.get(job=job)
-    assert (kept.name, bytes(kept.data), kept.size) == ("big.jsonl", GOOD, len(GOOD))
+    name, data = job_file(job)
+    assert (kept.name, name, data.read(), kept.size) == ("big.jsonl", "big.jsonl", GOOD, len(GOOD))
     assert list(tmp_path.iterdir()) == []  # nothing in the media folder to serve
     assert not Document.objects.exists()
 
@@ -226,3 +227,52 @@ def test_progress_rises_while_storing(owner, url, settings, project, monkeypatch
     # Each batch of two is read, checked and stored before the next is read:
     # the share of the file read so far, up to the whole.
     assert seen == [0.333, 0.667, 1.0]
+
+
+def test_a_file_of_many_chunks_is_imported_as_the_same_bytes_would_be(
+    owner, url, settings, project, monkeypatch
+):
+    from apps.projects import jobs
+
+    monkeypatch.setattr(jobs, "FILE_CHUNK", 7)  # the records and the emoji cross chunks
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    job = job_of(upload(owner, url, "big.jsonl", GOOD))
+    assert job.status == Job.Status.DONE, job.error
+    stored = dict(Document.objects.filter(project=project).values_list("external_id", "text"))
+    assert stored == {
+        "a": "Moscow backs Caracas.",
+        "b": "Caracas answers 🇻🇪.",
+        "c": "Already here.",
+    }
+
+
+def test_a_bad_byte_in_a_later_chunk_is_named_at_its_offset_in_the_file(
+    owner, url, settings, project, monkeypatch
+):
+    from apps.projects import jobs
+
+    monkeypatch.setattr(jobs, "FILE_CHUNK", 16)
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    data = GOOD + b'{"id": "d", "text": "caf\xe9"}\n'
+    job = job_of(upload(owner, url, "big.jsonl", data))
+    assert job.status == Job.Status.FAILED
+    offset = data.index(b"\xe9")
+    assert f"invalid byte 0xe9 at byte offset {offset}" in job.error
+    assert not Document.objects.exists()
+
+
+def test_a_zip_of_many_chunks_is_read_from_the_job_file(owner, url, settings, project, monkeypatch):
+    import io
+    import zipfile
+
+    from apps.projects import jobs
+
+    monkeypatch.setattr(jobs, "FILE_CHUNK", 50)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("one.jsonl", GOOD)
+        archive.writestr("two.txt", "A plain text document.")
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    job = job_of(upload(owner, url, "both.zip", buffer.getvalue()))
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result["created"] == 4

@@ -40,7 +40,7 @@ def reads_its_file(job):
     from apps.projects.jobs import job_file
 
     name, data = job_file(job)
-    return {"name": name, "size": len(data)}
+    return {"name": name, "size": len(data.read())}
 
 
 def beats_inside_a_transaction(job):

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from apps.projects.jobs import expire_stale, start_job
+from apps.projects.jobs import expire_stale, keep_file, start_job
 from apps.projects.models import Job, JobFile, Label
 from tests.builders import make_project
 
@@ -31,7 +31,7 @@ def lost_job(project, kind="import", attempts=1, file=True):
         attempts=attempts,
     )
     if file:
-        JobFile.objects.create(job=job, name="big.jsonl", data=b"{}", size=2)
+        keep_file(job, "big.jsonl", b"{}")
     return job
 
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.projects.jobs import finish_within, start_job
+from apps.projects.jobs import finish_within, keep_file, start_job
 from apps.projects.models import Job, JobFile
 from tests.builders import make_project, make_user
 
@@ -205,7 +205,7 @@ def test_a_job_declared_lost_loses_its_file(project, client_for, settings):
     lost = running_job(project, timedelta(minutes=5))
     alive = running_job(project, timedelta(seconds=5))
     for job in (lost, alive):
-        JobFile.objects.create(job=job, name="big.jsonl", data=b"{}", size=2)
+        keep_file(job, "big.jsonl", b"{}")
     client_for("olga").get(f"/api/v1/jobs/?project={project.pk}")
     assert list(JobFile.objects.values_list("job_id", flat=True)) == [alive.pk]
 

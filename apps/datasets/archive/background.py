@@ -34,14 +34,11 @@ def run(job, name=None, user_map=None):
     """The job handler: the restore, the caller made owner, the job moved to
     the new project, all in one transaction."""
     with transaction.atomic():
-        _, data = job_file(job)
+        _, archive = job_file(job)  # read a chunk at a time
         try:
-            project, counts = restore_archive(
-                io.BytesIO(data), name=name, user_map=user_map, how=MAP_BY_API
-            )
+            project, counts = restore_archive(archive, name=name, user_map=user_map, how=MAP_BY_API)
         except ArchiveError as exc:
             raise JobError(exc.message, result={"errors": exc.errors}) from exc
-        del data
         if job.created_by is not None:
             # Whoever restores owns the copy, whatever role the archive gave them.
             Membership.objects.update_or_create(

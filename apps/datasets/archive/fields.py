@@ -23,6 +23,7 @@ from apps.projects.models import (
     CategoryGroup,
     Job,
     JobFile,
+    JobFileChunk,
     Label,
     Membership,
     Project,
@@ -92,6 +93,7 @@ SPECS = {
 NOT_ARCHIVED = {
     Job: "background work of the source instance; a restore starts none",
     JobFile: "a job's upload, kept only until its job ends",
+    JobFileChunk: "a piece of a job's upload, kept only until its job ends",
     ApiToken: "a person's credentials on the source instance, never carried elsewhere",
     ReviewScore: "a cache of each document's disagreement, recomputed on restore",
     ModelDisagreement: "a cache of each document's disagreement with a model, "

@@ -221,13 +221,16 @@ def detect_format(filename: str, format: str | None = None) -> str:
 
 
 def parse(
-    data: bytes,
+    data,
     filename: str = "",
     format: str | None = None,
     max_bytes: int | None = None,
     collector=None,
 ) -> ParseResult:
-    """Parse the bytes of one upload. Raise ImportFormatError if unreadable.
+    """Parse one upload, its bytes or a binary file of them (readable and
+    seekable: a job's file, read a chunk at a time). Raise ImportFormatError
+    if unreadable. JSON Lines, doccano's lines and CSV are read from a file
+    as they are parsed; the other formats read the whole of it first.
 
     ``collector``: a Collector with a sink, to have the records handed on in
     batches as they are read (see Collector) instead of returned."""
@@ -236,29 +239,32 @@ def parse(
 
     fmt = detect_format(filename, format)
     label = filename or "the file"
-    if max_bytes is not None and len(data) > max_bytes:
-        raise ImportFormatError(f"{label} is {len(data)} bytes; the limit is {max_bytes} bytes")
+    raw = _as_file(data)
+    size = raw.seek(0, io.SEEK_END)
+    raw.seek(0)
+    if max_bytes is not None and size > max_bytes:
+        raise ImportFormatError(f"{label} is {size} bytes; the limit is {max_bytes} bytes")
     if collector is None:
         collector = Collector()
     collector.authorship = AUTHORSHIP[fmt]
     if fmt == "zip":
-        archive.read_zip(data, filename, collector, max_bytes=max_bytes)
-    elif fmt == "doccano" and archive.is_zip(data):
+        archive.read_zip(raw, filename, collector, max_bytes=max_bytes)
+    elif fmt == "doccano" and archive.is_zip(raw):
         # doccano's export of a project without shared annotations: one
         # <username>.jsonl per member, zipped.
         archive.read_zip(
-            data, filename, collector, max_bytes=max_bytes, member_reader=doccano.read_member
+            raw, filename, collector, max_bytes=max_bytes, member_reader=doccano.read_member
         )
     elif fmt == "jsonl":
-        jsonl.read_jsonl(open_text(data, label), collector)
+        jsonl.read_jsonl(open_text(raw, label), collector)
     elif fmt == "doccano":
-        doccano.read_doccano(open_text(data, label), collector)
+        doccano.read_doccano(open_text(raw, label), collector)
     elif fmt == "csv":
-        table.read_csv(open_text(data, label, newline=""), collector)
+        table.read_csv(open_text(raw, label, newline=""), collector)
     else:
         # A JSON list is decoded item by item from its whole text; a .txt
         # file is one document anyway.
-        text = decode(data, label)
+        text = decode(data if isinstance(data, bytes) else raw.read(), label)
         if fmt == "json":
             jsonl.read_json(text, label, collector)
         elif fmt == "label-studio":
@@ -266,6 +272,13 @@ def parse(
         else:
             plain.read_upload(text, filename, collector)
     return collector.result()
+
+
+def _as_file(data):
+    """Bytes as a binary file (sharing them, no copy); a file as it is."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return io.BytesIO(data)
+    return data
 
 
 def parse_records(items, where_prefix: str = "record") -> ParseResult:
@@ -283,16 +296,20 @@ def decode(data, label):
     try:
         return bytes(data[skipped:]).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _not_utf8(data, exc.start + skipped, label) from None
+        raise _not_utf8(_as_file(data), exc.start + skipped, label) from None
 
 
-def _not_utf8(data, offset, label):
+def _not_utf8(raw, offset, label):
+    """The refusal of a file (binary, seekable) with a bad byte at `offset`."""
+    raw.seek(0)
+    head = raw.read(2)
+    raw.seek(offset)
+    byte = raw.read(1)[0]
     hint = ""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if head in (b"\xff\xfe", b"\xfe\xff"):
         hint = " It looks like UTF-16; save it as UTF-8."
     return ImportFormatError(
-        f"{label} is not UTF-8 text: invalid byte 0x{data[offset]:02x} "
-        f"at byte offset {offset}.{hint}"
+        f"{label} is not UTF-8 text: invalid byte 0x{byte:02x} at byte offset {offset}.{hint}"
     )
 
 
@@ -300,31 +317,36 @@ CHECK_CHUNK = 1 << 20  # bytes checked for UTF-8 at a time
 
 
 def open_text(data, label, newline="\n"):
-    """UTF-8 bytes as a text file read line by line, without one leading
-    byte order mark: the text is decoded as it is read, never all at once
-    beside the bytes (a large import holds its bytes and one batch). The
-    bytes are checked first, a chunk at a time, so a file that is not UTF-8
-    is refused as ``decode`` refuses it, before anything is read.
-    ``newline``: as io.TextIOWrapper takes it ("\n": lines end at "\n" only,
-    which JSON Lines needs; "": as csv needs)."""
-    data = data if isinstance(data, bytes) else bytes(data)
-    skipped = len(BOM) if data.startswith(BOM) else 0
+    """UTF-8 bytes, or a binary file of them (readable, seekable), as a text
+    file read line by line, without one leading byte order mark: the text is
+    decoded as it is read, never all at once beside the bytes (a large
+    import holds one batch, and of a job's file one chunk). The bytes are
+    checked first, a chunk at a time, so a file that is not UTF-8 is refused
+    as ``decode`` refuses it, before anything is read. ``newline``: as
+    io.TextIOWrapper takes it ("\n": lines end at "\n" only, which JSON
+    Lines needs; "": as csv needs). The text file's ``size`` is the bytes'."""
+    raw = _as_file(data)
+    raw.seek(0)
+    skipped = len(BOM) if raw.read(len(BOM)) == BOM else 0
+    raw.seek(skipped)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    for start in range(skipped, len(data), CHECK_CHUNK):
+    at = skipped
+    while chunk := raw.read(CHECK_CHUNK):
         pending = len(decoder.getstate()[0])
         try:
-            decoder.decode(view[start : start + CHECK_CHUNK])
+            decoder.decode(chunk)
         except UnicodeDecodeError as exc:
-            raise _not_utf8(data, start - pending + exc.start, label) from None
+            raise _not_utf8(raw, at - pending + exc.start, label) from None
+        at += len(chunk)
     pending = len(decoder.getstate()[0])
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        raise _not_utf8(data, len(data) - pending + exc.start, label) from None
-    raw = io.BytesIO(data)  # shares the bytes, no copy
+        raise _not_utf8(raw, at - pending + exc.start, label) from None
     raw.seek(skipped)
-    return io.TextIOWrapper(raw, encoding="utf-8", newline=newline)
+    text = io.TextIOWrapper(raw, encoding="utf-8", newline=newline)
+    text.size = at  # how far through it a reader is: jsonl.lines, table.read_csv
+    return text
 
 
 def content_id(text):

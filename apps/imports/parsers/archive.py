@@ -1,6 +1,5 @@
 """Zip archives of .txt, .jsonl, .ndjson, .json and .csv files."""
 
-import io
 import zipfile
 import zlib
 
@@ -15,11 +14,15 @@ UTF8_NAME_FLAG = 0x800
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
-def is_zip(data):
-    return bytes(data[:4]) in ZIP_MAGIC
+def is_zip(raw):
+    """Whether a binary file (seekable) is a ZIP archive; read from its start."""
+    raw.seek(0)
+    magic = raw.read(4)
+    raw.seek(0)
+    return magic in ZIP_MAGIC
 
 
-def read_zip(data, filename, collector, max_bytes=None, member_reader=None):
+def read_zip(raw, filename, collector, max_bytes=None, member_reader=None):
     """
     Add the records of every supported member, in name order. Ids must be
     unique across the whole archive, which the shared collector checks.
@@ -32,7 +35,7 @@ def read_zip(data, filename, collector, max_bytes=None, member_reader=None):
     extensions = getattr(member_reader, "extensions", MEMBER_EXTENSIONS)
     label = filename or "the archive"
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(raw)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         raise ImportFormatError(f"{label} is not a readable zip archive: {exc}") from None
     with archive:

@@ -23,8 +23,7 @@ def lines(source, collector=None):
     """``(number, line)`` for each line of a text file (parsers.open_text:
     lines end at "\n" only), one at a time; the collector's ``fraction``
     follows how far through the file it is."""
-    raw = getattr(source, "buffer", None)
-    size = raw.getbuffer().nbytes if raw is not None else 0
+    size = getattr(source, "size", 0)
     read = 0  # bytes of the lines so far (the file reads ahead in blocks)
     for number, line in enumerate(source, start=1):
         if collector is not None and size:

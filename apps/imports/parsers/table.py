@@ -19,8 +19,7 @@ def read_csv(source, collector, prefix=""):
     """
     # No field can be longer than the whole input, so that is the only limit
     # needed; the csv default of 128 KiB is shorter than some articles.
-    raw = getattr(source, "buffer", None)
-    size = raw.getbuffer().nbytes if raw is not None else 0
+    size = getattr(source, "size", 0)
     if size > csv.field_size_limit():
         csv.field_size_limit(size)
     # strict=True makes an unclosed quote an error instead of swallowing the
