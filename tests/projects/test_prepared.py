@@ -103,3 +103,20 @@ def test_get_membership_reads_one_query_and_non_members_are_404(users, project):
         get_membership(users["oscar"], project.pk)
     with pytest.raises(Http404):
         get_membership(users["rita"], "not a number")
+
+
+def test_own_set_is_the_annotators_set_as_stored(users, project):
+    from apps.annotations.assignment import claim, own_set
+    from apps.annotations.models import AnnotationSet
+
+    doc = make_document(project)
+    claimed, _ = claim(doc, users["ana"])
+    found = own_set(doc.pk, users["ana"])
+    stored = AnnotationSet.objects.get(pk=claimed.pk)
+    assert found == stored
+    assert (found.version, found.status, found.author_id) == (
+        stored.version,
+        stored.status,
+        stored.author_id,
+    )
+    assert own_set(doc.pk, users["ben"]) is None
