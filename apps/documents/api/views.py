@@ -250,6 +250,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         operation_id="documents_list",
         parameters=[
             INCLUDE,
+            IF_NONE_MATCH,
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000."),
             OpenApiParameter(
                 "ordering",
@@ -261,13 +262,38 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         ],
         responses={
             200: DocumentSerializer(many=True),
+            304: NOT_MODIFIED,
             **errors(400, *SCOPED),
         },
     )
     def list(self, request, *args, **kwargs):
+        """A page, with its ETag: made of the page's document rows, its links
+        and the parts asked for; with annotations, also every shown set's
+        id and version, the schema version and what decides the caller's
+        view (as one document's). A 304 costs the page's query (and its
+        sets' rows), not their contents, payloads or rendering."""
         queryset = self.filter_queryset(self.get_queryset()).values(*DOCUMENT_FIELDS)
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self._payloads(page))
+        includes = self._includes()
+        links = (self.paginator.get_next_link(), self.paginator.get_previous_link())
+        parts = ["documents", tuple(tuple(row.items()) for row in page), links]
+        parts.append(tuple(sorted(includes)))
+        sets_read = None
+        if "annotations" in includes:
+            ids = [row["id"] for row in page]
+            sets_read = set_rows(
+                visible_sets(self, AnnotationSet.objects.filter(document_id__in=ids))
+            )
+            parts += [
+                self.project.schema_version,
+                visibility_key(self.membership),
+                set_tag_parts(sets_read),
+            ]
+        return answer(
+            request,
+            etag(*parts),
+            lambda: self.get_paginated_response(self._payloads(page, sets_read)).data,
+        )
 
     @extend_schema(
         parameters=[INCLUDE, IF_NONE_MATCH],
