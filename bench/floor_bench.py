@@ -88,6 +88,14 @@ def endpoints(world):
             {},
         ),
         (
+            "GET documents, 100 annotated, If-None-Match",
+            "reviewer",
+            "GET",
+            f"{base}/documents/?page_size=100&include=annotations",
+            None,
+            {"etag": True},
+        ),
+        (
             "GET a set (annotations/mine/)",
             "worker",
             "GET",
