@@ -120,3 +120,20 @@ def test_own_set_is_the_annotators_set_as_stored(users, project):
         stored.author_id,
     )
     assert own_set(doc.pk, users["ben"]) is None
+
+
+def test_one_sets_contents_and_payload_are_the_general_paths(users, project):
+    from apps.annotations.models import AnnotationSet
+    from apps.annotations.sets import load_contents, set_payload, set_payloads
+    from tests.builders import annotate, span, stance
+
+    doc = make_document(project, text="Moscow condemned Caracas and Havana.")
+    spans = [span("s2", 17, 24, "GPE"), span("s1", 0, 6, "GPE"), span("s3", 29, 35, "GPE")]
+    aset = annotate(doc, users["ana"], spans=spans, stances=[stance("t1", "s1", "s2")])
+    annotate(doc, users["ben"], spans=[span("s1", 7, 16, "ORG")])
+    one = load_contents([aset.pk])
+    general = load_contents(AnnotationSet.objects.filter(pk=aset.pk))
+    assert one == general and [row[2] for row in one[aset.pk].spans] == ["s1", "s2", "s3"]
+    assert one[aset.pk].stances
+    expected = set_payloads(AnnotationSet.objects.filter(pk=aset.pk), {doc.pk: doc.text})[0]
+    assert set_payload(aset.pk, doc.text) == expected

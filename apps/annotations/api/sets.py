@@ -28,7 +28,7 @@ from apps.projects.prepared import PreparedValues, instance
 from ..assignment import check_open, claim, own_set
 from ..models import AnnotationSet
 from ..pseudonyms import hides_names
-from ..sets import ProjectSchema, SetConflict, replace_set, set_payloads, submit_set
+from ..sets import ProjectSchema, SetConflict, replace_set, set_payload, set_payloads, submit_set
 from ..shapes import AnnotationSetSerializer, ClaimConflictSerializer, SetWriteSerializer
 from ..validation import REJECTION_FIELD, clean_rejections, describe
 from ..visibility import visibility_key, visible_sets
@@ -49,7 +49,7 @@ def set_tag(membership, set_id, version):
 
 def read_set(document, aset):
     """The API shape of `aset` as stored now."""
-    return set_payloads(AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text})[0]
+    return set_payload(aset.pk, document.text)
 
 
 @contextmanager
