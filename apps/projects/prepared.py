@@ -11,8 +11,9 @@ later call only puts its values where the markers were and runs the SQL
 through the connection's cursor (so query counting and transactions see
 it as any ORM query): the rows are what the queryset's `.values()` gives.
 
-Only for inputs that never change the SQL's shape: integers (ids), never
-None (which compiles to IS NULL), lists or values the ORM would transform.
+Only for inputs that never change the SQL's shape, compared for equality:
+integers (ids), never None (which compiles to IS NULL), lists or values
+the ORM would transform.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 # Markers: integers no id ever is, far from any constant a query holds.
 _MARKER_BASE = -7_340_000_000_000
+_ID_RANGE = (-(2**63), 2**63 - 1)
 
 
 class PreparedValues:
@@ -62,6 +64,10 @@ class PreparedValues:
             value = values[name]
             if type(value) is not int:
                 raise TypeError(f"{name} must be an int, not {type(value).__name__}.")
+            if not _ID_RANGE[0] <= value <= _ID_RANGE[1]:
+                # No stored id is out of range (the ORM answers such a lookup
+                # with no rows too); SQLite would raise OverflowError.
+                return []
             for i in where:
                 params[i] = value
         connection = connections[using]

@@ -59,6 +59,9 @@ def test_a_parameter_must_be_an_int(project):
         DOCUMENT_ROW.row(project_id=project.pk, pk=str(doc.pk))
     with pytest.raises(TypeError):
         DOCUMENT_ROW.row(project_id=project.pk, pk=None)
+    # Past 64 bits no row matches, as the ORM says (SQLite would overflow).
+    assert DOCUMENT_ROW.row(project_id=project.pk, pk=2**63) is None
+    assert DOCUMENT_ROW.row(project_id=-(2**63) - 1, pk=doc.pk) is None
 
 
 def test_a_parameter_the_query_does_not_use_is_refused(project):
