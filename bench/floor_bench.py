@@ -11,6 +11,7 @@ database with gunicorn from each checkout in turn (`--baseline`: e.g. a
 - CPU ms per request: the gunicorn workers' user + system CPU time over
   `--requests` sequential requests, divided by their number (client time
   excluded), and the wall p50 as the client sees it;
+- a worker's resident memory after those requests;
 - concurrent reads: 8 client threads reading one document with its
   annotations, with 1 and 2 gunicorn workers: reads/s and p95.
 
@@ -86,6 +87,14 @@ def endpoints(world):
             f"{base}/documents/?page_size=100&include=annotations",
             None,
             {},
+        ),
+        (
+            "GET documents, 100 annotated, If-None-Match",
+            "reviewer",
+            "GET",
+            f"{base}/documents/?page_size=100&include=annotations",
+            None,
+            {"etag": True},
         ),
         (
             "GET a set (annotations/mine/)",
@@ -289,6 +298,16 @@ class Server:
             total += int(fields[11]) + int(fields[12])
         return total / TICK
 
+    def workers_rss_mib(self):
+        """The largest resident set (MiB) of the gunicorn workers."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        sizes = [0]
+        for pid in children.read_text().split():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        return max(sizes)
+
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
@@ -408,7 +427,7 @@ def main():
             "DEBUG": "false",
         }
         env.pop("TEST_DATABASE_NAME", None)
-        queries, timings, reads = {}, {}, {}
+        queries, timings, reads, memory = {}, {}, {}, {}
         for label, tree in trees.items():
             found = subprocess.run(
                 [
@@ -429,6 +448,7 @@ def main():
             server = Server(tree, 1, env)
             try:
                 timings[label] = measure(server, world, args.requests)
+                memory[label] = server.workers_rss_mib()
                 reads[label, 1] = concurrent_reads(server, world, per_thread=args.reads)
             finally:
                 server.stop()
@@ -453,6 +473,10 @@ def main():
             print(
                 f"{name:42} {qb:>4}→{qt:<4} {cb:>6.1f}→{ct:<6.1f} {wb:>6.1f}→{wt:<6.1f} {sb}→{st}"
             )
+        print(
+            "a worker's resident memory after the sequential requests: "
+            f"{memory['baseline']:.0f} → {memory['this']:.0f} MiB"
+        )
         for workers in (1, 2):
             (rb, pb), (rt, pt) = reads["baseline", workers], reads["this", workers]
             print(

@@ -26,6 +26,7 @@ from django.utils import timezone
 from apps.documents.models import CLAIMABLE, UNCERTAINTY_KEY, Document
 from apps.projects.errors import Conflict, Invalid, NotFound
 from apps.projects.models import Membership, Project
+from apps.projects.prepared import PreparedValues, field_names, instance
 
 from .models import AnnotationSet
 from .sets import refresh_sort_keys
@@ -60,11 +61,24 @@ class HoldingLimit(Conflict):
 ADJUDICATED = "This document is adjudicated; its annotation is closed."
 
 
+# Read by every request on the caller's set: prepared (apps/projects/prepared.py).
+_OWN_SET = PreparedValues(
+    lambda document_id, author_id: (
+        AnnotationSet.objects.filter(
+            document_id=document_id, kind=AnnotationSet.Kind.ANNOTATOR, author_id=author_id
+        )
+        .order_by("pk")
+        .values(*field_names(AnnotationSet))[:1]
+    ),
+    "document_id",
+    "author_id",
+)
+
+
 def own_set(document_id, user):
     """The user's annotator set on the document, or None. Reads only."""
-    return AnnotationSet.objects.filter(
-        document_id=document_id, kind=AnnotationSet.Kind.ANNOTATOR, author=user
-    ).first()
+    row = _OWN_SET.row(document_id=document_id, author_id=user.pk)
+    return None if row is None else instance(AnnotationSet, row)
 
 
 def check_open(adjudicated_at, aset):

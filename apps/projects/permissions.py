@@ -17,6 +17,7 @@ names under anonymous review) is `Membership.has_role()` at the point of use.
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as PagePermissionDenied
@@ -26,6 +27,40 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
 from . import tokens
 from .models import ApiToken, Membership, Project, Role
+from .prepared import PreparedValues, field_names, instance
+
+
+def _membership_rows(with_token):
+    """The membership query, prepared: the member's row with its project, and
+    for a token answered from memory also the user as stored now and whether
+    the token's row still exists (no ORDER BY: the pair is unique, and
+    Membership's ordering would join project and user only to sort one row)."""
+    names = [*field_names(Membership), *field_names(Project, "project__")]
+    if not with_token:
+        return PreparedValues(
+            lambda project_id, user_id: (
+                Membership.objects.filter(project_id=project_id, user_id=user_id)
+                .order_by()
+                .values(*names)
+            ),
+            "project_id",
+            "user_id",
+        )
+    return PreparedValues(
+        lambda project_id, user_id, token_id: (
+            Membership.objects.filter(project_id=project_id, user_id=user_id)
+            .order_by()
+            .annotate(token_live=Exists(ApiToken.objects.filter(pk=token_id, user_id=user_id)))
+            .values(*names, *field_names(get_user_model(), "user__"), "token_live")
+        ),
+        "project_id",
+        "user_id",
+        "token_id",
+    )
+
+
+_MEMBER = _membership_rows(with_token=False)
+_MEMBER_AND_TOKEN = _membership_rows(with_token=True)
 
 
 def get_membership(user, project_id, token=None):
@@ -41,19 +76,17 @@ def get_membership(user, project_id, token=None):
         project_id = int(project_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    rows = Membership.objects.select_related("project").filter(project_id=project_id, user=user)
+    if token is None:
+        row = _MEMBER.row(project_id=project_id, user_id=user.pk)
+    else:
+        row = _MEMBER_AND_TOKEN.row(project_id=project_id, user_id=user.pk, token_id=token.pk)
+    if row is None:
+        raise Http404
+    membership = instance(Membership, row)
+    membership.project = instance(Project, row, "project__")
     if token is not None:
-        rows = rows.select_related("user").annotate(
-            token_live=Exists(ApiToken.objects.filter(pk=token.pk, user_id=user.pk))
-        )
-    try:
-        # get(): the pair is unique, so no ORDER BY (Membership's ordering
-        # would join the project and user tables only to sort one row).
-        membership = rows.get()
-    except Membership.DoesNotExist:
-        raise Http404 from None
-    if token is not None:
-        tokens.confirm(token, membership.user, membership.token_live)
+        membership.user = instance(get_user_model(), row, "user__")
+        tokens.confirm(token, membership.user, bool(row["token_live"]))
     return membership
 
 

@@ -143,6 +143,44 @@ def test_outsiders_get_404_whatever_tag_they_send(client_for, api, document):
     assert read(client_for(None), api(f"documents/{document.pk}/"), tag).status_code in (401, 403)
 
 
+# -- a page of the documents list ----------------------------------------------
+
+
+def test_a_page_answers_304_to_its_etag_after_reading_only_rows(
+    client_for, api, document, project, django_assert_max_num_queries
+):
+    make_document(project, "d2", text="Caracas answered.")
+    rita = client_for("rita")
+    url = api("documents/?include=annotations&page_size=1")
+    first = read(rita, url)
+    assert first.status_code == 200 and first.json()["next"]
+    tag = first["ETag"]
+    # The membership, the page, its sets' versions: no contents.
+    with django_assert_max_num_queries(3):
+        again = read(rita, url, tag)
+    assert (again.status_code, again.content, again["ETag"]) == (304, b"", tag)
+    # The next page, the page without annotations and another reader: other tags.
+    assert read(rita, first.json()["next"], tag).status_code == 200
+    assert read(rita, api("documents/?page_size=1"), tag).status_code == 200
+    assert read(client_for("olga"), url, tag).status_code == 200
+
+
+def test_a_page_etag_moves_with_a_document_and_a_visible_set(client_for, api, document, users):
+    rita, ana = client_for("rita"), client_for("ana")
+    url = api("documents/?include=annotations")
+    tag, ana_tag = read(rita, url)["ETag"], read(ana, url)["ETag"]
+    r = client_for("olga").patch(api(f"documents/{document.pk}/"), {"title": "New"}, format="json")
+    assert r.status_code == 200, r.content
+    changed = read(rita, url, tag)
+    assert changed.status_code == 200 and changed.json()["results"][0]["title"] == "New"
+    tag, ana_tag = changed["ETag"], read(ana, url)["ETag"]
+    # ben's set moves: the reviewer sees it, ana (blind project) does not.
+    AnnotationSet.objects.filter(document=document, author=users["ben"]).update(version=50)
+    assert read(rita, url, tag).status_code == 200
+    assert read(ana, url, ana_tag).status_code == 304
+    assert read(client_for("oscar"), url, tag).status_code == 404
+
+
 # -- a set ------------------------------------------------------------------------
 
 

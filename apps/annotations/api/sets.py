@@ -23,11 +23,12 @@ from apps.projects.conditional import etag
 from apps.projects.errors import NotFound, PreconditionFailed
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
+from apps.projects.prepared import PreparedValues, instance
 
 from ..assignment import check_open, claim, own_set
 from ..models import AnnotationSet
 from ..pseudonyms import hides_names
-from ..sets import ProjectSchema, SetConflict, replace_set, set_payloads, submit_set
+from ..sets import ProjectSchema, SetConflict, replace_set, set_payload, set_payloads, submit_set
 from ..shapes import AnnotationSetSerializer, ClaimConflictSerializer, SetWriteSerializer
 from ..validation import REJECTION_FIELD, clean_rejections, describe
 from ..visibility import visibility_key, visible_sets
@@ -48,7 +49,7 @@ def set_tag(membership, set_id, version):
 
 def read_set(document, aset):
     """The API shape of `aset` as stored now."""
-    return set_payloads(AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text})[0]
+    return set_payload(aset.pk, document.text)
 
 
 @contextmanager
@@ -63,17 +64,25 @@ def as_precondition(by_tag):
         raise PreconditionFailed(str(conflict), version=conflict.version) from None
 
 
+# What the set views read of their document, prepared: every request has it.
+_DOCUMENT_FIELDS = ("id", "project_id", "text", "annotator_count", "adjudicated_at")
+_DOCUMENT = PreparedValues(
+    lambda project_id, pk: Document.objects.filter(project_id=project_id, pk=pk).values(
+        *_DOCUMENT_FIELDS
+    ),
+    "project_id",
+    "pk",
+)
+
+
 class DocumentScopedView(ProjectScopedMixin, APIView):
     roles = {"GET": Role.ANNOTATOR, "PUT": Role.ANNOTATOR, "POST": Role.ANNOTATOR}
 
     def get_document(self):
-        document = (
-            Document.objects.filter(project=self.project, pk=self.kwargs["document_pk"])
-            .only("id", "project_id", "text", "annotator_count", "adjudicated_at")
-            .first()
-        )
-        if document is None:
+        row = _DOCUMENT.row(project_id=self.project.pk, pk=self.kwargs["document_pk"])
+        if row is None:
             raise Http404
+        document = instance(Document, row, fields=_DOCUMENT_FIELDS)
         document.project = self.project
         return document
 

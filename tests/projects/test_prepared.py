@@ -1,0 +1,142 @@
+"""Prepared queries (apps/projects/prepared.py): the rows the ORM would give,
+SQL built once per process, and refusals where a prepared query would be
+wrong."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.documents.api.views import DOCUMENT_FIELDS, DOCUMENT_ROW
+from apps.documents.models import Document
+from apps.projects.models import Membership, Project
+from apps.projects.permissions import get_membership
+from apps.projects.prepared import PreparedValues, field_names, instance
+from tests.builders import make_document, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+class Counted:
+    """A build function that counts how often it is asked for the queryset."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, project_id, pk):
+        self.calls += 1
+        return Document.objects.filter(project_id=project_id, pk=pk).values(*DOCUMENT_FIELDS)
+
+
+def test_rows_are_what_the_orm_reads_converters_included(users, project):
+    other = make_project(users, name="other")
+    doc = make_document(project, "a", meta={"k": [1, "é"]}, published=datetime.date(2024, 5, 1))
+    make_document(other, "b")
+    expected = Document.objects.filter(pk=doc.pk).values(*DOCUMENT_FIELDS).get()
+    assert DOCUMENT_ROW.row(project_id=project.pk, pk=doc.pk) == expected
+    assert isinstance(expected["created_at"], datetime.datetime)  # converted, not text
+    # Another project's id answers nothing: the project is in the query.
+    assert DOCUMENT_ROW.row(project_id=other.pk, pk=doc.pk) is None
+
+
+def test_the_sql_is_built_once_then_only_filled_in(project):
+    first, second = make_document(project, "a"), make_document(project, "b")
+    build = Counted()
+    prepared = PreparedValues(build, "project_id", "pk")
+    assert prepared.row(project_id=project.pk, pk=first.pk)["external_id"] == "a"
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.row(project_id=project.pk, pk=second.pk)["external_id"] == "b"
+    assert build.calls == 1
+    assert len(queries) == 1
+    assert str(second.pk) in queries[0]["sql"]
+
+
+def test_a_parameter_must_be_an_int(project):
+    doc = make_document(project)
+    with pytest.raises(TypeError):
+        DOCUMENT_ROW.row(project_id=project.pk, pk=str(doc.pk))
+    with pytest.raises(TypeError):
+        DOCUMENT_ROW.row(project_id=project.pk, pk=None)
+    # Past 64 bits no row matches, as the ORM says (SQLite would overflow).
+    assert DOCUMENT_ROW.row(project_id=project.pk, pk=2**63) is None
+    assert DOCUMENT_ROW.row(project_id=-(2**63) - 1, pk=doc.pk) is None
+
+
+def test_a_parameter_the_query_does_not_use_is_refused(project):
+    unused = PreparedValues(
+        lambda project_id, pk: Document.objects.filter(project_id=project_id).values("id"),
+        "project_id",
+        "pk",
+    )
+    with pytest.raises(ImproperlyConfigured, match="pk"):
+        unused.rows(project_id=project.pk, pk=1)
+
+
+def test_only_values_querysets(project):
+    models = PreparedValues(lambda pk: Document.objects.filter(pk=pk), "pk")
+    with pytest.raises(ImproperlyConfigured):
+        models.rows(pk=1)
+
+
+def test_instances_are_the_models_as_loaded(users, project):
+    row = (
+        Membership.objects.filter(project=project, user=users["ana"])
+        .values(*field_names(Membership), *field_names(Project, "project__"))
+        .get()
+    )
+    membership = instance(Membership, row)
+    membership.project = instance(Project, row, "project__")
+    stored = Membership.objects.select_related("project").get(pk=membership.pk)
+    assert membership == stored and membership.role == stored.role
+    assert membership.project.schema_version == stored.project.schema_version
+    assert membership.project.created_at == stored.project.created_at
+    assert not membership._state.adding
+
+
+def test_get_membership_reads_one_query_and_non_members_are_404(users, project):
+    from django.http import Http404
+
+    with CaptureQueriesContext(connection) as queries:
+        membership = get_membership(users["rita"], project.pk)
+    assert len(queries) == 1
+    assert membership.role == "reviewer" and membership.project.name == project.name
+    with pytest.raises(Http404):
+        get_membership(users["oscar"], project.pk)
+    with pytest.raises(Http404):
+        get_membership(users["rita"], "not a number")
+
+
+def test_own_set_is_the_annotators_set_as_stored(users, project):
+    from apps.annotations.assignment import claim, own_set
+    from apps.annotations.models import AnnotationSet
+
+    doc = make_document(project)
+    claimed, _ = claim(doc, users["ana"])
+    found = own_set(doc.pk, users["ana"])
+    stored = AnnotationSet.objects.get(pk=claimed.pk)
+    assert found == stored
+    assert (found.version, found.status, found.author_id) == (
+        stored.version,
+        stored.status,
+        stored.author_id,
+    )
+    assert own_set(doc.pk, users["ben"]) is None
+
+
+def test_one_sets_contents_and_payload_are_the_general_paths(users, project):
+    from apps.annotations.models import AnnotationSet
+    from apps.annotations.sets import load_contents, set_payload, set_payloads
+    from tests.builders import annotate, span, stance
+
+    doc = make_document(project, text="Moscow condemned Caracas and Havana.")
+    spans = [span("s2", 17, 24, "GPE"), span("s1", 0, 6, "GPE"), span("s3", 29, 35, "GPE")]
+    aset = annotate(doc, users["ana"], spans=spans, stances=[stance("t1", "s1", "s2")])
+    annotate(doc, users["ben"], spans=[span("s1", 7, 16, "ORG")])
+    one = load_contents([aset.pk])
+    general = load_contents(AnnotationSet.objects.filter(pk=aset.pk))
+    assert one == general and [row[2] for row in one[aset.pk].spans] == ["s1", "s2", "s3"]
+    assert one[aset.pk].stances
+    expected = set_payloads(AnnotationSet.objects.filter(pk=aset.pk), {doc.pk: doc.text})[0]
+    assert set_payload(aset.pk, doc.text) == expected
