@@ -124,7 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so two requests
     # that read-then-write (assignment, version checks) are serialised instead
     # of failing with "database is locked"; WAL lets readers run meanwhile.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept as on PostgreSQL (CONN_MAX_AGE): opening one and
+    # running these PRAGMAs cost about 1.3 ms a request.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
