@@ -313,6 +313,10 @@ STANCE_COLUMNS = (
     "cue__sid",
     "concept_id",
 )
+# What the stance query reads: the spans by their keys, whose sids the spans
+# already read give (a join per span would let PostgreSQL hash every span of
+# the database to find a chunk's few hundred).
+_STANCE_READ = tuple(c.replace("__sid", "_id") for c in STANCE_COLUMNS)
 
 
 class Contents(NamedTuple):
@@ -329,7 +333,9 @@ def load_contents(sets, chunk_size=None):
     whatever their number.
 
     `sets` is an AnnotationSet queryset (read as a subquery: a large project
-    has more sets than SQLite takes parameters) or a list of set ids. Returns
+    has more sets than SQLite takes parameters) or a list of set ids (an
+    index scan each on PostgreSQL, where a subquery may be planned as a hash
+    of the whole table). Returns
     ``{set_id: Contents}``, rows being tuples of SPAN_COLUMNS and
     STANCE_COLUMNS (a stance names its spans by their ``sid``; a stance on a
     concept has no target sid and a concept id); spans in text order (start,
@@ -345,18 +351,35 @@ def load_contents(sets, chunk_size=None):
         .values_list(*SPAN_COLUMNS)
     )
     stance_rows = (
-        Stance.objects.filter(set__in=sets).order_by("set_id", "id").values_list(*STANCE_COLUMNS)
+        Stance.objects.filter(set__in=sets).order_by("set_id", "id").values_list(*_STANCE_READ)
     )
     category_rows = (
         SetCategory.objects.filter(set__in=sets)
         .order_by("set_id", "label__name")
         .values_list("set_id", "label__name")
     )
-    for rows, index in ((span_rows, 0), (stance_rows, 1), (category_rows, 2)):
-        if chunk_size:
-            rows = rows.iterator(chunk_size=chunk_size)
-        for row in rows:
-            contents[row[0]][index].append(row if index < 2 else row[1])
+    if chunk_size:
+        span_rows, stance_rows, category_rows = (
+            rows.iterator(chunk_size=chunk_size) for rows in (span_rows, stance_rows, category_rows)
+        )
+    sid = {}  # span key -> sid; a stance's spans are its own set's, as every write makes them
+    for row in span_rows:
+        contents[row[0]].spans.append(row)
+        sid[row[1]] = row[2]
+    for set_id, stance, holder, target, polarity, cue, concept in stance_rows:
+        contents[set_id].stances.append(
+            (
+                set_id,
+                stance,
+                sid[holder],
+                sid[target] if target is not None else None,
+                polarity,
+                sid[cue] if cue is not None else None,
+                concept,
+            )
+        )
+    for set_id, label in category_rows:
+        contents[set_id].categories.append(label)
     return contents
 
 
