@@ -11,13 +11,14 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apps.actors.models import Actor, Concept
 from apps.documents.models import Document
 from apps.projects.errors import Conflict
 from apps.projects.models import Label
+from apps.projects.queries import AnyOf
 
 from .models import AnnotationSet, SetCategory, Span, Stance
 from .pseudonyms import document_names
@@ -345,16 +346,17 @@ def load_contents(sets, chunk_size=None):
     the rows from the database in chunks.
     """
     contents = defaultdict(lambda: Contents([], [], []))
+    of_sets = AnyOf(F("set_id"), sets) if isinstance(sets, list | tuple) else Q(set__in=sets)
     span_rows = (
-        Span.objects.filter(set__in=sets)
+        Span.objects.filter(of_sets)
         .order_by("set_id", "start", "-end", "id")
         .values_list(*SPAN_COLUMNS)
     )
     stance_rows = (
-        Stance.objects.filter(set__in=sets).order_by("set_id", "id").values_list(*_STANCE_READ)
+        Stance.objects.filter(of_sets).order_by("set_id", "id").values_list(*_STANCE_READ)
     )
     category_rows = (
-        SetCategory.objects.filter(set__in=sets)
+        SetCategory.objects.filter(of_sets)
         .order_by("set_id", "label__name")
         .values_list("set_id", "label__name")
     )

@@ -24,6 +24,7 @@ from apps.annotations.sets import load_contents
 from apps.documents.models import CONTENT_FIELDS, Document
 from apps.projects.errors import Forbidden
 from apps.projects.models import Label, Role
+from apps.projects.queries import AnyOf
 
 from .formats import FORMATS
 from .formats.records import (
@@ -232,7 +233,7 @@ class Exporter:
         o = self.options
         ids = [r[0] for r in rows]
         set_rows = (
-            AnnotationSet.objects.filter(document_id__in=ids, **self.set_filter())
+            AnnotationSet.objects.filter(AnyOf(F("document_id"), ids), **self.set_filter())
             .order_by("document_id", "id")
             .values_list("id", "document_id", "author_id", "author__username", "source")
         )
@@ -261,7 +262,7 @@ class Exporter:
             annotators = defaultdict(list)
             rows_annotators = (
                 AnnotationSet.objects.filter(
-                    document_id__in=ids,
+                    AnyOf(F("document_id"), ids),
                     kind=AnnotationSet.Kind.ANNOTATOR,
                     status=AnnotationSet.Status.SUBMITTED,
                 )
