@@ -6,18 +6,19 @@ accents, flags and a decomposed "Quốc"; 1 to 3 submitted annotator sets each,
 fourth document) and times the export of each format through
 ``apps.datasets.export.export``, as the export endpoint streams it, beside
 the same export by the code of ``--baseline`` (a git revision: its
-``apps/datasets`` package is read with ``git show`` and imported under
-another name, so both run in this process on the same rows). Each pair is
+``apps/datasets`` package and the bulk loader it used,
+``annotations.sets.load_contents``, are read with ``git show`` and imported
+under other names, so both run in this process on the same rows). Each pair is
 checked byte for byte, so a figure never comes from a writer that changed
 its output. Peak memory (tracemalloc, Python allocations, the driver's rows
 included) is taken in a second run, since tracing slows Python down; it
 should not grow with N.
 
     nice .venv/bin/python bench/export_bench.py                       # 2,000 and 20,000 on SQLite
-    nice .venv/bin/python bench/export_bench.py --sizes 500 --formats conll
+    nice .venv/bin/python bench/export_bench.py --sizes 2000 --exports conll:gold
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=bench_export \\
         nice .venv/bin/python bench/export_bench.py --window
-    ... --profile jsonl   # cProfile of the new export at the largest size, top 25 by own time
+    ... --profile jsonl:all   # cProfile of the new export at the largest size, top 25 by own time
 """
 
 import argparse
@@ -47,6 +48,7 @@ from apps.projects.models import CategoryGroup, Label, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "export_baseline"
+BASELINE_SETS, SETS = "export_baseline_sets", "apps/annotations/sets.py"
 # The revision before the export was made faster: the default baseline.
 BASELINE_REF = "3c1237f"
 WORDS = ["the", "minister", "said", "government", "talks", "sanctions", "oil", "border"]
@@ -71,6 +73,11 @@ class GitPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return run.stdout.decode() if run.returncode == 0 else None
 
     def find_spec(self, name, path=None, target=None):
+        if name == BASELINE_SETS:
+            # The bulk loader the old export read sets with, as it was then.
+            spec = importlib.util.spec_from_loader(name, self)
+            spec.loader_state = (SETS, self.source(SETS))
+            return spec
         if name != BASELINE and not name.startswith(BASELINE + "."):
             return None
         parts = ["apps/datasets", *name.split(".")[1:]]
@@ -90,6 +97,8 @@ class GitPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         file, text = module.__spec__.loader_state
+        if module.__name__ == BASELINE_SETS:
+            module.__package__ = "apps.annotations"  # its relative imports are today's models
         exec(compile(text, f"{self.ref}:{file}", "exec"), module.__dict__)
 
 
@@ -173,13 +182,22 @@ def populate(project, start, n, labels, users, rng):
         cursor.execute("ANALYZE")
 
 
-def run(exporter, project, fmt, options):
-    """(bytes written, their SHA-256) of one export by `exporter`."""
+def run(exporter, project, fmt, options, in_any_order=False):
+    """(bytes written, their SHA-256) of one export by `exporter`; with
+    `in_any_order`, the SHA-256 of its records sorted (a date window comes
+    in date order now, in id order before: the same records, reordered)."""
     stream, _ = exporter(project, fmt, options)
-    digest, size = hashlib.sha256(), 0
+    digest, size, pieces = hashlib.sha256(), 0, []
     for block in stream:
-        digest.update(block)
         size += len(block)
+        if in_any_order:
+            pieces.append(block)
+        else:
+            digest.update(block)
+    if in_any_order:
+        separator = b"\n" if fmt == "jsonl" else b"-DOCSTART-"
+        for record in sorted(b"".join(pieces).split(separator)):
+            digest.update(record + separator)
     return size, digest.hexdigest()
 
 
@@ -201,14 +219,21 @@ def timed(fn, *args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
-    parser.add_argument("--formats", nargs="+", default=["jsonl", "conll"])
-    parser.add_argument("--source", default="all")
+    parser.add_argument(
+        "--exports",
+        nargs="+",
+        default=["jsonl:all", "conll:gold", "conll:all"],
+        help="format:source pairs; at 2,000 documents a quarter are adjudicated: "
+        "conll:gold is then 500 annotated documents",
+    )
+    parser.add_argument("--conll-up-to", type=int, default=2000, help="CoNLL at these sizes only")
     parser.add_argument("--baseline", default=BASELINE_REF, help="a git revision")
     parser.add_argument("--window", action="store_true", help="also a published-date window")
-    parser.add_argument("--profile", metavar="FORMAT")
+    parser.add_argument("--profile", metavar="FORMAT:SOURCE")
     args = parser.parse_args()
     sys.meta_path.insert(0, GitPackage(args.baseline))
     old = importlib.import_module(f"{BASELINE}.export")
+    old.load_contents = importlib.import_module(BASELINE_SETS).load_contents
     implementations = (("new", export, ExportOptions), ("baseline", old.export, old.ExportOptions))
     with common.throwaway_database():
         project = Project.objects.create(name="bench")
@@ -224,10 +249,10 @@ def main():
         }
         users = [get_user_model().objects.create_user(f"a{i}") for i in range(K)]
         rng = random.Random(1)
-        print(f"database: {connection.vendor}; baseline: {args.baseline}; source={args.source}")
+        print(f"database: {connection.vendor}; baseline: {args.baseline}")
         print(
-            f"{'docs':>7} {'format':>6} {'filter':>8} {'impl':>8} {'seconds':>8} {'docs/s':>9} "
-            f"{'queries':>8} {'peak MiB':>9} {'MB out':>7}"
+            f"{'docs':>7} {'export':>10} {'filter':>8} {'impl':>8} {'exported':>8} {'seconds':>8} "
+            f"{'docs/s':>9} {'queries':>8} {'peak MiB':>9} {'MB out':>7}"
         )
         have = 0
         for n in sorted(args.sizes):
@@ -238,27 +263,31 @@ def main():
                 # A tenth of the days: about a tenth of the documents.
                 window = {"published_from": DAY0, "published_to": DAY0 + datetime.timedelta(99)}
                 filters.append(("window", window))
-            for fmt in args.formats:
+            for pair in args.exports:
+                fmt, source = pair.split(":")
+                if fmt == "conll" and n > args.conll_up_to:
+                    continue
                 for name, extra in filters:
                     outputs = {}
+                    documents = Exporter(project, ExportOptions(source=source, **extra))
+                    documents = documents.documents().count()
                     for impl, fn, options_class in implementations:
-                        options = options_class(source=args.source, **extra)
-                        seconds, queries, (size, digest) = timed(run, fn, project, fmt, options)
-                        peak = common.peak_mib(run, fn, project, fmt, options)
+                        options = options_class(source=source, **extra)
+                        work = (fn, project, fmt, options, bool(extra))
+                        seconds, queries, (size, digest) = timed(run, *work)
+                        peak = common.peak_mib(run, *work)
                         assert size > 0, f"{impl} {fmt} wrote nothing"
                         outputs[impl] = digest
-                        documents = Exporter(project, ExportOptions(**extra, source=args.source))
-                        documents = documents.documents().count()
                         print(
-                            f"{n:>7} {fmt:>6} {name or '-':>8} {impl:>8} {seconds:>8.3f} "
-                            f"{documents / seconds:>9,.0f} {queries:>8} {peak:>9.1f} "
-                            f"{size / 1e6:>7.1f}"
+                            f"{n:>7} {pair:>10} {name or '-':>8} {impl:>8} {documents:>8} "
+                            f"{seconds:>8.3f} {documents / seconds:>9,.0f} {queries:>8} "
+                            f"{peak:>9.1f} {size / 1e6:>7.1f}"
                         )
-                    assert outputs["new"] == outputs["baseline"], f"{fmt} {name}: output differs"
+                    assert outputs["new"] == outputs["baseline"], f"{pair} {name}: output differs"
         if args.profile:
             profiler = cProfile.Profile()
-            options = ExportOptions(source=args.source)
-            profiler.runcall(run, export, project, args.profile, options)
+            fmt, source = args.profile.split(":")
+            profiler.runcall(run, export, project, fmt, ExportOptions(source=source))
             text = io.StringIO()
             pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
             print(text.getvalue())
