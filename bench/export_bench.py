@@ -26,15 +26,10 @@ import cProfile
 import datetime
 import gc
 import hashlib
-import importlib.abc
-import importlib.util
 import io
 import pstats
 import random
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import common  # sets Django up: keep it before Django and apps imports
 from django.contrib.auth import get_user_model
@@ -46,60 +41,11 @@ from apps.datasets.options import ExportOptions
 from apps.documents.models import Document
 from apps.projects.models import CategoryGroup, Label, Project
 
-ROOT = Path(__file__).resolve().parent.parent
-BASELINE = "export_baseline"
-BASELINE_SETS, SETS = "export_baseline_sets", "apps/annotations/sets.py"
-# The revision before the export was made faster: the default baseline.
-BASELINE_REF = "3c1237f"
 WORDS = ["the", "minister", "said", "government", "talks", "sanctions", "oil", "border"]
 NAMES = ["Nicolás", "Rodríguez", "Caracas", "Moscow", "Brasília", "Quo\u0302\u0301c", "São"]
 SPANS, K = 6, 3
 DAY0 = datetime.date(2020, 1, 1)
 ADJUDICATED = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
-
-
-class GitPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Imports ``export_baseline.X`` from ``apps/datasets/X.py`` as it was at
-    `ref`, so the old export code runs beside the new one; what it imports
-    from outside apps/datasets is today's."""
-
-    def __init__(self, ref):
-        self.ref = ref
-
-    def source(self, path):
-        run = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{self.ref}:{path}"], capture_output=True
-        )
-        return run.stdout.decode() if run.returncode == 0 else None
-
-    def find_spec(self, name, path=None, target=None):
-        if name == BASELINE_SETS:
-            # The bulk loader the old export read sets with, as it was then.
-            spec = importlib.util.spec_from_loader(name, self)
-            spec.loader_state = (SETS, self.source(SETS))
-            return spec
-        if name != BASELINE and not name.startswith(BASELINE + "."):
-            return None
-        parts = ["apps/datasets", *name.split(".")[1:]]
-        base = "/".join(parts)
-        for file, package in ((f"{base}/__init__.py", True), (f"{base}.py", False)):
-            text = self.source(file)
-            if text is not None:
-                spec = importlib.util.spec_from_loader(name, self, is_package=package)
-                spec.loader_state = (file, text)
-                if package:
-                    spec.submodule_search_locations = []
-                return spec
-        return None
-
-    def create_module(self, spec):
-        return None
-
-    def exec_module(self, module):
-        file, text = module.__spec__.loader_state
-        if module.__name__ == BASELINE_SETS:
-            module.__package__ = "apps.annotations"  # its relative imports are today's models
-        exec(compile(text, f"{self.ref}:{file}", "exec"), module.__dict__)
 
 
 def article(rng, length=1000):
@@ -184,20 +130,23 @@ def populate(project, start, n, labels, users, rng):
 
 def run(exporter, project, fmt, options, in_any_order=False):
     """(bytes written, their SHA-256) of one export by `exporter`; with
-    `in_any_order`, the SHA-256 of its records sorted (a date window comes
-    in date order now, in id order before: the same records, reordered)."""
+    `in_any_order`, a digest of its records whatever their order (the sum of
+    their SHA-256s: a date window comes in date order now, in id order
+    before), kept in flat memory like the export itself."""
     stream, _ = exporter(project, fmt, options)
-    digest, size, pieces = hashlib.sha256(), 0, []
+    digest, size = hashlib.sha256(), 0
+    separator, rest, total = b"\n" if fmt == "jsonl" else b"-DOCSTART-", b"", 0
     for block in stream:
         size += len(block)
-        if in_any_order:
-            pieces.append(block)
-        else:
+        if not in_any_order:
             digest.update(block)
+            continue
+        *records, rest = (rest + block).split(separator)
+        for record in records:
+            total += int.from_bytes(hashlib.sha256(record).digest())
     if in_any_order:
-        separator = b"\n" if fmt == "jsonl" else b"-DOCSTART-"
-        for record in sorted(b"".join(pieces).split(separator)):
-            digest.update(record + separator)
+        total += int.from_bytes(hashlib.sha256(rest).digest())
+        return size, f"{total:x}"
     return size, digest.hexdigest()
 
 
@@ -227,13 +176,11 @@ def main():
         "conll:gold is then 500 annotated documents",
     )
     parser.add_argument("--conll-up-to", type=int, default=2000, help="CoNLL at these sizes only")
-    parser.add_argument("--baseline", default=BASELINE_REF, help="a git revision")
+    parser.add_argument("--baseline", default=common.EXPORT_BASELINE, help="a git revision")
     parser.add_argument("--window", action="store_true", help="also a published-date window")
     parser.add_argument("--profile", metavar="FORMAT:SOURCE")
     args = parser.parse_args()
-    sys.meta_path.insert(0, GitPackage(args.baseline))
-    old = importlib.import_module(f"{BASELINE}.export")
-    old.load_contents = importlib.import_module(BASELINE_SETS).load_contents
+    old = common.baseline_export(args.baseline)
     implementations = (("new", export, ExportOptions), ("baseline", old.export, old.ExportOptions))
     with common.throwaway_database():
         project = Project.objects.create(name="bench")
