@@ -352,9 +352,7 @@ def load_contents(sets, chunk_size=None):
         .order_by("set_id", "start", "-end", "id")
         .values_list(*SPAN_COLUMNS)
     )
-    stance_rows = (
-        Stance.objects.filter(of_sets).order_by("set_id", "id").values_list(*_STANCE_READ)
-    )
+    stance_rows = Stance.objects.filter(of_sets).order_by("set_id", "id").values_list(*_STANCE_READ)
     category_rows = (
         SetCategory.objects.filter(of_sets)
         .order_by("set_id", "label__name")

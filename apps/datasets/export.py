@@ -139,14 +139,13 @@ class Exporter:
             # The whole corpus: filters on dates still apply; a label keeps
             # only its annotations (keep_label), not only its documents.
             return self._dated(queryset)
-        sets = AnnotationSet.objects.filter(document=OuterRef("pk"), **self.set_filter())
-        if after is not None and not self.windowed:
-            # Said again inside: PostgreSQL otherwise merges with the sets of
-            # every document before the chunk, a pass that grows chunk by chunk.
-            sets = sets.filter(document_id__gt=after[-1])
+        # The keyset said again inside: PostgreSQL otherwise merges with the
+        # sets of every document before the chunk, a pass that grows chunk by chunk.
+        bound = {} if after is None or self.windowed else {"document_id__gt": after[0]}
+        sets = AnnotationSet.objects.filter(document=OuterRef("pk"), **self.set_filter(), **bound)
         queryset = self._dated(queryset.filter(Exists(sets)))
         if o.label:
-            queryset = self._labelled(queryset)
+            queryset = self._labelled(queryset, {f"set__{k}": v for k, v in bound.items()})
         return queryset
 
     @property
@@ -181,8 +180,9 @@ class Exporter:
             )
         return queryset
 
-    def _labelled(self, queryset):
-        """Only the documents whose sets of the source hold the label."""
+    def _labelled(self, queryset, bound):
+        """Only the documents whose sets of the source hold the label; `bound`
+        the keyset's filter on their sets."""
         o = self.options
         if self.label_kind == Label.Kind.ENTITY:
             rows = Span.objects.filter(label__name=o.label)
@@ -193,7 +193,7 @@ class Exporter:
         else:
             return queryset.none()
         return queryset.filter(
-            Exists(rows.filter(set__document=OuterRef("pk"), **self.set_filter("set__")))
+            Exists(rows.filter(set__document=OuterRef("pk"), **self.set_filter("set__"), **bound))
         )
 
     def name_of(self, user_id, username):

@@ -218,3 +218,22 @@ def test_each_chunk_costs_the_same_queries(corpus, variant, django_assert_max_nu
         chunks = chunks or -(-documents // size) + (documents % size == 0)
         with django_assert_max_num_queries(6 * chunks):
             assert len(list(exporter)) == documents
+
+
+@pytest.mark.parametrize("label", ["ORG", "SUPPORT", "SECURITY"])
+def test_a_label_selects_the_same_documents_whatever_the_chunks(corpus, label):
+    def exported(size):
+        return list(Exporter(corpus, ExportOptions(source="all", label=label, chunk_size=size)))
+
+    having = {
+        r.id
+        for r in plain_records(corpus, ExportOptions(source="all"))
+        if any(
+            label
+            in [s.label for s in aset.spans] + [t.polarity for t in aset.stances] + aset.categories
+            for aset in r.sets
+        )
+    }
+    one, all_at_once = exported(1), exported(500)
+    assert one == all_at_once
+    assert {r.id for r in one} == having and having
