@@ -7,7 +7,11 @@ fresh test database of whatever DATABASE_URL points at, dropped afterwards.
 
 import contextlib
 import gc
+import importlib
+import importlib.abc
+import importlib.util
 import os
+import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
@@ -69,3 +73,66 @@ def peak_mib(fn, *args):
         return tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()
+
+
+# --------------------------------------------------------------------------- a baseline from git
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+BASELINE = "export_baseline"
+BASELINE_SETS, SETS = "export_baseline_sets", "apps/annotations/sets.py"
+# The revision before the export was made faster: the export benches' baseline.
+EXPORT_BASELINE = "3c1237f"
+
+
+class GitPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports ``export_baseline.X`` from ``apps/datasets/X.py`` as it was at
+    `ref`, so the old export code runs beside the new one; what it imports
+    from outside apps/datasets is today's."""
+
+    def __init__(self, ref):
+        self.ref = ref
+
+    def source(self, path):
+        run = subprocess.run(
+            ["git", "-C", str(REPOSITORY), "show", f"{self.ref}:{path}"], capture_output=True
+        )
+        return run.stdout.decode() if run.returncode == 0 else None
+
+    def find_spec(self, name, path=None, target=None):
+        if name == BASELINE_SETS:
+            # The bulk loader the old export read sets with, as it was then.
+            spec = importlib.util.spec_from_loader(name, self)
+            spec.loader_state = (SETS, self.source(SETS))
+            return spec
+        if name != BASELINE and not name.startswith(BASELINE + "."):
+            return None
+        parts = ["apps/datasets", *name.split(".")[1:]]
+        base = "/".join(parts)
+        for file, package in ((f"{base}/__init__.py", True), (f"{base}.py", False)):
+            text = self.source(file)
+            if text is not None:
+                spec = importlib.util.spec_from_loader(name, self, is_package=package)
+                spec.loader_state = (file, text)
+                if package:
+                    spec.submodule_search_locations = []
+                return spec
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        file, text = module.__spec__.loader_state
+        if module.__name__ == BASELINE_SETS:
+            module.__package__ = "apps.annotations"  # its relative imports are today's models
+        exec(compile(text, f"{self.ref}:{file}", "exec"), module.__dict__)
+
+
+def baseline_export(ref=EXPORT_BASELINE):
+    """The module apps/datasets/export.py as it was at `ref`, reading sets
+    with the load_contents of `ref`, importable beside today's."""
+    if not any(isinstance(f, GitPackage) and f.ref == ref for f in sys.meta_path):
+        sys.meta_path.insert(0, GitPackage(ref))
+    old = importlib.import_module(f"{BASELINE}.export")
+    old.load_contents = importlib.import_module(BASELINE_SETS).load_contents
+    return old

@@ -1,236 +1,243 @@
-"""Export benchmark: the streamed export against a naive build-it-in-memory export.
+"""Export benchmark: the streamed export against the previous revision's export, in one run.
 
-Exports N documents (about 1,560 characters, 20 gold entity spans and 2
-stances each) in jsonl and conll, as the export endpoint streams them
-(apps/datasets/export.py: keyset chunks, five queries a chunk, a generator
-writer), and as a naive export does (the documents, then each document's gold
-set, spans and stances by their own queries, the whole file built in memory).
-Time is measured without tracing; peak memory in a second run under
-tracemalloc (Python allocations, including the database driver's rows).
+Builds N annotated documents (about 1,000 characters of news-like text with
+accents, flags and a decomposed "Quốc"; 1 to 3 submitted annotator sets each,
+6 spans and 1 stance a set, a category on every fifth set; a gold set on every
+fourth document) and times the export of each format through
+``apps.datasets.export.export``, as the export endpoint streams it, beside
+the same export by the code of ``--baseline`` (a git revision: its
+``apps/datasets`` package and the bulk loader it used,
+``annotations.sets.load_contents``, are read with ``git show`` and imported
+under other names, so both run in this process on the same rows). Each pair is
+checked byte for byte, so a figure never comes from a writer that changed
+its output. Peak memory (tracemalloc, Python allocations, the driver's rows
+included) is taken in a second run, since tracing slows Python down; it
+should not grow with N.
 
-    .venv/bin/python bench/export_bench.py                       # 2,000 and 10,000 on SQLite
-    .venv/bin/python bench/export_bench.py --sizes 2000 10000 20000
+    nice .venv/bin/python bench/export_bench.py                       # 2,000 and 20,000 on SQLite
+    nice .venv/bin/python bench/export_bench.py --sizes 2000 --exports conll:gold
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=bench_export \\
-        .venv/bin/python bench/export_bench.py
+        nice .venv/bin/python bench/export_bench.py --window
+    ... --profile jsonl:all   # cProfile of the new export at the largest size, top 25 by own time
 """
 
 import argparse
+import cProfile
+import datetime
 import gc
-import json
+import hashlib
+import io
+import pstats
 import random
 import time
 
 import common  # sets Django up: keep it before Django and apps imports
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.utils import timezone
 
-from apps.annotations.models import AnnotationSet, Span, Stance
-from apps.datasets.export import ExportOptions, export
+from apps.annotations.models import AnnotationSet, SetCategory, Span, Stance
+from apps.datasets.export import Exporter, export
+from apps.datasets.options import ExportOptions
 from apps.documents.models import Document
-from apps.documents.text import iob2_tags, split_sentences
-from apps.projects.models import Label, Project
+from apps.projects.models import CategoryGroup, Label, Project
 
-WORDS = [
-    "the",
-    "minister",
-    "said",
-    "government",
-    "talks",
-    "sanctions",
-    "oil",
-    "exports",
-    "border",
-    "security",
-    "council",
-]
-NAMES = ["Nicolás", "Rodríguez", "Caracas", "Moscow", "Brasília", "Quốc", "São", "Zürich"]
-SPANS_PER_DOC = 20
+WORDS = ["the", "minister", "said", "government", "talks", "sanctions", "oil", "border"]
+NAMES = ["Nicolás", "Rodríguez", "Caracas", "Moscow", "Brasília", "Quo\u0302\u0301c", "São"]
+SPANS, K = 6, 3
+DAY0 = datetime.date(2020, 1, 1)
+ADJUDICATED = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 
 
-def article(rng, length=1560):
+def article(rng, length=1000):
     words, size = [], 0
     while size < length:
-        word = rng.choice(NAMES) if rng.random() < 0.15 else rng.choice(WORDS)
-        if rng.random() < 0.04:
+        word = rng.choice(NAMES) if rng.random() < 0.2 else rng.choice(WORDS)
+        if rng.random() < 0.03:
             word = "🇻🇪"
         words.append(word)
         size += len(word) + 1
         if rng.random() < 0.07:
             words[-1] += "."
-    return " ".join(words)[:length].rsplit(" ", 1)[0] + "."
+    return " ".join(words) + "."
 
 
-def populate(project, n, start, labels, rng):
-    # Gold exports take adjudicated documents only.
-    adjudicated = timezone.now()
-    docs = [
-        Document(
-            project=project,
-            external_id=f"d{i}",
-            text=article(rng),
-            published="2024-05-01",
-            adjudicated_at=adjudicated,
-        )
-        for i in range(start, start + n)
-    ]
-    Document.objects.bulk_create(docs, batch_size=1000)
-    docs = list(
-        Document.objects.filter(project=project, external_id__in=[d.external_id for d in docs])
-    )
-    sets = AnnotationSet.objects.bulk_create(
-        [AnnotationSet(document=d, kind="gold", status="submitted") for d in docs], batch_size=1000
-    )
-    spans = []
-    for d, s in zip(docs, sets, strict=True):
-        position, k = 0, 0
-        words = d.text.split(" ")
-        # The first alphabetic word at or after each step: words ending a
-        # sentence ("oil.") or flags are not spans, and skipping them outright
-        # left documents short of SPANS_PER_DOC (about 18 on average).
-        step = max(len(words) // (SPANS_PER_DOC + 1), 1)
-        for index, word in enumerate(words):
-            if k < SPANS_PER_DOC and index >= k * step and word.isalpha():
-                k += 1
-                spans.append(
-                    Span(
-                        set=s,
-                        sid=f"s{k}",
-                        start=position,
-                        end=position + len(word),
-                        label=labels["GPE"],
-                    )
-                )
-            position += len(word) + 1
-    Span.objects.bulk_create(spans, batch_size=2000)
-    by_set = {}
-    for span in Span.objects.filter(set__in=sets).values("id", "set_id").order_by("set_id", "id"):
-        by_set.setdefault(span["set_id"], []).append(span["id"])
-    stances = []
-    for set_id, ids in by_set.items():
-        for k in range(min(2, len(ids) // 2)):
-            stances.append(
-                Stance(
-                    set_id=set_id,
-                    sid=f"t{k}",
-                    holder_id=ids[2 * k],
-                    target_id=ids[2 * k + 1],
-                    polarity=labels["OPPOSE"],
-                )
+def populate(project, start, n, labels, users, rng):
+    """N more documents with their sets, spans (on words, so CoNLL keeps
+    them), stances and categories, through bulk inserts: setup, not a figure."""
+    docs = Document.objects.bulk_create(
+        [
+            Document(
+                project=project,
+                external_id=f"d{i}",
+                text=article(rng),
+                published=DAY0 + datetime.timedelta(days=i % 1000),
+                outlet="TASS",
+                adjudicated_at=ADJUDICATED if i % 4 == 0 else None,
             )
-    Stance.objects.bulk_create(stances, batch_size=2000)
-    return len(spans)
+            for i in range(start, start + n)
+        ],
+        batch_size=2000,
+    )
+    sets = []
+    for d in docs:
+        for user in users[: rng.randint(1, K)]:
+            sets.append(
+                AnnotationSet(document=d, kind="annotator", author=user, status="submitted")
+            )
+        if d.adjudicated_at:
+            sets.append(AnnotationSet(document=d, kind="gold", status="submitted"))
+    sets = AnnotationSet.objects.bulk_create(sets, batch_size=2000)
+    texts = {d.pk: d.text for d in docs}
+    spans, categories = [], []
+    for number, s in enumerate(sets):
+        text = texts[s.document_id]
+        words, position, candidates = text.split(" "), 0, []
+        for word in words:
+            if word.isalpha():
+                candidates.append((position, position + len(word)))
+            position += len(word) + 1
+        for k, (begin, end) in enumerate(sorted(rng.sample(candidates, SPANS))):
+            label = labels["PERSON" if k % 2 else "GPE"]
+            spans.append(Span(set=s, sid=f"s{k}", start=begin, end=end, label=label))
+        if number % 5 == 0:
+            categories.append(SetCategory(set=s, label=labels["ECONOMY"]))
+    Span.objects.bulk_create(spans, batch_size=5000)
+    SetCategory.objects.bulk_create(categories, batch_size=5000)
+    first_set = min(s.pk for s in sets)
+    by_set = {}
+    for span_id, set_id in (
+        Span.objects.filter(set_id__gte=first_set)
+        .order_by("set_id", "id")
+        .values_list("id", "set_id")
+    ):
+        by_set.setdefault(set_id, []).append(span_id)
+    Stance.objects.bulk_create(
+        [
+            Stance(
+                set_id=set_id,
+                sid="t0",
+                holder_id=ids[0],
+                target_id=ids[1],
+                polarity=labels["OPPOSE"],
+            )
+            for set_id, ids in by_set.items()
+        ],
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
-def streamed(project, fmt):
-    stream, _ = export(project, fmt, ExportOptions())
-    size = 0
+def run(exporter, project, fmt, options, in_any_order=False):
+    """(bytes written, their SHA-256) of one export by `exporter`; with
+    `in_any_order`, a digest of its records whatever their order (the sum of
+    their SHA-256s: a date window comes in date order now, in id order
+    before), kept in flat memory like the export itself."""
+    stream, _ = exporter(project, fmt, options)
+    digest, size = hashlib.sha256(), 0
+    separator, rest, total = b"\n" if fmt == "jsonl" else b"-DOCSTART-", b"", 0
     for block in stream:
         size += len(block)
-    return size
-
-
-def naive(project, fmt):
-    """What an export without chunks and prefetching does: queries per document, all in memory."""
-    out = []
-    for document in Document.objects.filter(project=project).order_by("id"):
-        gold = document.annotation_sets.filter(kind="gold").first()
-        if gold is None:
+        if not in_any_order:
+            digest.update(block)
             continue
-        spans = list(gold.spans.select_related("label").order_by("start"))
-        stances = list(gold.stances.select_related("holder", "target", "polarity"))
-        if fmt == "jsonl":
-            out.append(
-                json.dumps(
-                    {
-                        "id": document.external_id,
-                        "text": document.text,
-                        "spans": [
-                            {
-                                "id": s.sid,
-                                "start": s.start,
-                                "end": s.end,
-                                "label": s.label.name,
-                                "text": document.text[s.start : s.end],
-                            }
-                            for s in spans
-                        ],
-                        "stances": [
-                            {
-                                "id": t.sid,
-                                "holder": t.holder.sid,
-                                "target": t.target.sid,
-                                "polarity": t.polarity.name,
-                            }
-                            for t in stances
-                        ],
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
-        else:
-            sentences = split_sentences(document.text)
-            tokens = [t for s in sentences for t in s.tokens]
-            tags, _ = iob2_tags(tokens, [(s.start, s.end, s.label.name) for s in spans])
-            lines, k = ["-DOCSTART- -X- -X- O\n\n"], 0
-            for sentence in sentences:
-                for token in sentence.tokens:
-                    lines.append(f"{token.text} -X- -X- {tags[k]}\n")
-                    k += 1
-                lines.append("\n")
-            out.append("".join(lines))
-    return len("".join(out).encode("utf-8"))
+        *records, rest = (rest + block).split(separator)
+        for record in records:
+            total += int.from_bytes(hashlib.sha256(record).digest())
+    if in_any_order:
+        total += int.from_bytes(hashlib.sha256(rest).digest())
+        return size, f"{total:x}"
+    return size, digest.hexdigest()
 
 
-def measure(fn, project, fmt):
+def timed(fn, *args):
     gc.collect()
     queries = []
 
     def count(execute, sql, params, many, context):
-        queries.append(1)
+        queries.append(sql)
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        started = time.perf_counter()
-        size = fn(project, fmt)
-        seconds = time.perf_counter() - started
-    return seconds, common.peak_mib(fn, project, fmt), len(queries), size
+        began = time.perf_counter()
+        result = fn(*args)
+        seconds = time.perf_counter() - began
+    return seconds, len(queries), result
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
-    parser.add_argument("--skip-naive-above", type=int, default=10000)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
+    parser.add_argument(
+        "--exports",
+        nargs="+",
+        default=["jsonl:all", "conll:gold", "conll:all"],
+        help="format:source pairs; at 2,000 documents a quarter are adjudicated: "
+        "conll:gold is then 500 annotated documents",
+    )
+    parser.add_argument("--conll-up-to", type=int, default=2000, help="CoNLL at these sizes only")
+    parser.add_argument("--baseline", default=common.EXPORT_BASELINE, help="a git revision")
+    parser.add_argument("--window", action="store_true", help="also a published-date window")
+    parser.add_argument("--profile", metavar="FORMAT:SOURCE")
     args = parser.parse_args()
+    old = common.baseline_export(args.baseline)
+    implementations = (("new", export, ExportOptions), ("baseline", old.export, old.ExportOptions))
     with common.throwaway_database():
         project = Project.objects.create(name="bench")
-        labels = {}
-        for kind, name in (("entity", "GPE"), ("stance", "OPPOSE"), ("stance", "SUPPORT")):
-            labels[name] = Label.objects.create(project=project, kind=kind, name=name)
+        topic = CategoryGroup.objects.create(project=project, name="TOPIC")
+        labels = {
+            name: Label.objects.create(project=project, kind=kind, name=name, group=group)
+            for kind, name, group in (
+                ("entity", "GPE", None),
+                ("entity", "PERSON", None),
+                ("stance", "OPPOSE", None),
+                ("category", "ECONOMY", topic),
+            )
+        }
+        users = [get_user_model().objects.create_user(f"a{i}") for i in range(K)]
         rng = random.Random(1)
-        have, spans = 0, 0
-        print(f"database: {connection.vendor}")
+        print(f"database: {connection.vendor}; baseline: {args.baseline}")
         print(
-            f"{'docs':>7} {'spans':>8} {'format':>6} {'impl':>8} {'seconds':>8} {'peak MiB':>9} "
-            f"{'queries':>8} {'MB out':>7} {'spans/s':>9}"
+            f"{'docs':>7} {'export':>10} {'filter':>8} {'impl':>8} {'exported':>8} {'seconds':>8} "
+            f"{'docs/s':>9} {'queries':>8} {'peak MiB':>9} {'MB out':>7}"
         )
+        have = 0
         for n in sorted(args.sizes):
-            spans += populate(project, n - have, have, labels, rng)
+            populate(project, have, n - have, labels, users, rng)
             have = n
-            if spans != n * SPANS_PER_DOC:
-                print(f"warning: {spans / n:.2f} spans per document, not {SPANS_PER_DOC}")
-            for fmt in ("jsonl", "conll"):
-                impls = [("streamed", streamed)]
-                if n <= args.skip_naive_above:
-                    impls.append(("naive", naive))
-                for name, fn in impls:
-                    seconds, peak, queries, size = measure(fn, project, fmt)
-                    # A figure for an export that wrote nothing would mislead.
-                    assert size > spans, f"{name} {fmt} wrote only {size} bytes"
-                    print(
-                        f"{n:>7} {spans:>8} {fmt:>6} {name:>8} {seconds:>8.3f} {peak:>9.1f} "
-                        f"{queries:>8} {size / 1e6:>7.1f} {spans / seconds:>9,.0f}"
-                    )
+            filters = [("", {})]
+            if args.window:
+                # A tenth of the days: about a tenth of the documents.
+                window = {"published_from": DAY0, "published_to": DAY0 + datetime.timedelta(99)}
+                filters.append(("window", window))
+            for pair in args.exports:
+                fmt, source = pair.split(":")
+                if fmt == "conll" and n > args.conll_up_to:
+                    continue
+                for name, extra in filters:
+                    outputs = {}
+                    documents = Exporter(project, ExportOptions(source=source, **extra))
+                    documents = documents.documents().count()
+                    for impl, fn, options_class in implementations:
+                        options = options_class(source=source, **extra)
+                        work = (fn, project, fmt, options, bool(extra))
+                        seconds, queries, (size, digest) = timed(run, *work)
+                        peak = common.peak_mib(run, *work)
+                        assert size > 0, f"{impl} {fmt} wrote nothing"
+                        outputs[impl] = digest
+                        print(
+                            f"{n:>7} {pair:>10} {name or '-':>8} {impl:>8} {documents:>8} "
+                            f"{seconds:>8.3f} {documents / seconds:>9,.0f} {queries:>8} "
+                            f"{peak:>9.1f} {size / 1e6:>7.1f}"
+                        )
+                    assert outputs["new"] == outputs["baseline"], f"{pair} {name}: output differs"
+        if args.profile:
+            profiler = cProfile.Profile()
+            fmt, source = args.profile.split(":")
+            profiler.runcall(run, export, project, fmt, ExportOptions(source=source))
+            text = io.StringIO()
+            pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
+            print(text.getvalue())
 
 
 if __name__ == "__main__":

@@ -49,6 +49,8 @@ from rest_framework.test import APIClient
 from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet, Span
 from apps.annotations.sets import ProjectSchema, replace_set, submit_set
+from apps.datasets.export import export
+from apps.datasets.options import ExportOptions
 from apps.documents.api.views import DOCUMENT_FIELDS
 from apps.documents.models import Document
 from apps.imports.parsers import parse
@@ -422,20 +424,48 @@ def export_rate(client, url, repeat):
     export, source=all, read until EXPORT_DOCS documents have come (the
     first ones, whose sets have spans) and the response closed there."""
     params = {"format": "jsonl", "source": "all"}
+
+    def stream():
+        response = client.get(url, params)
+        assert response.status_code == 200, response.status_code
+        return response.streaming_content, response.close
+
+    return first_documents_rate(stream, repeat)
+
+
+def first_documents_rate(stream, repeat):
+    """What export_rate measures, of any `stream()`: (blocks, close)."""
     rates = []
     for _ in range(repeat):
         began = time.perf_counter()
-        response = client.get(url, params)
-        assert response.status_code == 200, response.status_code
+        blocks, close = stream()
         size = lines = 0
-        for chunk in response.streaming_content:
+        for chunk in blocks:
             size += len(chunk)
             lines += chunk.count(b"\n")
             if lines >= EXPORT_DOCS:
                 break
-        response.close()
+        close()
         rates.append(lines / (time.perf_counter() - began))
     return statistics.median(rates), lines, size / 2**20
+
+
+def export_rates_direct(project, repeat):
+    """The same without the view: export() of today and of the previous
+    revision's export code (common.baseline_export), side by side."""
+    old = common.baseline_export()
+    out = {}
+    for name, fn, options in (
+        ("today", export, ExportOptions),
+        ("baseline", old.export, old.ExportOptions),
+    ):
+
+        def stream(fn=fn, options=options):
+            blocks, _ = fn(project, "jsonl", options(source="all"))
+            return blocks, blocks.close
+
+        out[name] = first_documents_rate(stream, repeat)[0]
+    return out
 
 
 def measure(project, corpus, people, size, repeat):
@@ -500,6 +530,7 @@ def measure(project, corpus, people, size, repeat):
     row("next, 90% taken", lambda: next_once(solo_client, next_url), old["next"])
     concurrent_done = next_concurrent(crowd, next_url, per_thread=3)
     exported = export_rate(reviewing, base + "export/", max(3, repeat // 3))
+    direct = export_rates_direct(project, max(3, repeat // 3))
     give_back(project, annotators, taken)
     rates = import_rates(project, corpus, size)
     print(f"\n{size:,} documents ({connection.vendor})")
@@ -517,6 +548,10 @@ def measure(project, corpus, people, size, repeat):
     print(
         f"export jsonl source=all, 90% taken, streamed: the first {lines:,} annotated documents"
         f" ({K} sets x {SPANS} spans), {mib:.1f} MB, {rate:,.0f} documents a second"
+    )
+    print(
+        f"the same by export() without the view: {direct['today']:,.0f} a second;"
+        f" the previous export code (common.EXPORT_BASELINE): {direct['baseline']:,.0f}"
     )
     return {name: ms for name, ms, _, _ in rows}
 

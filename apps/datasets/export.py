@@ -15,14 +15,16 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
 from apps.actors.models import Actor, Concept
 from apps.annotations.models import AnnotationSet, SetCategory, Span, Stance
 from apps.annotations.sets import load_contents
-from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document
+from apps.documents.models import CONTENT_FIELDS, Document
 from apps.projects.errors import Forbidden
 from apps.projects.models import Label, Role
+from apps.projects.queries import AnyOf
 
 from .formats import FORMATS
 from .formats.records import (
@@ -39,6 +41,8 @@ from .options import ExportOptions
 from .splits import Splitter
 
 BUFFER_BYTES = 64 * 1024
+# Where a CONTENT_FIELDS row has the date, the second key of a windowed keyset.
+PUBLISHED = CONTENT_FIELDS.index("published")
 
 
 # Who may take annotators' names out of Accord in a file (an export with
@@ -76,6 +80,7 @@ class Exporter:
         }[options.source]
         self.documents_seen = 0
         self.label_kind = None  # the kind of options.label, read by documents()
+        self.pseudonyms = {}  # user id -> pseudonym, for name_of
 
     # ------------------------------------------------------------------ context
 
@@ -123,20 +128,42 @@ class Exporter:
             filters[f"{prefix}document__adjudicated_at__isnull"] = False
         return filters
 
-    def documents(self):
+    def documents(self, after=None):
+        """The documents the export selects; with `after` (the keyset of the
+        last document read, see chunks), only those after it."""
         o = self.options
         queryset = Document.objects.filter(project=self.project)
+        if after is not None:
+            queryset = queryset.filter(self._after(after))
         if o.documents == "every":
             # The whole corpus: filters on dates still apply; a label keeps
             # only its annotations (keep_label), not only its documents.
             return self._dated(queryset)
-        queryset = queryset.filter(
-            Exists(AnnotationSet.objects.filter(document=OuterRef("pk"), **self.set_filter()))
-        )
-        queryset = self._dated(queryset)
+        # The keyset said again inside: PostgreSQL otherwise merges with the
+        # sets of every document before the chunk, a pass that grows chunk by chunk.
+        bound = {} if after is None or self.windowed else {"document_id__gt": after[0]}
+        sets = AnnotationSet.objects.filter(document=OuterRef("pk"), **self.set_filter(), **bound)
+        queryset = self._dated(queryset.filter(Exists(sets)))
         if o.label:
-            queryset = self._labelled(queryset)
+            queryset = self._labelled(queryset, {f"set__{k}": v for k, v in bound.items()})
         return queryset
+
+    @property
+    def windowed(self):
+        return bool(self.options.published_from or self.options.published_to)
+
+    @property
+    def order(self):
+        """The keyset documents are read in: id, or within a date window
+        (published, id), so that each chunk reads the index on (project,
+        published, id) from where the last one stopped, only the window."""
+        return ("published", "id") if self.windowed else ("id",)
+
+    def _after(self, after):
+        if not self.windowed:
+            return Q(id__gt=after[0])
+        published, last = after
+        return TupleGreaterThan(Tuple(F("published"), F("id")), (published, last))
 
     def _dated(self, queryset):
         o = self.options
@@ -153,8 +180,9 @@ class Exporter:
             )
         return queryset
 
-    def _labelled(self, queryset):
-        """Only the documents whose sets of the source hold the label."""
+    def _labelled(self, queryset, bound):
+        """Only the documents whose sets of the source hold the label; `bound`
+        the keyset's filter on their sets."""
         o = self.options
         if self.label_kind == Label.Kind.ENTITY:
             rows = Span.objects.filter(label__name=o.label)
@@ -165,7 +193,7 @@ class Exporter:
         else:
             return queryset.none()
         return queryset.filter(
-            Exists(rows.filter(set__document=OuterRef("pk"), **self.set_filter("set__")))
+            Exists(rows.filter(set__document=OuterRef("pk"), **self.set_filter("set__"), **bound))
         )
 
     def name_of(self, user_id, username):
@@ -173,66 +201,68 @@ class Exporter:
             return None
         if self.options.annotators == "names":
             return username
-        return pseudonym(self.project.pk, user_id)
+        name = self.pseudonyms.get(user_id)
+        if name is None:  # an HMAC a set cost more than the rest of its record
+            name = self.pseudonyms[user_id] = pseudonym(self.project.pk, user_id)
+        return name
 
     def chunks(self) -> Iterator[list[DocumentRecord]]:
-        last = 0
         size = self.options.chunk_size
-        base = self.documents()
+        order = self.order
+        after = None
         while True:
-            rows = list(base.filter(id__gt=last).order_by("id").values(*CONTENT_FIELDS)[:size])
+            queryset = self.documents(after).order_by(*order)
+            rows = list(queryset.values_list(*CONTENT_FIELDS)[:size])
             if not rows:
                 return
-            last = rows[-1]["id"]
+            last = rows[-1]
+            after = (last[PUBLISHED], last[0]) if self.windowed else (last[0],)
             fetched = len(rows)
             self.documents_seen += fetched
             if self.options.split:
-                rows = [r for r in rows if self.splitter(r["external_id"]) == self.options.split]
+                rows = [r for r in rows if self.splitter(r[1]) == self.options.split]
             if rows:
                 yield self.records(rows)
             if fetched < size:
                 return
 
     def records(self, rows) -> list[DocumentRecord]:
-        ids = [r["id"] for r in rows]
-        sets = AnnotationSet.objects.filter(document_id__in=ids, **self.set_filter())
-        set_rows = sets.order_by("document_id", "id").values_list(
-            "id", "document_id", "author_id", "author__username", "source"
+        """The records of a chunk of CONTENT_FIELDS rows: three queries for
+        their sets' contents, read by the sets' ids (an index scan each,
+        where a subquery let PostgreSQL hash the whole table of stances)."""
+        o = self.options
+        ids = [r[0] for r in rows]
+        set_rows = (
+            AnnotationSet.objects.filter(AnyOf(F("document_id"), ids), **self.set_filter())
+            .order_by("document_id", "id")
+            .values_list("id", "document_id", "author_id", "author__username", "source")
         )
         sets_of, by_id = defaultdict(list), {}
-        for set_id, document_id, author_id, username, source in set_rows:
-            owner = {
-                "gold": "gold",
-                "prediction": source or "prediction",
-                "all": self.name_of(author_id, username),
-            }[self.options.source]
-            record = SetRecord(owner=owner, kind=self.kind)
-            by_id[set_id] = record
+        kind, source, name_of = self.kind, o.source, self.name_of
+        for set_id, document_id, author_id, username, set_source in set_rows:
+            if source == "all":
+                owner = name_of(author_id, username)
+            elif source == "gold":
+                owner = "gold"
+            else:
+                owner = set_source or "prediction"
+            by_id[set_id] = record = SetRecord(owner, kind)
             sets_of[document_id].append(record)
-        for set_id, (spans, stances, categories) in load_contents(sets).items():
-            record = by_id.get(set_id)
-            if record is None:
-                continue
-            record.spans = [
-                SpanRecord(sid, start, end, label, actor, score)
-                for _, _, sid, start, end, label, actor, score in spans
-            ]
-            record.stances = [
-                StanceRecord(sid, holder, target, polarity, cue, concept)
-                for _, sid, holder, target, polarity, cue, concept in stances
-            ]
+        for set_id, (spans, stances, categories) in load_contents(list(by_id)).items():
+            record = by_id[set_id]
+            record.spans = [SpanRecord(*row[2:]) for row in spans]
+            record.stances = [StanceRecord(*row[1:]) for row in stances]
             record.categories = categories
-        if self.options.label:
+        if o.label:
             for record in by_id.values():
-                self.keep_label(record, self.options.label, self.label_kind)
-        annotators = defaultdict(list)
-        if self.options.source == "all":
-            for document_id, sets in sets_of.items():
-                annotators[document_id] = [s.owner for s in sets]
+                self.keep_label(record, o.label, self.label_kind)
+        if source == "all":
+            annotators = {d: [s.owner for s in sets] for d, sets in sets_of.items()}
         else:
+            annotators = defaultdict(list)
             rows_annotators = (
                 AnnotationSet.objects.filter(
-                    document_id__in=ids,
+                    AnyOf(F("document_id"), ids),
                     kind=AnnotationSet.Kind.ANNOTATOR,
                     status=AnnotationSet.Status.SUBMITTED,
                 )
@@ -240,27 +270,28 @@ class Exporter:
                 .values_list("document_id", "author_id", "author__username")
             )
             for document_id, user_id, username in rows_annotators:
-                annotators[document_id].append(self.name_of(user_id, username))
-        out = []
-        for r in rows:
-            text = r["text"]
-            metadata = {name: r[name] for name in METADATA_FIELDS}
-            if metadata["published"]:
-                metadata["published"] = metadata["published"].isoformat()
-            out.append(
-                DocumentRecord(
-                    id=r["id"],
-                    external_id=r["external_id"],
-                    text=text,
-                    text_sha256=text_sha256(text),
-                    length=len(text),
-                    split=self.splitter(r["external_id"]),
-                    sets=sets_of.get(r["id"], []),
-                    annotators=annotators.get(r["id"], []),
-                    **metadata,
-                )
+                annotators[document_id].append(name_of(user_id, username))
+        split = self.splitter
+        return [
+            DocumentRecord(
+                id=pk,
+                external_id=external_id,
+                text=text,
+                text_sha256=text_sha256(text),
+                length=len(text),
+                title=title,
+                meta=meta,
+                outlet=outlet,
+                author=author,
+                section=section,
+                url=url,
+                published=published.isoformat() if published else published,
+                split=split(external_id),
+                sets=sets_of.get(pk, []),
+                annotators=annotators.get(pk, []),
             )
-        return out
+            for pk, external_id, text, title, meta, outlet, author, section, url, published in rows
+        ]
 
     @staticmethod
     def keep_label(record: SetRecord, label: str, kind: str) -> None:

@@ -28,11 +28,15 @@ from .records import DocumentRecord, ExportContext, sets_of
 DOCSTART = "-DOCSTART- -X- -X- O\n\n"
 
 
-def document_lines(document: DocumentRecord, aset, context: ExportContext) -> str:
+def document_lines(document: DocumentRecord, aset, context: ExportContext, sentences=None) -> str:
+    """One layer's block; `sentences` (split_sentences of the text) when the
+    caller has them already: with source=all every layer of a document has
+    the same tokens, and tokenizing is most of a CoNLL export's time."""
     text = document.text
     if aset.categories:
         context.count("categories_dropped", len(aset.categories), example=document.external_id)
-    sentences = split_sentences(text)
+    if sentences is None:
+        sentences = split_sentences(text)
     tokens = [token for sentence in sentences for token in sentence.tokens]
     spans = [(s.start, s.end, s.label) for s in aset.spans]
     tags, skipped = iob2_tags(tokens, spans)
@@ -90,8 +94,9 @@ def dropped_trailer(report: dict) -> str:
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[str]:
     for document in documents:
+        sentences = split_sentences(document.text)
         for aset in sets_of(document):
-            yield document_lines(document, aset, context)
+            yield document_lines(document, aset, context, sentences)
     trailer = dropped_trailer(context.report)
     if trailer:
         yield trailer
