@@ -28,9 +28,17 @@ the import rate measured there (1,000-2,000 a second) 1M takes 10-20 more.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=bench_scale \\
         nice .venv/bin/python bench/scale_bench.py                      # 10,000: about a minute
     ... bench/scale_bench.py --sizes 10000,200000,1000000 --repeat 7
+
+`--reuse` keeps the bench database after the run and, on the next run with
+`--reuse`, starts from what it holds (migrated to the current code first):
+the project grows only past the documents it already has, and sizes below
+that are skipped, so a change can be measured at 200k without rebuilding
+200k. Drop the database (`dropdb`) to start afresh; a run killed while 90%
+of the documents were taken leaves them taken, so drop it then too.
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import random
@@ -43,10 +51,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, setup_test_environment
 from rest_framework.test import APIClient
 
-from apps.annotations.assignment import claim
+from apps.annotations.assignment import claim, release_unfinished
 from apps.annotations.models import AnnotationSet, Span
 from apps.annotations.sets import ProjectSchema, replace_set, submit_set
 from apps.documents.api.views import DOCUMENT_FIELDS
@@ -440,6 +448,10 @@ def export_rate(client, url, repeat):
 
 def measure(project, corpus, people, size, repeat):
     (owner, reviewer, solo, crowd), annotators = people
+    # What next handed out at a smaller size (or in a kept database's last
+    # run) goes back: every size measures next from the same start.
+    for user in (solo, *crowd):
+        release_unfinished(project, user)
     labels = list(
         Label.objects.filter(project=project, kind=Label.Kind.ENTITY)
         .order_by("name")
@@ -523,6 +535,11 @@ def measure(project, corpus, people, size, repeat):
 
 def people(project):
     model = get_user_model()
+    if Membership.objects.filter(project=project).exists():  # a kept database's
+        users = {u.username: u for u in model.objects.all()}
+        annotators = [users[f"a{i}"] for i in range(K)]
+        crowd = [users[f"crowd{i}"] for i in range(THREADS)]
+        return annotators, (users["owner"], users["reviewer"], users["solo"], crowd)
     owner = model.objects.create_user("owner")
     reviewer = model.objects.create_user("reviewer")
     annotators = [model.objects.create_user(f"a{i}") for i in range(K)]
@@ -534,24 +551,42 @@ def people(project):
     return annotators, (owner, reviewer, solo, crowd)
 
 
+@contextlib.contextmanager
+def kept_database():
+    """The bench database, created unless it exists and migrated, left in
+    place afterwards (--reuse). Not serialized: that would read every row."""
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=True)
+    yield
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated, growing")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the bench database and start from it"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     assert sizes == sorted(sizes), "sizes grow one project: give them in order"
-    with common.throwaway_database():
+    with kept_database() if args.reuse else common.throwaway_database():
         rng = random.Random(15)
         corpus = Corpus(rng)
-        project = Project.objects.create(
-            name="scale", annotators_per_document=K, max_unfinished_per_annotator=100
-        )
-        for name in ("GPE", "PERSON"):
-            Label.objects.create(project=project, kind=Label.Kind.ENTITY, name=name)
-        Label.objects.create(project=project, kind=Label.Kind.STANCE, name="OPPOSE")
+        project = Project.objects.filter(name="scale").first()
+        if project is None:
+            project = Project.objects.create(
+                name="scale", annotators_per_document=K, max_unfinished_per_annotator=100
+            )
+            for name in ("GPE", "PERSON"):
+                Label.objects.create(project=project, kind=Label.Kind.ENTITY, name=name)
+            Label.objects.create(project=project, kind=Label.Kind.STANCE, name="OPPOSE")
         annotators, who = people(project)
-        done, summary = 0, {}
+        done, summary = Document.objects.filter(project=project).count(), {}
+        if done:
+            print(f"reusing the bench database: {done:,} documents")
+            sizes = [s for s in sizes if s >= done]
+            analyze()
         for size in sizes:
             rate = grow(project, corpus, done, size)
             if done == 0:
