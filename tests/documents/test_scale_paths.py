@@ -87,7 +87,7 @@ def test_routing_raises_wanted_with_its_own_count(users, make_user):
     project.save()
     doc.refresh_from_db()
     assert doc.wanted == 3
-    got, _ = next_document(project, cai)
+    got, _, _ = next_document(project, cai)
     assert got.pk == doc.pk
 
 
@@ -193,7 +193,7 @@ def test_next_takes_the_first_open_document_from_the_claimable_index(busy, users
 
 @pytest.mark.postgres
 def test_the_review_queue_reads_the_reviewable_index(busy):
-    plans = plans_of(lambda: list(review_queue(busy)), "wanted")
+    plans = plans_of(lambda: list(review_queue(busy)), "reviewable")
     assert all("document_reviewable" in plan for plan in plans), plans
 
 
@@ -252,7 +252,7 @@ def test_next_costs_the_same_queries_however_many_documents_are_done(users):
             make_document(project, f"done{i}", annotator_count=1, submitted_count=1)
         make_document(project, "open")
         with CaptureQueriesContext(connection) as queries:
-            got, _ = next_document(project, users["ana"])
+            got, _, _ = next_document(project, users["ana"])
         assert got.external_id == "open"
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1] <= 7, counts
