@@ -44,12 +44,13 @@ class Spec:
 
     @property
     def plain(self):
-        """The plain columns: concrete, not the key, not a relation, not left out."""
+        """The plain columns: concrete, not the key, not a relation, not left
+        out, not generated (the database computes those: Document.claimable)."""
         skip = {*self.carried, *self.derived, *self.instance}
         return tuple(
             f.name
             for f in self.model._meta.concrete_fields
-            if not f.primary_key and not f.is_relation and f.name not in skip
+            if not f.primary_key and not f.is_relation and not f.generated and f.name not in skip
         )
 
 
