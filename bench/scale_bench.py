@@ -295,7 +295,12 @@ def next_rows(project, user, open_):
         .order_by("id")
         .select_for_update(skip_locked=True, of=("self",))
     )
-    return lambda: candidates.values_list("id", flat=True).first()
+
+    def pick():
+        with transaction.atomic():  # FOR UPDATE needs one (a savepoint inside another)
+            return candidates.values_list("id", flat=True).first()
+
+    return pick
 
 
 def old_next(project, user):
@@ -671,7 +676,6 @@ def main():
         if done:
             print(f"reusing the bench database: {done:,} documents")
             sizes = [s for s in sizes if s >= done]
-            analyze()
         for size in sizes:
             rate = grow(project, corpus, done, size)
             if done == 0:
@@ -680,7 +684,8 @@ def main():
                 sets = REVIEWED * K
                 print(f"{sets} sets submitted in {time.perf_counter() - began:.1f} s")
                 assert ReviewScore.objects.filter(document__project=project).count() == REVIEWED
-            print(f"imported {size - done:,} documents at {rate:,.0f} a second")
+            if size > done:
+                print(f"imported {size - done:,} documents at {rate:,.0f} a second")
             done = size
             summary[size] = measure(project, corpus, (who, annotators), size, args.repeat)
         if len(sizes) > 1:
