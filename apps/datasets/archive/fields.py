@@ -44,13 +44,12 @@ class Spec:
 
     @property
     def plain(self):
-        """The plain columns: concrete, not the key, not a relation, not left
-        out, not generated (the database computes those: Document.claimable)."""
+        """The plain columns: concrete, not the key, not a relation, not left out."""
         skip = {*self.carried, *self.derived, *self.instance}
         return tuple(
             f.name
             for f in self.model._meta.concrete_fields
-            if not f.primary_key and not f.is_relation and not f.generated and f.name not in skip
+            if not f.primary_key and not f.is_relation and f.name not in skip
         )
 
 
@@ -75,6 +74,9 @@ SPECS = {
             "wanted",
             "last_submitted_at",
             "last_activity",
+            # Generated columns: the database computes them from the counts.
+            "claimable",
+            "reviewable",
         ),
     ),
     "set": Spec(AnnotationSet, carried=("document", "author")),
