@@ -21,16 +21,29 @@ filters, serialisation), it prints the median of:
 Beside each path the old one runs in the same database, the baseline: the
 query shape before this change (COALESCE(annotators_wanted, k), `UPPER(text)
 LIKE`) with the new indexes dropped, inside a transaction that is rolled
-back. Sizes grow one project, so `--sizes 10000,200000,1000000` builds 1M
-documents once: 10k then 200k took 10 minutes on a loaded two-core machine; at
-the import rate measured there (1,000-2,000 a second) 1M takes 10-20 more.
+back. For the queue and next's pick, also their queries alone as they are
+("stored": on Document.claimable / .reviewable) and as the previous revision
+ran them ("previous": the two-column comparisons, with its partial indexes
+on those built again in the rolled-back transaction).
+
+Sizes grow one project, so `--sizes 10000,200000,1000000` builds 1M
+documents once: 10k then 200k took 10 minutes on a loaded two-core machine;
+at the import rate measured there (1,000-2,000 a second) 1M takes 10-20 more.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=bench_scale \\
         nice .venv/bin/python bench/scale_bench.py                      # 10,000: about a minute
     ... bench/scale_bench.py --sizes 10000,200000,1000000 --repeat 7
+
+`--reuse` keeps the bench database after the run and, on the next run with
+`--reuse`, starts from what it holds (migrated to the current code first):
+the project grows only past the documents it already has, and sizes below
+that are skipped, so a change can be measured at 200k without rebuilding
+200k. Drop the database (`dropdb`) to start afresh; a run killed while 90%
+of the documents were taken leaves them taken, so drop it then too.
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import random
@@ -43,20 +56,21 @@ from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, setup_test_environment
 from rest_framework.test import APIClient
 
-from apps.annotations.assignment import claim
+from apps.annotations.assignment import claim, release_unfinished
 from apps.annotations.models import AnnotationSet, Span
 from apps.annotations.sets import ProjectSchema, replace_set, submit_set
 from apps.datasets.export import export
 from apps.datasets.options import ExportOptions
 from apps.documents.api.views import DOCUMENT_FIELDS
-from apps.documents.models import Document
+from apps.documents.models import CLAIMABLE, CLAIMABLE_WHEN, REVIEWABLE_WHEN, Document
 from apps.imports.parsers import parse
 from apps.imports.store import import_records
 from apps.projects.models import Label, Membership, Project, Role
 from apps.review.models import ReviewScore
+from apps.review.queue import queue_documents
 
 FILE = 10_000  # documents per imported file
 K = 3
@@ -70,6 +84,15 @@ SPANS = 6
 # Words put into the articles at a known rate, and one that is nowhere.
 COMMON, MIDDLE, RARE, ABSENT = "minister", "caracas", "zelenskyy", "qwxzyvk"
 RATES = {COMMON: 2, MIDDLE: 30, RARE: 1000}  # one document in n
+# The partial indexes of the previous revision, on comparisons of two
+# columns; the stored flags' indexes replaced them.
+STORED_INDEXES = ("document_claimable", "document_reviewable", "document_claimable_uncertain")
+PREVIOUS_INDEXES = (
+    "CREATE INDEX previous_claimable ON documents_document (project_id, id)"
+    " WHERE adjudicated_at IS NULL AND annotator_count < wanted",
+    "CREATE INDEX previous_reviewable ON documents_document (project_id, id)"
+    " WHERE adjudicated_at IS NULL AND submitted_count >= wanted",
+)
 # The indexes this change adds; the baseline runs without them.
 NEW_INDEXES = (
     "document_claimable",
@@ -238,51 +261,91 @@ def old_shapes(project):
     def substring(word):
         return page(documents.filter(Q(title__icontains=word) | Q(text__icontains=word)))
 
-    def queue():
-        reviewable = documents.filter(adjudicated_at=None, submitted_count__gte=old_wanted)
-        stale = list(reviewable.exclude(review_score__sets=F("submitted_count")).values("id"))
-        rows = reviewable.annotate(disagreement=F("review_score__score")).order_by(
-            F("disagreement").desc(nulls_last=True), "id"
-        )
-        return reviewable.count(), stale, list(rows.values("id", "disagreement")[:50])
-
     return {
         "status=adjudicated": page(documents.filter(adjudicated_at__isnull=False)),
         f"q={ABSENT} (absent)": substring(ABSENT),
         f"q={MIDDLE} (3%)": substring(MIDDLE),
-        "review/queue/": queue,
+        "review/queue/": queue_rows(
+            documents.filter(adjudicated_at=None, submitted_count__gte=old_wanted)
+        ),
     }
 
 
-def old_next(project, user):
-    """The old candidates query of next: the first open document by id."""
+def queue_rows(reviewable):
+    """The queue's queries over `reviewable` (rows only): the stale-score
+    check, the page's count and the page, as review_queue and the view run them."""
+
+    def queue():
+        stale = reviewable.exclude(review_score__sets=F("submitted_count")).order_by()
+        rows = reviewable.annotate(disagreement=F("review_score__score")).order_by(
+            F("disagreement").desc(nulls_last=True), "id"
+        )
+        return list(stale.values("id")), reviewable.count(), list(rows.values("id")[:50])
+
+    return queue
+
+
+def next_rows(project, user, open_):
+    """next's pick (rows only): the first document by id `open_` (a Q)
+    holds that the user has no set on, locked as next locks it."""
     mine = AnnotationSet.objects.filter(
         document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author=user
     )
-    wanted = Coalesce(F("annotators_wanted"), Value(project.annotators_per_document))
     candidates = (
-        Document.objects.filter(project=project, annotator_count__lt=wanted, adjudicated_at=None)
+        Document.objects.filter(open_, project=project)
         .filter(~Exists(mine))
         .order_by("id")
         .select_for_update(skip_locked=True, of=("self",))
     )
-    return lambda: candidates.values_list("id", flat=True).first()
+
+    def pick():
+        with transaction.atomic():  # FOR UPDATE needs one (a savepoint inside another)
+            return candidates.values_list("id", flat=True).first()
+
+    return pick
+
+
+def old_next(project, user):
+    """The old pick of next: COALESCE(annotators_wanted, k) in its filter."""
+    wanted = Coalesce(F("annotators_wanted"), Value(project.annotators_per_document))
+    return next_rows(project, user, Q(annotator_count__lt=wanted, adjudicated_at=None))
+
+
+def stored_and_previous(project, user):
+    """{name: (now, previous)}: the rows-only queries of the queue and of
+    next's pick on the stored flags (CLAIMABLE, REVIEWABLE), and as the
+    previous revision ran them, on the comparisons of two columns
+    (CLAIMABLE_WHEN, REVIEWABLE_WHEN) with partial indexes on those."""
+    queue = queue_documents(project)
+    return {
+        "review/queue/": (
+            queue_rows(queue),
+            queue_rows(Document.objects.filter(REVIEWABLE_WHEN, project=project)),
+        ),
+        "next": (
+            next_rows(project, user, CLAIMABLE),
+            next_rows(project, user, CLAIMABLE_WHEN),
+        ),
+    }
 
 
 class Rollback(Exception):
     pass
 
 
-def without_new_indexes(fns, repeat):
-    """{name: median ms} of each fn run with the new indexes dropped, in a
-    transaction rolled back afterwards (PostgreSQL: DROP INDEX is transactional)."""
+def without_new_indexes(fns, repeat, drop=NEW_INDEXES, create=()):
+    """{name: median ms} of each fn run with the new indexes dropped (and
+    the statements `create` run), in a transaction rolled back afterwards
+    (PostgreSQL: DROP and CREATE INDEX are transactional)."""
     figures = {}
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    for name in NEW_INDEXES:
+                    for name in drop:
                         cursor.execute(f"DROP INDEX IF EXISTS {name}")
+                    for statement in create:
+                        cursor.execute(statement)
             for name, fn in fns.items():
                 figures[name] = timed(fn, repeat)[0]
             raise Rollback
@@ -470,6 +533,10 @@ def export_rates_direct(project, repeat):
 
 def measure(project, corpus, people, size, repeat):
     (owner, reviewer, solo, crowd), annotators = people
+    # What next handed out at a smaller size (or in a kept database's last
+    # run) goes back: every size measures next from the same start.
+    for user in (solo, *crowd):
+        release_unfinished(project, user)
     labels = list(
         Label.objects.filter(project=project, kind=Label.Kind.ENTITY)
         .order_by("name")
@@ -483,9 +550,18 @@ def measure(project, corpus, people, size, repeat):
     get(client, base + "documents/")  # warm up
     rows = []
 
-    def row(name, fn, old=None, n=repeat):
+    def row(name, fn, old=None, n=repeat, shapes=None):
+        """`shapes`: (now, previous) rows-only ms of the queue or next's pick."""
         ms, queries, _ = timed(fn, n)
-        rows.append((name, ms, queries, old))
+        rows.append((name, ms, queries, old, shapes))
+
+    def now_and_previous():
+        fns = stored_and_previous(project, solo)
+        now = {name: timed(fn, repeat)[0] for name, (fn, _) in fns.items()}
+        previous = without_new_indexes(
+            {name: fn for name, (_, fn) in fns.items()}, repeat, STORED_INDEXES, PREVIOUS_INDEXES
+        )
+        return {name: (now[name], previous[name]) for name in fns}
 
     documents = base + "documents/"
     filters = {
@@ -512,7 +588,13 @@ def measure(project, corpus, people, size, repeat):
     old = without_new_indexes(old_shapes(project), repeat)
     for name, params in filters.items():
         row(name, lambda p=params: get(client, documents, {**p, "page_size": PAGE}), old.get(name))
-    row("review/queue/", lambda: get(reviewing, base + "review/queue/"), old["review/queue/"])
+    shapes = now_and_previous()
+    row(
+        "review/queue/",
+        lambda: get(reviewing, base + "review/queue/"),
+        old["review/queue/"],
+        shapes=shapes["review/queue/"],
+    )
     row("agreement/", lambda: get(reviewing, base + "agreement/"), n=max(3, repeat // 3))
     row(
         "export jsonl, source=all",
@@ -523,11 +605,27 @@ def measure(project, corpus, people, size, repeat):
     solo_client.force_authenticate(solo)
     next_url = base + "documents/next/"
     old = without_new_indexes({"next": old_next(project, solo)}, repeat)
-    row("next, one annotator", lambda: next_once(solo_client, next_url), old["next"])
+    row(
+        "next, one annotator",
+        lambda: next_once(solo_client, next_url),
+        old["next"],
+        shapes=shapes["next"],
+    )
     concurrent = next_concurrent(crowd, next_url, per_thread=3)
     taken = take_most(project, 0.9, annotators, labels)
     old = without_new_indexes({"next": old_next(project, solo)}, repeat)
-    row("next, 90% taken", lambda: next_once(solo_client, next_url), old["next"])
+    shapes = now_and_previous()
+    row(
+        "next, 90% taken",
+        lambda: next_once(solo_client, next_url),
+        old["next"],
+        shapes=shapes["next"],
+    )
+    row(
+        "review/queue/, 90% taken",
+        lambda: get(reviewing, base + "review/queue/"),
+        shapes=shapes["review/queue/"],
+    )
     concurrent_done = next_concurrent(crowd, next_url, per_thread=3)
     exported = export_rate(reviewing, base + "export/", max(3, repeat // 3))
     direct = export_rates_direct(project, max(3, repeat // 3))
@@ -538,10 +636,14 @@ def measure(project, corpus, people, size, repeat):
         f"import {FILE:,} more: {rates['with']:,.0f} a second; "
         f"without the new indexes {rates['without']:,.0f}"
     )
-    print(f"{'path':<28}{'p50 ms':>9}{'queries':>9}{'baseline ms':>13}")
-    for name, ms, queries, before in rows:
-        was = f"{before:>13.1f}" if before is not None else f"{'':>13}"
-        print(f"{name:<28}{ms:>9.1f}{queries:>9}{was}")
+    print(
+        f"{'':<28}{'view':>18}{'rows only, ms':>36}\n"
+        f"{'path':<28}{'p50 ms':>9}{'queries':>9}{'old':>12}{'previous':>12}{'stored':>12}"
+    )
+    for name, ms, queries, before, shapes in rows:
+        was = f"{before:>12.1f}" if before is not None else f"{'':>12}"
+        stored, previous = (f"{ms:>12.1f}" for ms in shapes) if shapes else ("", "")
+        print(f"{name:<28}{ms:>9.1f}{queries:>9}{was}{previous}{stored}")
     for label, (p50, p95, rate) in (("", concurrent), (", 90% taken", concurrent_done)):
         print(f"next, {THREADS} threads{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {rate:.0f}/s")
     rate, lines, mib = exported
@@ -553,11 +655,16 @@ def measure(project, corpus, people, size, repeat):
         f"the same by export() without the view: {direct['today']:,.0f} a second;"
         f" the previous export code (common.EXPORT_BASELINE): {direct['baseline']:,.0f}"
     )
-    return {name: ms for name, ms, _, _ in rows}
+    return {name: ms for name, ms, *_ in rows}
 
 
 def people(project):
     model = get_user_model()
+    if Membership.objects.filter(project=project).exists():  # a kept database's
+        users = {u.username: u for u in model.objects.all()}
+        annotators = [users[f"a{i}"] for i in range(K)]
+        crowd = [users[f"crowd{i}"] for i in range(THREADS)]
+        return annotators, (users["owner"], users["reviewer"], users["solo"], crowd)
     owner = model.objects.create_user("owner")
     reviewer = model.objects.create_user("reviewer")
     annotators = [model.objects.create_user(f"a{i}") for i in range(K)]
@@ -569,24 +676,41 @@ def people(project):
     return annotators, (owner, reviewer, solo, crowd)
 
 
+@contextlib.contextmanager
+def kept_database():
+    """The bench database, created unless it exists and migrated, left in
+    place afterwards (--reuse). Not serialized: that would read every row."""
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, serialize=False, keepdb=True)
+    yield
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated, growing")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the bench database and start from it"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     assert sizes == sorted(sizes), "sizes grow one project: give them in order"
-    with common.throwaway_database():
+    with kept_database() if args.reuse else common.throwaway_database():
         rng = random.Random(15)
         corpus = Corpus(rng)
-        project = Project.objects.create(
-            name="scale", annotators_per_document=K, max_unfinished_per_annotator=100
-        )
-        for name in ("GPE", "PERSON"):
-            Label.objects.create(project=project, kind=Label.Kind.ENTITY, name=name)
-        Label.objects.create(project=project, kind=Label.Kind.STANCE, name="OPPOSE")
+        project = Project.objects.filter(name="scale").first()
+        if project is None:
+            project = Project.objects.create(
+                name="scale", annotators_per_document=K, max_unfinished_per_annotator=100
+            )
+            for name in ("GPE", "PERSON"):
+                Label.objects.create(project=project, kind=Label.Kind.ENTITY, name=name)
+            Label.objects.create(project=project, kind=Label.Kind.STANCE, name="OPPOSE")
         annotators, who = people(project)
-        done, summary = 0, {}
+        done, summary = Document.objects.filter(project=project).count(), {}
+        if done:
+            print(f"reusing the bench database: {done:,} documents")
+            sizes = [s for s in sizes if s >= done]
         for size in sizes:
             rate = grow(project, corpus, done, size)
             if done == 0:
@@ -595,7 +719,8 @@ def main():
                 sets = REVIEWED * K
                 print(f"{sets} sets submitted in {time.perf_counter() - began:.1f} s")
                 assert ReviewScore.objects.filter(document__project=project).count() == REVIEWED
-            print(f"imported {size - done:,} documents at {rate:,.0f} a second")
+            if size > done:
+                print(f"imported {size - done:,} documents at {rate:,.0f} a second")
             done = size
             summary[size] = measure(project, corpus, (who, annotators), size, args.repeat)
         if len(sizes) > 1:

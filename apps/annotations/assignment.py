@@ -18,6 +18,7 @@ Only claiming writes: reading a set (sets.py, the API's GET) never creates one.
 """
 
 from collections import Counter
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
@@ -126,12 +127,17 @@ def _held(project, user):
 
 
 def _create_set(document, user):
+    """The user's new set on `document`, a row locked by the caller (or read
+    under SQLite's write lock): the instance's counts are the row's, so they
+    are kept in step with the UPDATE and need no reading back."""
     aset = AnnotationSet.objects.create(
         document=document, kind=AnnotationSet.Kind.ANNOTATOR, author=user
     )
     Document.objects.filter(pk=document.pk).update(
         annotator_count=F("annotator_count") + 1, last_activity=aset.updated_at
     )
+    document.annotator_count += 1
+    document.last_activity = aset.updated_at
     return aset
 
 
@@ -244,8 +250,19 @@ def _order(queryset, project):
     return queryset.order_by("id")
 
 
+class Handed(NamedTuple):
+    """What next_document hands out: the document (its counts those after
+    the claim), the user's set on it, and whether that set was created now
+    (empty) rather than one they held."""
+
+    document: Document
+    set: AnnotationSet
+    created: bool
+
+
 def next_document(project, user):
-    """The document the user should annotate next, with their set, or None.
+    """The document the user should annotate next, with their set, or None:
+    a Handed.
 
     While the user holds fewer unfinished documents than the project allows,
     a new one: a document with fewer than k annotator sets and none of
@@ -268,7 +285,7 @@ def next_document(project, user):
         # Under the membership lock, what the user holds cannot change.
         _lock_member(project.pk, user)
         held, limit = _held(project, user)
-        resume = (held[0].document, held[0]) if held else None
+        resume = Handed(held[0].document, held[0], False) if held else None
         if len(held) >= limit:
             return resume
         if connection.features.has_select_for_update_skip_locked:
@@ -278,7 +295,7 @@ def next_document(project, user):
         document = candidates.first()
         if document is None:
             return resume
-        return document, _create_set(document, user)
+        return Handed(document, _create_set(document, user), True)
 
 
 class CannotReassign(Conflict):

@@ -509,6 +509,31 @@ def set_tag_parts(rows):
     return tuple((row["id"], row["version"]) for row in rows)
 
 
+def _empty_payload(row):
+    """The API shape of a set from its SET_FIELDS row, its contents empty."""
+    return {
+        "id": row["id"],
+        "document": row["document_id"],
+        "kind": row["kind"],
+        "author": row["author__username"],
+        "source": row["source"] or None,
+        "status": row["status"],
+        "version": row["version"],
+        "updated_at": row["updated_at"],
+        "rejected_predictions": row["rejected_predictions"],
+        "spans": [],
+        "stances": [],
+        "categories": [],
+    }
+
+
+def new_set_payload(aset, author):
+    """set_payloads of a set just created, by `author`, with nothing in it
+    yet: from the instance, without reading back what was just written."""
+    row = {name: getattr(aset, name) for name in SET_FIELDS if name != "author__username"}
+    return _empty_payload({**row, "author__username": author.username})
+
+
 def set_payloads(sets, texts, anonymous=False, rows=None):
     """The API shape of every set in `sets` (a queryset), in four queries
     (the sets, then `load_contents`); three when `rows` (set_rows of `sets`,
@@ -527,22 +552,7 @@ def set_payloads(sets, texts, anonymous=False, rows=None):
         for row in rows:
             if row["kind"] == AnnotationSet.Kind.ANNOTATOR:
                 row["author__username"] = names[row["document_id"]][row["author__username"]]
-    by_id = {}
-    for row in rows:
-        by_id[row["id"]] = {
-            "id": row["id"],
-            "document": row["document_id"],
-            "kind": row["kind"],
-            "author": row["author__username"],
-            "source": row["source"] or None,
-            "status": row["status"],
-            "version": row["version"],
-            "updated_at": row["updated_at"],
-            "rejected_predictions": row["rejected_predictions"],
-            "spans": [],
-            "stances": [],
-            "categories": [],
-        }
+    by_id = {row["id"]: _empty_payload(row) for row in rows}
     for set_id, (spans, stances, categories) in load_contents(list(by_id)).items():
         payload = by_id.get(set_id)
         if payload is None:

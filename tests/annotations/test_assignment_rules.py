@@ -64,7 +64,7 @@ def test_a_submitted_set_on_an_adjudicated_document_stays_readable(doc, users, c
 def test_next_document_skips_adjudicated_documents(project, doc, users):
     adjudicate(doc)
     other = Document.objects.create(project=project, external_id="d2", text=TEXT)
-    got, aset = next_document(project, users["ana"])
+    got, aset, _ = next_document(project, users["ana"])
     assert got.pk == other.pk and aset.author == users["ana"]
 
 

@@ -105,7 +105,7 @@ def test_a_second_document_is_refused_naming_the_one_held(docs, users, client_fo
 
 def test_next_resumes_the_held_document_at_the_limit(docs, users):
     project = docs[0].project
-    document, aset = next_document(project, users["ana"])
+    document, aset, _ = next_document(project, users["ana"])
     assert document == docs[0]
     again = next_document(project, users["ana"])
     assert again[0] == docs[0] and again[1].pk == aset.pk

@@ -64,7 +64,7 @@ def test_next_never_exceeds_k_under_simultaneous_requests(make_user):
             found = next_document(project, users[index])
             if found is None:
                 return taken
-            document, aset = found
+            document, aset, _ = found
             taken.append(document.pk)
             AnnotationSet.objects.filter(pk=aset.pk).update(status="submitted")
 

@@ -27,7 +27,7 @@ def claim_all(project, user):
     """Take and submit documents until none is left; their ids in order."""
     order = []
     while (found := next_document(project, user)) is not None:
-        document, aset = found
+        document, aset, _ = found
         order.append(document.pk)
         submit_set(aset)
         assert len(order) <= 1000
@@ -82,7 +82,7 @@ def test_the_ties_follow_the_seed(uncertain, users):
 
 def test_a_new_model_reorders_what_is_left(uncertain, users):
     a, _, c = make_docs(uncertain, [0.9, 0.1, None])
-    document, aset = next_document(uncertain, users["ana"])
+    document, aset, _ = next_document(uncertain, users["ana"])
     assert document.pk == a.pk
     submit_set(aset)
     Document.objects.filter(pk=c.pk).update(uncertainty=0.95)

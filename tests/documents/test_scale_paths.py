@@ -2,17 +2,19 @@
 document wants (stored, kept), the search, and on PostgreSQL the plans of
 next, the review queue, status=adjudicated and q, each on its index."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.annotations.assignment import next_document
-from apps.documents.models import Document
+from apps.documents.models import CLAIMABLE, Document
 from apps.documents.search import search
 from apps.imports.parsers import parse_records
 from apps.imports.store import import_records
-from apps.review.queue import review_queue
+from apps.review.queue import queue_documents, review_queue
 from tests.builders import annotate, make_document, make_project, span_at
 from tests.review.helpers import MOSCOW, VENEZUELA, add_annotators
 
@@ -87,7 +89,7 @@ def test_routing_raises_wanted_with_its_own_count(users, make_user):
     project.save()
     doc.refresh_from_db()
     assert doc.wanted == 3
-    got, _ = next_document(project, cai)
+    got, _, _ = next_document(project, cai)
     assert got.pk == doc.pk
 
 
@@ -193,7 +195,7 @@ def test_next_takes_the_first_open_document_from_the_claimable_index(busy, users
 
 @pytest.mark.postgres
 def test_the_review_queue_reads_the_reviewable_index(busy):
-    plans = plans_of(lambda: list(review_queue(busy)), "wanted")
+    plans = plans_of(lambda: list(review_queue(busy)), "reviewable")
     assert all("document_reviewable" in plan for plan in plans), plans
 
 
@@ -252,7 +254,98 @@ def test_next_costs_the_same_queries_however_many_documents_are_done(users):
             make_document(project, f"done{i}", annotator_count=1, submitted_count=1)
         make_document(project, "open")
         with CaptureQueriesContext(connection) as queries:
-            got, _ = next_document(project, users["ana"])
+            got, _, _ = next_document(project, users["ana"])
         assert got.external_id == "open"
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1] <= 7, counts
+
+
+def _queue_project(users, name, n):
+    """k = 1: n documents in the review queue, n open, n adjudicated (by
+    their counts alone: what the queue reads of them besides their sets)."""
+    project = make_project(users, name=name, annotators_per_document=1)
+    for i in range(n):
+        make_document(project, f"queued{i}", annotator_count=1, submitted_count=1)
+        make_document(project, f"open{i}")
+        make_document(
+            project,
+            f"closed{i}",
+            annotator_count=1,
+            submitted_count=1,
+            adjudicated_at=timezone.now(),
+        )
+    return project
+
+
+def test_the_review_queue_costs_the_same_queries_at_any_size(users, client_for):
+    rita = client_for("rita")
+    counts = {}
+    for n in (2, 40):
+        url = f"/api/v1/projects/{_queue_project(users, f'queue {n}', n).pk}/review/queue/"
+        # The first read scores every document; the second finds them scored.
+        counts[n] = (_count(rita, url, {}), _count(rita, url, {}))
+    assert counts[2] == counts[40], counts
+    assert counts[40][1] <= 4, counts
+
+
+def test_next_answers_in_the_same_queries_however_many_documents_are_done(users, client_for):
+    ana = client_for("ana")
+    counts = {}
+    for n in (1, 40):
+        project = make_project(users, name=f"next {n}", annotators_per_document=1)
+        for i in range(n):
+            make_document(project, f"done{i}", annotator_count=1, submitted_count=1)
+        make_document(project, "open")
+        url = f"/api/v1/projects/{project.pk}/documents/next/"
+        with CaptureQueriesContext(connection) as taking:
+            taken = ana.post(url)
+        # At the holding limit (1): the same document again, resumed.
+        with CaptureQueriesContext(connection) as resuming:
+            resumed = ana.post(url)
+        assert taken.status_code == resumed.status_code == 200
+        assert taken.json()["external_id"] == resumed.json()["external_id"] == "open"
+        assert taken.json() == resumed.json()  # built from the instance, or read back
+        counts[n] = (len(taking.captured_queries), len(resuming.captured_queries))
+    assert counts[1] == counts[40], counts
+    # Taking: membership, its lock, what the user holds, the pick, the
+    # set's INSERT, the count's UPDATE, and the savepoint around them.
+    assert counts[40][0] <= 8, counts
+
+
+def _estimated_rows(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def _analyzed(project, done):
+    """The project's documents with `done` (ids) fully annotated (k = 1) and
+    the rest open, the table analyzed as autovacuum would leave it."""
+    documents = Document.objects.filter(project=project)
+    documents.update(annotator_count=0, submitted_count=0)
+    documents.filter(pk__in=done).update(annotator_count=1, submitted_count=1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Document._meta.db_table}")
+
+
+@pytest.mark.postgres
+def test_the_planner_knows_how_few_documents_are_claimable_and_reviewable(users):
+    """Without statistics for "submitted_count >= wanted" PostgreSQL guessed
+    a third of the table matches, and planned the queue of 300 among 200,000
+    documents as scans of the whole table; the stored flags have statistics."""
+    project = make_project(users, annotators_per_document=1)
+    Document.objects.bulk_create(
+        Document(project=project, external_id=f"d{i}", text="Moscow spoke.") for i in range(300)
+    )
+    ids = list(Document.objects.filter(project=project).values_list("pk", flat=True))
+    _analyzed(project, ids[:5])  # 5 in the queue
+    assert queue_documents(project).count() == 5
+    assert _estimated_rows(queue_documents(project)) <= 20
+    _analyzed(project, ids[5:])  # 5 left to claim
+    claimable = Document.objects.filter(CLAIMABLE, project=project)
+    assert claimable.count() == 5
+    assert _estimated_rows(claimable) <= 20

@@ -42,7 +42,7 @@ def test_disagreement_above_threshold_asks_for_a_third_annotator(users, make_use
     assert queue["results"] == []
 
     # The document is handed out again, to one more annotator only.
-    got, _ = next_document(project, cai)
+    got, _, _ = next_document(project, cai)
     assert got.pk == doc.pk
     assert next_document(project, dan) is None
     with pytest.raises(DocumentFull):

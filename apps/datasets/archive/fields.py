@@ -75,6 +75,9 @@ SPECS = {
             "wanted",
             "last_submitted_at",
             "last_activity",
+            # Generated columns: the database computes them from the counts.
+            "claimable",
+            "reviewable",
         ),
     ),
     "set": Spec(AnnotationSet, carried=("document", "author")),

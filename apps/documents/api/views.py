@@ -22,7 +22,7 @@ from apps.annotations.assignment import next_document, reassign
 from apps.annotations.document_filter import FILTERS, DocumentFilter
 from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import filter_username, hides_names
-from apps.annotations.sets import set_payloads, set_rows, set_tag_parts
+from apps.annotations.sets import new_set_payload, set_payloads, set_rows, set_tag_parts
 from apps.annotations.shapes import AnnotationSetSerializer
 from apps.annotations.visibility import visibility_key, visible_sets
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document, document_status
@@ -372,12 +372,15 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         found = next_document(self.project, request.user)
         if found is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        document, aset = found
-        row = Document.objects.filter(pk=document.pk).values(*DOCUMENT_FIELDS).get()
-        payload = document_payload(row)
-        payload["set"] = set_payloads(
-            AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
-        )[0]
+        document, aset, created = found
+        # The instance holds the row as the claim left it: no reading it again.
+        payload = document_payload({name: getattr(document, name) for name in DOCUMENT_FIELDS})
+        if created:
+            payload["set"] = new_set_payload(aset, request.user)
+        else:
+            payload["set"] = set_payloads(
+                AnnotationSet.objects.filter(pk=aset.pk), {document.pk: document.text}
+            )[0]
         return Response(payload)
 
     @extend_schema(
