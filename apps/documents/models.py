@@ -163,6 +163,10 @@ class Document(models.Model):
             # status=new (no annotator yet) in id order.
             models.Index(fields=["project", "annotator_count", "id"]),
             models.Index(fields=["project", "outlet"]),
+            # author= reads its page straight off this index: a byline is in a
+            # fraction of a percent of a large project, which an id-order walk
+            # testing each document took 63 ms to fill at a million.
+            models.Index(fields=["project", "author", "id"], name="document_author"),
             # The documents list's other orderings, ties broken by id.
             models.Index(fields=["project", "published", "id"]),
             models.Index(fields=["project", "last_submitted_at", "id"]),

@@ -231,6 +231,18 @@ def test_status_adjudicated_and_search_read_their_indexes(busy, client_for):
     assert all("document_search" in plan for plan in plans), plans
 
 
+@pytest.mark.postgres
+def test_the_author_filter_reads_its_page_off_its_index(busy, client_for):
+    def get():
+        response = client_for("olga").get(
+            f"/api/v1/projects/{busy.pk}/documents/", {"author": "Nobody"}
+        )
+        assert response.status_code == 200
+
+    plans = plans_of(get, '"author" =')
+    assert all("document_author" in plan for plan in plans), plans
+
+
 # --------------------------------------------------------------------------- query counts
 
 
