@@ -26,6 +26,7 @@ from .models import AnnotationSet, SetCategory, Span, Stance
 from .pseudonyms import document_names
 from .signals import annotator_set_submitted
 from .validation import Schema, validate_set
+from .visibility import OWN_SETS, SIGHTS, restrict, sight_of
 
 
 class SetConflict(Conflict):
@@ -378,19 +379,23 @@ class Contents(NamedTuple):
     categories: list
 
 
-def _contents_of_one_set(model, columns, order):
+def _contents_of_sets(model, columns, order):
     return PreparedValues(
-        lambda set_id: model.objects.filter(set_id=set_id).order_by(*order).values(*columns),
-        "set_id",
+        lambda set_ids: (
+            model.objects.filter(AnyOf(F("set_id"), set_ids)).order_by(*order).values(*columns)
+        ),
+        "set_ids",
+        lists=("set_ids",),
     )
 
 
-# load_contents of a single set, prepared (apps/projects/prepared.py): a
-# set is read back after every write to it, and read alone by its GET.
-_ONE_SET = (
-    _contents_of_one_set(Span, SPAN_COLUMNS, ("start", "-end", "id")),
-    _contents_of_one_set(Stance, STANCE_COLUMNS, ("id",)),
-    _contents_of_one_set(SetCategory, ("set_id", "label__name"), ("label__name",)),
+# load_contents of a list of sets, prepared (apps/projects/prepared.py): a
+# set is read back after every write to it, a document's sets with it and a
+# page's with the page.
+_SETS_CONTENTS = (
+    _contents_of_sets(Span, SPAN_COLUMNS, ("set_id", "start", "-end", "id")),
+    _contents_of_sets(Stance, _STANCE_READ, ("set_id", "id")),
+    _contents_of_sets(SetCategory, ("set_id", "label__name"), ("set_id", "label__name")),
 )
 
 
@@ -411,26 +416,29 @@ def load_contents(sets, chunk_size=None):
     the rows from the database in chunks.
     """
     contents = defaultdict(lambda: Contents([], [], []))
-    if isinstance(sets, list) and len(sets) == 1 and type(sets[0]) is int and not chunk_size:
-        for index, prepared in enumerate(_ONE_SET):
-            for row in prepared.rows(set_id=sets[0]):
-                row = tuple(row.values())
-                contents[row[0]][index].append(row if index < 2 else row[1])
-        return contents
-    # Ids as one array (AnyOf); a subquery by `set__id__in`, not `set__in`:
-    # the same SQL, without normalising each id as a related object.
-    of_sets = AnyOf(F("set_id"), sets) if isinstance(sets, list | tuple) else Q(set__id__in=sets)
-    span_rows = (
-        Span.objects.filter(of_sets)
-        .order_by("set_id", "start", "-end", "id")
-        .values_list(*SPAN_COLUMNS)
-    )
-    stance_rows = Stance.objects.filter(of_sets).order_by("set_id", "id").values_list(*_STANCE_READ)
-    category_rows = (
-        SetCategory.objects.filter(of_sets)
-        .order_by("set_id", "label__name")
-        .values_list("set_id", "label__name")
-    )
+    if isinstance(sets, list | tuple) and not chunk_size:
+        span_rows, stance_rows, category_rows = (
+            prepared.tuples(set_ids=list(sets)) for prepared in _SETS_CONTENTS
+        )
+    else:
+        # Ids as one array (AnyOf); a subquery by `set__id__in`, not `set__in`:
+        # the same SQL, without normalising each id as a related object.
+        of_sets = (
+            AnyOf(F("set_id"), sets) if isinstance(sets, list | tuple) else Q(set__id__in=sets)
+        )
+        span_rows = (
+            Span.objects.filter(of_sets)
+            .order_by("set_id", "start", "-end", "id")
+            .values_list(*SPAN_COLUMNS)
+        )
+        stance_rows = (
+            Stance.objects.filter(of_sets).order_by("set_id", "id").values_list(*_STANCE_READ)
+        )
+        category_rows = (
+            SetCategory.objects.filter(of_sets)
+            .order_by("set_id", "label__name")
+            .values_list("set_id", "label__name")
+        )
     if chunk_size:
         span_rows, stance_rows, category_rows = (
             rows.iterator(chunk_size=chunk_size) for rows in (span_rows, stance_rows, category_rows)
@@ -493,6 +501,31 @@ def set_rows(sets):
 
 
 _SET_ROW = PreparedValues(lambda pk: AnnotationSet.objects.filter(pk=pk).values(*SET_FIELDS), "pk")
+
+
+def _visible_rows(sight):
+    """The SET_FIELDS rows of the documents' sets seen with `sight`, prepared,
+    in set_rows' order."""
+
+    def build(document_ids, user_id=None):
+        sets = AnnotationSet.objects.filter(AnyOf(F("document_id"), document_ids))
+        return (
+            restrict(sets, sight, user_id).order_by("document_id", "kind", "id").values(*SET_FIELDS)
+        )
+
+    params = ("document_ids", "user_id") if sight == OWN_SETS else ("document_ids",)
+    return PreparedValues(build, *params, lists=("document_ids",))
+
+
+_VISIBLE_ROWS = {sight: _visible_rows(sight) for sight in SIGHTS}
+
+
+def visible_set_rows(membership, document_ids):
+    """set_rows of the sets of these documents (ids) that the member may see
+    (visibility.sets_visible_to), by a prepared query."""
+    sight = sight_of(membership)
+    extra = {"user_id": membership.user_id} if sight == OWN_SETS else {}
+    return _VISIBLE_ROWS[sight].rows(document_ids=list(document_ids), **extra)
 
 
 def set_payload(set_id, text):
