@@ -289,7 +289,8 @@ def insert_rows(sets, label_ids, copy=False):
 
 
 def replace_set(aset, expected_version, clean, label_ids, rejected=None):
-    """Replace the whole content of a set in one transaction; return the new version.
+    """Replace the whole content of a set in one transaction; return the new
+    version, and leave `aset` as stored (its version, updated_at, rejections).
 
     The version check and the increment are one conditional UPDATE, so of two
     writers holding the same version exactly one wins and the other gets
@@ -317,7 +318,10 @@ def replace_set(aset, expected_version, clean, label_ids, rejected=None):
             )
         clear_contents([aset.pk])
         insert_rows([(aset.pk, clean)], label_ids)
-    return expected_version + 1
+    aset.version, aset.updated_at = expected_version + 1, now
+    if rejected is not None:
+        aset.rejected_predictions = rejected
+    return aset.version
 
 
 def submit_set(aset, expected_version=None):
@@ -558,6 +562,40 @@ def _empty_payload(row):
         "stances": [],
         "categories": [],
     }
+
+
+def written_payload(aset, author, text, clean):
+    """set_payload of a set replace_set just wrote with `clean` (`aset` as it
+    left it; `author`, its author; `text`, its document's), from what was
+    written rather than read back: spans in the loader's order (start,
+    longest first, then as inserted), stances as inserted. Several
+    categories are read back, as the database's collation orders them."""
+    row = {name: getattr(aset, name) for name in SET_FIELDS if name != "author__username"}
+    payload = _empty_payload({**row, "author__username": author.username})
+    order = sorted(
+        range(len(clean.spans)), key=lambda i: (clean.spans[i]["start"], -clean.spans[i]["end"], i)
+    )
+    payload["spans"] = [
+        {
+            "id": s["id"],
+            "start": s["start"],
+            "end": s["end"],
+            "label": s["label"],
+            "text": text[s["start"] : s["end"]],
+            "actor": s["actor"],
+            "score": s.get("score"),
+        }
+        for s in (clean.spans[i] for i in order)
+    ]
+    payload["stances"] = [
+        stance_payload(t["id"], t["holder"], t["target"], t["polarity"], t["cue"], t.get("concept"))
+        for t in clean.stances
+    ]
+    categories = list(clean.categories)
+    if len(categories) > 1:
+        categories = [label for _, label in _SETS_CONTENTS[2].tuples(set_ids=[aset.pk])]
+    payload["categories"] = categories
+    return payload
 
 
 def new_set_payload(aset, author):

@@ -126,7 +126,7 @@ class PreparedValues:
         return checked
 
     def _run(self, using, values):
-        """(names, fetched rows converted as lists)."""
+        """(names, the fetched rows as tuples, converted)."""
         values = self._checked(values)
         if values is None:
             return None, []
@@ -135,7 +135,7 @@ class PreparedValues:
             queryset = self.build(**values).using(using)
             query = queryset.query
             names = [*query.extra_select, *query.values_select, *query.annotation_select]
-            return names, [[row[name] for name in names] for row in queryset]
+            return names, [tuple(row[name] for name in names) for row in queryset]
         compiled = (
             self._compiled.get((using, None))
             or self._compiled.get((using, tuple(sorted(lengths.items()))))
@@ -149,6 +149,8 @@ class PreparedValues:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
+        if not converters:
+            return names, fetched
         out = []
         for row in fetched:
             row = list(row)
@@ -157,7 +159,7 @@ class PreparedValues:
                 for function in functions:
                     value = function(value, expression, connection)
                 row[pos] = value
-            out.append(row)
+            out.append(tuple(row))
         return names, out
 
     def rows(self, using=DEFAULT_DB_ALIAS, **values):
@@ -165,7 +167,7 @@ class PreparedValues:
         return [dict(zip(names, row, strict=True)) for row in fetched]
 
     def tuples(self, using=DEFAULT_DB_ALIAS, **values):
-        return [tuple(row) for row in self._run(using, values)[1]]
+        return self._run(using, values)[1]
 
     def row(self, using=DEFAULT_DB_ALIAS, **values):
         found = self.rows(using, **values)

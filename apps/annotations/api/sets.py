@@ -28,7 +28,15 @@ from apps.projects.prepared import PreparedValues, instance
 from ..assignment import check_open, claim, own_set
 from ..models import AnnotationSet
 from ..pseudonyms import hides_names
-from ..sets import ProjectSchema, SetConflict, replace_set, set_payload, set_payloads, submit_set
+from ..sets import (
+    ProjectSchema,
+    SetConflict,
+    replace_set,
+    set_payload,
+    set_payloads,
+    submit_set,
+    written_payload,
+)
 from ..shapes import AnnotationSetSerializer, ClaimConflictSerializer, SetWriteSerializer
 from ..validation import REJECTION_FIELD, clean_rejections, describe
 from ..visibility import visibility_key, visible_sets
@@ -181,7 +189,10 @@ class MySetView(DocumentScopedView):
             )
         with as_precondition(by_tag):
             replace_set(aset, version, clean, schema.label_ids, rejected)
-        return self._answer(document, aset)
+        # What was written, in GET's shape, without reading it back.
+        payload = written_payload(aset, request.user, document.text, clean)
+        tag = set_tag(self.membership, aset.pk, aset.version)
+        return Response(payload, headers=tag_headers(tag))
 
 
 class SubmitMySetView(DocumentScopedView):
