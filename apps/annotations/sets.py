@@ -570,8 +570,7 @@ def written_payload(aset, author, text, clean):
     written rather than read back: spans in the loader's order (start,
     longest first, then as inserted), stances as inserted. Several
     categories are read back, as the database's collation orders them."""
-    row = {name: getattr(aset, name) for name in SET_FIELDS if name != "author__username"}
-    payload = _empty_payload({**row, "author__username": author.username})
+    payload = new_set_payload(aset, author)
     order = sorted(
         range(len(clean.spans)), key=lambda i: (clean.spans[i]["start"], -clean.spans[i]["end"], i)
     )
@@ -624,23 +623,37 @@ def set_payloads(sets, texts, anonymous=False, rows=None):
             if row["kind"] == AnnotationSet.Kind.ANNOTATOR:
                 row["author__username"] = names[row["document_id"]][row["author__username"]]
     by_id = {row["id"]: _empty_payload(row) for row in rows}
-    for set_id, (spans, stances, categories) in load_contents(list(by_id)).items():
+    for set_id, contents in load_contents(list(by_id)).items():
         payload = by_id.get(set_id)
-        if payload is None:
-            continue
-        text = texts[payload["document"]]
-        payload["spans"] = [
-            {
-                "id": sid,
-                "start": start,
-                "end": end,
-                "label": label,
-                "text": text[start:end],
-                "actor": actor,
-                "score": score,
-            }
-            for _, _, sid, start, end, label, actor, score in spans
-        ]
-        payload["stances"] = [stance_payload(*row[1:]) for row in stances]
-        payload["categories"] = categories
+        if payload is not None:
+            _fill(payload, contents, texts[payload["document"]])
     return [by_id[row["id"]] for row in rows]
+
+
+def own_payload(aset, author, text):
+    """set_payload of `aset` as just read with all its fields (own_set), by
+    `author`: its row is not read again, only its contents."""
+    payload = new_set_payload(aset, author)
+    contents = load_contents([aset.pk]).get(aset.pk)
+    if contents is not None:
+        _fill(payload, contents, text)
+    return payload
+
+
+def _fill(payload, contents, text):
+    """Put a set's Contents (load_contents) into its payload; `text`, its document's."""
+    spans, stances, categories = contents
+    payload["spans"] = [
+        {
+            "id": sid,
+            "start": start,
+            "end": end,
+            "label": label,
+            "text": text[start:end],
+            "actor": actor,
+            "score": score,
+        }
+        for _, _, sid, start, end, label, actor, score in spans
+    ]
+    payload["stances"] = [stance_payload(*row[1:]) for row in stances]
+    payload["categories"] = categories

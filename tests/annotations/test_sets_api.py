@@ -439,3 +439,20 @@ def test_put_answers_what_a_get_then_reads(project, mine, ana, django_assert_max
         written = ana.put(mine, body, format="json")
         got = ana.get(mine)
         assert written.json() == got.json() and got.json()["categories"] == categories
+
+
+def test_get_mine_reads_its_row_once(doc, mine, ana, django_assert_max_num_queries):
+    """GET mine answers what set_payload reads, in six queries whatever the
+    set holds: the caller, the document, their set (its row, not read
+    again) and its spans, stances and categories."""
+    import json
+
+    from apps.annotations.sets import set_payload
+    from apps.projects.renderers import FastJSONRenderer
+
+    version = take(ana, mine)["version"]
+    assert put(ana, mine, version, [VENEZUELA, MOSCOW], [STANCE]).status_code == 200
+    with django_assert_max_num_queries(6):
+        got = read(ana, mine)
+    assert got == json.loads(FastJSONRenderer().render(set_payload(got["id"], TEXT)))
+    assert got["author"] == "ana" and [s["id"] for s in got["spans"]] == ["m", "v"]

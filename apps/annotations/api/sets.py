@@ -31,6 +31,7 @@ from ..pseudonyms import hides_names
 from ..sets import (
     ProjectSchema,
     SetConflict,
+    own_payload,
     replace_set,
     set_payload,
     set_payloads,
@@ -136,7 +137,7 @@ class MySetView(DocumentScopedView):
         document = self.get_document()
         aset = self._own(document)
         tag = set_tag(self.membership, aset.pk, aset.version)
-        return answer(request, tag, lambda: read_set(document, aset))
+        return answer(request, tag, lambda: own_payload(aset, request.user, document.text))
 
     @extend_schema(
         request=None,
