@@ -26,6 +26,7 @@ from .models import AnnotationSet, SetCategory, Span, Stance
 from .pseudonyms import document_names
 from .signals import annotator_set_submitted
 from .validation import Schema, validate_set
+from .visibility import OWN_SETS, SIGHTS, restrict, sight_of
 
 
 class SetConflict(Conflict):
@@ -288,7 +289,8 @@ def insert_rows(sets, label_ids, copy=False):
 
 
 def replace_set(aset, expected_version, clean, label_ids, rejected=None):
-    """Replace the whole content of a set in one transaction; return the new version.
+    """Replace the whole content of a set in one transaction; return the new
+    version, and leave `aset` as stored (its version, updated_at, rejections).
 
     The version check and the increment are one conditional UPDATE, so of two
     writers holding the same version exactly one wins and the other gets
@@ -316,7 +318,10 @@ def replace_set(aset, expected_version, clean, label_ids, rejected=None):
             )
         clear_contents([aset.pk])
         insert_rows([(aset.pk, clean)], label_ids)
-    return expected_version + 1
+    aset.version, aset.updated_at = expected_version + 1, now
+    if rejected is not None:
+        aset.rejected_predictions = rejected
+    return aset.version
 
 
 def submit_set(aset, expected_version=None):
@@ -378,19 +383,23 @@ class Contents(NamedTuple):
     categories: list
 
 
-def _contents_of_one_set(model, columns, order):
+def _contents_of_sets(model, columns, order):
     return PreparedValues(
-        lambda set_id: model.objects.filter(set_id=set_id).order_by(*order).values(*columns),
-        "set_id",
+        lambda set_ids: (
+            model.objects.filter(AnyOf(F("set_id"), set_ids)).order_by(*order).values(*columns)
+        ),
+        "set_ids",
+        lists=("set_ids",),
     )
 
 
-# load_contents of a single set, prepared (apps/projects/prepared.py): a
-# set is read back after every write to it, and read alone by its GET.
-_ONE_SET = (
-    _contents_of_one_set(Span, SPAN_COLUMNS, ("start", "-end", "id")),
-    _contents_of_one_set(Stance, STANCE_COLUMNS, ("id",)),
-    _contents_of_one_set(SetCategory, ("set_id", "label__name"), ("label__name",)),
+# load_contents of a list of sets, prepared (apps/projects/prepared.py): a
+# set is read back after every write to it, a document's sets with it and a
+# page's with the page.
+_SETS_CONTENTS = (
+    _contents_of_sets(Span, SPAN_COLUMNS, ("set_id", "start", "-end", "id")),
+    _contents_of_sets(Stance, _STANCE_READ, ("set_id", "id")),
+    _contents_of_sets(SetCategory, ("set_id", "label__name"), ("set_id", "label__name")),
 )
 
 
@@ -411,26 +420,29 @@ def load_contents(sets, chunk_size=None):
     the rows from the database in chunks.
     """
     contents = defaultdict(lambda: Contents([], [], []))
-    if isinstance(sets, list) and len(sets) == 1 and type(sets[0]) is int and not chunk_size:
-        for index, prepared in enumerate(_ONE_SET):
-            for row in prepared.rows(set_id=sets[0]):
-                row = tuple(row.values())
-                contents[row[0]][index].append(row if index < 2 else row[1])
-        return contents
-    # Ids as one array (AnyOf); a subquery by `set__id__in`, not `set__in`:
-    # the same SQL, without normalising each id as a related object.
-    of_sets = AnyOf(F("set_id"), sets) if isinstance(sets, list | tuple) else Q(set__id__in=sets)
-    span_rows = (
-        Span.objects.filter(of_sets)
-        .order_by("set_id", "start", "-end", "id")
-        .values_list(*SPAN_COLUMNS)
-    )
-    stance_rows = Stance.objects.filter(of_sets).order_by("set_id", "id").values_list(*_STANCE_READ)
-    category_rows = (
-        SetCategory.objects.filter(of_sets)
-        .order_by("set_id", "label__name")
-        .values_list("set_id", "label__name")
-    )
+    if isinstance(sets, list | tuple) and not chunk_size:
+        span_rows, stance_rows, category_rows = (
+            prepared.tuples(set_ids=list(sets)) for prepared in _SETS_CONTENTS
+        )
+    else:
+        # Ids as one array (AnyOf); a subquery by `set__id__in`, not `set__in`:
+        # the same SQL, without normalising each id as a related object.
+        of_sets = (
+            AnyOf(F("set_id"), sets) if isinstance(sets, list | tuple) else Q(set__id__in=sets)
+        )
+        span_rows = (
+            Span.objects.filter(of_sets)
+            .order_by("set_id", "start", "-end", "id")
+            .values_list(*SPAN_COLUMNS)
+        )
+        stance_rows = (
+            Stance.objects.filter(of_sets).order_by("set_id", "id").values_list(*_STANCE_READ)
+        )
+        category_rows = (
+            SetCategory.objects.filter(of_sets)
+            .order_by("set_id", "label__name")
+            .values_list("set_id", "label__name")
+        )
     if chunk_size:
         span_rows, stance_rows, category_rows = (
             rows.iterator(chunk_size=chunk_size) for rows in (span_rows, stance_rows, category_rows)
@@ -495,6 +507,31 @@ def set_rows(sets):
 _SET_ROW = PreparedValues(lambda pk: AnnotationSet.objects.filter(pk=pk).values(*SET_FIELDS), "pk")
 
 
+def _visible_rows(sight):
+    """The SET_FIELDS rows of the documents' sets seen with `sight`, prepared,
+    in set_rows' order."""
+
+    def build(document_ids, user_id=None):
+        sets = AnnotationSet.objects.filter(AnyOf(F("document_id"), document_ids))
+        return (
+            restrict(sets, sight, user_id).order_by("document_id", "kind", "id").values(*SET_FIELDS)
+        )
+
+    params = ("document_ids", "user_id") if sight == OWN_SETS else ("document_ids",)
+    return PreparedValues(build, *params, lists=("document_ids",))
+
+
+_VISIBLE_ROWS = {sight: _visible_rows(sight) for sight in SIGHTS}
+
+
+def visible_set_rows(membership, document_ids):
+    """set_rows of the sets of these documents (ids) that the member may see
+    (visibility.sets_visible_to), by a prepared query."""
+    sight = sight_of(membership)
+    extra = {"user_id": membership.user_id} if sight == OWN_SETS else {}
+    return _VISIBLE_ROWS[sight].rows(document_ids=list(document_ids), **extra)
+
+
 def set_payload(set_id, text):
     """The API shape of one set as stored now (its document's `text`): what
     set_payloads answers for it, by prepared queries."""
@@ -527,6 +564,39 @@ def _empty_payload(row):
     }
 
 
+def written_payload(aset, author, text, clean):
+    """set_payload of a set replace_set just wrote with `clean` (`aset` as it
+    left it; `author`, its author; `text`, its document's), from what was
+    written rather than read back: spans in the loader's order (start,
+    longest first, then as inserted), stances as inserted. Several
+    categories are read back, as the database's collation orders them."""
+    payload = new_set_payload(aset, author)
+    order = sorted(
+        range(len(clean.spans)), key=lambda i: (clean.spans[i]["start"], -clean.spans[i]["end"], i)
+    )
+    payload["spans"] = [
+        {
+            "id": s["id"],
+            "start": s["start"],
+            "end": s["end"],
+            "label": s["label"],
+            "text": text[s["start"] : s["end"]],
+            "actor": s["actor"],
+            "score": s.get("score"),
+        }
+        for s in (clean.spans[i] for i in order)
+    ]
+    payload["stances"] = [
+        stance_payload(t["id"], t["holder"], t["target"], t["polarity"], t["cue"], t.get("concept"))
+        for t in clean.stances
+    ]
+    categories = list(clean.categories)
+    if len(categories) > 1:
+        categories = [label for _, label in _SETS_CONTENTS[2].tuples(set_ids=[aset.pk])]
+    payload["categories"] = categories
+    return payload
+
+
 def new_set_payload(aset, author):
     """set_payloads of a set just created, by `author`, with nothing in it
     yet: from the instance, without reading back what was just written."""
@@ -553,23 +623,37 @@ def set_payloads(sets, texts, anonymous=False, rows=None):
             if row["kind"] == AnnotationSet.Kind.ANNOTATOR:
                 row["author__username"] = names[row["document_id"]][row["author__username"]]
     by_id = {row["id"]: _empty_payload(row) for row in rows}
-    for set_id, (spans, stances, categories) in load_contents(list(by_id)).items():
+    for set_id, contents in load_contents(list(by_id)).items():
         payload = by_id.get(set_id)
-        if payload is None:
-            continue
-        text = texts[payload["document"]]
-        payload["spans"] = [
-            {
-                "id": sid,
-                "start": start,
-                "end": end,
-                "label": label,
-                "text": text[start:end],
-                "actor": actor,
-                "score": score,
-            }
-            for _, _, sid, start, end, label, actor, score in spans
-        ]
-        payload["stances"] = [stance_payload(*row[1:]) for row in stances]
-        payload["categories"] = categories
+        if payload is not None:
+            _fill(payload, contents, texts[payload["document"]])
     return [by_id[row["id"]] for row in rows]
+
+
+def own_payload(aset, author, text):
+    """set_payload of `aset` as just read with all its fields (own_set), by
+    `author`: its row is not read again, only its contents."""
+    payload = new_set_payload(aset, author)
+    contents = load_contents([aset.pk]).get(aset.pk)
+    if contents is not None:
+        _fill(payload, contents, text)
+    return payload
+
+
+def _fill(payload, contents, text):
+    """Put a set's Contents (load_contents) into its payload; `text`, its document's."""
+    spans, stances, categories = contents
+    payload["spans"] = [
+        {
+            "id": sid,
+            "start": start,
+            "end": end,
+            "label": label,
+            "text": text[start:end],
+            "actor": actor,
+            "score": score,
+        }
+        for _, _, sid, start, end, label, actor, score in spans
+    ]
+    payload["stances"] = [stance_payload(*row[1:]) for row in stances]
+    payload["categories"] = categories

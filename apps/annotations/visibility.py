@@ -13,18 +13,33 @@ from apps.projects.models import Role
 
 from .models import AnnotationSet, Span, Stance
 
+# What a member sees (sight_of): every set; all but gold; in a blind
+# project, only their own sets and the predictions.
+EVERY_SET, NO_GOLD, OWN_SETS = "every set", "no gold", "own sets"
+SIGHTS = (EVERY_SET, NO_GOLD, OWN_SETS)
+
+
+def sight_of(membership):
+    """Which of SIGHTS the member has."""
+    if membership.has_role(Role.REVIEWER):
+        return EVERY_SET
+    return OWN_SETS if membership.project.blind else NO_GOLD
+
+
+def restrict(queryset, sight, user_id):
+    """The sets of ``queryset`` seen with `sight` by the user `user_id`."""
+    if sight == EVERY_SET:
+        return queryset
+    queryset = queryset.exclude(kind=AnnotationSet.Kind.GOLD)
+    if sight == OWN_SETS:
+        queryset = queryset.filter(Q(kind=AnnotationSet.Kind.PREDICTION) | Q(author_id=user_id))
+    return queryset
+
 
 def sets_visible_to(membership, queryset):
     """The sets of ``queryset`` the member may see: the one rule, for API views
     and server-rendered pages alike."""
-    if membership.has_role(Role.REVIEWER):
-        return queryset
-    queryset = queryset.exclude(kind=AnnotationSet.Kind.GOLD)
-    if membership.project.blind:
-        queryset = queryset.filter(
-            Q(kind=AnnotationSet.Kind.PREDICTION) | Q(author_id=membership.user_id)
-        )
-    return queryset
+    return restrict(queryset, sight_of(membership), membership.user_id)
 
 
 def visibility_key(membership):

@@ -12,68 +12,145 @@ through the connection's cursor (so query counting and transactions see
 it as any ORM query): the rows are what the queryset's `.values()` gives.
 
 Only for inputs that never change the SQL's shape, compared for equality:
-integers (ids), never None (which compiles to IS NULL), lists or values
-the ORM would transform.
+integers (ids), never None (which compiles to IS NULL) or values the ORM
+would transform; and lists of integers named in `lists`, used only through
+`AnyOf` (apps/projects/queries.py) in a filter that an empty list empties.
+PostgreSQL gets such a list as one array, so one SQL serves every length;
+SQLite as one placeholder per id, so its SQL is kept per length.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 
-# Markers: integers no id ever is, far from any constant a query holds.
+# Markers: integers no id ever is, far from any constant a query holds; a
+# list's items go below its own marker.
 _MARKER_BASE = -7_340_000_000_000
+_MARKER_STEP = 100_000
 _ID_RANGE = (-(2**63), 2**63 - 1)
+# Longer lists are not prepared (the ORM builds the query); nor are lengths
+# past the SQL kept per length (SQLite).
+LIST_MAX = 5_000
+_LENGTHS_KEPT = 64
+
+
+def _in_range(value):
+    return _ID_RANGE[0] <= value <= _ID_RANGE[1]
 
 
 class PreparedValues:
     """`build(**params)` -> a `.values()` queryset, compiled once per database.
 
     `rows(**params)` is `list(build(**params))`, `row(**params)` its first row
-    or None; each param is an int (see the module's docstring)."""
+    or None, `tuples(**params)` the rows as tuples in the order of the
+    `.values()` names; each param is an int, or a list of ints if named in
+    `lists` (see the module's docstring)."""
 
-    def __init__(self, build, *params):
+    def __init__(self, build, *params, lists=()):
         self.build = build
         self.params = params
+        self.lists = frozenset(lists)
         self._compiled = {}
 
-    def _compile(self, alias):
-        markers = {name: _MARKER_BASE - i for i, name in enumerate(self.params)}
+    def _markers(self, lengths):
+        markers = {}
+        for i, name in enumerate(self.params):
+            base = _MARKER_BASE - i * _MARKER_STEP
+            if name in self.lists:
+                markers[name] = [base - 1 - j for j in range(lengths[name])]
+            else:
+                markers[name] = base
+        return markers
+
+    def _compile(self, alias, lengths):
+        markers = self._markers(lengths)
         queryset = self.build(**markers).using(alias)
         query = queryset.query
         if not query.values_select and not query.annotation_select:
             raise ImproperlyConfigured("A PreparedValues is built as a .values() queryset.")
         compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        slots = {
-            name: [i for i, p in enumerate(params) if p == marker]
-            for name, marker in markers.items()
-        }
-        missing = [name for name, where in slots.items() if not where]
+        where = {}  # marker -> (name, item index, or None for the value itself)
+        for name, marker in markers.items():
+            if name in self.lists:
+                where.update({m: (name, j) for j, m in enumerate(marker)})
+            else:
+                where[marker] = (name, None)
+        slots, used, whole_lists = [], set(), set()
+        for i, param in enumerate(params):
+            if type(param) is int and param in where:
+                slots.append((i, *where[param]))
+                used.add(where[param][0])
+            elif isinstance(param, list | tuple):
+                for name in self.lists:
+                    if list(param) == markers[name]:
+                        slots.append((i, name, None))
+                        used.add(name)
+                        whole_lists.add(name)
+        missing = [name for name in self.params if name not in used]
         if missing:
             raise ImproperlyConfigured(f"The query does not use the parameter(s) {missing}.")
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
         converters = list(compiler.get_converters([col[0] for col in compiler.select]).items())
-        compiled = (sql, list(params), list(slots.items()), names, converters)
-        self._compiled[alias] = compiled
+        compiled = (sql, list(params), slots, names, converters)
+        # Every list went as one array: the same SQL for any length.
+        shape = None if whole_lists == self.lists else tuple(sorted(lengths.items()))
+        key = (alias, shape)
+        if len(self._compiled) >= _LENGTHS_KEPT:
+            self._compiled.clear()
+        self._compiled[key] = compiled
         return compiled
 
-    def rows(self, using=DEFAULT_DB_ALIAS, **values):
-        compiled = self._compiled.get(using) or self._compile(using)
+    def _checked(self, values):
+        """The values as the SQL takes them, or None when no row can match."""
+        checked = {}
+        for name in self.params:
+            value = values[name]
+            if name in self.lists:
+                if not isinstance(value, list | tuple):
+                    raise TypeError(f"{name} must be a list of ints.")
+                for item in value:
+                    if type(item) is not int:
+                        raise TypeError(f"{name} must hold ints, not {type(item).__name__}.")
+                # No stored id is out of range; an empty list matches nothing.
+                value = [item for item in value if _in_range(item)]
+                if not value:
+                    return None
+            else:
+                if type(value) is not int:
+                    raise TypeError(f"{name} must be an int, not {type(value).__name__}.")
+                if not _in_range(value):
+                    # No stored id is out of range (the ORM answers such a
+                    # lookup with no rows too); SQLite would raise OverflowError.
+                    return None
+            checked[name] = value
+        return checked
+
+    def _run(self, using, values):
+        """(names, the fetched rows as tuples, converted)."""
+        values = self._checked(values)
+        if values is None:
+            return None, []
+        lengths = {name: len(values[name]) for name in self.lists}
+        if any(length > LIST_MAX for length in lengths.values()):
+            queryset = self.build(**values).using(using)
+            query = queryset.query
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            return names, [tuple(row[name] for name in names) for row in queryset]
+        compiled = (
+            self._compiled.get((using, None))
+            or self._compiled.get((using, tuple(sorted(lengths.items()))))
+            or self._compile(using, lengths)
+        )
         sql, params, slots, names, converters = compiled
         params = list(params)
-        for name, where in slots:
-            value = values[name]
-            if type(value) is not int:
-                raise TypeError(f"{name} must be an int, not {type(value).__name__}.")
-            if not _ID_RANGE[0] <= value <= _ID_RANGE[1]:
-                # No stored id is out of range (the ORM answers such a lookup
-                # with no rows too); SQLite would raise OverflowError.
-                return []
-            for i in where:
-                params[i] = value
+        for i, name, item in slots:
+            params[i] = values[name] if item is None else values[name][item]
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
+        if not converters:
+            return names, fetched
         out = []
         for row in fetched:
             row = list(row)
@@ -82,8 +159,15 @@ class PreparedValues:
                 for function in functions:
                     value = function(value, expression, connection)
                 row[pos] = value
-            out.append(dict(zip(names, row, strict=True)))
-        return out
+            out.append(tuple(row))
+        return names, out
+
+    def rows(self, using=DEFAULT_DB_ALIAS, **values):
+        names, fetched = self._run(using, values)
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    def tuples(self, using=DEFAULT_DB_ALIAS, **values):
+        return self._run(using, values)[1]
 
     def row(self, using=DEFAULT_DB_ALIAS, **values):
         found = self.rows(using, **values)

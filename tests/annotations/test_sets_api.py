@@ -395,3 +395,64 @@ def test_bad_rejections_are_refused_naming_the_field(ana, mine, value, field):
     assert r.status_code == 400
     assert field in {e["field"] for e in r.json()["errors"]}
     assert stored(aset["id"])[0] == 1
+
+
+def test_put_answers_what_a_get_then_reads(project, mine, ana, django_assert_max_num_queries):
+    """PUT builds its answer from what it wrote: the same as the GET after it,
+    spans in text order (nested ones longest first), stances as sent, several
+    categories in the database's order, rejections as stored."""
+    from apps.actors.models import Concept
+    from tests.builders import make_category_group
+
+    make_category_group(project, "Tone", ["b", "B", "a"], multiple=True)
+    law = Concept.objects.create(project=project, name="Law")
+    version = take(ana, mine)["version"]
+    spans = [
+        VENEZUELA,
+        {"id": "w", "start": 0, "end": 16, "label": "ORG"},
+        {"id": "m2", "start": 0, "end": 6, "label": "PERSON"},
+        MOSCOW,
+    ]
+    stances = [
+        STANCE,
+        {"id": "c", "holder": "v", "target": None, "concept": law.pk, "polarity": "SUPPORT"},
+    ]
+    body = {
+        "version": version,
+        "spans": spans,
+        "stances": stances,
+        "categories": ["b", "a", "B"],
+        "rejected_predictions": [{"source": "model", "start": 7, "end": 16, "label": "ORG"}],
+    }
+    # The caller, document, set, labels and concept; the write; the
+    # categories read back (several): no read-back of the set and its spans.
+    with django_assert_max_num_queries(16):
+        written = ana.put(mine, body, format="json")
+    assert written.status_code == 200, written.content
+    got = ana.get(mine)
+    assert written.json() == got.json()
+    assert written["ETag"] == got["ETag"]
+    assert [s["id"] for s in got.json()["spans"]] == ["w", "m2", "m", "v"]
+    # One category, none: nothing read back, the same answer.
+    for categories in (["a"], []):
+        body = {**body, "version": got.json()["version"], "categories": categories}
+        written = ana.put(mine, body, format="json")
+        got = ana.get(mine)
+        assert written.json() == got.json() and got.json()["categories"] == categories
+
+
+def test_get_mine_reads_its_row_once(doc, mine, ana, django_assert_max_num_queries):
+    """GET mine answers what set_payload reads, in six queries whatever the
+    set holds: the caller, the document, their set (its row, not read
+    again) and its spans, stances and categories."""
+    import json
+
+    from apps.annotations.sets import set_payload
+    from apps.projects.renderers import FastJSONRenderer
+
+    version = take(ana, mine)["version"]
+    assert put(ana, mine, version, [VENEZUELA, MOSCOW], [STANCE]).status_code == 200
+    with django_assert_max_num_queries(6):
+        got = read(ana, mine)
+    assert got == json.loads(FastJSONRenderer().render(set_payload(got["id"], TEXT)))
+    assert got["author"] == "ana" and [s["id"] for s in got["spans"]] == ["m", "v"]

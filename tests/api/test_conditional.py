@@ -2,6 +2,8 @@
 and If-Match (412), and what a tag must change with (a set's version, a label
 rename, who reads) and must not (another blind annotator's work)."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from apps.annotations.models import AnnotationSet
@@ -54,6 +56,17 @@ def test_a_tag_is_opaque_and_changes_with_every_part():
     tag = etag("set", 7, 3)
     assert tag[0] == tag[-1] == '"' and len(tag) == 34
     int(tag.strip('"'), 16)  # a digest, nothing to read back
+
+
+def test_a_tag_covers_what_json_cannot_hold():
+    # A row stored before the inputs refused them: still one stable tag each.
+    big, lone = 2**70, "\ud800"
+    assert etag("document", big) == etag("document", big) != etag("document", big + 1)
+    assert etag("document", lone) == etag("document", lone) != etag("document", "\ud801")
+    assert etag("document", big) != etag("document", str(big))
+    when = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+    assert etag("d", when) != etag("d", when + timedelta(microseconds=1))
+    assert etag("d", {"a": 1}) != etag("d", {"a": "1"})
 
 
 # -- a document -----------------------------------------------------------------

@@ -140,3 +140,73 @@ def test_one_sets_contents_and_payload_are_the_general_paths(users, project):
     assert one[aset.pk].stances
     expected = set_payloads(AnnotationSet.objects.filter(pk=aset.pk), {doc.pk: doc.text})[0]
     assert set_payload(aset.pk, doc.text) == expected
+
+
+def _of_documents(document_ids):
+    from django.db.models import F
+
+    from apps.projects.queries import AnyOf
+
+    return Document.objects.filter(AnyOf(F("id"), document_ids)).order_by("id").values("id")
+
+
+def test_a_list_parameter_reads_what_the_orm_reads_at_every_length(project):
+    docs = [make_document(project, f"d{i}").pk for i in range(5)]
+    prepared = PreparedValues(_of_documents, "document_ids", lists=("document_ids",))
+    for wanted in ([docs[0]], docs[1:3], docs, [docs[4], docs[0]], [docs[2], 10**9]):
+        assert prepared.rows(document_ids=wanted) == list(_of_documents(wanted))
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.tuples(document_ids=docs[:2]) == [(docs[0],), (docs[1],)]
+    # PostgreSQL takes the list as one array, SQLite as one placeholder per id.
+    one_array = connection.vendor == "postgresql"
+    assert ("= ANY(" in queries[0]["sql"]) == one_array
+    # So PostgreSQL keeps one SQL for every length; SQLite one per length (1, 2, 5).
+    assert len(prepared._compiled) == (1 if one_array else 3)
+    # An empty list or ids past 64 bits match nothing, without a query.
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(document_ids=[]) == []
+        assert prepared.rows(document_ids=[2**63]) == []
+    assert len(queries) == 0
+    with pytest.raises(TypeError):
+        prepared.rows(document_ids=[str(docs[0])])
+    with pytest.raises(TypeError):
+        prepared.rows(document_ids=docs[0])
+
+
+def test_a_list_longer_than_prepared_is_the_orms_query(project, monkeypatch):
+    from apps.projects import prepared as module
+
+    docs = [make_document(project, f"d{i}").pk for i in range(3)]
+    prepared = PreparedValues(_of_documents, "document_ids", lists=("document_ids",))
+    monkeypatch.setattr(module, "LIST_MAX", 2)
+    assert prepared.tuples(document_ids=docs) == [(pk,) for pk in docs]
+    assert prepared._compiled == {}
+
+
+def test_visible_set_rows_are_the_visibility_rule(users, project):
+    from apps.annotations.models import AnnotationSet
+    from apps.annotations.sets import set_rows, visible_set_rows
+    from apps.annotations.visibility import sets_visible_to
+    from tests.builders import add_gold, add_prediction, annotate, span
+
+    docs = [make_document(project, f"d{i}", text="Moscow spoke.") for i in range(2)]
+    for doc in docs:
+        annotate(doc, users["ana"], spans=[span("s1", 0, 6, "GPE")])
+        annotate(doc, users["ben"], spans=[span("s1", 0, 6, "ORG")], submit=doc is docs[0])
+        add_prediction(doc, spans=[span("s1", 0, 6, "GPE")])
+    add_gold(docs[0], spans=[span("s1", 0, 6, "GPE")])
+    ids = [doc.pk for doc in docs]
+    sights = set()
+    for blind in (True, False):
+        project.blind = blind
+        project.save()
+        for name in ("olga", "rita", "ana", "ben"):
+            membership = get_membership(users[name], project.pk)
+            expected = set_rows(
+                sets_visible_to(membership, AnnotationSet.objects.filter(document_id__in=ids))
+            )
+            found = visible_set_rows(membership, ids)
+            assert found == expected
+            sights.add(tuple(row["kind"] + str(row["author__username"]) for row in found))
+    # Reviewers see gold, blind annotators only their own and predictions.
+    assert len(sights) == 4

@@ -28,7 +28,16 @@ from apps.projects.prepared import PreparedValues, instance
 from ..assignment import check_open, claim, own_set
 from ..models import AnnotationSet
 from ..pseudonyms import hides_names
-from ..sets import ProjectSchema, SetConflict, replace_set, set_payload, set_payloads, submit_set
+from ..sets import (
+    ProjectSchema,
+    SetConflict,
+    own_payload,
+    replace_set,
+    set_payload,
+    set_payloads,
+    submit_set,
+    written_payload,
+)
 from ..shapes import AnnotationSetSerializer, ClaimConflictSerializer, SetWriteSerializer
 from ..validation import REJECTION_FIELD, clean_rejections, describe
 from ..visibility import visibility_key, visible_sets
@@ -128,7 +137,7 @@ class MySetView(DocumentScopedView):
         document = self.get_document()
         aset = self._own(document)
         tag = set_tag(self.membership, aset.pk, aset.version)
-        return answer(request, tag, lambda: read_set(document, aset))
+        return answer(request, tag, lambda: own_payload(aset, request.user, document.text))
 
     @extend_schema(
         request=None,
@@ -181,7 +190,10 @@ class MySetView(DocumentScopedView):
             )
         with as_precondition(by_tag):
             replace_set(aset, version, clean, schema.label_ids, rejected)
-        return self._answer(document, aset)
+        # What was written, in GET's shape, without reading it back.
+        payload = written_payload(aset, request.user, document.text, clean)
+        tag = set_tag(self.membership, aset.pk, aset.version)
+        return Response(payload, headers=tag_headers(tag))
 
 
 class SubmitMySetView(DocumentScopedView):

@@ -22,9 +22,14 @@ from apps.annotations.assignment import next_document, reassign
 from apps.annotations.document_filter import FILTERS, DocumentFilter
 from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import filter_username, hides_names
-from apps.annotations.sets import new_set_payload, set_payloads, set_rows, set_tag_parts
+from apps.annotations.sets import (
+    new_set_payload,
+    set_payloads,
+    set_tag_parts,
+    visible_set_rows,
+)
 from apps.annotations.shapes import AnnotationSetSerializer
-from apps.annotations.visibility import visibility_key, visible_sets
+from apps.annotations.visibility import visibility_key
 from apps.documents.models import CONTENT_FIELDS, METADATA_FIELDS, Document, document_status
 from apps.documents.text import token_offsets
 from apps.imports.parsers import parse_records
@@ -237,10 +242,11 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
                 payload["tokens"] = token_offsets(payload["text"])
         if "annotations" in includes:
             texts = {row["id"]: row["text"] for row in rows}
-            sets = visible_sets(self, AnnotationSet.objects.filter(document_id__in=list(texts)))
+            if sets_read is None:
+                sets_read = visible_set_rows(self.membership, list(texts))
             by_document = {}
             anonymous = hides_names(self.membership)
-            for payload in set_payloads(sets, texts, anonymous=anonymous, rows=sets_read):
+            for payload in set_payloads(None, texts, anonymous=anonymous, rows=sets_read):
                 by_document.setdefault(payload["document"], []).append(payload)
             for payload in payloads:
                 payload["annotations"] = by_document.get(payload["id"], [])
@@ -280,10 +286,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         parts.append(tuple(sorted(includes)))
         sets_read = None
         if "annotations" in includes:
-            ids = [row["id"] for row in page]
-            sets_read = set_rows(
-                visible_sets(self, AnnotationSet.objects.filter(document_id__in=ids))
-            )
+            sets_read = visible_set_rows(self.membership, [row["id"] for row in page])
             parts += [
                 self.project.schema_version,
                 visibility_key(self.membership),
@@ -311,9 +314,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         parts = ["document", tuple(row.items()), tuple(sorted(includes))]
         sets_read = None
         if "annotations" in includes:
-            sets_read = set_rows(
-                visible_sets(self, AnnotationSet.objects.filter(document_id=row["id"]))
-            )
+            sets_read = visible_set_rows(self.membership, [row["id"]])
             parts += [
                 self.project.schema_version,
                 visibility_key(self.membership),
