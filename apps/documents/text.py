@@ -358,12 +358,22 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+def _bounds(tokens) -> tuple[list[int], list[int]]:
+    if not tokens:
+        return [], []
+    if isinstance(tokens[0], Token):
+        return [t.start for t in tokens], [t.end for t in tokens]
+    starts, ends = zip(*tokens, strict=True)
+    return list(starts), list(ends)
+
+
 def token_index_for_spans(
     tokens: list[Token], spans: Iterable
 ) -> tuple[list[tuple[int, int] | None], list[int]]:
     """Map character spans onto token index ranges.
 
-    ``tokens`` must be sorted and non-overlapping (as ``tokenize`` returns them).  ``spans`` is an
+    ``tokens`` must be sorted and non-overlapping: ``tokenize``'s Tokens, or the ``(start, end)``
+    pairs of ``token_offsets``.  ``spans`` is an
     iterable of ``(start, end)`` pairs in code points (longer tuples are accepted; only the first
     two items are used).  For each span, returns ``(i, j)`` such that ``tokens[i:j]`` are exactly
     the tokens it covers -- ``start == tokens[i].start`` and ``end == tokens[j - 1].end`` -- or
@@ -371,8 +381,7 @@ def token_index_for_spans(
     (empty or inverted spans).  The second item lists the indexes (into ``spans``) of the ``None``
     entries, ascending.  O((n_tokens + n_spans) log n_tokens).
     """
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
+    starts, ends = _bounds(tokens)
     n = len(tokens)
     result: list[tuple[int, int] | None] = []
     misaligned: list[int] = []
@@ -396,7 +405,8 @@ def _priority(span: tuple, index: int) -> tuple:
 
 
 def iob2_tags(tokens: list[Token], spans: Iterable) -> tuple[list[str], list[int]]:
-    """IOB2 tags for ``(start, end, label)`` spans: one of "O", "B-LABEL", "I-LABEL" per token.
+    """IOB2 tags for ``(start, end, label)`` spans: one of "O", "B-LABEL", "I-LABEL" per token
+    (Tokens or ``(start, end)`` pairs, as for ``token_index_for_spans``).
 
     Every placed span starts with "B-", so two adjacent spans of the same label give
     "B-X B-X", never "B-X I-X".  IOB cannot express overlap: spans are placed longest first
