@@ -129,9 +129,11 @@ __all__ = [
     "Sentence",
     "Token",
     "iob2_tags",
+    "sentence_ends",
     "split_sentences",
     "token_index_for_spans",
     "token_offsets",
+    "token_texts",
     "tokenize",
 ]
 
@@ -279,29 +281,40 @@ def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens (see the module docstring for the rules)."""
     if not isinstance(text, str):
         raise TypeError(f"tokenize() expects str, not {type(text).__name__}")
-    return [Token(start, end, text[start:end]) for start, end in token_offsets(text)]
+    offsets, texts = token_texts(text)
+    return [Token(start, end, word) for (start, end), word in zip(offsets, texts, strict=True)]
 
 
 def token_offsets(text: str) -> list[tuple[int, int]]:
-    """The ``(start, end)`` of each token of ``text``: ``tokenize`` without the Token objects.
+    """The ``(start, end)`` of each token of ``text``: ``tokenize`` without the Token objects."""
+    if not isinstance(text, str):
+        raise TypeError(f"token_offsets() expects str, not {type(text).__name__}")
+    return token_texts(text)[0]
+
+
+def token_texts(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The ``(start, end)`` of each token of ``text`` and its text.
 
     One compiled expression splits the text into separators and tokens, whose lengths add up
     to the offsets: no Python runs per token, only per "'s" split off a word."""
-    if not isinstance(text, str):
-        raise TypeError(f"token_offsets() expects str, not {type(text).__name__}")
-    bounds = list(accumulate(map(len, _TOKEN.split(text))))
+    parts = _TOKEN.split(text)
+    bounds = list(accumulate(map(len, parts)))
     offsets = list(zip(bounds[:-1:2], bounds[1::2], strict=True))
+    texts = parts[1::2]
     if "'" in text or "\u2019" in text:
         ends = bounds[1::2]
         for match in reversed(list(_SPLIT_POSSESSIVE.finditer(text))):
             split, end = match.span()
             k = bisect_left(ends, end)
             if k < len(ends) and ends[k] == end and offsets[k][0] < split:
-                offsets[k : k + 1] = [(offsets[k][0], split), (split, end)]
-    return offsets
+                start = offsets[k][0]
+                offsets[k : k + 1] = [(start, split), (split, end)]
+                texts[k : k + 1] = [text[start:split], text[split:end]]
+    return offsets, texts
 
 
 _BREAK_OR_TERMINATOR = re.compile(f"[{_LINE_BREAKS}{_TERMINATORS}]")
+_SPACE = re.compile(r"\s").search
 
 
 def _is_closer(ch: str) -> bool:
@@ -341,7 +354,7 @@ def sentence_ends(text: str, offsets: list[tuple[int, int]]) -> list[int]:
             m += 1
         if m + 1 < n:
             gap = text[offsets[m][1] : starts[m + 1]]
-            if any(ch.isspace() for ch in gap) and _starts_sentence(text[starts[m + 1]]):
+            if _SPACE(gap) and _starts_sentence(text[starts[m + 1]]):
                 ends.add(m)
     return sorted(ends)
 

@@ -22,7 +22,7 @@ in the report (``categories_dropped``).
 from collections.abc import Iterable, Iterator
 from operator import add
 
-from apps.documents.text import iob2_tags, sentence_ends, token_index_for_spans, token_offsets
+from apps.documents.text import iob2_tags, sentence_ends, token_index_for_spans, token_texts
 
 from .records import DocumentRecord, ExportContext, sets_of
 
@@ -32,8 +32,8 @@ DOCSTART = "-DOCSTART- -X- -X- O\n\n"
 def tokens_of(text: str) -> tuple[list[tuple[int, int]], list[str], list[int]]:
     """A text's token offsets, their texts and the indexes of the tokens that end a sentence:
     what every layer of a document shares (tokenizing is most of a CoNLL export's time)."""
-    offsets = token_offsets(text)
-    return offsets, [text[start:end] for start, end in offsets], sentence_ends(text, offsets)
+    offsets, texts = token_texts(text)
+    return offsets, texts, sentence_ends(text, offsets)
 
 
 def document_lines(document: DocumentRecord, aset, context: ExportContext, tokens=None) -> str:
