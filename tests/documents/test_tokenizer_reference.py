@@ -122,3 +122,19 @@ def test_the_re_modules_classes_are_the_categories_the_rules_name():
         assert (word.match(ch) is not None) == (cat[0] in "LN"), hex(cp)
         assert (digit.match(ch) is not None) == (cat == "Nd"), hex(cp)
         assert (space.match(ch) is not None) == ch.isspace(), hex(cp)
+
+
+def test_same_tokens_and_sentences_on_the_recommender_corpus():
+    """The news-like corpus of bench/recommender_corpus.py: names, initials, possessives,
+    datelines, quotes, CRLF and blank-line paragraphs."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "recommender_corpus.py"
+    spec = importlib.util.spec_from_file_location("recommender_corpus", path)
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    documents = corpus.build(150, seed=3) + corpus.build(50, seed=4, test=True)
+    assert any("\r\n" in document.text for _, document in documents)
+    for _, document in documents:
+        same_as_reference(document.text)
