@@ -143,3 +143,10 @@ def baseline_export(ref=EXPORT_BASELINE):
     old = importlib.import_module(f"{BASELINE}.export")
     old.load_contents = importlib.import_module(BASELINE_SETS).load_contents
     return old
+
+
+def baseline_text(ref):
+    """The tokenizer apps/documents/text.py as it was at `ref`, importable beside today's."""
+    if not any(isinstance(f, GitPackage) and f.ref == ref for f in sys.meta_path):
+        sys.meta_path.insert(0, GitPackage(ref))
+    return importlib.import_module(BASELINE_TEXT)
