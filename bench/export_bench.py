@@ -6,8 +6,9 @@ accents, flags and a decomposed "Quốc"; 1 to 3 submitted annotator sets each,
 fourth document) and times the export of each format through
 ``apps.datasets.export.export``, as the export endpoint streams it, beside
 the same export by the code of ``--baseline`` (a git revision: its
-``apps/datasets`` package and the bulk loader it used,
-``annotations.sets.load_contents``, are read with ``git show`` and imported
+``apps/datasets`` package, the bulk loader it used,
+``annotations.sets.load_contents``, and its tokenizer, ``documents/text.py``,
+are read with ``git show`` and imported
 under other names, so both run in this process on the same rows). Each pair is
 checked byte for byte, so a figure never comes from a writer that changed
 its output. Peak memory (tracemalloc, Python allocations, the driver's rows

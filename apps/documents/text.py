@@ -310,6 +310,8 @@ def token_texts(text: str) -> tuple[list[tuple[int, int]], list[str]]:
 
     One compiled expression splits the text into separators and tokens, whose lengths add up
     to the offsets: no Python runs per token, only per "'s" split off a word."""
+    if not isinstance(text, str):
+        raise TypeError(f"token_texts() expects str, not {type(text).__name__}")
     parts = _TOKEN.split(text)
     bounds = list(accumulate(map(len, parts)))
     offsets = list(zip(bounds[:-1:2], bounds[1::2], strict=True))
