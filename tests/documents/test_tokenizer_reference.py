@@ -2,6 +2,7 @@
 the character-by-character scanner it replaced (tests/documents/reference_tokenizer.py), on
 generated text that goes for every rule's edges and on news-like corpus text."""
 
+import itertools
 import random
 
 from hypothesis import HealthCheck, example, given, settings
@@ -138,3 +139,18 @@ def test_same_tokens_and_sentences_on_the_recommender_corpus():
     assert any("\r\n" in document.text for _, document in documents)
     for _, document in documents:
         same_as_reference(document.text)
+
+
+# One character of each kind the rules tell apart.
+KINDS = [
+    "a", "S", "s", "N", "o", "1", "0", "٣", "Ⅻ", "'", "’", ".", ",", "-", "\u05f3", "\u05d0",
+    "\u0301", "\u20e3", "\ufe0f", "\u200d", "👨", "🇻", "🏽", "\U000e0067", " ", "\n", "?", "”",
+    "\u200b",
+]  # fmt: skip
+
+
+def test_same_tokens_and_sentences_on_every_short_string_of_the_kinds():
+    """Every string of up to three of them (25,259 strings)."""
+    for length in (1, 2, 3):
+        for combination in itertools.product(KINDS, repeat=length):
+            same_as_reference("".join(combination))
