@@ -80,6 +80,7 @@ def peak_mib(fn, *args):
 REPOSITORY = Path(__file__).resolve().parent.parent
 BASELINE = "export_baseline"
 BASELINE_SETS, SETS = "export_baseline_sets", "apps/annotations/sets.py"
+BASELINE_TEXT, TEXT = "export_baseline_text", "apps/documents/text.py"
 # The revision before the export was made faster: the export benches' baseline.
 EXPORT_BASELINE = "3c1237f"
 
@@ -87,7 +88,8 @@ EXPORT_BASELINE = "3c1237f"
 class GitPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Imports ``export_baseline.X`` from ``apps/datasets/X.py`` as it was at
     `ref`, so the old export code runs beside the new one; what it imports
-    from outside apps/datasets is today's."""
+    from outside apps/datasets is today's but for the tokenizer, which is
+    `ref`'s too (CoNLL's time is mostly tokenizing)."""
 
     def __init__(self, ref):
         self.ref = ref
@@ -99,11 +101,12 @@ class GitPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return run.stdout.decode() if run.returncode == 0 else None
 
     def find_spec(self, name, path=None, target=None):
-        if name == BASELINE_SETS:
-            # The bulk loader the old export read sets with, as it was then.
-            spec = importlib.util.spec_from_loader(name, self)
-            spec.loader_state = (SETS, self.source(SETS))
-            return spec
+        for module, file in ((BASELINE_SETS, SETS), (BASELINE_TEXT, TEXT)):
+            if name == module:
+                # The bulk loader the old export read sets with, or its tokenizer, as then.
+                spec = importlib.util.spec_from_loader(name, self)
+                spec.loader_state = (file, self.source(file))
+                return spec
         if name != BASELINE and not name.startswith(BASELINE + "."):
             return None
         parts = ["apps/datasets", *name.split(".")[1:]]
@@ -125,6 +128,10 @@ class GitPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         file, text = module.__spec__.loader_state
         if module.__name__ == BASELINE_SETS:
             module.__package__ = "apps.annotations"  # its relative imports are today's models
+        elif module.__name__ == BASELINE_TEXT:
+            module.__package__ = "apps.documents"
+        else:
+            text = text.replace("from apps.documents.text import", f"from {BASELINE_TEXT} import")
         exec(compile(text, f"{self.ref}:{file}", "exec"), module.__dict__)
 
 
@@ -136,3 +143,10 @@ def baseline_export(ref=EXPORT_BASELINE):
     old = importlib.import_module(f"{BASELINE}.export")
     old.load_contents = importlib.import_module(BASELINE_SETS).load_contents
     return old
+
+
+def baseline_text(ref):
+    """The tokenizer apps/documents/text.py as it was at `ref`, importable beside today's."""
+    if not any(isinstance(f, GitPackage) and f.ref == ref for f in sys.meta_path):
+        sys.meta_path.insert(0, GitPackage(ref))
+    return importlib.import_module(BASELINE_TEXT)

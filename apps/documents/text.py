@@ -122,17 +122,18 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from .offsets import ZWJ, is_emoji_modifier, is_regional_indicator, is_tag
+from itertools import accumulate, groupby
 
 __all__ = [
     "ABBREVIATIONS",
     "Sentence",
     "Token",
     "iob2_tags",
+    "sentence_ends",
     "split_sentences",
     "token_index_for_spans",
     "token_offsets",
+    "token_texts",
     "tokenize",
 ]
 
@@ -167,266 +168,168 @@ ABBREVIATIONS = frozenset(
 )  # fmt: skip
 _NEEDS_NUMBER = frozenset({"No"})
 
-_APOSTROPHES = frozenset("'\u2019")
-_HYPHENS = frozenset("-\u2010\u2011\u05be")
-_DIGIT_SEPARATORS = frozenset(".,\u066b\u066c")
-_WORD_JOINERS = frozenset("\u200c\u200d\u00ad\u2060")
-_HEBREW_IN_WORD = frozenset("\u05f3\u05f4")
-
-_KEYCAP = "\u20e3"
-_VS16 = "\ufe0f"
-_ASCII_DIGITS = frozenset("0123456789")
-
-_TERMINATORS = frozenset(".!?\u2026\u061f\u06d4\u203c\u2047\u2048\u2049")
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-_AMBIGUOUS_QUOTES = frozenset("\"'")
+_TERMINATORS = ".!?\u2026\u061f\u06d4\u203c\u2047\u2048\u2049"
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_AMBIGUOUS_QUOTES = "\"'"
 
 
-def _is_pictographic(ch: str, cat: str) -> bool:
-    cp = ord(ch)
-    return (
-        cat == "So"
-        or 0x1F000 <= cp <= 0x1FAFF
-        or 0x2300 <= cp <= 0x23FF
-        or 0x2600 <= cp <= 0x27BF
-        or 0x2B00 <= cp <= 0x2BFF
-    )
+def _ranges(categories) -> list[tuple[int, int]]:
+    """The code point ranges of the general ``categories``, read once from Python's Unicode
+    database (planes 4 to 13 hold no character, 15 and 16 only private use: not read)."""
+    wanted = frozenset(categories)
+    out: list[tuple[int, int]] = []
+    for first, last in ((first, last) for first, last, cat in _CATEGORY_RUNS if cat in wanted):
+        if out and out[-1][1] + 1 == first:
+            out[-1] = (out[-1][0], last)
+        else:
+            out.append((first, last))
+    return out
 
 
-class _Scanner:
-    """One pass over a text; ``cats`` holds the general category of every code point."""
+def _category_runs() -> list[tuple[int, int, str]]:
+    cps = (*range(0x40000), *range(0xE0000, 0xF0000))
+    cats = map(unicodedata.category, map(chr, cps))
+    runs, k = [], 0
+    for cat, group in groupby(cats):
+        n = sum(1 for _ in group)
+        runs.append((cps[k], cps[k + n - 1], cat))
+        k += n
+    return runs
 
-    __slots__ = ("cats", "n", "text")
 
-    def __init__(self, text: str, cats: list | None = None) -> None:
-        self.text = text
-        self.n = len(text)
-        self.cats = [unicodedata.category(ch) for ch in text] if cats is None else cats
+def _set(ranges: list[tuple[int, int]]) -> str:
+    """A regex matching a character of ``ranges``.  The re module tests the characters beyond
+    U+FFFF of a set one range after another, after a table of the others: behind a guard of one
+    range, a letter or a space does not walk the emoji and historic scripts each time."""
 
-    def is_word(self, k: int) -> bool:
-        return k < self.n and self.cats[k][0] in "LN"
+    def body(part):
+        return "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in part)
 
-    def skip_marks(self, k: int) -> int:
-        cats, n = self.cats, self.n
-        while k < n and cats[k][0] == "M":
-            k += 1
-        return k
+    bmp = [(a, min(b, 0xFFFF)) for a, b in ranges if a <= 0xFFFF]
+    astral = [(max(a, 0x10000), b) for a, b in ranges if b > 0xFFFF]
+    if not astral:
+        return f"[{body(bmp)}]"
+    return f"(?:[{body(bmp)}]|(?=[\\U00010000-\\U0010ffff])[{body(astral)}])"
 
-    def keycap_end(self, k: int) -> int | None:
-        """End of a keycap emoji starting at k with an ASCII digit, else None."""
-        text, n = self.text, self.n
-        if text[k] not in _ASCII_DIGITS:
-            return None
-        j = k + 1
-        if j < n and text[j] == _VS16:
-            j += 1
-        if j < n and text[j] == _KEYCAP:
-            return j + 1
-        return None
 
-    def dotted_abbreviation_end(self, i: int) -> int | None:
-        """End of "U.S."-like abbreviation (>= 2 single letters each with a period) at i."""
-        text, cats, n = self.text, self.cats, self.n
-        k, count = i, 0
-        while k < n and cats[k][0] == "L":
-            after = self.skip_marks(k + 1)
-            if after < n and text[after] == ".":
-                count += 1
-                k = after + 1
-            else:
-                return None
-        if count >= 2 and not self.is_word(k):
-            return k
-        return None
+_CATEGORY_RUNS = _category_runs()
+_LETTERS, _NUMBERS = ("Lu", "Ll", "Lt", "Lm", "Lo"), ("Nd", "Nl", "No")
+# Letters and numbers (L*, N*) are [^\W_] and decimal digits (Nd) \d for the re module, exactly
+# (tests/documents/test_tokenizer_reference.py checks every code point), and it tests those by
+# category, without a table; the other classes are read from the database.
+_W = r"[^\W_]"
+_ND = r"\d"
+_NX = _set(_ranges(("Nl", "No")))
+_L = f"(?!{_NX})[^\\W\\d_]"
+_UL = _set(_ranges(("Lu", "Lt")))
+_M = _set(_ranges(("Mn", "Mc", "Me")))
+_LNM = f"(?:{_W}|{_M})"
+_SEP = f"(?:\\s|{_set(_ranges(('Cc', 'Cf')))})"
+_P = _set(
+    [*_ranges(("So",)), (0x1F000, 0x1FAFF), (0x2300, 0x23FF), (0x2600, 0x27BF), (0x2B00, 0x2BFF)]
+)
+_RI = "[\U0001f1e6-\U0001f1ff]"
+# The same in the BMP only, as one table each: the commonest tokens' test (a letter or number
+# there not a decimal digit, for a word that ends before a comma or a period).
+_WB = _set([r for r in _ranges((*_LETTERS, *_NUMBERS)) if r[1] <= 0xFFFF])
+_LB = _set([r for r in _ranges((*_LETTERS, "Nl", "No")) if r[1] <= 0xFFFF])
+_KEYCAP = "[0-9]\ufe0f?\u20e3"
+# A run of word characters with the marks after it: digits (not a keycap's, which ends a word
+# before it), or letters and other numbers.  The run's last character says whether a digit
+# separator ("1,560") or a geresh ("צה״ל") may join it to the next run.
+_RUN = (
+    f"(?:(?!{_KEYCAP})\\d+(?:(?!\ufe0f?\u20e3)|(?<![0-9])){_M}*(?:[.,\u066b\u066c](?=\\d))?"
+    f"|[^\\W\\d_]+(?:(?<!{_NX}){_M}*[\u05f3\u05f4](?={_L})|{_M}*))"
+)
+# An apostrophe, hyphen or word joiner before a word character; not the "'s" split off.
+_JOINER = (
+    f"(?:['\u2019](?={_W})(?![sS](?!{_LNM}))|[-\u2010\u2011\u05be\u200c\u200d\u00ad\u2060](?={_W}))"
+)
+_ABBREVIATED = "|".join(sorted(ABBREVIATIONS - _NEEDS_NUMBER, key=len, reverse=True))
+_POSSESSIVE = f"['\u2019][sS](?!{_LNM})"
 
-    def word_end(self, i: int) -> tuple[int, int | None]:
-        """Scan the word starting at i.
-
-        Returns (end, possessive_end): possessive_end is the end of a split-off "'s" token
-        that starts at ``end``, or None.
-        """
-        text, cats, n = self.text, self.cats, self.n
-        j = i + 1
-        last_cat = cats[i]
-        while True:
-            j = self.skip_marks(j)
-            if j >= n:
-                return j, None
-            cat = cats[j]
-            if cat[0] in "LN":
-                if self.keycap_end(j) is not None:
-                    return j, None
-                last_cat = cat
-                j += 1
-                continue
-            if not self.is_word(j + 1):
-                return j, None
-            ch = text[j]
-            if ch in _APOSTROPHES:
-                if text[j + 1] in "sS" and not (j + 2 < n and cats[j + 2][0] in "LNM"):
-                    return j, j + 2
-            elif ch in _HYPHENS or ch in _WORD_JOINERS:
-                pass
-            elif ch in _DIGIT_SEPARATORS:
-                if last_cat != "Nd" or cats[j + 1] != "Nd":
-                    return j, None
-            elif ch in _HEBREW_IN_WORD:
-                if last_cat[0] != "L" or cats[j + 1][0] != "L":
-                    return j, None
-            else:
-                return j, None
-            j += 1
-
-    def takes_period(self, i: int, j: int) -> bool:
-        """Does the word text[i:j] (followed by "." at j) keep the period?"""
-        text, cats, n = self.text, self.cats, self.n
-        if self.is_word(j + 1):
-            return text[i:j] in _NEEDS_NUMBER and cats[j + 1] == "Nd"
-        word = text[i:j]
-        if cats[i] in ("Lu", "Lt") and self.skip_marks(i + 1) == j:
-            return True  # an initial
-        if word not in ABBREVIATIONS:
-            return False
-        if word in _NEEDS_NUMBER:
-            k = j + 1
-            while k < n and text[k].isspace():
-                k += 1
-            return k < n and cats[k] == "Nd"
-        return True
-
-    def other_end(self, i: int) -> int:
-        """End of a non-word token starting at i (punctuation, symbol, emoji)."""
-        text, cats, n = self.text, self.cats, self.n
-        if is_regional_indicator(text[i]):
-            if i + 1 < n and is_regional_indicator(text[i + 1]):
-                return i + 2
-            return i + 1
-        pictographic = _is_pictographic(text[i], cats[i])
-        j = i + 1
-        while j < n:
-            ch = text[j]
-            if cats[j][0] == "M" or (pictographic and (is_emoji_modifier(ch) or is_tag(ch))):
-                j += 1
-            elif (
-                pictographic
-                and ch == ZWJ
-                and j + 1 < n
-                and _is_pictographic(text[j + 1], cats[j + 1])
-                and not is_regional_indicator(text[j + 1])
-            ):
-                j += 2
-            else:
-                break
-        return j
-
-    def tokens(self) -> list[Token]:
-        text = self.text
-        return [Token(start, end, text[start:end]) for start, end in self.scan(0, self.n, [])]
-
-    def scan(self, i: int, stop: int, out: list) -> list:
-        """Append the (start, end) of the tokens from i to ``stop`` to ``out``.
-
-        ``i`` must be where a token may start (0, or the end of a token, or after whitespace),
-        and ``stop`` the end of the text or a position right after whitespace.  Only the
-        categories of ``cats[i:stop + 1]`` are read.
-        """
-        text, cats, n = self.text, self.cats, self.n
-        while i < stop:
-            ch = text[i]
-            cat = cats[i]
-            if ch.isspace() or cat in ("Cc", "Cf"):
-                i += 1
-                continue
-            if cat[0] in "LN":
-                end = self.keycap_end(i)
-                if end is None:
-                    end = self.dotted_abbreviation_end(i)
-                if end is not None:
-                    out.append((i, end))
-                    i = end
-                    continue
-                end, possessive_end = self.word_end(i)
-                if (
-                    possessive_end is None
-                    and end < n
-                    and text[end] == "."
-                    and self.takes_period(i, end)
-                ):
-                    end += 1
-                out.append((i, end))
-                if possessive_end is not None:
-                    out.append((end, possessive_end))
-                    end = possessive_end
-                i = end
-                continue
-            # a run of combining marks with no base, or punctuation / symbol / emoji
-            end = self.skip_marks(i) if cat[0] == "M" else self.other_end(i)
-            out.append((i, end))
-            i = end
-        return out
+# The token starting at a position: the first alternative that matches, in the rules' order;
+# what none matches is a separator.  A word keeps a "'s" that splits off (token_offsets splits
+# it): the one group is the whole token, for re.split.
+_TOKEN = re.compile(
+    f"((?!{_SEP})(?:"  # (the guard lets a separator fail at once)
+    # first the commonest tokens, never extended by a later rule: a word of letters and digits
+    # before a space or a mark that joins nothing to it (a comma joins digits), a word of two or
+    # more ending in a letter before a period it cannot keep, a punctuation mark before a space
+    f'{_WB}+(?=[ \\n\\t\\r;:!?)\\]"])|{_WB}*{_LB}(?=,)'
+    f"|(?!(?:{_ABBREVIATED}|No)\\.){_WB}{_WB}+(?<={_LB})(?=\\.)"
+    '|[.,;:!?)\\]"](?=[ \\n]|\\Z)'
+    f"|{_KEYCAP}"  # a keycap emoji
+    f"|(?=[A-Za-z]{{2,4}}\\.|{_L}{_M}*\\.)(?:"  # then the words that may keep a period:
+    f"(?:{_L}{_M}*\\.){{2,}}(?!{_W})"  # a dotted abbreviation, "U.S."
+    f"|{_UL}{_M}*\\.(?!{_W})"  # an initial, "F."
+    f"|(?:{_ABBREVIATED})\\.(?!{_W})"  # a known abbreviation, "Mr."
+    f"|No\\.(?=\\s*{_ND}))"  # "No." before a number
+    f"|{_RUN}(?:{_RUN}|{_JOINER})*(?:{_POSSESSIVE})?"  # a word
+    f"|{_M}+"  # combining marks with no base
+    f"|{_RI}{_RI}?"  # a flag, or a lone regional indicator
+    f"|{_P}(?:{_M}|[\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
+    f"|\u200d(?!{_RI}){_P})*"  # a pictographic emoji and what extends it
+    f"|.{_M}*"  # any other character
+    "))",
+    re.DOTALL,
+)
+_SPLIT_POSSESSIVE = re.compile(_POSSESSIVE)
 
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens (see the module docstring for the rules)."""
     if not isinstance(text, str):
         raise TypeError(f"tokenize() expects str, not {type(text).__name__}")
-    return [Token(start, end, text[start:end]) for start, end in token_offsets(text)]
+    offsets, texts = token_texts(text)
+    # Built through the slots' own setters: the frozen dataclass's __init__ goes through
+    # object.__setattr__ for each field, twice the cost of a token on news text.
+    new, set_start, set_end, set_text = object.__new__, _SET_START, _SET_END, _SET_TEXT
+    tokens = []
+    for (start, end), word in zip(offsets, texts, strict=True):
+        token = new(Token)
+        set_start(token, start)
+        set_end(token, end)
+        set_text(token, word)
+        tokens.append(token)
+    return tokens
 
 
-# A plain ASCII word standing alone: after whitespace (or at the start), made of ASCII letters
-# and digits only, followed by whitespace or the end -- optionally after one opening mark and
-# through closing marks, none of which can join it to anything.  For such a word the rules above
-# give exactly the word and each mark as tokens, so it needs no character-by-character scan.  A
-# period right after the word is accepted by ``token_offsets`` only when the word cannot take it
-# (rule 3).  Everything else -- non-ASCII text, apostrophes or hyphens inside words, numbers with
-# separators, emoji, other spaces -- goes to the scanner.
-_PLAIN_WORD = re.compile(
-    r"[ \t\n\r]*(?<![^ \t\n\r])"  # whitespace, then the start of the group
-    r"([(\[\"'$]?)"  # an opening mark
-    r"([A-Za-z0-9]+)"  # the word
-    r"([.,;:!?)\]\"']*)"  # closing marks
-    r"(?=[ \t\n\r]|\Z)"  # then whitespace or the end
-)
+_SET_START, _SET_END, _SET_TEXT = Token.start.__set__, Token.end.__set__, Token.text.__set__
 
 
 def token_offsets(text: str) -> list[tuple[int, int]]:
-    """The ``(start, end)`` of each token of ``text``: ``tokenize`` without the Token objects.
-
-    Plain ASCII words are found with one regular expression; the stretches between them go
-    through the character-by-character scanner, which reads the Unicode categories of those
-    stretches only.  The result is the same as scanning the whole text.
-    """
+    """The ``(start, end)`` of each token of ``text``: ``tokenize`` without the Token objects."""
     if not isinstance(text, str):
         raise TypeError(f"token_offsets() expects str, not {type(text).__name__}")
-    n = len(text)
-    out: list[tuple[int, int]] = []
-    cats: list = [None] * n
-    scanner = _Scanner(text, cats)
-    category = unicodedata.category
-    pos = 0
-    for match in _PLAIN_WORD.finditer(text):
-        first = match.start(1)
-        start, end = match.span(2)
-        stop = match.end(3)
-        if (
-            end < stop
-            and text[end] == "."
-            and (end - start < 2 or text[start:end] in ABBREVIATIONS)
-        ):
-            continue  # an initial or an abbreviation may keep its period: let the scanner decide
-        if match.start() > pos:
-            cats[pos : first + 1] = map(category, text[pos : first + 1])
-            scanner.scan(pos, first, out)
-        if first < start:
-            out.append((first, start))
-        out.append((start, end))
-        for k in range(end, stop):
-            out.append((k, k + 1))
-        pos = stop
-    if pos < n:
-        cats[pos:] = map(category, text[pos:])
-        scanner.scan(pos, n, out)
-    return out
+    return token_texts(text)[0]
+
+
+def token_texts(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The ``(start, end)`` of each token of ``text`` and its text.
+
+    One compiled expression splits the text into separators and tokens, whose lengths add up
+    to the offsets: no Python runs per token, only per "'s" split off a word."""
+    if not isinstance(text, str):
+        raise TypeError(f"token_texts() expects str, not {type(text).__name__}")
+    parts = _TOKEN.split(text)
+    bounds = list(accumulate(map(len, parts)))
+    offsets = list(zip(bounds[:-1:2], bounds[1::2], strict=True))
+    texts = parts[1::2]
+    if "'" in text or "\u2019" in text:
+        ends = bounds[1::2]
+        for match in reversed(list(_SPLIT_POSSESSIVE.finditer(text))):
+            split, end = match.span()
+            k = bisect_left(ends, end)
+            if k < len(ends) and ends[k] == end and offsets[k][0] < split:
+                start = offsets[k][0]
+                offsets[k : k + 1] = [(start, split), (split, end)]
+                texts[k : k + 1] = [text[start:split], text[split:end]]
+    return offsets, texts
+
+
+_BREAK_OR_TERMINATOR = re.compile(f"[{_LINE_BREAKS}{_TERMINATORS}]")
+_SPACE = re.compile(r"\s").search
 
 
 def _is_closer(ch: str) -> bool:
@@ -438,43 +341,58 @@ def _starts_sentence(ch: str) -> bool:
     return cat in ("Lu", "Lt", "Lo", "Ps", "Pi") or cat[0] == "N" or ch in _AMBIGUOUS_QUOTES
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Group ``tokenize(text)`` into sentences (see the module docstring for the rules)."""
-    tokens = tokenize(text)
-    n = len(tokens)
+def sentence_ends(text: str, offsets: list[tuple[int, int]]) -> list[int]:
+    """The indexes into ``offsets`` (``token_offsets(text)``) of the tokens that end a sentence,
+    ascending; the last token always does.  Only line breaks and terminators are looked at, so
+    the cost follows their number, not the tokens'."""
+    n = len(offsets)
     if not n:
         return []
-    ends_here = [False] * n
-    ends_here[-1] = True
-    for k in range(n - 1):
-        gap = text[tokens[k].end : tokens[k + 1].start]
-        if any(ch in _LINE_BREAKS for ch in gap):
-            ends_here[k] = True
-    k = 0
-    while k < n - 1:
-        if tokens[k].text[0] not in _TERMINATORS:
-            k += 1
+    starts = [start for start, _ in offsets]
+    ends = {n - 1}
+    for match in _BREAK_OR_TERMINATOR.finditer(text):
+        position = match.start()
+        k = bisect_left(starts, position)
+        if text[position] in _LINE_BREAKS:
+            # whitespace, never in a token: the break is in the gap before token k
+            if 0 < k < n:
+                ends.add(k - 1)
             continue
-        m = k
+        if k >= n - 1 or starts[k] != position:
+            continue  # a terminator inside a token ("U.S.", "3.5"), or the last token
+        m = k  # with the terminators and closers attached right after it
         while (
             m + 1 < n
-            and tokens[m + 1].start == tokens[m].end
-            and (tokens[m + 1].text[0] in _TERMINATORS or _is_closer(tokens[m + 1].text[0]))
+            and starts[m + 1] == offsets[m][1]
+            and (text[starts[m + 1]] in _TERMINATORS or _is_closer(text[starts[m + 1]]))
         ):
             m += 1
         if m + 1 < n:
-            gap = text[tokens[m].end : tokens[m + 1].start]
-            if any(ch.isspace() for ch in gap) and _starts_sentence(tokens[m + 1].text[0]):
-                ends_here[m] = True
-        k = m + 1
+            gap = text[offsets[m][1] : starts[m + 1]]
+            if _SPACE(gap) and _starts_sentence(text[starts[m + 1]]):
+                ends.add(m)
+    return sorted(ends)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Group ``tokenize(text)`` into sentences (see the module docstring for the rules)."""
+    tokens = tokenize(text)
     sentences: list[Sentence] = []
     first = 0
-    for k in range(n):
-        if ends_here[k]:
-            group = tuple(tokens[first : k + 1])
-            sentences.append(Sentence(group[0].start, group[-1].end, group))
-            first = k + 1
+    for k in sentence_ends(text, [(t.start, t.end) for t in tokens]):
+        group = tuple(tokens[first : k + 1])
+        sentences.append(Sentence(group[0].start, group[-1].end, group))
+        first = k + 1
     return sentences
+
+
+def _bounds(tokens) -> tuple[list[int], list[int]]:
+    if not tokens:
+        return [], []
+    if isinstance(tokens[0], Token):
+        return [t.start for t in tokens], [t.end for t in tokens]
+    starts, ends = zip(*tokens, strict=True)
+    return list(starts), list(ends)
 
 
 def token_index_for_spans(
@@ -482,7 +400,8 @@ def token_index_for_spans(
 ) -> tuple[list[tuple[int, int] | None], list[int]]:
     """Map character spans onto token index ranges.
 
-    ``tokens`` must be sorted and non-overlapping (as ``tokenize`` returns them).  ``spans`` is an
+    ``tokens`` must be sorted and non-overlapping: ``tokenize``'s Tokens, or the ``(start, end)``
+    pairs of ``token_offsets``.  ``spans`` is an
     iterable of ``(start, end)`` pairs in code points (longer tuples are accepted; only the first
     two items are used).  For each span, returns ``(i, j)`` such that ``tokens[i:j]`` are exactly
     the tokens it covers -- ``start == tokens[i].start`` and ``end == tokens[j - 1].end`` -- or
@@ -490,8 +409,7 @@ def token_index_for_spans(
     (empty or inverted spans).  The second item lists the indexes (into ``spans``) of the ``None``
     entries, ascending.  O((n_tokens + n_spans) log n_tokens).
     """
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
+    starts, ends = _bounds(tokens)
     n = len(tokens)
     result: list[tuple[int, int] | None] = []
     misaligned: list[int] = []
@@ -515,7 +433,8 @@ def _priority(span: tuple, index: int) -> tuple:
 
 
 def iob2_tags(tokens: list[Token], spans: Iterable) -> tuple[list[str], list[int]]:
-    """IOB2 tags for ``(start, end, label)`` spans: one of "O", "B-LABEL", "I-LABEL" per token.
+    """IOB2 tags for ``(start, end, label)`` spans: one of "O", "B-LABEL", "I-LABEL" per token
+    (Tokens or ``(start, end)`` pairs, as for ``token_index_for_spans``).
 
     Every placed span starts with "B-", so two adjacent spans of the same label give
     "B-X B-X", never "B-X I-X".  IOB cannot express overlap: spans are placed longest first

@@ -20,28 +20,32 @@ in the report (``categories_dropped``).
 """
 
 from collections.abc import Iterable, Iterator
+from operator import add
 
-from apps.documents.text import iob2_tags, split_sentences, token_index_for_spans
+from apps.documents.text import iob2_tags, sentence_ends, token_index_for_spans, token_texts
 
 from .records import DocumentRecord, ExportContext, sets_of
 
 DOCSTART = "-DOCSTART- -X- -X- O\n\n"
 
 
-def document_lines(document: DocumentRecord, aset, context: ExportContext, sentences=None) -> str:
-    """One layer's block; `sentences` (split_sentences of the text) when the
-    caller has them already: with source=all every layer of a document has
-    the same tokens, and tokenizing is most of a CoNLL export's time."""
+def tokens_of(text: str) -> tuple[list[tuple[int, int]], list[str], list[int]]:
+    """A text's token offsets, their texts and the indexes of the tokens that end a sentence:
+    what every layer of a document shares (tokenizing is most of a CoNLL export's time)."""
+    offsets, texts = token_texts(text)
+    return offsets, texts, sentence_ends(text, offsets)
+
+
+def document_lines(document: DocumentRecord, aset, context: ExportContext, tokens=None) -> str:
+    """One layer's block; `tokens` (``tokens_of`` the text) when the caller has them already."""
     text = document.text
     if aset.categories:
         context.count("categories_dropped", len(aset.categories), example=document.external_id)
-    if sentences is None:
-        sentences = split_sentences(text)
-    tokens = [token for sentence in sentences for token in sentence.tokens]
+    offsets, words, ends = tokens_of(text) if tokens is None else tokens
     spans = [(s.start, s.end, s.label) for s in aset.spans]
-    tags, skipped = iob2_tags(tokens, spans)
+    tags, skipped = iob2_tags(offsets, spans)
     if skipped:
-        _, misaligned = token_index_for_spans(tokens, spans)
+        _, misaligned = token_index_for_spans(offsets, spans)
         misaligned = set(misaligned)
         for index in skipped:
             span = aset.spans[index]
@@ -58,17 +62,17 @@ def document_lines(document: DocumentRecord, aset, context: ExportContext, sente
                     "text": text[span.start : span.end],
                 },
             )
-    parts = [DOCSTART]
-    k = 0
-    for sentence in sentences:
-        first = k
-        for token in sentence.tokens:
-            parts.append(f"{token.text} -X- -X- {tags[k]}\n")
-            k += 1
+    # Each token's line is its text and its tag's columns, one line per distinct tag made once;
+    # a sentence's last line takes the blank line after it.
+    columns = {tag: f" -X- -X- {tag}\n" for tag in set(tags)}
+    lines = list(map(columns.__getitem__, tags))
+    first = 0
+    for k in ends:
+        lines[k] += "\n"
         if tags[first].startswith("I-"):
             context.count("spans_across_sentences", example=document.external_id)
-        parts.append("\n")
-    return "".join(parts)
+        first = k + 1
+    return DOCSTART + "".join(map(add, words, lines))
 
 
 DROPPED = (("overlapping_spans", "overlapping"), ("misaligned_spans", "misaligned"))
@@ -94,9 +98,9 @@ def dropped_trailer(report: dict) -> str:
 
 def write(documents: Iterable[DocumentRecord], context: ExportContext) -> Iterator[str]:
     for document in documents:
-        sentences = split_sentences(document.text)
+        tokens = tokens_of(document.text)
         for aset in sets_of(document):
-            yield document_lines(document, aset, context, sentences)
+            yield document_lines(document, aset, context, tokens)
     trailer = dropped_trailer(context.report)
     if trailer:
         yield trailer
