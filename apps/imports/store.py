@@ -20,6 +20,7 @@ from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.signals import gold_sets_imported
 from apps.annotations.validation import validate_set
 from apps.documents.models import METADATA_FIELDS, Document
+from apps.documents.search import vectors_later
 from apps.projects import bulk
 from apps.projects.errors import Conflict
 from apps.projects.models import Membership
@@ -485,9 +486,10 @@ class ImportRun:
 
 def _run(project, feed, destination, user, on_batch=None):
     """Run an import whose records `feed(run)` adds to an ImportRun, in one
-    transaction; the report (nothing stored when it has errors)."""
+    transaction; the report (nothing stored when it has errors). The new
+    documents' search vectors are filled after it commits (vectors_later)."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), vectors_later(project.pk):
             return feed(ImportRun(project, destination, user, on_batch=on_batch))
     except Refused as refused:
         errors = refused.args[0]
