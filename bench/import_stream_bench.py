@@ -8,7 +8,9 @@ as they would be in SQLite's in-memory test database): a project, a
 news-like JSON Lines file of N documents (about
 1.5 KB of text each; every fifth one with 10 spans) kept as a job's file,
 then the import job run as a worker runs it (`jobs.run_job`: read the file,
-parse, check, store, one transaction). Timed: the job alone. Peak RSS: the
+parse, check, store, one transaction). Timed: the job alone, and apart
+("fill s") the task that then fills the search vectors the import left
+NULL (documents/0009; 0 for trees before it and on SQLite). Peak RSS: the
 process's high-water mark reset just before the job (Linux clear_refs),
 the file already stored and freed: what the job adds, what it reads of the
 file back from the database included (all of it at once before jobs kept
@@ -20,6 +22,12 @@ imports COPYed on PostgreSQL and read job files in chunks) is unpacked with
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         nice timeout 1800 .venv/bin/python bench/import_stream_bench.py --sizes 10000 100000
     .venv/bin/python bench/import_stream_bench.py --sizes 2000 10000 --format json --repeat 2
+    .venv/bin/python bench/import_stream_bench.py --sizes 10000 --profile    # the job's profile
+
+On PostgreSQL the throwaway database is named by BENCH_TEST_DATABASE
+(default test_imports_stream_bench), so that two benches sharing a server
+do not drop each other's. --profile prints the 30 functions of most own
+time (BENCH_PROFILE_SORT=cumulative, BENCH_PROFILE_LINES=70 to change it).
 """
 
 import argparse
@@ -77,12 +85,15 @@ def encode(n, fmt, words):
     return "\n".join(json.dumps(r) for r in records(n, words, rng)).encode()
 
 
-def child(tree, path, fmt):
+def child(tree, path, fmt, profile=False):
     """One measurement, in this process, on the code of `tree`, of the file
     at `path`; prints JSON."""
     sys.path.insert(0, str(tree))
     os.chdir(tree)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    # Tasks the job enqueues (the fill of the search vectors) wait, as for a
+    # worker: timed apart, below, not as part of the job.
+    os.environ["TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
     import django
 
     django.setup()
@@ -102,7 +113,7 @@ def child(tree, path, fmt):
     if connection.vendor == "sqlite":
         test["NAME"] = str(Path(path).with_suffix(".sqlite3"))
     else:
-        test["NAME"] = "test_imports_stream_bench"
+        test["NAME"] = os.environ.get("BENCH_TEST_DATABASE", "test_imports_stream_bench")
     old = connection.creation.create_test_db(verbosity=0)
     try:
         owner = get_user_model().objects.create_user("olga", password="x")
@@ -131,9 +142,27 @@ def child(tree, path, fmt):
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")  # resets VmHWM, the peak RSS, to the current RSS
         started = time.perf_counter()
-        run_job.func(job.pk)
+        if profile:  # the job's own Python, by function, to stderr
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(run_job.func, job.pk)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats(
+                os.environ.get("BENCH_PROFILE_SORT", "tottime")
+            ).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", 30)))
+        else:
+            run_job.func(job.pk)
         seconds = time.perf_counter() - started
         peak = rss_mib("VmHWM")
+        try:  # the search vectors the import left to a task (documents/0009)
+            from apps.documents.search import fill_search
+        except ImportError:
+            fill = 0.0
+        else:
+            started = time.perf_counter()
+            fill_search.func(project.pk)
+            fill = time.perf_counter() - started
         job.refresh_from_db()
         stored = Document.objects.filter(project=project).count()
         assert job.status == "done", (job.status, job.error)
@@ -142,6 +171,7 @@ def child(tree, path, fmt):
                 {
                     "vendor": connection.vendor,
                     "seconds": seconds,
+                    "fill": fill,
                     "before": before,
                     "peak": peak,
                     "bytes": size,
@@ -177,15 +207,30 @@ def main():
     parser.add_argument("--format", default="jsonl", choices=["jsonl", "json"])
     parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each tree per size")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one job of this tree (cProfile) instead"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(Path(args.child), args.file, args.format)
+        child(Path(args.child), args.file, args.format, args.profile)
         return
     sys.path.insert(0, str(ROOT / "bench"))
     from common import WORDS
 
+    if args.profile:
+        with tempfile.TemporaryDirectory() as files:
+            for n in args.sizes:
+                path = Path(files) / f"{n}.{args.format}"
+                path.write_bytes(encode(n, args.format, WORDS))
+                command = [sys.executable, __file__, "--child", str(ROOT), "--file", str(path)]
+                subprocess.run(
+                    [*command, "--format", args.format, "--profile"],
+                    env={**os.environ, "ACCORD_IMPORT_MAX_BYTES": str(2**30)},
+                    check=True,
+                )
+        return
     with tempfile.TemporaryDirectory() as baseline_tree, tempfile.TemporaryDirectory() as files:
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", args.baseline], capture_output=True, check=True
@@ -199,8 +244,8 @@ def main():
         ).stdout.strip()
         print(f"import job of a {args.format} file; baseline {args.baseline} ({revision})")
         print(
-            f"{'docs':>7} {'MB':>6}  {'tree':<9} {'docs/s':>8} {'s':>7} {'RSS before':>11} "
-            f"{'peak RSS':>9} {'added':>7}"
+            f"{'docs':>7} {'MB':>6}  {'tree':<9} {'docs/s':>8} {'s':>7} {'fill s':>7} "
+            f"{'RSS before':>11} {'peak RSS':>9} {'added':>7}"
         )
         for n in args.sizes:
             path = Path(files) / f"{n}.{args.format}"
@@ -217,7 +262,8 @@ def main():
                 m = min(measured, key=lambda r: r["seconds"])
                 print(
                     f"{n:>7} {m['bytes'] / 1e6:6.1f}  {name:<9} {n / m['seconds']:8,.0f} "
-                    f"{m['seconds']:7.2f} {m['before']:8.0f} MiB {m['peak']:5.0f} MiB "
+                    f"{m['seconds']:7.2f} {m['fill']:7.2f} {m['before']:8.0f} MiB "
+                    f"{m['peak']:5.0f} MiB "
                     f"{m['peak'] - m['before']:4.0f} MiB  ({m['vendor']}, best of "
                     f"{len(measured)})"
                 )

@@ -214,8 +214,7 @@ def delete_sets(sets):
 
 def _insert_spans(sets, label_ids, copy):
     """Insert the spans of `sets` (insert_rows'); ``{(set_id, sid): pk}``."""
-    count = sum(len(clean.spans) for _, clean in sets)
-    if not (copy and bulk.copies()):
+    if not copy:
         spans = Span.objects.bulk_create(
             Span(
                 set_id=set_id,
@@ -230,33 +229,23 @@ def _insert_spans(sets, label_ids, copy):
             for s in clean.spans
         )
         return {(span.set_id, span.sid): span.pk for span in spans}
-    ids = iter(bulk.reserve_ids(Span, count))
+    names = ("set_id", "sid", "start", "end", "label_id", "actor_id", "score")
     rows = [
-        (
-            next(ids),
-            set_id,
-            s["id"],
-            s["start"],
-            s["end"],
-            label_ids[s["label"]],
-            s["actor"],
-            s.get("score"),
-        )
+        (set_id, s["id"], s["start"], s["end"], label_ids[s["label"]], s["actor"], s.get("score"))
         for set_id, clean in sets
         for s in clean.spans
     ]
-    bulk.insert(
-        Span, ("id", "set_id", "sid", "start", "end", "label_id", "actor_id", "score"), rows
-    )
-    return {(row[1], row[2]): row[0] for row in rows}
+    ids = bulk.create(Span, names, rows)
+    return {(row[0], row[1]): pk for row, pk in zip(rows, ids, strict=True)}
 
 
 def insert_rows(sets, label_ids, copy=False):
     """Insert the spans, stances and categories of cleaned sets, given as
     ``[(set_id, CleanSet), ...]``, in four queries whatever their number.
-    ``copy``: the spans are many (an import's batch), so on PostgreSQL they
-    go by COPY with reserved ids (apps.projects.bulk; one query more, each
-    far cheaper); a set saved from the API keeps the ORM's one INSERT.
+    ``copy``: the spans are many (an import's batch), so they go as plain
+    rows (apps.projects.bulk.create: COPY with reserved ids on PostgreSQL,
+    one query more, each far cheaper; no model instance per span on
+    SQLite); a set saved from the API keeps the ORM's one INSERT.
 
     Every write of a set's content ends here (the API, review's gold, imports,
     pre-annotation), so here the documents' sort keys follow (refresh_sort_keys)."""

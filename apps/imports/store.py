@@ -20,6 +20,7 @@ from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.signals import gold_sets_imported
 from apps.annotations.validation import validate_set
 from apps.documents.models import METADATA_FIELDS, Document
+from apps.documents.search import vectors_later
 from apps.projects import bulk
 from apps.projects.errors import Conflict
 from apps.projects.models import Membership
@@ -65,15 +66,11 @@ BATCH = 1000
 
 
 def _insert_documents(project, records, sets, now):
-    """Insert the new documents of one batch (bulk.insert: COPY on
+    """Insert the new documents of one batch (bulk.create: COPY on
     PostgreSQL) and return their ids, in the order of `records`. ``sets``:
     external id -> its planned sets, which give the document its counts
     (every imported annotator set is submitted) and, with a gold set, its
-    adjudication at ``now``.
-
-    On PostgreSQL the ids are reserved first and written with the rows;
-    elsewhere they are read back by external id, in one query per
-    LOOKUP_CHUNK."""
+    adjudication at ``now``."""
 
     def counts(external_id):
         kinds = [p.kind for p in sets.get(external_id, ())]
@@ -93,25 +90,7 @@ def _insert_documents(project, records, sets, now):
         )
         for r in records
     )
-    if not bulk.copies():
-        bulk.insert(Document, DOCUMENT_COLUMNS, rows)
-        ids = _ids_of(project, [r.external_id for r in records])
-        return [ids[r.external_id] for r in records]
-    ids = bulk.reserve_ids(Document, len(records))
-    bulk.insert(
-        Document, ("id", *DOCUMENT_COLUMNS), ((i, *row) for i, row in zip(ids, rows, strict=False))
-    )
-    return ids
-
-
-def _ids_of(project, external_ids):
-    ids = {}
-    for i in range(0, len(external_ids), LOOKUP_CHUNK):
-        rows = Document.objects.filter(
-            project=project, external_id__in=external_ids[i : i + LOOKUP_CHUNK]
-        ).values_list("external_id", "id")
-        ids.update(rows)
-    return ids
+    return bulk.create(Document, DOCUMENT_COLUMNS, rows)
 
 
 @dataclass
@@ -346,36 +325,10 @@ SET_COLUMNS = (
 
 def _insert_sets(sets, now):
     """Insert the submitted sets an import makes, ``[(document_id, kind,
-    author_id, submitted_at)]``, and return their ids in that order:
-    reserved and COPYed on PostgreSQL, bulk_create (which reads them back)
-    elsewhere."""
-    if bulk.copies():
-        ids = bulk.reserve_ids(AnnotationSet, len(sets))
-        fixed = (IMPORT_SOURCE, AnnotationSet.Status.SUBMITTED, 1, now, now, [])
-        bulk.insert(
-            AnnotationSet,
-            ("id", *SET_COLUMNS),
-            ((i, *values, *fixed) for i, values in zip(ids, sets, strict=True)),
-        )
-        return ids
-    made = AnnotationSet.objects.bulk_create(
-        (
-            AnnotationSet(
-                document_id=document_id,
-                kind=kind,
-                author_id=author_id,
-                source=IMPORT_SOURCE,
-                status=AnnotationSet.Status.SUBMITTED,
-                submitted_at=submitted_at,
-            )
-            for document_id, kind, author_id, submitted_at in sets
-        ),
-        batch_size=SET_BATCH,
-    )
-    return [s.pk for s in made]
-
-
-SET_BATCH = 1000
+    author_id, submitted_at)]``, and return their ids in that order
+    (bulk.create)."""
+    fixed = (IMPORT_SOURCE, AnnotationSet.Status.SUBMITTED, 1, now, now, [])
+    return bulk.create(AnnotationSet, SET_COLUMNS, ((*values, *fixed) for values in sets))
 
 
 class Refused(Exception):
@@ -485,9 +438,10 @@ class ImportRun:
 
 def _run(project, feed, destination, user, on_batch=None):
     """Run an import whose records `feed(run)` adds to an ImportRun, in one
-    transaction; the report (nothing stored when it has errors)."""
+    transaction; the report (nothing stored when it has errors). The new
+    documents' search vectors are filled after it commits (vectors_later)."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), vectors_later(project.pk):
             return feed(ImportRun(project, destination, user, on_batch=on_batch))
     except Refused as refused:
         errors = refused.args[0]

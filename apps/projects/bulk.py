@@ -1,14 +1,16 @@
 """Writing many new rows at once, the fastest way each database offers.
 
-The ORM's bulk_create compiles every field of every row (most of an
-import's time went there); the rows written here are validated already, so
-their values go as they are, adapted once per column type. On PostgreSQL
-they are streamed with ``COPY … FROM STDIN`` (psycopg's ``cursor.copy``),
-several times faster than INSERTs, and their ids are taken from the table's
-sequence beforehand (`reserve_ids`), so nothing is read back; elsewhere
-(SQLite) they go with executemany.
+The ORM's bulk_create compiles every field of every row and builds a model
+instance for each (most of an import's time went there); the rows written
+here are validated already, so their values go as they are, adapted once
+per column type. On PostgreSQL they are streamed with ``COPY … FROM
+STDIN`` (psycopg's ``cursor.copy``), several times faster than INSERTs,
+and their ids are taken from the table's sequence beforehand
+(`reserve_ids`), so nothing is read back; elsewhere (SQLite) they go as
+multi-row INSERTs that return their ids.
 """
 
+import itertools
 import json
 import time
 
@@ -38,7 +40,7 @@ def reserve_ids(model, count):
 
 def _adapter(field):
     """How a value of `field` is sent: as it is, except JSON (text for COPY,
-    the field's own adaptation for executemany) and, for executemany, dates."""
+    the field's own adaptation for INSERT) and, for INSERT, dates."""
     kind = field.get_internal_type()
     if kind == "JSONField":
         if copies():
@@ -52,34 +54,62 @@ def _adapter(field):
     return None
 
 
-def insert(model, names, rows):
+def create(model, names, rows):
     """Insert `rows`, tuples of values for the fields `names` of `model`
-    (attnames: ``project_id``, or ``project``), in one COPY on PostgreSQL or
-    one executemany elsewhere. No signals, no defaults: every column the
-    table needs is among `names`. Database errors come as Django's
-    (IntegrityError on a unique key another transaction holds)."""
+    (attnames: ``project_id``, or ``project``), and return their new ids in
+    the order of `rows`. No signals, no defaults: every column the table
+    needs is among `names`. Database errors come as Django's (IntegrityError
+    on a unique key another transaction holds).
+
+    On PostgreSQL: the ids reserved, then one COPY with them. Elsewhere:
+    INSERT … RETURNING of as many rows at a time as the database takes
+    parameters for (the order of the returned ids is the rows', as
+    bulk_create relies on too)."""
+    if copies():
+        rows = list(rows)
+        ids = reserve_ids(model, len(rows))
+        _copy(model, ("id", *names), ((i, *row) for i, row in zip(ids, rows, strict=True)))
+        return ids
+    fields, rows = _prepared(model, names, rows)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+    returning = f" RETURNING {quote(model._meta.pk.column)}"
+    marks = f"({', '.join(['%s'] * len(fields))})"
+    per_statement = max(1, connection.features.max_query_params // len(fields))
+    rows, ids = iter(rows), []
+    with connection.cursor() as cursor:
+        while chunk := [value for row in itertools.islice(rows, per_statement) for value in row]:
+            count = len(chunk) // len(fields)
+            cursor.execute(head + ", ".join([marks] * count) + returning, chunk)
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
+def _copy(model, names, rows):
+    fields, rows = _prepared(model, names, rows)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        started = time.monotonic()
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        # COPY goes past Django's cursor wrapper: logged by hand, so that
+        # query counts (django_assert_max_num_queries) still see it.
+        if connection.queries_logged:
+            took = time.monotonic() - started
+            connection.queries_log.append({"sql": sql, "time": f"{took:.3f}"})
+
+
+def _prepared(model, names, rows):
+    """The fields `names` of `model`, and `rows` with their values adapted."""
     fields = [model._meta.get_field(name) for name in names]
     adapters = [(n, a) for n, f in enumerate(fields) if (a := _adapter(f)) is not None]
     if adapters:
         rows = (_adapted(row, adapters) for row in rows)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        if copies():
-            sql = f"COPY {table} ({columns}) FROM STDIN"
-            started = time.monotonic()
-            with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            # COPY goes past Django's cursor wrapper: logged by hand, so that
-            # query counts (django_assert_max_num_queries) still see it.
-            if connection.queries_logged:
-                took = time.monotonic() - started
-                connection.queries_log.append({"sql": sql, "time": f"{took:.3f}"})
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))
+    return fields, rows
 
 
 def _adapted(row, adapters):
