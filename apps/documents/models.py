@@ -40,6 +40,10 @@ ADJUDICATED = Q(adjudicated_at__isnull=False)
 # every database (an index cannot say NULLS LAST on SQLite). The index
 # document_claimable_uncertain holds this very expression.
 UNCERTAINTY_KEY = Coalesce(F("uncertainty"), Value(-1.0), output_field=models.FloatField())
+# The review queue's sort key, descending, the same way: a document's
+# disagreement (0 to 1), or -1 without one. The index document_review_queue
+# holds this expression, so a page of the queue is a walk of that index.
+DISAGREEMENT_KEY = Coalesce(F("disagreement"), Value(-1.0), output_field=models.FloatField())
 
 
 def status_q(status):
@@ -130,6 +134,11 @@ class Document(models.Model):
     # write_predictions); the "least certain first" order hands out the
     # highest first. Null: no model has said.
     uncertainty = models.FloatField(null=True, blank=True, editable=False)
+    # How much the document's annotators disagree among themselves
+    # (review.agreement.disagreement_score over its submitted sets), kept by
+    # review.queue.rescore wherever those sets change, so the review queue
+    # is ordered by a stored column. Null: fewer than two submitted sets.
+    disagreement = models.FloatField(null=True, blank=True, editable=False)
     # CLAIMABLE_WHEN and REVIEWABLE_WHEN of the row, computed by the database
     # on every INSERT and UPDATE (so the import's raw INSERT, counters and
     # routing need not write them): see CLAIMABLE above for why stored.
@@ -189,6 +198,15 @@ class Document(models.Model):
                 UNCERTAINTY_KEY.desc(),
                 condition=CLAIMABLE,
                 name="document_claimable_uncertain",
+            ),
+            # The review queue: the reviewable documents, most disagreement
+            # first, then import order (DISAGREEMENT_KEY).
+            models.Index(
+                F("project"),
+                DISAGREEMENT_KEY.desc(),
+                F("id"),
+                condition=REVIEWABLE,
+                name="document_review_queue",
             ),
         ]
 
