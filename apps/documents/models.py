@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
 
@@ -241,3 +241,51 @@ class Document(models.Model):
         return document_status(
             self.annotator_count, self.submitted_count, self.adjudicated_at, self.wanted
         )
+
+
+class ReviewableCount(models.Model):
+    """How many of a project's documents are reviewable (the review queue's
+    length), as partial sums: the length is the SUM of the project's rows,
+    a few rows read instead of a count of every document waiting.
+
+    Triggers on the documents table write these rows (migration
+    documents/0010), so every write that turns `reviewable` on or off (a
+    generated column: submissions, routing, a new k, accept, reopen,
+    imports, restores, deletes) is counted with no code of its own. Each
+    such change folds into one row the project's rows it can lock, skipping
+    those other transactions hold (SKIP LOCKED), so writers never wait for
+    each other and a project keeps about one row per transaction in flight.
+    """
+
+    # No foreign key: deleting a project deletes its documents, whose
+    # triggers write rows of that project, in an order Django chooses.
+    project_id = models.BigIntegerField(db_index=True)
+    documents = models.IntegerField()
+
+    def __str__(self):
+        return f"project {self.project_id}: {self.documents:+d}"
+
+
+def reviewable_count(project):
+    """The number of the project's reviewable documents, exact, from its
+    ReviewableCount rows."""
+    total = ReviewableCount.objects.filter(project_id=project.pk).aggregate(
+        n=models.Sum("documents")
+    )
+    return total["n"] or 0
+
+
+def repair_reviewable_count(project):
+    """Count the project's reviewable documents and make that its one
+    ReviewableCount row: writes to the documents wait meanwhile (a SHARE lock
+    on PostgreSQL; SQLite has one writer), so nothing is counted twice or
+    missed. Returns (stored before, counted)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Document._meta.db_table} IN SHARE MODE")
+        before = reviewable_count(project)
+        ReviewableCount.objects.filter(project_id=project.pk).delete()
+        counted = Document.objects.filter(REVIEWABLE, project=project).count()
+        ReviewableCount.objects.create(project_id=project.pk, documents=counted)
+    return before, counted

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from apps.actors.models import Actor, Alias, Concept
 from apps.annotations.models import AnnotationSet, SetCategory, Span, Stance
-from apps.documents.models import Document
+from apps.documents.models import Document, ReviewableCount
 from apps.projects.models import (
     ApiToken,
     CategoryGroup,
@@ -99,6 +99,8 @@ NOT_ARCHIVED = {
     JobFile: "a job's upload, kept only until its job ends",
     JobFileChunk: "a piece of a job's upload, kept only until its job ends",
     ApiToken: "a person's credentials on the source instance, never carried elsewhere",
+    ReviewableCount: "the length of the review queue, counted by the database as the "
+    "documents are restored",
     ModelDisagreement: "a cache of each document's disagreement with a model, "
     "recomputed when the queue is next sorted by it",
     ReleaseFile: "a release's data files; the archive holds its manifest, not its files",

@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 
-from apps.documents.models import Document
+from apps.documents.models import Document, repair_reviewable_count
 from apps.projects.cli import find_project
+from apps.projects.models import Project
 
 from ...queue import RESCORE_CHUNK, rescore
 
@@ -11,8 +12,8 @@ from ...queue import RESCORE_CHUNK, rescore
 class Command(BaseCommand):
     help = (
         "Compute every document's disagreement score (the review queue's order) "
-        "again from its submitted annotator sets: after upgrading, or to repair "
-        "scores edited by hand."
+        "again from its submitted annotator sets, and count each project's queue "
+        "again (ReviewableCount): after upgrading, or to repair rows edited by hand."
     )
 
     def add_arguments(self, parser):
@@ -24,8 +25,11 @@ class Command(BaseCommand):
         documents = Document.objects.filter(
             Q(submitted_count__gt=1) | Q(disagreement__isnull=False)
         )
+        projects = Project.objects.order_by("pk")
         if project is not None:
-            documents = documents.filter(project=find_project(project))
+            project = find_project(project)
+            documents = documents.filter(project=project)
+            projects = projects.filter(pk=project.pk)
         ids = list(documents.order_by("pk").values_list("pk", flat=True))
         for first in range(0, len(ids), RESCORE_CHUNK):
             chunk = ids[first : first + RESCORE_CHUNK]
@@ -35,3 +39,10 @@ class Command(BaseCommand):
                 list(Document.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
                 rescore(chunk)
         self.stdout.write(f"Rescored {len(ids)} document{'' if len(ids) == 1 else 's'}.")
+        for each in projects:
+            before, counted = repair_reviewable_count(each)
+            if before != counted:
+                self.stdout.write(
+                    f"Project {each.pk}: the review queue counted {before}, holds {counted}; "
+                    "corrected."
+                )
