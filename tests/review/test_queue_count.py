@@ -4,9 +4,11 @@ kind of change that turns `reviewable` on or off, and manage.py rescore
 repairs it."""
 
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 
 from apps.annotations.counters import recount
 from apps.datasets.archive import restore_archive
@@ -168,3 +170,46 @@ def test_the_queue_answers_with_the_kept_count(project, users, client_for):
     ReviewableCount.objects.create(project_id=project.pk, documents=10)
     body = client_for("rita").get(f"/api/v1/projects/{project.pk}/review/queue/").json()
     assert body["count"] == 13 and len(body["results"]) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writers_of_the_count_never_wait_for_each_other():
+    """A transaction that turned a document reviewable and stays open (an
+    import, say) does not hold up another that turns one reviewable: each
+    folds only the rows it can lock. Real threads, PostgreSQL."""
+    project = Project.objects.create(name="busy", annotators_per_document=1)
+    waiting, first, second = Document.objects.bulk_create(
+        Document(project=project, external_id=str(i), text="t") for i in range(3)
+    )
+    # A committed row of the count, which both writers would fold.
+    Document.objects.filter(pk=waiting.pk).update(annotator_count=1, submitted_count=1)
+    opened, done = threading.Event(), threading.Event()
+    errors = []
+
+    def long_writer():
+        try:
+            with transaction.atomic():
+                Document.objects.filter(pk=first.pk).update(annotator_count=1, submitted_count=1)
+                opened.set()
+                # Still open while the other writer runs; 10 s is the failure.
+                done.wait(timeout=10)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=long_writer)
+    thread.start()
+    assert opened.wait(timeout=10)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        Document.objects.filter(pk=second.pk).update(annotator_count=1, submitted_count=1)
+        # The open transaction's fold is not seen yet: the committed row and this one.
+        assert reviewable_count(project) == 2
+    finally:
+        done.set()
+        thread.join(timeout=30)
+    assert errors == []
+    assert_counts(project, 3)
