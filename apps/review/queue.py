@@ -45,8 +45,8 @@ def rescore(documents):
     """Store the disagreement score of each of `documents` (ids, or a
     queryset) from its submitted sets; called inside the transaction of
     every write that changes those sets (submission, imports, restore,
-    recount) and by ``manage.py rescore``. Four queries per RESCORE_CHUNK
-    documents; returns how many were rescored."""
+    recount) and by ``manage.py rescore``. The same few queries per
+    RESCORE_CHUNK documents, however many sets; returns how many were rescored."""
     if not isinstance(documents, (list, tuple, set)):
         documents = documents.order_by().values_list("pk", flat=True)
     ids = sorted(set(documents))
