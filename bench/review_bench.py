@@ -17,7 +17,7 @@ and a count), and as rows only beside the queries of the revision before,
 run verbatim over a table of cached scores like the one it kept
 (ReviewScore, recreated here and filled with the same scores):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=rq_bench \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=bench_queue \
         .venv/bin/python bench/review_bench.py --queue-docs 200000
 """
 
