@@ -15,6 +15,7 @@ from apps.documents.models import Document
 from apps.projects.queries import count_of
 
 from .models import AnnotationSet
+from .signals import submitted_sets_changed
 
 CHUNK = 1000
 
@@ -74,6 +75,11 @@ def _fix(document_ids):
             ],
             ["annotator_count", "submitted_count"],
         )
+        # A wrong count may hide sets that were never scored (a row edited
+        # by hand, a bug): what review stores of them is redone too.
+        fixed = [r.document_id for r in wrong if r.old[1] != r.new[1]]
+        if fixed:
+            submitted_sets_changed.send(sender=AnnotationSet, document_ids=fixed)
     return wrong
 
 

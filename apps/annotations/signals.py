@@ -15,3 +15,9 @@ annotator_set_submitted = Signal()
 # from. Keyword arguments: sets, ``[(document_id, CleanSet)]``, and user_id,
 # who imported them.
 gold_sets_imported = Signal()
+
+# Sent inside the transaction by writers other than sets.submit_set that add
+# submitted annotator sets to documents or find their counts wrong (imports'
+# store, counters.recount); review stores their scores again. Keyword
+# argument: document_ids.
+submitted_sets_changed = Signal()

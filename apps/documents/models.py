@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
 
@@ -40,6 +40,10 @@ ADJUDICATED = Q(adjudicated_at__isnull=False)
 # every database (an index cannot say NULLS LAST on SQLite). The index
 # document_claimable_uncertain holds this very expression.
 UNCERTAINTY_KEY = Coalesce(F("uncertainty"), Value(-1.0), output_field=models.FloatField())
+# The review queue's sort key, descending, the same way: a document's
+# disagreement (0 to 1), or -1 without one. The index document_review_queue
+# holds this expression, so a page of the queue is a walk of that index.
+DISAGREEMENT_KEY = Coalesce(F("disagreement"), Value(-1.0), output_field=models.FloatField())
 
 
 def status_q(status):
@@ -130,6 +134,11 @@ class Document(models.Model):
     # write_predictions); the "least certain first" order hands out the
     # highest first. Null: no model has said.
     uncertainty = models.FloatField(null=True, blank=True, editable=False)
+    # How much the document's annotators disagree among themselves
+    # (review.agreement.disagreement_score over its submitted sets), kept by
+    # review.queue.rescore wherever those sets change, so the review queue
+    # is ordered by a stored column. Null: fewer than two submitted sets.
+    disagreement = models.FloatField(null=True, blank=True, editable=False)
     # CLAIMABLE_WHEN and REVIEWABLE_WHEN of the row, computed by the database
     # on every INSERT and UPDATE (so the import's raw INSERT, counters and
     # routing need not write them): see CLAIMABLE above for why stored.
@@ -190,6 +199,15 @@ class Document(models.Model):
                 condition=CLAIMABLE,
                 name="document_claimable_uncertain",
             ),
+            # The review queue: the reviewable documents, most disagreement
+            # first, then import order (DISAGREEMENT_KEY).
+            models.Index(
+                F("project"),
+                DISAGREEMENT_KEY.desc(),
+                F("id"),
+                condition=REVIEWABLE,
+                name="document_review_queue",
+            ),
         ]
 
     def __str__(self):
@@ -223,3 +241,51 @@ class Document(models.Model):
         return document_status(
             self.annotator_count, self.submitted_count, self.adjudicated_at, self.wanted
         )
+
+
+class ReviewableCount(models.Model):
+    """How many of a project's documents are reviewable (the review queue's
+    length), as partial sums: the length is the SUM of the project's rows,
+    a few rows read instead of a count of every document waiting.
+
+    Triggers on the documents table write these rows (migration
+    documents/0011), so every write that turns `reviewable` on or off (a
+    generated column: submissions, routing, a new k, accept, reopen,
+    imports, restores, deletes) is counted with no code of its own. Each
+    such change folds into one row the project's rows it can lock, skipping
+    those other transactions hold (SKIP LOCKED), so writers never wait for
+    each other and a project keeps about one row per transaction in flight.
+    """
+
+    # No foreign key: deleting a project deletes its documents, whose
+    # triggers write rows of that project, in an order Django chooses.
+    project_id = models.BigIntegerField(db_index=True)
+    documents = models.IntegerField()
+
+    def __str__(self):
+        return f"project {self.project_id}: {self.documents:+d}"
+
+
+def reviewable_count(project):
+    """The number of the project's reviewable documents, exact, from its
+    ReviewableCount rows."""
+    total = ReviewableCount.objects.filter(project_id=project.pk).aggregate(
+        n=models.Sum("documents")
+    )
+    return total["n"] or 0
+
+
+def repair_reviewable_count(project):
+    """Count the project's reviewable documents and make that its one
+    ReviewableCount row: writes to the documents wait meanwhile (a SHARE lock
+    on PostgreSQL; SQLite has one writer), so nothing is counted twice or
+    missed. Returns (stored before, counted)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Document._meta.db_table} IN SHARE MODE")
+        before = reviewable_count(project)
+        ReviewableCount.objects.filter(project_id=project.pk).delete()
+        counted = Document.objects.filter(REVIEWABLE, project=project).count()
+        ReviewableCount.objects.create(project_id=project.pk, documents=counted)
+    return before, counted

@@ -17,7 +17,7 @@ from django.utils import timezone
 from apps.actors.models import Concept
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows
-from apps.annotations.signals import gold_sets_imported
+from apps.annotations.signals import gold_sets_imported, submitted_sets_changed
 from apps.annotations.validation import validate_set
 from apps.documents.models import METADATA_FIELDS, Document
 from apps.documents.search import vectors_later
@@ -415,6 +415,9 @@ class ImportRun:
         )
         for _, set_plan, _ in rows:
             self.sets_made[set_plan.kind] += 1
+        scored = {d for d, p, _ in rows if p.kind == AnnotationSet.Kind.ANNOTATOR}
+        if scored:
+            submitted_sets_changed.send(sender=AnnotationSet, document_ids=scored)
         gold = [(document_id, clean) for document_id, p, clean in rows if p.kind == GOLD]
         if gold:
             gold_sets_imported.send(sender=AnnotationSet, sets=gold, user_id=user.pk)

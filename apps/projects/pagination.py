@@ -1,7 +1,9 @@
 import binascii
 import json
 from base64 import b64decode, b64encode
+from functools import partial
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
@@ -12,6 +14,22 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told how many rows there are, where counting them would
+    cost more than the page (the review queue: ReviewableCount)."""
+
+    def __init__(self, object_list, per_page, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count  # in place of Paginator's cached COUNT(*)
+
+
+class CountedPagination(PageNumberPagination):
+    """PageNumberPagination over rows whose number the view knows."""
+
+    def __init__(self, count):
+        self.django_paginator_class = partial(CountedPaginator, count=count)
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AdjudicationEvent, Decision, ReviewScore
+from .models import AdjudicationEvent, Decision
 
 
 @admin.register(Decision)
@@ -29,9 +29,3 @@ class AdjudicationEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ReviewScore)
-class ReviewScoreAdmin(admin.ModelAdmin):
-    list_display = ["document", "score", "sets", "computed_at"]
-    raw_id_fields = ["document"]

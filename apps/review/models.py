@@ -1,4 +1,4 @@
-"""Review records: decisions on candidates, adjudication events, cached scores.
+"""Review records: decisions on candidates, adjudication events, cached model scores.
 
 The gold set itself is an AnnotationSet of kind `gold` (apps.annotations);
 what review adds is the record of how it came to be.
@@ -91,27 +91,6 @@ class AdjudicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} document {self.document_id} by {self.user_id}"
-
-
-class ReviewScore(models.Model):
-    """A document's disagreement score, cached for ordering the review queue.
-
-    Submitted sets never change, so the score stays right as long as the
-    number of submitted sets it was computed over (`sets`) is the document's.
-    """
-
-    document = models.OneToOneField(
-        Document, on_delete=models.CASCADE, primary_key=True, related_name="review_score"
-    )
-    score = models.FloatField(null=True)
-    sets = models.PositiveIntegerField()
-    computed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["score"])]
-
-    def __str__(self):
-        return f"document {self.document_id}: {self.score}"
 
 
 class ModelDisagreement(models.Model):

@@ -3,8 +3,10 @@
 A document enters the queue when the annotators it wants (the project's k, or
 more when routing asked for more) have submitted, and leaves it when it is
 adjudicated. Its disagreement score (agreement.disagreement_score: 1 − exact
-F1 over spans and stances among its annotators) is cached in ReviewScore,
-because ordering the queue by it must not read every set of the project.
+F1 over spans and stances among its annotators) is stored on the document
+(Document.disagreement) by rescore() wherever its submitted sets change, so
+a page of the queue is a walk of the index document_review_queue, however
+many documents wait.
 
 The queue can also be ordered by the model's disagreement with the
 annotators (``sort=model``): agreement.model_disagreement of the newest
@@ -16,12 +18,12 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 
 from apps.annotations.models import AnnotationSet
-from apps.documents.models import REVIEWABLE, Document
+from apps.documents.models import DISAGREEMENT_KEY, REVIEWABLE, Document
 from apps.projects.errors import Invalid
 
 from .agreement import disagreement_score, model_disagreement
 from .loading import prediction_spans, submitted_sets
-from .models import ModelDisagreement, ReviewScore
+from .models import ModelDisagreement
 
 # How the queue may be ordered: by the annotators' disagreement among
 # themselves, or by the model's disagreement with them.
@@ -35,32 +37,27 @@ def queue_documents(project):
     return Document.objects.filter(REVIEWABLE, project=project)
 
 
-def refresh_scores(documents):
-    """Compute and store the score of every document in `documents` (a
-    queryset) whose cached score is missing or counts another number of sets.
-    Five queries whatever their number."""
-    # Unordered: ordered by id, PostgreSQL may walk every document of the
-    # table in id order rather than read the few in the queue's index.
-    stale = documents.exclude(review_score__sets=F("submitted_count")).order_by()
-    counts = dict(stale.values_list("id", "submitted_count"))
-    if not counts:
-        return 0
-    sets = submitted_sets(stale.values("pk"))
-    rows = [
-        ReviewScore(
-            document_id=doc,
-            score=disagreement_score(sets.get(doc, {})),
-            sets=count,
+# Documents rescored per round of queries: their sets are loaded at once.
+RESCORE_CHUNK = 1000
+
+
+def rescore(documents):
+    """Store the disagreement score of each of `documents` (ids, or a
+    queryset) from its submitted sets; called inside the transaction of
+    every write that changes those sets (submission, imports, restore,
+    recount) and by ``manage.py rescore``. The same few queries per
+    RESCORE_CHUNK documents, however many sets; returns how many were rescored."""
+    if not isinstance(documents, (list, tuple, set)):
+        documents = documents.order_by().values_list("pk", flat=True)
+    ids = sorted(set(documents))
+    for first in range(0, len(ids), RESCORE_CHUNK):
+        chunk = ids[first : first + RESCORE_CHUNK]
+        sets = submitted_sets(chunk)
+        Document.objects.bulk_update(
+            [Document(pk=pk, disagreement=disagreement_score(sets.get(pk, {}))) for pk in chunk],
+            ["disagreement"],
         )
-        for doc, count in counts.items()
-    ]
-    ReviewScore.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["document"],
-        update_fields=["score", "sets", "computed_at"],
-    )
-    return len(rows)
+    return len(ids)
 
 
 def _prediction_version(source):
@@ -134,7 +131,7 @@ def model_source(project, source=None):
 
 def review_queue(project, sort="disagreement", source=None):
     """The queue, most disagreement first (documents without a score last),
-    then import order; each document annotated with `disagreement`.
+    then import order; each document has its `disagreement`.
 
     With ``sort="model"``, most disagreement with the model first instead:
     `source`'s prediction sets (model_source), each document annotated with
@@ -142,13 +139,12 @@ def review_queue(project, sort="disagreement", source=None):
     if sort not in SORTS:
         raise Invalid(f"must be one of {', '.join(SORTS)}, got {sort!r}", field="sort")
     documents = queue_documents(project)
-    refresh_scores(documents)
-    queue = documents.annotate(disagreement=F("review_score__score"))
     if sort == "disagreement":
-        return queue.order_by(F("disagreement").desc(nulls_last=True), "id")
+        # The very expression of document_review_queue, so its order is the index's.
+        return documents.order_by(DISAGREEMENT_KEY.desc(), "id")
     if source is not None:
         refresh_model_scores(documents, source)
-    return queue.annotate(
+    return documents.annotate(
         model=FilteredRelation(
             "model_disagreements", condition=Q(model_disagreements__source=source)
         ),
@@ -158,8 +154,8 @@ def review_queue(project, sort="disagreement", source=None):
 
 def route(document_id):
     """Called when an annotator set of the document is submitted, inside that
-    transaction: once the annotators the document wants have all submitted,
-    store its score and, if the project routes and they disagree more than
+    transaction: store its score and, once the annotators the document wants
+    have all submitted, if the project routes and they disagree more than
     its threshold, ask for one more annotator (never more than the maximum).
 
     Returns the number of annotators the document now wants, or None when it
@@ -176,10 +172,12 @@ def route(document_id):
             return None
         project = document.project
         want = document.wanted
+        # One submitted set has no score, and had none before: nothing to load.
+        if document.submitted_count > 1 or document.disagreement is not None:
+            rescore([document.pk])
         if document.submitted_count < want:
             return None
-        refresh_scores(Document.objects.filter(pk=document.pk))
-        score = ReviewScore.objects.filter(document=document).values_list("score", flat=True)[0]
+        score = Document.objects.filter(pk=document.pk).values_list("disagreement", flat=True)[0]
         if (
             project.routing_enabled
             and score is not None
@@ -193,3 +191,7 @@ def route(document_id):
 
 def on_set_submitted(sender, document_id, **kwargs):
     route(document_id)
+
+
+def on_submitted_sets_changed(sender, document_ids, **kwargs):
+    rescore(list(document_ids))

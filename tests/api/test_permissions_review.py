@@ -7,7 +7,7 @@ project, non-members 404, and a refused call changes nothing.
 import pytest
 
 from apps.review import gold as gold_ops
-from apps.review.models import AdjudicationEvent, Decision, ReviewScore
+from apps.review.models import AdjudicationEvent, Decision
 from tests.builders import annotate, make_project, span_at
 
 from .test_permissions import (
@@ -100,7 +100,7 @@ def review_world(world, users):
 
 def review_snapshot():
     state = snapshot()
-    for model in (Decision, AdjudicationEvent, ReviewScore):
+    for model in (Decision, AdjudicationEvent):
         state[model.__name__] = list(model.objects.order_by("pk").values())
     return state
 

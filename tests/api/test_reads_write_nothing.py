@@ -7,12 +7,11 @@ checked too. The world is one where a careless read would write: the callers
 have no set on the document (GET …/annotations/mine/ used to claim one) and
 the document has no gold set (GET …/gold/ used to create one).
 
-Two reads may write, by design, and only the one table each names in
-ALLOWED: the review queue fills its cache of disagreement scores for
-documents that have none yet (review/queue.py, refresh_scores), and reading
-jobs marks failed, in one conditional UPDATE, those whose worker has been
-silent past its lease (projects/jobs.py, expire_stale). Both record what the
-stored data already implies; neither changes a member's work.
+One read may write, by design, and only the one table it names in ALLOWED:
+reading jobs marks failed, in one conditional UPDATE, those whose worker has
+been silent past its lease (projects/jobs.py, expire_stale). It records what
+the stored data already implies; it changes no member's work. (The review
+queue reads its scores off the documents: its plain read writes nothing.)
 """
 
 import re
@@ -63,8 +62,6 @@ def ids(users, project, settings, tmp_path):
 ALLOWED = {
     "job-list": "projects_job",
     "job-detail": "projects_job",
-    "review-queue": "review_reviewscore",
-    "review-queue-page": "review_reviewscore",
 }
 
 

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.actors.models import Actor, Concept
-from apps.review.models import ReviewScore
 from tests.builders import (
     annotate,
     concept_stance,
@@ -113,16 +112,4 @@ def test_fixed_query_counts(name, ceiling, sized, client_for, django_assert_max_
         counts[n] = count(rita, url)
         with django_assert_max_num_queries(ceiling):
             rita.get(url)
-    assert counts[SMALL] == counts[LARGE], counts
-
-
-def test_queue_scores_every_unscored_document_in_fixed_queries(sized, client_for):
-    rita = client_for("rita")
-    counts = {}
-    for n, (project, _) in sized.items():
-        ReviewScore.objects.filter(document__project=project).delete()
-        url = f"/api/v1/projects/{project.pk}/review/queue/"
-        counts[n] = count(rita, url)
-        assert ReviewScore.objects.filter(document__project=project).count() == n
-        assert count(rita, url) < counts[n]  # scored now: nothing to compute
     assert counts[SMALL] == counts[LARGE], counts

@@ -4,7 +4,6 @@ import pytest
 
 from apps.annotations.assignment import DocumentFull, claim, next_document
 from apps.documents.models import Document
-from apps.review.models import ReviewScore
 from apps.review.queue import review_queue
 from tests.builders import annotate, make_project, span_at
 
@@ -106,4 +105,4 @@ def test_routing_waits_for_every_wanted_set(users, make_user):
     annotate(doc, users["ana"], [span_at("s1", MOSCOW)])
     doc.refresh_from_db()
     assert doc.annotators_wanted is None
-    assert not ReviewScore.objects.filter(document=doc).exists()
+    assert doc.disagreement is None

@@ -27,8 +27,8 @@ What an archive does not hold:
 - derived rows, recomputed on restore from what the archive holds: each
   document's `annotator_count` and `submitted_count` (so `manage.py recount`
   finds nothing to fix; the restore checks it), its sort keys
-  `last_submitted_at` and `last_activity` (from its sets' times) and review's cached
-  disagreement scores (ReviewScore);
+  `last_submitted_at` and `last_activity` (from its sets' times) and its
+  disagreement score (`disagreement`, from its submitted sets);
 - background jobs (Job), and releases still pending or running (work in
   flight of the source instance); a release's link to its build job;
 - a release's data files (ReleaseFile): the manifest describes them, with

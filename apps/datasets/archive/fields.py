@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from apps.actors.models import Actor, Alias, Concept
 from apps.annotations.models import AnnotationSet, SetCategory, Span, Stance
-from apps.documents.models import Document
+from apps.documents.models import Document, ReviewableCount
 from apps.projects.models import (
     ApiToken,
     CategoryGroup,
@@ -28,7 +28,7 @@ from apps.projects.models import (
     Membership,
     Project,
 )
-from apps.review.models import AdjudicationEvent, Decision, ModelDisagreement, ReviewScore
+from apps.review.models import AdjudicationEvent, Decision, ModelDisagreement
 
 from ..models import Release, ReleaseFile
 
@@ -75,6 +75,7 @@ SPECS = {
             "wanted",
             "last_submitted_at",
             "last_activity",
+            "disagreement",
             # Generated columns: the database computes them from the counts.
             "claimable",
             "reviewable",
@@ -98,7 +99,8 @@ NOT_ARCHIVED = {
     JobFile: "a job's upload, kept only until its job ends",
     JobFileChunk: "a piece of a job's upload, kept only until its job ends",
     ApiToken: "a person's credentials on the source instance, never carried elsewhere",
-    ReviewScore: "a cache of each document's disagreement, recomputed on restore",
+    ReviewableCount: "the length of the review queue, counted by the database as the "
+    "documents are restored",
     ModelDisagreement: "a cache of each document's disagreement with a model, "
     "recomputed when the queue is next sorted by it",
     ReleaseFile: "a release's data files; the archive holds its manifest, not its files",

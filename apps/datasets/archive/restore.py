@@ -32,7 +32,7 @@ from apps.projects.errors import Invalid
 from apps.projects.inputs import MAX_BODY_DEPTH, json_problem
 from apps.projects.models import CategoryGroup, Label, Membership, Project, Role
 from apps.review.models import AdjudicationEvent, Decision
-from apps.review.queue import refresh_scores
+from apps.review.queue import rescore
 
 from ..models import Release
 from ..releases import store
@@ -658,14 +658,9 @@ class Restorer:
         refresh_sort_keys(Document.objects.filter(pk__in=[d.pk for d in documents]))
         _create(Decision, decisions, decision_values)
         _create(AdjudicationEvent, events, event_values)
-        # Derived: the cached disagreement scores, of every document with
-        # at least k submitted sets (routing stores one from the k-th on).
-        refresh_scores(
-            Document.objects.filter(
-                pk__in=[d.pk for d in documents],
-                submitted_count__gte=self.project.annotators_per_document,
-            )
-        )
+        # Derived: the disagreement scores, of every document with sets
+        # to compare.
+        rescore([d.pk for d in documents if d.submitted_count > 1])
 
     def leave_document(self):
         self.flush_documents()

@@ -9,15 +9,15 @@ progress are rendered here, in a fixed number of queries.
 
 from urllib.parse import quote
 
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 
 from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import display_names, hides_names, project_names
-from apps.documents.models import Document, status_q
+from apps.documents.models import Document, reviewable_count, status_q
 from apps.projects.models import Role
+from apps.projects.pagination import CountedPaginator
 from apps.projects.permissions import project_page
 from apps.review.progress import annotator_progress
 from apps.review.queue import SORTS, model_source, review_queue
@@ -83,7 +83,9 @@ def queue_page(request, membership):
     if sort == "model":
         fields.append("model_disagreement")
     rows = review_queue(project, sort, source).values(*fields)
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(rows, QUEUE_PAGE_SIZE, reviewable_count(project)).get_page(
+        request.GET.get("page")
+    )
     documents = list(page.object_list)
     names = _annotators_by_document(membership, [d["id"] for d in documents])
     for d in documents:
