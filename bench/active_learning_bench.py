@@ -6,10 +6,13 @@ each assignment order (import, random, uncertain) it prints the median time
 of `next_document` (the claim `POST documents/next/` makes: the membership
 lock, the candidate query, the set) over `--repeat` claims, each rolled back
 so every claim sees the same project, and of the candidate query alone (the
-part the order changes); and, as the baseline in the same run,
-"uncertain" with the partial index document_claimable_uncertain dropped
-(inside a transaction rolled back afterwards), so the figure shows what the
-index buys. On PostgreSQL it also prints the plan of the candidate query.
+part the order changes); and, as the baseline in the same run, random and
+"uncertain" each with its partial index (document_claimable_shuffle,
+document_claimable_uncertain) dropped inside a transaction rolled back
+afterwards, so the figure shows what the index buys: without it a claim
+sorts every claimable document, as it did before documents stored their
+random-order key (documents/0012). On PostgreSQL it also prints the plan
+of the candidate query (`--explain`).
 It also times the view (`POST documents/next/` through the test client, each
 rolled back), and all of it again once `--taken` of the documents (default
 90 %) have their k annotators, spread over the whole project: what a claim
@@ -179,23 +182,29 @@ def measure(project, user, args):
         uncertain = order != Project.Order.IMPORT
         if args.explain and uncertain and connection.vendor == "postgresql":
             print(plan(project, user))
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("DROP INDEX document_claimable_uncertain")
-                if connection.vendor == "postgresql":
-                    cursor.execute("ANALYZE documents_document")
-            rows.append(
-                (
-                    "uncertain, no index (baseline)",
-                    claim_times(project, user, args.repeat),
-                    query_times(project, args.repeat),
-                    view_times(project, user, args.repeat),
+    for order, index in (
+        (Project.Order.RANDOM, "document_claimable_shuffle"),
+        (Project.Order.UNCERTAIN, "document_claimable_uncertain"),
+    ):
+        Project.objects.filter(pk=project.pk).update(assignment_order=order)
+        project.refresh_from_db()
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DROP INDEX {index}")
+                    if connection.vendor == "postgresql":
+                        cursor.execute("ANALYZE documents_document")
+                rows.append(
+                    (
+                        f"{order.value}, no index (baseline)",
+                        claim_times(project, user, args.repeat),
+                        query_times(project, args.repeat),
+                        view_times(project, user, args.repeat),
+                    )
                 )
-            )
-            raise Rollback
-    except Rollback:
-        pass
+                raise Rollback
+        except Rollback:
+            pass
     print(f"  {'order':32} {'claim':>10} {'candidate query':>16} {'view':>10}")
     for name, claim_ms, query_ms, view_ms in rows:
         print(f"  {name:32} {claim_ms:7.2f} ms {query_ms:13.2f} ms {view_ms:7.2f} ms")
