@@ -226,8 +226,9 @@ def release_unfinished_of(members):
 
 def _order(queryset, project):
     # Each order is the key of a partial index on the claimable documents
-    # (document_claimable, _shuffle, _uncertain), so a claim reads its first
-    # rows, whatever the project's size.
+    # (document_claimable, document_claimable_shuffle and
+    # document_claimable_uncertain), so a claim reads its first rows,
+    # whatever the project's size.
     if project.assignment_order == Project.Order.RANDOM:
         return queryset.order_by("shuffle", "id")
     if project.assignment_order == Project.Order.UNCERTAIN:
