@@ -21,7 +21,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from apps.documents.models import CLAIMABLE, UNCERTAINTY_KEY, Document
@@ -224,29 +224,17 @@ def release_unfinished_of(members):
     return released.total()
 
 
-M32 = 2**32
-
-
-def _shuffle(project):
-    """The seeded permutation of ids, the same on every database: multiply
-    (a bijection mod 2**32), XOR with the seed's hash, multiply again. The
-    XOR makes it non-linear, so each seed gives its own order, not a
-    rotation of one order. Every product stays below 2**63."""
-    seed = (project.assignment_seed * 0x9E3779B9 + 0x7F4A7C15) % M32
-    mixed = (F("id") * Value(2654435761) % Value(M32)).bitxor(Value(seed))
-    return ExpressionWrapper(mixed * Value(0x5BD1E995) % Value(M32), output_field=BigIntegerField())
-
-
 def _order(queryset, project):
+    # Each order is the key of a partial index on the claimable documents
+    # (document_claimable, document_claimable_shuffle and
+    # document_claimable_uncertain), so a claim reads its first rows,
+    # whatever the project's size.
     if project.assignment_order == Project.Order.RANDOM:
-        return queryset.annotate(shuffle=_shuffle(project)).order_by("shuffle", "id")
+        return queryset.order_by("shuffle", "id")
     if project.assignment_order == Project.Order.UNCERTAIN:
         # Most uncertain first, then the documents no model has scored;
-        # ties in the seeded order. The first key is the partial index
-        # document_claimable_uncertain's, so a claim reads its first rows.
-        return queryset.annotate(shuffle=_shuffle(project)).order_by(
-            UNCERTAINTY_KEY.desc(), "shuffle", "id"
-        )
+        # ties in the seeded order.
+        return queryset.order_by(UNCERTAINTY_KEY.desc(), "shuffle", "id")
     return queryset.order_by("id")
 
 

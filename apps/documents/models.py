@@ -45,6 +45,28 @@ UNCERTAINTY_KEY = Coalesce(F("uncertainty"), Value(-1.0), output_field=models.Fl
 # holds this expression, so a page of the queue is a walk of that index.
 DISAGREEMENT_KEY = Coalesce(F("disagreement"), Value(-1.0), output_field=models.FloatField())
 
+M32 = 2**32
+
+
+def shuffle_seed(assignment_seed):
+    """The project's assignment seed as each of its documents stores it
+    (Document.shuffle_seed): hashed, so that near seeds give unrelated orders."""
+    return (assignment_seed * 0x9E3779B9 + 0x7F4A7C15) % M32
+
+
+# The random order's key, the seeded permutation of ids, the same on every
+# database: multiply (a bijection mod 2**32), XOR with the seed's hash,
+# multiply again. The XOR makes it non-linear, so each seed gives its own
+# order, not a rotation of one order; it is written (a | b) - (a & b)
+# because a generated column may use only the database's own operators and
+# SQLite has no XOR. Every product stays below 2**63.
+_SPREAD = F("id") * Value(2654435761) % Value(M32)
+SHUFFLE_KEY = (
+    (_SPREAD.bitor(F("shuffle_seed")) - _SPREAD.bitand(F("shuffle_seed")))
+    * Value(0x5BD1E995)
+    % Value(M32)
+)
+
 
 def status_q(status):
     """document_status() as a filter: the Q of documents with `status`, for
@@ -61,19 +83,32 @@ def status_q(status):
     return Q(pk__in=[])
 
 
-def fill_wanted(documents):
+def fill_from_project(documents):
     """Give each new Document without `wanted` its project's k (or its own
-    routed count), in one query for the projects not loaded with them."""
-    missing = [d for d in documents if d.wanted is None and d.annotators_wanted is None]
+    routed count), and without `shuffle_seed` its project's, in one query
+    for the projects not loaded with them."""
+    missing = [
+        d
+        for d in documents
+        if (d.wanted is None and d.annotators_wanted is None) or d.shuffle_seed is None
+    ]
     unloaded = {d.project_id for d in missing if not Document.project.is_cached(d)}
-    ks = dict(Project.objects.filter(pk__in=unloaded).values_list("pk", "annotators_per_document"))
+    loaded = Project.objects.filter(pk__in=unloaded)
+    settings = {
+        pk: (k, seed)
+        for pk, k, seed in loaded.values_list("pk", "annotators_per_document", "assignment_seed")
+    }
     for d in documents:
+        if Document.project.is_cached(d):
+            k, seed = d.project.annotators_per_document, d.project.assignment_seed
+        elif d.project_id in settings:
+            k, seed = settings[d.project_id]
+        else:
+            continue
         if d.wanted is None:
-            d.wanted = d.annotators_wanted or (
-                d.project.annotators_per_document
-                if Document.project.is_cached(d)
-                else ks[d.project_id]
-            )
+            d.wanted = d.annotators_wanted or k
+        if d.shuffle_seed is None:
+            d.shuffle_seed = shuffle_seed(seed)
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -83,7 +118,7 @@ class DocumentQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        fill_wanted(objs)
+        fill_from_project(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -120,7 +155,7 @@ class Document(models.Model):
     # project's k. Stored (never null) so that "has room for one more" and
     # "all wanted annotators submitted" compare two columns of the row, which
     # partial indexes can hold, instead of a COALESCE no index can serve.
-    # Written on insert (fill_wanted: save, bulk_create, the import's
+    # Written on insert (fill_from_project: save, bulk_create, the import's
     # INSERT), by routing with annotators_wanted, and for every unrouted
     # document when the project's k changes (signals.py).
     wanted = models.PositiveSmallIntegerField(editable=False)
@@ -142,6 +177,17 @@ class Document(models.Model):
     # CLAIMABLE_WHEN and REVIEWABLE_WHEN of the row, computed by the database
     # on every INSERT and UPDATE (so the import's raw INSERT, counters and
     # routing need not write them): see CLAIMABLE above for why stored.
+    # The project's shuffle_seed(assignment_seed), written on insert as
+    # `wanted` is and on every document when the seed changes (signals.py),
+    # so that the random order's key is a column of the row (`shuffle`) and
+    # partial indexes hold it: a claim in random order reads the first rows
+    # of an index instead of sorting every claimable document.
+    shuffle_seed = models.BigIntegerField(editable=False)
+    shuffle = models.GeneratedField(
+        expression=ExpressionWrapper(SHUFFLE_KEY, output_field=models.BigIntegerField()),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+    )
     claimable = models.GeneratedField(
         expression=ExpressionWrapper(CLAIMABLE_WHEN, output_field=models.BooleanField()),
         output_field=models.BooleanField(),
@@ -184,6 +230,12 @@ class Document(models.Model):
             # document, the review queue and status=adjudicated cost the
             # same in a project of a million documents as in one of ten.
             models.Index(fields=["project", "id"], condition=CLAIMABLE, name="document_claimable"),
+            # Random order: the claimable documents in the seeded order.
+            models.Index(
+                fields=["project", "shuffle", "id"],
+                condition=CLAIMABLE,
+                name="document_claimable_shuffle",
+            ),
             models.Index(
                 fields=["project", "id"], condition=REVIEWABLE, name="document_reviewable"
             ),
@@ -192,10 +244,13 @@ class Document(models.Model):
             ),
             # "Least certain first": the claimable documents, most uncertain
             # first and those without an uncertainty last (UNCERTAINTY_KEY),
-            # so a claim reads the first rows of the index.
+            # ties in the seeded order, so a claim reads the first rows of
+            # the index.
             models.Index(
                 F("project"),
                 UNCERTAINTY_KEY.desc(),
+                F("shuffle"),
+                F("id"),
                 condition=CLAIMABLE,
                 name="document_claimable_uncertain",
             ),
@@ -224,7 +279,7 @@ class Document(models.Model):
                     {"text": "This document has annotations, so its text cannot change."}
                 )
         if self._state.adding:
-            fill_wanted([self])
+            fill_from_project([self])
         super().save(*args, **kwargs)
 
     def text_is_annotated(self):

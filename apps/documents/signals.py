@@ -1,7 +1,10 @@
-"""Keeping Document.wanted when a project's k changes.
+"""Keeping Document.wanted and Document.shuffle_seed when a project's k or
+assignment seed changes.
 
 `wanted` is the project's k on every document that routing has not given
-its own count (`annotators_wanted`), so changing k rewrites it on those.
+its own count (`annotators_wanted`), so changing k rewrites it on those;
+every document holds the project's seed, so changing it rewrites them all
+(the random order's key follows: it is generated from the seed).
 The projects app may not import this one (it is the lower layer), so this
 listens to the project's own save; Project.save is one transaction, so the
 new k and the documents that follow it commit together.
@@ -11,22 +14,29 @@ from django.db.models.signals import pre_save
 
 from apps.projects.models import Project
 
-from .models import Document
+from .models import Document, shuffle_seed
+
+FOLLOWED = {"annotators_per_document", "assignment_seed"}
 
 
-def follow_k(sender, instance, update_fields=None, raw=False, **kwargs):
+def follow_project(sender, instance, update_fields=None, raw=False, **kwargs):
     if raw or instance.pk is None:
         return
-    if update_fields is not None and "annotators_per_document" not in update_fields:
+    if update_fields is not None and not FOLLOWED & set(update_fields):
         return
-    k = instance.annotators_per_document
-    stored = Project.objects.filter(pk=instance.pk).values_list(
-        "annotators_per_document", flat=True
-    )
-    if stored.first() in (None, k):
+    stored = Project.objects.filter(pk=instance.pk).values_list(*sorted(FOLLOWED)).first()
+    if stored is None:
         return
-    Document.objects.filter(project_id=instance.pk, annotators_wanted=None).update(wanted=k)
+    k, seed = stored
+    if k != instance.annotators_per_document:
+        Document.objects.filter(project_id=instance.pk, annotators_wanted=None).update(
+            wanted=instance.annotators_per_document
+        )
+    if seed != instance.assignment_seed:
+        Document.objects.filter(project_id=instance.pk).update(
+            shuffle_seed=shuffle_seed(instance.assignment_seed)
+        )
 
 
 def connect():
-    pre_save.connect(follow_k, sender=Project, dispatch_uid="documents-follow-k")
+    pre_save.connect(follow_project, sender=Project, dispatch_uid="documents-follow-project")

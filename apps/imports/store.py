@@ -19,7 +19,7 @@ from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows
 from apps.annotations.signals import gold_sets_imported, submitted_sets_changed
 from apps.annotations.validation import validate_set
-from apps.documents.models import METADATA_FIELDS, Document
+from apps.documents.models import METADATA_FIELDS, Document, shuffle_seed
 from apps.documents.search import vectors_later
 from apps.projects import bulk
 from apps.projects.errors import Conflict
@@ -61,6 +61,7 @@ DOCUMENT_COLUMNS = (
     "submitted_count",
     "adjudicated_at",
     "wanted",
+    "shuffle_seed",
 )
 BATCH = 1000
 
@@ -78,6 +79,7 @@ def _insert_documents(project, records, sets, now):
         return annotators, annotators, now if AnnotationSet.Kind.GOLD in kinds else None
 
     k = project.annotators_per_document
+    seed = shuffle_seed(project.assignment_seed)
     rows = (
         (
             project.pk,
@@ -87,6 +89,7 @@ def _insert_documents(project, records, sets, now):
             now,
             *counts(r.external_id),
             k,
+            seed,
         )
         for r in records
     )

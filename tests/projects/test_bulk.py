@@ -33,6 +33,7 @@ NAMES = (
     "annotator_count",
     "submitted_count",
     "wanted",
+    "shuffle_seed",
 )
 
 
@@ -54,6 +55,7 @@ def rows(project, n):
             0,
             0,
             1,
+            0,
         )
         for i in range(n)
     ]

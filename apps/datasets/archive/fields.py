@@ -73,10 +73,12 @@ SPECS = {
             "annotator_count",
             "submitted_count",
             "wanted",
+            "shuffle_seed",
             "last_submitted_at",
             "last_activity",
             "disagreement",
             # Generated columns: the database computes them from the counts.
+            "shuffle",
             "claimable",
             "reviewable",
         ),
