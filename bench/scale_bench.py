@@ -71,6 +71,7 @@ from apps.documents.models import (
     DISAGREEMENT_KEY,
     REVIEWABLE_WHEN,
     Document,
+    reviewable_count,
 )
 from apps.documents.search import fill_search
 from apps.imports.parsers import parse
@@ -286,14 +287,16 @@ def old_shapes(project):
     }
 
 
-def queue_rows(reviewable):
+def queue_rows(reviewable, count=None):
     """The queue's queries over `reviewable` (rows only): the page's count
-    and the page, as review_queue and the view run them (the scores stored
-    on the documents; review_bench.py measures the cache they replaced)."""
+    and the page, in the order the view reads (the scores stored on the
+    documents; review_bench.py measures the cache they replaced). The count
+    is `count()` where given (today's: the kept ReviewableCount rows, as the
+    view reads it), else a COUNT of `reviewable` (the previous revision's)."""
 
     def queue():
         rows = reviewable.order_by(DISAGREEMENT_KEY.desc(), "id")
-        return reviewable.count(), list(rows.values("id")[:50])
+        return count() if count else reviewable.count(), list(rows.values("id")[:50])
 
     return queue
 
@@ -332,7 +335,7 @@ def stored_and_previous(project, user):
     queue = queue_documents(project)
     return {
         "review/queue/": (
-            queue_rows(queue),
+            queue_rows(queue, lambda: reviewable_count(project)),
             queue_rows(Document.objects.filter(REVIEWABLE_WHEN, project=project)),
         ),
         "next": (
