@@ -16,7 +16,7 @@ from apps.imports.parsers import parse_records
 from apps.imports.store import import_records
 from apps.review.queue import queue_documents, review_queue
 from tests.builders import annotate, make_document, make_project, span_at
-from tests.review.helpers import MOSCOW, VENEZUELA, add_annotators
+from tests.review.helpers import MOSCOW, VENEZUELA, add_annotators, routing_project
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +72,7 @@ def test_k_changed_through_the_api_moves_the_status(users, client_for):
 
 
 def test_routing_raises_wanted_with_its_own_count(users, make_user):
-    project = make_project(
-        users,
-        annotators_per_document=2,
-        routing_enabled=True,
-        routing_threshold=0.5,
-        routing_max_annotators=3,
-    )
+    project = routing_project(users)
     (cai,) = add_annotators(project, make_user, "cai")
     doc = make_document(project, "d1", "Moscow condemned the operation against Venezuela.")
     annotate(doc, users["ana"], [span_at("s1", MOSCOW)])

@@ -22,6 +22,17 @@ RODRIGUEZ = {"start": 62, "end": 71, "label": "PERSON"}
 OPERATION = {"start": 21, "end": 30, "label": "ORG"}
 
 
+def routing_project(users):
+    """k = 2, routed for one more annotator (up to 3) below agreement 0.5."""
+    return make_project(
+        users,
+        annotators_per_document=2,
+        routing_enabled=True,
+        routing_threshold=0.5,
+        routing_max_annotators=3,
+    )
+
+
 def add_annotators(project, make_user, *names):
     return [add_member(project, name) for name in names]
 

@@ -21,11 +21,11 @@ from apps.documents.models import (
 )
 from apps.projects.models import Project
 from apps.review import gold as review_gold
-from tests.builders import annotate, make_project, span_at
+from tests.builders import annotate, span_at
 from tests.datasets.test_archive import archive_of
 from tests.imports.test_import_destinations import send, two_annotators
 
-from .helpers import MOSCOW, VENEZUELA, add_annotators, document
+from .helpers import MOSCOW, VENEZUELA, add_annotators, document, routing_project
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +67,7 @@ def test_accept_empties_it_and_reopen_fills_it_again(project, users):
 
 
 def test_routing_keeps_a_document_out_until_its_extra_annotator(users, make_user):
-    project = make_project(
-        users,
-        annotators_per_document=2,
-        routing_enabled=True,
-        routing_threshold=0.5,
-        routing_max_annotators=3,
-    )
+    project = routing_project(users)
     cai, _ = add_annotators(project, make_user, "cai", "dan")
     doc = document(project)
     both_annotate(doc, users, second=VENEZUELA)

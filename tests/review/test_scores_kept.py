@@ -19,7 +19,14 @@ from apps.review.queue import review_queue
 from tests.builders import annotate, make_project, span_at
 from tests.imports.test_import_destinations import send, two_annotators
 
-from .helpers import MOSCOW, RODRIGUEZ, VENEZUELA, add_annotators, document
+from .helpers import (
+    MOSCOW,
+    RODRIGUEZ,
+    VENEZUELA,
+    add_annotators,
+    document,
+    routing_project,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +58,7 @@ def test_one_submitted_set_has_no_score_two_have_theirs(project, users):
 
 
 def test_routing_scores_the_first_sets_and_again_after_the_next(users, make_user):
-    project = make_project(
-        users,
-        annotators_per_document=2,
-        routing_enabled=True,
-        routing_threshold=0.5,
-        routing_max_annotators=3,
-    )
+    project = routing_project(users)
     cai, _ = add_annotators(project, make_user, "cai", "dan")
     doc = document(project)
     annotate(doc, users["ana"], [span_at("s1", MOSCOW)])
