@@ -19,9 +19,15 @@ goes, in two runs on the same documents:
 - "never vacuumed": nothing cleans up (this machine's PostgreSQL runs with
   autovacuum off), then one VACUUM at the end and the pick again;
 - "autovacuum's default": a VACUUM whenever the dead row versions pass
-  autovacuum's default trigger (50 + 20% of the table), what a server with
+  autovacuum's default trigger (50 + 20% of the table) and an ANALYZE
+  whenever the rows changed pass its other (50 + 10%), what a server with
   autovacuum on does; the pick is measured just before each vacuum, its
   worst moment.
+
+Beside each figure, the index the pick's plan reads: document_claimable,
+or the primary key in id order with `claimable` as a filter, which walks
+every document taken ahead of the first open one (the planner picks it
+while its statistics say nearly every document is claimable).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=bench_vacuum \\
         nice .venv/bin/python bench/claim_vacuum_bench.py --documents 200000
@@ -30,17 +36,20 @@ PostgreSQL only (SQLite has no such index visibility).
 """
 
 import argparse
+import re
 import time
 
 import common  # sets Django up: keep it before Django and apps imports
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from scale_bench import K, Rollback, next_rows, timed
 
-from apps.documents.models import CLAIMABLE, Document
+from apps.documents.models import CLAIM_ORDER, CLAIMABLE, Document
 from apps.projects.models import Membership, Project, Role
 
 SHARE = 0.9
+ORDERS = (CLAIM_ORDER, "id")
 
 
 def vacuum():
@@ -48,13 +57,25 @@ def vacuum():
         cursor.execute(f"VACUUM ANALYZE {Document._meta.db_table}")
 
 
-def dead_rows():
+def dead_and_changed():
+    """(dead row versions, rows changed since the last ANALYZE)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = %s",
+            "SELECT n_dead_tup, n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = %s",
             [Document._meta.db_table],
         )
-        return cursor.fetchone()[0]
+        return cursor.fetchone()
+
+
+def index_of(pick):
+    """The index the plan of `pick`'s query reads documents by."""
+    with CaptureQueriesContext(connection) as queries:
+        pick()
+    sql = next(q["sql"] for q in queries.captured_queries if "SKIP LOCKED" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return re.search(r"Index Scan using (\w+) on documents_document", plan).group(1)
 
 
 def rolled_back(pick):
@@ -72,9 +93,13 @@ def rolled_back(pick):
 def fill(project, ids, chunk, repeat, autovacuum):
     """Fill SHARE of `ids` in id order; returns [(taken, pick ms, vacuums)]."""
     user = get_user_model().objects.get(username="solo")
-    pick = rolled_back(next_rows(project, user, CLAIMABLE))
+    # Today's pick, and the baseline: the same on plain ORDER BY id, as
+    # claims ran before CLAIM_ORDER.
+    picks = [rolled_back(next_rows(project, user, CLAIMABLE, order)) for order in ORDERS]
     table = Document._meta.db_table
-    trigger = 50 + 0.2 * len(ids)
+    # autovacuum's default triggers: vacuum past 50 + 20% of the rows dead,
+    # analyze past 50 + 10% changed.
+    vacuum_at, analyze_at = 50 + 0.2 * len(ids), 50 + 0.1 * len(ids)
     stop = int(SHARE * len(ids))
     marks = {int(stop * m / 10) // chunk for m in range(1, 11)}
     figures, vacuums = [], 0
@@ -87,13 +112,18 @@ def fill(project, ids, chunk, repeat, autovacuum):
                     " WHERE project_id = %s AND id BETWEEN %s AND %s",
                     [count, project.pk, lo, hi],
                 )
-            pick()  # an annotator asking in between
-        if autovacuum and dead_rows() > trigger:
-            figures.append((first + chunk, timed(pick, repeat)[0], vacuums, "before a vacuum"))
+            picks[0]()  # an annotator asking in between
+        dead, changed = dead_and_changed() if autovacuum else (0, 0)
+        if dead > vacuum_at or n in marks:
+            shown = [(timed(pick, repeat)[0], index_of(pick)) for pick in picks]
+            note = "before a vacuum" if dead > vacuum_at else ""
+            figures.append((first + chunk, shown, vacuums, note))
+        if dead > vacuum_at:
             vacuum()
             vacuums += 1
-        elif n in marks:
-            figures.append((first + chunk, timed(pick, repeat)[0], vacuums, ""))
+        if changed > analyze_at:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {table}")
     return figures
 
 
@@ -124,12 +154,16 @@ def main():
             began = time.perf_counter()
             figures = fill(project, ids, args.chunk, args.repeat, autovacuum)
             print(f"\n{args.documents:,} documents, {name} ({time.perf_counter() - began:.0f} s)")
-            print(f"{'taken':>10}{'pick ms':>10}{'vacuums':>9}")
-            for taken, ms, vacuums, note in figures:
-                print(f"{taken:>10,}{ms:>10.2f}{vacuums:>9}  {note}")
+            print(f"{'taken':>10}{'vacuums':>9}  pick ms (index read): today | ORDER BY id")
+            for taken, shown, vacuums, note in figures:
+                picks = " | ".join(f"{ms:.2f} ({index})" for ms, index in shown)
+                print(f"{taken:>10,}{vacuums:>9}  {picks}  {note}")
             vacuum()
-            after = timed(rolled_back(next_rows(project, solo, CLAIMABLE)), args.repeat)[0]
-            print(f"after a VACUUM: pick {after:.2f} ms")
+            after = [
+                timed(rolled_back(next_rows(project, solo, CLAIMABLE, order)), args.repeat)[0]
+                for order in ORDERS
+            ]
+            print(f"after a VACUUM ANALYZE: {after[0]:.2f} | {after[1]:.2f} ms")
 
 
 if __name__ == "__main__":

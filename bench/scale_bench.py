@@ -70,6 +70,7 @@ from apps.datasets.export import export
 from apps.datasets.options import ExportOptions
 from apps.documents.api.views import DOCUMENT_FIELDS
 from apps.documents.models import (
+    CLAIM_ORDER,
     CLAIMABLE,
     CLAIMABLE_WHEN,
     DISAGREEMENT_KEY,
@@ -305,16 +306,17 @@ def queue_rows(reviewable, count=None):
     return queue
 
 
-def next_rows(project, user, open_):
-    """next's pick (rows only): the first document by id `open_` (a Q)
-    holds that the user has no set on, locked as next locks it."""
+def next_rows(project, user, open_, order="id"):
+    """next's pick (rows only): the first document in `order` (today's
+    claims: CLAIM_ORDER, the id as document_claimable holds it) `open_` (a
+    Q) holds that the user has no set on, locked as next locks it."""
     mine = AnnotationSet.objects.filter(
         document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author=user
     )
     candidates = (
         Document.objects.filter(open_, project=project)
         .filter(~Exists(mine))
-        .order_by("id")
+        .order_by(order)
         .select_for_update(skip_locked=True, of=("self",))
     )
 
@@ -343,7 +345,7 @@ def stored_and_previous(project, user):
             queue_rows(Document.objects.filter(REVIEWABLE_WHEN, project=project)),
         ),
         "next": (
-            next_rows(project, user, CLAIMABLE),
+            next_rows(project, user, CLAIMABLE, CLAIM_ORDER),
             next_rows(project, user, CLAIMABLE_WHEN),
         ),
     }
@@ -358,7 +360,7 @@ def pick_split(project, user, repeat):
     query with its row lock alone, and with the commit a claim makes. A
     transaction that locked a row must flush the WAL when it commits, so
     the difference is the disk's, not the query's."""
-    pick = next_rows(project, user, CLAIMABLE)
+    pick = next_rows(project, user, CLAIMABLE, CLAIM_ORDER)
 
     def rolled_back():
         try:
