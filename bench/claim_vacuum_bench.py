@@ -13,8 +13,11 @@ This bench makes one project of N documents (bulk_create, k = 3) and fills
 90% of them in id order, CHUNK documents at a time, one claim per document
 per statement (0 -> 1, 1 -> 2, 2 -> 3), next's pick in between as
 annotators would ask; it prints the median of next's pick (the query with
-its row lock, rolled back: no commit, so no disk in the figure) as it
-goes, in two runs on the same documents:
+its row lock, rolled back: no commit, so no disk in the figure), the index
+its plan reads and the buffers it reads, as it goes, for today's pick
+(CLAIM_ORDER) and beside it the baseline, the same pick on a plain ORDER
+BY id as claims ran before documents/0013, in two runs on the same
+documents:
 
 - "never vacuumed": nothing cleans up (this machine's PostgreSQL runs with
   autovacuum off), then one VACUUM at the end and the pick again;
@@ -36,7 +39,7 @@ PostgreSQL only (SQLite has no such index visibility).
 """
 
 import argparse
-import re
+import json
 import time
 
 import common  # sets Django up: keep it before Django and apps imports
@@ -67,17 +70,6 @@ def dead_and_changed():
         return cursor.fetchone()
 
 
-def index_of(pick):
-    """The index the plan of `pick`'s query reads documents by."""
-    with CaptureQueriesContext(connection) as queries:
-        pick()
-    sql = next(q["sql"] for q in queries.captured_queries if "SKIP LOCKED" in q["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    return re.search(r"Index Scan using (\w+) on documents_document", plan).group(1)
-
-
 def rolled_back(pick):
     def run():
         try:
@@ -88,6 +80,30 @@ def rolled_back(pick):
             pass
 
     return run
+
+
+def plan_of(pick):
+    """(the index the pick's plan reads documents by, the buffers it reads):
+    EXPLAIN (ANALYZE, BUFFERS) of its query, rolled back. The buffers count
+    the walk, whatever the machine's load does to the milliseconds."""
+    with CaptureQueriesContext(connection) as queries:
+        pick()
+    sql = next(q["sql"] for q in queries.captured_queries if "SKIP LOCKED" in q["sql"])
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+            (plan,) = cursor.fetchone()
+            raise Rollback
+    except Rollback:
+        pass
+    top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    nodes, index = [top], None
+    while nodes:
+        node = nodes.pop()
+        if node.get("Relation Name") == Document._meta.db_table and "Index Name" in node:
+            index = node["Index Name"]
+        nodes.extend(node.get("Plans", []))
+    return index, top["Shared Hit Blocks"] + top["Shared Read Blocks"]
 
 
 def fill(project, ids, chunk, repeat, autovacuum):
@@ -115,7 +131,7 @@ def fill(project, ids, chunk, repeat, autovacuum):
             picks[0]()  # an annotator asking in between
         dead, changed = dead_and_changed() if autovacuum else (0, 0)
         if dead > vacuum_at or n in marks:
-            shown = [(timed(pick, repeat)[0], index_of(pick)) for pick in picks]
+            shown = [(timed(pick, repeat)[0], *plan_of(pick)) for pick in picks]
             note = "before a vacuum" if dead > vacuum_at else ""
             figures.append((first + chunk, shown, vacuums, note))
         if dead > vacuum_at:
@@ -154,16 +170,17 @@ def main():
             began = time.perf_counter()
             figures = fill(project, ids, args.chunk, args.repeat, autovacuum)
             print(f"\n{args.documents:,} documents, {name} ({time.perf_counter() - began:.0f} s)")
-            print(f"{'taken':>10}{'vacuums':>9}  pick ms (index read): today | ORDER BY id")
+            print(f"{'taken':>10}{'vacuums':>9}  pick: ms, buffers, index; today | ORDER BY id")
             for taken, shown, vacuums, note in figures:
-                picks = " | ".join(f"{ms:.2f} ({index})" for ms, index in shown)
+                picks = " | ".join(f"{ms:.2f} ms, {b:,}, {index}" for ms, index, b in shown)
                 print(f"{taken:>10,}{vacuums:>9}  {picks}  {note}")
             vacuum()
-            after = [
-                timed(rolled_back(next_rows(project, solo, CLAIMABLE, order)), args.repeat)[0]
-                for order in ORDERS
-            ]
-            print(f"after a VACUUM ANALYZE: {after[0]:.2f} | {after[1]:.2f} ms")
+            after = []
+            for order in ORDERS:
+                pick = rolled_back(next_rows(project, solo, CLAIMABLE, order))
+                after.append((timed(pick, args.repeat)[0], *plan_of(pick)))
+            shown = " | ".join(f"{ms:.2f} ms, {b:,}, {index}" for ms, index, b in after)
+            print(f"after a VACUUM ANALYZE: {shown}")
 
 
 if __name__ == "__main__":
