@@ -27,10 +27,11 @@ documents:
   autovacuum on does; the pick is measured just before each vacuum, its
   worst moment.
 
-Beside each figure, the index the pick's plan reads: document_claimable,
-or the primary key in id order with `claimable` as a filter, which walks
-every document taken ahead of the first open one (the planner picks it
-while its statistics say nearly every document is claimable).
+The baseline's plan reads the primary key or (project, id) in id order
+with `claimable` as a filter, walking every document taken ahead of the
+first open one: the planner takes it while its statistics say many
+documents are claimable, and it assumes those are spread evenly when they
+are the last ones by id.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_DATABASE_NAME=bench_vacuum \\
         nice .venv/bin/python bench/claim_vacuum_bench.py --documents 200000
