@@ -47,7 +47,7 @@ import common  # sets Django up: keep it before Django and apps imports
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from scale_bench import K, Rollback, next_rows, timed
+from scale_bench import K, Rollback, next_rows, rolled_back, timed
 
 from apps.documents.models import CLAIM_ORDER, CLAIMABLE, Document
 from apps.projects.models import Membership, Project, Role
@@ -69,18 +69,6 @@ def dead_and_changed():
             [Document._meta.db_table],
         )
         return cursor.fetchone()
-
-
-def rolled_back(pick):
-    def run():
-        try:
-            with transaction.atomic():
-                pick()
-                raise Rollback
-        except Rollback:
-            pass
-
-    return run
 
 
 def plan_of(pick):

@@ -355,22 +355,27 @@ class Rollback(Exception):
     pass
 
 
+def rolled_back(fn):
+    """`fn` run in a transaction rolled back afterwards."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                fn()
+                raise Rollback
+        except Rollback:
+            pass
+
+    return run
+
+
 def pick_split(project, user, repeat):
     """(ms rolled back, ms committed) of next's pick on the stored flag: the
     query with its row lock alone, and with the commit a claim makes. A
     transaction that locked a row must flush the WAL when it commits, so
     the difference is the disk's, not the query's."""
     pick = next_rows(project, user, CLAIMABLE, CLAIM_ORDER)
-
-    def rolled_back():
-        try:
-            with transaction.atomic():
-                pick()
-                raise Rollback
-        except Rollback:
-            pass
-
-    return timed(rolled_back, repeat)[0], timed(pick, repeat)[0]
+    return timed(rolled_back(pick), repeat)[0], timed(pick, repeat)[0]
 
 
 def settle():
