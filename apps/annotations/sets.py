@@ -214,28 +214,13 @@ def delete_sets(sets):
 
 def _insert_spans(sets, label_ids, copy):
     """Insert the spans of `sets` (insert_rows'); ``{(set_id, sid): pk}``."""
-    if not copy:
-        spans = Span.objects.bulk_create(
-            Span(
-                set_id=set_id,
-                sid=s["id"],
-                start=s["start"],
-                end=s["end"],
-                label_id=label_ids[s["label"]],
-                actor_id=s["actor"],
-                score=s.get("score"),
-            )
-            for set_id, clean in sets
-            for s in clean.spans
-        )
-        return {(span.set_id, span.sid): span.pk for span in spans}
     names = ("set_id", "sid", "start", "end", "label_id", "actor_id", "score")
     rows = [
         (set_id, s["id"], s["start"], s["end"], label_ids[s["label"]], s["actor"], s.get("score"))
         for set_id, clean in sets
         for s in clean.spans
     ]
-    ids = bulk.create(Span, names, rows)
+    ids = (bulk.create if copy else bulk.insert)(Span, names, rows)
     return {(row[0], row[1]): pk for row, pk in zip(rows, ids, strict=True)}
 
 
@@ -244,8 +229,8 @@ def insert_rows(sets, label_ids, copy=False):
     ``[(set_id, CleanSet), ...]``, in four queries whatever their number.
     ``copy``: the spans are many (an import's batch), so they go as plain
     rows (apps.projects.bulk.create: COPY with reserved ids on PostgreSQL,
-    one query more, each far cheaper; no model instance per span on
-    SQLite); a set saved from the API keeps the ORM's one INSERT.
+    one query more, each far cheaper); otherwise in one INSERT
+    (bulk.insert). No model instance per span either way.
 
     Every write of a set's content ends here (the API, review's gold, imports,
     pre-annotation), so here the documents' sort keys follow (refresh_sort_keys;
