@@ -286,7 +286,10 @@ def _replace_statements(with_rejected):
     refresh_sort_keys' answer without its two subqueries.
 
     On PostgreSQL all of it is one statement (the UPDATE in a WITH, the rest
-    done only if it matched), whose row count is the UPDATE's; elsewhere
+    done only if it matched), whose row count is the UPDATE's. Its DELETEs
+    see the rows as the statement began: rows another writer added since
+    came with a new version (nothing else adds rows to an existing
+    unsubmitted set), so then the UPDATE matches nothing. Elsewhere
     five, the last four run only if the first matched. Built once per process
     (_REPLACE_SQL): Django's compiler cost more CPU than the database's work."""
     aset, document = _table(AnnotationSet), _table(Document)
