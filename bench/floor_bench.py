@@ -21,6 +21,8 @@ the test settings (fast password hashing, no HTTPS redirect), DEBUG off.
     .venv/bin/python bench/floor_bench.py --baseline ../accord-previous
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/floor_bench.py --baseline ../accord-previous
+
+On PostgreSQL the served database is TEST_DATABASE_NAME (default floor_bench).
 """
 
 import argparse
@@ -403,7 +405,7 @@ def main():
     scratch = Path(tempfile.mkdtemp(prefix="floor-bench-"))
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        name = "floor_bench"
+        name = os.environ.get("TEST_DATABASE_NAME", "floor_bench")
         os.environ["TEST_DATABASE_NAME"] = name
         served_url = url.rsplit("/", 1)[0] + "/" + name
     else:
