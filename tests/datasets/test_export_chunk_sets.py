@@ -8,7 +8,6 @@ prediction scores and linked actors."""
 import datetime
 
 import pytest
-from django.db import connection
 
 from apps.actors.models import Actor, Concept
 from apps.datasets import pg_contents
@@ -98,7 +97,7 @@ def awkward(project, users):
 SOURCES = ["all", "gold", "prediction"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL reader")
+@pytest.mark.postgres  # the PostgreSQL reader
 @pytest.mark.parametrize("source", SOURCES)
 def test_the_chunk_reader_builds_what_the_plain_loader_does(awkward, source):
     exporter = Exporter(awkward, ExportOptions(source=source))
