@@ -90,7 +90,7 @@ def awkward(project, users):
                 {**s, "score": [0.5, 1.0, 1e-05, 0.3333333333333333][k]}
                 for k, s in enumerate(spans)
             ]
-            add_prediction(document, "modèle ü", scored, stances)
+            add_prediction(document, "modèle ü", scored, stances, categories=[SECURITY])
     return project
 
 
@@ -98,15 +98,24 @@ SOURCES = ["all", "gold", "prediction"]
 
 
 @pytest.mark.postgres  # the PostgreSQL reader
+@pytest.mark.parametrize("label", [None, PERSON, AGAINST, SECURITY])
 @pytest.mark.parametrize("source", SOURCES)
-def test_the_chunk_reader_builds_what_the_plain_loader_does(awkward, source):
-    exporter = Exporter(awkward, ExportOptions(source=source))
+def test_the_chunk_reader_builds_what_the_plain_loader_does(awkward, source, label):
+    exporter = Exporter(awkward, ExportOptions(source=source, label=label))
+    exporter.documents()  # reads the label's kind
     ids = list(Document.objects.filter(project=awkward).order_by("id").values_list("id", flat=True))
     for chunk in (ids, ids[:3], ids[3:], ids[::2]):
-        loaded, _ = exporter._sets_loaded(chunk)
+        loaded, by_id = exporter._sets_loaded(chunk)
+        if label:
+            for record in by_id.values():
+                exporter.keep_label(record, label, exporter.label_kind)
         read = pg_contents.ChunkSets(exporter, chunk)
         assert {pk: read(pk) for pk in chunk} == {pk: loaded.get(pk, []) for pk in chunk}
-    assert any(s.spans and s.stances for pk in ids for s in read(pk))
+    whole = pg_contents.ChunkSets(exporter, ids)
+    kept = [s for pk in ids for s in whole(pk)]
+    assert any(s.spans or s.stances or s.categories for s in kept)
+    if label is None:
+        assert any(s.spans and s.stances for s in kept)
 
 
 @pytest.mark.parametrize("source", SOURCES)
