@@ -539,8 +539,9 @@ def set_payload(set_id, text):
 def set_tag_parts(rows):
     """What the payloads of these set rows depend on besides the project's
     schema and who reads them: each set's id and version (every change of a
-    set's content, status or rejections advances its version)."""
-    return tuple((row["id"], row["version"]) for row in rows)
+    set's content, status or rejections advances its version) and its
+    author's username, which a rename changes without touching the set."""
+    return tuple((row["id"], row["version"], row["author__username"]) for row in rows)
 
 
 def _empty_payload(row):
