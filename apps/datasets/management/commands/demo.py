@@ -27,10 +27,14 @@ from apps.imports.demo_data import (
     CONCEPTS,
     GOLD,
     LABELS,
+    RECOMMENDER,
+    REVIEWER_GOLD,
 )
 from apps.imports.parsers import parse_records
 from apps.imports.store import import_records
 from apps.projects.models import CategoryGroup, Label, Membership, Project, Role
+from apps.recommender.models import RecommenderSettings
+from apps.recommender.training import start_training
 from apps.review import gold
 
 PROJECT_NAME = "Demo: Venezuela crisis, January 2026"
@@ -226,8 +230,13 @@ class Command(BaseCommand):
                     )
                     submit_set(aset)
         # The reviewer's gold, written and accepted as adjudication does.
-        for external_id, work in GOLD.items():
+        for external_id, work in {**GOLD, **REVIEWER_GOLD}.items():
             document = documents[external_id]
             write(gold.gold_set_of(document, users["rita"]), document, work)
             gold.accept(document, users["rita"])
+        # The recommender on, and its first training queued: it runs once
+        # this transaction commits (in the request under bin/run's DEBUG, by
+        # `manage.py db_worker` otherwise), and suggests in the open stories.
+        RecommenderSettings.objects.create(project=project, **RECOMMENDER)
+        start_training(project, users["olga"], reason="demo")
         return project
