@@ -188,8 +188,8 @@ ARTICLES = [
         ),
     },
     # Three briefs the reviewer marked up herself (REVIEWER_GOLD): with the
-    # three adjudicated stories they give the recommender the five adjudicated
-    # documents it needs to learn from.
+    # three adjudicated stories they make six adjudicated documents, over the
+    # five the recommender needs to learn from.
     {
         "id": "demo-006",
         "title": "Brief: OAS observers to arrive next week",
@@ -476,8 +476,3 @@ REVIEWER_GOLD = {
         "stances": [],
     },
 }
-
-# The recommender's settings: switched on (the default threshold, which its
-# first training, on the six adjudicated documents, passes), so `manage.py
-# demo` trains it and its suggestions wait in the two open stories.
-RECOMMENDER = {"enabled": True}

@@ -3,7 +3,8 @@
 It lives in the datasets app, the layer above imports and review, because it
 uses both: the import of the articles (imports) and the accepted gold sets
 (review) whose claims the network page draws. Its content is
-apps/imports/demo_data.py.
+apps/imports/demo_data.py. Apps above this layer add their part when it sends
+`demo_created` (the recommender: apps/recommender/demo.py).
 """
 
 import datetime
@@ -27,15 +28,14 @@ from apps.imports.demo_data import (
     CONCEPTS,
     GOLD,
     LABELS,
-    RECOMMENDER,
     REVIEWER_GOLD,
 )
 from apps.imports.parsers import parse_records
 from apps.imports.store import import_records
 from apps.projects.models import CategoryGroup, Label, Membership, Project, Role
-from apps.recommender.models import RecommenderSettings
-from apps.recommender.training import start_training
 from apps.review import gold
+
+from ...signals import demo_created
 
 PROJECT_NAME = "Demo: Venezuela crisis, January 2026"
 PASSWORD = "accord-demo"
@@ -234,9 +234,7 @@ class Command(BaseCommand):
             document = documents[external_id]
             write(gold.gold_set_of(document, users["rita"]), document, work)
             gold.accept(document, users["rita"])
-        # The recommender on, and its first training queued: it runs once
-        # this transaction commits (in the request under bin/run's DEBUG, by
-        # `manage.py db_worker` otherwise), and suggests in the open stories.
-        RecommenderSettings.objects.create(project=project, **RECOMMENDER)
-        start_training(project, users["olga"], reason="demo")
+        # The apps above this one add their part (the recommender switches
+        # itself on and trains).
+        demo_created.send(sender=Command, project=project, owner=users["olga"])
         return project
