@@ -17,9 +17,15 @@ from playwright.sync_api import expect
 
 from apps.documents.models import Document
 from apps.projects.models import Job, JobFile, Label
+from tests.browser.serving import between_requests
 from tests.builders import make_document, open_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # The page reads the job while this thread runs the worker and writes.
+    pytest.mark.usefixtures("serialized_database"),
+]
 
 RECORDS = [
     {"id": "w0", "text": "Already here."},
@@ -41,8 +47,10 @@ def background(settings):
 
 
 def run_worker():
-    """What `manage.py db_worker --batch` does: run every queued task, then stop."""
-    Worker(
+    """What `manage.py db_worker --batch` does: run every queued task, then
+    stop; between two requests of the page (its transactions are the worker's
+    own, not shared with a request's)."""
+    worker = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -51,7 +59,9 @@ def run_worker():
         max_tasks=None,
         worker_id="browser-test",
         excluded_queue_names=[],
-    ).run()
+    )
+    with between_requests():
+        worker.run()
 
 
 # follow.js reads a job that does not change less and less often, at most
@@ -108,13 +118,16 @@ def test_a_large_file_is_imported_by_a_worker_and_found_again_after_the_tab_clos
     expect(again.locator("#job-section")).to_be_hidden()
 
 
+@pytest.mark.parametrize("late", [False, True], ids=["worker-at-once", "worker-late"])
 def test_the_page_open_follows_the_worker_to_the_result(
-    page, live_server, project, tmp_path, background
+    page, live_server, project, tmp_path, background, late
 ):
     open_page(page, live_server.url, f"/projects/{project.pk}/import/", "olga")
     page.set_input_files("#file", str(jsonl(tmp_path, "wire.jsonl", RECORDS)))
     page.click("#import-button")
     expect(page.locator("#job-state")).to_have_text("Waiting for a worker…")
+    if late:
+        quiet_until_the_longest_wait(page)
     run_worker()
     expect(page.locator("#result")).to_contain_text("Imported 3 documents.", **FOLLOWED)
     expect(page.locator("#job-section")).to_be_hidden()
@@ -184,17 +197,4 @@ def test_a_running_import_is_followed_again_when_the_owner_comes_back(
     expect(page.locator("#result")).to_contain_text(
         "Imported 1,200 documents, 31 duplicates skipped.", **FOLLOWED
     )
-    expect(page.locator("#job-section")).to_be_hidden()
-
-
-def test_a_worker_that_comes_late_is_still_followed_to_the_result(
-    page, live_server, project, tmp_path, background
-):
-    open_page(page, live_server.url, f"/projects/{project.pk}/import/", "olga")
-    page.set_input_files("#file", str(jsonl(tmp_path, "wire.jsonl", RECORDS)))
-    page.click("#import-button")
-    expect(page.locator("#job-state")).to_have_text("Waiting for a worker…")
-    quiet_until_the_longest_wait(page)
-    run_worker()
-    expect(page.locator("#result")).to_contain_text("Imported 3 documents.", **FOLLOWED)
     expect(page.locator("#job-section")).to_be_hidden()
