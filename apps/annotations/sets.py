@@ -202,11 +202,19 @@ def clear_contents(set_ids):
 
 
 def delete_sets(sets):
-    """Delete sets, given as ``[(set_id, document_id), ...]``, with their
-    content, and bring their documents' sort keys up to date."""
+    """Delete prediction sets, given as ``[(set_id, document_id), ...]``, with
+    their content, and bring their documents' sort keys up to date.
+
+    Prediction sets only: an annotator's set is counted in its document
+    (`annotator_count`, `submitted_count`) and a gold set adjudicates it,
+    neither of which this keeps, so any other kind is refused (ValueError)
+    before anything is deleted."""
     if not sets:
         return
     ids = [set_id for set_id, _ in sets]
+    others = AnnotationSet.objects.filter(pk__in=ids).exclude(kind=AnnotationSet.Kind.PREDICTION)
+    if others.exists():
+        raise ValueError("delete_sets deletes prediction sets only")
     clear_contents(ids)
     AnnotationSet.objects.filter(pk__in=ids).delete()
     refresh_sort_keys(Document.objects.filter(pk__in={document for _, document in sets}))
@@ -607,8 +615,9 @@ def set_payload(set_id, text):
 def set_tag_parts(rows):
     """What the payloads of these set rows depend on besides the project's
     schema and who reads them: each set's id and version (every change of a
-    set's content, status or rejections advances its version)."""
-    return tuple((row["id"], row["version"]) for row in rows)
+    set's content, status or rejections advances its version) and its
+    author's username, which a rename changes without touching the set."""
+    return tuple((row["id"], row["version"], row["author__username"]) for row in rows)
 
 
 def _empty_payload(row):

@@ -187,6 +187,48 @@ ARTICLES = [
             "dismissed the pledge as “a delay tactic”."
         ),
     },
+    # Three briefs the reviewer marked up herself (REVIEWER_GOLD): with the
+    # three adjudicated stories they make six adjudicated documents, over the
+    # five the recommender needs to learn from.
+    {
+        "id": "demo-006",
+        "title": "Brief: OAS observers to arrive next week",
+        "outlet": "Accord Wire",
+        "author": "Demo Desk",
+        "section": "Briefs",
+        "published": "2026-01-11",
+        "url": "https://example.org/demo/006",
+        "text": (
+            "The OAS said its observers would arrive in Caracas next week. "
+            "Marta Quintero welcomed the mission, and Brazil offered to host the talks."
+        ),
+    },
+    {
+        "id": "demo-007",
+        "title": "Brief: Moscow and Washington trade accusations",
+        "outlet": "Accord Wire",
+        "author": "Demo Desk",
+        "section": "Briefs",
+        "published": "2026-01-12",
+        "url": "https://example.org/demo/007",
+        "text": (
+            "Elena Sobolenko accused Washington of planning new strikes. "
+            "The White House said Moscow was spreading rumours about Venezuela."
+        ),
+    },
+    {
+        "id": "demo-008",
+        "title": "Brief: EU ministers to meet on Venezuela",
+        "outlet": "Accord Wire",
+        "author": "Demo Desk",
+        "section": "Briefs",
+        "published": "2026-01-13",
+        "url": "https://example.org/demo/008",
+        "text": (
+            "European Union foreign ministers will meet in Brussels on Monday. "
+            "Diplomats said the EU hoped to agree a common position with the OAS."
+        ),
+    },
 ]
 
 # Annotations by the demo annotators. A span is (id, surface, occurrence, label, actor name);
@@ -400,4 +442,37 @@ GOLD_CLAIMS = {
 GOLD = {
     external_id: {**ANNOTATIONS[external_id]["ana"], "claims": claims}
     for external_id, claims in GOLD_CLAIMS.items()
+}
+
+# The briefs' gold, written by the reviewer without annotator sets (mentions
+# only: no claims, so the network stays the three stories').
+REVIEWER_GOLD = {
+    "demo-006": {
+        "spans": [
+            ("g1", "OAS", 0, "IGO", "Organization of American States"),
+            ("g2", "Caracas", 0, "GPE", "Venezuela"),
+            ("g3", "Marta Quintero", 0, "PERSON", "Marta Quintero"),
+            ("g4", "Brazil", 0, "GPE", "Brazil"),
+        ],
+        "stances": [],
+    },
+    "demo-007": {
+        "spans": [
+            ("g1", "Elena Sobolenko", 0, "PERSON", "Elena Sobolenko"),
+            ("g2", "Washington", 0, "GPE", "United States"),
+            ("g3", "White House", 0, "GPE", "United States"),
+            ("g4", "Moscow", 0, "GPE", "Russia"),
+            ("g5", "Venezuela", 0, "GPE", "Venezuela"),
+        ],
+        "stances": [],
+    },
+    "demo-008": {
+        "spans": [
+            ("g1", "European Union", 0, "IGO", "European Union"),
+            ("g2", "Brussels", 0, "IGO", "European Union"),
+            ("g3", "EU", 0, "IGO", "European Union"),
+            ("g4", "OAS", 0, "IGO", "Organization of American States"),
+        ],
+        "stances": [],
+    },
 }

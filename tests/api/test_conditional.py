@@ -124,6 +124,28 @@ def test_a_label_rename_changes_the_etags(client_for, api, document, project):
     assert set_again.json()["spans"][0]["label"] == "PLACE"
 
 
+def test_renaming_an_author_changes_every_etag_that_shows_the_name(
+    client_for, api, document, users
+):
+    # A set names its author by username: a rename changes the body, so a
+    # 304 to a tag read before it would hide the new name.
+    rita, ana = client_for("rita"), client_for("ana")
+    doc_url = api(f"documents/{document.pk}/?include=annotations")
+    page_url = api("documents/?include=annotations")
+    set_url = api(f"documents/{document.pk}/annotations/mine/")
+    tags = {url: read(client, url)["ETag"] for client, url in ((rita, doc_url), (rita, page_url))}
+    set_tag = read(ana, set_url)["ETag"]
+    users["ana"].username = "anna"
+    users["ana"].save(update_fields=["username"])
+    for url, tag in tags.items():
+        again = read(rita, url, tag)
+        assert again.status_code == 200 and again["ETag"] != tag
+    assert "anna" in {s["author"] for s in read(rita, doc_url).json()["annotations"]}
+    again = read(ana, set_url, set_tag)
+    assert again.status_code == 200 and again["ETag"] != set_tag
+    assert again.json()["author"] == "anna"
+
+
 def test_each_caller_has_their_own_tag(client_for, api, document):
     url = api(f"documents/{document.pk}/?include=annotations")
     tags = {who: read(client_for(who), url)["ETag"] for who in ("olga", "rita", "ana", "ben")}

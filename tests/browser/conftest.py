@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
+from django.db import connection
 from django.test.testcases import LiveServerThread
 
 from tests import builders
+from tests.browser.serving import SERVING
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make around it are still plain synchronous calls.
@@ -29,6 +31,23 @@ class SerialWSGIServer(WSGIServer):
         # LiveServerThread.run() applies the overrides in its own thread,
         # where this server handles every request.
         super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        with SERVING:
+            super().process_request(request, client_address)
+
+
+@pytest.fixture
+def serialized_database():
+    """Every query of the test's thread waits for the request being served:
+    for tests that write while a page keeps reading (a job followed)."""
+
+    def wait_for_the_server(execute, sql, params, many, context):
+        with SERVING:
+            return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wait_for_the_server):
+        yield
 
 
 LiveServerThread.server_class = SerialWSGIServer

@@ -2,15 +2,18 @@
 dashboard, checked against what the API stores and computes."""
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from apps.actors.models import Actor
 from apps.annotations.models import AnnotationSet
+from apps.datasets.management.commands.demo import PASSWORD, PROJECT_NAME
 from apps.documents.models import Document
-from apps.projects.models import Label
+from apps.projects.models import Label, Project
 from apps.review.models import Decision
 from tests.browser.test_workspace import drag
 from tests.builders import make_project
+from tests.builders import sign_in as sign_in_as
 from tests.review.helpers import TEXT, add_annotators, document, three_way
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -479,3 +482,35 @@ def test_the_reviewer_links_an_actor_draws_a_stance_and_rejects_a_candidate_in_g
     expect(moscow).to_contain_text("by ana, ben")
     expect(moscow).to_contain_text("cai: GPE “Moscow” → Venezuela")
     page.screenshot(path=screenshot_path("review-gold-edits.png"), full_page=True)
+
+
+def test_the_label_palette_fits_at_1366_by_768(page, live_server, screenshot_path):
+    # A common laptop window: the demo's five entity labels show whole beside
+    # the review's buttons, without the palette scrolling or the page
+    # scrolling sideways.
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    project = Project.objects.get(name=PROJECT_NAME)
+    doc = project.documents.get(external_id="demo-004")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in_as(page, live_server.url, "rita", PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.pk}/review/{doc.pk}/")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#palette button")).to_have_count(5)
+    page.screenshot(path=screenshot_path("review-1366.png"))
+    fit = page.evaluate(
+        """() => {
+          const palette = document.getElementById("palette");
+          const box = palette.getBoundingClientRect();
+          return {
+            scrolls: palette.scrollWidth > palette.clientWidth,
+            clipped: [...palette.children]
+              .filter((b) => b.getBoundingClientRect().right > box.right + 0.5)
+              .map((b) => b.textContent),
+            acceptShown:
+              document.getElementById("accept-doc").getBoundingClientRect().right <=
+              window.innerWidth,
+            toolbarScrolls: document.body.scrollWidth > window.innerWidth,
+          };
+        }"""
+    )
+    assert fit == {"scrolls": False, "clipped": [], "acceptShown": True, "toolbarScrolls": False}

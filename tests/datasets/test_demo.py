@@ -58,7 +58,9 @@ def test_gold_on_some_documents_makes_a_network(demo):
     gold = AnnotationSet.objects.filter(
         document__project=demo, kind=AnnotationSet.Kind.GOLD, document__adjudicated_at__isnull=False
     )
-    assert gold.count() == 3
+    # Three stories with claims, three briefs with mentions only.
+    assert gold.count() == 6
+    assert gold.filter(stances__concept__isnull=False).distinct().count() == 3
     assert Stance.objects.filter(set__in=gold, concept__isnull=False).count() >= 10
     client = APIClient()
     client.force_authenticate(get_user_model().objects.get(username="rita"))
@@ -78,3 +80,25 @@ def test_the_dashboard_shows_how_long_the_annotators_took(demo):
     # Minutes, as a person takes over a story: not the instant the demo wrote it in.
     assert 120 < rows["ana"]["median_seconds"] < 900
     assert 120 < rows["ben"]["median_seconds"] < 900
+
+
+def test_the_recommender_is_on_trained_and_suggesting(django_capture_on_commit_callbacks):
+    from apps.recommender.models import SOURCE_PREFIX, RecommenderModel, RecommenderSettings
+
+    # The training job runs once the demo's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", stdout=io.StringIO())
+    demo = Project.objects.get(name=PROJECT_NAME)
+    assert RecommenderSettings.objects.get(project=demo).enabled
+    (model,) = RecommenderModel.objects.filter(project=demo)
+    assert model.status == RecommenderModel.Status.ACTIVE, model.error
+    # Its suggestions wait in the stories still open, with their uncertainty.
+    suggested = AnnotationSet.objects.filter(
+        document__project=demo,
+        kind=AnnotationSet.Kind.PREDICTION,
+        source__startswith=SOURCE_PREFIX,
+    )
+    open_ids = set(demo.documents.filter(adjudicated_at__isnull=True).values_list("pk", flat=True))
+    assert open_ids and set(suggested.values_list("document_id", flat=True)) == open_ids
+    assert suggested.filter(spans__isnull=False).exists()
+    assert not demo.documents.filter(pk__in=open_ids, uncertainty__isnull=True).exists()

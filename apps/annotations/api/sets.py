@@ -47,12 +47,18 @@ def _is_version(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-def set_tag(membership, set_id, version):
+def set_tag(membership, set_id, version, author):
     """The ETag of a set as `membership` reads it: its id and version, the
-    project's schema version (a renamed label changes the payload, not the
-    set) and what decides the caller's view of it."""
+    project's schema version and its author's username (a renamed label or
+    author changes the payload, not the set) and what decides the caller's
+    view of it."""
     return etag(
-        "set", set_id, version, membership.project.schema_version, visibility_key(membership)
+        "set",
+        set_id,
+        version,
+        membership.project.schema_version,
+        author,
+        visibility_key(membership),
     )
 
 
@@ -156,7 +162,7 @@ class MySetView(DocumentScopedView):
     def _answer(self, document, aset, code=status.HTTP_200_OK):
         # The same shape as GET, PUT and submit, read back from what was stored.
         payload = read_set(document, aset)
-        tag = set_tag(self.membership, aset.pk, payload["version"])
+        tag = set_tag(self.membership, aset.pk, payload["version"], self.request.user.username)
         return Response(payload, status=code, headers=tag_headers(tag))
 
     @extend_schema(
@@ -167,7 +173,7 @@ class MySetView(DocumentScopedView):
         """The set, with its ETag: If-None-Match with it answers 304 until the
         set or the project's labels change."""
         document, aset = self._document_and_own()
-        tag = set_tag(self.membership, aset.pk, aset.version)
+        tag = set_tag(self.membership, aset.pk, aset.version, request.user.username)
         return answer(request, tag, lambda: own_payload(aset, request.user, document.text))
 
     @extend_schema(
@@ -205,7 +211,11 @@ class MySetView(DocumentScopedView):
                 }
             )
         document, aset = self._document_and_own()
-        check_if_match(request, set_tag(self.membership, aset.pk, aset.version), aset.version)
+        check_if_match(
+            request,
+            set_tag(self.membership, aset.pk, aset.version, request.user.username),
+            aset.version,
+        )
         if by_tag:
             version = aset.version
         schema = ProjectSchema(self.project)
@@ -222,7 +232,7 @@ class MySetView(DocumentScopedView):
             replace_set(aset, version, clean, schema.label_ids, rejected)
         # What was written, in GET's shape, without reading it back.
         payload = written_payload(aset, request.user, document.text, clean)
-        tag = set_tag(self.membership, aset.pk, aset.version)
+        tag = set_tag(self.membership, aset.pk, aset.version, request.user.username)
         return Response(payload, headers=tag_headers(tag))
 
 
@@ -254,12 +264,16 @@ class SubmitMySetView(DocumentScopedView):
         version = request.data.get("version") if isinstance(request.data, dict) else None
         if version is not None and not _is_version(version):
             raise ValidationError({"version": "must be the version of the set (an integer)."})
-        check_if_match(request, set_tag(self.membership, aset.pk, aset.version), aset.version)
+        check_if_match(
+            request,
+            set_tag(self.membership, aset.pk, aset.version, request.user.username),
+            aset.version,
+        )
         by_tag = version is None and "If-Match" in request.headers
         with as_precondition(by_tag):
             submit_set(aset, aset.version if by_tag else version)
         payload = read_set(document, aset)
-        tag = set_tag(self.membership, aset.pk, payload["version"])
+        tag = set_tag(self.membership, aset.pk, payload["version"], request.user.username)
         return Response(payload, headers=tag_headers(tag))
 
 

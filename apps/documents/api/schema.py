@@ -33,6 +33,14 @@ class DocumentSerializer(serializers.Serializer):
     last_activity = serializers.DateTimeField(
         allow_null=True, help_text="When any set of the document last changed."
     )
+    uncertainty = serializers.FloatField(
+        allow_null=True,
+        required=False,
+        read_only=True,
+        help_text="Reviewers and owners only: the most recent recommender model's "
+        "uncertainty on the document (higher: less sure; the order of "
+        "`assignment_order: uncertain`), null before any model scored it.",
+    )
     annotations = AnnotationSetSerializer(
         many=True,
         required=False,
@@ -51,6 +59,7 @@ class DocumentSerializer(serializers.Serializer):
 class NextDocumentSerializer(DocumentSerializer):
     annotations = None
     tokens = None
+    uncertainty = None
     set = AnnotationSetSerializer(help_text="The caller's set on it.")
 
     class Meta:

@@ -60,6 +60,7 @@ DOCUMENT_FIELDS = (
     "wanted",
     "last_submitted_at",
     "last_activity",
+    "uncertainty",
 )
 
 # One document of a project as the API shows it, prepared (apps/projects/prepared.py).
@@ -229,10 +230,19 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
             )
         return asked
 
+    def _shows_uncertainty(self):
+        """Whether the caller sees the recommender's `uncertainty`: reviewers
+        and owners, who read the recommender; annotators are handed documents
+        in its order, and are not shown how unsure the model was."""
+        return self.membership.has_role(Role.REVIEWER)
+
     def _payloads(self, rows, sets_read=None):
         """The payloads of document rows; `sets_read`: the set_rows of their
         visible sets, when the caller has read them already."""
         payloads = [document_payload(row) for row in rows]
+        if self._shows_uncertainty():
+            for payload, row in zip(payloads, rows, strict=True):
+                payload["uncertainty"] = row["uncertainty"]
         includes = self._includes()
         if "tokens" in includes:
             # The server's word boundaries, the ones CoNLL and the token
@@ -283,7 +293,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         includes = self._includes()
         links = (self.paginator.get_next_link(), self.paginator.get_previous_link())
         parts = ["documents", tuple(tuple(row.items()) for row in page), links]
-        parts.append(tuple(sorted(includes)))
+        parts += [tuple(sorted(includes)), self._shows_uncertainty()]
         sets_read = None
         if "annotations" in includes:
             sets_read = visible_set_rows(self.membership, [row["id"] for row in page])
@@ -311,7 +321,7 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
         if row is None:
             return Response({"detail": "No such document."}, status=status.HTTP_404_NOT_FOUND)
         includes = self._includes()
-        parts = ["document", tuple(row.items()), tuple(sorted(includes))]
+        parts = ["document", tuple(row.items()), tuple(sorted(includes)), self._shows_uncertainty()]
         sets_read = None
         if "annotations" in includes:
             sets_read = visible_set_rows(self.membership, [row["id"]])

@@ -3,7 +3,8 @@
 It lives in the datasets app, the layer above imports and review, because it
 uses both: the import of the articles (imports) and the accepted gold sets
 (review) whose claims the network page draws. Its content is
-apps/imports/demo_data.py.
+apps/imports/demo_data.py. Apps above this layer add their part when it sends
+`demo_created` (the recommender: apps/recommender/demo.py).
 """
 
 import datetime
@@ -27,11 +28,14 @@ from apps.imports.demo_data import (
     CONCEPTS,
     GOLD,
     LABELS,
+    REVIEWER_GOLD,
 )
 from apps.imports.parsers import parse_records
 from apps.imports.store import import_records
 from apps.projects.models import CategoryGroup, Label, Membership, Project, Role
 from apps.review import gold
+
+from ...signals import demo_created
 
 PROJECT_NAME = "Demo: Venezuela crisis, January 2026"
 PASSWORD = "accord-demo"
@@ -226,8 +230,11 @@ class Command(BaseCommand):
                     )
                     submit_set(aset)
         # The reviewer's gold, written and accepted as adjudication does.
-        for external_id, work in GOLD.items():
+        for external_id, work in {**GOLD, **REVIEWER_GOLD}.items():
             document = documents[external_id]
             write(gold.gold_set_of(document, users["rita"]), document, work)
             gold.accept(document, users["rita"])
+        # The apps above this one add their part (the recommender switches
+        # itself on and trains).
+        demo_created.send(sender=Command, project=project, owner=users["olga"])
         return project
