@@ -16,7 +16,9 @@ database with gunicorn from each checkout in turn (`--baseline`: e.g. a
   annotations, with 1 and 2 gunicorn workers: reads/s and p95.
 
 Every client is token-authenticated (`Authorization: Token …`). Settings are
-the test settings (fast password hashing, no HTTPS redirect), DEBUG off.
+the test settings (fast password hashing, no HTTPS redirect), DEBUG off. On
+PostgreSQL the seeded database is BENCH_TEST_DATABASE (default floor_bench),
+made and dropped on DATABASE_URL's server.
 
     .venv/bin/python bench/floor_bench.py --baseline ../accord-previous
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
@@ -403,7 +405,8 @@ def main():
     scratch = Path(tempfile.mkdtemp(prefix="floor-bench-"))
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        name = "floor_bench"
+        # Its own name (BENCH_TEST_DATABASE), so runs beside each other do not share one.
+        name = os.environ.get("BENCH_TEST_DATABASE", "floor_bench")
         os.environ["TEST_DATABASE_NAME"] = name
         served_url = url.rsplit("/", 1)[0] + "/" + name
     else:
