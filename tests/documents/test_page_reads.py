@@ -19,9 +19,10 @@ def _read_as_django_does(monkeypatch):
     monkeypatch.setattr(prepared, "_json_loader", lambda decode: decode)
     monkeypatch.setattr(prepared, "_array_text", lambda connection: False)
     monkeypatch.setattr(pagination.KeysetPagination, "_rows", staticmethod(list))
-    # The SQL kept so far holds the converters it was compiled with.
+    # The SQL kept so far holds the converters it was compiled with. (type(),
+    # not isinstance(): the heap holds weak proxies to objects gone.)
     for held in gc.get_objects():
-        if isinstance(held, prepared.PreparedValues):
+        if type(held) is prepared.PreparedValues:
             monkeypatch.setattr(held, "_compiled", {})
 
 
