@@ -20,12 +20,14 @@ turn, so a change in the machine's load falls on both alike; per endpoint:
 
 Every client is token-authenticated (`Authorization: Token …`). Settings are
 the test settings (fast password hashing, no HTTPS redirect), DEBUG off. On
-PostgreSQL the seeded database is BENCH_TEST_DATABASE (default floor_bench),
-made and dropped on DATABASE_URL's server.
+PostgreSQL the seeded database is BENCH_TEST_DATABASE (or TEST_DATABASE_NAME;
+default floor_bench), made and dropped on DATABASE_URL's server.
 
     .venv/bin/python bench/floor_bench.py --baseline ../accord-previous
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/floor_bench.py --baseline ../accord-previous
+
+On PostgreSQL the served database is TEST_DATABASE_NAME (default floor_bench).
 """
 
 import argparse
@@ -434,8 +436,11 @@ def main():
     scratch = Path(tempfile.mkdtemp(prefix="floor-bench-"))
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        # Its own name (BENCH_TEST_DATABASE), so runs beside each other do not share one.
-        name = os.environ.get("BENCH_TEST_DATABASE", "floor_bench")
+        # Its own name (BENCH_TEST_DATABASE, or TEST_DATABASE_NAME), so runs
+        # beside each other do not share one.
+        name = os.environ.get("BENCH_TEST_DATABASE") or os.environ.get(
+            "TEST_DATABASE_NAME", "floor_bench"
+        )
         os.environ["TEST_DATABASE_NAME"] = name
         served_url = url.rsplit("/", 1)[0] + "/" + name
     else:

@@ -16,7 +16,11 @@ filters, serialisation), it prints the median of:
 - importing one more file of 10,000, with the new indexes and without them;
 - `documents/next/`: one annotator, then 20 annotators in 20 threads at once;
   then again once 90% of the documents are fully assigned (their counts set
-  directly: what next reads of a document is its counts).
+  directly: what next reads of a document is its counts), straight after
+  that bulk setup and once it is written out (settle: CHECKPOINT), with
+  next's pick alone rolled back and committed (a claim's commit waits for
+  the WAL to reach the disk, which a disk still writing the setup slows);
+- `review/queue/?sort=model`, with 300 to review and with 90% waiting.
 
 Beside each path the old one runs in the same database, the baseline: the
 query shape before this change (COALESCE(annotators_wanted, k), `UPPER(text)
@@ -66,6 +70,7 @@ from apps.datasets.export import export
 from apps.datasets.options import ExportOptions
 from apps.documents.api.views import DOCUMENT_FIELDS
 from apps.documents.models import (
+    CLAIM_ORDER,
     CLAIMABLE,
     CLAIMABLE_WHEN,
     DISAGREEMENT_KEY,
@@ -301,16 +306,17 @@ def queue_rows(reviewable, count=None):
     return queue
 
 
-def next_rows(project, user, open_):
-    """next's pick (rows only): the first document by id `open_` (a Q)
-    holds that the user has no set on, locked as next locks it."""
+def next_rows(project, user, open_, order="id"):
+    """next's pick (rows only): the first document in `order` (today's
+    claims: CLAIM_ORDER, the id as document_claimable holds it) `open_` (a
+    Q) holds that the user has no set on, locked as next locks it."""
     mine = AnnotationSet.objects.filter(
         document=OuterRef("pk"), kind=AnnotationSet.Kind.ANNOTATOR, author=user
     )
     candidates = (
         Document.objects.filter(open_, project=project)
         .filter(~Exists(mine))
-        .order_by("id")
+        .order_by(order)
         .select_for_update(skip_locked=True, of=("self",))
     )
 
@@ -339,7 +345,7 @@ def stored_and_previous(project, user):
             queue_rows(Document.objects.filter(REVIEWABLE_WHEN, project=project)),
         ),
         "next": (
-            next_rows(project, user, CLAIMABLE),
+            next_rows(project, user, CLAIMABLE, CLAIM_ORDER),
             next_rows(project, user, CLAIMABLE_WHEN),
         ),
     }
@@ -347,6 +353,42 @@ def stored_and_previous(project, user):
 
 class Rollback(Exception):
     pass
+
+
+def rolled_back(fn):
+    """`fn` run in a transaction rolled back afterwards."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                fn()
+                raise Rollback
+        except Rollback:
+            pass
+
+    return run
+
+
+def pick_split(project, user, repeat):
+    """(ms rolled back, ms committed) of next's pick on the stored flag: the
+    query with its row lock alone, and with the commit a claim makes. A
+    transaction that locked a row must flush the WAL when it commits, so
+    the difference is the disk's, not the query's."""
+    pick = next_rows(project, user, CLAIMABLE, CLAIM_ORDER)
+    return timed(rolled_back(pick), repeat)[0], timed(pick, repeat)[0]
+
+
+def settle():
+    """What a project that got to 90% over weeks has long since done: write
+    out what the bulk setup just wrote (PostgreSQL: CHECKPOINT; its VACUUM
+    ANALYZE ran in take_most), so the figures after it are not the disk
+    catching up with the setup while each claim's commit waits for its
+    WAL flush. Returns the seconds it took."""
+    began = time.perf_counter()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+    return time.perf_counter() - began
 
 
 def without_new_indexes(fns, repeat, drop=NEW_INDEXES, create=()):
@@ -570,6 +612,7 @@ def measure(project, corpus, people, size, repeat):
         """`shapes`: (now, previous) rows-only ms of the queue or next's pick."""
         ms, queries, _ = timed(fn, n)
         rows.append((name, ms, queries, old, shapes))
+        print(f"  {name}: {ms:.1f} ms", flush=True)  # as it goes: a long run shows progress
 
     def now_and_previous():
         fns = stored_and_previous(project, solo)
@@ -628,19 +671,32 @@ def measure(project, corpus, people, size, repeat):
         shapes=shapes["next"],
     )
     concurrent = next_concurrent(crowd, next_url, per_thread=3)
+    splits = {"fresh": pick_split(project, solo, repeat)}
+    row(
+        "queue sort=model",
+        lambda: get(reviewing, base + "review/queue/", {"sort": "model"}),
+        n=max(3, repeat // 3),
+    )
     taken = take_most(project, 0.9, annotators, labels)
+    # As the bench measured before settle(): straight after the bulk setup.
+    splits["90% taken, unsettled"] = pick_split(project, solo, repeat)
+    row("next, 90% taken, unsettled", lambda: next_once(solo_client, next_url))
+    settled = settle()
+    splits["90% taken"] = pick_split(project, solo, repeat)
+    row("next, 90% taken", lambda: next_once(solo_client, next_url))
+    # Its baselines after it: they build and drop indexes, writes of their own.
     old = without_new_indexes({"next": old_next(project, solo)}, repeat)
     shapes = now_and_previous()
-    row(
-        "next, 90% taken",
-        lambda: next_once(solo_client, next_url),
-        old["next"],
-        shapes=shapes["next"],
-    )
+    rows[-1] = (*rows[-1][:3], old["next"], shapes["next"])
     row(
         "review/queue/, 90% taken",
         lambda: get(reviewing, base + "review/queue/"),
         shapes=shapes["review/queue/"],
+    )
+    row(
+        "queue sort=model, 90% taken",
+        lambda: get(reviewing, base + "review/queue/", {"sort": "model"}),
+        n=max(3, repeat // 3),
     )
     concurrent_done = next_concurrent(crowd, next_url, per_thread=3)
     exported = export_rate(reviewing, base + "export/", max(3, repeat // 3))
@@ -660,6 +716,12 @@ def measure(project, corpus, people, size, repeat):
         was = f"{before:>12.1f}" if before is not None else f"{'':>12}"
         stored, previous = (f"{ms:>12.1f}" for ms in shapes) if shapes else ("", "")
         print(f"{name:<28}{ms:>9.1f}{queries:>9}{was}{previous}{stored}")
+    print(f"settle() after the 90% setup (CHECKPOINT): {settled:.1f} s")
+    for label, (rolled_back, committed) in splits.items():
+        print(
+            f"next's pick alone, {label}: {rolled_back:.1f} ms rolled back,"
+            f" {committed:.1f} ms committed"
+        )
     for label, (p50, p95, rate) in (("", concurrent), (", 90% taken", concurrent_done)):
         print(f"next, {THREADS} threads{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {rate:.0f}/s")
     rate, lines, mib = exported

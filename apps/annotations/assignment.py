@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from apps.documents.models import CLAIMABLE, UNCERTAINTY_KEY, Document
+from apps.documents.models import CLAIM_ORDER, CLAIMABLE, UNCERTAINTY_KEY, Document
 from apps.projects.errors import Conflict, Invalid, NotFound
 from apps.projects.models import Membership, Project
 from apps.projects.prepared import PreparedValues, field_names, instance
@@ -235,7 +235,9 @@ def _order(queryset, project):
         # Most uncertain first, then the documents no model has scored;
         # ties in the seeded order.
         return queryset.order_by(UNCERTAINTY_KEY.desc(), "shuffle", "id")
-    return queryset.order_by("id")
+    # The id as document_claimable holds it (CLAIM_ORDER): no other index
+    # gives this order, so the plan cannot walk the taken documents.
+    return queryset.order_by(CLAIM_ORDER)
 
 
 class Handed(NamedTuple):

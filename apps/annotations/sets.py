@@ -12,7 +12,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -216,28 +216,13 @@ def delete_sets(sets):
 
 def _insert_spans(sets, label_ids, copy):
     """Insert the spans of `sets` (insert_rows'); ``{(set_id, sid): pk}``."""
-    if not copy:
-        spans = Span.objects.bulk_create(
-            Span(
-                set_id=set_id,
-                sid=s["id"],
-                start=s["start"],
-                end=s["end"],
-                label_id=label_ids[s["label"]],
-                actor_id=s["actor"],
-                score=s.get("score"),
-            )
-            for set_id, clean in sets
-            for s in clean.spans
-        )
-        return {(span.set_id, span.sid): span.pk for span in spans}
     names = ("set_id", "sid", "start", "end", "label_id", "actor_id", "score")
     rows = [
         (set_id, s["id"], s["start"], s["end"], label_ids[s["label"]], s["actor"], s.get("score"))
         for set_id, clean in sets
         for s in clean.spans
     ]
-    ids = bulk.create(Span, names, rows)
+    ids = (bulk.create if copy else bulk.insert)(Span, names, rows)
     return {(row[0], row[1]): pk for row, pk in zip(rows, ids, strict=True)}
 
 
@@ -246,14 +231,20 @@ def insert_rows(sets, label_ids, copy=False):
     ``[(set_id, CleanSet), ...]``, in four queries whatever their number.
     ``copy``: the spans are many (an import's batch), so they go as plain
     rows (apps.projects.bulk.create: COPY with reserved ids on PostgreSQL,
-    one query more, each far cheaper; no model instance per span on
-    SQLite); a set saved from the API keeps the ORM's one INSERT.
+    one query more, each far cheaper); otherwise in one INSERT
+    (bulk.insert). No model instance per span either way.
 
     Every write of a set's content ends here (the API, review's gold, imports,
-    pre-annotation), so here the documents' sort keys follow (refresh_sort_keys)."""
+    pre-annotation), so here the documents' sort keys follow (refresh_sort_keys;
+    replace_set sets them in its own write)."""
     if not sets:
         return
     refresh_sort_keys(documents_of([set_id for set_id, _ in sets]))
+    _insert_contents(sets, label_ids, copy)
+
+
+def _insert_contents(sets, label_ids, copy=False):
+    """insert_rows without the documents' sort keys."""
     pk_by_sid = _insert_spans(sets, label_ids, copy)
     stances = [
         Stance(
@@ -279,6 +270,98 @@ def insert_rows(sets, label_ids, copy=False):
         SetCategory.objects.bulk_create(categories)
 
 
+def _column(model, name):
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _replace_statements(with_rejected):
+    """The SQL of replace_set's write before its new rows, as ``[(sql,
+    params' names)]``: the set's conditional UPDATE (the version check), the
+    DELETEs of its spans, stances and categories, and the document's
+    `last_activity`, which becomes GREATEST(old, now): the set is one of
+    the document's and its `updated_at` became now, the others' did not
+    change (and no `submitted_at` changes, so `last_submitted_at` stays):
+    refresh_sort_keys' answer without its two subqueries.
+
+    On PostgreSQL all of it is one statement (the UPDATE in a WITH, the rest
+    done only if it matched), whose row count is the UPDATE's. Its DELETEs
+    see the rows as the statement began: rows another writer added since
+    came with a new version (nothing else adds rows to an existing
+    unsubmitted set), so then the UPDATE matches nothing. Elsewhere
+    five, the last four run only if the first matched. Built once per process
+    (_REPLACE_SQL): Django's compiler cost more CPU than the database's work."""
+    aset, document = _table(AnnotationSet), _table(Document)
+    version, status = _column(AnnotationSet, "version"), _column(AnnotationSet, "status")
+    activity = _column(Document, "last_activity")
+    rejected = f", {_column(AnnotationSet, 'rejected_predictions')} = %s" if with_rejected else ""
+    update = (
+        f"UPDATE {aset} SET {version} = {version} + 1, "
+        f"{_column(AnnotationSet, 'updated_at')} = %s{rejected} "
+        f"WHERE {_column(AnnotationSet, 'id')} = %s AND {version} = %s AND {status} = %s"
+    )
+    update_params = ("now", *(("rejected",) if with_rejected else ()), "set", "version", "status")
+    # Stances first: they refer to spans.
+    contents = [(_table(model), _column(model, "set")) for model in (Stance, Span, SetCategory)]
+    document_id = _column(Document, "id")
+    if connection.vendor == "postgresql":
+        set_document = _column(AnnotationSet, "document")
+        deletes = "".join(
+            f", d{i} AS (DELETE FROM {table} WHERE {column} = %s AND EXISTS (SELECT FROM s))"
+            for i, (table, column) in enumerate(contents)
+        )
+        sql = (
+            f"WITH s AS ({update} RETURNING {set_document}){deletes} "
+            f"UPDATE {document} SET {activity} = GREATEST({activity}, %s) "
+            f"FROM s WHERE {document}.{document_id} = s.{set_document}"
+        )
+        return [(sql, (*update_params, "set", "set", "set", "now"))]
+    return [
+        (update, update_params),
+        *((f"DELETE FROM {table} WHERE {column} = %s", ("set",)) for table, column in contents),
+        (
+            # SQLite's two-argument MAX is NULL when either is.
+            f"UPDATE {document} SET {activity} = MAX(COALESCE({activity}, %s), %s) "
+            f"WHERE {document_id} = %s",
+            ("now", "now", "document"),
+        ),
+    ]
+
+
+# (vendor, with rejections) -> _replace_statements.
+_REPLACE_SQL = {}
+
+
+def _write_set(aset, expected_version, now, rejected):
+    """replace_set's statements (_replace_statements); whether the version
+    check passed (nothing was written if not)."""
+    key = (connection.vendor, rejected is not None)
+    statements = _REPLACE_SQL.get(key)
+    if statements is None:
+        statements = _REPLACE_SQL[key] = _replace_statements(rejected is not None)
+    values = {
+        "now": AnnotationSet._meta.get_field("updated_at").get_db_prep_save(now, connection),
+        "set": aset.pk,
+        "version": expected_version,
+        "status": AnnotationSet.Status.IN_PROGRESS.value,
+        "document": aset.document_id,
+    }
+    if rejected is not None:
+        field = AnnotationSet._meta.get_field("rejected_predictions")
+        values["rejected"] = field.get_db_prep_save(rejected, connection)
+    with connection.cursor() as cursor:
+        (sql, names), *rest = statements
+        cursor.execute(sql, [values[name] for name in names])
+        if cursor.rowcount != 1:
+            return False
+        for sql, names in rest:
+            cursor.execute(sql, [values[name] for name in names])
+    return True
+
+
 def replace_set(aset, expected_version, clean, label_ids, rejected=None):
     """Replace the whole content of a set in one transaction; return the new
     version, and leave `aset` as stored (its version, updated_at, rejections).
@@ -290,13 +373,7 @@ def replace_set(aset, expected_version, clean, label_ids, rejected=None):
     """
     with transaction.atomic():
         now = timezone.now()
-        fields = {"version": F("version") + 1, "updated_at": now}
-        if rejected is not None:
-            fields["rejected_predictions"] = rejected
-        updated = AnnotationSet.objects.filter(
-            pk=aset.pk, version=expected_version, status=AnnotationSet.Status.IN_PROGRESS
-        ).update(**fields)
-        if not updated:
+        if not _write_set(aset, expected_version, now, rejected):
             current = AnnotationSet.objects.filter(pk=aset.pk).values("version", "status").get()
             if current["status"] != AnnotationSet.Status.IN_PROGRESS:
                 raise SetConflict(
@@ -307,8 +384,7 @@ def replace_set(aset, expected_version, clean, label_ids, rejected=None):
                 f"now {current['version']}). Reload it and apply your change again.",
                 current["version"],
             )
-        clear_contents([aset.pk])
-        insert_rows([(aset.pk, clean)], label_ids)
+        _insert_contents([(aset.pk, clean)], label_ids)
     aset.version, aset.updated_at = expected_version + 1, now
     if rejected is not None:
         aset.rejected_predictions = rejected

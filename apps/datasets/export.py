@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
@@ -26,6 +27,7 @@ from apps.projects.errors import Forbidden
 from apps.projects.models import Label, Role
 from apps.projects.queries import AnyOf
 
+from . import pg_contents
 from .formats import FORMATS
 from .formats.records import (
     ActorRecord,
@@ -81,6 +83,7 @@ class Exporter:
         self.documents_seen = 0
         self.label_kind = None  # the kind of options.label, read by documents()
         self.pseudonyms = {}  # user id -> pseudonym, for name_of
+        self._set_sql = None  # the sets' query on PostgreSQL, compiled once (pg_contents)
 
     # ------------------------------------------------------------------ context
 
@@ -206,7 +209,7 @@ class Exporter:
             name = self.pseudonyms[user_id] = pseudonym(self.project.pk, user_id)
         return name
 
-    def chunks(self) -> Iterator[list[DocumentRecord]]:
+    def chunks(self) -> Iterator[Iterator[DocumentRecord]]:
         size = self.options.chunk_size
         order = self.order
         after = None
@@ -226,39 +229,26 @@ class Exporter:
             if fetched < size:
                 return
 
-    def records(self, rows) -> list[DocumentRecord]:
-        """The records of a chunk of CONTENT_FIELDS rows: three queries for
-        their sets' contents, read by the sets' ids (an index scan each,
-        where a subquery let PostgreSQL hash the whole table of stances)."""
+    def records(self, rows) -> Iterator[DocumentRecord]:
+        """The records of a chunk of CONTENT_FIELDS rows, in their order. The
+        chunk's queries run on the call: its sets, read by the documents' ids,
+        and their contents, read by the sets' ids (an index scan each, where
+        a subquery let PostgreSQL hash the whole table of stances). On
+        PostgreSQL each document's records are built as the caller reaches
+        it (pg_contents says why)."""
         o = self.options
+        source, name_of = o.source, self.name_of
         ids = [r[0] for r in rows]
-        set_rows = (
-            AnnotationSet.objects.filter(AnyOf(F("document_id"), ids), **self.set_filter())
-            .order_by("document_id", "id")
-            .values_list("id", "document_id", "author_id", "author__username", "source")
-        )
-        sets_of, by_id = defaultdict(list), {}
-        kind, source, name_of = self.kind, o.source, self.name_of
-        for set_id, document_id, author_id, username, set_source in set_rows:
-            if source == "all":
-                owner = name_of(author_id, username)
-            elif source == "gold":
-                owner = "gold"
-            else:
-                owner = set_source or "prediction"
-            by_id[set_id] = record = SetRecord(owner, kind)
-            sets_of[document_id].append(record)
-        for set_id, (spans, stances, categories) in load_contents(list(by_id)).items():
-            record = by_id[set_id]
-            record.spans = [SpanRecord(*row[2:]) for row in spans]
-            record.stances = [StanceRecord(*row[1:]) for row in stances]
-            record.categories = categories
-        if o.label:
-            for record in by_id.values():
-                self.keep_label(record, o.label, self.label_kind)
-        if source == "all":
-            annotators = {d: [s.owner for s in sets] for d, sets in sets_of.items()}
+        if connection.vendor == "postgresql":
+            sets_for = pg_contents.ChunkSets(self, ids)
         else:
+            sets_of, by_id = self._sets_loaded(ids)
+            if o.label:
+                for record in by_id.values():
+                    self.keep_label(record, o.label, self.label_kind)
+            sets_for = lambda pk: sets_of.get(pk, [])  # noqa: E731
+        annotators = None
+        if source != "all":
             annotators = defaultdict(list)
             rows_annotators = (
                 AnnotationSet.objects.filter(
@@ -271,9 +261,13 @@ class Exporter:
             )
             for document_id, user_id, username in rows_annotators:
                 annotators[document_id].append(name_of(user_id, username))
+        return self._built(rows, sets_for, annotators)
+
+    def _built(self, rows, sets_for, annotators):
         split = self.splitter
-        return [
-            DocumentRecord(
+        for pk, external_id, text, title, meta, outlet, author, section, url, published in rows:
+            sets = sets_for(pk)
+            yield DocumentRecord(
                 id=pk,
                 external_id=external_id,
                 text=text,
@@ -287,11 +281,37 @@ class Exporter:
                 url=url,
                 published=published.isoformat() if published else published,
                 split=split(external_id),
-                sets=sets_of.get(pk, []),
-                annotators=annotators.get(pk, []),
+                sets=sets,
+                annotators=[s.owner for s in sets] if annotators is None else annotators[pk],
             )
-            for pk, external_id, text, title, meta, outlet, author, section, url, published in rows
-        ]
+
+    def _owner(self, author_id, username, set_source):
+        source = self.options.source
+        if source == "all":
+            return self.name_of(author_id, username)
+        if source == "gold":
+            return "gold"
+        return set_source or "prediction"
+
+    def _sets_loaded(self, ids):
+        """({document id: [SetRecord]}, {set id: SetRecord}) of a chunk's
+        documents: their sets, then load_contents (four queries)."""
+        set_rows = (
+            AnnotationSet.objects.filter(AnyOf(F("document_id"), ids), **self.set_filter())
+            .order_by("document_id", "id")
+            .values_list("id", "document_id", "author_id", "author__username", "source")
+        )
+        sets_of, by_id = defaultdict(list), {}
+        kind, owner = self.kind, self._owner
+        for set_id, document_id, author_id, username, set_source in set_rows:
+            by_id[set_id] = record = SetRecord(owner(author_id, username, set_source), kind)
+            sets_of[document_id].append(record)
+        for set_id, (spans, stances, categories) in load_contents(list(by_id)).items():
+            record = by_id[set_id]
+            record.spans = [SpanRecord(*row[2:]) for row in spans]
+            record.stances = [StanceRecord(*row[1:]) for row in stances]
+            record.categories = categories
+        return sets_of, by_id
 
     @staticmethod
     def keep_label(record: SetRecord, label: str, kind: str) -> None:

@@ -6,7 +6,7 @@ database, where a worker on any host reads it) and starts the job; the
 request answers 202 with the job's id. `run`, the job's handler, reads the
 file a chunk at a time, parses, validates and stores it batch by batch in
 ONE transaction (store.import_file: memory flat in the size of the file for
-JSON Lines, doccano and CSV), reporting progress
+every format but a ZIP and plain text), reporting progress
 as it goes; the job is marked done inside that same transaction
 (`finish_within`), so a worker killed at any point leaves nothing stored;
 once its lease runs out the job is queued again with its file (an import is

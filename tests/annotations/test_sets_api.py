@@ -456,3 +456,14 @@ def test_get_mine_reads_its_row_once(doc, mine, ana, django_assert_max_num_queri
         got = read(ana, mine)
     assert got == json.loads(FastJSONRenderer().render(set_payload(got["id"], TEXT)))
     assert got["author"] == "ana" and [s["id"] for s in got["spans"]] == ["m", "v"]
+
+
+def test_mine_is_not_found_without_the_set_or_the_document(ana, api, doc):
+    """GET and PUT of mine read the set with its document in one query; without
+    a set the document is read to tell the two refusals apart."""
+    body = {"version": 1, "spans": [], "stances": []}
+    for method in (ana.get, ana.put):
+        none = method(api(f"documents/{doc.pk}/annotations/mine/"), body, format="json")
+        assert none.status_code == 404 and "take it with POST" in none.json()["detail"]
+        gone = method(api(f"documents/{doc.pk + 1000}/annotations/mine/"), body, format="json")
+        assert gone.status_code == 404 and "take it with POST" not in gone.json()["detail"]

@@ -8,7 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.annotations.assignment import reassign, release_unfinished
-from apps.annotations.sets import refresh_sort_keys, submit_set
+from apps.annotations.sets import (
+    ProjectSchema,
+    SetConflict,
+    refresh_sort_keys,
+    replace_set,
+    submit_set,
+)
 from apps.documents.api.views import ORDERINGS
 from apps.documents.models import Document
 from tests.builders import add_gold, annotate, make_document, span
@@ -175,3 +181,40 @@ def test_every_set_write_keeps_the_sort_keys_equal_to_the_sets(project, users):
     stored, recounted = stored_and_recounted(project)
     assert stored == recounted
     assert stored[2][2] is None  # c lost its only set
+
+
+def test_saving_a_set_moves_last_activity_forward_only(project, users):
+    """replace_set dates the document itself (GREATEST of its last activity
+    and now) instead of recounting its sets: a later set elsewhere on the
+    document keeps the key, a stale save changes nothing, and the keys stay
+    what the sets say."""
+    doc = make_document(project, "g", "Moscow spoke.")
+    annotate(doc, users["ana"], [span("s1", 0, 6)])
+    saved = annotate(doc, users["ben"], [span("s1", 0, 6)], submit=False)
+    later = timezone.now() + datetime.timedelta(hours=1)
+    doc.annotation_sets.filter(author=users["ana"]).update(updated_at=later)
+    refresh_sort_keys(Document.objects.filter(pk=doc.pk))
+    submitted = Document.objects.get(pk=doc.pk).last_submitted_at
+
+    annotate(doc, users["ben"], [span("s1", 7, 12)], submit=False)
+    doc.refresh_from_db()
+    assert (doc.last_activity, doc.last_submitted_at) == (later, submitted)
+    assert stored_and_recounted(project)[0] == stored_and_recounted(project)[1]
+
+    doc.annotation_sets.filter(author=users["ana"]).update(updated_at=saved.updated_at)
+    refresh_sort_keys(Document.objects.filter(pk=doc.pk))
+    ben = annotate(doc, users["ben"], [span("s1", 0, 6)], submit=False)
+    doc.refresh_from_db()
+    assert doc.last_activity == ben.updated_at > saved.updated_at
+    assert doc.last_submitted_at == submitted
+
+    schema = ProjectSchema(project)
+    clean, errors = schema.validate(doc.text, {"spans": [span("s1", 7, 12)], "stances": []})
+    assert not errors
+    with pytest.raises(SetConflict):
+        replace_set(ben, ben.version - 1, clean, schema.label_ids)
+    doc.refresh_from_db()
+    assert doc.last_activity == ben.updated_at
+    assert list(ben.spans.values_list("start", flat=True)) == [0]
+    stored, recounted = stored_and_recounted(project)
+    assert stored == recounted

@@ -201,6 +201,26 @@ def test_next_takes_the_first_open_document_from_the_claimable_index(busy, users
 
 
 @pytest.mark.postgres
+def test_next_reads_the_claimable_index_while_statistics_say_every_document_is_open(users):
+    """Statistics taken while a project was young (or never renewed: autovacuum
+    off) say nearly every document is claimable; on a plain ORDER BY id the
+    planner then walked the primary key in id order, testing `claimable` on
+    each document taken since. Only document_claimable gives CLAIM_ORDER."""
+    project = make_project(users, annotators_per_document=1, max_unfinished_per_annotator=5)
+    Document.objects.bulk_create(
+        Document(project=project, external_id=f"d{i}", text="Moscow spoke.") for i in range(300)
+    )
+    ids = list(Document.objects.filter(project=project).values_list("pk", flat=True))
+    _analyzed(project, [])  # every document open, as far as the planner knows
+    Document.objects.filter(pk__in=ids[:270]).update(annotator_count=1)  # 90% taken since
+    handed = []
+    (plan,) = plans_of(lambda: handed.append(next_document(project, users["ana"])), "FOR UPDATE")
+    assert "Index Scan using document_claimable on documents_document" in plan, plan
+    assert "Sort" not in plan, plan
+    assert handed[0].document.pk == ids[270]  # still the first open one by id
+
+
+@pytest.mark.postgres
 def test_a_page_of_the_review_queue_is_a_walk_of_its_index(busy):
     # On 30 rows the planner may as well sort what the index gives; with
     # sorts priced out, it walks the index only if its order is the queue's.

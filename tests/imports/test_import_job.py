@@ -5,6 +5,8 @@ a test switches to the database backend to look at a job before a worker
 takes it. The real worker, killed mid-way, is tests/imports/test_import_worker.py.
 """
 
+import json
+
 import pytest
 
 from apps.annotations.models import AnnotationSet
@@ -276,3 +278,54 @@ def test_a_zip_of_many_chunks_is_read_from_the_job_file(owner, url, settings, pr
     job = job_of(upload(owner, url, "both.zip", buffer.getvalue()))
     assert job.status == Job.Status.DONE, job.error
     assert job.result["created"] == 4
+
+
+@pytest.mark.parametrize("name", ["big.jsonl", "big.json", "big.csv"])
+def test_the_job_file_is_read_once(owner, url, settings, project, monkeypatch, name):
+    # Its bytes are checked for UTF-8 as they are parsed, not in a first
+    # pass of their own: each chunk is fetched from the database once.
+    from apps.projects import jobs
+
+    monkeypatch.setattr(jobs, "FILE_CHUNK", 40)
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    records = [{"id": f"d{n}", "text": f"Document {n} 🇻🇪."} for n in range(20)]
+    if name.endswith(".json"):
+        data = json.dumps(records).encode()
+    elif name.endswith(".csv"):
+        data = ("id,text\n" + "".join(f"{r['id']},{r['text']}\n" for r in records)).encode()
+    else:
+        data = jsonl(*records).encode()
+    fetched = []
+    real = jobs.FileReader.readinto
+
+    def fetching(reader, buffer):
+        number = reader.position // jobs.FILE_CHUNK
+        if number != reader.number and reader.position < reader.size:
+            fetched.append(number)
+        return real(reader, buffer)
+
+    monkeypatch.setattr(jobs.FileReader, "readinto", fetching)
+    job = job_of(upload(owner, url, name, data))
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result["created"] == 20
+    assert fetched == list(range(-(-len(data) // 40)))
+
+
+@pytest.mark.parametrize("name", ["big.json", "big.jsonl"])
+def test_a_bad_byte_after_stored_batches_leaves_nothing_stored(
+    owner, url, settings, project, monkeypatch, name
+):
+    from apps.projects import jobs
+
+    monkeypatch.setattr(jobs, "FILE_CHUNK", 16)
+    monkeypatch.setattr("apps.imports.store.BATCH", 2)
+    settings.ACCORD_IMPORT_BACKGROUND_BYTES = 10
+    records = [{"id": f"d{n}", "text": f"Document {n}."} for n in range(9)]
+    good = json.dumps(records).encode() if name.endswith(".json") else jsonl(*records).encode()
+    # The bad byte sits inside the last record, after four batches were stored.
+    data = good[:-4] + b"\xe9" + good[-4:]
+    job = job_of(upload(owner, url, name, data))
+    assert job.status == Job.Status.FAILED
+    assert f"invalid byte 0xe9 at byte offset {len(good) - 4}" in job.error
+    assert job.result == {"detail": job.error, "created": 0, "skipped": 0, "errors": []}
+    assert not Document.objects.exists()

@@ -147,6 +147,52 @@ def test_invalid_utf8_names_file_and_offset(filename):
     assert "byte offset 6" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "filename, data",
+    [
+        # A bad byte is found as the file is read, after what came before it;
+        # it is refused as before, whatever else is wrong with the file.
+        ("news.jsonl", b'{"text": 5}\n{"text": "a"}\n{"text": "caf\xe9"}\n'),
+        ("news.json", b'[{"text": "a"}, {"text": } "caf\xe9"]'),
+        ("news.json", b'{"text": "a"} "caf\xe9"'),
+        ("news.csv", b"id,body\n1,caf\xe9\n"),
+        ("news.jsonl", b'{"text": "a"}\n' * 5000 + b'{"text": "caf\xe9"}\n'),
+    ],
+)
+def test_a_bad_byte_anywhere_is_the_refusal(filename, data):
+    with pytest.raises(ImportFormatError) as info:
+        parse(data, filename)
+    offset = data.index(b"\xe9")
+    assert str(info.value) == (
+        f"{filename} is not UTF-8 text: invalid byte 0xe9 at byte offset {offset}."
+    )
+
+
+def test_a_multibyte_character_cut_off_by_the_end_of_the_file_is_refused():
+    with pytest.raises(ImportFormatError) as info:
+        parse(b'{"text": "a"}\n\xf0\x9f\x98', "news.jsonl")
+    assert "invalid byte 0xf0 at byte offset 14" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["a.json", "a.jsonl"])
+def test_a_zip_member_with_a_bad_byte_gives_none_of_its_records(name):
+    # Its first record is read long before the bad byte (past what a text
+    # file decodes at a time), yet it is not taken: the member's refusal is
+    # an error beside the other members' records.
+    good = [{"id": "a", "text": "fine"}, {"id": "b", "text": "long " * 20000}]
+    bad = b'{"text": "caf\xe9"}'
+    if name.endswith(".json"):
+        content = json.dumps(good).encode()[:-1] + b", " + bad + b"]"
+    else:
+        content = b"".join(json.dumps(r).encode() + b"\n" for r in good) + bad
+    data = make_zip([(name, content), ("c.txt", b"fine")])
+    result = parse(data, "data.zip")
+    assert [r.external_id for r in result.records] == ["c"]
+    assert [(e.where, e.field) for e in result.errors] == [(f"data.zip: {name}", None)]
+    offset = content.index(b"\xe9")
+    assert f"invalid byte 0xe9 at byte offset {offset}" in result.errors[0].message
+
+
 # Text is stored exactly
 
 

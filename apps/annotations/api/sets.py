@@ -23,7 +23,7 @@ from apps.projects.conditional import etag
 from apps.projects.errors import NotFound, PreconditionFailed
 from apps.projects.models import Role
 from apps.projects.permissions import ProjectScopedMixin
-from apps.projects.prepared import PreparedValues, instance
+from apps.projects.prepared import PreparedValues, field_names, instance
 
 from ..assignment import check_open, claim, own_set
 from ..models import AnnotationSet
@@ -84,6 +84,27 @@ _DOCUMENT = PreparedValues(
 )
 
 
+# The caller's set with its document, in one query: what GET and PUT of
+# `mine` read (prepared, as _DOCUMENT).
+_OWN_SET_AND_DOCUMENT = PreparedValues(
+    lambda project_id, pk, author_id: (
+        AnnotationSet.objects.filter(
+            document__project_id=project_id,
+            document_id=pk,
+            kind=AnnotationSet.Kind.ANNOTATOR,
+            author_id=author_id,
+        )
+        .order_by("pk")
+        .values(*field_names(AnnotationSet), *(f"document__{name}" for name in _DOCUMENT_FIELDS))[
+            :1
+        ]
+    ),
+    "project_id",
+    "pk",
+    "author_id",
+)
+
+
 class DocumentScopedView(ProjectScopedMixin, APIView):
     roles = {"GET": Role.ANNOTATOR, "PUT": Role.ANNOTATOR, "POST": Role.ANNOTATOR}
 
@@ -91,7 +112,10 @@ class DocumentScopedView(ProjectScopedMixin, APIView):
         row = _DOCUMENT.row(project_id=self.project.pk, pk=self.kwargs["document_pk"])
         if row is None:
             raise Http404
-        document = instance(Document, row, fields=_DOCUMENT_FIELDS)
+        return self._document(row)
+
+    def _document(self, row, prefix=""):
+        document = instance(Document, row, prefix, fields=_DOCUMENT_FIELDS)
         document.project = self.project
         return document
 
@@ -114,12 +138,20 @@ class MySetView(DocumentScopedView):
     a stale version answers 409 with the current one.
     """
 
-    def _own(self, document):
-        aset = own_set(document.pk, self.request.user)
-        if aset is None:
+    def _document_and_own(self):
+        """The document and the caller's set on it, which it may still
+        change (check_open); 404 without either."""
+        row = _OWN_SET_AND_DOCUMENT.row(
+            project_id=self.project.pk,
+            pk=self.kwargs["document_pk"],
+            author_id=self.request.user.pk,
+        )
+        if row is None:
+            self.get_document()  # 404 without the document
             raise NotFound(NO_SET)
+        document, aset = self._document(row, "document__"), instance(AnnotationSet, row)
         check_open(document.adjudicated_at, aset)
-        return aset
+        return document, aset
 
     def _answer(self, document, aset, code=status.HTTP_200_OK):
         # The same shape as GET, PUT and submit, read back from what was stored.
@@ -134,8 +166,7 @@ class MySetView(DocumentScopedView):
     def get(self, request, *args, **kwargs):
         """The set, with its ETag: If-None-Match with it answers 304 until the
         set or the project's labels change."""
-        document = self.get_document()
-        aset = self._own(document)
+        document, aset = self._document_and_own()
         tag = set_tag(self.membership, aset.pk, aset.version)
         return answer(request, tag, lambda: own_payload(aset, request.user, document.text))
 
@@ -173,8 +204,7 @@ class MySetView(DocumentScopedView):
                     "integer), unless an If-Match header carries its ETag."
                 }
             )
-        document = self.get_document()
-        aset = self._own(document)
+        document, aset = self._document_and_own()
         check_if_match(request, set_tag(self.membership, aset.pk, aset.version), aset.version)
         if by_tag:
             version = aset.version

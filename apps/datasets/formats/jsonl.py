@@ -26,17 +26,45 @@ from .records import DocumentRecord, ExportContext, SetRecord
 
 
 def _spans(document: DocumentRecord, aset: SetRecord, context: ExportContext) -> list[dict]:
-    text = document.text if context.include_text else None
-    out = []
-    for span in aset.spans:
-        item = {"id": span.id, "start": span.start, "end": span.end, "label": span.label}
-        if text is not None:
-            item["text"] = text[span.start : span.end]
-        item["actor"] = span.actor
-        if span.score is not None:  # a prediction span's confidence, where its model gave one
-            item["score"] = span.score
-        out.append(item)
-    return out
+    # Each item written whole, as a literal (the commonest shapes first):
+    # the export's hottest loop, a dozen spans a document.
+    if context.include_text:
+        text = document.text
+        return [
+            {
+                "id": s.id,
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "text": text[s.start : s.end],
+                "actor": s.actor,
+            }
+            if s.score is None
+            else {
+                "id": s.id,
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "text": text[s.start : s.end],
+                "actor": s.actor,
+                # A prediction span's confidence, where its model gave one.
+                "score": s.score,
+            }
+            for s in aset.spans
+        ]
+    return [
+        {"id": s.id, "start": s.start, "end": s.end, "label": s.label, "actor": s.actor}
+        if s.score is None
+        else {
+            "id": s.id,
+            "start": s.start,
+            "end": s.end,
+            "label": s.label,
+            "actor": s.actor,
+            "score": s.score,
+        }
+        for s in aset.spans
+    ]
 
 
 def _stances(aset: SetRecord, context: ExportContext) -> list[dict]:
@@ -53,28 +81,23 @@ def record(document: DocumentRecord, context: ExportContext) -> dict:
     item = {"id": document.external_id}
     if context.include_text:
         item["text"] = document.text
-    item.update(
-        text_sha256=document.text_sha256,
-        length=document.length,
-        title=document.title,
-        meta=document.meta,
-        outlet=document.outlet,
-        author=document.author,
-        section=document.section,
-        url=document.url,
-        published=document.published,
-        split=document.split,
-    )
-    actor_ids = sorted(
-        {s.actor for aset in document.sets for s in aset.spans if s.actor is not None}
-    )
+    item["text_sha256"] = document.text_sha256
+    item["length"] = document.length
+    item["title"] = document.title
+    item["meta"] = document.meta
+    item["outlet"] = document.outlet
+    item["author"] = document.author
+    item["section"] = document.section
+    item["url"] = document.url
+    item["published"] = document.published
+    item["split"] = document.split
     if context.multi_layer:
         item["annotations"] = [
             {
                 "annotator": aset.owner,
                 "kind": aset.kind,
                 "spans": _spans(document, aset, context),
-                "stances": _stances(aset, context),
+                "stances": _stances(aset, context) if aset.stances else [],
                 "categories": aset.categories,
             }
             for aset in document.sets
@@ -84,23 +107,47 @@ def record(document: DocumentRecord, context: ExportContext) -> dict:
         item["spans"] = _spans(document, aset, context)
         item["stances"] = _stances(aset, context)
         item["categories"] = aset.categories
-    item["actors"] = [
-        {
-            "id": a.id,
-            "name": a.name,
-            "kind": a.kind,
-            "country": a.country,
-            "wikidata_id": a.wikidata_id,
-        }
-        for a in (context.actors[i] for i in actor_ids if i in context.actors)
-    ]
-    concept_ids = sorted(
-        {t.concept for aset in document.sets for t in aset.stances if t.concept is not None}
+    actors = context.actors
+    item["actors"] = (
+        [
+            {
+                "id": a.id,
+                "name": a.name,
+                "kind": a.kind,
+                "country": a.country,
+                "wikidata_id": a.wikidata_id,
+            }
+            for a in (
+                actors[i]
+                for i in sorted(
+                    {s.actor for aset in document.sets for s in aset.spans if s.actor is not None}
+                )
+                if i in actors
+            )
+        ]
+        if actors  # a project without actors: no span names one
+        else []
     )
-    item["concepts"] = [
-        {"id": c.id, "name": c.name, "parent": c.parent}
-        for c in (context.concepts[i] for i in concept_ids if i in context.concepts)
-    ]
+    concepts = context.concepts
+    item["concepts"] = (
+        [
+            {"id": c.id, "name": c.name, "parent": c.parent}
+            for c in (
+                concepts[i]
+                for i in sorted(
+                    {
+                        t.concept
+                        for aset in document.sets
+                        for t in aset.stances
+                        if t.concept is not None
+                    }
+                )
+                if i in concepts
+            )
+        ]
+        if concepts
+        else []
+    )
     item["provenance"] = {"annotators": document.annotators}
     return item
 

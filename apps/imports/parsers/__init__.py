@@ -202,6 +202,10 @@ class ImportFormatError(ValueError):
     """
 
 
+class NotUtf8(ImportFormatError):
+    """The input is not UTF-8 text (the message names the first bad byte)."""
+
+
 def detect_format(filename: str, format: str | None = None) -> str:
     """Return one of FORMATS: ``format`` if given, else from the file name."""
     if format:
@@ -229,8 +233,8 @@ def parse(
 ) -> ParseResult:
     """Parse one upload, its bytes or a binary file of them (readable and
     seekable: a job's file, read a chunk at a time). Raise ImportFormatError
-    if unreadable. JSON Lines, doccano's lines and CSV are read from a file
-    as they are parsed; the other formats read the whole of it first.
+    if unreadable. Every format but plain text is read as it is parsed,
+    once, its bytes checked for UTF-8 as they are decoded (open_text).
 
     ``collector``: a Collector with a sink, to have the records handed on in
     batches as they are read (see Collector) instead of returned."""
@@ -255,22 +259,32 @@ def parse(
         archive.read_zip(
             raw, filename, collector, max_bytes=max_bytes, member_reader=doccano.read_member
         )
-    elif fmt == "jsonl":
-        jsonl.read_jsonl(open_text(raw, label), collector)
-    elif fmt == "doccano":
-        doccano.read_doccano(open_text(raw, label), collector)
-    elif fmt == "csv":
-        table.read_csv(open_text(raw, label, newline=""), collector)
+    elif fmt == "txt":
+        # A .txt file is one document anyway.
+        plain.read_upload(
+            decode(data if isinstance(data, bytes) else raw.read(), label), filename, collector
+        )
     else:
-        # A JSON list is decoded item by item from its whole text; a .txt
-        # file is one document anyway.
-        text = decode(data if isinstance(data, bytes) else raw.read(), label)
-        if fmt == "json":
-            jsonl.read_json(text, label, collector)
-        elif fmt == "label-studio":
-            label_studio.read_label_studio(text, label, collector)
-        else:
-            plain.read_upload(text, filename, collector)
+        text = open_text(raw, label, newline="" if fmt == "csv" else "\n")
+        try:
+            if fmt == "jsonl":
+                jsonl.read_jsonl(text, collector)
+            elif fmt == "doccano":
+                doccano.read_doccano(text, collector)
+            elif fmt == "csv":
+                table.read_csv(text, collector)
+            elif fmt == "json":
+                jsonl.read_json(text, label, collector)
+            else:
+                label_studio.read_label_studio(text, label, collector)
+            read_to_end(text)
+        except NotUtf8:
+            raise
+        except ImportFormatError:
+            # A file that is not UTF-8 is refused as that, whatever else is
+            # wrong with it, as when it was checked before it was read.
+            check_utf8(raw, label)
+            raise
     return collector.result()
 
 
@@ -308,7 +322,7 @@ def _not_utf8(raw, offset, label):
     hint = ""
     if head in (b"\xff\xfe", b"\xfe\xff"):
         hint = " It looks like UTF-16; save it as UTF-8."
-    return ImportFormatError(
+    return NotUtf8(
         f"{label} is not UTF-8 text: invalid byte 0x{byte:02x} at byte offset {offset}.{hint}"
     )
 
@@ -316,23 +330,19 @@ def _not_utf8(raw, offset, label):
 CHECK_CHUNK = 1 << 20  # bytes checked for UTF-8 at a time
 
 
-def open_text(data, label, newline="\n"):
-    """UTF-8 bytes, or a binary file of them (readable, seekable), as a text
-    file read line by line, without one leading byte order mark: the text is
-    decoded as it is read, never all at once beside the bytes (a large
-    import holds one batch, and of a job's file one chunk). The bytes are
-    checked first, a chunk at a time, so a file that is not UTF-8 is refused
-    as ``decode`` refuses it, before anything is read. ``newline``: as
-    io.TextIOWrapper takes it ("\n": lines end at "\n" only, which JSON
-    Lines needs; "": as csv needs). The text file's ``size`` is the bytes'."""
-    raw = _as_file(data)
+def check_utf8(raw, label):
+    """Refuse (NotUtf8) a binary file (seekable) that is not UTF-8 after one
+    leading byte order mark, naming the first bad byte's offset in the file;
+    read a chunk at a time, so nothing grows with the file."""
     raw.seek(0)
-    skipped = len(BOM) if raw.read(len(BOM)) == BOM else 0
-    raw.seek(skipped)
+    at = len(BOM) if raw.read(len(BOM)) == BOM else 0
+    raw.seek(at)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    at = skipped
     while chunk := raw.read(CHECK_CHUNK):
         pending = len(decoder.getstate()[0])
+        if not pending and chunk.isascii():
+            at += len(chunk)
+            continue
         try:
             decoder.decode(chunk)
         except UnicodeDecodeError as exc:
@@ -343,10 +353,69 @@ def open_text(data, label, newline="\n"):
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         raise _not_utf8(raw, at - pending + exc.start, label) from None
-    raw.seek(skipped)
-    text = io.TextIOWrapper(raw, encoding="utf-8", newline=newline)
-    text.size = at  # how far through it a reader is: jsonl.lines, table.read_csv
+
+
+class Utf8Text(io.TextIOWrapper):
+    """A text file of UTF-8 bytes that refuses them, at the first bad byte
+    it meets, as check_utf8 does: the bytes are checked as they are
+    decoded, so a job's file is read once, not once to check it and again
+    to parse it. The refusal comes from a second read, from the start, that
+    finds the bad byte's offset in the file, which the decoder here does
+    not know (it decodes blocks)."""
+
+    def _refuse(self):
+        raw = self.buffer
+        check_utf8(raw, self.label)
+        # The decoder and the check disagree: say so rather than pass.
+        raise NotUtf8(f"{self.label} is not UTF-8 text.")
+
+    def read(self, size=-1):
+        try:
+            return super().read(size)
+        except UnicodeDecodeError:
+            self._refuse()
+
+    def readline(self, size=-1):
+        try:
+            return super().readline(size)
+        except UnicodeDecodeError:
+            self._refuse()
+
+    def __next__(self):
+        try:
+            return super().__next__()
+        except UnicodeDecodeError:
+            self._refuse()
+
+
+def open_text(data, label, newline="\n", check_first=False):
+    """UTF-8 bytes, or a binary file of them (readable, seekable), as a text
+    file read line by line, without one leading byte order mark: the text is
+    decoded as it is read, never all at once beside the bytes (a large
+    import holds one batch, and of a job's file one chunk). A bad byte is
+    refused (NotUtf8) as ``decode`` refuses it, when the reader reaches it;
+    ``check_first``: before anything is read instead (a ZIP member, whose
+    refusal is a record error while the other members are still read, so
+    none of its records may have been taken). ``newline``: as
+    io.TextIOWrapper takes it ("\n": lines end at "\n" only, which JSON
+    Lines needs; "": as csv needs). The text file's ``size`` is the bytes'."""
+    raw = _as_file(data)
+    if check_first:
+        check_utf8(raw, label)
+    size = raw.seek(0, io.SEEK_END)
+    raw.seek(0)
+    raw.seek(len(BOM) if raw.read(len(BOM)) == BOM else 0)
+    text = Utf8Text(raw, encoding="utf-8", newline=newline)
+    text.label = label
+    text.size = size  # how far through it a reader is: jsonl.lines, table.read_csv
     return text
+
+
+def read_to_end(text):
+    """Read what a reader left of a text file (open_text), so a bad byte
+    after the end of what it needed is still refused."""
+    while text.read(CHECK_CHUNK):
+        pass
 
 
 def content_id(text):

@@ -81,13 +81,20 @@ def read_zip(raw, filename, collector, max_bytes=None, member_reader=None):
 def _read_content(content, name, where, collector):
     fmt = EXTENSIONS[extension(name)]
     if fmt == "jsonl":
-        jsonl.read_jsonl(open_text(content, "the file"), collector, prefix=f"{where} ")
+        jsonl.read_jsonl(member_text(content), collector, prefix=f"{where} ")
     elif fmt == "csv":
-        table.read_csv(open_text(content, "the file", newline=""), collector, prefix=f"{where} ")
+        table.read_csv(member_text(content, newline=""), collector, prefix=f"{where} ")
     elif fmt == "json":
-        jsonl.read_json(decode(content, "the file"), "the file", collector, prefix=f"{where} ")
+        jsonl.read_json(member_text(content), "the file", collector, prefix=f"{where} ")
     else:
         plain.read_text(decode(content, "the file"), name, collector, where=where)
+
+
+def member_text(content, newline="\n"):
+    """A member's bytes as a text file (open_text), checked for UTF-8 before
+    any of it is read: a member that is not is one record error while the
+    other members are still read, so none of its records may be taken."""
+    return open_text(content, "the file", newline=newline, check_first=True)
 
 
 def member_name(info):

@@ -223,7 +223,12 @@ def read_member(content, name, where, collector):
     base = name.rsplit("/", 1)[-1]
     stem = base[: base.rfind(".")]
     author = None if stem == SHARED_FILE else stem
-    read_doccano(open_text(content, "the file"), collector, prefix=f"{where} ", file_author=author)
+    read_doccano(
+        open_text(content, "the file", check_first=True),
+        collector,
+        prefix=f"{where} ",
+        file_author=author,
+    )
 
 
 read_member.extensions = (".jsonl",)

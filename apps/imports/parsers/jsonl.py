@@ -34,51 +34,128 @@ def lines(source, collector=None):
         yield number, line
 
 
-def items(text, label, what, collector=None):
-    """The values of the JSON list that `text` holds, decoded one at a time,
-    so that no list of every record is ever built. Raises ImportFormatError,
-    as ``loads`` of the whole text would, when it is not JSON or not a list
-    (``what`` names its items in that message)."""
-    end = WHITESPACE.match(text, 0).end()
-    if text[end : end + 1] != "[":
-        # Not a list: the whole text, decoded, says what it is instead.
-        value = _whole(text, label)
+# How much text a JSON list's reader asks of its file at a time (characters).
+READ_SIZE = 1 << 16
+# A value that fails to decode this close to the end of what has been read
+# may only be cut off (a number, a literal or an escape split by the read):
+# read on before calling it an error.
+CUT_MARGIN = 16
+
+
+class _Window:
+    """A sliding window on a text file: the part of the text read and not
+    yet consumed, with how many characters and lines came before it, so an
+    error anywhere is placed by its line and column in the whole text."""
+
+    def __init__(self, source, label, read_size):
+        self.source = source
+        self.label = label
+        self.read_size = read_size
+        self.text = ""
+        self.at = 0  # position in self.text
+        self.dropped = 0  # characters of the file before self.text
+        self.lines = 0  # "\n" among them
+        self.line_start = 0  # file position just after the last of them
+        self.eof = False
+
+    def more(self, at_least=0):
+        """Read on (at least `at_least` characters, else READ_SIZE), dropping
+        what is consumed; False, and nothing moved, at the end of the file."""
+        if self.eof:
+            return False
+        piece = self.source.read(max(self.read_size, at_least))
+        if not piece:
+            self.eof = True
+            return False
+        gone = self.text[: self.at]
+        newlines = gone.count("\n")
+        if newlines:
+            self.lines += newlines
+            self.line_start = self.dropped + gone.rindex("\n") + 1
+        self.dropped += self.at
+        self.text = self.text[self.at :] + piece
+        self.at = 0
+        return True
+
+    def skip_space(self):
+        """Move past whitespace; the next character, or "" at the end of the file."""
+        while True:
+            self.at = WHITESPACE.match(self.text, self.at).end()
+            if self.at < len(self.text) or not self.more():
+                return self.text[self.at : self.at + 1]
+
+    def decode(self):
+        """Decode the value at the current position and move past it. A
+        value cut off by the end of what is read is read on, never decoded
+        from its part."""
+        while True:
+            try:
+                value, end = DECODER.raw_decode(self.text, self.at)
+            except json.JSONDecodeError as exc:
+                cut = exc.msg.startswith("Unterminated string") or (
+                    exc.pos >= len(self.text) - CUT_MARGIN
+                )
+                # Doubling what is read keeps a long record linear to read.
+                if cut and self.more(len(self.text) - self.at):
+                    continue
+                raise self.error(exc.msg, exc.pos) from None
+            except (ValueError, RecursionError) as exc:
+                # Huge integers, NaN, absurdly deep nesting.
+                raise _not_json(self.label, exc) from None
+            # A number ending near where the read ends may go on ("1" of
+            # "1E+2", "12" of "123"): decode it again with more text.
+            if end > len(self.text) - CUT_MARGIN and self.more():
+                continue
+            self.at = end
+            return value
+
+    def error(self, message, at):
+        """The refusal of a JSON error at `at` (in self.text), placed by its
+        line and column in the whole text."""
+        error = json.JSONDecodeError(message, self.text, at)
+        before = self.text.count("\n", 0, at)
+        error.pos = self.dropped + at
+        error.lineno = self.lines + before + 1
+        start = self.text.rfind("\n", 0, at) + 1 + self.dropped if before else self.line_start
+        error.colno = error.pos - start + 1
+        return _not_json(self.label, error)
+
+
+def items(source, label, what, collector=None, read_size=None):
+    """The values of the JSON list that a text file (parsers.open_text)
+    holds, decoded one at a time from a window that slides along the file,
+    so neither the whole text nor a list of every record is ever built.
+    Raises ImportFormatError, as ``loads`` of the whole text would, when it
+    is not JSON or not a list (``what`` names its items in that message)."""
+    window = _Window(source, label, read_size or READ_SIZE)
+    size = getattr(source, "size", 0)
+    if window.skip_space() != "[":
+        # Not a list: the whole value, decoded, says what it is instead.
+        value = window.decode()
+        if window.skip_space():
+            raise window.error("Extra data", window.at)
         raise ImportFormatError(
             f"{label} must hold a JSON list of {what}, got {describe_type(value)}"
         )
-    index = WHITESPACE.match(text, end + 1).end()
-    if text[index : index + 1] == "]":
-        index += 1
+    window.at += 1
+    if window.skip_space() == "]":
+        window.at += 1
     else:
         while True:
-            try:
-                value, index = DECODER.raw_decode(text, index)
-            except json.JSONDecodeError as exc:
-                raise _not_json(label, exc) from None
-            except (ValueError, RecursionError) as exc:
-                raise _not_json(label, exc) from None
-            if collector is not None:
-                collector.fraction = index / len(text)
+            value = window.decode()
+            if collector is not None and size:
+                collector.fraction = min(source.buffer.tell() / size, 1.0)
             yield value
-            index = WHITESPACE.match(text, index).end()
-            delimiter = text[index : index + 1]
-            index = WHITESPACE.match(text, index + 1).end()
+            delimiter = window.skip_space()
             if delimiter == "]":
+                window.at += 1
                 break
             if delimiter != ",":
-                raise _not_json(
-                    label, json.JSONDecodeError("Expecting ',' delimiter", text, index - 1)
-                )
-    rest = WHITESPACE.match(text, index).end()
-    if rest != len(text):
-        raise _not_json(label, json.JSONDecodeError("Extra data", text, rest))
-
-
-def _whole(text, label):
-    try:
-        return loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise _not_json(label, exc) from None
+                raise window.error("Expecting ',' delimiter", window.at)
+            window.at += 1
+            window.skip_space()
+    if window.skip_space():
+        raise window.error("Extra data", window.at)
 
 
 def _not_json(label, exc):
@@ -120,7 +197,8 @@ def read_jsonl(source, collector, prefix=""):
         collector.add(item, where)
 
 
-def read_json(text, label, collector, prefix=""):
-    """Add the records of a JSON list, one at a time; where is "record N"."""
-    for number, item in enumerate(items(text, label, "records", collector), start=1):
+def read_json(source, label, collector, prefix=""):
+    """Add the records of the JSON list a text file (parsers.open_text)
+    holds, one at a time; where is "record N"."""
+    for number, item in enumerate(items(source, label, "records", collector), start=1):
         collector.add(item, f"{prefix}record {number}")

@@ -232,9 +232,10 @@ def convert(task, where, collector):
     return record, _groups(task, where)
 
 
-def read_label_studio(text, label, collector):
-    """Add the tasks of a Label Studio JSON export, one at a time."""
-    for number, task in enumerate(items(text, label, "Label Studio tasks", collector), start=1):
+def read_label_studio(source, label, collector):
+    """Add the tasks of a Label Studio JSON export (a text file,
+    parsers.open_text), one at a time."""
+    for number, task in enumerate(items(source, label, "Label Studio tasks", collector), start=1):
         where = f"task {number}"
         converted = convert(task, where, collector)
         if converted is not None:
