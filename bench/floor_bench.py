@@ -3,20 +3,25 @@ served by gunicorn, for a baseline checkout and this one in the same run.
 
 Seeds one project (2,000 news-like documents, 500 of them annotated by two
 annotators with 10 spans each, so 500 wait for review), then serves the same
-database with gunicorn from each checkout in turn (`--baseline`: e.g. a
-`git worktree add --detach` of the previous commit) and measures, per endpoint:
+database with gunicorn from each checkout (`--baseline`: e.g. a `git worktree
+add --detach` of the previous commit), both served at once and measured in
+turn, so a change in the machine's load falls on both alike; per endpoint:
 
 - queries per request: the request run in a subprocess of that checkout,
   through Django's test client, counted with CaptureQueriesContext;
 - CPU ms per request: the gunicorn workers' user + system CPU time over
-  `--requests` sequential requests, divided by their number (client time
-  excluded), and the wall p50 as the client sees it;
+  `--requests` sequential requests (blocks of 10 to each checkout in turn),
+  divided by their number (client time excluded), and the wall p50 as the
+  client sees it;
 - a worker's resident memory after those requests;
 - concurrent reads: 8 client threads reading one document with its
-  annotations, with 1 and 2 gunicorn workers: reads/s and p95.
+  annotations, with 1 and 2 gunicorn workers: reads/s and p95 (the mean of
+  two rounds on each checkout, taken in turn).
 
 Every client is token-authenticated (`Authorization: Token …`). Settings are
-the test settings (fast password hashing, no HTTPS redirect), DEBUG off.
+the test settings (fast password hashing, no HTTPS redirect), DEBUG off. On
+PostgreSQL the seeded database is BENCH_TEST_DATABASE (or TEST_DATABASE_NAME;
+default floor_bench), made and dropped on DATABASE_URL's server.
 
     .venv/bin/python bench/floor_bench.py --baseline ../accord-previous
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
@@ -329,39 +334,65 @@ def request(port, method, path, token, body=None, headers=None):
     return answer.status, dict(answer.getheaders()), content
 
 
-def measure(server, world, n):
-    """{endpoint: (cpu ms per request, wall p50 ms, status)}."""
-    out = {}
+def measure(servers, world, n, block=10):
+    """{label: {endpoint: (cpu ms per request, wall p50 ms, status)}} of the
+    servers ({label: Server}, all up at once): per endpoint, blocks of
+    `block` requests to each in turn until each has had `n`, so a change in
+    the machine's load (other sessions) falls on every checkout alike."""
+    out = {label: {} for label in servers}
     for name, who, method, path, body, extra in endpoints(world):
         token = world["tokens"][who]
-        headers, previous = {}, None
-        if callable(body):
-            previous = json.loads(request(server.port, "GET", path, token)[2])
-        status, answer_headers, content = request(
-            server.port, method, path, token, body(previous) if callable(body) else body
-        )
-        if extra.get("etag") and "ETag" in answer_headers:
-            headers["If-None-Match"] = answer_headers["ETag"]
-        if callable(body):
-            previous = json.loads(content)
-        walls = []
-        cpu = server.workers_cpu()
-        for _ in range(n):
-            start = time.perf_counter()
-            status, _, content = request(
-                server.port,
-                method,
-                path,
-                token,
-                body(previous) if callable(body) else body,
-                headers,
+        cpu = dict.fromkeys(servers, 0.0)
+        walls = {label: [] for label in servers}
+        status = {}
+        for done in range(0, n, block):
+            for label, server in servers.items():
+                headers, previous = {}, None
+                if callable(body):
+                    # The servers share the database: the set's version as it is now.
+                    previous = json.loads(request(server.port, "GET", path, token)[2])
+                status[label], answer_headers, content = request(
+                    server.port, method, path, token, body(previous) if callable(body) else body
+                )
+                if extra.get("etag") and "ETag" in answer_headers:
+                    headers["If-None-Match"] = answer_headers["ETag"]
+                if callable(body):
+                    previous = json.loads(content)
+                start_cpu = server.workers_cpu()
+                for _ in range(min(block, n - done)):
+                    start = time.perf_counter()
+                    status[label], _, content = request(
+                        server.port,
+                        method,
+                        path,
+                        token,
+                        body(previous) if callable(body) else body,
+                        headers,
+                    )
+                    walls[label].append((time.perf_counter() - start) * 1000)
+                    if callable(body):
+                        previous = json.loads(content)
+                cpu[label] += server.workers_cpu() - start_cpu
+        for label in servers:
+            out[label][name] = (
+                cpu[label] * 1000 / n,
+                statistics.median(walls[label]),
+                status[label],
             )
-            walls.append((time.perf_counter() - start) * 1000)
-            if callable(body):
-                previous = json.loads(content)
-        cpu = (server.workers_cpu() - cpu) * 1000 / n
-        out[name] = (cpu, statistics.median(walls), status)
     return out
+
+
+def alternate_reads(servers, world, per_thread, rounds=2):
+    """{label: (reads/s, p95 ms)}: concurrent_reads on each server in turn,
+    `rounds` times, `per_thread` reads per thread in all."""
+    found = {label: [] for label in servers}
+    for _ in range(rounds):
+        for label, server in servers.items():
+            found[label].append(concurrent_reads(server, world, per_thread=per_thread // rounds))
+    return {
+        label: (statistics.mean(r for r, _ in runs), statistics.mean(p for _, p in runs))
+        for label, runs in found.items()
+    }
 
 
 def concurrent_reads(server, world, threads=8, per_thread=60):
@@ -405,7 +436,11 @@ def main():
     scratch = Path(tempfile.mkdtemp(prefix="floor-bench-"))
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        name = os.environ.get("TEST_DATABASE_NAME", "floor_bench")
+        # Its own name (BENCH_TEST_DATABASE, or TEST_DATABASE_NAME), so runs
+        # beside each other do not share one.
+        name = os.environ.get("BENCH_TEST_DATABASE") or os.environ.get(
+            "TEST_DATABASE_NAME", "floor_bench"
+        )
         os.environ["TEST_DATABASE_NAME"] = name
         served_url = url.rsplit("/", 1)[0] + "/" + name
     else:
@@ -429,7 +464,7 @@ def main():
             "DEBUG": "false",
         }
         env.pop("TEST_DATABASE_NAME", None)
-        queries, timings, reads, memory = {}, {}, {}, {}
+        queries, reads = {}, {}
         for label, tree in trees.items():
             found = subprocess.run(
                 [
@@ -447,23 +482,30 @@ def main():
                 check=True,
             )
             queries[label] = json.loads(found.stdout.strip().splitlines()[-1])
-            server = Server(tree, 1, env)
-            try:
-                timings[label] = measure(server, world, args.requests)
-                memory[label] = server.workers_rss_mib()
-                reads[label, 1] = concurrent_reads(server, world, per_thread=args.reads)
-            finally:
+        # Both checkouts served at once and measured in turn (measure,
+        # alternate_reads): the other sessions' load falls on both alike.
+        servers = {label: Server(tree, 1, env) for label, tree in trees.items()}
+        try:
+            timings = measure(servers, world, args.requests)
+            memory = {label: server.workers_rss_mib() for label, server in servers.items()}
+            for label, found in alternate_reads(servers, world, args.reads).items():
+                reads[label, 1] = found
+        finally:
+            for server in servers.values():
                 server.stop()
-            server = Server(tree, 2, env)
-            try:
+        servers = {label: Server(tree, 2, env) for label, tree in trees.items()}
+        try:
+            for server in servers.values():
                 concurrent_reads(server, world, per_thread=5)  # both workers warm
-                reads[label, 2] = concurrent_reads(server, world, per_thread=args.reads)
-            finally:
+            for label, found in alternate_reads(servers, world, args.reads).items():
+                reads[label, 2] = found
+        finally:
+            for server in servers.values():
                 server.stop()
         print(
             f"database: {connection.vendor}; {args.docs} documents, {args.annotated} with two "
-            f"10-span sets; {args.requests} sequential requests per row; CPU = gunicorn "
-            "workers' user+system time per request"
+            f"10-span sets; {args.requests} sequential requests per row and checkout, in "
+            "blocks of 10 taken in turn; CPU = gunicorn workers' user+system time per request"
         )
         print(f"{'endpoint':42} {'queries':>9} {'CPU ms':>13} {'wall p50 ms':>13}  status")
         print(f"{'':42} {'base→this':>9} {'base → this':>13} {'base → this':>13}")

@@ -8,6 +8,8 @@ three queries for any number of sets.
 """
 
 from collections import defaultdict
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -520,11 +522,14 @@ def load_contents(sets, chunk_size=None):
         span_rows, stance_rows, category_rows = (
             rows.iterator(chunk_size=chunk_size) for rows in (span_rows, stance_rows, category_rows)
         )
-    sid = {}  # span key -> sid; a stance's spans are its own set's, as every write makes them
-    for row in span_rows:
-        contents[row[0]].spans.append(row)
-        sid[row[1]] = row[2]
+    # The rows come in set order: one extend per set, not an append per span.
+    for set_id, rows in groupby(span_rows, itemgetter(0)):
+        contents[set_id].spans.extend(rows)
+    sid = None  # span key -> sid, made at the first stance (most sets have none)
     for set_id, stance, holder, target, polarity, cue, concept in stance_rows:
+        if sid is None:
+            # A stance's spans are its own set's, as every write makes them.
+            sid = {row[1]: row[2] for held in contents.values() for row in held.spans}
         contents[set_id].stances.append(
             (
                 set_id,

@@ -5,9 +5,12 @@ from functools import partial
 
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.db.models.query import ValuesIterable
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.utils.urls import replace_query_param
+
+from apps.projects.prepared import values_rows
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -133,6 +136,14 @@ class KeysetPagination(CursorPagination):
         """Whether the cursor is among the rows with a value (first segment)."""
         return self.field is None or position["value"] is not None
 
+    @staticmethod
+    def _rows(queryset):
+        # A `.values()` page is read as the prepared queries read (values_rows:
+        # the same dicts, a timestamp and a JSON object parsed for less).
+        if queryset._iterable_class is ValuesIterable:
+            return values_rows(queryset)
+        return list(queryset)
+
     def _after(self, queryset, position, limit):
         rows = []
         for with_value, segment in self._segments(queryset):
@@ -142,7 +153,7 @@ class KeysetPagination(CursorPagination):
                     continue  # the cursor is already among the nulls
                 if with_value == in_values:
                     segment = self._past(segment, position["value"], position["id"], False)
-            rows += list(self._ordered(segment, with_value, False)[: limit - len(rows)])
+            rows += self._rows(self._ordered(segment, with_value, False)[: limit - len(rows)])
             if len(rows) >= limit:
                 break
         return rows
@@ -155,7 +166,7 @@ class KeysetPagination(CursorPagination):
                 continue  # the nulls come after the cursor
             if with_value == in_values:
                 segment = self._past(segment, position["value"], position["id"], True)
-            rows += list(self._ordered(segment, with_value, True)[: limit - len(rows)])
+            rows += self._rows(self._ordered(segment, with_value, True)[: limit - len(rows)])
             if len(rows) >= limit:
                 break
         return rows

@@ -210,3 +210,34 @@ def test_visible_set_rows_are_the_visibility_rule(users, project):
             sights.add(tuple(row["kind"] + str(row["author__username"]) for row in found))
     # Reviewers see gold, blind annotators only their own and predictions.
     assert len(sights) == 4
+
+
+def test_values_rows_are_the_orms_dicts_timestamps_and_json_included(users, project):
+    from apps.projects.prepared import values_rows
+
+    meta = {"k": [1, "é", 2.5, None], "big": 2**70, "neg": -(2**63) - 1, "n": {"x": True}}
+    make_document(project, "a", meta=meta, published=datetime.date(2024, 5, 1))
+    make_document(project, "b", meta={"digits": "1234567890123456789012"})
+    make_document(project, "c")
+    queryset = Document.objects.filter(project=project).order_by("id").values(*DOCUMENT_FIELDS)
+    expected = list(queryset)
+    rows = values_rows(queryset)
+    assert rows == expected
+    assert [list(row) for row in rows] == [list(row) for row in expected]  # names in order
+    # The same values and types: an integer past 64 bits stays an int (orjson
+    # would read it as a float), a timestamp is aware with Django's own UTC.
+    assert type(rows[0]["meta"]["big"]) is int and rows[0]["meta"] == meta
+    for row, orm in zip(rows, expected, strict=True):
+        assert row["created_at"].tzinfo is orm["created_at"].tzinfo is datetime.UTC
+    assert values_rows(queryset.all()[1:2]) == expected[1:2]
+    assert values_rows(Document.objects.filter(pk__in=[]).values("id")) == []
+
+
+def test_a_list_parameter_is_checked_as_a_whole(project):
+    docs = [make_document(project, f"d{i}").pk for i in range(3)]
+    prepared = PreparedValues(_of_documents, "document_ids", lists=("document_ids",))
+    # Ids out of range are dropped, the others still read.
+    assert prepared.tuples(document_ids=[docs[2], 2**63, -(2**63) - 1]) == [(docs[2],)]
+    assert prepared.tuples(document_ids=tuple(docs)) == [(pk,) for pk in docs]
+    with pytest.raises(TypeError, match="not bool"):
+        prepared.rows(document_ids=[docs[0], True])
