@@ -33,10 +33,11 @@ class DocumentSerializer(serializers.Serializer):
     last_activity = serializers.DateTimeField(
         allow_null=True, help_text="When any set of the document last changed."
     )
+    # Not read_only: drf-spectacular lists every read-only field as required,
+    # and annotators' answers leave this one out.
     uncertainty = serializers.FloatField(
         allow_null=True,
         required=False,
-        read_only=True,
         help_text="Reviewers and owners only: the most recent recommender model's "
         "uncertainty on the document (higher: less sure; the order of "
         "`assignment_order: uncertain`), null before any model scored it.",
