@@ -2,9 +2,11 @@
 auto-merge, accept and reopen.
 
 Every write goes through `write_gold`: validation against the text and schema
-(annotations' validate_set), the version check of annotations' replace_set
-(a conditional UPDATE, so two reviewers can never both win), and the decision
-records of what changed, all in one transaction.
+(annotations' validate_set), the document's row lock that accept and reopen
+take too (so whether it is adjudicated is decided by the write, not by an
+earlier read), the version check of annotations' replace_set (a conditional
+UPDATE, so two reviewers can never both win), and the decision records of
+what changed, all in one transaction.
 """
 
 from dataclasses import dataclass
@@ -121,14 +123,28 @@ def gold_set_of(document, user):
     return gold
 
 
-def _check_open(review):
-    adjudicated = (
-        Document.objects.filter(pk=review.document.pk)
+def _gold_version(document_id):
+    """The gold set's version as stored now (1 while there is none)."""
+    gold = AnnotationSet.objects.filter(document_id=document_id, kind=AnnotationSet.Kind.GOLD)
+    return gold.values_list("version", flat=True).first() or 1
+
+
+def _lock_open(document_id):
+    """Lock the document's row until the transaction ends, and raise Frozen
+    if it is adjudicated. Accept and reopen take the same lock, so the write
+    itself decides: of a gold write and an accept at once, the one that
+    comes second gets the answer it would get in turn, Frozen, never a
+    gold write on an accepted document. (The views' earlier checks only
+    answer sooner.)"""
+    # order_by(): no ordering, so FOR UPDATE locks this one row and joins nothing.
+    adjudicated = list(
+        Document.objects.select_for_update()
+        .filter(pk=document_id)
+        .order_by()
         .values_list("adjudicated_at", flat=True)
-        .first()
     )
-    if adjudicated is not None:
-        raise Frozen(current_version(review))
+    if adjudicated and adjudicated[0] is not None:
+        raise Frozen(_gold_version(document_id))
 
 
 def write_gold(review, project, user, new_gold, version, decisions, schema=None):
@@ -144,7 +160,7 @@ def write_gold(review, project, user, new_gold, version, decisions, schema=None)
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
-        _check_open(review)
+        _lock_open(document.pk)
         gold = review.gold_set or gold_set_of(document, user)
         new_version = replace_set(gold, version, clean, schema.label_ids)
         created = Decision.objects.bulk_create(
@@ -285,14 +301,19 @@ def reverse(review, project, user, decision, rationale):
         # not the request, is in the way.
         raise Conflict(exc.message, version=current_version(review)) from exc
     with transaction.atomic():
-        new_version, _ = write_gold(
-            review, project, user, new_gold, current_version(review), decisions=[]
-        )
+        # The conditional UPDATE first: of two reversals at once the second
+        # waits on the decision's row and then finds it reversed, the answer
+        # it would get in turn (rolled back if the gold write fails).
         updated = Decision.objects.filter(pk=decision.pk, reversed_at=None).update(
             reversed_at=timezone.now(), reversed_by=user, reversal_rationale=rationale
         )
         if not updated:
-            raise Conflict("This decision was already reversed.", version=current_version(review))
+            raise Conflict(
+                "This decision was already reversed.", version=_gold_version(decision.document_id)
+            )
+        new_version, _ = write_gold(
+            review, project, user, new_gold, current_version(review), decisions=[]
+        )
     return new_version
 
 
@@ -346,9 +367,7 @@ def accept(document, user, reason=""):
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.adjudicated_at is not None:
-            gold = AnnotationSet.objects.filter(document=document, kind=AnnotationSet.Kind.GOLD)
-            version = gold.values_list("version", flat=True).first() or 1
-            raise Frozen(version, "This document is already adjudicated.")
+            raise Frozen(_gold_version(document.pk), "This document is already adjudicated.")
         gold = gold_set_of(document, user)
         now = timezone.now()
         AnnotationSet.objects.filter(pk=gold.pk).update(

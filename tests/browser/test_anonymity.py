@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from apps.datasets.releases import build_release, create_release
 from apps.projects.models import Job
+from tests.browser.following import FOLLOWED
 from tests.builders import (
     annotate,
     make_document,
@@ -137,7 +138,7 @@ def test_a_reviewer_follows_a_release_with_names_to_ready(page, live_server, ano
     build_release(job, release.pk)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, progress=1.0)
     # Read again from the list, not from the detail a reviewer may not open.
-    expect(row).to_have_attribute("data-status", "ready", timeout=10000)
+    expect(row).to_have_attribute("data-status", "ready", **FOLLOWED)
     expect(row).not_to_contain_text("Progress unavailable")
     expect(page.locator(f"tr[data-release-more='{release.pk}']")).to_contain_text(
         "only an owner may open"

@@ -13,6 +13,7 @@ from apps.datasets.models import Release, ReleaseFile
 from apps.datasets.releases import build_release
 from apps.documents.models import Document
 from apps.projects.models import Job
+from tests.browser.following import FOLLOWED
 from tests.builders import (
     add_set,
     annotate,
@@ -154,7 +155,7 @@ def test_owner_builds_a_release_and_downloads_a_file_matching_its_sha256(
     page.click("#build-release")
 
     row = page.locator("#release-rows tr[data-release]")
-    expect(row).to_have_attribute("data-status", "ready", timeout=10000)
+    expect(row).to_have_attribute("data-status", "ready", **FOLLOWED)
     release = Release.objects.get()
     assert row.get_attribute("data-release") == str(release.pk)
     expect(row.locator(".release-name")).to_have_text("v1.0 <b>draft</b>")  # text, not markup
@@ -221,7 +222,7 @@ def test_a_release_in_progress_shows_its_jobs_progress_until_ready(
     # The job finishes as run_job would finish it; the page follows by polling.
     build_release(job, release.pk)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, progress=1.0)
-    expect(row).to_have_attribute("data-status", "ready", timeout=10000)
+    expect(row).to_have_attribute("data-status", "ready", **FOLLOWED)
     expect(row.locator("progress")).to_have_count(0)
     page.click(f"#release-{release.pk} > summary")
     expect(page.locator(f"#release-{release.pk} table.files tbody tr")).to_have_count(4)
@@ -347,7 +348,7 @@ def test_a_release_of_the_claims_takes_a_window_and_concepts(
     page.select_option("#r-concepts", label="International law")
     page.click("#build-release")
     row = page.locator("#release-rows tr[data-release]")
-    expect(row).to_have_attribute("data-status", "ready", timeout=10000)
+    expect(row).to_have_attribute("data-status", "ready", **FOLLOWED)
     release = Release.objects.get()
     assert release.claims_window == {
         "start": "2024-01-01",

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from apps.documents.models import Document
 from apps.projects.models import Job, JobFile, Label
+from tests.browser.following import FOLLOWED
 from tests.browser.serving import between_requests
 from tests.builders import make_document, open_page
 
@@ -62,13 +63,6 @@ def run_worker():
     )
     with between_requests():
         worker.run()
-
-
-# follow.js reads a job that does not change less and less often, at most
-# every 6 s (Backoff's max): a change made outside the page (a worker ran, a
-# row was updated) may take that long, plus the read, to show. Playwright's
-# default of 5 s was shorter, so a worker that came late failed the test.
-FOLLOWED = {"timeout": 6000 + 4000}
 
 
 def quiet_until_the_longest_wait(page):

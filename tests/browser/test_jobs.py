@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from apps.projects.jobs import start_job
 from apps.projects.models import Job
+from tests.browser.following import FOLLOWED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +60,7 @@ def test_the_jobs_page_follows_a_running_job_to_its_end(
 
     # The worker reports progress: the bar moves by itself.
     Job.objects.filter(pk=job.pk).update(progress=0.6, heartbeat_at=timezone.now())
-    expect(bar(page, job)).to_have_attribute("aria-valuenow", "60")
+    expect(bar(page, job)).to_have_attribute("aria-valuenow", "60", **FOLLOWED)
     expect(row.locator(".pct")).to_have_text("60%")
     screenshot = screenshot_path("jobs.png")
     page.screenshot(path=str(screenshot), full_page=True)
@@ -72,7 +73,7 @@ def test_the_jobs_page_follows_a_running_job_to_its_end(
         finished_at=timezone.now(),
     )
     expect(row).to_contain_text("Done")
-    expect(row).to_contain_text("documents: 12 · spans: 40")
+    expect(row).to_contain_text("documents: 12 · spans: 40", **FOLLOWED)
     expect(page.locator("body")).to_have_attribute("data-polling", "false")
     expect(page.locator("#jobs-state")).to_have_text("2 jobs")
     assert page.evaluate("window.notReloaded") is True
