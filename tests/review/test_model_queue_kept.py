@@ -6,7 +6,10 @@ between, the rows are what the model's spans and the submitted sets say now,
 and the queue is in the order computed from scratch. Writes cost the same
 queries however many documents they touch; a page of the queue too."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -286,3 +289,18 @@ def test_a_page_by_the_model_is_a_walk_of_its_index(users):
         cursor.execute("SET LOCAL enable_seqscan = on")
     assert "model_disagreement_queue" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_manage_rescore_repairs_the_models_rows(project, users):
+    d0, d1 = annotated(project, users, 2)
+    doc = document(project, "one set")
+    annotate(doc, users["ana"], [span_at("s1", MOSCOW)])
+    predict(project, {d0: [RODRIGUEZ], d1: [MOSCOW], doc: [MOSCOW]})
+    kept = sorted(ModelDisagreement.objects.values_list("document_id", "score", "reviewable"))
+    ModelDisagreement.objects.update(score=0.5)
+    ModelDisagreement.objects.filter(document=doc).delete()
+    call_command("rescore", stdout=io.StringIO())
+    assert (
+        sorted(ModelDisagreement.objects.values_list("document_id", "score", "reviewable")) == kept
+    )
+    assert_kept(project)
