@@ -21,7 +21,7 @@ from apps.review import gold as review_gold
 from apps.review.agreement import model_disagreement
 from apps.review.loading import prediction_spans, submitted_sets
 from apps.review.models import ModelDisagreement
-from apps.review.queue import review_queue
+from apps.review.queue import model_source, review_queue
 from tests.builders import add_prediction, annotate, make_project, span_at
 from tests.imports.test_import_destinations import send, two_annotators
 
@@ -304,3 +304,34 @@ def test_manage_rescore_repairs_the_models_rows(project, users):
         sorted(ModelDisagreement.objects.values_list("document_id", "score", "reviewable")) == kept
     )
     assert_kept(project)
+
+
+@pytest.mark.postgres
+def test_the_default_model_is_read_off_the_newest_prediction_sets_index(users):
+    project = make_project(users, name="Newest", annotators_per_document=1)
+    docs = Document.objects.bulk_create(
+        Document(project=project, external_id=f"d{i}", text="Moscow spoke.") for i in range(40)
+    )
+    AnnotationSet.objects.bulk_create(
+        AnnotationSet(
+            document=d,
+            kind=AnnotationSet.Kind.PREDICTION,
+            source=f"m{i % 3}",
+            status=AnnotationSet.Status.SUBMITTED,
+        )
+        for i, d in enumerate(docs)
+    )
+    newest = AnnotationSet.objects.order_by("-updated_at", "-id").values_list("source").first()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE annotations_annotationset")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        with CaptureQueriesContext(connection) as ctx:
+            assert (model_source(project),) == newest
+        (sql,) = [q["sql"] for q in ctx.captured_queries]
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET LOCAL enable_sort = on")
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    assert "set_prediction_newest" in plan, plan
+    assert "Sort" not in plan, plan
