@@ -75,13 +75,16 @@ def drop_trigger(apps, schema_editor):
         schema_editor.execute(sql)
 
 
+def empty(apps, schema_editor):
+    apps.get_model("review", "ModelDisagreement").objects.all().delete()
+
+
 def compute_all(apps, schema_editor):
     """Every prediction set's row, as review.queue.refresh_model_scores
     writes it (its queries as of this migration)."""
     AnnotationSet = apps.get_model("annotations", "AnnotationSet")
     Span = apps.get_model("annotations", "Span")
     ModelDisagreement = apps.get_model("review", "ModelDisagreement")
-    ModelDisagreement.objects.all().delete()
     predictions = AnnotationSet.objects.filter(kind="prediction").order_by("document_id")
     documents = sorted(set(predictions.values_list("document_id", flat=True)))
     for first in range(0, len(documents), CHUNK):
@@ -147,7 +150,10 @@ class Migration(migrations.Migration):
             name="reviewable",
             field=models.BooleanField(default=False),
         ),
-        migrations.RunPython(compute_all, migrations.RunPython.noop),
+        # Emptied first, filled last: on PostgreSQL, rows written in this
+        # transaction leave foreign-key checks pending, under which the
+        # table cannot be altered.
+        migrations.RunPython(empty, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="modeldisagreement",
             name="project",
@@ -170,4 +176,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(create_trigger, drop_trigger),
+        migrations.RunPython(compute_all, migrations.RunPython.noop),
     ]
