@@ -75,7 +75,7 @@ def refresh_model_scores(documents):
     none for a source whose set is gone. Called inside the transaction of
     every write that changes them: prediction sets written, replaced or
     deleted (the signal prediction_sets_changed), submitted sets changing
-    (rescore, routing). Six queries per RESCORE_CHUNK documents, two when
+    (rescore, routing). Five queries per RESCORE_CHUNK documents, two when
     none has a prediction set."""
     ids = sorted(set(documents))
     for first in range(0, len(ids), RESCORE_CHUNK):
