@@ -20,7 +20,12 @@ filters, serialisation), it prints the median of:
   that bulk setup and once it is written out (settle: CHECKPOINT), with
   next's pick alone rolled back and committed (a claim's commit waits for
   the WAL to reach the disk, which a disk still writing the setup slows);
-- `review/queue/?sort=model`, with 300 to review and with 90% waiting.
+- `review/queue/?sort=model`, with 300 to review and with 90% waiting,
+  every one with a prediction set of one model (MODEL): the 300 written by
+  pre-annotation's write_predictions, the 90% in bulk with their scores'
+  rows; its page alone ("stored") beside the previous revision's read of it
+  ("previous": scores checked for staleness, then the whole queue joined and
+  sorted), on the same rows.
 
 Beside each path the old one runs in the same database, the baseline: the
 query shape before this change (COALESCE(annotators_wanted, k), `UPPER(text)
@@ -58,7 +63,7 @@ import time
 import common  # sets Django up: keep it before Django and apps imports
 from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from rest_framework.test import APIClient
@@ -81,8 +86,12 @@ from apps.documents.models import (
 from apps.documents.search import fill_search
 from apps.imports.parsers import parse
 from apps.imports.store import import_records
+from apps.mentions.preannotate import write_predictions
 from apps.projects.models import Label, Membership, Project, Role
-from apps.review.queue import queue_documents
+from apps.review.agreement import model_disagreement
+from apps.review.loading import prediction_spans, submitted_sets
+from apps.review.models import ModelDisagreement
+from apps.review.queue import queue_documents, review_queue
 
 FILE = 10_000  # documents per imported file
 K = 3
@@ -93,6 +102,9 @@ PAGE = 100
 # documents (fewer at 10k), their sets SPANS spans each.
 EXPORT_DOCS = 20_000
 SPANS = 6
+# The prediction source of every document in the queue: the REVIEWED ones
+# through write_predictions, the 90% taken in bulk with their scores.
+MODEL = "ner"
 # Words put into the articles at a known rate, and one that is nowhere.
 COMMON, MIDDLE, RARE, ABSENT = "minister", "caracas", "zelenskyy", "qwxzyvk"
 RATES = {COMMON: 2, MIDDLE: 30, RARE: 1000}  # one document in n
@@ -248,6 +260,15 @@ def annotate_some(project, annotators, rng):
             replace_set(aset, aset.version, clean, schema.label_ids)
             aset.refresh_from_db()
             submit_set(aset)
+    # A model's prediction set on each, through pre-annotation's write path
+    # (which scores them against the sets above): sort=model has a source.
+    predicted = {}
+    for document in list(documents)[:REVIEWED]:
+        spans = [{"id": "p0", "start": 0, "end": document.text.find(" "), "label": "GPE"}]
+        clean, errors = schema.validate(document.text, {"spans": spans}, True)
+        assert not errors, errors
+        predicted[document.pk] = clean
+    write_predictions(project, MODEL, predicted, schema.label_ids)
 
 
 def timed(fn, repeat):
@@ -304,6 +325,72 @@ def queue_rows(reviewable, count=None):
         return count() if count else reviewable.count(), list(rows.values("id")[:50])
 
     return queue
+
+
+def previous_model_queue(project, source):
+    """sort=model's page as the previous revision read it (rows only), its
+    code verbatim: every read first looked for documents of the queue whose
+    cached score was missing or stale (another count of submitted sets,
+    another version of the prediction set) and scored those, then joined
+    the scores to the whole queue and sorted it."""
+
+    def prediction_version():
+        sets = AnnotationSet.objects.filter(
+            document=OuterRef("pk"), kind=AnnotationSet.Kind.PREDICTION, source=source
+        ).values("version")[:1]
+        return Coalesce(Subquery(sets), Value(0))
+
+    def refresh(documents):
+        fresh = ModelDisagreement.objects.filter(
+            document=OuterRef("pk"),
+            source=source,
+            sets=OuterRef("submitted_count"),
+            prediction_version=OuterRef("predicted_version"),
+        )
+        stale = (
+            documents.annotate(predicted_version=prediction_version())
+            .filter(~Exists(fresh))
+            .order_by()
+        )
+        rows = list(stale.values_list("id", "submitted_count", "predicted_version"))
+        if not rows:
+            return 0
+        ids = stale.values("pk")
+        sets = submitted_sets(ids)
+        predicted = prediction_spans(ids, [source])
+        return [
+            (doc, model_disagreement(predicted.get(doc, {}).get(source, []), sets.get(doc, {})))
+            for doc, _, version in rows
+            if version
+        ]
+
+    def queue():
+        documents = queue_documents(project)
+        refresh(documents)
+        rows = documents.annotate(
+            model=FilteredRelation(
+                "model_disagreements", condition=Q(model_disagreements__source=source)
+            ),
+            model_disagreement=F("model__score"),
+        ).order_by(F("model_disagreement").desc(nulls_last=True), "id")
+        return list(rows.values("id", "model_disagreement")[:50])
+
+    return queue
+
+
+def model_shapes(project, repeat):
+    """(today's, the previous revision's) median ms of sort=model's page of
+    50, rows only: review_queue's ModelQueue and previous_model_queue, the
+    same rows (checked). The previous one runs rolled back: were anything
+    stale, it would store scores."""
+    today = lambda: review_queue(project, "model", MODEL).values("id", "model_disagreement")[:50]  # noqa: E731
+    previous = previous_model_queue(project, MODEL)
+    got = []
+    rolled_back(lambda: got.append(previous()))()
+    assert [(r["id"], r["model_disagreement"]) for r in today()] == [
+        (r["id"], r["model_disagreement"]) for r in got[0]
+    ]
+    return timed(today, repeat)[0], timed(rolled_back(previous), repeat)[0]
 
 
 def next_rows(project, user, open_, order="id"):
@@ -502,6 +589,24 @@ def take_most(project, share, annotators, labels):
             f" WHERE s.id >= %s AND d.id <= %s",
             [*labels, first_set, with_spans],
         )
+        # A prediction set of MODEL on each, and its row as
+        # refresh_model_scores leaves it (a made-up score: what the queue
+        # reads is the row); the counts below put them in the queue, and
+        # the trigger their rows' `reviewable`.
+        cursor.execute(
+            f"INSERT INTO {aset} (document_id, kind, author_id, source, status, version,"
+            " created_at, updated_at, submitted_at, rejected_predictions)"
+            f" SELECT d.id, 'prediction', NULL, %s, 'submitted', 1, %s, %s, NULL, '[]'"
+            f" FROM {doc} d WHERE d.project_id = %s AND d.id < %s AND d.annotator_count = 0",
+            [MODEL, now, now, project.pk, cutoff],
+        )
+        cursor.execute(
+            f"INSERT INTO {ModelDisagreement._meta.db_table} (document_id, project_id, source,"
+            " score, sets, prediction_version, reviewable, computed_at)"
+            f" SELECT d.id, d.project_id, %s, (d.id %% 97) / 97.0, %s, 1, false, %s"
+            f" FROM {doc} d WHERE d.project_id = %s AND d.id < %s AND d.annotator_count = 0",
+            [MODEL, K, now, project.pk, cutoff],
+        )
         cursor.execute(
             f"UPDATE {doc} SET annotator_count = %s, submitted_count = %s,"
             f" last_submitted_at = %s, last_activity = %s"
@@ -534,6 +639,13 @@ def give_back(project, annotators, taken):
         )
         cursor.execute(f"DELETE FROM {span} WHERE set_id IN (SELECT id FROM {aset} WHERE {mine})")
         cursor.execute(f"DELETE FROM {aset} WHERE {mine}")
+        predicted = f"id >= {int(first_set)} AND kind = 'prediction'"
+        cursor.execute(
+            f"DELETE FROM {ModelDisagreement._meta.db_table} WHERE source = %s AND document_id IN"
+            f" (SELECT document_id FROM {aset} WHERE {predicted})",
+            [MODEL],
+        )
+        cursor.execute(f"DELETE FROM {aset} WHERE {predicted}")
         if search:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(search)
@@ -676,6 +788,7 @@ def measure(project, corpus, people, size, repeat):
         "queue sort=model",
         lambda: get(reviewing, base + "review/queue/", {"sort": "model"}),
         n=max(3, repeat // 3),
+        shapes=model_shapes(project, max(3, repeat // 3)),
     )
     taken = take_most(project, 0.9, annotators, labels)
     # As the bench measured before settle(): straight after the bulk setup.
@@ -697,6 +810,7 @@ def measure(project, corpus, people, size, repeat):
         "queue sort=model, 90% taken",
         lambda: get(reviewing, base + "review/queue/", {"sort": "model"}),
         n=max(3, repeat // 3),
+        shapes=model_shapes(project, max(3, repeat // 3)),
     )
     concurrent_done = next_concurrent(crowd, next_url, per_thread=3)
     exported = export_rate(reviewing, base + "export/", max(3, repeat // 3))

@@ -16,6 +16,7 @@ from django.test import Client
 from apps.annotations.assignment import claim
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows, replace_set, submit_set
+from apps.annotations.signals import prediction_sets_changed
 from apps.annotations.validation import clean_rejections
 from apps.datasets.models import Release
 from apps.documents.models import Document
@@ -212,7 +213,8 @@ def _a_reviewer(project):
 
 def add_prediction(document, source="model", spans=(), stances=(), categories=()):
     """A prediction set, stored as the importers and pre-annotation store one:
-    submitted at once, rows in bulk; its spans may carry a ``score``."""
+    submitted at once, rows in bulk, the signal that its document's model
+    scores follow; its spans may carry a ``score``."""
     clean, label_ids = _clean(document, spans, stances, categories, scores=True)
     aset = AnnotationSet.objects.create(
         document=document,
@@ -221,6 +223,7 @@ def add_prediction(document, source="model", spans=(), stances=(), categories=()
         status=AnnotationSet.Status.SUBMITTED,
     )
     insert_rows([(aset.pk, clean)], label_ids)
+    prediction_sets_changed.send(sender=AnnotationSet, document_ids=[document.pk])
     return aset
 
 

@@ -63,7 +63,18 @@ class AnnotationSet(models.Model):
                 name="set_annotator_has_author",
             ),
         ]
-        indexes = [models.Index(fields=["author", "status"])]
+        indexes = [
+            models.Index(fields=["author", "status"]),
+            # The review queue's default model (review.queue.model_source):
+            # the newest prediction set, read off the end of this index,
+            # not found by sorting all of them (314 ms at 180,000).
+            models.Index(
+                F("updated_at").desc(),
+                F("id").desc(),
+                condition=Q(kind="prediction"),
+                name="set_prediction_newest",
+            ),
+        ]
 
     def __str__(self):
         who = self.author or self.source or self.kind

@@ -26,7 +26,7 @@ from apps.projects.queries import AnyOf
 
 from .models import AnnotationSet, SetCategory, Span, Stance
 from .pseudonyms import document_names
-from .signals import annotator_set_submitted
+from .signals import annotator_set_submitted, prediction_sets_changed
 from .validation import Schema, validate_set
 from .visibility import OWN_SETS, SIGHTS, restrict, sight_of
 
@@ -207,7 +207,8 @@ def delete_sets(sets):
     """Delete prediction sets, given as ``[(set_id, document_id), ...]``, with
     their content, and bring their documents' sort keys up to date.
 
-    Prediction sets only: an annotator's set is counted in its document
+    Prediction sets only (their documents' model scores follow:
+    prediction_sets_changed): an annotator's set is counted in its document
     (`annotator_count`, `submitted_count`) and a gold set adjudicates it,
     neither of which this keeps, so any other kind is refused (ValueError)
     before anything is deleted."""
@@ -219,7 +220,9 @@ def delete_sets(sets):
         raise ValueError("delete_sets deletes prediction sets only")
     clear_contents(ids)
     AnnotationSet.objects.filter(pk__in=ids).delete()
-    refresh_sort_keys(Document.objects.filter(pk__in={document for _, document in sets}))
+    documents = {document for _, document in sets}
+    refresh_sort_keys(Document.objects.filter(pk__in=documents))
+    prediction_sets_changed.send(sender=AnnotationSet, document_ids=documents)
 
 
 def _insert_spans(sets, label_ids, copy):

@@ -21,3 +21,9 @@ gold_sets_imported = Signal()
 # store, counters.recount); review stores their scores again. Keyword
 # argument: document_ids.
 submitted_sets_changed = Signal()
+
+# Sent inside the transaction by writers of prediction sets (annotations'
+# delete_sets, mentions' write_predictions, imports' store) once they have
+# written, replaced or deleted some: review stores the documents' model
+# disagreement again. Keyword argument: document_ids.
+prediction_sets_changed = Signal()

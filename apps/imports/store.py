@@ -17,7 +17,11 @@ from django.utils import timezone
 from apps.actors.models import Concept
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, insert_rows
-from apps.annotations.signals import gold_sets_imported, submitted_sets_changed
+from apps.annotations.signals import (
+    gold_sets_imported,
+    prediction_sets_changed,
+    submitted_sets_changed,
+)
 from apps.annotations.validation import validate_set
 from apps.documents.models import METADATA_FIELDS, Document, shuffle_seed
 from apps.documents.search import vectors_later
@@ -420,7 +424,11 @@ class ImportRun:
             self.sets_made[set_plan.kind] += 1
         scored = {d for d, p, _ in rows if p.kind == AnnotationSet.Kind.ANNOTATOR}
         if scored:
+            # Their model scores too, when they also have a prediction set.
             submitted_sets_changed.send(sender=AnnotationSet, document_ids=scored)
+        predicted = {d for d, p, _ in rows if p.kind == AnnotationSet.Kind.PREDICTION} - scored
+        if predicted:
+            prediction_sets_changed.send(sender=AnnotationSet, document_ids=predicted)
         gold = [(document_id, clean) for document_id, p, clean in rows if p.kind == GOLD]
         if gold:
             gold_sets_imported.send(sender=AnnotationSet, sets=gold, user_id=user.pk)

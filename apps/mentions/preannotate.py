@@ -32,6 +32,7 @@ from apps.actors.suggesters import DEFAULT, SuggesterError, get_suggester
 from apps.annotations.document_filter import filter_documents
 from apps.annotations.models import AnnotationSet
 from apps.annotations.sets import ProjectSchema, clear_contents, delete_sets, insert_rows
+from apps.annotations.signals import prediction_sets_changed
 from apps.annotations.validation import describe, validate_set
 from apps.documents.models import Document
 from apps.projects.errors import Invalid
@@ -308,7 +309,8 @@ def write_predictions(project, source, cleaned, label_ids, progress=None, uncert
                 gone = [(existing[d], d) for d in chunk if d in existing and cleaned[d] is None]
                 delete_sets(gone)
                 deleted += len(gone)
-                kept = [existing[d] for d in chunk if d in existing and cleaned[d] is not None]
+                kept_docs = [d for d in chunk if d in existing and cleaned[d] is not None]
+                kept = [existing[d] for d in kept_docs]
                 if kept:
                     clear_contents(kept)
                     AnnotationSet.objects.filter(pk__in=kept).update(
@@ -335,6 +337,10 @@ def write_predictions(project, source, cleaned, label_ids, progress=None, uncert
                 ]
                 insert_rows(rows, label_ids)
                 spans += sum(len(clean.spans) for _, clean in rows)
+                # The deleted ones' documents were sent by delete_sets.
+                prediction_sets_changed.send(
+                    sender=AnnotationSet, document_ids=kept_docs + new_docs
+                )
                 if progress:
                     progress(min(i + BATCH, total), total)
             _write_uncertainty(project, uncertainty)

@@ -1390,3 +1390,18 @@ def model_disagreement(predicted: Iterable, doc_sets: Mapping) -> float | None:
     if size == 0:
         return 0.0
     return 1.0 - 2.0 * len(model & majority) / size
+
+
+def model_scores(predictions: Iterable, submitted: Iterable, spans: Mapping) -> dict:
+    """model_disagreement of each prediction set, from plain rows:
+    `predictions` ``[(set_id, document_id)]``, `submitted` the submitted
+    annotator sets of their documents ``[(set_id, document_id)]`` and
+    `spans` ``{set_id: [(start, end, label)]}`` of both. Returns
+    ``{prediction set_id: score or None}``."""
+    doc_sets = defaultdict(dict)
+    for set_id, document_id in submitted:
+        doc_sets[document_id][set_id] = {"spans": spans.get(set_id, ())}
+    return {
+        set_id: model_disagreement(spans.get(set_id, ()), doc_sets.get(document_id, {}))
+        for set_id, document_id in predictions
+    }

@@ -6,6 +6,7 @@ what review adds is the record of how it came to be.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 from apps.documents.models import Document
 
@@ -95,27 +96,53 @@ class AdjudicationEvent(models.Model):
 
 class ModelDisagreement(models.Model):
     """How far a model's newest prediction set on a document is from what its
-    annotators agree on (agreement.model_disagreement), cached per document
-    and prediction source for ordering the review queue by it.
+    annotators agree on (agreement.model_disagreement), per document and
+    prediction source, for ordering the review queue by it.
 
-    Right while the document's submitted sets are `sets` in number (they
-    never change once submitted) and its prediction set of `source` is at
-    `prediction_version` (0: the document has none).
+    Kept by review.queue.refresh_model_scores inside every write that
+    changes it: a prediction set of the document written, replaced or
+    deleted, its submitted sets changing. One row per prediction source of
+    the document; `sets` and `prediction_version` say what it was computed
+    from (its submitted sets in number, its prediction set's version).
+
+    `project` and `reviewable` copy the document's, so that the index
+    model_disagreement_queue holds the queue in this order: `reviewable`
+    follows the document's by a trigger on the documents table (migration
+    review/0005), whatever write turns it on or off (a submission, routing,
+    a new k, accept, reopen, a restore), as ReviewableCount's triggers do.
     """
 
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="model_disagreements"
     )
+    # The document's project (never changes): the index's leading column.
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     source = models.CharField(max_length=100)
     score = models.FloatField(null=True)
     sets = models.PositiveIntegerField()
     prediction_version = models.PositiveIntegerField()
+    # Document.reviewable, kept in step by the trigger.
+    reviewable = models.BooleanField(default=False)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "source"], name="model_disagreement_once_per_source"
+            )
+        ]
+        indexes = [
+            # sort=model: the queue's scored documents of one source, most
+            # disagreement first, then import order; a page reads its rows.
+            models.Index(
+                F("project"),
+                F("source"),
+                F("score").desc(),
+                F("document"),
+                condition=Q(reviewable=True, score__isnull=False),
+                name="model_disagreement_queue",
             )
         ]
 

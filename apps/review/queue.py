@@ -9,20 +9,23 @@ a page of the queue is a walk of the index document_review_queue, however
 many documents wait.
 
 The queue can also be ordered by the model's disagreement with the
-annotators (``sort=model``): agreement.model_disagreement of the newest
-prediction set of one source, cached in ModelDisagreement the same way.
+annotators (``sort=model``): agreement.model_disagreement of the prediction
+set of one source, stored in ModelDisagreement by refresh_model_scores in
+every write that changes it, so that order too is a walk of an index
+(model_disagreement_queue), however many documents wait.
 """
 
-from django.db import transaction
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from collections import defaultdict
 
-from apps.annotations.models import AnnotationSet
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from apps.annotations.models import AnnotationSet, Span
 from apps.documents.models import DISAGREEMENT_KEY, REVIEWABLE, Document
 from apps.projects.errors import Invalid
 
-from .agreement import disagreement_score, model_disagreement
-from .loading import prediction_spans, submitted_sets
+from .agreement import disagreement_score, model_scores
+from .loading import submitted_sets
 from .models import ModelDisagreement
 
 # How the queue may be ordered: by the annotators' disagreement among
@@ -45,71 +48,151 @@ def rescore(documents):
     """Store the disagreement score of each of `documents` (ids, or a
     queryset) from its submitted sets; called inside the transaction of
     every write that changes those sets (submission, imports, restore,
-    recount) and by ``manage.py rescore``. The same few queries per
-    RESCORE_CHUNK documents, however many sets; returns how many were rescored."""
+    recount) and by ``manage.py rescore``, with their model disagreement
+    (refresh_model_scores). The same few queries per RESCORE_CHUNK
+    documents, however many sets; returns how many were rescored."""
     if not isinstance(documents, (list, tuple, set)):
         documents = documents.order_by().values_list("pk", flat=True)
     ids = sorted(set(documents))
     for first in range(0, len(ids), RESCORE_CHUNK):
         chunk = ids[first : first + RESCORE_CHUNK]
-        sets = submitted_sets(chunk)
-        Document.objects.bulk_update(
-            [Document(pk=pk, disagreement=disagreement_score(sets.get(pk, {}))) for pk in chunk],
-            ["disagreement"],
-        )
+        _store_disagreement(chunk)
+        refresh_model_scores(chunk)
     return len(ids)
 
 
-def _prediction_version(source):
-    """The version of each document's prediction set of `source`, 0 without one."""
-    sets = AnnotationSet.objects.filter(
-        document=OuterRef("pk"), kind=AnnotationSet.Kind.PREDICTION, source=source
-    ).values("version")[:1]
-    return Coalesce(Subquery(sets), Value(0))
+def _store_disagreement(chunk):
+    sets = submitted_sets(chunk)
+    Document.objects.bulk_update(
+        [Document(pk=pk, disagreement=disagreement_score(sets.get(pk, {}))) for pk in chunk],
+        ["disagreement"],
+    )
 
 
-def refresh_model_scores(documents, source):
-    """Compute and store the model disagreement of `source` for every
-    document in `documents` (a queryset) whose cached one is missing, counts
-    another number of submitted sets or another version of the prediction
-    set. Seven queries whatever their number."""
-    fresh = ModelDisagreement.objects.filter(
-        document=OuterRef("pk"),
-        source=source,
-        sets=OuterRef("submitted_count"),
-        prediction_version=OuterRef("predicted_version"),
-    )
-    stale = (
-        documents.annotate(predicted_version=_prediction_version(source))
-        .filter(~Exists(fresh))
-        .order_by()
-    )
-    rows = list(stale.values_list("id", "submitted_count", "predicted_version"))
-    if not rows:
-        return 0
-    ids = stale.values("pk")
-    sets = submitted_sets(ids)
-    predicted = prediction_spans(ids, [source])
-    scores = [
-        ModelDisagreement(
-            document_id=doc,
-            source=source,
-            # No prediction set of the source (version 0): nothing to compare.
-            score=model_disagreement(predicted.get(doc, {}).get(source, []), sets.get(doc, {}))
-            if version
-            else None,
-            sets=count,
-            prediction_version=version,
+def refresh_model_scores(documents):
+    """Store the model disagreement of every prediction set of `documents`
+    (ids): one ModelDisagreement row per document and prediction source,
+    none for a source whose set is gone. Called inside the transaction of
+    every write that changes them: prediction sets written, replaced or
+    deleted (the signal prediction_sets_changed), submitted sets changing
+    (rescore, routing). Five queries per RESCORE_CHUNK documents, two when
+    none has a prediction set."""
+    ids = sorted(set(documents))
+    for first in range(0, len(ids), RESCORE_CHUNK):
+        chunk = ids[first : first + RESCORE_CHUNK]
+        predictions = list(
+            AnnotationSet.objects.filter(document_id__in=chunk, kind=AnnotationSet.Kind.PREDICTION)
+            .order_by()
+            .values_list(
+                "id",
+                "document_id",
+                "source",
+                "version",
+                "document__project_id",
+                "document__submitted_count",
+                "document__reviewable",
+            )
         )
-        for doc, count, version in rows
-    ]
-    ModelDisagreement.objects.bulk_create(
-        scores,
-        update_conflicts=True,
-        unique_fields=["document", "source"],
-        update_fields=["score", "sets", "prediction_version", "computed_at"],
-    )
-    return len(scores)
+        # The rows of sources whose set is gone; the others are written over.
+        kept = AnnotationSet.objects.filter(
+            document=OuterRef("document"),
+            kind=AnnotationSet.Kind.PREDICTION,
+            source=OuterRef("source"),
+        )
+        ModelDisagreement.objects.filter(document_id__in=chunk).filter(~Exists(kept)).delete()
+        if not predictions:
+            continue
+        predicted = sorted({row[1] for row in predictions})
+        submitted = list(
+            AnnotationSet.objects.filter(
+                document_id__in=predicted,
+                kind=AnnotationSet.Kind.ANNOTATOR,
+                status=AnnotationSet.Status.SUBMITTED,
+            )
+            .order_by()
+            .values_list("id", "document_id")
+        )
+        spans = defaultdict(list)
+        for set_id, start, end, label in (
+            Span.objects.filter(set_id__in=[row[0] for row in predictions + submitted])
+            .order_by()
+            .values_list("set_id", "start", "end", "label__name")
+        ):
+            spans[set_id].append((start, end, label))
+        scores = model_scores([row[:2] for row in predictions], submitted, spans)
+        ModelDisagreement.objects.bulk_create(
+            [
+                ModelDisagreement(
+                    document_id=document,
+                    project_id=project,
+                    source=source,
+                    score=scores[set_id],
+                    sets=count,
+                    prediction_version=version,
+                    reviewable=reviewable,
+                )
+                for set_id, document, source, version, project, count, reviewable in predictions
+            ],
+            update_conflicts=True,
+            unique_fields=["document", "source"],
+            update_fields=["score", "sets", "prediction_version", "reviewable", "computed_at"],
+        )
+
+
+class ModelQueue:
+    """The queue ordered by `source`'s model disagreement, as review_queue
+    answers it for ``sort="model"``: the scored documents of the queue read
+    off the index model_disagreement_queue, then the rest (no prediction set
+    of `source`, or no score) in import order off document_reviewable. A
+    page costs a few queries whatever the queue's length; only a page past
+    every scored document counts them (its OFFSET walks as many anyway).
+
+    Paginators take it as a queryset: ``values(*fields)``, then a slice,
+    which is a list of dicts, `model_disagreement` among them."""
+
+    ordered = True
+
+    def __init__(self, project, source, fields=("id",)):
+        self.project = project
+        self.source = source
+        self.fields = [f for f in fields if f != "model_disagreement"]
+        if "id" not in self.fields:
+            self.fields.insert(0, "id")
+
+    def values(self, *fields):
+        return ModelQueue(self.project, self.source, fields or ("id",))
+
+    def scored(self):
+        return ModelDisagreement.objects.filter(
+            project_id=self.project.pk, source=self.source, reviewable=True, score__isnull=False
+        )
+
+    def rest(self):
+        scored = ModelDisagreement.objects.filter(
+            document=OuterRef("pk"), source=self.source, score__isnull=False
+        )
+        return queue_documents(self.project).filter(~Exists(scored)).order_by("id")
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice) or window.step is not None:
+            raise TypeError("ModelQueue takes a slice without a step")
+        first, stop = window.start or 0, window.stop
+        head = list(
+            self.scored()
+            .order_by("-score", "document_id")
+            .values_list("document_id", "score")[first:stop]
+        )
+        rows = Document.objects.filter(pk__in=[doc for doc, _ in head]).values(*self.fields)
+        by_id = {row["id"]: row for row in rows} if head else {}
+        page = [{**by_id[doc], "model_disagreement": score} for doc, score in head]
+        if stop is not None and len(page) == stop - first:
+            return page
+        # Past the scored documents: where the rest begins in this window.
+        skip = 0 if head or not first else max(0, first - self.scored().count())
+        rest = self.rest().values(*self.fields)
+        need = None if stop is None else stop - first - len(page)
+        rest = rest[skip:] if need is None else rest[skip : skip + need]
+        return page + [{**row, "model_disagreement": None} for row in rest]
 
 
 def model_source(project, source=None):
@@ -142,14 +225,7 @@ def review_queue(project, sort="disagreement", source=None):
     if sort == "disagreement":
         # The very expression of document_review_queue, so its order is the index's.
         return documents.order_by(DISAGREEMENT_KEY.desc(), "id")
-    if source is not None:
-        refresh_model_scores(documents, source)
-    return documents.annotate(
-        model=FilteredRelation(
-            "model_disagreements", condition=Q(model_disagreements__source=source)
-        ),
-        model_disagreement=F("model__score"),
-    ).order_by(F("model_disagreement").desc(nulls_last=True), "id")
+    return ModelQueue(project, source)
 
 
 def route(document_id):
@@ -174,7 +250,9 @@ def route(document_id):
         want = document.wanted
         # One submitted set has no score, and had none before: nothing to load.
         if document.submitted_count > 1 or document.disagreement is not None:
-            rescore([document.pk])
+            _store_disagreement([document.pk])
+        # The model's scores compare with the submitted sets: one more counts.
+        refresh_model_scores([document.pk])
         if document.submitted_count < want:
             return None
         score = Document.objects.filter(pk=document.pk).values_list("disagreement", flat=True)[0]
@@ -195,3 +273,7 @@ def on_set_submitted(sender, document_id, **kwargs):
 
 def on_submitted_sets_changed(sender, document_ids, **kwargs):
     rescore(list(document_ids))
+
+
+def on_prediction_sets_changed(sender, document_ids, **kwargs):
+    refresh_model_scores(list(document_ids))

@@ -103,8 +103,8 @@ NOT_ARCHIVED = {
     ApiToken: "a person's credentials on the source instance, never carried elsewhere",
     ReviewableCount: "the length of the review queue, counted by the database as the "
     "documents are restored",
-    ModelDisagreement: "a cache of each document's disagreement with a model, "
-    "recomputed when the queue is next sorted by it",
+    ModelDisagreement: "each document's disagreement with a model, computed again from "
+    "the restored sets as they are written",
     ReleaseFile: "a release's data files; the archive holds its manifest, not its files",
     # By label: the recommender sits above the datasets app, which may not import it.
     "recommender.RecommenderSettings": "the recommender is switched on per instance: a restored "

@@ -32,7 +32,7 @@ from apps.projects.errors import Invalid
 from apps.projects.inputs import MAX_BODY_DEPTH, json_problem
 from apps.projects.models import CategoryGroup, Label, Membership, Project, Role
 from apps.review.models import AdjudicationEvent, Decision
-from apps.review.queue import rescore
+from apps.review.queue import refresh_model_scores, rescore
 
 from ..models import Release
 from ..releases import store
@@ -659,8 +659,11 @@ class Restorer:
         _create(Decision, decisions, decision_values)
         _create(AdjudicationEvent, events, event_values)
         # Derived: the disagreement scores, of every document with sets
-        # to compare.
-        rescore([d.pk for d in documents if d.submitted_count > 1])
+        # to compare, and the model's (rescore's too) of those predicted.
+        scored = {d.pk for d in documents if d.submitted_count > 1}
+        rescore(sorted(scored))
+        predicted = {s.document_id for s in sets if s.kind == AnnotationSet.Kind.PREDICTION}
+        refresh_model_scores(sorted(predicted - scored))
 
     def leave_document(self):
         self.flush_documents()
