@@ -105,7 +105,14 @@ def server_cpu(connection):
 
 
 def statement_kind(sql):
-    """A statement's kind for --statements: its verb and table."""
+    """A statement's kind for --statements: its verb and table, and
+    "(writer)" when the import's writer thread ran it."""
+    writer = sql.startswith("/* writer */ ")
+    kind = _kind(sql.removeprefix("/* writer */ "))
+    return f"{kind} (writer)" if writer else kind
+
+
+def _kind(sql):
     words = sql.replace('"', "").split()
     verb = words[0].upper()
     if verb in ("COPY", "UPDATE"):
@@ -177,8 +184,19 @@ def child(tree, path, fmt, profile=False, statements=False):
         server = server_cpu(connection)
         started, cpu = time.perf_counter(), time.process_time()
         if statements:  # every statement timed by Django's debug cursor
+            import threading
+
             connection.force_debug_cursor = True
             connection.queries_log.clear()
+            main_thread = threading.get_ident()
+
+            def which_thread(execute, sql, params, many, context):
+                # Marks the statements the import's writer thread ran (overlap.py).
+                if threading.get_ident() != main_thread:
+                    sql = "/* writer */ " + sql
+                return execute(sql, params, many, context)
+
+            connection.execute_wrappers.append(which_thread)
         if profile and not statements:  # the job's own Python, by function, to stderr
             import cProfile
             import pstats
