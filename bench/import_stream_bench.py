@@ -10,7 +10,9 @@ news-like JSON Lines file of N documents (about
 then the import job run as a worker runs it (`jobs.run_job`: read the file,
 parse, check, store, one transaction). Timed: the job alone (wall time,
 and "cpu s", the worker process's own CPU time, which a busy machine
-disturbs less: on PostgreSQL it leaves out the server's work), and apart
+disturbs less: on PostgreSQL it leaves out the server's work, which
+"server s" is: the CPU time of the backends serving the job's connection
+and its side connection, read from /proc, the server being local), and apart
 ("fill s") the task that then fills the search vectors the import left
 NULL (documents/0009; 0 for trees before it and on SQLite). Peak RSS: the
 process's high-water mark reset just before the job (Linux clear_refs),
@@ -25,11 +27,14 @@ imports COPYed on PostgreSQL and read job files in chunks) is unpacked with
         nice timeout 1800 .venv/bin/python bench/import_stream_bench.py --sizes 10000 100000
     .venv/bin/python bench/import_stream_bench.py --sizes 2000 10000 --format json --repeat 2
     .venv/bin/python bench/import_stream_bench.py --sizes 10000 --profile    # the job's profile
+    .venv/bin/python bench/import_stream_bench.py --sizes 10000 --profile --statements
 
 On PostgreSQL the throwaway database is named by BENCH_TEST_DATABASE
 (default test_imports_stream_bench), so that two benches sharing a server
 do not drop each other's. --profile prints the 30 functions of most own
-time (BENCH_PROFILE_SORT=cumulative, BENCH_PROFILE_LINES=70 to change it).
+time (BENCH_PROFILE_SORT=cumulative, BENCH_PROFILE_LINES=70 to change it);
+with --statements, every statement's time by kind instead, "(writer)" for
+those the import's writer thread ran (its COPYs are not marked).
 """
 
 import argparse
