@@ -10,7 +10,9 @@ news-like JSON Lines file of N documents (about
 then the import job run as a worker runs it (`jobs.run_job`: read the file,
 parse, check, store, one transaction). Timed: the job alone (wall time,
 and "cpu s", the worker process's own CPU time, which a busy machine
-disturbs less: on PostgreSQL it leaves out the server's work), and apart
+disturbs less: on PostgreSQL it leaves out the server's work, which
+"server s" is: the CPU time of the backends serving the job's connection
+and its side connection, read from /proc, the server being local), and apart
 ("fill s") the task that then fills the search vectors the import left
 NULL (documents/0009; 0 for trees before it and on SQLite). Peak RSS: the
 process's high-water mark reset just before the job (Linux clear_refs),
@@ -25,11 +27,14 @@ imports COPYed on PostgreSQL and read job files in chunks) is unpacked with
         nice timeout 1800 .venv/bin/python bench/import_stream_bench.py --sizes 10000 100000
     .venv/bin/python bench/import_stream_bench.py --sizes 2000 10000 --format json --repeat 2
     .venv/bin/python bench/import_stream_bench.py --sizes 10000 --profile    # the job's profile
+    .venv/bin/python bench/import_stream_bench.py --sizes 10000 --profile --statements
 
 On PostgreSQL the throwaway database is named by BENCH_TEST_DATABASE
 (default test_imports_stream_bench), so that two benches sharing a server
 do not drop each other's. --profile prints the 30 functions of most own
-time (BENCH_PROFILE_SORT=cumulative, BENCH_PROFILE_LINES=70 to change it).
+time (BENCH_PROFILE_SORT=cumulative, BENCH_PROFILE_LINES=70 to change it);
+with --statements, every statement's time by kind instead, "(writer)" for
+those the import's writer thread ran (its COPYs are not marked).
 """
 
 import argparse
@@ -87,7 +92,45 @@ def encode(n, fmt, words):
     return "\n".join(json.dumps(r) for r in records(n, words, rng)).encode()
 
 
-def child(tree, path, fmt, profile=False):
+def server_cpu(connection):
+    """CPU seconds the PostgreSQL backend serving `connection` has used so
+    far (its /proc stat: the server runs on this machine), NaN elsewhere."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    # utime and stime, fields 14 and 15 of stat(5), in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def statement_kind(sql):
+    """A statement's kind for --statements: its verb and table, and
+    "(writer)" when the import's writer thread ran it."""
+    writer = sql.startswith("/* writer */ ")
+    kind = _kind(sql.removeprefix("/* writer */ "))
+    return f"{kind} (writer)" if writer else kind
+
+
+def _kind(sql):
+    words = sql.replace('"', "").split()
+    verb = words[0].upper()
+    if verb in ("COPY", "UPDATE"):
+        return f"{verb} {words[1]}"
+    if verb in ("INSERT", "DELETE"):
+        return f"{verb} {words[2]}"
+    if verb == "SELECT" and "FROM" in (upper := [w.upper() for w in words]):
+        table = words[upper.index("FROM") + 1]
+        return "SELECT nextval" if "nextval" in sql else f"SELECT {table}"
+    return " ".join(words[:2])
+
+
+def child(tree, path, fmt, profile=False, statements=False):
     """One measurement, in this process, on the code of `tree`, of the file
     at `path`; prints JSON."""
     sys.path.insert(0, str(tree))
@@ -143,8 +186,40 @@ def child(tree, path, fmt, profile=False):
         before = rss_mib("VmRSS")
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")  # resets VmHWM, the peak RSS, to the current RSS
+        # The job's side connection (progress, and the file's reads where a
+        # worker reads it there) is served by a backend of its own, opened
+        # and closed within the job: its CPU is counted as it closes.
+        side_cpu = []
+        try:
+            from apps.projects.jobs import OutsideWriter
+        except ImportError:
+            OutsideWriter = None
+        if OutsideWriter is not None:
+            close = OutsideWriter.close
+
+            def counted_close(writer):
+                if writer.side is not None:
+                    side_cpu.append(server_cpu(writer.side))
+                close(writer)
+
+            OutsideWriter.close = counted_close
+        server = server_cpu(connection)
         started, cpu = time.perf_counter(), time.process_time()
-        if profile:  # the job's own Python, by function, to stderr
+        if statements:  # every statement timed by Django's debug cursor
+            import threading
+
+            connection.force_debug_cursor = True
+            connection.queries_log.clear()
+            main_thread = threading.get_ident()
+
+            def which_thread(execute, sql, params, many, context):
+                # Marks the statements the import's writer thread ran (overlap.py).
+                if threading.get_ident() != main_thread:
+                    sql = "/* writer */ " + sql
+                return execute(sql, params, many, context)
+
+            connection.execute_wrappers.append(which_thread)
+        if profile and not statements:  # the job's own Python, by function, to stderr
             import cProfile
             import pstats
 
@@ -157,7 +232,22 @@ def child(tree, path, fmt, profile=False):
             run_job.func(job.pk)
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu
+        server = server_cpu(connection) - server + sum(side_cpu)
         peak = rss_mib("VmHWM")
+        if statements:
+            connection.force_debug_cursor = False
+            totals = {}
+            for query in connection.queries_log:
+                kind = statement_kind(query["sql"])
+                count, took = totals.get(kind, (0, 0.0))
+                totals[kind] = (count + 1, took + float(query["time"]))
+            stored = Document.objects.filter(project=project).count()
+            for kind, (count, took) in sorted(totals.items(), key=lambda kv: -kv[1][1]):
+                print(
+                    f"{kind:<40} {count:>5} statements {took:7.3f} s "
+                    f"{took / stored * 1e6:6.1f} µs a document",
+                    file=sys.stderr,
+                )
         try:  # the search vectors the import left to a task (documents/0009)
             from apps.documents.search import fill_search
         except ImportError:
@@ -175,6 +265,7 @@ def child(tree, path, fmt, profile=False):
                     "vendor": connection.vendor,
                     "seconds": seconds,
                     "cpu": cpu,
+                    "server": server,
                     "fill": fill,
                     "before": before,
                     "peak": peak,
@@ -214,11 +305,16 @@ def main():
     parser.add_argument(
         "--profile", action="store_true", help="profile one job of this tree (cProfile) instead"
     )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="with --profile: time every statement instead (Django's debug cursor), by kind",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(Path(args.child), args.file, args.format, args.profile)
+        child(Path(args.child), args.file, args.format, args.profile, args.statements)
         return
     sys.path.insert(0, str(ROOT / "bench"))
     from common import WORDS
@@ -230,7 +326,8 @@ def main():
                 path.write_bytes(encode(n, args.format, WORDS))
                 command = [sys.executable, __file__, "--child", str(ROOT), "--file", str(path)]
                 subprocess.run(
-                    [*command, "--format", args.format, "--profile"],
+                    [*command, "--format", args.format, "--profile"]
+                    + (["--statements"] if args.statements else []),
                     env={**os.environ, "ACCORD_IMPORT_MAX_BYTES": str(2**30)},
                     check=True,
                 )
@@ -248,7 +345,8 @@ def main():
         ).stdout.strip()
         print(f"import job of a {args.format} file; baseline {args.baseline} ({revision})")
         print(
-            f"{'docs':>7} {'MB':>6}  {'tree':<9} {'docs/s':>8} {'s':>7} {'cpu s':>6} {'fill s':>7} "
+            f"{'docs':>7} {'MB':>6}  {'tree':<9} {'docs/s':>8} {'s':>7} {'cpu s':>6} "
+            f"{'server':>6} {'fill s':>7} "
             f"{'RSS before':>11} {'peak RSS':>9} {'added':>7}"
         )
         for n in args.sizes:
@@ -265,9 +363,10 @@ def main():
             for name, measured in runs.items():
                 m = min(measured, key=lambda r: r["seconds"])
                 cpu = min(r["cpu"] for r in measured)
+                server = min(r.get("server", float("nan")) for r in measured)
                 print(
                     f"{n:>7} {m['bytes'] / 1e6:6.1f}  {name:<9} {n / m['seconds']:8,.0f} "
-                    f"{m['seconds']:7.2f} {cpu:6.2f} {m['fill']:7.2f} "
+                    f"{m['seconds']:7.2f} {cpu:6.2f} {server:6.2f} {m['fill']:7.2f} "
                     f"{m['before']:8.0f} MiB "
                     f"{m['peak']:5.0f} MiB "
                     f"{m['peak'] - m['before']:4.0f} MiB  ({m['vendor']}, best of "

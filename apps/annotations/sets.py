@@ -226,18 +226,22 @@ def delete_sets(sets):
 
 
 def _insert_spans(sets, label_ids, copy):
-    """Insert the spans of `sets` (insert_rows'); ``{(set_id, sid): pk}``."""
+    """Insert the spans of `sets` (insert_rows'); ``{(set_id, sid): pk}``,
+    empty when no stance refers to them (a COPY then takes no ids first)."""
     names = ("set_id", "sid", "start", "end", "label_id", "actor_id", "score")
     rows = [
         (set_id, s["id"], s["start"], s["end"], label_ids[s["label"]], s["actor"], s.get("score"))
         for set_id, clean in sets
         for s in clean.spans
     ]
+    if copy and not any(clean.stances for _, clean in sets):
+        bulk.copy(Span, names, rows)
+        return {}
     ids = (bulk.create if copy else bulk.insert)(Span, names, rows)
     return {(row[0], row[1]): pk for row, pk in zip(rows, ids, strict=True)}
 
 
-def insert_rows(sets, label_ids, copy=False):
+def insert_rows(sets, label_ids, copy=False, sort_keys=True):
     """Insert the spans, stances and categories of cleaned sets, given as
     ``[(set_id, CleanSet), ...]``, in four queries whatever their number.
     ``copy``: the spans are many (an import's batch), so they go as plain
@@ -247,10 +251,12 @@ def insert_rows(sets, label_ids, copy=False):
 
     Every write of a set's content ends here (the API, review's gold, imports,
     pre-annotation), so here the documents' sort keys follow (refresh_sort_keys;
-    replace_set sets them in its own write)."""
+    replace_set sets them in its own write). ``sort_keys=False``: the caller
+    wrote them already (an import, with the new documents' rows)."""
     if not sets:
         return
-    refresh_sort_keys(documents_of([set_id for set_id, _ in sets]))
+    if sort_keys:
+        refresh_sort_keys(documents_of([set_id for set_id, _ in sets]))
     _insert_contents(sets, label_ids, copy)
 
 

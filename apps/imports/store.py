@@ -8,10 +8,11 @@ against its record's text and the schema, and only if nothing at all is
 wrong is anything written, in one transaction.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.actors.models import Concept
@@ -30,6 +31,7 @@ from apps.projects.errors import Conflict
 from apps.projects.models import Membership
 
 from .destination import GOLD, Destination, Member, Planner
+from .overlap import Writer
 from .parsers import Collector, parse, show
 
 IMPORT_SOURCE = "import"
@@ -64,6 +66,7 @@ DOCUMENT_COLUMNS = (
     "annotator_count",
     "submitted_count",
     "adjudicated_at",
+    "last_activity",
     "wanted",
     "shuffle_seed",
 )
@@ -74,13 +77,18 @@ def _insert_documents(project, records, sets, now):
     """Insert the new documents of one batch (bulk.create: COPY on
     PostgreSQL) and return their ids, in the order of `records`. ``sets``:
     external id -> its planned sets, which give the document its counts
-    (every imported annotator set is submitted) and, with a gold set, its
-    adjudication at ``now``."""
+    (every imported annotator set is submitted), with a gold set its
+    adjudication at ``now``, and its sort keys (sets.refresh_sort_keys'
+    answer, known before the sets are written, so no UPDATE after them
+    writes every such row again): `last_activity` ``now`` when it gets a set,
+    `last_submitted_at` none (a peer's annotator submitted when no one knows,
+    and gold is no annotator's)."""
 
     def counts(external_id):
         kinds = [p.kind for p in sets.get(external_id, ())]
         annotators = kinds.count(AnnotationSet.Kind.ANNOTATOR)
-        return annotators, annotators, now if AnnotationSet.Kind.GOLD in kinds else None
+        gold = now if AnnotationSet.Kind.GOLD in kinds else None
+        return annotators, annotators, gold, now if kinds else None
 
     k = project.annotators_per_document
     seed = shuffle_seed(project.assignment_seed)
@@ -356,7 +364,7 @@ class ImportRun:
     Planner's peer authors.
     """
 
-    def __init__(self, project, destination, user, authorship="", on_batch=None):
+    def __init__(self, project, destination, user, authorship="", on_batch=None, writer=None):
         self.project = project
         self.destination = destination_of(destination)
         self.user = user
@@ -368,6 +376,9 @@ class ImportRun:
         self.created = []  # ids of the new documents, in input order
         self.sets_made = dict.fromkeys(AnnotationSet.Kind.values, 0)
         self.on_batch = on_batch
+        # Stores a batch while the next is read and checked (overlap.Writer);
+        # without one, each batch is stored before `add` returns.
+        self.writer = writer
 
     def add(self, records):
         """Check one batch, and store it while the input is still clean."""
@@ -377,7 +388,10 @@ class ImportRun:
         )
         self.errors += errors
         if not self.errors:
-            self._store(records, cleaned)
+            if self.writer is None:
+                self._store(records, cleaned)
+            else:
+                self.writer.submit(self._store, records, cleaned)
         if self.on_batch:
             self.on_batch(self.read)
 
@@ -419,6 +433,7 @@ class ImportRun:
             [(set_id, clean) for set_id, (_, _, clean) in zip(set_ids, rows, strict=True)],
             self.schema.label_ids,
             copy=True,
+            sort_keys=False,  # written with the documents (_insert_documents)
         )
         for _, set_plan, _ in rows:
             self.sets_made[set_plan.kind] += 1
@@ -436,6 +451,8 @@ class ImportRun:
     def finish(self, parse_errors=()):
         """The report once every batch is added; raises Refused (after which
         the caller's transaction rolls back) when anything is wrong."""
+        if self.writer is not None:
+            self.writer.wait()  # the last batch stored (or its error raised)
         errors = [e.as_dict() for e in parse_errors] + self.errors + self.planner.finish()
         if not self.read and not errors:
             errors.append(dict(NO_DOCUMENTS))
@@ -450,13 +467,39 @@ class ImportRun:
         }
 
 
+@contextmanager
+def checked_as_written():
+    """Inside an open transaction, on PostgreSQL: the foreign keys of the
+    rows written in the block are checked at the end of each statement,
+    not all at the commit (Django's are deferred to it). The checks cost the
+    same; done per batch they are done while the next batch is read
+    (overlap.Writer) instead of after the last, and the server's queue of
+    pending checks stays one batch long instead of growing with the file.
+    On leaving, they are deferred again, as Django declares them."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def _run(project, feed, destination, user, on_batch=None):
     """Run an import whose records `feed(run)` adds to an ImportRun, in one
     transaction; the report (nothing stored when it has errors). The new
-    documents' search vectors are filled after it commits (vectors_later)."""
+    documents' search vectors are filled after it commits (vectors_later).
+    Each batch is stored while the next is read and checked (overlap.Writer)."""
     try:
-        with transaction.atomic(), vectors_later(project.pk):
-            return feed(ImportRun(project, destination, user, on_batch=on_batch))
+        with (
+            transaction.atomic(),
+            vectors_later(project.pk),
+            checked_as_written(),
+            Writer() as writer,
+        ):
+            run = ImportRun(project, destination, user, on_batch=on_batch, writer=writer)
+            return feed(run)
     except Refused as refused:
         errors = refused.args[0]
         return {"created": 0, "skipped": 0, "errors": errors, "documents": [], "sets": {}}

@@ -86,6 +86,16 @@ def create(model, names, rows):
     return ids
 
 
+def copy(model, names, rows):
+    """Insert `rows` as `create` takes them when nothing needs their ids: on
+    PostgreSQL one COPY, the ids taken by the table's own default as each
+    row is stored (no query to reserve them first); elsewhere `create`."""
+    if copies():
+        _copy(model, names, rows)
+    else:
+        create(model, names, rows)
+
+
 def insert(model, names, rows):
     """Insert a few `rows` (a set saved from the API) as `create` takes them,
     in one statement, and return their new ids in the order of `rows`.

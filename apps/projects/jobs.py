@@ -183,17 +183,26 @@ def job_file(job):
     if row is None:
         raise JobError("The uploaded file of this job is gone; upload it again.")
     name, size = row
-    return name, io.BufferedReader(FileReader(job.pk, size), buffer_size=FILE_CHUNK)
+    # A worker's job reads its file on the side connection that writes its
+    # progress: the file was committed before the job began, and the job's
+    # own connection may be busy storing (an import writes one batch while
+    # it reads the next, imports.overlap), which a read there would wait for.
+    side = job.progress_writer.connection() if job.progress_writer is not None else None
+    reader = FileReader(job.pk, size, side)
+    return name, io.BufferedReader(reader, buffer_size=FILE_CHUNK)
 
 
 class FileReader(io.RawIOBase):
     """A job's file read from its JobFileChunks, one query per chunk and only
     one chunk held, so a worker's memory does not grow with the file.
-    Seekable (a ZIP is read from its end); ``size`` is the file's length."""
+    Seekable (a ZIP is read from its end); ``size`` is the file's length.
+    ``side``: a connection of its own to read on (OutsideWriter's), else the
+    job's."""
 
-    def __init__(self, job_id, size):
+    def __init__(self, job_id, size, side=None):
         self.job_id = job_id
         self.size = size
+        self.side = side
         self.position = 0
         self.number, self.chunk = None, b""
 
@@ -216,8 +225,7 @@ class FileReader(io.RawIOBase):
             return 0
         number, offset = divmod(self.position, FILE_CHUNK)
         if number != self.number:
-            rows = JobFileChunk.objects.filter(file_id=self.job_id, number=number)
-            data = rows.values_list("data", flat=True).first()
+            data = self._chunk(number)
             if data is None:
                 raise JobError("The uploaded file of this job is gone; upload it again.")
             self.number, self.chunk = number, data
@@ -225,6 +233,22 @@ class FileReader(io.RawIOBase):
         buffer[: len(piece)] = piece
         self.position += len(piece)
         return len(piece)
+
+    def _chunk(self, number):
+        """The bytes of chunk `number`, or None when it is gone."""
+        if self.side is None:
+            rows = JobFileChunk.objects.filter(file_id=self.job_id, number=number)
+            return rows.values_list("data", flat=True).first()
+        quote = self.side.ops.quote_name
+        table = quote(JobFileChunk._meta.db_table)
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('data')} FROM {table} WHERE {quote('file_id')} = %s "
+                f"AND {quote('number')} = %s",
+                [self.job_id, number],
+            )
+            row = cursor.fetchone()
+        return None if row is None else bytes(row[0])
 
 
 class OutsideWriter:
@@ -254,14 +278,19 @@ class OutsideWriter:
             return None
         return cls()
 
+    def connection(self):
+        """The side connection (opened on first use), in autocommit."""
+        if self.side is None:
+            self.side = transaction.get_connection().copy()
+        return self.side
+
     def __call__(self, job):
         """Write job.progress and job.heartbeat_at; False when the caller
         should write them itself (it is not inside a transaction)."""
         main = transaction.get_connection()
         if not main.in_atomic_block:
             return False
-        if self.side is None:
-            self.side = main.copy()
+        self.connection()
         table = self.side.ops.quote_name(Job._meta.db_table)
         with self.side.cursor() as cursor:
             cursor.execute(

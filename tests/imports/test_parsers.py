@@ -279,6 +279,24 @@ def test_nul_character_is_an_error():
     assert result.errors[0].field == "text"
 
 
+@pytest.mark.parametrize(
+    "line, where",
+    [
+        (b'{"id": "a\\u0000", "text": "x"}', "id"),
+        (b'{"id": "a", "text": "x", "title": "t\\u0000"}', "title"),
+        (b'{"id": "a", "text": "x", "outlet": "\\uDFFF"}', "outlet"),
+        (b'{"id": "a", "text": "x", "meta": {"k": ["v", "\\ud83d"]}}', "meta"),
+        (b'{"id": "a", "text": "x", "meta": {"k\\u0000": 1}}', "meta"),
+    ],
+)
+def test_an_unstorable_string_is_found_in_any_field_of_a_line(line, where):
+    # Lines holding no escape of NUL or a surrogate skip the search of
+    # their strings; these hold one, so every field is searched.
+    result = parse(line + b"\n" + b'{"id": "b", "text": "fine"}', "news.jsonl")
+    assert [r.external_id for r in result.records] == ["b"]
+    assert [(e.where, e.field) for e in result.errors] == [("line 1", where)]
+
+
 # Fields
 
 

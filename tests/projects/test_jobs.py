@@ -228,3 +228,25 @@ def test_progress_written_inside_a_transaction_is_seen_by_other_connections(proj
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error
     assert job.result == {"seen": 0.25, "beat": True}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_workers_job_reads_its_file_on_the_side_connection(project):
+    """The file is read beside the job's transaction (whose connection an
+    import keeps busy storing), and whole, a chunk at a time."""
+    from apps.projects import jobs
+
+    job = running_job(project, timedelta(seconds=1))
+    data = bytes(range(256)) * (jobs.FILE_CHUNK // 256 * 2 + 3)
+    keep_file(job, "big.bin", data)
+    job.progress_writer = jobs.OutsideWriter()
+    try:
+        name, reader = jobs.job_file(job)
+        with CaptureQueriesContext(connection) as on_the_job:
+            assert reader.read() == data
+        assert reader.raw.side is job.progress_writer.side is not None
+        assert len(on_the_job) == 0
+    finally:
+        job.progress_writer.close()
+    assert name == "big.bin"

@@ -15,7 +15,8 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from apps.documents.fields import METADATA_FIELDS, STRING_FIELDS
-from apps.projects.inputs import json_problem, unstorable
+from apps.projects.inputs import json_problem
+from apps.projects.inputs import unstorable as _unstorable
 
 __all__ = [
     "AUTHORSHIP",
@@ -466,6 +467,11 @@ def parse_published(value):
     )
 
 
+def _never(value):
+    """`unstorable` for strings already known to be storable."""
+    return None
+
+
 class Collector:
     """
     Gather valid records and errors of one input. Ids are remembered across
@@ -506,7 +512,7 @@ class Collector:
         for number, item in enumerate(items, start=1):
             self.add(item, f"{where_prefix} {number}")
 
-    def add(self, item, where, groups=None, merge=False):
+    def add(self, item, where, groups=None, merge=False, storable=False):
         """Validate one raw record; keep it, or report all its problems.
 
         ``groups``: the record's annotation groups as a peer format's reader
@@ -514,8 +520,11 @@ class Collector:
         its one group. ``merge``: the record is one author's copy of a
         document (doccano writes one file per annotator), so a later record
         with the same id and the same content adds its groups to this one
-        instead of being a repeat.
+        instead of being a repeat. ``storable``: the caller knows no string
+        in `item` holds NUL or a lone surrogate (its JSON text holds neither,
+        see inputs.may_hold_unstorable), so none is searched for one.
         """
+        unstorable = _never if storable else _unstorable
         if not isinstance(item, dict):
             self.error(where, None, f"a record must be a JSON object, got {describe_type(item)}")
             return
@@ -532,7 +541,7 @@ class Collector:
         else:
             values["text"] = text
 
-        external_id = self._external_id(item.get("id"), where)
+        external_id = self._external_id(item.get("id"), where, unstorable)
 
         for name in STRING_FIELDS:
             value = item.get(name)
@@ -555,7 +564,7 @@ class Collector:
         if meta is not None:
             if not isinstance(meta, dict):
                 self.error(where, "meta", f'"meta" must be a JSON object, got {show(meta)}')
-            elif problem := json_problem(meta, "meta"):
+            elif problem := json_problem(meta, "meta", strings=not storable):
                 self.error(where, "meta", f'"{problem[0]}" {problem[1]}')
             else:
                 values["meta"] = meta
@@ -639,7 +648,7 @@ class Collector:
                 return
         record.groups.extend(groups)
 
-    def _external_id(self, value, where):
+    def _external_id(self, value, where, unstorable=None):
         """Return the record's own id, or None if it has none or a bad one.
         Its repeats are checked by the caller."""
         if value is None:
@@ -666,7 +675,7 @@ class Collector:
                 f'"id" is {len(external_id)} characters long; the limit is {MAX_LENGTHS["id"]}',
             )
             return None
-        if problem := unstorable(external_id):
+        if problem := (unstorable or _unstorable)(external_id):
             self.error(where, "id", f'"id" {problem}')
             return None
         return external_id
