@@ -83,7 +83,6 @@ class Exporter:
         self.documents_seen = 0
         self.label_kind = None  # the kind of options.label, read by documents()
         self.pseudonyms = {}  # user id -> pseudonym, for name_of
-        self._set_sql = None  # the sets' query on PostgreSQL, compiled once (pg_contents)
 
     # ------------------------------------------------------------------ context
 
