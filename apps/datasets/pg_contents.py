@@ -75,17 +75,23 @@ class ChunkSets:
         self.stances_of = _bounds(self.stances)
         self.categories_of = _bounds(self.categories)
         self.sid = span_sids(self.spans)
+        # (author, username, source) -> the sets' owner: a few a chunk, asked a set at a time.
+        self.owners = {}
 
     def __call__(self, document_id) -> list[SetRecord]:
         found = self.sets_of.get(document_id)
         if found is None:
             return []
         exporter = self.exporter
-        owner, kind, sid = exporter._owner, exporter.kind, self.sid
+        owners, kind, sid = self.owners, exporter.kind, self.sid
         label, label_kind = exporter.options.label, exporter.label_kind
         records = []
         for _, set_id, author_id, username, source in self.sets[found[0] : found[1]]:
-            record = SetRecord(owner(author_id, username, source), kind)
+            key = (author_id, username, source)
+            owner = owners.get(key, owners)
+            if owner is owners:
+                owner = owners[key] = exporter._owner(author_id, username, source)
+            record = SetRecord(owner, kind)
             records.append(record)
             at = self.spans_of.get(set_id)
             if at is not None:
