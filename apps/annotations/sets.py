@@ -487,6 +487,35 @@ _SETS_CONTENTS = (
 )
 
 
+def contents_rows(set_ids):
+    """(span rows, stance rows, category rows) of a list of set ids, in three
+    prepared queries: tuples of SPAN_COLUMNS, of the stance columns as read
+    (its spans by key: `with_sids` names them) and of (set_id, label name),
+    each in load_contents' order, set by set."""
+    return tuple(prepared.tuples(set_ids=set_ids) for prepared in _SETS_CONTENTS)
+
+
+def span_sids(span_rows):
+    """Span key -> sid of SPAN_COLUMNS rows: how a stance row as read names
+    its spans (a stance's spans are its own set's, as every write makes them)."""
+    return {row[1]: row[2] for row in span_rows}
+
+
+def with_sids(stance_row, sid):
+    """A stance row as read (its spans by key) as a row of STANCE_COLUMNS
+    (its spans by sid), `sid` from span_sids."""
+    set_id, stance, holder, target, polarity, cue, concept = stance_row
+    return (
+        set_id,
+        stance,
+        sid[holder],
+        sid[target] if target is not None else None,
+        polarity,
+        sid[cue] if cue is not None else None,
+        concept,
+    )
+
+
 def load_contents(sets, chunk_size=None):
     """The spans, stances and categories of `sets`, in three queries
     whatever their number.
@@ -505,9 +534,7 @@ def load_contents(sets, chunk_size=None):
     """
     contents = defaultdict(lambda: Contents([], [], []))
     if isinstance(sets, list | tuple) and not chunk_size:
-        span_rows, stance_rows, category_rows = (
-            prepared.tuples(set_ids=list(sets)) for prepared in _SETS_CONTENTS
-        )
+        span_rows, stance_rows, category_rows = contents_rows(list(sets))
     else:
         # Ids as one array (AnyOf); a subquery by `set__id__in`, not `set__in`:
         # the same SQL, without normalising each id as a related object.
@@ -535,21 +562,10 @@ def load_contents(sets, chunk_size=None):
     for set_id, rows in groupby(span_rows, itemgetter(0)):
         contents[set_id].spans.extend(rows)
     sid = None  # span key -> sid, made at the first stance (most sets have none)
-    for set_id, stance, holder, target, polarity, cue, concept in stance_rows:
+    for row in stance_rows:
         if sid is None:
-            # A stance's spans are its own set's, as every write makes them.
-            sid = {row[1]: row[2] for held in contents.values() for row in held.spans}
-        contents[set_id].stances.append(
-            (
-                set_id,
-                stance,
-                sid[holder],
-                sid[target] if target is not None else None,
-                polarity,
-                sid[cue] if cue is not None else None,
-                concept,
-            )
-        )
+            sid = span_sids(span for held in contents.values() for span in held.spans)
+        contents[row[0]].stances.append(with_sids(row, sid))
     for set_id, label in category_rows:
         contents[set_id].categories.append(label)
     return contents

@@ -9,13 +9,16 @@ turns the records into bytes as they come, so an export of any size streams
 in flat memory.
 """
 
+import contextlib
 import hashlib
 import hmac
+import queue
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
@@ -25,6 +28,7 @@ from apps.annotations.sets import load_contents
 from apps.documents.models import CONTENT_FIELDS, Document
 from apps.projects.errors import Forbidden
 from apps.projects.models import Label, Role
+from apps.projects.prepared import values_tuples
 from apps.projects.queries import AnyOf
 
 from . import pg_contents
@@ -83,7 +87,6 @@ class Exporter:
         self.documents_seen = 0
         self.label_kind = None  # the kind of options.label, read by documents()
         self.pseudonyms = {}  # user id -> pseudonym, for name_of
-        self._set_sql = None  # the sets' query on PostgreSQL, compiled once (pg_contents)
 
     # ------------------------------------------------------------------ context
 
@@ -210,32 +213,47 @@ class Exporter:
         return name
 
     def chunks(self) -> Iterator[Iterator[DocumentRecord]]:
+        reads = self._reads()
+        if connection.vendor == "postgresql":
+            # The next chunk's queries run while this one is built and written.
+            reads = read_ahead(reads)
+        for fetched, rows, sets_for, annotators in reads:
+            self.documents_seen += fetched
+            if rows:
+                yield self._built(rows, sets_for, annotators)
+
+    def _reads(self):
+        """(documents fetched, CONTENT_FIELDS rows kept, sets_for, annotators)
+        of each chunk in turn, every query of a chunk run when it is reached
+        (records says which)."""
         size = self.options.chunk_size
         order = self.order
         after = None
         while True:
             queryset = self.documents(after).order_by(*order)
-            rows = list(queryset.values_list(*CONTENT_FIELDS)[:size])
+            rows = values_tuples(queryset.values_list(*CONTENT_FIELDS)[:size])
             if not rows:
                 return
             last = rows[-1]
             after = (last[PUBLISHED], last[0]) if self.windowed else (last[0],)
             fetched = len(rows)
-            self.documents_seen += fetched
             if self.options.split:
                 rows = [r for r in rows if self.splitter(r[1]) == self.options.split]
-            if rows:
-                yield self.records(rows)
+            yield fetched, rows, *(self._read(rows) if rows else (None, None))
             if fetched < size:
                 return
 
     def records(self, rows) -> Iterator[DocumentRecord]:
-        """The records of a chunk of CONTENT_FIELDS rows, in their order. The
-        chunk's queries run on the call: its sets, read by the documents' ids,
-        and their contents, read by the sets' ids (an index scan each, where
-        a subquery let PostgreSQL hash the whole table of stances). On
-        PostgreSQL each document's records are built as the caller reaches
-        it (pg_contents says why)."""
+        """The records of a chunk of CONTENT_FIELDS rows, in their order, the
+        chunk's queries run on the call."""
+        return self._built(rows, *self._read(rows))
+
+    def _read(self, rows):
+        """(sets_for, annotators) of a chunk of CONTENT_FIELDS rows: its sets,
+        read by the documents' ids, and their contents, read by the sets' ids
+        (an index scan each, where a subquery let PostgreSQL hash the whole
+        table of stances). On PostgreSQL each document's records are built as
+        the caller reaches it (pg_contents says why)."""
         o = self.options
         source, name_of = o.source, self.name_of
         ids = [r[0] for r in rows]
@@ -261,28 +279,29 @@ class Exporter:
             )
             for document_id, user_id, username in rows_annotators:
                 annotators[document_id].append(name_of(user_id, username))
-        return self._built(rows, sets_for, annotators)
+        return sets_for, annotators
 
     def _built(self, rows, sets_for, annotators):
         split = self.splitter
         for pk, external_id, text, title, meta, outlet, author, section, url, published in rows:
             sets = sets_for(pk)
+            # DocumentRecord's fields in order: by keyword the call cost twice as much.
             yield DocumentRecord(
-                id=pk,
-                external_id=external_id,
-                text=text,
-                text_sha256=text_sha256(text),
-                length=len(text),
-                title=title,
-                meta=meta,
-                outlet=outlet,
-                author=author,
-                section=section,
-                url=url,
-                published=published.isoformat() if published else published,
-                split=split(external_id),
-                sets=sets,
-                annotators=[s.owner for s in sets] if annotators is None else annotators[pk],
+                pk,
+                external_id,
+                text,
+                text_sha256(text),
+                len(text),
+                title,
+                meta,
+                outlet,
+                author,
+                section,
+                url,
+                published.isoformat() if published else published,
+                split(external_id),
+                sets,
+                [s.owner for s in sets] if annotators is None else annotators[pk],
             )
 
     def _owner(self, author_id, username, set_source):
@@ -342,6 +361,53 @@ class Exporter:
     def __iter__(self) -> Iterator[DocumentRecord]:
         for chunk in self.chunks():
             yield from chunk
+
+
+def read_ahead(items, alias=DEFAULT_DB_ALIAS):
+    """What the iterator `items` yields, each item made in a thread one step
+    ahead of the caller, on the caller's own connection (its transaction,
+    its query counting), as Django's live server shares one: the database
+    works out the next chunk while this thread builds and writes the last,
+    psycopg letting go of the GIL while it waits. The caller makes no
+    query while it iterates (psycopg would serialise it anyway). At most one
+    item waits; closing the iterator early stops the thread after the query
+    it is running."""
+    wrapper = connections[alias]
+    ready = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def work():
+        connections[alias] = wrapper
+        try:
+            for item in items:
+                ready.put((True, item))
+                if stop.is_set():
+                    break
+        except BaseException as error:  # raised again where the caller takes it
+            ready.put((False, error))
+        else:
+            ready.put((False, None))
+        finally:
+            del connections[alias]
+
+    wrapper.inc_thread_sharing()
+    thread = threading.Thread(target=work, name="export-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, item = ready.get()
+            if not ok:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a put the caller will never take through
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.05)
+        thread.join()
+        wrapper.dec_thread_sharing()
 
 
 def buffered(pieces, size: int = BUFFER_BYTES) -> Iterator[bytes]:

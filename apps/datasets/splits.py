@@ -68,25 +68,28 @@ def position(seed: int, external_id: str) -> float:
 def assign(seed: int, external_id: str, ratios: dict[str, float]) -> str:
     """The split of one document. ``ratios`` as check_ratios returns them, in
     any key order: the bands are laid out by split name."""
-    point = position(seed, external_id)
-    cumulative = 0.0
-    last = None
-    for name, ratio in sorted(ratios.items()):
-        if ratio <= 0:
-            continue
-        cumulative += ratio
-        last = name
-        if point < cumulative:
-            return name
-    return last  # rounding: the sum may fall a hair short of 1
+    return Splitter(seed, ratios)(external_id)
 
 
 class Splitter:
-    """assign() with the seed and ratios bound, for a whole export."""
+    """assign() with the seed and ratios bound, for a whole export: the
+    bands laid out once, not for every document."""
 
     def __init__(self, seed: int = DEFAULT_SEED, ratios: dict | None = None):
         self.seed = seed
         self.ratios = check_ratios(ratios if ratios is not None else DEFAULT_RATIOS)
+        # assign's bands, laid out once for the export: (upper bound, name).
+        self.bands, cumulative = [], 0.0
+        for name, ratio in sorted(self.ratios.items()):
+            if ratio > 0:
+                cumulative += ratio
+                self.bands.append((cumulative, name))
+        # Rounding: the sum may fall a hair short of 1.
+        self.last = self.bands[-1][1] if self.bands else None
 
     def __call__(self, external_id: str) -> str:
-        return assign(self.seed, external_id, self.ratios)
+        point = position(self.seed, external_id)
+        for bound, name in self.bands:
+            if point < bound:
+                return name
+        return self.last

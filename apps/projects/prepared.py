@@ -148,19 +148,34 @@ def fetch(connection, sql, params, converters=()):
     return out
 
 
-def values_rows(queryset):
-    """`list(queryset)` of a `.values()` queryset, compiled by Django as
-    usual and read by `fetch`: the same dicts."""
+def _compiled_rows(queryset):
+    """(the `.values()` names, the rows as `fetch` reads them) of a queryset
+    compiled by Django as usual."""
     query = queryset.query
     compiler = query.get_compiler(using=queryset.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return []
-    names = _names(query)
-    rows = fetch(connections[queryset.db], sql, params, _converters(compiler))
+        return [], []
+    return _names(query), fetch(connections[queryset.db], sql, params, _converters(compiler))
+
+
+def values_rows(queryset):
+    """`list(queryset)` of a `.values()` queryset, compiled by Django as
+    usual and read by `fetch`: the same dicts."""
+    names, rows = _compiled_rows(queryset)
     # Columns past the names (a DISTINCT query's ordering) are dropped, as Django drops them.
     return [dict(zip(names, row, strict=False)) for row in rows]
+
+
+def values_tuples(queryset):
+    """`list(queryset)` of a `.values_list()` queryset (not flat, not named),
+    read as values_rows reads: the same tuples."""
+    names, rows = _compiled_rows(queryset)
+    if rows and len(rows[0]) > len(names):
+        width = len(names)
+        return [row[:width] for row in rows]
+    return rows
 
 
 class PreparedValues:

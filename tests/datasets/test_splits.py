@@ -7,6 +7,7 @@ from apps.datasets.splits import (
     assign,
     check_ratios,
     parse_ratios,
+    position,
 )
 
 
@@ -26,6 +27,17 @@ def test_ratios_are_roughly_respected_and_the_seed_matters():
     assert 7700 < counts["train"] < 8300 and 800 < counts["dev"] < 1200
     other = Splitter(4)
     assert any(splitter(str(n)) != other(str(n)) for n in range(50))
+
+
+def test_a_split_is_the_band_of_its_position_in_the_order_of_the_names():
+    splitter = Splitter(11, {"train": 0.7, "dev": 0.0, "test": 0.2, "extra": 0.1})
+    seen = set()
+    for n in range(3000):
+        point = position(11, str(n))
+        expected = "extra" if point < 0.1 else "test" if point < 0.1 + 0.2 else "train"
+        assert splitter(str(n)) == expected == assign(11, str(n), splitter.ratios)
+        seen.add(expected)
+    assert seen == {"extra", "test", "train"}
 
 
 def test_a_zero_ratio_split_gets_nothing():
