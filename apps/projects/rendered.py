@@ -47,9 +47,12 @@ def render(value):
     surrogate, an int past 64 bits): such a value is encoded with the rest of
     its answer, whichever way that is."""
     try:
-        return Rendered(orjson.dumps(value))
+        raw = orjson.dumps(value)
     except orjson.JSONEncodeError:
         return None
+    # A copy: orjson's own bytes keep the buffer it wrote into (4 KiB for 1 KiB
+    # of JSON), which a cache would hold for as long as the entry.
+    return Rendered(bytes(memoryview(raw)))
 
 
 # What an entry costs besides its bytes: its key, the OrderedDict's node and
