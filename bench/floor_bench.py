@@ -136,6 +136,23 @@ def endpoints(world):
 # -- seeding (this checkout) -----------------------------------------------
 
 
+def seeded_database(scratch, default_name):
+    """Name the test database the seed goes to (TEST_DATABASE_NAME, before
+    Django is set up) and return the URL the checkouts measured read it by:
+    on PostgreSQL its own name (BENCH_TEST_DATABASE, or TEST_DATABASE_NAME,
+    else `default_name`), so runs beside each other do not share one; on
+    SQLite a file in `scratch`."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        name = os.environ.get("BENCH_TEST_DATABASE") or os.environ.get(
+            "TEST_DATABASE_NAME", default_name
+        )
+        os.environ["TEST_DATABASE_NAME"] = name
+        return url.rsplit("/", 1)[0] + "/" + name
+    os.environ["TEST_DATABASE_NAME"] = str(scratch / f"{default_name}.sqlite3")
+    return f"sqlite:///{scratch / f'{default_name}.sqlite3'}"
+
+
 def article(rng, index, words, length=1500):
     out, size = [], 0
     while size < length:
@@ -434,18 +451,7 @@ def main():
         return count_queries(Path(args.count[0]), args.count[1])
 
     scratch = Path(tempfile.mkdtemp(prefix="floor-bench-"))
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        # Its own name (BENCH_TEST_DATABASE, or TEST_DATABASE_NAME), so runs
-        # beside each other do not share one.
-        name = os.environ.get("BENCH_TEST_DATABASE") or os.environ.get(
-            "TEST_DATABASE_NAME", "floor_bench"
-        )
-        os.environ["TEST_DATABASE_NAME"] = name
-        served_url = url.rsplit("/", 1)[0] + "/" + name
-    else:
-        os.environ["TEST_DATABASE_NAME"] = str(scratch / "floor.sqlite3")
-        served_url = f"sqlite:///{scratch / 'floor.sqlite3'}"
+    served_url = seeded_database(scratch, "floor_bench")
     import common
 
     trees = {"baseline": args.baseline.resolve(), "this": HERE}

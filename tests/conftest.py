@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
+from apps.annotations.sets import SET_CONTENTS
 from apps.projects import tokens
 from tests import builders
 
@@ -66,6 +67,8 @@ def api(project):
 def _fresh_cache():
     """Sign-in counts live in the cache (the process's own memory in tests):
     each test starts with none; nor does any test start with tokens this
-    process remembers having checked."""
+    process remembers having checked, or sets' contents it rendered (a test's
+    query counts are its own, whatever ran before it)."""
     cache.clear()
     tokens._checked.clear()
+    SET_CONTENTS.clear()

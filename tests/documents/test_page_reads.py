@@ -1,12 +1,14 @@
 """A documents page and a document, as read by prepared.fetch (psycopg's
 timestamp loader, orjson for JSON columns, id lists as array text, span rows
-grouped per set), answer byte for byte what Django's own reading answers."""
+grouped per set, each set's contents rendered once and held), answer byte
+for byte what Django's own reading answers."""
 
 import datetime
 import gc
 
 import pytest
 
+from apps.annotations.sets import SET_CONTENTS
 from apps.projects import pagination, prepared
 from tests.builders import annotate, make_document, span, stance
 
@@ -19,6 +21,8 @@ def _read_as_django_does(monkeypatch):
     monkeypatch.setattr(prepared, "_json_loader", lambda decode: decode)
     monkeypatch.setattr(prepared, "_array_text", lambda connection: False)
     monkeypatch.setattr(pagination.KeysetPagination, "_rows", staticmethod(list))
+    # Nor any set's contents rendered by the fast reads.
+    SET_CONTENTS.clear()
     # The SQL kept so far holds the converters it was compiled with. (type(),
     # not isinstance(): the heap holds weak proxies to objects gone.)
     for held in gc.get_objects():
@@ -57,6 +61,8 @@ def test_a_page_and_a_document_answer_what_djangos_reading_answers(
             answer = client.get(path)
         assert answer.status_code == 200
         fast.append((answer.content, answer["ETag"]))
+        # Read again with the sets' contents held (SET_CONTENTS): the same.
+        assert client.get(path).content == answer.content
     assert b'"big":1180591620717411303424' in fast[2][0]  # an int past 64 bits, as stored
     _read_as_django_does(monkeypatch)
     for path, (content, tag) in zip(paths, fast, strict=True):

@@ -24,6 +24,7 @@ from apps.annotations.models import AnnotationSet
 from apps.annotations.pseudonyms import filter_username, hides_names
 from apps.annotations.sets import (
     new_set_payload,
+    rendered_set_payloads,
     set_payloads,
     set_tag_parts,
     visible_set_rows,
@@ -256,7 +257,10 @@ class DocumentViewSet(ProjectScopedMixin, viewsets.GenericViewSet):
                 sets_read = visible_set_rows(self.membership, list(texts))
             by_document = {}
             anonymous = hides_names(self.membership)
-            for payload in set_payloads(None, texts, anonymous=anonymous, rows=sets_read):
+            shown = rendered_set_payloads(
+                sets_read, texts, self.project.schema_version, anonymous=anonymous
+            )
+            for payload in shown:
                 by_document.setdefault(payload["document"], []).append(payload)
             for payload in payloads:
                 payload["annotations"] = by_document.get(payload["id"], [])
