@@ -30,12 +30,7 @@ from apps.projects.models import Membership, Project
 from apps.projects.prepared import PreparedValues, field_names, instance
 
 from .models import AnnotationSet
-from .sets import refresh_sort_keys
-
-
-class DocumentFull(Conflict):
-    """The caller cannot take a set on the document: it already has its k
-    annotators, or it is adjudicated."""
+from .sets import ADJUDICATED, DocumentFull, refresh_sort_keys
 
 
 class HoldingLimit(Conflict):
@@ -57,9 +52,6 @@ class HoldingLimit(Conflict):
 
     def payload(self):
         return {**super().payload(), "held": self.held}
-
-
-ADJUDICATED = "This document is adjudicated; its annotation is closed."
 
 
 # Read by every request on the caller's set: prepared (apps/projects/prepared.py).

@@ -40,6 +40,14 @@ class SetConflict(Conflict):
         super().__init__(message, version=version)
 
 
+class DocumentFull(Conflict):
+    """The caller cannot take a set on the document: it already has its k
+    annotators, or it is adjudicated."""
+
+
+ADJUDICATED = "This document is adjudicated; its annotation is closed."
+
+
 def _ids_in(payloads, key, field):
     """The integer `field` values of the `key` items of payloads (actor ids
     of spans, concept ids of stances), for one lookup of what they name."""
@@ -297,7 +305,7 @@ def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _replace_statements(with_rejected):
+def _replace_statements(with_rejected, while_open):
     """The SQL of replace_set's write before its new rows, as ``[(sql,
     params' names)]``: the set's conditional UPDATE (the version check), the
     DELETEs of its spans, stances and categories, and the document's
@@ -312,7 +320,13 @@ def _replace_statements(with_rejected):
     came with a new version (nothing else adds rows to an existing
     unsubmitted set), so then the UPDATE matches nothing. Elsewhere
     five, the last four run only if the first matched. Built once per process
-    (_REPLACE_SQL): Django's compiler cost more CPU than the database's work."""
+    (_REPLACE_SQL): Django's compiler cost more CPU than the database's work.
+
+    `while_open` (an annotator's set): the document's UPDATE also requires
+    it not adjudicated, so the write itself decides against an accept that
+    committed after the view looked (on PostgreSQL the UPDATE waits for the
+    accept's row lock, then sees its adjudication). Its row count is then
+    0, and the caller rolls back what the rest of the statement did."""
     aset, document = _table(AnnotationSet), _table(Document)
     version, status = _column(AnnotationSet, "version"), _column(AnnotationSet, "status")
     activity = _column(Document, "last_activity")
@@ -326,6 +340,7 @@ def _replace_statements(with_rejected):
     # Stances first: they refer to spans.
     contents = [(_table(model), _column(model, "set")) for model in (Stance, Span, SetCategory)]
     document_id = _column(Document, "id")
+    still_open = f" AND {_column(Document, 'adjudicated_at')} IS NULL" if while_open else ""
     if connection.vendor == "postgresql":
         set_document = _column(AnnotationSet, "document")
         deletes = "".join(
@@ -335,7 +350,7 @@ def _replace_statements(with_rejected):
         sql = (
             f"WITH s AS ({update} RETURNING {set_document}){deletes} "
             f"UPDATE {document} SET {activity} = GREATEST({activity}, %s) "
-            f"FROM s WHERE {document}.{document_id} = s.{set_document}"
+            f"FROM s WHERE {document}.{document_id} = s.{set_document}{still_open}"
         )
         return [(sql, (*update_params, "set", "set", "set", "now"))]
     return [
@@ -344,23 +359,25 @@ def _replace_statements(with_rejected):
         (
             # SQLite's two-argument MAX is NULL when either is.
             f"UPDATE {document} SET {activity} = MAX(COALESCE({activity}, %s), %s) "
-            f"WHERE {document_id} = %s",
+            f"WHERE {document_id} = %s{still_open}",
             ("now", "now", "document"),
         ),
     ]
 
 
-# (vendor, with rejections) -> _replace_statements.
+# (vendor, with rejections, while open) -> _replace_statements.
 _REPLACE_SQL = {}
 
 
 def _write_set(aset, expected_version, now, rejected):
     """replace_set's statements (_replace_statements); whether the version
-    check passed (nothing was written if not)."""
-    key = (connection.vendor, rejected is not None)
+    check (and, for an annotator's set, the document's being open) passed:
+    if not, the caller's transaction must roll back what was written."""
+    while_open = aset.kind == AnnotationSet.Kind.ANNOTATOR
+    key = (connection.vendor, rejected is not None, while_open)
     statements = _REPLACE_SQL.get(key)
     if statements is None:
-        statements = _REPLACE_SQL[key] = _replace_statements(rejected is not None)
+        statements = _REPLACE_SQL[key] = _replace_statements(rejected is not None, while_open)
     values = {
         "now": AnnotationSet._meta.get_field("updated_at").get_db_prep_save(now, connection),
         "set": aset.pk,
@@ -378,7 +395,18 @@ def _write_set(aset, expected_version, now, rejected):
             return False
         for sql, names in rest:
             cursor.execute(sql, [values[name] for name in names])
-    return True
+        # SQLite's last statement is the document's (guarded when open).
+        return not rest or cursor.rowcount == 1
+
+
+def _refuse_closed(aset):
+    """DocumentFull when `aset` is an annotator's and its document was
+    adjudicated: the answer the view's own check gives one who comes later."""
+    if (
+        aset.kind == AnnotationSet.Kind.ANNOTATOR
+        and Document.objects.filter(pk=aset.document_id, adjudicated_at__isnull=False).exists()
+    ):
+        raise DocumentFull(ADJUDICATED)
 
 
 def replace_set(aset, expected_version, clean, label_ids, rejected=None):
@@ -393,6 +421,8 @@ def replace_set(aset, expected_version, clean, label_ids, rejected=None):
     with transaction.atomic():
         now = timezone.now()
         if not _write_set(aset, expected_version, now, rejected):
+            # Raised inside the transaction: what the statement wrote goes.
+            _refuse_closed(aset)
             current = AnnotationSet.objects.filter(pk=aset.pk).values("version", "status").get()
             if current["status"] != AnnotationSet.Status.IN_PROGRESS:
                 raise SetConflict(
@@ -435,9 +465,14 @@ def submit_set(aset, expected_version=None):
         if aset.kind != AnnotationSet.Kind.ANNOTATOR:
             Document.objects.filter(pk=aset.document_id).update(last_activity=now)
         else:
-            Document.objects.filter(pk=aset.document_id).update(
+            # Only while the document is open: on PostgreSQL this UPDATE waits
+            # for an accept's row lock and then sees its adjudication, so
+            # the submission rolls back instead of counting after the gold.
+            counted = Document.objects.filter(pk=aset.document_id, adjudicated_at=None).update(
                 submitted_count=F("submitted_count") + 1, last_submitted_at=now, last_activity=now
             )
+            if not counted:
+                raise DocumentFull(ADJUDICATED)
             # Inside the transaction: what listens (review's routing) acts
             # before anyone can see the document with its new count.
             annotator_set_submitted.send(sender=AnnotationSet, document_id=aset.document_id)

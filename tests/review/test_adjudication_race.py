@@ -20,8 +20,9 @@ from apps.annotations.models import AnnotationSet
 from apps.projects.errors import Conflict
 from apps.review import gold as gold_ops
 from apps.review.models import AdjudicationEvent, Decision
+from tests.builders import make_project, span_at
 
-from .helpers import RODRIGUEZ, VENEZUELA, k3_project
+from .helpers import MOSCOW, RODRIGUEZ, VENEZUELA, document, k3_project
 
 ALREADY = "This document is already adjudicated."
 NOT_ADJUDICATED = "This document is not adjudicated, so there is nothing to reopen."
@@ -248,3 +249,85 @@ def test_two_reversals_at_once_one_wins(users, make_user):
     assert response.json() == {"detail": REVERSED, "version": gold_version(doc)}
     decision.refresh_from_db()
     assert (decision.reversed_by, decision.reversal_rationale) == (users["olga"], "first")
+
+
+# ------------------------------------------------- an annotator's write and an accept
+
+
+def open_set_on(project, doc, annotator):
+    """The annotator's unsubmitted set on `doc` holding Moscow, as read
+    while the document was open: (set, the project's schema)."""
+    from apps.annotations.assignment import claim
+    from apps.annotations.sets import ProjectSchema, replace_set
+
+    aset, _ = claim(doc, annotator)
+    schema = ProjectSchema(project)
+    clean, errors = schema.validate(doc.text, {"spans": [span_at("s1", MOSCOW)]})
+    assert not errors
+    replace_set(aset, aset.version, clean, schema.label_ids)
+    return aset, schema
+
+
+def _spans_of(aset):
+    return list(aset.spans.values_list("start", "end"))
+
+
+@pytest.mark.django_db
+def test_an_annotators_save_read_before_an_accept_is_refused_and_changes_nothing(users):
+    from apps.annotations.sets import ADJUDICATED, DocumentFull, replace_set
+
+    project = make_project(users, annotators_per_document=3)
+    doc = document(project)
+    aset, schema = open_set_on(project, doc, users["ana"])
+    version, spans = aset.version, _spans_of(aset)
+    gold_ops.accept(doc, users["olga"])
+    with pytest.raises(DocumentFull) as raised:
+        replace_set(aset, version, schema.validate(doc.text, {"spans": []})[0], schema.label_ids)
+    assert raised.value.message == ADJUDICATED
+    aset.refresh_from_db()
+    assert (aset.version, aset.status, _spans_of(aset)) == (version, "in_progress", spans)
+
+
+@pytest.mark.django_db
+def test_an_annotators_submit_read_before_an_accept_is_refused_and_counts_nothing(users):
+    from apps.annotations.sets import ADJUDICATED, DocumentFull, submit_set
+
+    project = make_project(users, annotators_per_document=3)
+    doc = document(project)
+    aset, _ = open_set_on(project, doc, users["ana"])
+    version = aset.version
+    gold_ops.accept(doc, users["olga"])
+    with pytest.raises(DocumentFull) as raised:
+        submit_set(aset, version)
+    assert raised.value.message == ADJUDICATED
+    aset.refresh_from_db()
+    doc.refresh_from_db()
+    assert (aset.version, aset.status, doc.submitted_count) == (version, "in_progress", 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("write", ["put", "submit"])
+def test_an_annotators_write_during_an_accept_is_refused(users, write):
+    project = make_project(users, annotators_per_document=3)
+    doc = document(project)
+    aset, _ = open_set_on(project, doc, users["ana"])
+    version, spans = aset.version, _spans_of(aset)
+    path, body = {
+        "put": ("annotations/mine/", {"version": version, "spans": []}),
+        "submit": ("annotations/mine/submit/", {"version": version}),
+    }[write]
+    response = race(
+        lambda: gold_ops.accept(doc, users["olga"]),
+        users["ana"],
+        "put" if write == "put" else "post",
+        base(project, doc) + path,
+        body,
+    )
+    # What the same request gets after the accept: the document is closed.
+    assert response.status_code == 409, response.content
+    assert response.json()["detail"] == "This document is adjudicated; its annotation is closed."
+    aset.refresh_from_db()
+    doc.refresh_from_db()
+    assert (aset.version, aset.status, _spans_of(aset)) == (version, "in_progress", spans)
+    assert doc.submitted_count == 0
